@@ -1,0 +1,179 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// AccountBaselineType is the type token of AccountBaseline; renaming it changes every child URN.
+const AccountBaselineType = "secure-aws:components:AccountBaseline"
+
+// SupportRoleName is the CIS 1.17 support role's name.
+const SupportRoleName = "aws-support"
+
+// PasswordPolicy is the account password policy. The config defaults follow CIS 1.8/1.9.
+type PasswordPolicy struct {
+	MinimumLength      int  `json:"minimumLength"`      // 14 to 128
+	ReusePrevention    int  `json:"reusePrevention"`    // 1 to 24
+	RequireUppercase   bool `json:"requireUppercase"`   // A-Z
+	RequireLowercase   bool `json:"requireLowercase"`   // a-z
+	RequireNumbers     bool `json:"requireNumbers"`     // 0-9
+	RequireSymbols     bool `json:"requireSymbols"`     // ! @ # ...
+	AllowUsersToChange bool `json:"allowUsersToChange"` // users change their own password
+	MaxAgeDays         int  `json:"maxAgeDays"`         // 0: never expire; else 1 to 1095
+	HardExpiry         bool `json:"hardExpiry"`         // expired users need an admin reset
+}
+
+// Problems lists the fields outside AWS's limits or below the CIS floor on length.
+func (p PasswordPolicy) Problems() []FieldProblem {
+	var out []FieldProblem
+	if p.MinimumLength < 14 || p.MinimumLength > 128 {
+		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 (CIS 1.8) to 128 (AWS maximum)", p.MinimumLength)})
+	}
+	if p.ReusePrevention < 1 || p.ReusePrevention > 24 {
+		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; CIS 1.9 asks for 24)", p.ReusePrevention)})
+	}
+	if p.MaxAgeDays < 0 || p.MaxAgeDays > 1095 {
+		out = append(out, FieldProblem{"maxAgeDays", fmt.Sprintf("%d is out of range: 0 (never expire) or 1 to 1095", p.MaxAgeDays)})
+	}
+	if p.HardExpiry && p.MaxAgeDays == 0 {
+		out = append(out, FieldProblem{"hardExpiry", "needs maxAgeDays: passwords that never expire cannot hard-expire"})
+	}
+	return out
+}
+
+// AccountBaselineArgs configures an AccountBaseline.
+type AccountBaselineArgs struct {
+	// Account to configure (required).
+	Account Account
+	// Alias is the account alias used in the console sign-in URL (required).
+	Alias string
+	// PasswordPolicy for IAM users (required; see PasswordPolicy.Problems).
+	PasswordPolicy PasswordPolicy
+	// AdminUserPath is the IAM path of the admin users, who alone may assume the support
+	// role (required, e.g. /admins/).
+	AdminUserPath string
+}
+
+// AccountBaseline holds the account-wide settings (rule R2): alias, password policy,
+// account-level S3 Block Public Access, an IAM Access Analyzer and the CIS 1.17 support
+// role. They exist once per account: create it in one stack only.
+type AccountBaseline struct {
+	pulumi.ResourceState
+
+	// Alias is the account alias.
+	Alias pulumi.StringOutput
+	// SupportRoleArn is the ARN of the support role.
+	SupportRoleArn pulumi.StringOutput
+	// AnalyzerArn is the ARN of the account's IAM Access Analyzer.
+	AnalyzerArn pulumi.StringOutput
+}
+
+// NewAccountBaseline registers an AccountBaseline.
+func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineArgs, opts ...pulumi.ResourceOption) (*AccountBaseline, error) {
+	if args == nil {
+		return nil, errors.New("account baseline: args are required")
+	}
+	if err := args.Account.validate(); err != nil {
+		return nil, fmt.Errorf("account baseline %s: %w", name, err)
+	}
+	if err := awsnames.AccountAlias(args.Alias); err != nil {
+		return nil, fmt.Errorf("account baseline %s: %w", name, err)
+	}
+	if p := args.PasswordPolicy.Problems(); len(p) > 0 {
+		return nil, fmt.Errorf("account baseline %s: password policy %s %s", name, p[0].Field, p[0].Message)
+	}
+	if err := awsnames.IAMPath(args.AdminUserPath); err != nil {
+		return nil, fmt.Errorf("account baseline %s: admin user path %w", name, err)
+	}
+
+	c := &AccountBaseline{}
+	if err := ctx.RegisterComponentResource(AccountBaselineType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	alias, err := iam.NewAccountAlias(ctx, name+"-alias", &iam.AccountAliasArgs{
+		AccountAlias: pulumi.String(args.Alias),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("setting the account alias: %w", err)
+	}
+	p := args.PasswordPolicy
+	policyArgs := &iam.AccountPasswordPolicyArgs{
+		MinimumPasswordLength:      pulumi.Int(p.MinimumLength),
+		PasswordReusePrevention:    pulumi.Int(p.ReusePrevention),
+		RequireUppercaseCharacters: pulumi.Bool(p.RequireUppercase),
+		RequireLowercaseCharacters: pulumi.Bool(p.RequireLowercase),
+		RequireNumbers:             pulumi.Bool(p.RequireNumbers),
+		RequireSymbols:             pulumi.Bool(p.RequireSymbols),
+		AllowUsersToChangePassword: pulumi.Bool(p.AllowUsersToChange),
+		HardExpiry:                 pulumi.Bool(p.HardExpiry),
+	}
+	if p.MaxAgeDays > 0 {
+		policyArgs.MaxPasswordAge = pulumi.Int(p.MaxAgeDays)
+	}
+	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", policyArgs, parent); err != nil {
+		return nil, fmt.Errorf("setting the password policy: %w", err)
+	}
+	if _, err := s3.NewAccountPublicAccessBlock(ctx, name+"-s3-public-access", &s3.AccountPublicAccessBlockArgs{
+		AccountId:             pulumi.String(args.Account.ID),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("blocking public S3 access for the account: %w", err)
+	}
+	analyzer, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer", &accessanalyzer.AnalyzerArgs{
+		AnalyzerName: pulumi.String(args.Alias + "-account"),
+		Type:         pulumi.String("ACCOUNT"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating the access analyzer: %w", err)
+	}
+	role, err := iam.NewRole(ctx, name+"-support-role", &iam.RoleArgs{
+		Name:             pulumi.String(SupportRoleName),
+		Description:      pulumi.String("CIS 1.17: manage incidents with AWS Support; assumable by admins with MFA"),
+		AssumeRolePolicy: pulumi.String(supportTrust(args.Account, args.AdminUserPath).MustJSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating the support role: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-support-access", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String(args.Account.managedPolicyARN("AWSSupportAccess")),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("attaching AWSSupportAccess: %w", err)
+	}
+
+	c.Alias = alias.AccountAlias
+	c.SupportRoleArn = role.Arn
+	c.AnalyzerArn = analyzer.Arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"alias":          c.Alias,
+		"supportRoleArn": c.SupportRoleArn,
+		"analyzerArn":    c.AnalyzerArn,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// supportTrust lets only the account's admin users, signed in with MFA, assume the role.
+func supportTrust(a Account, adminPath string) iampolicy.Document {
+	doc := iampolicy.AssumeRoleWithMFATrust(a.Partition, a.ID)
+	doc.Statements[0].Conditions = append(doc.Statements[0].Conditions, iampolicy.Condition{
+		Operator: "ArnLike",
+		Key:      "aws:PrincipalArn",
+		Values:   []string{"arn:" + a.Partition + ":iam::" + a.ID + ":user" + adminPath + "*"},
+	})
+	return doc
+}

@@ -1,0 +1,30 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AdminGroupType is the type token of AdminGroup; renaming it changes every child URN.
+const AdminGroupType = "secure-aws:components:AdminGroup"
+
+// AdminGroup is the group of console-only admins (rule R3): full access through the AWS
+// managed AdministratorAccess policy, MFA enforced (R4), and access keys denied to its
+// members. It is account-wide: create it in the stack that manages the account.
+type AdminGroup struct {
+	pulumi.ResourceState
+	ConsoleGroupOutputs
+}
+
+// NewAdminGroup registers an AdminGroup.
+func NewAdminGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opts ...pulumi.ResourceOption) (*AdminGroup, error) {
+	if args != nil && len(args.ManagedPolicies) > 0 {
+		return nil, fmt.Errorf("admin group %s: managed policies are not allowed; admins get AdministratorAccess", name)
+	}
+	c := &AdminGroup{}
+	if err := newConsoleGroup(ctx, AdminGroupType, name, c, &c.ConsoleGroupOutputs, args, []string{"AdministratorAccess"}, opts...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,263 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+// BackupVaultType is the type token of BackupVault; renaming it changes every child URN.
+const BackupVaultType = "secure-aws:components:BackupVault"
+
+// BackupWriterPath is the IAM path of backup writers and their groups.
+const BackupWriterPath = "/backup/"
+
+// BackupWriterActions are all a backup writer may do: list the vault and add objects.
+var BackupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
+
+// StorageClassMinimumDays maps each storage class a vault may move backups to onto the
+// minimum number of days S3 bills an object stored there
+// (https://aws.amazon.com/s3/storage-classes/, "minimum storage duration").
+var StorageClassMinimumDays = map[string]int{
+	"GLACIER":      90,
+	"GLACIER_IR":   90,
+	"DEEP_ARCHIVE": 180,
+}
+
+// BackupSchedule is how long backups stay in S3 Standard, in cold storage and in all.
+type BackupSchedule struct {
+	// GlacierAfterDays moves current backups to StorageClass after this many days.
+	GlacierAfterDays int `json:"glacierAfterDays"`
+	// StorageClass is GLACIER, GLACIER_IR or DEEP_ARCHIVE.
+	StorageClass string `json:"storageClass"`
+	// ExpireAfterDays expires current backups (they become noncurrent versions).
+	ExpireAfterDays int `json:"expireAfterDays"`
+	// NoncurrentGlacierAfterDays moves noncurrent versions to StorageClass; 0 leaves them.
+	NoncurrentGlacierAfterDays int `json:"noncurrentGlacierAfterDays"`
+	// NoncurrentExpireAfterDays deletes noncurrent versions for good.
+	NoncurrentExpireAfterDays int `json:"noncurrentExpireAfterDays"`
+	// AbortIncompleteUploadsAfterDays aborts multipart uploads that never completed.
+	AbortIncompleteUploadsAfterDays int `json:"abortIncompleteUploadsAfterDays"`
+}
+
+// FieldProblem is one invalid field, named as in the stack configuration.
+type FieldProblem struct {
+	Field   string
+	Message string
+}
+
+// Problems lists every rule the schedule breaks: S3's own (positive days, expiry after
+// transition) and one of cost: a schedule that deletes backups before the storage class's
+// minimum billed duration pays for days it does not keep.
+func (s BackupSchedule) Problems() []FieldProblem {
+	var out []FieldProblem
+	add := func(field, format string, args ...any) {
+		out = append(out, FieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	minDays, known := StorageClassMinimumDays[s.StorageClass]
+	if !known {
+		add("storageClass", "%q is not allowed: use GLACIER, GLACIER_IR or DEEP_ARCHIVE", s.StorageClass)
+	}
+	for _, f := range []struct {
+		field string
+		days  int
+	}{
+		{"glacierAfterDays", s.GlacierAfterDays},
+		{"expireAfterDays", s.ExpireAfterDays},
+		{"noncurrentExpireAfterDays", s.NoncurrentExpireAfterDays},
+		{"abortIncompleteUploadsAfterDays", s.AbortIncompleteUploadsAfterDays},
+	} {
+		if f.days < 1 {
+			add(f.field, "must be a whole number of days of at least 1, not %d", f.days)
+		}
+	}
+	if s.NoncurrentGlacierAfterDays < 0 {
+		add("noncurrentGlacierAfterDays", "must be 0 (no transition) or a positive number of days, not %d", s.NoncurrentGlacierAfterDays)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if s.ExpireAfterDays <= s.GlacierAfterDays {
+		add("expireAfterDays", "(%d) must be later than glacierAfterDays (%d): S3 refuses an expiry before the transition", s.ExpireAfterDays, s.GlacierAfterDays)
+	} else if kept := s.ExpireAfterDays - s.GlacierAfterDays; kept < minDays {
+		add("expireAfterDays", "(%d) keeps backups %d days in %s, which bills at least %d; set it to %d or more, or transition later", s.ExpireAfterDays, kept, s.StorageClass, minDays, s.GlacierAfterDays+minDays)
+	}
+	if n := s.NoncurrentGlacierAfterDays; n > 0 {
+		if s.NoncurrentExpireAfterDays <= n {
+			add("noncurrentExpireAfterDays", "(%d) must be later than noncurrentGlacierAfterDays (%d)", s.NoncurrentExpireAfterDays, n)
+		} else if kept := s.NoncurrentExpireAfterDays - n; kept < minDays {
+			add("noncurrentExpireAfterDays", "(%d) keeps old versions %d days in %s, which bills at least %d; set it to %d or more", s.NoncurrentExpireAfterDays, kept, s.StorageClass, minDays, n+minDays)
+		}
+	}
+	return out
+}
+
+// BackupWriterName is the IAM user that writes a vault: backup-<environment> as in the
+// seed guidance, or backup-<vault>-<environment> for a named vault.
+func BackupWriterName(vault, environment string) string {
+	if vault == "" {
+		return "backup-" + environment
+	}
+	return "backup-" + vault + "-" + environment
+}
+
+// BackupVaultArgs configures a BackupVault.
+type BackupVaultArgs struct {
+	// Account the vault lives in (required).
+	Account Account
+	// Environment is the deployment environment (required).
+	Environment string
+	// VaultName tells several vaults' writers apart. Optional: the writer of an unnamed
+	// vault is backup-<environment>.
+	VaultName string
+	// BucketName is the physical name of the vault's bucket (required).
+	BucketName string
+	// Schedule is the lifecycle of the backups (required; see BackupSchedule.Problems).
+	Schedule BackupSchedule
+	// ObjectLock creates the bucket with Object Lock and this default retention, so no
+	// one can delete a backup early. Only possible when the bucket is created. Optional.
+	ObjectLock *ObjectLock
+	// CreateAccessKey creates an access key for the writer. Default false.
+	CreateAccessKey bool
+	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
+	PGPKey string
+}
+
+// BackupVault is a dedicated, versioned backup bucket with a lifecycle that ages backups
+// into cold storage and expires them with all their versions, and a writer that may only
+// list the bucket and add objects (rule R9).
+type BackupVault struct {
+	pulumi.ResourceState
+
+	// BucketName is the vault's bucket name.
+	BucketName pulumi.StringOutput
+	// Arn is the vault's bucket ARN.
+	Arn pulumi.StringOutput
+	// WriterUserName is the IAM user that writes backups.
+	WriterUserName pulumi.StringOutput
+	// WriterArn is the ARN of that user.
+	WriterArn pulumi.StringOutput
+	// AccessKeyId is the writer's access key id, or "".
+	AccessKeyId pulumi.StringOutput
+	// SecretAccessKey is the writer's key secret, a Pulumi secret, or "".
+	SecretAccessKey pulumi.StringOutput
+}
+
+// NewBackupVault registers a BackupVault.
+func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opts ...pulumi.ResourceOption) (*BackupVault, error) {
+	if args == nil {
+		return nil, errors.New("backup vault: args are required")
+	}
+	if args.Environment == "" {
+		return nil, fmt.Errorf("backup vault %s: environment is required", name)
+	}
+	if problems := args.Schedule.Problems(); len(problems) > 0 {
+		return nil, fmt.Errorf("backup vault %s: schedule %s %s", name, problems[0].Field, problems[0].Message)
+	}
+	writer := serviceUser{
+		userName:  BackupWriterName(args.VaultName, args.Environment),
+		path:      BackupWriterPath,
+		grants:    []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
+		accessKey: args.CreateAccessKey,
+		pgpKey:    args.PGPKey,
+		account:   args.Account,
+	}
+	if err := writer.validate(); err != nil {
+		return nil, fmt.Errorf("backup vault %s: writer %w", name, err)
+	}
+
+	c := &BackupVault{}
+	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	bucket, err := NewSecureBucket(ctx, name, &SecureBucketArgs{
+		Account:    args.Account,
+		BucketName: args.BucketName,
+		ObjectLock: args.ObjectLock,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.BucketName,
+		Rules:  lifecycleRules(args.Schedule),
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{bucket.Versioning})); err != nil {
+		return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.BucketName, err)
+	}
+	out, err := writer.register(ctx, c, name+"-writer")
+	if err != nil {
+		return nil, err
+	}
+
+	c.BucketName = bucket.BucketName
+	c.Arn = bucket.Arn
+	c.WriterUserName = out.UserName
+	c.WriterArn = out.Arn
+	c.AccessKeyId = out.AccessKeyId
+	c.SecretAccessKey = out.SecretAccessKey
+	if err := ctx.RegisterResourceOutputs(c, c.OutputMap()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// OutputMap is the outputs as a map, as registered and exported.
+func (c *BackupVault) OutputMap() pulumi.Map {
+	return pulumi.Map{
+		"bucketName":      c.BucketName,
+		"arn":             c.Arn,
+		"writerUserName":  c.WriterUserName,
+		"writerArn":       c.WriterArn,
+		"accessKeyId":     c.AccessKeyId,
+		"secretAccessKey": c.SecretAccessKey,
+	}
+}
+
+// lifecycleRules are the vault's two rules, both over the whole bucket (an explicit empty
+// prefix filter): one ages and expires backups and their old versions, one cleans up
+// expired delete markers and abandoned uploads. S3 does not allow the delete-marker
+// cleanup in a rule that also expires by age, hence two rules.
+func lifecycleRules(s BackupSchedule) s3.BucketLifecycleConfigurationV2RuleArray {
+	wholeBucket := &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}
+	retention := &s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String("backup-retention"),
+		Status: pulumi.String("Enabled"),
+		Filter: wholeBucket,
+		Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{
+			&s3.BucketLifecycleConfigurationV2RuleTransitionArgs{
+				Days:         pulumi.Int(s.GlacierAfterDays),
+				StorageClass: pulumi.String(s.StorageClass),
+			},
+		},
+		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{
+			Days: pulumi.Int(s.ExpireAfterDays),
+		},
+		NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(s.NoncurrentExpireAfterDays),
+		},
+	}
+	if s.NoncurrentGlacierAfterDays > 0 {
+		retention.NoncurrentVersionTransitions = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArray{
+			&s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArgs{
+				NoncurrentDays: pulumi.Int(s.NoncurrentGlacierAfterDays),
+				StorageClass:   pulumi.String(s.StorageClass),
+			},
+		}
+	}
+	cleanup := &s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String("cleanup"),
+		Status: pulumi.String("Enabled"),
+		Filter: wholeBucket,
+		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{
+			ExpiredObjectDeleteMarker: pulumi.Bool(true),
+		},
+		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+			DaysAfterInitiation: pulumi.Int(s.AbortIncompleteUploadsAfterDays),
+		},
+	}
+	return s3.BucketLifecycleConfigurationV2RuleArray{retention, cleanup}
+}

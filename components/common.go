@@ -1,0 +1,67 @@
+// Package components holds the secure-aws Pulumi ComponentResources: the account
+// baseline, console groups, application, third-party and backup principals, and the
+// secure bucket they all share. Each constructor validates its arguments before it
+// registers anything.
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// Account identifies the AWS account every ARN is built for.
+type Account struct {
+	Partition string // aws, aws-cn or aws-us-gov
+	ID        string // 12-digit account id
+}
+
+func (a Account) validate() error {
+	if a.Partition == "" {
+		return errors.New("account partition is required")
+	}
+	return awsnames.AccountID(a.ID)
+}
+
+// managedPolicyARN is the ARN of an AWS managed policy such as ReadOnlyAccess.
+func (a Account) managedPolicyARN(name string) string {
+	return "arn:" + a.Partition + ":iam::aws:policy/" + name
+}
+
+// PrincipalName is the IAM user name of an application or third-party service in one
+// environment: <name>-<environment>, e.g. my-application-staging.
+func PrincipalName(name, environment string) string {
+	return name + "-" + environment
+}
+
+// attachGroupPolicy creates a customer managed policy from doc and attaches it to group:
+// the one way this project gives a principal permissions (rule R6: through groups only).
+func attachGroupPolicy(ctx *pulumi.Context, parent pulumi.Resource, name string, group *iam.Group, policyName, path string, doc iampolicy.Document) (*iam.Policy, error) {
+	text, err := doc.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("rendering policy %s: %w", policyName, err)
+	}
+	policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
+		Name:   pulumi.String(policyName),
+		Path:   pulumi.String(path),
+		Policy: pulumi.String(text),
+	}, pulumi.Parent(parent))
+	if err != nil {
+		return nil, fmt.Errorf("creating policy %s: %w", policyName, err)
+	}
+	if _, err := iam.NewGroupPolicyAttachment(ctx, name, &iam.GroupPolicyAttachmentArgs{
+		Group:     group.Name,
+		PolicyArn: policy.Arn,
+	}, pulumi.Parent(parent)); err != nil {
+		return nil, fmt.Errorf("attaching policy %s: %w", policyName, err)
+	}
+	return policy, nil
+}
+
+// emptyString is the output of an optional attribute that was switched off.
+func emptyString() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }

@@ -1,0 +1,182 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// ConsoleUser is a person who signs in to the AWS console.
+type ConsoleUser struct {
+	// Name is the IAM user name (required).
+	Name string `json:"name"`
+	// PGPKey encrypts the initial password (keybase:<user> or base64 key). Optional:
+	// without it the password is a Pulumi secret output.
+	PGPKey string `json:"pgpKey"`
+}
+
+// ConsoleGroupArgs configures an AdminGroup or a DeveloperGroup.
+type ConsoleGroupArgs struct {
+	// Account the group lives in (required).
+	Account Account
+	// GroupName is the IAM group name (required), e.g. admins.
+	GroupName string
+	// Path is the IAM path of the group and its users (required), e.g. /admins/.
+	Path string
+	// Users are the group's members, each created with a console login profile. Optional.
+	Users []ConsoleUser
+	// PasswordLength of generated initial passwords (required, 14 to 128; at least the
+	// password policy's minimum length).
+	PasswordLength int
+	// ManagedPolicies are AWS managed policy names attached to a DeveloperGroup, e.g.
+	// ReadOnlyAccess. AdminGroup refuses them: it carries AdministratorAccess.
+	ManagedPolicies []string
+}
+
+// ConsoleGroupOutputs are the attributes every console group exports.
+type ConsoleGroupOutputs struct {
+	// GroupName is the IAM group name.
+	GroupName pulumi.StringOutput
+	// Arn is the IAM group ARN.
+	Arn pulumi.StringOutput
+	// UserNames are the member user names.
+	UserNames pulumi.StringArrayOutput
+	// UserArns maps each member to its ARN.
+	UserArns pulumi.StringMapOutput
+	// InitialPasswords maps each member to the initial password, a Pulumi secret, or the
+	// PGP-encrypted password (base64) for members with a pgpKey.
+	InitialPasswords pulumi.StringMapOutput
+}
+
+// consoleStatements are what every console group carries beside its managed policies:
+// MFA enforcement and self-service (rule R4), and no access keys for its members (R3).
+func consoleStatements(a Account, path string) iampolicy.Document {
+	statements := iampolicy.MFASelfServiceStatements(a.Partition, a.ID)
+	statements = append(statements, iampolicy.DenyAccessKeysStatement(a.Partition, a.ID, path))
+	return iampolicy.Document{Statements: statements}
+}
+
+func (args *ConsoleGroupArgs) validate() error {
+	if err := args.Account.validate(); err != nil {
+		return err
+	}
+	if err := awsnames.IAMName(args.GroupName, awsnames.MaxGroupName, "group"); err != nil {
+		return err
+	}
+	if err := awsnames.IAMPath(args.Path); err != nil {
+		return err
+	}
+	if args.PasswordLength < 14 || args.PasswordLength > 128 {
+		return fmt.Errorf("password length %d is out of range: 14 to 128", args.PasswordLength)
+	}
+	seen := map[string]bool{}
+	for _, u := range args.Users {
+		if err := awsnames.IAMName(u.Name, awsnames.MaxUserName, "user"); err != nil {
+			return err
+		}
+		if err := awsnames.PGPKey(u.PGPKey); err != nil {
+			return fmt.Errorf("user %s: pgpKey %w", u.Name, err)
+		}
+		if seen[strings.ToLower(u.Name)] {
+			return fmt.Errorf("user %s is listed twice", u.Name)
+		}
+		seen[strings.ToLower(u.Name)] = true
+	}
+	return nil
+}
+
+// newConsoleGroup registers c (of type token) with its group, policies and members.
+func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *ConsoleGroupOutputs, args *ConsoleGroupArgs, managedPolicies []string, opts ...pulumi.ResourceOption) error {
+	if args == nil {
+		return errors.New(token + ": args are required")
+	}
+	if err := args.validate(); err != nil {
+		return fmt.Errorf("%s %s: %w", token, name, err)
+	}
+	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
+		return err
+	}
+	parent := pulumi.Parent(c)
+	group, err := iam.NewGroup(ctx, name+"-group", &iam.GroupArgs{
+		Name: pulumi.String(args.GroupName),
+		Path: pulumi.String(args.Path),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating group %s: %w", args.GroupName, err)
+	}
+	for _, policy := range managedPolicies {
+		if _, err := iam.NewGroupPolicyAttachment(ctx, name+"-"+strings.ReplaceAll(policy, "/", "-"), &iam.GroupPolicyAttachmentArgs{
+			Group:     group.Name,
+			PolicyArn: pulumi.String(args.Account.managedPolicyARN(policy)),
+		}, parent); err != nil {
+			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
+		}
+	}
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+"-console", args.Path, consoleStatements(args.Account, args.Path)); err != nil {
+		return err
+	}
+
+	userNames := pulumi.StringArray{}
+	userArns := pulumi.StringMap{}
+	passwords := pulumi.StringMap{}
+	for _, u := range args.Users {
+		user, err := iam.NewUser(ctx, name+"-"+u.Name, &iam.UserArgs{
+			Name: pulumi.String(u.Name),
+			Path: pulumi.String(args.Path),
+			// Removing a person must succeed even after they enrolled an MFA device.
+			ForceDestroy: pulumi.Bool(true),
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("creating user %s: %w", u.Name, err)
+		}
+		profileArgs := &iam.UserLoginProfileArgs{
+			User:                  user.Name,
+			PasswordLength:        pulumi.Int(args.PasswordLength),
+			PasswordResetRequired: pulumi.Bool(true),
+		}
+		if u.PGPKey != "" {
+			profileArgs.PgpKey = pulumi.String(u.PGPKey)
+		}
+		// After the first sign-in AWS reports the reset flag cleared; these fields only
+		// matter at creation, so a change to them must never replace the profile.
+		profile, err := iam.NewUserLoginProfile(ctx, name+"-"+u.Name+"-login", profileArgs, parent,
+			pulumi.IgnoreChanges([]string{"passwordResetRequired", "passwordLength", "pgpKey"}))
+		if err != nil {
+			return fmt.Errorf("creating the login profile of %s: %w", u.Name, err)
+		}
+		if _, err := iam.NewUserGroupMembership(ctx, name+"-"+u.Name+"-membership", &iam.UserGroupMembershipArgs{
+			User:   user.Name,
+			Groups: pulumi.StringArray{group.Name},
+		}, parent); err != nil {
+			return fmt.Errorf("adding %s to %s: %w", u.Name, args.GroupName, err)
+		}
+		userNames = append(userNames, user.Name)
+		userArns[u.Name] = user.Arn
+		if u.PGPKey != "" {
+			passwords[u.Name] = profile.EncryptedPassword
+		} else {
+			passwords[u.Name] = profile.Password
+		}
+	}
+
+	*outs = ConsoleGroupOutputs{
+		GroupName:        group.Name,
+		Arn:              group.Arn,
+		UserNames:        userNames.ToStringArrayOutput(),
+		UserArns:         userArns.ToStringMapOutput(),
+		InitialPasswords: pulumi.ToSecret(passwords.ToStringMapOutput()).(pulumi.StringMapOutput),
+	}
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"groupName":        outs.GroupName,
+		"arn":              outs.Arn,
+		"userNames":        outs.UserNames,
+		"userArns":         outs.UserArns,
+		"initialPasswords": outs.InitialPasswords,
+	})
+}

@@ -1,0 +1,42 @@
+package components
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DeveloperGroupType is the type token of DeveloperGroup; renaming it changes every child URN.
+const DeveloperGroupType = "secure-aws:components:DeveloperGroup"
+
+// AdminEquivalentPolicies are AWS managed policies that would make a developer an admin.
+var AdminEquivalentPolicies = []string{"AdministratorAccess", "IAMFullAccess", "PowerUserAccess"}
+
+// DeveloperGroup is a group of non-admin console users (developers, ops) with the same
+// MFA enforcement and no-access-key rule as admins, and the AWS managed policies given.
+// It is account-wide: create it in the stack that manages the account.
+type DeveloperGroup struct {
+	pulumi.ResourceState
+	ConsoleGroupOutputs
+}
+
+// NewDeveloperGroup registers a DeveloperGroup.
+func NewDeveloperGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opts ...pulumi.ResourceOption) (*DeveloperGroup, error) {
+	if args != nil {
+		for _, p := range args.ManagedPolicies {
+			if slices.Contains(AdminEquivalentPolicies, p) {
+				return nil, fmt.Errorf("developer group %s: %s makes developers admins; use the admin group", name, p)
+			}
+		}
+	}
+	c := &DeveloperGroup{}
+	var policies []string
+	if args != nil {
+		policies = args.ManagedPolicies
+	}
+	if err := newConsoleGroup(ctx, DeveloperGroupType, name, c, &c.ConsoleGroupOutputs, args, policies, opts...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

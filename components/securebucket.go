@@ -1,0 +1,166 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// SecureBucketType is the type token of SecureBucket; renaming it changes every child URN.
+const SecureBucketType = "secure-aws:components:SecureBucket"
+
+// SecureBucketArgs configures a SecureBucket.
+type SecureBucketArgs struct {
+	// Account the bucket lives in (required; only its partition is used).
+	Account Account
+	// BucketName is the physical, globally unique bucket name (required, never derived
+	// randomly, so a replacement can never happen silently).
+	BucketName string
+	// ObjectLock, when set, creates the bucket with S3 Object Lock and this default
+	// retention. Object Lock can only be chosen when a bucket is created. Optional.
+	ObjectLock *ObjectLock
+}
+
+// ObjectLock is a default retention for new object versions.
+type ObjectLock struct {
+	Mode string `json:"mode"` // GOVERNANCE or COMPLIANCE
+	Days int    `json:"days"` // 1 to 36500
+}
+
+// Validate reports whether AWS would accept the retention.
+func (l ObjectLock) Validate() error {
+	if l.Mode != "GOVERNANCE" && l.Mode != "COMPLIANCE" {
+		return fmt.Errorf("mode %q is not allowed: use GOVERNANCE or COMPLIANCE", l.Mode)
+	}
+	if l.Days < 1 || l.Days > 36500 {
+		return fmt.Errorf("days %d is out of range: 1 to 36500", l.Days)
+	}
+	return nil
+}
+
+// SecureBucket is an S3 bucket that is versioned, encrypted, private, owner-enforced and
+// reachable only over TLS (rule R8). The bucket and its versioning are protected and
+// retained on delete (rule R11): removing them from the program never deletes data.
+type SecureBucket struct {
+	pulumi.ResourceState
+
+	// BucketName is the physical bucket name.
+	BucketName pulumi.StringOutput
+	// Arn is the bucket ARN.
+	Arn pulumi.StringOutput
+	// Versioning is the bucket's versioning resource; lifecycle rules depend on it.
+	Versioning *s3.BucketVersioningV2
+}
+
+// NewSecureBucket registers a SecureBucket and its side resources.
+func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, opts ...pulumi.ResourceOption) (*SecureBucket, error) {
+	if args == nil {
+		return nil, errors.New("secure bucket: args are required")
+	}
+	if err := args.Account.validate(); err != nil {
+		return nil, fmt.Errorf("secure bucket %s: %w", name, err)
+	}
+	if err := awsnames.BucketName(args.BucketName, true); err != nil {
+		return nil, fmt.Errorf("secure bucket %s: %w", name, err)
+	}
+	if args.ObjectLock != nil {
+		if err := args.ObjectLock.Validate(); err != nil {
+			return nil, fmt.Errorf("secure bucket %s: object lock %w", name, err)
+		}
+	}
+
+	c := &SecureBucket{}
+	if err := ctx.RegisterComponentResource(SecureBucketType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	// Data-bearing: protected against pulumi destroy and kept in AWS if dropped from code.
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
+		Bucket:            pulumi.String(args.BucketName),
+		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != nil),
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating bucket %s: %w", args.BucketName, err)
+	}
+	// Deleting this resource would suspend versioning, so it is kept like the bucket.
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket: bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
+			Status: pulumi.String("Enabled"),
+		},
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("enabling versioning on %s: %w", args.BucketName, err)
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
+			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+				ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+					SseAlgorithm: pulumi.String("AES256"),
+				},
+			},
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("configuring encryption on %s: %w", args.BucketName, err)
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule: &s3.BucketOwnershipControlsRuleArgs{
+			ObjectOwnership: pulumi.String("BucketOwnerEnforced"),
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("disabling ACLs on %s: %w", args.BucketName, err)
+	}
+	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("blocking public access to %s: %w", args.BucketName, err)
+	}
+	// S3 answers 409 when a policy is written while the public access block is still being
+	// applied, so the policy waits for the block.
+	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: pulumi.String(iampolicy.TLSOnlyBucketPolicy(args.Account.Partition, args.BucketName).MustJSON()),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
+		return nil, fmt.Errorf("writing the TLS-only policy of %s: %w", args.BucketName, err)
+	}
+	if l := args.ObjectLock; l != nil {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+			Bucket: bucket.ID(),
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String(l.Mode),
+					Days: pulumi.Int(l.Days),
+				},
+			},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+			return nil, fmt.Errorf("configuring object lock on %s: %w", args.BucketName, err)
+		}
+	}
+
+	c.BucketName = bucket.Bucket
+	c.Arn = bucket.Arn
+	c.Versioning = versioning
+	if err := ctx.RegisterResourceOutputs(c, c.OutputMap()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// OutputMap is the outputs as a map, as registered and exported.
+func (c *SecureBucket) OutputMap() pulumi.Map {
+	return pulumi.Map{"bucketName": c.BucketName, "arn": c.Arn}
+}

@@ -1,0 +1,141 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// serviceUser is what AppUser, ThirdPartyUser and BackupVault share: a machine identity
+// with its own group carrying its S3 policy, and optionally an access key.
+type serviceUser struct {
+	userName  string
+	path      string
+	grants    []iampolicy.S3Grant
+	accessKey bool
+	pgpKey    string
+	account   Account
+}
+
+// PrincipalOutputs are the attributes every machine principal (AppUser, ThirdPartyUser)
+// exports.
+type PrincipalOutputs struct {
+	// UserName is the IAM user name.
+	UserName pulumi.StringOutput
+	// Arn is the IAM user ARN.
+	Arn pulumi.StringOutput
+	// GroupName is the IAM group that carries the user's permissions.
+	GroupName pulumi.StringOutput
+	// AccessKeyId is the access key id, or "" without an access key.
+	AccessKeyId pulumi.StringOutput
+	// SecretAccessKey is the key secret as a Pulumi secret, PGP-encrypted when a pgpKey is
+	// set, or "" without an access key.
+	SecretAccessKey pulumi.StringOutput
+}
+
+func (s serviceUser) validate() error {
+	if err := s.account.validate(); err != nil {
+		return err
+	}
+	if err := awsnames.IAMName(s.userName, awsnames.MaxUserName, "user"); err != nil {
+		return err
+	}
+	if err := awsnames.IAMPath(s.path); err != nil {
+		return err
+	}
+	if err := awsnames.PGPKey(s.pgpKey); err != nil {
+		return fmt.Errorf("pgpKey %w", err)
+	}
+	_, err := iampolicy.S3AccessDocument(s.account.Partition, s.grants)
+	return err
+}
+
+// component validates the spec, registers c as a component of type token and the user's
+// resources as its children, and fills outs.
+func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *PrincipalOutputs, opts ...pulumi.ResourceOption) error {
+	if err := s.validate(); err != nil {
+		return fmt.Errorf("%s %s: %w", token, name, err)
+	}
+	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
+		return err
+	}
+	out, err := s.register(ctx, c, name)
+	if err != nil {
+		return err
+	}
+	*outs = out
+	return ctx.RegisterResourceOutputs(c, out.OutputMap())
+}
+
+// register creates the user, its group, the group's policy, the membership and the
+// optional access key as children of parent, named from name.
+func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name string) (PrincipalOutputs, error) {
+	opt := pulumi.Parent(parent)
+	doc, err := iampolicy.S3AccessDocument(s.account.Partition, s.grants)
+	if err != nil {
+		return PrincipalOutputs{}, fmt.Errorf("building the policy of %s: %w", s.userName, err)
+	}
+	user, err := iam.NewUser(ctx, name+"-user", &iam.UserArgs{
+		Name: pulumi.String(s.userName),
+		Path: pulumi.String(s.path),
+	}, opt)
+	if err != nil {
+		return PrincipalOutputs{}, fmt.Errorf("creating user %s: %w", s.userName, err)
+	}
+	group, err := iam.NewGroup(ctx, name+"-group", &iam.GroupArgs{
+		Name: pulumi.String(s.userName),
+		Path: pulumi.String(s.path),
+	}, opt)
+	if err != nil {
+		return PrincipalOutputs{}, fmt.Errorf("creating group %s: %w", s.userName, err)
+	}
+	if _, err := attachGroupPolicy(ctx, parent, name+"-s3", group, s.userName+"-s3", s.path, doc); err != nil {
+		return PrincipalOutputs{}, err
+	}
+	if _, err := iam.NewUserGroupMembership(ctx, name+"-membership", &iam.UserGroupMembershipArgs{
+		User:   user.Name,
+		Groups: pulumi.StringArray{group.Name},
+	}, opt); err != nil {
+		return PrincipalOutputs{}, fmt.Errorf("adding %s to its group: %w", s.userName, err)
+	}
+	out := PrincipalOutputs{
+		UserName:        user.Name,
+		Arn:             user.Arn,
+		GroupName:       group.Name,
+		AccessKeyId:     emptyString(),
+		SecretAccessKey: emptyString(),
+	}
+	if !s.accessKey {
+		return out, nil
+	}
+	keyArgs := &iam.AccessKeyArgs{User: user.Name}
+	if s.pgpKey != "" {
+		keyArgs.PgpKey = pulumi.String(s.pgpKey)
+	}
+	key, err := iam.NewAccessKey(ctx, name+"-key", keyArgs, opt)
+	if err != nil {
+		return PrincipalOutputs{}, fmt.Errorf("creating the access key of %s: %w", s.userName, err)
+	}
+	out.AccessKeyId = key.ID().ToStringOutput()
+	if s.pgpKey != "" {
+		out.SecretAccessKey = pulumi.ToSecret(key.EncryptedSecret).(pulumi.StringOutput)
+	} else {
+		out.SecretAccessKey = pulumi.ToSecret(key.Secret).(pulumi.StringOutput)
+	}
+	return out, nil
+}
+
+// outputMap is what a component built on a serviceUser registers as its outputs.
+func (o PrincipalOutputs) OutputMap() pulumi.Map {
+	return pulumi.Map{
+		"userName":        o.UserName,
+		"arn":             o.Arn,
+		"groupName":       o.GroupName,
+		"accessKeyId":     o.AccessKeyId,
+		"secretAccessKey": o.SecretAccessKey,
+	}
+}

@@ -1,0 +1,63 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+// ThirdPartyUserType is the type token of ThirdPartyUser; renaming it changes every child URN.
+const ThirdPartyUserType = "secure-aws:components:ThirdPartyUser"
+
+// ThirdPartyUserPath is the IAM path of third-party service users and their groups.
+const ThirdPartyUserPath = "/third-party/"
+
+// ThirdPartyUserArgs configures a ThirdPartyUser.
+type ThirdPartyUserArgs struct {
+	// Account the user lives in (required).
+	Account Account
+	// Service is the third-party service name (required); the user is <service>-<environment>.
+	Service string
+	// Environment is the deployment environment (required), e.g. production.
+	Environment string
+	// Grants is the smallest set of S3 actions the service needs, per bucket and
+	// preferably per key prefix (required, at least one).
+	Grants []iampolicy.S3Grant
+	// CreateAccessKey creates an access key to hand to the service. Default false.
+	CreateAccessKey bool
+	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
+	PGPKey string
+}
+
+// ThirdPartyUser is an external service's IAM identity in one environment (rule R10),
+// e.g. zencoder-staging, with the same mechanics as AppUser under its own IAM path.
+type ThirdPartyUser struct {
+	pulumi.ResourceState
+	PrincipalOutputs
+}
+
+// NewThirdPartyUser registers a ThirdPartyUser.
+func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArgs, opts ...pulumi.ResourceOption) (*ThirdPartyUser, error) {
+	if args == nil {
+		return nil, errors.New("third-party user: args are required")
+	}
+	if args.Service == "" || args.Environment == "" {
+		return nil, fmt.Errorf("third-party user %s: service and environment are required", name)
+	}
+	spec := serviceUser{
+		userName:  PrincipalName(args.Service, args.Environment),
+		path:      ThirdPartyUserPath,
+		grants:    args.Grants,
+		accessKey: args.CreateAccessKey,
+		pgpKey:    args.PGPKey,
+		account:   args.Account,
+	}
+	c := &ThirdPartyUser{}
+	if err := spec.component(ctx, ThirdPartyUserType, name, c, &c.PrincipalOutputs, opts...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,111 @@
+package iampolicy
+
+// Canned statements and documents. Each follows an AWS documented policy, linked on it;
+// where it differs from the page, the comment says how and why.
+
+// selfUserARNs matches every IAM user ARN in the account for the signed-in user, with or without
+// an IAM path: "user/alice" and "user/admins/alice", never "user/malice".
+func selfUserARNs(partition, accountID string) []string {
+	base := "arn:" + partition + ":iam::" + accountID + ":user/"
+	return []string{base + "${aws:username}", base + "*/${aws:username}"}
+}
+
+// mfaSetupActions are what a signed-in user may do before MFA: set up their own MFA
+// device and get a session token, as on the AWS page, plus change their own password and
+// read the password policy, so that the forced reset at first sign-in works.
+var mfaSetupActions = []string{
+	"iam:ChangePassword",
+	"iam:CreateVirtualMFADevice",
+	"iam:EnableMFADevice",
+	"iam:GetAccountPasswordPolicy",
+	"iam:GetMFADevice",
+	"iam:GetUser",
+	"iam:ListMFADevices",
+	"iam:ListVirtualMFADevices",
+	"iam:ResyncMFADevice",
+	"sts:GetSessionToken",
+}
+
+// MFASelfServiceStatements let a console user manage their own password and MFA device and
+// deny everything else until they sign in with MFA (rule R4). After
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
+// with three differences: iam:ChangePassword and iam:GetAccountPasswordPolicy work without
+// MFA (a first-login forced password reset happens before MFA exists); the access-key,
+// signing-certificate, SSH and Git credential statements are left out (console users get
+// no programmatic credentials); and user ARNs also match users with an IAM path.
+func MFASelfServiceStatements(partition, accountID string) []Statement {
+	self := selfUserARNs(partition, accountID)
+	return []Statement{
+		{
+			Sid:       "AllowViewAccountInfo",
+			Effect:    Allow,
+			Actions:   []string{"iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"},
+			Resources: []string{"*"},
+		},
+		{
+			Sid:       "AllowManageOwnPasswords",
+			Effect:    Allow,
+			Actions:   []string{"iam:ChangePassword", "iam:GetUser"},
+			Resources: self,
+		},
+		{
+			Sid:       "AllowManageOwnVirtualMFADevice",
+			Effect:    Allow,
+			Actions:   []string{"iam:CreateVirtualMFADevice"},
+			Resources: []string{"arn:" + partition + ":iam::" + accountID + ":mfa/*"},
+		},
+		{
+			Sid:       "AllowManageOwnUserMFA",
+			Effect:    Allow,
+			Actions:   []string{"iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:GetMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"},
+			Resources: self,
+		},
+		{
+			Sid:        "DenyAllExceptListedIfNoMFA",
+			Effect:     Deny,
+			NotActions: mfaSetupActions,
+			Resources:  []string{"*"},
+			Conditions: []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
+		},
+	}
+}
+
+// DenyAccessKeysStatement denies creating or re-activating access keys for any user under
+// userPath (rule R3): admins stay console-only even if someone tries to mint a key later.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html.
+func DenyAccessKeysStatement(partition, accountID, userPath string) Statement {
+	return Statement{
+		Sid:       "DenyAccessKeysForConsoleUsers",
+		Effect:    Deny,
+		Actions:   []string{"iam:CreateAccessKey", "iam:UpdateAccessKey"},
+		Resources: []string{"arn:" + partition + ":iam::" + accountID + ":user" + userPath + "*"},
+	}
+}
+
+// TLSOnlyBucketPolicy denies every request to the bucket and its objects made without TLS
+// (rule R8). After
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+// and Security Hub control S3.5. The s3:* here is a Deny in a bucket policy, not a grant.
+func TLSOnlyBucketPolicy(partition, bucket string) Document {
+	return Document{Statements: []Statement{{
+		Sid:        "DenyInsecureTransport",
+		Effect:     Deny,
+		Principals: []Principal{{Type: "AWS", Identifiers: []string{"*"}}},
+		Actions:    []string{"s3:*"},
+		Resources:  []string{BucketARN(partition, bucket), ObjectsARN(partition, bucket, "")},
+		Conditions: []Condition{{Operator: "Bool", Key: "aws:SecureTransport", Values: []string{"false"}}},
+	}}}
+}
+
+// AssumeRoleWithMFATrust lets principals of the account assume a role only when signed in
+// with MFA; which of them may is decided by their own IAM policies. After
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html#MFAProtectedAPI-user-mfa.
+func AssumeRoleWithMFATrust(partition, accountID string) Document {
+	return Document{Statements: []Statement{{
+		Sid:        "AllowAccountPrincipalsWithMFA",
+		Effect:     Allow,
+		Principals: []Principal{{Type: "AWS", Identifiers: []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
+		Actions:    []string{"sts:AssumeRole"},
+		Conditions: []Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
+	}}}
+}

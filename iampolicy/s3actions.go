@@ -1,0 +1,201 @@
+package iampolicy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Level is the resource type an S3 action is authorized against.
+type Level int
+
+// S3 action levels, after the resource types of the Service Authorization Reference.
+const (
+	// BucketLevel actions are authorized on arn:aws:s3:::bucket.
+	BucketLevel Level = iota + 1
+	// ObjectLevel actions are authorized on arn:aws:s3:::bucket/key.
+	ObjectLevel
+	// AccountLevel actions take no bucket or object resource and cannot be granted per bucket.
+	AccountLevel
+)
+
+func (l Level) String() string {
+	switch l {
+	case BucketLevel:
+		return "bucket-level"
+	case ObjectLevel:
+		return "object-level"
+	case AccountLevel:
+		return "account-level"
+	}
+	return "unknown"
+}
+
+// s3Actions is the catalogue of S3 IAM actions (general purpose buckets) and the resource
+// type each is authorized on, from
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
+var s3Actions = map[string]Level{
+	// Object resource type.
+	"s3:AbortMultipartUpload":             ObjectLevel,
+	"s3:BypassGovernanceRetention":        ObjectLevel,
+	"s3:DeleteObject":                     ObjectLevel,
+	"s3:DeleteObjectTagging":              ObjectLevel,
+	"s3:DeleteObjectVersion":              ObjectLevel,
+	"s3:DeleteObjectVersionTagging":       ObjectLevel,
+	"s3:GetObject":                        ObjectLevel,
+	"s3:GetObjectAcl":                     ObjectLevel,
+	"s3:GetObjectAttributes":              ObjectLevel,
+	"s3:GetObjectLegalHold":               ObjectLevel,
+	"s3:GetObjectRetention":               ObjectLevel,
+	"s3:GetObjectTagging":                 ObjectLevel,
+	"s3:GetObjectTorrent":                 ObjectLevel,
+	"s3:GetObjectVersion":                 ObjectLevel,
+	"s3:GetObjectVersionAcl":              ObjectLevel,
+	"s3:GetObjectVersionAttributes":       ObjectLevel,
+	"s3:GetObjectVersionForReplication":   ObjectLevel,
+	"s3:GetObjectVersionTagging":          ObjectLevel,
+	"s3:GetObjectVersionTorrent":          ObjectLevel,
+	"s3:InitiateReplication":              ObjectLevel,
+	"s3:ListMultipartUploadParts":         ObjectLevel,
+	"s3:ObjectOwnerOverrideToBucketOwner": ObjectLevel,
+	"s3:PutObject":                        ObjectLevel,
+	"s3:PutObjectAcl":                     ObjectLevel,
+	"s3:PutObjectLegalHold":               ObjectLevel,
+	"s3:PutObjectRetention":               ObjectLevel,
+	"s3:PutObjectTagging":                 ObjectLevel,
+	"s3:PutObjectVersionAcl":              ObjectLevel,
+	"s3:PutObjectVersionTagging":          ObjectLevel,
+	"s3:ReplicateDelete":                  ObjectLevel,
+	"s3:ReplicateObject":                  ObjectLevel,
+	"s3:ReplicateTags":                    ObjectLevel,
+	"s3:RestoreObject":                    ObjectLevel,
+
+	// Bucket resource type.
+	"s3:CreateBucket":                       BucketLevel,
+	"s3:DeleteBucket":                       BucketLevel,
+	"s3:DeleteBucketOwnershipControls":      BucketLevel,
+	"s3:DeleteBucketPolicy":                 BucketLevel,
+	"s3:DeleteBucketWebsite":                BucketLevel,
+	"s3:GetAccelerateConfiguration":         BucketLevel,
+	"s3:GetAnalyticsConfiguration":          BucketLevel,
+	"s3:GetBucketAcl":                       BucketLevel,
+	"s3:GetBucketCORS":                      BucketLevel,
+	"s3:GetBucketLocation":                  BucketLevel,
+	"s3:GetBucketLogging":                   BucketLevel,
+	"s3:GetBucketNotification":              BucketLevel,
+	"s3:GetBucketObjectLockConfiguration":   BucketLevel,
+	"s3:GetBucketOwnershipControls":         BucketLevel,
+	"s3:GetBucketPolicy":                    BucketLevel,
+	"s3:GetBucketPolicyStatus":              BucketLevel,
+	"s3:GetBucketPublicAccessBlock":         BucketLevel,
+	"s3:GetBucketRequestPayment":            BucketLevel,
+	"s3:GetBucketTagging":                   BucketLevel,
+	"s3:GetBucketVersioning":                BucketLevel,
+	"s3:GetBucketWebsite":                   BucketLevel,
+	"s3:GetEncryptionConfiguration":         BucketLevel,
+	"s3:GetIntelligentTieringConfiguration": BucketLevel,
+	"s3:GetInventoryConfiguration":          BucketLevel,
+	"s3:GetLifecycleConfiguration":          BucketLevel,
+	"s3:GetMetricsConfiguration":            BucketLevel,
+	"s3:GetReplicationConfiguration":        BucketLevel,
+	"s3:ListBucket":                         BucketLevel,
+	"s3:ListBucketMultipartUploads":         BucketLevel,
+	"s3:ListBucketVersions":                 BucketLevel,
+	"s3:PutAccelerateConfiguration":         BucketLevel,
+	"s3:PutAnalyticsConfiguration":          BucketLevel,
+	"s3:PutBucketAcl":                       BucketLevel,
+	"s3:PutBucketCORS":                      BucketLevel,
+	"s3:PutBucketLogging":                   BucketLevel,
+	"s3:PutBucketNotification":              BucketLevel,
+	"s3:PutBucketObjectLockConfiguration":   BucketLevel,
+	"s3:PutBucketOwnershipControls":         BucketLevel,
+	"s3:PutBucketPolicy":                    BucketLevel,
+	"s3:PutBucketPublicAccessBlock":         BucketLevel,
+	"s3:PutBucketRequestPayment":            BucketLevel,
+	"s3:PutBucketTagging":                   BucketLevel,
+	"s3:PutBucketVersioning":                BucketLevel,
+	"s3:PutBucketWebsite":                   BucketLevel,
+	"s3:PutEncryptionConfiguration":         BucketLevel,
+	"s3:PutIntelligentTieringConfiguration": BucketLevel,
+	"s3:PutInventoryConfiguration":          BucketLevel,
+	"s3:PutLifecycleConfiguration":          BucketLevel,
+	"s3:PutMetricsConfiguration":            BucketLevel,
+	"s3:PutReplicationConfiguration":        BucketLevel,
+
+	// No bucket or object resource.
+	"s3:CreateJob":                       AccountLevel,
+	"s3:GetAccessPoint":                  AccountLevel,
+	"s3:GetAccountPublicAccessBlock":     AccountLevel,
+	"s3:ListAccessPoints":                AccountLevel,
+	"s3:ListAllMyBuckets":                AccountLevel,
+	"s3:ListJobs":                        AccountLevel,
+	"s3:ListStorageLensConfigurations":   AccountLevel,
+	"s3:PutAccessPointPublicAccessBlock": AccountLevel,
+	"s3:PutAccountPublicAccessBlock":     AccountLevel,
+	"s3:PutStorageLensConfiguration":     AccountLevel,
+}
+
+// DestructiveS3Actions are denied explicitly to every non-admin principal on every bucket it
+// can reach (rule R5): they delete data or versions, or change the versioning, lifecycle,
+// encryption, lock, replication, ownership or access settings that keep data safe. The
+// first eleven are the seed guidance's deny block.
+var DestructiveS3Actions = []string{
+	"s3:DeleteBucket",
+	"s3:PutBucketVersioning",
+	"s3:PutObjectVersionAcl",
+	"s3:DeleteObjectVersion",
+	"s3:GetObjectVersionAcl",
+	"s3:PutLifecycleConfiguration",
+	"s3:GetBucketVersioning",
+	"s3:ListBucketVersions",
+	"s3:PutBucketAcl",
+	"s3:PutBucketPolicy",
+	"s3:PutBucketRequestPayment",
+	"s3:BypassGovernanceRetention",
+	"s3:DeleteBucketOwnershipControls",
+	"s3:DeleteBucketPolicy",
+	"s3:DeleteObjectVersionTagging",
+	"s3:PutBucketObjectLockConfiguration",
+	"s3:PutBucketOwnershipControls",
+	"s3:PutBucketPublicAccessBlock",
+	"s3:PutEncryptionConfiguration",
+	"s3:PutObjectLegalHold",
+	"s3:PutObjectRetention",
+	"s3:PutReplicationConfiguration",
+}
+
+// S3ActionLevel reports the level of a catalogued S3 action.
+func S3ActionLevel(action string) (Level, bool) {
+	l, ok := s3Actions[action]
+	return l, ok
+}
+
+// IsDestructive reports whether action is one of DestructiveS3Actions.
+func IsDestructive(action string) bool {
+	return slices.Contains(DestructiveS3Actions, action)
+}
+
+// CheckGrantableS3Action returns an error unless action may be allowed to a non-admin
+// principal on a bucket (rule R7): a catalogued S3 action, spelled as AWS spells it, at
+// bucket or object level, and not one of DestructiveS3Actions.
+func CheckGrantableS3Action(action string) error {
+	if strings.Contains(action, "*") || strings.Contains(action, "?") {
+		return fmt.Errorf("%q is a wildcard; list each S3 action by name", action)
+	}
+	level, ok := s3Actions[action]
+	if !ok {
+		for known := range s3Actions {
+			if strings.EqualFold(known, action) {
+				return fmt.Errorf("%q is not spelled as AWS defines it; write %q", action, known)
+			}
+		}
+		return fmt.Errorf("%q is not an S3 action AWS defines (see the Service Authorization Reference for Amazon S3)", action)
+	}
+	if level == AccountLevel {
+		return fmt.Errorf("%q is an account-level action and cannot be granted on a bucket", action)
+	}
+	if IsDestructive(action) {
+		return fmt.Errorf("%q can destroy versioned data or weaken the bucket's protection and is always denied", action)
+	}
+	return nil
+}

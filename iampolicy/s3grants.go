@@ -1,0 +1,146 @@
+package iampolicy
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// S3Grant allows Actions on one bucket, optionally only below a key prefix.
+type S3Grant struct {
+	Bucket  string
+	Prefix  string
+	Actions []string
+}
+
+// prefixScopedBucketActions are the bucket-level actions a prefix-limited grant may hold:
+// ListBucket is confined to the prefix by an s3:prefix condition, GetBucketLocation reveals
+// nothing. Any other bucket-level action would reach the whole bucket.
+var prefixScopedBucketActions = []string{"s3:GetBucketLocation", "s3:ListBucket"}
+
+// BucketARN is the ARN of a bucket: the resource of bucket-level actions.
+func BucketARN(partition, bucket string) string {
+	return "arn:" + partition + ":s3:::" + bucket
+}
+
+// ObjectsARN is the ARN of every object in bucket below prefix: the resource of
+// object-level actions.
+func ObjectsARN(partition, bucket, prefix string) string {
+	return BucketARN(partition, bucket) + "/" + prefix + "*"
+}
+
+// CheckS3Prefix returns an error unless prefix is empty (the whole bucket) or a plain key
+// prefix ending in "/" (so "uploads/" cannot also reach "uploads-private/").
+func CheckS3Prefix(prefix string) error {
+	switch {
+	case prefix == "":
+		return nil
+	case strings.ContainsAny(prefix, "*?$"):
+		return fmt.Errorf("prefix %q must not contain *, ? or $ (wildcards and policy variables)", prefix)
+	case strings.HasPrefix(prefix, "/"):
+		return fmt.Errorf("prefix %q must not start with /; S3 keys have no leading slash", prefix)
+	case !strings.HasSuffix(prefix, "/"):
+		return fmt.Errorf("prefix %q must end with / so it cannot match sibling keys", prefix)
+	case len(prefix) > 1024:
+		return fmt.Errorf("prefix is %d bytes; S3 keys are at most 1024", len(prefix))
+	}
+	return nil
+}
+
+// S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
+// on the right resource type, then an explicit Deny of DestructiveS3Actions on every bucket
+// the grants reach, whole bucket and all objects, whatever the prefix.
+func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
+	if len(grants) == 0 {
+		return Document{}, errors.New("no grants: a principal without S3 access needs no policy")
+	}
+	var doc Document
+	var denyResources []string
+	for _, g := range grants {
+		statements, err := grantStatements(partition, g)
+		if err != nil {
+			return Document{}, fmt.Errorf("grant on bucket %q: %w", g.Bucket, err)
+		}
+		doc.Statements = append(doc.Statements, statements...)
+		denyResources = append(denyResources, BucketARN(partition, g.Bucket), ObjectsARN(partition, g.Bucket, ""))
+	}
+	doc.Statements = append(doc.Statements, Statement{
+		Sid:       "DenyDestructiveS3Actions",
+		Effect:    Deny,
+		Actions:   DestructiveS3Actions,
+		Resources: denyResources,
+	})
+	if err := doc.Validate(); err != nil {
+		return Document{}, err
+	}
+	return doc, nil
+}
+
+func grantStatements(partition string, g S3Grant) ([]Statement, error) {
+	if g.Bucket == "" {
+		return nil, errors.New("bucket name is empty")
+	}
+	if err := CheckS3Prefix(g.Prefix); err != nil {
+		return nil, err
+	}
+	if len(g.Actions) == 0 {
+		return nil, errors.New("no actions")
+	}
+	var bucketActions, objectActions []string
+	for _, a := range g.Actions {
+		if err := CheckGrantableS3Action(a); err != nil {
+			return nil, err
+		}
+		if s3Actions[a] == ObjectLevel {
+			objectActions = append(objectActions, a)
+			continue
+		}
+		if g.Prefix != "" && !slices.Contains(prefixScopedBucketActions, a) {
+			return nil, fmt.Errorf("%q applies to the whole bucket and cannot be limited to prefix %q; grant it without a prefix", a, g.Prefix)
+		}
+		bucketActions = append(bucketActions, a)
+	}
+	name := sidName(g.Bucket) + sidName(g.Prefix)
+	var out []Statement
+	if len(bucketActions) > 0 {
+		s := Statement{
+			Sid:       "Bucket" + name,
+			Effect:    Allow,
+			Actions:   bucketActions,
+			Resources: []string{BucketARN(partition, g.Bucket)},
+		}
+		if g.Prefix != "" {
+			s.Conditions = []Condition{{Operator: "StringLike", Key: "s3:prefix", Values: []string{g.Prefix + "*"}}}
+		}
+		out = append(out, s)
+	}
+	if len(objectActions) > 0 {
+		out = append(out, Statement{
+			Sid:       "Objects" + name,
+			Effect:    Allow,
+			Actions:   objectActions,
+			Resources: []string{ObjectsARN(partition, g.Bucket, g.Prefix)},
+		})
+	}
+	return out, nil
+}
+
+// sidName turns "acme-assets.prod/uploads/" into "AcmeAssetsProdUploads".
+func sidName(s string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) || r > unicode.MaxASCII {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

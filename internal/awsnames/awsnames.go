@@ -1,0 +1,127 @@
+// Package awsnames holds AWS's naming rules for the names this project derives, so that
+// the config loader (which names the offending key) and the components (which fail fast
+// when used directly) judge a name the same way.
+package awsnames
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+var (
+	iamNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]+$`)
+	iamPathPattern = regexp.MustCompile(`^/([A-Za-z0-9+=,.@_-]+/)*$`)
+	aliasPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// IAM name length limits.
+const (
+	MaxUserName   = 64
+	MaxGroupName  = 128
+	MaxRoleName   = 64
+	MaxPolicyName = 128
+	maxPath       = 512
+)
+
+// IAMName checks an IAM user, group, role or policy name of at most max characters; what
+// says which ("user").
+func IAMName(name string, max int, what string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("an IAM %s name is required", what)
+	case len(name) > max:
+		return fmt.Errorf("%q is %d characters; an IAM %s name is at most %d", name, len(name), what, max)
+	case !iamNamePattern.MatchString(name):
+		return fmt.Errorf("%q is not a valid IAM %s name: use letters, digits and + = , . @ _ -", name, what)
+	}
+	return nil
+}
+
+// IAMPath checks an IAM path: "/" or "/segment/.../".
+func IAMPath(path string) error {
+	if len(path) > maxPath || !iamPathPattern.MatchString(path) {
+		return fmt.Errorf("%q is not a valid IAM path: / or /segment/.../, at most %d characters", path, maxPath)
+	}
+	return nil
+}
+
+// AccountID checks a 12-digit AWS account id.
+func AccountID(id string) error {
+	if !accountPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a 12-digit AWS account id", id)
+	}
+	return nil
+}
+
+// AccountAlias checks an IAM account alias.
+func AccountAlias(alias string) error {
+	switch {
+	case len(alias) < 3 || len(alias) > 63 || !aliasPattern.MatchString(alias) || strings.Contains(alias, "--"):
+		return fmt.Errorf("%q is not a valid account alias: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", alias)
+	case accountPattern.MatchString(alias):
+		return fmt.Errorf("%q looks like an account id; AWS does not allow a 12-digit alias", alias)
+	}
+	return nil
+}
+
+// BucketName checks S3's naming rules for general purpose buckets. With created set it
+// also refuses dots, for buckets this project creates: virtual-hosted HTTPS requests to
+// a dotted bucket name fail certificate validation.
+func BucketName(name string, created bool) error {
+	_, ipErr := netip.ParseAddr(name)
+	switch {
+	case len(name) < 3 || len(name) > 63 || !bucketPattern.MatchString(name) || strings.Contains(name, ".."):
+		return fmt.Errorf("%q is not a valid S3 bucket name: 3 to 63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit", name)
+	case ipErr == nil:
+		return fmt.Errorf("%q is formatted as an IP address, which S3 does not allow", name)
+	case reservedBucketName(name):
+		return fmt.Errorf("%q uses a prefix or suffix S3 reserves", name)
+	case created && strings.Contains(name, "."):
+		return fmt.Errorf("%q contains a dot; HTTPS to dotted bucket names fails certificate checks, so use hyphens", name)
+	}
+	return nil
+}
+
+func reservedBucketName(name string) bool {
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// PGPKey checks a pgpKey setting: keybase:<user> or a base64 public key without armor.
+func PGPKey(key string) error {
+	switch {
+	case key == "":
+		return nil
+	case strings.HasPrefix(key, "keybase:"):
+		if key == "keybase:" {
+			return fmt.Errorf("names no keybase user; write keybase:<username>")
+		}
+	case strings.ContainsAny(key, " \n\t") || strings.Contains(key, "BEGIN PGP"):
+		return fmt.Errorf("must be keybase:<username> or a base64-encoded public key without armor headers")
+	}
+	return nil
+}
+
+// Partition maps a region name to its ARN partition.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

@@ -1,0 +1,84 @@
+// Package config is the typed stack configuration of secure-aws: one loader that reads
+// every key, applies the defaults in one place and validates the whole configuration,
+// reporting every problem at once before any resource is registered.
+package config
+
+import (
+	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+// Project is the Pulumi project name and so the namespace of every key.
+const Project = "secure-aws"
+
+// Config is one stack's validated configuration with every default applied.
+type Config struct {
+	Stack       string // the Pulumi stack name
+	StackFile   string // Pulumi.<stack>.yaml, named in error messages
+	Environment string // suffix of every per-environment name; default: the stack name
+	Region      string // aws:region
+	Partition   string // aws, aws-cn or aws-us-gov, derived from the region
+	AccountID   string // the one entry of aws:allowedAccountIds
+
+	Account        Account
+	AdminGroup     GroupSettings
+	Admins         []components.ConsoleUser
+	DeveloperGroup GroupSettings
+	Developers     []components.ConsoleUser
+
+	Buckets         []Bucket
+	ExternalBuckets []string
+	Apps            []Principal
+	ThirdParties    []Principal
+	Backups         []Backup
+}
+
+// Account holds the account-wide settings; only the stack with Manage set creates them.
+type Account struct {
+	Manage              bool                      `json:"manage"`
+	Alias               string                    `json:"alias"`
+	RootCredentialCheck string                    `json:"rootCredentialCheck"`
+	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
+}
+
+// Root credential check modes (account.rootCredentialCheck).
+const (
+	RootCheckWarn = "warn"
+	RootCheckFail = "fail"
+	RootCheckOff  = "off"
+)
+
+// GroupSettings names a console group and the IAM path of the group and its users.
+type GroupSettings struct {
+	Name            string   `json:"name"`
+	Path            string   `json:"path"`
+	ManagedPolicies []string `json:"managedPolicies"` // AWS managed policy names
+}
+
+// Bucket is a bucket this stack creates for applications and third parties.
+type Bucket struct {
+	Name string `json:"name"`
+}
+
+// Principal is an application or third-party service: one IAM user per environment.
+type Principal struct {
+	Name      string              `json:"name"`
+	AccessKey bool                `json:"accessKey"`
+	PGPKey    string              `json:"pgpKey"`
+	Grants    []iampolicy.S3Grant `json:"grants"`
+}
+
+// Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
+type Backup struct {
+	Name                      string                 `json:"name"` // tells several vaults' writers apart
+	Bucket                    string                 `json:"bucket"`
+	AccessKey                 bool                   `json:"accessKey"`
+	PGPKey                    string                 `json:"pgpKey"`
+	ObjectLock                *components.ObjectLock `json:"objectLock"`
+	components.BackupSchedule                        // glacierAfterDays, storageClass, ...
+}
+
+// AWSAccount is the account as the components take it.
+func (c *Config) AWSAccount() components.Account {
+	return components.Account{Partition: c.Partition, ID: c.AccountID}
+}

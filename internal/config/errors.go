@@ -1,0 +1,35 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Problem is one invalid setting: the full key and what is wrong and allowed.
+type Problem struct {
+	Key     string
+	Message string
+}
+
+// Error lists every problem of one stack's configuration.
+type Error struct {
+	Stack     string
+	StackFile string
+	Problems  []Problem
+}
+
+func (e *Error) add(key, format string, args ...any) {
+	e.Problems = append(e.Problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration of stack %q in %s; nothing was changed:", e.Stack, e.StackFile)
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  - %s: %s", p.Key, p.Message)
+	}
+	return b.String()
+}
+
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }

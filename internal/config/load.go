@@ -1,0 +1,164 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"github.com/secure-aws/secure-aws/components"
+	"strings"
+)
+
+// Getter reads one raw configuration value by its full key, e.g. "secure-aws:apps".
+// Structured values arrive as JSON text, as the Pulumi engine passes them to programs.
+type Getter func(key string) (string, bool)
+
+// Keys are the project's configuration keys, without the "secure-aws:" namespace. Each is
+// documented in Pulumi.yaml and the README.
+var Keys = []string{
+	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
+	"buckets", "externalBuckets", "apps", "thirdParties", "backups",
+}
+
+// Load reads, defaults and validates the configuration of stack. It returns every problem
+// at once as an *Error.
+func Load(stack string, get Getter) (*Config, error) {
+	cfg := defaults(stack)
+	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}}
+
+	if v, ok := get(key("environment")); ok {
+		cfg.Environment = v
+	}
+	cfg.Region, _ = get("aws:region")
+	d.object("aws:allowedAccountIds", &accountIDs{cfg})
+	d.object(key("account"), &cfg.Account)
+	d.object(key("adminGroup"), &cfg.AdminGroup)
+	d.object(key("developerGroup"), &cfg.DeveloperGroup)
+	d.object(key("externalBuckets"), &cfg.ExternalBuckets)
+	cfg.Admins = list(d, "admins", zero[components.ConsoleUser])
+	cfg.Developers = list(d, "developers", zero[components.ConsoleUser])
+	cfg.Buckets = list(d, "buckets", zero[Bucket])
+	cfg.Apps = list(d, "apps", zero[Principal])
+	cfg.ThirdParties = list(d, "thirdParties", zero[Principal])
+	cfg.Backups = list(d, "backups", defaultBackup)
+
+	if len(d.errs.Problems) == 0 {
+		applyListDefaults(cfg)
+		validate(cfg, d.errs)
+	}
+	if len(d.errs.Problems) > 0 {
+		return nil, d.errs
+	}
+	return cfg, nil
+}
+
+// key returns the full, namespaced name of a project key.
+func key(name string) string { return Project + ":" + name }
+
+type decoder struct {
+	get  Getter
+	errs *Error
+}
+
+// object decodes the JSON value of k into target, which already holds the defaults:
+// fields the stack file leaves out keep them. Unknown fields are errors, so a misspelt
+// setting is reported instead of silently ignored.
+func (d decoder) object(k string, target any) {
+	raw, ok := d.get(k)
+	if !ok {
+		return
+	}
+	if err := strictUnmarshal(raw, target); err != nil {
+		d.errs.add(k, "%s", describeJSONError(err))
+	}
+}
+
+// list decodes a list of objects, each element on top of its own defaults.
+func list[T any](d decoder, name string, defaults func() T) []T {
+	k := key(name)
+	raw, ok := d.get(k)
+	if !ok {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &items); err != nil {
+		d.errs.add(k, "must be a list of mappings: %s", describeJSONError(err))
+		return nil
+	}
+	out := make([]T, 0, len(items))
+	for i, item := range items {
+		v := defaults()
+		if err := strictUnmarshal(string(item), &v); err != nil {
+			d.errs.add(fmt.Sprintf("%s[%d]", k, i), "%s", describeJSONError(err))
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// zero is the defaults of list elements that have none.
+func zero[T any]() T {
+	var v T
+	return v
+}
+
+func strictUnmarshal(raw string, target any) error {
+	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(target); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("unexpected data after the value")
+	}
+	return nil
+}
+
+// describeJSONError rewords encoding/json errors for people editing YAML.
+func describeJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case asError(err, &typeErr):
+		where := typeErr.Field
+		if where == "" {
+			where = "value"
+		}
+		return fmt.Sprintf("%s must be %s, not a %s", where, goTypeName(typeErr.Type.String()), typeErr.Value)
+	case asError(err, &syntaxErr):
+		return fmt.Sprintf("is not valid structured config (%v); write it as a YAML mapping or list", err)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// goTypeName names a Go type the way the README does.
+func goTypeName(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case t == "string":
+		return "a string"
+	case t == "bool":
+		return "true or false"
+	case t == "int":
+		return "a whole number"
+	}
+	return "a mapping"
+}
+
+// accountIDs decodes aws:allowedAccountIds into Config.AccountID, which must be exactly one
+// quoted 12-digit id: a stack deploys to one account, and a quoted id keeps its leading
+// zeros.
+type accountIDs struct{ cfg *Config }
+
+func (a *accountIDs) UnmarshalJSON(b []byte) error {
+	var ids []string
+	if err := json.Unmarshal(b, &ids); err != nil {
+		return fmt.Errorf(`must be a list with one quoted 12-digit account id, e.g. ["111111111111"]`)
+	}
+	if len(ids) != 1 {
+		return fmt.Errorf("must list exactly one account id (the account this stack deploys to), not %d", len(ids))
+	}
+	a.cfg.AccountID = ids[0]
+	return nil
+}

@@ -1,0 +1,254 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+var (
+	envPattern      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	managedPolicyRe = regexp.MustCompile(`^([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$`)
+)
+
+func validate(c *Config, e *Error) {
+	v := validator{cfg: c, errs: e, users: map[string]string{}, buckets: map[string]string{}}
+	v.stack()
+	v.account()
+	v.console()
+	v.bucketNames()
+	v.principals("apps", c.Apps)
+	v.principals("thirdParties", c.ThirdParties)
+	v.backups()
+}
+
+type validator struct {
+	cfg  *Config
+	errs *Error
+	// users maps a lower-cased IAM user name to the key that claimed it (AWS ignores case
+	// in IAM names); buckets does the same for bucket names.
+	users   map[string]string
+	buckets map[string]string
+}
+
+// check records err, if any, against key k.
+func (v *validator) check(k string, err error) {
+	if err != nil {
+		v.errs.add(k, "%v", err)
+	}
+}
+
+// fields records a component's field problems under the key prefix k.
+func (v *validator) fields(k string, problems []components.FieldProblem) {
+	for _, p := range problems {
+		v.errs.add(k+"."+p.Field, "%s", p.Message)
+	}
+}
+
+func (v *validator) stack() {
+	c := v.cfg
+	if !envPattern.MatchString(c.Environment) {
+		v.errs.add(key("environment"), "%q is not a valid environment name: 1 to 20 lowercase letters, digits and hyphens, starting with a letter (default: the stack name)", c.Environment)
+	}
+	switch {
+	case c.Region == "":
+		v.errs.add("aws:region", "is required (e.g. us-east-1)")
+	case !regionPattern.MatchString(c.Region):
+		v.errs.add("aws:region", "%q is not an AWS region name such as us-east-1", c.Region)
+	default:
+		c.Partition = awsnames.Partition(c.Region)
+	}
+	if c.AccountID == "" {
+		v.errs.add("aws:allowedAccountIds", `is required: the one AWS account id this stack may deploy to, e.g. ["111111111111"]`)
+	} else {
+		v.check("aws:allowedAccountIds", awsnames.AccountID(c.AccountID))
+	}
+}
+
+func (v *validator) account() {
+	a := v.cfg.Account
+	if !slices.Contains([]string{RootCheckWarn, RootCheckFail, RootCheckOff}, a.RootCredentialCheck) {
+		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
+	}
+	if !a.Manage {
+		if a.Alias != "" {
+			v.errs.add(key("account.alias"), "is set but account.manage is false; only the stack that manages the account sets the alias")
+		}
+		return
+	}
+	if a.Alias == "" {
+		v.errs.add(key("account.alias"), "is required when account.manage is true")
+	} else {
+		v.check(key("account.alias"), awsnames.AccountAlias(a.Alias))
+	}
+	v.fields(key("account.passwordPolicy"), a.PasswordPolicy.Problems())
+}
+
+func (v *validator) console() {
+	c := v.cfg
+	v.consoleGroup("adminGroup", c.AdminGroup, "admins", c.Admins)
+	v.consoleGroup("developerGroup", c.DeveloperGroup, "developers", c.Developers)
+	if c.Account.Manage && strings.EqualFold(c.AdminGroup.Name, c.DeveloperGroup.Name) {
+		v.errs.add(key("developerGroup.name"), "%q is also the admin group's name (IAM names ignore case)", c.DeveloperGroup.Name)
+	}
+	if len(c.AdminGroup.ManagedPolicies) > 0 {
+		v.errs.add(key("adminGroup.managedPolicies"), "is not allowed: admins get AWS managed AdministratorAccess and nothing else")
+	}
+	for i, p := range c.DeveloperGroup.ManagedPolicies {
+		pk := fmt.Sprintf("%s[%d]", key("developerGroup.managedPolicies"), i)
+		switch {
+		case !managedPolicyRe.MatchString(p):
+			v.errs.add(pk, "%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)
+		case slices.Contains(components.AdminEquivalentPolicies, p):
+			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
+		}
+	}
+}
+
+func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey string, users []components.ConsoleUser) {
+	if !v.cfg.Account.Manage {
+		if len(users) > 0 {
+			v.errs.add(key(usersKey), "console users are account-wide: list them only in the stack with account.manage: true")
+		}
+		return
+	}
+	v.check(key(settingsKey+".name"), awsnames.IAMName(g.Name, awsnames.MaxGroupName, "group"))
+	v.check(key(settingsKey+".path"), awsnames.IAMPath(g.Path))
+	for i, u := range users {
+		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
+		v.userName(uk+".name", u.Name)
+		v.check(uk+".pgpKey", awsnames.PGPKey(u.PGPKey))
+	}
+}
+
+func (v *validator) bucketNames() {
+	c := v.cfg
+	for i, b := range c.Buckets {
+		v.bucketName(fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name, true)
+	}
+	for i, name := range c.ExternalBuckets {
+		v.bucketName(fmt.Sprintf("%s[%d]", key("externalBuckets"), i), name, false)
+	}
+}
+
+func (v *validator) principals(section string, list []Principal) {
+	names := map[string]bool{}
+	for i, p := range list {
+		pk := fmt.Sprintf("%s[%d]", key(section), i)
+		if p.Name == "" {
+			v.errs.add(pk+".name", "is required")
+			continue
+		}
+		if names[p.Name] {
+			v.errs.add(pk+".name", "%q is listed twice in %s", p.Name, key(section))
+		}
+		names[p.Name] = true
+		v.userName(pk+".name", components.PrincipalName(p.Name, v.cfg.Environment))
+		v.accessKey(pk, p.AccessKey, p.PGPKey)
+		if len(p.Grants) == 0 {
+			v.errs.add(pk+".grants", "is empty: list at least one bucket this principal needs")
+		}
+		seen := map[string]bool{}
+		for j, g := range p.Grants {
+			gk := fmt.Sprintf("%s.grants[%d]", pk, j)
+			v.grant(gk, g)
+			id := g.Bucket + "/" + g.Prefix
+			if seen[id] {
+				v.errs.add(gk, "repeats bucket %q with prefix %q; merge the actions into one grant", g.Bucket, g.Prefix)
+			}
+			seen[id] = true
+		}
+	}
+}
+
+func (v *validator) accessKey(k string, create bool, pgp string) {
+	v.check(k+".pgpKey", awsnames.PGPKey(pgp))
+	if pgp != "" && !create {
+		v.errs.add(k+".pgpKey", "is set but accessKey is false; it only encrypts an access key secret")
+	}
+}
+
+func (v *validator) grant(gk string, g iampolicy.S3Grant) {
+	c := v.cfg
+	switch {
+	case g.Bucket == "":
+		v.errs.add(gk+".bucket", "is required")
+		return
+	case slices.ContainsFunc(c.Backups, func(b Backup) bool { return b.Bucket == g.Bucket }):
+		v.errs.add(gk+".bucket", "%q is a backup vault; only its backup writer may reach it", g.Bucket)
+		return
+	case !slices.ContainsFunc(c.Buckets, func(b Bucket) bool { return b.Name == g.Bucket }) && !slices.Contains(c.ExternalBuckets, g.Bucket):
+		v.errs.add(gk+".bucket", "%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
+		return
+	}
+	valid := true
+	if err := iampolicy.CheckS3Prefix(g.Prefix); err != nil {
+		v.errs.add(gk+".prefix", "%v", err)
+		valid = false
+	}
+	for a, action := range g.Actions {
+		if err := iampolicy.CheckGrantableS3Action(action); err != nil {
+			v.errs.add(fmt.Sprintf("%s.actions[%d]", gk, a), "%v", err)
+			valid = false
+		}
+	}
+	if valid {
+		// What is left is how actions and prefix combine, which the policy builder judges.
+		if _, err := iampolicy.S3AccessDocument(c.Partition, []iampolicy.S3Grant{g}); err != nil {
+			v.errs.add(gk+".actions", "%v", errors.Unwrap(err))
+		}
+	}
+}
+
+func (v *validator) backups() {
+	c := v.cfg
+	unnamed := 0
+	for i, b := range c.Backups {
+		bk := fmt.Sprintf("%s[%d]", key("backups"), i)
+		if b.Name == "" {
+			unnamed++
+			if unnamed > 1 {
+				v.errs.add(bk+".name", "is required when a stack has more than one vault: only one vault may use the plain writer name %s", components.BackupWriterName("", c.Environment))
+			}
+		}
+		v.userName(bk+".name", components.BackupWriterName(b.Name, c.Environment))
+		v.bucketName(bk+".bucket", b.Bucket, true)
+		v.accessKey(bk, b.AccessKey, b.PGPKey)
+		v.fields(bk, b.Problems())
+		if b.ObjectLock != nil {
+			v.check(bk+".objectLock", b.ObjectLock.Validate())
+		}
+	}
+}
+
+// userName checks a full IAM user name and that no other key claims it.
+func (v *validator) userName(k, name string) {
+	v.check(k, awsnames.IAMName(name, awsnames.MaxUserName, "user"))
+	lower := strings.ToLower(name)
+	if prev, dup := v.users[lower]; dup {
+		v.errs.add(k, "user name %q is already used by %s (IAM names ignore case)", name, prev)
+		return
+	}
+	v.users[lower] = k
+}
+
+// bucketName checks a bucket name and that no other key claims it.
+func (v *validator) bucketName(k, name string, created bool) {
+	if name == "" {
+		v.errs.add(k, "is required")
+		return
+	}
+	v.check(k, awsnames.BucketName(name, created))
+	if prev, dup := v.buckets[name]; dup {
+		v.errs.add(k, "bucket %q is already named by %s", name, prev)
+		return
+	}
+	v.buckets[name] = k
+}

@@ -1,0 +1,230 @@
+// Package mock is the recording Pulumi mock shared by the tests and the offline plan. It
+// keeps every registration with its options, fills computed attributes the way AWS does
+// (ARNs, ids, generated secrets) and fails on any invoke the program is not expected to make.
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+// Registration is one resource as the program registered it.
+type Registration struct {
+	URN            string
+	Type           string
+	Name           string
+	Parent         string // parent URN; the stack's for top-level resources
+	Custom         bool   // false for component resources
+	Inputs         resource.PropertyMap
+	Outputs        resource.PropertyMap // inputs plus what the mock computed
+	Protect        bool
+	RetainOnDelete bool
+	Dependencies   []string
+	IgnoreChanges  []string
+	Aliases        []string // alias URNs and specs, rendered as text
+}
+
+// Recorder implements pulumi.MockResourceMonitor and keeps every registration.
+type Recorder struct {
+	Project string
+	Stack   string
+	// AccountID and Partition build the ARNs the mock computes; Run takes them from the
+	// stack's aws:allowedAccountIds and aws:region.
+	AccountID string
+	Partition string
+
+	mu   sync.Mutex
+	regs []Registration
+}
+
+// DefaultAccountID is the account of runs whose configuration names none.
+const DefaultAccountID = "123456789012"
+
+// New returns a Recorder for one program run.
+func New(project, stack string) *Recorder {
+	return &Recorder{Project: project, Stack: stack, Partition: "aws", AccountID: DefaultAccountID}
+}
+
+// RunOption runs a program against the recorder with cfg as its configuration (full keys,
+// structured values as JSON text) and dryRun as pulumi preview would set it.
+func (r *Recorder) RunOption(cfg map[string]string, dryRun bool) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Project, info.Stack, info.Mocks = r.Project, r.Stack, r
+		info.Config = cfg
+		info.DryRun = dryRun
+	}
+}
+
+// Call fails: the program reads everything it needs from configuration, so any invoke is
+// a surprise worth a failing test.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return nil, fmt.Errorf("unexpected invoke %s", args.Token)
+}
+
+// NewResource records a registration and returns the state AWS would report.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	reg := Registration{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		reg.Parent = rpc.GetParent()
+		reg.Protect = rpc.GetProtect()
+		reg.RetainOnDelete = rpc.GetRetainOnDelete()
+		reg.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
+		reg.IgnoreChanges = rpc.GetIgnoreChanges()
+		reg.Aliases = append(reg.Aliases, rpc.GetAliasURNs()...)
+		for _, a := range rpc.GetAliases() {
+			if a.GetUrn() != "" {
+				reg.Aliases = append(reg.Aliases, a.GetUrn())
+			} else if s := a.GetSpec(); s != nil {
+				reg.Aliases = append(reg.Aliases, fmt.Sprintf("name=%s type=%s parent=%s", s.GetName(), s.GetType(), s.GetParentUrn()))
+			}
+		}
+	}
+	reg.URN = r.urn(reg.Parent, reg.Type, reg.Name)
+	id, outputs := r.compute(reg)
+	reg.Outputs = outputs
+
+	r.mu.Lock()
+	r.regs = append(r.regs, reg)
+	r.mu.Unlock()
+	return id, outputs, nil
+}
+
+// urn mirrors the URN the engine (and the SDK's mock monitor) gives a resource.
+func (r *Recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.Stack), tokens.PackageName(r.Project), parentType, tokens.Type(typ), name))
+}
+
+// compute returns the id and state AWS would report for a registration.
+func (r *Recorder) compute(reg Registration) (string, resource.PropertyMap) {
+	in := reg.Inputs
+	out := in.Copy()
+	str := func(k string) string {
+		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewProperty(v) }
+	iamARN := func(kind string) string {
+		return "arn:" + r.Partition + ":iam::" + r.AccountID + ":" + kind + orDefault(str("path"), "/") + str("name")
+	}
+	id := reg.Name + "-id"
+	switch reg.Type {
+	case "aws:s3/bucketV2:BucketV2":
+		id = str("bucket")
+		set("arn", "arn:"+r.Partition+":s3:::"+id)
+		set("bucketDomainName", id+".s3.amazonaws.com")
+	case "aws:iam/user:User":
+		id = str("name")
+		set("arn", iamARN("user/"))
+		set("uniqueId", "AIDA"+strings.ToUpper(id))
+	case "aws:iam/group:Group":
+		id = str("name")
+		set("arn", iamARN("group/"))
+	case "aws:iam/role:Role":
+		id = str("name")
+		set("arn", iamARN("role/"))
+	case "aws:iam/policy:Policy":
+		id = iamARN("policy/")
+		set("arn", id)
+	case "aws:iam/accessKey:AccessKey":
+		id = "AKIA" + strings.ToUpper(str("user"))
+		if str("pgpKey") != "" {
+			set("encryptedSecret", "wcFMA-mock-encrypted-secret")
+			set("keyFingerprint", "mock-fingerprint")
+		} else {
+			out["secret"] = resource.MakeSecret(resource.NewProperty("mock-secret-" + str("user")))
+		}
+	case "aws:iam/userLoginProfile:UserLoginProfile":
+		id = str("user")
+		if str("pgpKey") != "" {
+			set("encryptedPassword", "wcFMA-mock-encrypted-password")
+			set("keyFingerprint", "mock-fingerprint")
+		} else {
+			out["password"] = resource.MakeSecret(resource.NewProperty("mock-password-" + str("user")))
+		}
+	case "aws:accessanalyzer/analyzer:Analyzer":
+		id = str("analyzerName")
+		set("arn", "arn:"+r.Partition+":access-analyzer:us-east-1:"+r.AccountID+":analyzer/"+id)
+	}
+	return id, out
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+// Registrations returns every registration, ordered by URN: the SDK registers resources
+// concurrently, so arrival order is not stable.
+func (r *Recorder) Registrations() []Registration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.regs)
+	slices.SortFunc(out, func(a, b Registration) int { return strings.Compare(a.URN, b.URN) })
+	return out
+}
+
+// OfType returns the registrations of one type token, ordered by URN.
+func (r *Recorder) OfType(typ string) []Registration {
+	var out []Registration
+	for _, reg := range r.Registrations() {
+		if reg.Type == typ {
+			out = append(out, reg)
+		}
+	}
+	return out
+}
+
+// Find returns the registration with the given type and logical name.
+func (r *Recorder) Find(typ, name string) (Registration, bool) {
+	for _, reg := range r.Registrations() {
+		if reg.Type == typ && reg.Name == name {
+			return reg, true
+		}
+	}
+	return Registration{}, false
+}
+
+// Input returns a string input, or "" when it is absent or not a string.
+func (reg Registration) Input(key string) string {
+	v, ok := reg.Inputs[resource.PropertyKey(key)]
+	if !ok {
+		return ""
+	}
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	if !v.IsString() {
+		return ""
+	}
+	return v.StringValue()
+}
+
+// Run runs body as a Pulumi program under the recorder, as `pulumi up` (dryRun false) or
+// `pulumi preview` (dryRun true) would, with cfg as the stack configuration.
+func (r *Recorder) Run(cfg map[string]string, dryRun bool, body pulumi.RunFunc) error {
+	var ids []string
+	if json.Unmarshal([]byte(cfg["aws:allowedAccountIds"]), &ids) == nil && len(ids) > 0 {
+		r.AccountID = ids[0]
+	}
+	if region := cfg["aws:region"]; region != "" {
+		r.Partition = awsnames.Partition(region)
+	}
+	return pulumi.RunErr(body, r.RunOption(cfg, dryRun))
+}

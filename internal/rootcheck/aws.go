@@ -1,0 +1,83 @@
+package rootcheck
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// timeout bounds the whole check, so a machine without a route to AWS is not held up.
+const timeout = 20 * time.Second
+
+// AWSReader reads the IAM account summary with the region and credentials the Pulumi AWS
+// provider would use: the stack's aws:region, aws:profile, aws:accessKey/aws:secretKey/
+// aws:token and aws:assumeRole settings, else the standard AWS environment and files.
+type AWSReader struct {
+	Get func(key string) (string, bool)
+}
+
+type assumeRole struct {
+	RoleArn     string `json:"roleArn"`
+	SessionName string `json:"sessionName"`
+	ExternalID  string `json:"externalId"`
+}
+
+// RootStatus implements Reader.
+func (r AWSReader) RootStatus(ctx context.Context) (Status, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cfg, err := r.awsConfig(ctx)
+	if err != nil {
+		return Status{}, err
+	}
+	out, err := iam.NewFromConfig(cfg).GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil {
+		return Status{}, err
+	}
+	return Status{
+		AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] > 0,
+		MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] > 0,
+	}, nil
+}
+
+func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
+	var opts []func(*awsconfig.LoadOptions) error
+	if region, ok := r.Get("aws:region"); ok {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	if profile, ok := r.Get("aws:profile"); ok {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
+	}
+	if key, ok := r.Get("aws:accessKey"); ok {
+		secret, _ := r.Get("aws:secretKey")
+		token, _ := r.Get("aws:token")
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, token)))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("loading AWS credentials: %w", err)
+	}
+	if raw, ok := r.Get("aws:assumeRole"); ok {
+		var role assumeRole
+		if err := json.Unmarshal([]byte(raw), &role); err != nil || role.RoleArn == "" {
+			return aws.Config{}, fmt.Errorf("reading aws:assumeRole: it needs a roleArn")
+		}
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), role.RoleArn, func(o *stscreds.AssumeRoleOptions) {
+			if role.SessionName != "" {
+				o.RoleSessionName = role.SessionName
+			}
+			if role.ExternalID != "" {
+				o.ExternalID = aws.String(role.ExternalID)
+			}
+		}))
+	}
+	return cfg, nil
+}
