@@ -170,15 +170,16 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		return nil, fmt.Errorf("backup vault %s: writer %w", name, err)
 	}
 
+	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.BucketName, ObjectLock: args.ObjectLock}
+	if err := bucketArgs.validate(); err != nil {
+		return nil, fmt.Errorf("backup vault %s: %w", name, err)
+	}
+
 	c := &BackupVault{}
 	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	bucket, err := NewSecureBucket(ctx, name, &SecureBucketArgs{
-		Account:    args.Account,
-		BucketName: args.BucketName,
-		ObjectLock: args.ObjectLock,
-	}, pulumi.Parent(c))
+	bucket, err := NewSecureBucket(ctx, name, bucketArgs, pulumi.Parent(c))
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,21 @@ func (l ObjectLock) Validate() error {
 	return nil
 }
 
+func (args *SecureBucketArgs) validate() error {
+	if err := args.Account.validate(); err != nil {
+		return err
+	}
+	if err := awsnames.BucketName(args.BucketName, true); err != nil {
+		return err
+	}
+	if args.ObjectLock != nil {
+		if err := args.ObjectLock.Validate(); err != nil {
+			return fmt.Errorf("object lock %w", err)
+		}
+	}
+	return nil
+}
+
 // SecureBucket is an S3 bucket that is versioned, encrypted, private, owner-enforced and
 // reachable only over TLS (rule R8). The bucket and its versioning are protected and
 // retained on delete (rule R11): removing them from the program never deletes data.
@@ -62,16 +77,8 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if args == nil {
 		return nil, errors.New("secure bucket: args are required")
 	}
-	if err := args.Account.validate(); err != nil {
+	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("secure bucket %s: %w", name, err)
-	}
-	if err := awsnames.BucketName(args.BucketName, true); err != nil {
-		return nil, fmt.Errorf("secure bucket %s: %w", name, err)
-	}
-	if args.ObjectLock != nil {
-		if err := args.ObjectLock.Validate(); err != nil {
-			return nil, fmt.Errorf("secure bucket %s: object lock %w", name, err)
-		}
 	}
 
 	c := &SecureBucket{}

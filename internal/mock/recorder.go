@@ -129,16 +129,16 @@ func (r *Recorder) compute(reg Registration) (string, resource.PropertyMap) {
 		set("bucketDomainName", id+".s3.amazonaws.com")
 	case "aws:iam/user:User":
 		id = str("name")
-		set("arn", iamARN("user/"))
+		set("arn", iamARN("user"))
 		set("uniqueId", "AIDA"+strings.ToUpper(id))
 	case "aws:iam/group:Group":
 		id = str("name")
-		set("arn", iamARN("group/"))
+		set("arn", iamARN("group"))
 	case "aws:iam/role:Role":
 		id = str("name")
-		set("arn", iamARN("role/"))
+		set("arn", iamARN("role"))
 	case "aws:iam/policy:Policy":
-		id = iamARN("policy/")
+		id = iamARN("policy")
 		set("arn", id)
 	case "aws:iam/accessKey:AccessKey":
 		id = "AKIA" + strings.ToUpper(str("user"))

@@ -1,0 +1,128 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func cisPasswordPolicy() PasswordPolicy {
+	return PasswordPolicy{
+		MinimumLength: 14, ReusePrevention: 24,
+		RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true,
+		AllowUsersToChange: true,
+	}
+}
+
+func baselineArgs() *AccountBaselineArgs {
+	return &AccountBaselineArgs{Account: testAccount, Alias: "acme-corp", PasswordPolicy: cisPasswordPolicy(), AdminUserPath: "/admins/"}
+}
+
+func newTestBaseline(args *AccountBaselineArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewAccountBaseline(ctx, "account", args)
+		return err
+	}
+}
+
+func TestAccountBaselineSettings(t *testing.T) {
+	rec := mustRun(t, newTestBaseline(baselineArgs()))
+
+	assert.Equal(t, "acme-corp", one(t, rec, "aws:iam/accountAlias:AccountAlias").Input("accountAlias"))
+	assert.Equal(t, map[string]any{
+		"minimumPasswordLength":      float64(14),
+		"passwordReusePrevention":    float64(24),
+		"requireUppercaseCharacters": true,
+		"requireLowercaseCharacters": true,
+		"requireNumbers":             true,
+		"requireSymbols":             true,
+		"allowUsersToChangePassword": true,
+		"hardExpiry":                 false,
+	}, inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")), "maxPasswordAge is left out when passwords never expire")
+
+	block := inputs(one(t, rec, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"))
+	assert.Equal(t, "111111111111", block["accountId"])
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.Equal(t, true, block[k], k)
+	}
+	analyzer := inputs(one(t, rec, "aws:accessanalyzer/analyzer:Analyzer"))
+	assert.Equal(t, "ACCOUNT", analyzer["type"])
+	assert.Equal(t, "acme-corp-account", analyzer["analyzerName"])
+}
+
+func TestAccountBaselineSupportRole(t *testing.T) {
+	rec := mustRun(t, newTestBaseline(baselineArgs()))
+	role := one(t, rec, "aws:iam/role:Role")
+	assert.Equal(t, SupportRoleName, role.Input("name"))
+	trust := statement(t, policyStatements(t, role, "assumeRolePolicy"), "AllowAccountPrincipalsWithMFA")
+	assert.Equal(t, "sts:AssumeRole", trust["Action"])
+	assert.Equal(t, map[string]any{"AWS": "arn:aws:iam::111111111111:root"}, trust["Principal"])
+	assert.Equal(t, map[string]any{
+		"Bool":    map[string]any{"aws:MultiFactorAuthPresent": "true"},
+		"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::111111111111:user/admins/*"},
+	}, trust["Condition"], "only admins signed in with MFA may assume it")
+	attachment := one(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+	assert.Equal(t, "arn:aws:iam::aws:policy/AWSSupportAccess", attachment.Input("policyArn"))
+	assert.Equal(t, SupportRoleName, attachment.Input("role"))
+}
+
+func TestAccountBaselineMaxPasswordAge(t *testing.T) {
+	args := baselineArgs()
+	args.PasswordPolicy.MaxAgeDays = 90
+	args.PasswordPolicy.HardExpiry = true
+	rec := mustRun(t, newTestBaseline(args))
+	policy := inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"))
+	assert.Equal(t, float64(90), policy["maxPasswordAge"])
+	assert.Equal(t, true, policy["hardExpiry"])
+}
+
+func TestPasswordPolicyProblems(t *testing.T) {
+	with := func(change func(*PasswordPolicy)) PasswordPolicy {
+		p := cisPasswordPolicy()
+		change(&p)
+		return p
+	}
+	cases := map[string]struct {
+		policy PasswordPolicy
+		field  string
+	}{
+		"too short":          {with(func(p *PasswordPolicy) { p.MinimumLength = 8 }), "minimumLength"},
+		"too long":           {with(func(p *PasswordPolicy) { p.MinimumLength = 129 }), "minimumLength"},
+		"no reuse check":     {with(func(p *PasswordPolicy) { p.ReusePrevention = 0 }), "reusePrevention"},
+		"reuse over 24":      {with(func(p *PasswordPolicy) { p.ReusePrevention = 25 }), "reusePrevention"},
+		"negative max age":   {with(func(p *PasswordPolicy) { p.MaxAgeDays = -1 }), "maxAgeDays"},
+		"max age over limit": {with(func(p *PasswordPolicy) { p.MaxAgeDays = 1096 }), "maxAgeDays"},
+		"hard expiry alone":  {with(func(p *PasswordPolicy) { p.HardExpiry = true }), "hardExpiry"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			problems := c.policy.Problems()
+			require.Len(t, problems, 1)
+			assert.Equal(t, c.field, problems[0].Field)
+		})
+	}
+	assert.Empty(t, cisPasswordPolicy().Problems())
+}
+
+func TestAccountBaselineRejectsBadArgs(t *testing.T) {
+	with := func(change func(*AccountBaselineArgs)) *AccountBaselineArgs {
+		a := baselineArgs()
+		change(a)
+		return a
+	}
+	cases := map[string]struct {
+		args *AccountBaselineArgs
+		want string
+	}{
+		"nil":             {nil, "args are required"},
+		"bad alias":       {with(func(a *AccountBaselineArgs) { a.Alias = "Acme_Corp" }), "not a valid account alias"},
+		"weak password":   {with(func(a *AccountBaselineArgs) { a.PasswordPolicy.MinimumLength = 8 }), "minimumLength"},
+		"bad admin path":  {with(func(a *AccountBaselineArgs) { a.AdminUserPath = "admins" }), "not a valid IAM path"},
+		"missing account": {with(func(a *AccountBaselineArgs) { a.Account = Account{} }), "partition is required"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestBaseline(c.args)) })
+	}
+}

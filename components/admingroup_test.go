@@ -1,0 +1,100 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/mock"
+)
+
+func adminArgs(users ...ConsoleUser) *ConsoleGroupArgs {
+	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", Users: users, PasswordLength: 20}
+}
+
+func newTestAdmins(args *ConsoleGroupArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewAdminGroup(ctx, "admins", args)
+		return err
+	}
+}
+
+func TestAdminGroupMembersAreConsoleOnly(t *testing.T) {
+	users := []ConsoleUser{{Name: "alice", PGPKey: "keybase:alice"}, {Name: "bob"}}
+	var passwords, arns interface {
+		Get() (map[string]string, bool, bool)
+	}
+	rec := mustRun(t, func(ctx *pulumi.Context) error {
+		g, err := NewAdminGroup(ctx, "admins", adminArgs(users...))
+		if err != nil {
+			return err
+		}
+		passwords, arns = mock.Capture[map[string]string](g.InitialPasswords), mock.Capture[map[string]string](g.UserArns)
+		return nil
+	})
+	consoleMemberChecks(t, rec, "admins", "/admins/", users)
+
+	got, known, secret := passwords.Get()
+	require.True(t, known)
+	assert.True(t, secret, "initial passwords are Pulumi secrets")
+	assert.Equal(t, map[string]string{"alice": "wcFMA-mock-encrypted-password", "bob": "mock-password-bob"}, got)
+	got, _, _ = arns.Get()
+	assert.Equal(t, map[string]string{
+		"alice": "arn:aws:iam::111111111111:user/admins/alice",
+		"bob":   "arn:aws:iam::111111111111:user/admins/bob",
+	}, got)
+}
+
+func TestAdminGroupPolicies(t *testing.T) {
+	rec := mustRun(t, newTestAdmins(adminArgs()))
+	group := one(t, rec, groupType)
+	assert.Equal(t, "admins", group.Input("name"))
+	assert.Equal(t, "/admins/", group.Input("path"))
+
+	attached := attachedPolicies(t, rec)
+	assert.ElementsMatch(t, []string{
+		"arn:aws:iam::aws:policy/AdministratorAccess",
+		"arn:aws:iam::111111111111:policy/admins/admins-console",
+	}, attached, "full access comes from the AWS managed policy, never a customer *:* policy")
+
+	statements := policyStatements(t, one(t, rec, policyType), "policy")
+	deny := statement(t, statements, "DenyAccessKeysForConsoleUsers")
+	assert.Equal(t, "Deny", deny["Effect"])
+	assert.Contains(t, deny["Action"], "iam:CreateAccessKey")
+	assert.Equal(t, "arn:aws:iam::111111111111:user/admins/*", deny["Resource"])
+	mfa := statement(t, statements, "DenyAllExceptListedIfNoMFA")
+	assert.Equal(t, map[string]any{"BoolIfExists": map[string]any{"aws:MultiFactorAuthPresent": "false"}}, mfa["Condition"])
+	for _, s := range statements {
+		assert.NotEqual(t, "*", s["Action"], "no customer-managed *:* statement (CIS 1.16)")
+	}
+}
+
+func TestAdminGroupWithoutMembersCreatesNoUsers(t *testing.T) {
+	rec := mustRun(t, newTestAdmins(adminArgs()))
+	for _, typ := range []string{userType, loginType, membershipType, accessKeyType} {
+		assert.Empty(t, rec.OfType(typ), typ)
+	}
+}
+
+func TestAdminGroupRejectsBadArgs(t *testing.T) {
+	withPolicies := adminArgs()
+	withPolicies.ManagedPolicies = []string{"ReadOnlyAccess"}
+	shortPassword := adminArgs()
+	shortPassword.PasswordLength = 8
+	cases := map[string]struct {
+		args *ConsoleGroupArgs
+		want string
+	}{
+		"nil":              {nil, "args are required"},
+		"managed policies": {withPolicies, "managed policies are not allowed"},
+		"short password":   {shortPassword, "password length"},
+		"bad user name":    {adminArgs(ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
+		"duplicate user":   {adminArgs(ConsoleUser{Name: "alice"}, ConsoleUser{Name: "Alice"}), "listed twice"},
+		"bad pgp key":      {adminArgs(ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestAdmins(c.args)) })
+	}
+}

@@ -1,0 +1,123 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+func appArgs() *AppUserArgs {
+	return &AppUserArgs{
+		Account:     testAccount,
+		Application: "my-application",
+		Environment: "staging",
+		Grants: []iampolicy.S3Grant{{
+			Bucket:  "acme-assets-staging",
+			Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
+		}},
+	}
+}
+
+func newTestApp(args *AppUserArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewAppUser(ctx, "my-application", args)
+		return err
+	}
+}
+
+func TestAppUserIsOneUserPerEnvironmentWithGroupPolicy(t *testing.T) {
+	rec := mustRun(t, newTestApp(appArgs()))
+	statements := principalChecks(t, rec, "my-application-staging", AppUserPath, false,
+		"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
+
+	bucket := statement(t, statements, "BucketAcmeAssetsStaging")
+	assert.Equal(t, "s3:ListBucket", bucket["Action"])
+	assert.Equal(t, "arn:aws:s3:::acme-assets-staging", bucket["Resource"])
+	objects := statement(t, statements, "ObjectsAcmeAssetsStaging")
+	assert.Equal(t, []any{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, objects["Action"])
+	assert.Equal(t, "arn:aws:s3:::acme-assets-staging/*", objects["Resource"])
+	deny := statement(t, statements, "DenyDestructiveS3Actions")
+	assert.ElementsMatch(t, []any{"arn:aws:s3:::acme-assets-staging", "arn:aws:s3:::acme-assets-staging/*"}, deny["Resource"])
+	assert.Len(t, deny["Action"], len(iampolicy.DestructiveS3Actions))
+}
+
+func TestAppUserAccessKeyIsSecret(t *testing.T) {
+	for name, pgp := range map[string]string{"plain": "", "pgp": "keybase:alice"} {
+		t.Run(name, func(t *testing.T) {
+			args := appArgs()
+			args.CreateAccessKey = true
+			args.PGPKey = pgp
+			var id, secret interface{ Get() (string, bool, bool) }
+			rec := mustRun(t, func(ctx *pulumi.Context) error {
+				app, err := NewAppUser(ctx, "my-application", args)
+				if err != nil {
+					return err
+				}
+				id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+				return nil
+			})
+			principalChecks(t, rec, "my-application-staging", AppUserPath, true,
+				"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
+			assert.Equal(t, pgp, one(t, rec, accessKeyType).Input("pgpKey"))
+
+			got, known, isSecret := id.Get()
+			require.True(t, known)
+			assert.Equal(t, "AKIAMY-APPLICATION-STAGING", got)
+			assert.False(t, isSecret, "the key id is not a secret")
+			got, known, isSecret = secret.Get()
+			require.True(t, known)
+			assert.True(t, isSecret, "the key secret must be a Pulumi secret")
+			if pgp == "" {
+				assert.Equal(t, "mock-secret-my-application-staging", got)
+			} else {
+				assert.Equal(t, "wcFMA-mock-encrypted-secret", got)
+			}
+		})
+	}
+}
+
+func TestAppUserWithoutKeyExportsEmptyKey(t *testing.T) {
+	var id, secret interface{ Get() (string, bool, bool) }
+	mustRun(t, func(ctx *pulumi.Context) error {
+		app, err := NewAppUser(ctx, "my-application", appArgs())
+		if err != nil {
+			return err
+		}
+		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+		return nil
+	})
+	got, known, _ := id.Get()
+	require.True(t, known)
+	assert.Empty(t, got)
+	got, _, _ = secret.Get()
+	assert.Empty(t, got)
+}
+
+func TestAppUserRejectsBadArgs(t *testing.T) {
+	with := func(change func(*AppUserArgs)) *AppUserArgs {
+		a := appArgs()
+		change(a)
+		return a
+	}
+	cases := map[string]struct {
+		args *AppUserArgs
+		want string
+	}{
+		"nil":             {nil, "args are required"},
+		"no application":  {with(func(a *AppUserArgs) { a.Application = "" }), "application and environment are required"},
+		"no environment":  {with(func(a *AppUserArgs) { a.Environment = "" }), "application and environment are required"},
+		"no grants":       {with(func(a *AppUserArgs) { a.Grants = nil }), "no grants"},
+		"wildcard":        {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:*"} }), "wildcard"},
+		"destructive":     {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:DeleteObjectVersion"} }), "always denied"},
+		"name too long":   {with(func(a *AppUserArgs) { a.Application = "an-application-name-that-is-far-too-long-for-iam-user-names" }), "at most 64"},
+		"bad pgp key":     {with(func(a *AppUserArgs) { a.CreateAccessKey, a.PGPKey = true, "-----BEGIN PGP PUBLIC KEY BLOCK-----" }), "pgpKey"},
+		"prefix no slash": {with(func(a *AppUserArgs) { a.Grants[0].Prefix = "uploads" }), "must end with /"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestApp(c.args)) })
+	}
+}

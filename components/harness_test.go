@@ -1,0 +1,183 @@
+package components
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/mock"
+)
+
+// testAccount is the account every component test builds for.
+var testAccount = Account{Partition: "aws", ID: "111111111111"}
+
+// Type tokens of the AWS resources the tests look for.
+const (
+	userType        = "aws:iam/user:User"
+	groupType       = "aws:iam/group:Group"
+	policyType      = "aws:iam/policy:Policy"
+	attachmentType  = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+	membershipType  = "aws:iam/userGroupMembership:UserGroupMembership"
+	accessKeyType   = "aws:iam/accessKey:AccessKey"
+	loginType       = "aws:iam/userLoginProfile:UserLoginProfile"
+	bucketType      = "aws:s3/bucketV2:BucketV2"
+	versioningType  = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	lifecycleType   = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	objectLockType  = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	bucketPolicyTyp = "aws:s3/bucketPolicy:BucketPolicy"
+	publicBlockType = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+)
+
+// run runs body under a fresh recording mock as `pulumi up` would.
+func run(t *testing.T, body pulumi.RunFunc) (*mock.Recorder, error) {
+	t.Helper()
+	rec := mock.New("secure-aws", "test")
+	rec.AccountID = testAccount.ID
+	return rec, rec.Run(nil, false, body)
+}
+
+// mustRun is run for bodies that must succeed.
+func mustRun(t *testing.T, body pulumi.RunFunc) *mock.Recorder {
+	t.Helper()
+	rec, err := run(t, body)
+	require.NoError(t, err)
+	return rec
+}
+
+// requireRejected checks that body fails with an error containing want and registers
+// nothing: bad arguments must never leave half a component behind.
+func requireRejected(t *testing.T, want string, body pulumi.RunFunc) {
+	t.Helper()
+	rec, err := run(t, body)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), want)
+	require.Empty(t, rec.Registrations(), "a rejected component registered resources")
+}
+
+// one returns the single registration of typ, failing unless there is exactly one.
+func one(t *testing.T, rec *mock.Recorder, typ string) mock.Registration {
+	t.Helper()
+	regs := rec.OfType(typ)
+	require.Len(t, regs, 1, "registrations of %s", typ)
+	return regs[0]
+}
+
+// inputs returns a registration's inputs as plain Go values.
+func inputs(reg mock.Registration) map[string]any {
+	return reg.Inputs.Mappable()
+}
+
+// policyStatements decodes the policy document in input key of reg.
+func policyStatements(t *testing.T, reg mock.Registration, key string) []map[string]any {
+	t.Helper()
+	var doc struct {
+		Version   string
+		Statement []map[string]any
+	}
+	require.NoError(t, json.Unmarshal([]byte(reg.Input(key)), &doc))
+	require.Equal(t, "2012-10-17", doc.Version)
+	return doc.Statement
+}
+
+// statement returns the statement with the given Sid.
+func statement(t *testing.T, statements []map[string]any, sid string) map[string]any {
+	t.Helper()
+	for _, s := range statements {
+		if s["Sid"] == sid {
+			return s
+		}
+	}
+	t.Fatalf("no statement %s", sid)
+	return nil
+}
+
+// capture records a string output's value during a run, for reading after it.
+func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
+	return mock.Capture[string](o)
+}
+
+// principalChecks asserts what every machine principal registers: one user and one group
+// named userName under path, the group's policy with the given statement Sids attached to
+// the group, the membership, an access key only when withKey, and nothing attached to the
+// user itself (rule R6).
+func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
+	t.Helper()
+	user := one(t, rec, userType)
+	assert.Equal(t, userName, user.Input("name"))
+	assert.Equal(t, path, user.Input("path"))
+	group := one(t, rec, groupType)
+	assert.Equal(t, userName, group.Input("name"))
+	assert.Equal(t, path, group.Input("path"))
+
+	policy := one(t, rec, policyType)
+	assert.Equal(t, userName+"-s3", policy.Input("name"))
+	attachment := one(t, rec, attachmentType)
+	assert.Equal(t, userName, attachment.Input("group"), "the policy is attached to the group")
+	assert.Equal(t, "arn:aws:iam::111111111111:policy"+path+userName+"-s3", attachment.Input("policyArn"))
+
+	membership := one(t, rec, membershipType)
+	assert.Equal(t, userName, membership.Input("user"))
+	assert.Equal(t, []any{userName}, inputs(membership)["groups"])
+
+	for _, forbidden := range []string{"aws:iam/userPolicy:UserPolicy", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"} {
+		assert.Empty(t, rec.OfType(forbidden), "users get permissions only through groups")
+	}
+	if withKey {
+		assert.Equal(t, userName, one(t, rec, accessKeyType).Input("user"))
+	} else {
+		assert.Empty(t, rec.OfType(accessKeyType), "no access key unless asked for")
+	}
+
+	statements := policyStatements(t, policy, "policy")
+	var got []string
+	for _, s := range statements {
+		got = append(got, s["Sid"].(string))
+	}
+	assert.Equal(t, sids, got)
+	deny := statement(t, statements, "DenyDestructiveS3Actions")
+	assert.Equal(t, "Deny", deny["Effect"])
+	return statements
+}
+
+// attachedPolicies lists the policy ARNs attached to groups.
+func attachedPolicies(t *testing.T, rec *mock.Recorder) []string {
+	t.Helper()
+	var out []string
+	for _, a := range rec.OfType(attachmentType) {
+		out = append(out, a.Input("policyArn"))
+	}
+	return out
+}
+
+// consoleMemberChecks asserts, for each member, one user under path, one login profile
+// that forces a password reset and ignores its drift, one membership of group, and no
+// access key or policy of the user's own.
+func consoleMemberChecks(t *testing.T, rec *mock.Recorder, group, path string, users []ConsoleUser) {
+	t.Helper()
+	require.Len(t, rec.OfType(userType), len(users))
+	require.Len(t, rec.OfType(loginType), len(users))
+	require.Len(t, rec.OfType(membershipType), len(users))
+	for _, u := range users {
+		user, ok := rec.Find(userType, group+"-"+u.Name)
+		require.True(t, ok, "user %s", u.Name)
+		assert.Equal(t, u.Name, user.Input("name"))
+		assert.Equal(t, path, user.Input("path"))
+
+		login, ok := rec.Find(loginType, group+"-"+u.Name+"-login")
+		require.True(t, ok, "login profile of %s", u.Name)
+		assert.Equal(t, u.Name, login.Input("user"))
+		assert.Equal(t, true, inputs(login)["passwordResetRequired"])
+		assert.Equal(t, u.PGPKey, login.Input("pgpKey"))
+		assert.ElementsMatch(t, []string{"passwordResetRequired", "passwordLength", "pgpKey"}, login.IgnoreChanges)
+
+		membership, ok := rec.Find(membershipType, group+"-"+u.Name+"-membership")
+		require.True(t, ok, "membership of %s", u.Name)
+		assert.Equal(t, []any{group}, inputs(membership)["groups"])
+	}
+	assert.Empty(t, rec.OfType(accessKeyType), "console users never get access keys")
+	assert.Empty(t, rec.OfType("aws:iam/userPolicy:UserPolicy"))
+	assert.Empty(t, rec.OfType("aws:iam/userPolicyAttachment:UserPolicyAttachment"))
+}

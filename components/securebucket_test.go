@@ -1,0 +1,127 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+func newTestBucket(lock *ObjectLock) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewSecureBucket(ctx, "assets", &SecureBucketArgs{Account: testAccount, BucketName: "acme-assets-staging", ObjectLock: lock})
+		return err
+	}
+}
+
+func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
+	rec := mustRun(t, newTestBucket(nil))
+
+	types := map[string]int{}
+	for _, r := range rec.Registrations() {
+		types[r.Type]++
+	}
+	assert.Equal(t, map[string]int{
+		SecureBucketType: 1,
+		bucketType:       1,
+		versioningType:   1,
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
+		"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     1,
+		publicBlockType: 1,
+		bucketPolicyTyp: 1,
+	}, types)
+
+	bucket := one(t, rec, bucketType)
+	assert.Equal(t, "acme-assets-staging", bucket.Input("bucket"))
+	assert.Equal(t, false, inputs(bucket)["objectLockEnabled"])
+	assert.NotContains(t, inputs(bucket), "forceDestroy", "a bucket must never be force-destroyed")
+
+	assert.Equal(t, map[string]any{"status": "Enabled"}, inputs(one(t, rec, versioningType))["versioningConfiguration"])
+	enc := inputs(one(t, rec, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"))
+	assert.Equal(t, []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}, enc["rules"])
+	ownership := inputs(one(t, rec, "aws:s3/bucketOwnershipControls:BucketOwnershipControls"))
+	assert.Equal(t, map[string]any{"objectOwnership": "BucketOwnerEnforced"}, ownership["rule"])
+	block := inputs(one(t, rec, publicBlockType))
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.Equal(t, true, block[k], k)
+	}
+}
+
+func TestSecureBucketProtectsData(t *testing.T) {
+	rec := mustRun(t, newTestBucket(nil))
+	component := one(t, rec, SecureBucketType)
+	for _, r := range rec.Registrations() {
+		if r.Type == SecureBucketType {
+			continue
+		}
+		assert.Equal(t, component.URN, r.Parent, "%s is parented to the component", r.Name)
+		dataBearing := r.Type == bucketType || r.Type == versioningType
+		assert.Equal(t, dataBearing, r.Protect, "protect on %s", r.Type)
+		assert.Equal(t, dataBearing, r.RetainOnDelete, "retainOnDelete on %s", r.Type)
+	}
+}
+
+func TestSecureBucketPolicyDeniesInsecureTransportAfterPublicAccessBlock(t *testing.T) {
+	rec := mustRun(t, newTestBucket(nil))
+	policy := one(t, rec, bucketPolicyTyp)
+	assert.JSONEq(t, iampolicy.TLSOnlyBucketPolicy("aws", "acme-assets-staging").MustJSON(), policy.Input("policy"))
+	deny := statement(t, policyStatements(t, policy, "policy"), "DenyInsecureTransport")
+	assert.Equal(t, "Deny", deny["Effect"])
+	assert.Equal(t, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}, deny["Condition"])
+	assert.Contains(t, policy.Dependencies, one(t, rec, publicBlockType).URN, "the policy must wait for the public access block (409 otherwise)")
+}
+
+func TestSecureBucketObjectLock(t *testing.T) {
+	rec := mustRun(t, newTestBucket(&ObjectLock{Mode: "COMPLIANCE", Days: 30}))
+	assert.Equal(t, true, inputs(one(t, rec, bucketType))["objectLockEnabled"])
+	lock := one(t, rec, objectLockType)
+	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "COMPLIANCE", "days": float64(30)}}, inputs(lock)["rule"])
+	assert.Contains(t, lock.Dependencies, one(t, rec, versioningType).URN)
+
+	off := mustRun(t, newTestBucket(nil))
+	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without ObjectLock")
+}
+
+func TestSecureBucketRejectsBadArgs(t *testing.T) {
+	cases := map[string]struct {
+		args *SecureBucketArgs
+		want string
+	}{
+		"nil args":         {nil, "args are required"},
+		"dotted name":      {&SecureBucketArgs{Account: testAccount, BucketName: "acme.assets"}, "contains a dot"},
+		"uppercase name":   {&SecureBucketArgs{Account: testAccount, BucketName: "Acme"}, "not a valid S3 bucket name"},
+		"no account":       {&SecureBucketArgs{BucketName: "acme-assets"}, "partition is required"},
+		"bad account id":   {&SecureBucketArgs{Account: Account{Partition: "aws", ID: "42"}, BucketName: "acme-assets"}, "12-digit"},
+		"bad lock mode":    {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "LEGAL", Days: 1}}, "GOVERNANCE or COMPLIANCE"},
+		"zero lock days":   {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "GOVERNANCE"}}, "out of range"},
+		"lock days > 100y": {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "GOVERNANCE", Days: 36501}}, "out of range"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			requireRejected(t, c.want, func(ctx *pulumi.Context) error {
+				_, err := NewSecureBucket(ctx, "b", c.args)
+				return err
+			})
+		})
+	}
+}
+
+func TestSecureBucketOutputs(t *testing.T) {
+	var name, arn interface{ Get() (string, bool, bool) }
+	mustRun(t, func(ctx *pulumi.Context) error {
+		b, err := NewSecureBucket(ctx, "assets", &SecureBucketArgs{Account: testAccount, BucketName: "acme-assets-staging"})
+		if err != nil {
+			return err
+		}
+		name, arn = capture(b.BucketName), capture(b.Arn)
+		return nil
+	})
+	got, known, _ := name.Get()
+	require.True(t, known)
+	assert.Equal(t, "acme-assets-staging", got)
+	got, _, _ = arn.Get()
+	assert.Equal(t, "arn:aws:s3:::acme-assets-staging", got)
+}
