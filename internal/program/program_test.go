@@ -1,44 +1,301 @@
 package program_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
-// healthyRoot is a root user with MFA and no access keys.
+// projectDir holds Pulumi.yaml and the example stack files.
+const projectDir = "../.."
+
 type fakeRoot struct {
 	status rootcheck.Status
 	err    error
+	calls  *int
 }
 
-func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) { return f.status, f.err }
+func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
+	if f.calls != nil {
+		*f.calls++
+	}
+	return f.status, f.err
+}
 
 var healthyRoot = fakeRoot{status: rootcheck.Status{MFAEnabled: true}}
 
+func loadStack(t *testing.T, stack string) map[string]string {
+	t.Helper()
+	st, err := stackfile.Load(projectDir, stack)
+	require.NoError(t, err)
+	return st.Config
+}
+
+// runConfig runs the real program on cfg as `pulumi up` (or preview, with dryRun).
+func runConfig(t *testing.T, stack string, cfg map[string]string, root rootcheck.Reader, dryRun bool) (*mock.Recorder, error) {
+	t.Helper()
+	rec := mock.New(config.Project, stack)
+	return rec, rec.Run(cfg, dryRun, program.Run(root))
+}
+
 func runStack(t *testing.T, stack string) *mock.Recorder {
 	t.Helper()
-	st, err := stackfile.Load("../..", stack)
+	rec, err := runConfig(t, stack, loadStack(t, stack), healthyRoot, false)
 	require.NoError(t, err)
-	rec := mock.New(config.Project, stack)
-	require.NoError(t, rec.Run(st.Config, false, program.Run(healthyRoot)))
 	return rec
 }
 
-func TestStackFilesRun(t *testing.T) {
-	for _, stack := range []string{"staging", "production"} {
+func exampleStacks(t *testing.T) []string {
+	t.Helper()
+	names, err := stackfile.Names(projectDir)
+	require.NoError(t, err)
+	require.Equal(t, []string{"production", "staging"}, names)
+	return names
+}
+
+func count(rec *mock.Recorder) map[string]int {
+	out := map[string]int{}
+	for _, r := range rec.Registrations() {
+		out[r.Type]++
+	}
+	return out
+}
+
+func TestStagingStack(t *testing.T) {
+	rec := runStack(t, "staging")
+	assert.Equal(t, map[string]int{
+		components.SecureBucketType:   2,
+		components.AppUserType:        1,
+		components.ThirdPartyUserType: 1,
+		components.BackupVaultType:    1,
+	}, componentCounts(rec))
+	assert.Empty(t, rec.OfType(components.AccountBaselineType), "staging does not manage the account")
+	assert.Empty(t, rec.OfType(components.AdminGroupType), "console users are account-wide")
+
+	users := userNames(rec)
+	assert.ElementsMatch(t, []string{"my-application-staging", "zencoder-staging", "backup-staging"}, users)
+}
+
+func TestProductionStack(t *testing.T) {
+	rec := runStack(t, "production")
+	assert.Equal(t, map[string]int{
+		components.AccountBaselineType: 1,
+		components.AdminGroupType:      1,
+		components.DeveloperGroupType:  1,
+		components.SecureBucketType:    2,
+		components.AppUserType:         1,
+		components.ThirdPartyUserType:  1,
+		components.BackupVaultType:     1,
+	}, componentCounts(rec))
+	assert.ElementsMatch(t, []string{"alice", "bob", "carol", "my-application-production", "zencoder-production", "backup-production"}, userNames(rec))
+	alias, ok := rec.Find("aws:iam/accountAlias:AccountAlias", "account-alias")
+	require.True(t, ok)
+	assert.Equal(t, "acme-corp", alias.Input("accountAlias"))
+}
+
+func TestAccountBaselineExactlyOnceAcrossStacks(t *testing.T) {
+	total := 0
+	for _, stack := range exampleStacks(t) {
+		total += len(runStack(t, stack).OfType(components.AccountBaselineType))
+	}
+	assert.Equal(t, 1, total)
+}
+
+// TestNoAccountManagedTwice guards the account-wide singletons: for each AWS account named
+// in a stack's aws:allowedAccountIds, at most one stack sets account.manage, and stacks
+// sharing an account use distinct environments and bucket names.
+func TestNoAccountManagedTwice(t *testing.T) {
+	managers := map[string][]string{}
+	environments := map[string]string{}
+	buckets := map[string]string{}
+	for _, stack := range exampleStacks(t) {
+		raw := loadStack(t, stack)
+		cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
+		require.NoError(t, err)
+		if cfg.Account.Manage {
+			managers[cfg.AccountID] = append(managers[cfg.AccountID], stack)
+		}
+		envKey := cfg.AccountID + "/" + cfg.Environment
+		assert.NotContains(t, environments, envKey, "stacks %s and %s share environment %s in account %s", environments[envKey], stack, cfg.Environment, cfg.AccountID)
+		environments[envKey] = stack
+		for _, b := range cfg.Buckets {
+			assert.NotContains(t, buckets, b.Name, "bucket %s is in two stacks", b.Name)
+			buckets[b.Name] = stack
+		}
+		for _, b := range cfg.Backups {
+			assert.NotContains(t, buckets, b.Bucket, "bucket %s is in two stacks", b.Bucket)
+			buckets[b.Bucket] = stack
+		}
+	}
+	for account, stacks := range managers {
+		assert.Len(t, stacks, 1, "account %s is managed by %v", account, stacks)
+	}
+	assert.Len(t, managers, 1, "the example account is managed by one stack")
+}
+
+func TestInvalidConfigRegistersNothing(t *testing.T) {
+	cfg := loadStack(t, "production")
+	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-assets-production","actions":["s3:*"]}]}]`
+	cfg["secure-aws:account"] = `{"manage":true,"alias":"Acme Corp"}`
+	calls := 0
+	rec, err := runConfig(t, "production", cfg, fakeRoot{calls: &calls}, false)
+	require.Error(t, err)
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Contains(t, err.Error(), "Pulumi.production.yaml")
+	assert.Contains(t, err.Error(), "secure-aws:apps[0].grants[0].actions[0]")
+	assert.Contains(t, err.Error(), "secure-aws:account.alias")
+	assert.Empty(t, rec.Registrations(), "nothing is registered when the configuration is invalid")
+	assert.Zero(t, calls, "nothing is read from AWS either")
+}
+
+func TestRootCredentialCheck(t *testing.T) {
+	cfg := loadStack(t, "production")
+	exposed := fakeRoot{status: rootcheck.Status{AccessKeysPresent: true}}
+
+	// warn (the production stack's setting): the run goes on.
+	rec, err := runConfig(t, "production", cfg, exposed, false)
+	require.NoError(t, err)
+	assert.NotEmpty(t, rec.Registrations())
+
+	// fail: the run stops before anything is registered.
+	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail"}`
+	rec, err = runConfig(t, "production", cfg, exposed, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the root user has access keys")
+	assert.Contains(t, err.Error(), "the root user has no MFA device")
+	assert.Empty(t, rec.Registrations())
+
+	// fail, but the summary cannot be read during a preview: a warning, not a failure.
+	rec, err = runConfig(t, "production", cfg, fakeRoot{err: errors.New("no credentials")}, true)
+	require.NoError(t, err)
+	assert.NotEmpty(t, rec.Registrations())
+
+	// Stacks that do not manage the account never call AWS.
+	calls := 0
+	_, err = runConfig(t, "staging", loadStack(t, "staging"), fakeRoot{calls: &calls}, false)
+	require.NoError(t, err)
+	assert.Zero(t, calls)
+}
+
+func TestPreviewRuns(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
 		t.Run(stack, func(t *testing.T) {
-			rec := runStack(t, stack)
-			for _, r := range rec.Registrations() {
-				t.Logf("%s", r.URN)
-			}
+			rec, err := runConfig(t, stack, loadStack(t, stack), fakeRoot{err: errors.New("no credentials in preview")}, true)
+			require.NoError(t, err)
+			assert.Equal(t, count(runStack(t, stack)), count(rec), "a preview registers what an update does")
 		})
 	}
+}
+
+// TestPolicyDocumentsGolden pins every IAM policy document of the example stacks, so any
+// permission change shows up in review as a diff of testdata/policies-<stack>.json.
+func TestPolicyDocumentsGolden(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			rec := runStack(t, stack)
+			docs := map[string]json.RawMessage{}
+			for _, typ := range []string{"aws:iam/policy:Policy", "aws:iam/role:Role", "aws:s3/bucketPolicy:BucketPolicy"} {
+				for _, r := range rec.OfType(typ) {
+					text := r.Input("policy") + r.Input("assumeRolePolicy")
+					docs[typ+"::"+r.Name] = json.RawMessage(text)
+				}
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			require.NoError(t, enc.Encode(docs))
+			golden.Assert(t, "testdata/policies-"+stack+".json", buf.Bytes())
+		})
+	}
+}
+
+// TestNonAdminPoliciesFollowR5R7 reads every customer managed policy of the machine
+// principals in the example stacks: no wildcard actions, only catalogued S3 actions on
+// the right resource type, never an allowed destructive action, and the explicit deny on
+// every bucket the policy allows anything on.
+func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		rec := runStack(t, stack)
+		for _, r := range rec.OfType("aws:iam/policy:Policy") {
+			if strings.HasSuffix(r.Input("name"), "-console") {
+				continue // console groups: MFA self-service statements, checked in components
+			}
+			var doc struct{ Statement []statementJSON }
+			require.NoError(t, json.Unmarshal([]byte(r.Input("policy")), &doc))
+			var allowed, denied []string
+			for _, s := range doc.Statement {
+				if s.Effect == "Deny" {
+					assert.ElementsMatch(t, iampolicy.DestructiveS3Actions, []string(s.Action), "%s denies the destructive actions", r.Name)
+					denied = append(denied, s.Resource...)
+					continue
+				}
+				for _, a := range s.Action {
+					level, ok := iampolicy.S3ActionLevel(a)
+					require.True(t, ok, "%s: %s is catalogued", r.Name, a)
+					assert.False(t, iampolicy.IsDestructive(a), "%s allows destructive %s", r.Name, a)
+					for _, res := range s.Resource {
+						assert.Equal(t, level == iampolicy.ObjectLevel, strings.Contains(res, "/"), "%s: %s on %s", r.Name, a, res)
+					}
+				}
+				allowed = append(allowed, s.Resource...)
+			}
+			for _, res := range allowed {
+				bucket := strings.SplitN(strings.TrimPrefix(res, "arn:aws:s3:::"), "/", 2)[0]
+				assert.Contains(t, denied, "arn:aws:s3:::"+bucket, "%s: deny covers bucket %s", r.Name, bucket)
+				assert.Contains(t, denied, "arn:aws:s3:::"+bucket+"/*", "%s: deny covers objects of %s", r.Name, bucket)
+			}
+		}
+	}
+}
+
+// statementJSON reads Action and Resource whether AWS-flattened to a string or a list.
+type statementJSON struct {
+	Effect   string
+	Action   stringList
+	Resource stringList
+}
+
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*l = []string{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(l))
+}
+
+func componentCounts(rec *mock.Recorder) map[string]int {
+	out := map[string]int{}
+	for typ, n := range count(rec) {
+		if strings.HasPrefix(typ, "secure-aws:") {
+			out[typ] = n
+		}
+	}
+	return out
+}
+
+func userNames(rec *mock.Recorder) []string {
+	var out []string
+	for _, u := range rec.OfType("aws:iam/user:User") {
+		out = append(out, u.Input("name"))
+	}
+	return out
 }
