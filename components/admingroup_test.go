@@ -39,7 +39,7 @@ func TestAdminGroupMembersAreConsoleOnly(t *testing.T) {
 	got, known, secret := passwords.Get()
 	require.True(t, known)
 	assert.True(t, secret, "initial passwords are Pulumi secrets")
-	assert.Equal(t, map[string]string{"alice": "wcFMA-mock-encrypted-password", "bob": "mock-password-bob"}, got)
+	assert.Equal(t, map[string]string{"alice": "wcFMA-mock-encryptedPassword", "bob": "mock-password-bob"}, got)
 	got, _, _ = arns.Get()
 	assert.Equal(t, map[string]string{
 		"alice": "arn:aws:iam::111111111111:user/admins/alice",

@@ -74,7 +74,7 @@ func TestAppUserAccessKeyIsSecret(t *testing.T) {
 			if pgp == "" {
 				assert.Equal(t, "mock-secret-my-application-staging", got)
 			} else {
-				assert.Equal(t, "wcFMA-mock-encrypted-secret", got)
+				assert.Equal(t, "wcFMA-mock-encryptedSecret", got)
 			}
 		})
 	}

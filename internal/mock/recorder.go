@@ -142,25 +142,26 @@ func (r *Recorder) compute(reg Registration) (string, resource.PropertyMap) {
 		set("arn", id)
 	case "aws:iam/accessKey:AccessKey":
 		id = "AKIA" + strings.ToUpper(str("user"))
-		if str("pgpKey") != "" {
-			set("encryptedSecret", "wcFMA-mock-encrypted-secret")
-			set("keyFingerprint", "mock-fingerprint")
-		} else {
-			out["secret"] = resource.MakeSecret(resource.NewProperty("mock-secret-" + str("user")))
-		}
+		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", "mock-secret-"+str("user"))
 	case "aws:iam/userLoginProfile:UserLoginProfile":
 		id = str("user")
-		if str("pgpKey") != "" {
-			set("encryptedPassword", "wcFMA-mock-encrypted-password")
-			set("keyFingerprint", "mock-fingerprint")
-		} else {
-			out["password"] = resource.MakeSecret(resource.NewProperty("mock-password-" + str("user")))
-		}
+		generated(out, str("pgpKey") != "", "encryptedPassword", "password", "mock-password-"+str("user"))
 	case "aws:accessanalyzer/analyzer:Analyzer":
 		id = str("analyzerName")
 		set("arn", "arn:"+r.Partition+":access-analyzer:us-east-1:"+r.AccountID+":analyzer/"+id)
 	}
 	return id, out
+}
+
+// generated sets a credential AWS generates: PGP-encrypted text under encryptedKey when a
+// PGP key was given, else the plain value as a secret under plainKey, as the engine marks it.
+func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain string) {
+	if pgp {
+		out[resource.PropertyKey(encryptedKey)] = resource.NewProperty("wcFMA-mock-" + encryptedKey)
+		out["keyFingerprint"] = resource.NewProperty("mock-fingerprint")
+		return
+	}
+	out[resource.PropertyKey(plainKey)] = resource.MakeSecret(resource.NewProperty(plain))
 }
 
 func orDefault(v, d string) string {

@@ -23,24 +23,17 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 		ctx.Export("developerUserArns", o.DeveloperGroup.UserArns)
 		ctx.Export("developerInitialPasswords", o.DeveloperGroup.InitialPasswords)
 	}
-	buckets := pulumi.Map{}
-	for name, b := range o.Buckets {
-		buckets[name] = b.OutputMap()
+	ctx.Export("buckets", outputMaps(o.Buckets))
+	ctx.Export("apps", outputMaps(o.Apps))
+	ctx.Export("thirdParties", outputMaps(o.ThirdParties))
+	ctx.Export("backups", outputMaps(o.Backups))
+}
+
+// outputMaps exports a set of components as one map from logical name to their outputs.
+func outputMaps[T interface{ OutputMap() pulumi.Map }](components map[string]T) pulumi.Map {
+	out := pulumi.Map{}
+	for name, c := range components {
+		out[name] = c.OutputMap()
 	}
-	ctx.Export("buckets", buckets)
-	apps := pulumi.Map{}
-	for name, a := range o.Apps {
-		apps[name] = a.OutputMap()
-	}
-	ctx.Export("apps", apps)
-	thirdParties := pulumi.Map{}
-	for name, t := range o.ThirdParties {
-		thirdParties[name] = t.OutputMap()
-	}
-	ctx.Export("thirdParties", thirdParties)
-	backups := pulumi.Map{}
-	for name, b := range o.Backups {
-		backups[name] = b.OutputMap()
-	}
-	ctx.Export("backups", backups)
+	return out
 }
