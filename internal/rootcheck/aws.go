@@ -19,7 +19,7 @@ const timeout = 20 * time.Second
 
 // AWSReader reads the IAM account summary with the region and credentials the Pulumi AWS
 // provider would use: the stack's aws:region, aws:profile, aws:accessKey/aws:secretKey/
-// aws:token and aws:assumeRole settings, else the standard AWS environment and files.
+// aws:token, aws:sharedConfigFiles, aws:sharedCredentialsFiles and aws:assumeRole settings, else the standard AWS environment and files.
 type AWSReader struct {
 	Get func(key string) (string, bool)
 }
@@ -56,6 +56,12 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 	if profile, ok := r.Get("aws:profile"); ok {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
 	}
+	if files, ok := r.list("aws:sharedConfigFiles"); ok {
+		opts = append(opts, awsconfig.WithSharedConfigFiles(files))
+	}
+	if files, ok := r.list("aws:sharedCredentialsFiles"); ok {
+		opts = append(opts, awsconfig.WithSharedCredentialsFiles(files))
+	}
 	if key, ok := r.Get("aws:accessKey"); ok {
 		secret, _ := r.Get("aws:secretKey")
 		token, _ := r.Get("aws:token")
@@ -80,4 +86,17 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 		}))
 	}
 	return cfg, nil
+}
+
+// list reads a configuration value holding a JSON list of strings.
+func (r AWSReader) list(key string) ([]string, bool) {
+	raw, ok := r.Get(key)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	if json.Unmarshal([]byte(raw), &out) != nil {
+		return nil, false
+	}
+	return out, true
 }
