@@ -96,9 +96,11 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", args.BucketName, err)
 	}
+	// Side resources name the bucket by its name, known at preview time even for a new
+	// bucket (its ID is not), so reviews and policy rules can tie them to their bucket.
 	// Deleting this resource would suspend versioning, so it is kept like the bucket.
 	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
-		Bucket: bucket.ID(),
+		Bucket: bucket.Bucket,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
 			Status: pulumi.String("Enabled"),
 		},
@@ -107,7 +109,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		return nil, fmt.Errorf("enabling versioning on %s: %w", args.BucketName, err)
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
+		Bucket: bucket.Bucket,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
 			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 				ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
@@ -119,7 +121,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		return nil, fmt.Errorf("configuring encryption on %s: %w", args.BucketName, err)
 	}
 	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
+		Bucket: bucket.Bucket,
 		Rule: &s3.BucketOwnershipControlsRuleArgs{
 			ObjectOwnership: pulumi.String("BucketOwnerEnforced"),
 		},
@@ -127,7 +129,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		return nil, fmt.Errorf("disabling ACLs on %s: %w", args.BucketName, err)
 	}
 	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
+		Bucket:                bucket.Bucket,
 		BlockPublicAcls:       pulumi.Bool(true),
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
@@ -139,14 +141,14 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	// S3 answers 409 when a policy is written while the public access block is still being
 	// applied, so the policy waits for the block.
 	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
+		Bucket: bucket.Bucket,
 		Policy: pulumi.String(iampolicy.TLSOnlyBucketPolicy(args.Account.Partition, args.BucketName).MustJSON()),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
 		return nil, fmt.Errorf("writing the TLS-only policy of %s: %w", args.BucketName, err)
 	}
 	if l := args.ObjectLock; l != nil {
 		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
-			Bucket: bucket.ID(),
+			Bucket: bucket.Bucket,
 			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
 				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
 					Mode: pulumi.String(l.Mode),
