@@ -54,6 +54,12 @@ type ConsoleGroupOutputs struct {
 	InitialPasswords pulumi.StringMapOutput
 }
 
+// consolePolicySuffix names a console group's own policy: <group>-console.
+const consolePolicySuffix = "-console"
+
+// MaxConsoleGroupName keeps <group>-console within IAM's policy name limit.
+const MaxConsoleGroupName = awsnames.MaxPolicyName - len(consolePolicySuffix)
+
 // consoleStatements are what every console group carries beside its managed policies:
 // MFA enforcement and self-service (rule R4), and no access keys for its members (R3).
 func consoleStatements(a Account, path string) iampolicy.Document {
@@ -66,7 +72,7 @@ func (args *ConsoleGroupArgs) validate() error {
 	if err := args.Account.validate(); err != nil {
 		return err
 	}
-	if err := awsnames.IAMName(args.GroupName, awsnames.MaxGroupName, "group"); err != nil {
+	if err := awsnames.IAMName(args.GroupName, MaxConsoleGroupName, "group"); err != nil {
 		return err
 	}
 	if err := awsnames.IAMPath(args.Path); err != nil {
@@ -118,7 +124,7 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+"-console", args.Path, consoleStatements(args.Account, args.Path)); err != nil {
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+consolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path)); err != nil {
 		return err
 	}
 

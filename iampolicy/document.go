@@ -84,8 +84,15 @@ func (s Statement) validate() error {
 		return fmt.Errorf("effect must be Allow or Deny, not %q", s.Effect)
 	case (len(s.Actions) == 0) == (len(s.NotActions) == 0):
 		return errors.New("exactly one of Actions and NotActions must be set")
-	case len(s.Principals) == 0 && (len(s.Resources) == 0) == (len(s.NotResources) == 0):
+	case len(s.Resources) > 0 && len(s.NotResources) > 0:
+		return errors.New("exactly one of Resources and NotResources may be set, not both")
+	case len(s.Principals) == 0 && len(s.Resources) == 0 && len(s.NotResources) == 0:
 		return errors.New("exactly one of Resources and NotResources must be set")
+	}
+	for _, p := range s.Principals {
+		if p.Type == "" || len(p.Identifiers) == 0 {
+			return fmt.Errorf("principal %+v needs a type and identifiers", p)
+		}
 	}
 	for _, c := range s.Conditions {
 		if c.Operator == "" || c.Key == "" || len(c.Values) == 0 {

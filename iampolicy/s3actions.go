@@ -189,7 +189,10 @@ func CheckGrantableS3Action(action string) error {
 				return fmt.Errorf("%q is not spelled as AWS defines it; write %q", action, known)
 			}
 		}
-		return fmt.Errorf("%q is not an S3 action AWS defines (see the Service Authorization Reference for Amazon S3)", action)
+		if !strings.HasPrefix(action, "s3:") {
+			return fmt.Errorf("%q is not an S3 action AWS defines; machine principals are granted S3 actions only", action)
+		}
+		return fmt.Errorf("%q is not an S3 action AWS defines (catalogue: iampolicy/s3actions.go); check its spelling", action)
 	}
 	if level == AccountLevel {
 		return fmt.Errorf("%q is an account-level action and cannot be granted on a bucket", action)

@@ -3,22 +3,21 @@ package iampolicy
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 )
 
 // S3Grant allows Actions on one bucket, optionally only below a key prefix.
 type S3Grant struct {
-	Bucket  string
-	Prefix  string
-	Actions []string
+	Bucket  string   `json:"bucket"`
+	Prefix  string   `json:"prefix"`
+	Actions []string `json:"actions"`
 }
 
-// prefixScopedBucketActions are the bucket-level actions a prefix-limited grant may hold:
-// ListBucket is confined to the prefix by an s3:prefix condition, GetBucketLocation reveals
-// nothing. Any other bucket-level action would reach the whole bucket.
-var prefixScopedBucketActions = []string{"s3:GetBucketLocation", "s3:ListBucket"}
+// prefixScopedBucketAction is the one bucket-level action a prefix-limited grant may hold:
+// ListBucket, confined to the prefix by an s3:prefix condition. Any other bucket-level
+// action would reach the whole bucket, and its requests carry no s3:prefix to condition on.
+const prefixScopedBucketAction = "s3:ListBucket"
 
 // BucketARN is the ARN of a bucket: the resource of bucket-level actions.
 func BucketARN(partition, bucket string) string {
@@ -49,6 +48,19 @@ func CheckS3Prefix(prefix string) error {
 	return nil
 }
 
+// CheckGrantAction returns an error unless action may be granted on a bucket, below prefix
+// when prefix is set: a grantable S3 action (CheckGrantableS3Action) that a prefix can
+// confine.
+func CheckGrantAction(action, prefix string) error {
+	if err := CheckGrantableS3Action(action); err != nil {
+		return err
+	}
+	if prefix != "" && s3Actions[action] == BucketLevel && action != prefixScopedBucketAction {
+		return fmt.Errorf("%q applies to the whole bucket and cannot be limited to prefix %q; grant it without a prefix", action, prefix)
+	}
+	return nil
+}
+
 // S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
 // on the right resource type, then an explicit Deny of DestructiveS3Actions on every bucket
 // the grants reach, whole bucket and all objects, whatever the prefix.
@@ -58,10 +70,21 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 	}
 	var doc Document
 	var denyResources []string
+	used := map[string]bool{}
 	for _, g := range grants {
 		statements, err := grantStatements(partition, g)
 		if err != nil {
 			return Document{}, fmt.Errorf("grant on bucket %q: %w", g.Bucket, err)
+		}
+		// Sids drop the separators of bucket names and prefixes, so distinct grants can
+		// meet ("acme-assets" and "acme.assets"): number the later ones.
+		for i := range statements {
+			sid := statements[i].Sid
+			for n := 2; used[sid]; n++ {
+				sid = fmt.Sprintf("%s%d", statements[i].Sid, n)
+			}
+			used[sid] = true
+			statements[i].Sid = sid
 		}
 		doc.Statements = append(doc.Statements, statements...)
 		denyResources = append(denyResources, BucketARN(partition, g.Bucket), ObjectsARN(partition, g.Bucket, ""))
@@ -90,17 +113,14 @@ func grantStatements(partition string, g S3Grant) ([]Statement, error) {
 	}
 	var bucketActions, objectActions []string
 	for _, a := range g.Actions {
-		if err := CheckGrantableS3Action(a); err != nil {
+		if err := CheckGrantAction(a, g.Prefix); err != nil {
 			return nil, err
 		}
 		if s3Actions[a] == ObjectLevel {
 			objectActions = append(objectActions, a)
-			continue
+		} else {
+			bucketActions = append(bucketActions, a)
 		}
-		if g.Prefix != "" && !slices.Contains(prefixScopedBucketActions, a) {
-			return nil, fmt.Errorf("%q applies to the whole bucket and cannot be limited to prefix %q; grant it without a prefix", a, g.Prefix)
-		}
-		bucketActions = append(bucketActions, a)
 	}
 	name := sidName(g.Bucket) + sidName(g.Prefix)
 	var out []Statement

@@ -4,6 +4,7 @@
 package awsnames
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -16,6 +17,7 @@ var (
 	aliasPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	keybasePattern = regexp.MustCompile(`^keybase:[A-Za-z0-9_]{2,16}$`)
 )
 
 // IAM name length limits.
@@ -106,22 +108,32 @@ func PGPKey(key string) error {
 	case key == "":
 		return nil
 	case strings.HasPrefix(key, "keybase:"):
-		if key == "keybase:" {
-			return fmt.Errorf("names no keybase user; write keybase:<username>")
+		if !keybasePattern.MatchString(key) {
+			return fmt.Errorf("%q is not keybase:<username> (2 to 16 letters, digits or _)", key)
 		}
-	case strings.ContainsAny(key, " \n\t") || strings.Contains(key, "BEGIN PGP"):
-		return fmt.Errorf("must be keybase:<username> or a base64-encoded public key without armor headers")
+	case strings.Contains(key, "BEGIN PGP"):
+		return fmt.Errorf("must be the base64 body of the public key, without the armor headers")
+	default:
+		if _, err := base64.StdEncoding.DecodeString(key); err != nil {
+			return fmt.Errorf("must be keybase:<username> or a base64-encoded public key: %v", err)
+		}
 	}
 	return nil
 }
 
 // Partition maps a region name to its ARN partition.
 func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	for _, p := range []struct{ prefix, partition string }{
+		{"cn-", "aws-cn"},
+		{"us-gov-", "aws-us-gov"},
+		{"us-iso-", "aws-iso"},
+		{"us-isob-", "aws-iso-b"},
+		{"eu-isoe-", "aws-iso-e"},
+		{"us-isof-", "aws-iso-f"},
+	} {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
 	}
 	return "aws"
 }

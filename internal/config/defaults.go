@@ -1,6 +1,10 @@
 package config
 
-import "github.com/secure-aws/secure-aws/components"
+import (
+	"slices"
+
+	"github.com/secure-aws/secure-aws/components"
+)
 
 // Every default of the configuration, in one place.
 
@@ -49,7 +53,7 @@ func applyListDefaults(cfg *Config) {
 		for i := range principals {
 			for j := range principals[i].Grants {
 				if len(principals[i].Grants[j].Actions) == 0 {
-					principals[i].Grants[j].Actions = DefaultGrantActions
+					principals[i].Grants[j].Actions = slices.Clone(DefaultGrantActions)
 				}
 			}
 		}

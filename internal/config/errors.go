@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -31,5 +30,3 @@ func (e *Error) Error() string {
 	}
 	return b.String()
 }
-
-func asError[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -3,9 +3,12 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/secure-aws/secure-aws/components"
+	"io"
 	"strings"
+	"unicode"
 )
 
 // Getter reads one raw configuration value by its full key, e.g. "secure-aws:apps".
@@ -23,7 +26,7 @@ var Keys = []string{
 // at once as an *Error.
 func Load(stack string, get Getter) (*Config, error) {
 	cfg := defaults(stack)
-	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}}
+	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}}
 
 	if v, ok := get(key("environment")); ok {
 		cfg.Environment = v
@@ -43,7 +46,7 @@ func Load(stack string, get Getter) (*Config, error) {
 
 	if len(d.errs.Problems) == 0 {
 		applyListDefaults(cfg)
-		validate(cfg, d.errs)
+		validate(cfg, d.errs, d.present)
 	}
 	if len(d.errs.Problems) > 0 {
 		return nil, d.errs
@@ -55,15 +58,23 @@ func Load(stack string, get Getter) (*Config, error) {
 func key(name string) string { return Project + ":" + name }
 
 type decoder struct {
-	get  Getter
-	errs *Error
+	get     Getter
+	errs    *Error
+	present map[string]bool // the keys the stack file sets
+}
+
+// raw reads key k and notes that the stack file sets it.
+func (d decoder) raw(k string) (string, bool) {
+	v, ok := d.get(k)
+	d.present[k] = ok
+	return v, ok
 }
 
 // object decodes the JSON value of k into target, which already holds the defaults:
 // fields the stack file leaves out keep them. Unknown fields are errors, so a misspelt
 // setting is reported instead of silently ignored.
 func (d decoder) object(k string, target any) {
-	raw, ok := d.get(k)
+	raw, ok := d.raw(k)
 	if !ok {
 		return
 	}
@@ -75,7 +86,7 @@ func (d decoder) object(k string, target any) {
 // list decodes a list of objects, each element on top of its own defaults.
 func list[T any](d decoder, name string, defaults func() T) []T {
 	k := key(name)
-	raw, ok := d.get(k)
+	raw, ok := d.raw(k)
 	if !ok {
 		return nil
 	}
@@ -108,7 +119,7 @@ func strictUnmarshal(raw string, target any) error {
 	if err := dec.Decode(target); err != nil {
 		return err
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("unexpected data after the value")
 	}
 	return nil
@@ -119,16 +130,45 @@ func describeJSONError(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
-	case asError(err, &typeErr):
-		where := typeErr.Field
+	case errors.As(err, &typeErr):
+		where := fieldPath(typeErr.Field)
 		if where == "" {
 			where = "value"
 		}
-		return fmt.Sprintf("%s must be %s, not a %s", where, goTypeName(typeErr.Type.String()), typeErr.Value)
-	case asError(err, &syntaxErr):
+		return fmt.Sprintf("%s must be %s, not %s", where, goTypeName(typeErr.Type.String()), jsonKind(typeErr.Value))
+	case errors.As(err, &syntaxErr):
 		return fmt.Sprintf("is not valid structured config (%v); write it as a YAML mapping or list", err)
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if strings.HasPrefix(msg, "unknown field") {
+		msg += " (check its spelling against the README's configuration reference)"
+	}
+	return msg
+}
+
+// fieldPath drops the Go type names encoding/json puts in a field path for embedded
+// structs ("BackupSchedule.glacierAfterDays" is glacierAfterDays in the stack file).
+func fieldPath(field string) string {
+	var parts []string
+	for _, p := range strings.Split(field, ".") {
+		if p != "" && !unicode.IsUpper(rune(p[0])) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// jsonKind names the kind of a JSON value as YAML users know it.
+func jsonKind(kind string) string {
+	switch kind {
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
+	case "bool":
+		return "true or false"
+	}
+	return "a " + kind
 }
 
 // goTypeName names a Go type the way the README does.

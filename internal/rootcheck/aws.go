@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,10 +59,17 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 	if profile, ok := r.Get("aws:profile"); ok {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
 	}
-	if files, ok := r.list("aws:sharedConfigFiles"); ok {
+	files, err := r.list("aws:sharedConfigFiles")
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if files != nil {
 		opts = append(opts, awsconfig.WithSharedConfigFiles(files))
 	}
-	if files, ok := r.list("aws:sharedCredentialsFiles"); ok {
+	if files, err = r.list("aws:sharedCredentialsFiles"); err != nil {
+		return aws.Config{}, err
+	}
+	if files != nil {
 		opts = append(opts, awsconfig.WithSharedCredentialsFiles(files))
 	}
 	if key, ok := r.Get("aws:accessKey"); ok {
@@ -73,7 +83,10 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 	}
 	if raw, ok := r.Get("aws:assumeRole"); ok {
 		var role assumeRole
-		if err := json.Unmarshal([]byte(raw), &role); err != nil || role.RoleArn == "" {
+		if err := json.Unmarshal([]byte(raw), &role); err != nil {
+			return aws.Config{}, fmt.Errorf("reading aws:assumeRole: %w", err)
+		}
+		if role.RoleArn == "" {
 			return aws.Config{}, fmt.Errorf("reading aws:assumeRole: it needs a roleArn")
 		}
 		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), role.RoleArn, func(o *stscreds.AssumeRoleOptions) {
@@ -88,15 +101,25 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// list reads a configuration value holding a JSON list of strings.
-func (r AWSReader) list(key string) ([]string, bool) {
+// list reads a configuration value holding a JSON list of file names, expanding a leading
+// ~/ as the provider does; nil when the key is not set.
+func (r AWSReader) list(key string) ([]string, error) {
 	raw, ok := r.Get(key)
 	if !ok {
-		return nil, false
+		return nil, nil
 	}
-	var out []string
-	if json.Unmarshal([]byte(raw), &out) != nil {
-		return nil, false
+	var files []string
+	if err := json.Unmarshal([]byte(raw), &files); err != nil {
+		return nil, fmt.Errorf("reading %s: it must be a list of file names: %w", key, err)
 	}
-	return out, true
+	for i, f := range files {
+		if rest, ok := strings.CutPrefix(f, "~/"); ok {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return nil, fmt.Errorf("reading %s: %w", key, err)
+			}
+			files[i] = filepath.Join(home, rest)
+		}
+	}
+	return files, nil
 }

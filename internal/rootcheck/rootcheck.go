@@ -43,10 +43,10 @@ func Check(ctx context.Context, r Reader, mode string, dryRun bool) Result {
 	if mode == ModeOff {
 		return Result{}
 	}
-	if r == nil {
-		return Result{Warnings: []string{"root credential check skipped: no reader configured"}}
+	status, err := Status{}, errors.New("no reader configured")
+	if r != nil {
+		status, err = r.RootStatus(ctx)
 	}
-	status, err := r.RootStatus(ctx)
 	if err != nil {
 		msg := fmt.Sprintf("root credential check could not read the IAM account summary: %v", err)
 		if mode == ModeFail && !dryRun {

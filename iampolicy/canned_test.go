@@ -1,0 +1,261 @@
+package iampolicy
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testPartition = "aws"
+	testAccount   = "111111111111"
+)
+
+// iamGlobMatch reports whether value matches an IAM resource pattern the way IAM
+// evaluates it for a request by username: ${aws:username} is substituted first, then "*"
+// matches any run of characters (including "/") and "?" exactly one.
+func iamGlobMatch(pattern, value, username string) bool {
+	pattern = strings.ReplaceAll(pattern, "${aws:username}", username)
+	var re strings.Builder
+	re.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			re.WriteString(".*")
+		case '?':
+			re.WriteString(".")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	re.WriteString("$")
+	return regexp.MustCompile(re.String()).MatchString(value)
+}
+
+func anyMatch(patterns []string, value, username string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return iamGlobMatch(p, value, username) })
+}
+
+func statementBySid(t *testing.T, statements []Statement, sid string) Statement {
+	t.Helper()
+	i := slices.IndexFunc(statements, func(s Statement) bool { return s.Sid == sid })
+	require.GreaterOrEqual(t, i, 0, "no statement with Sid %q", sid)
+	return statements[i]
+}
+
+func TestIAMGlobMatch(t *testing.T) {
+	tests := []struct {
+		pattern, value, user string
+		want                 bool
+	}{
+		{"a*c", "abc", "", true},
+		{"a*c", "ac", "", true},
+		{"a*c", "a/b/c", "", true},
+		{"a*c", "abd", "", false},
+		{"a?c", "abc", "", true},
+		{"a?c", "ac", "", false},
+		{"a.c", "abc", "", false},
+		{"user/${aws:username}", "user/alice", "alice", true},
+		{"user/${aws:username}", "user/alice", "bob", false},
+		{"user/${aws:username}", "user/alice2", "alice", false},
+		{"user/${aws:username}", "user/${aws:username}", "alice", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, iamGlobMatch(tt.pattern, tt.value, tt.user), "%q ~ %q as %q", tt.pattern, tt.value, tt.user)
+	}
+}
+
+func TestGoldenConsoleStatements(t *testing.T) {
+	statements := MFASelfServiceStatements(testPartition, testAccount)
+	statements = append(statements, DenyAccessKeysStatement(testPartition, testAccount, "/admins/"))
+	assertGolden(t, "console_admins", Document{Statements: statements})
+}
+
+func TestGoldenTLSOnlyBucketPolicy(t *testing.T) {
+	assertGolden(t, "tls_only_acme_assets_production", TLSOnlyBucketPolicy(testPartition, "acme-assets-production"))
+}
+
+func TestGoldenAssumeRoleWithMFATrust(t *testing.T) {
+	assertGolden(t, "assume_role_with_mfa_trust", AssumeRoleWithMFATrust(testPartition, testAccount))
+}
+
+func TestMFASelfServiceMatchesOwnUserWithAndWithoutPath(t *testing.T) {
+	statements := MFASelfServiceStatements(testPartition, testAccount)
+	require.NoError(t, Document{Statements: statements}.Validate())
+	const user = "arn:aws:iam::111111111111:user/"
+	for _, sid := range []string{"AllowManageOwnPasswords", "AllowManageOwnUserMFA"} {
+		t.Run(sid, func(t *testing.T) {
+			s := statementBySid(t, statements, sid)
+			require.Equal(t, Allow, s.Effect)
+			require.NotEmpty(t, s.Resources)
+			assert.NotContains(t, s.Resources, "*")
+			for _, arn := range []string{user + "alice", user + "admins/alice", user + "a/b/alice"} {
+				assert.True(t, anyMatch(s.Resources, arn, "alice"), "alice must reach her own user %s", arn)
+			}
+			for _, arn := range []string{
+				user + "malice",
+				user + "admins/malice",
+				user + "bob",
+				user + "admins/bob",
+				user + "alice2",
+				user + "admins/alice/x",
+				"arn:aws:iam::222222222222:user/alice",
+				"arn:aws:iam::111111111111:group/alice",
+				"arn:aws:iam::111111111111:role/alice",
+			} {
+				assert.False(t, anyMatch(s.Resources, arn, "alice"), "alice must not reach %s", arn)
+			}
+			assert.True(t, anyMatch(s.Resources, user+"developers/bob", "bob"))
+			assert.False(t, anyMatch(s.Resources, user+"developers/alice", "bob"))
+		})
+	}
+}
+
+func TestMFASelfServiceDenyWithoutMFA(t *testing.T) {
+	statements := MFASelfServiceStatements(testPartition, testAccount)
+	deny := statementBySid(t, statements, "DenyAllExceptListedIfNoMFA")
+	assert.Equal(t, Deny, deny.Effect)
+	assert.Empty(t, deny.Actions, "the deny must use NotAction so that everything else is denied")
+	assert.Equal(t, []string{"*"}, deny.Resources)
+	assert.Equal(t, []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}}, deny.Conditions)
+
+	// Documented first-login trade-off (rule R4): a forced password reset precedes MFA.
+	assert.Contains(t, deny.NotActions, "iam:ChangePassword")
+	assert.Contains(t, deny.NotActions, "iam:GetAccountPasswordPolicy")
+	// What MFA set-up needs, after the AWS page.
+	for _, a := range []string{"iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"} {
+		assert.Contains(t, deny.NotActions, a)
+	}
+	// Nothing that grants power or removes MFA may be usable without MFA.
+	for _, a := range deny.NotActions {
+		assert.NotContains(t, a, "*", "wildcard in the NotAction list exempts too much: %s", a)
+		assert.NotContains(t, a, "?", "wildcard in the NotAction list exempts too much: %s", a)
+		assert.True(t, strings.HasPrefix(a, "iam:") || a == "sts:GetSessionToken", "unexpected exemption %s", a)
+	}
+	for _, a := range []string{
+		"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
+		"iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice",
+		"iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:DeleteLoginProfile",
+		"iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AddUserToGroup", "iam:PassRole",
+		"sts:AssumeRole", "s3:GetObject",
+	} {
+		assert.NotContains(t, deny.NotActions, a)
+	}
+}
+
+func TestMFASelfServiceAllowStatements(t *testing.T) {
+	statements := MFASelfServiceStatements(testPartition, testAccount)
+	require.NoError(t, Document{Statements: statements}.Validate())
+	for _, s := range statements {
+		if s.Effect != Allow {
+			continue
+		}
+		for _, a := range s.Actions {
+			assert.True(t, strings.HasPrefix(a, "iam:"), "%s allows non-IAM action %s", s.Sid, a)
+			assert.NotContains(t, a, "*", "%s allows a wildcard action", s.Sid)
+			assert.NotContains(t, []string{"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile"}, a, "%s", s.Sid)
+		}
+		if slices.Contains(s.Resources, "*") {
+			// Only actions without a resource type may be allowed on "*".
+			assert.Subset(t, []string{"iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"}, s.Actions, "%s", s.Sid)
+		}
+	}
+	mfa := statementBySid(t, statements, "AllowManageOwnVirtualMFADevice")
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:mfa/*"}, mfa.Resources)
+	own := statementBySid(t, statements, "AllowManageOwnUserMFA")
+	assert.Contains(t, own.Actions, "iam:DeactivateMFADevice", "deactivation is allowed on the own user, with MFA")
+	deny := statementBySid(t, statements, "DenyAllExceptListedIfNoMFA")
+	assert.NotContains(t, deny.NotActions, "iam:DeactivateMFADevice")
+	assert.Equal(t, "DenyAllExceptListedIfNoMFA", statements[len(statements)-1].Sid, "the deny comes last")
+}
+
+func TestCannedStatementsUsePartitionAndAccount(t *testing.T) {
+	const partition, account = "aws-us-gov", "222222222222"
+	statements := MFASelfServiceStatements(partition, account)
+	statements = append(statements, DenyAccessKeysStatement(partition, account, "/"))
+	docs := []Document{
+		{Statements: statements},
+		TLSOnlyBucketPolicy(partition, "gov-bucket"),
+		AssumeRoleWithMFATrust(partition, account),
+	}
+	for _, doc := range docs {
+		s, err := doc.JSON()
+		require.NoError(t, err)
+		assert.NotContains(t, s, "arn:aws:")
+		assert.NotContains(t, s, testAccount)
+		assert.Contains(t, s, "arn:aws-us-gov:")
+	}
+}
+
+func TestDenyAccessKeysStatement(t *testing.T) {
+	tests := []struct {
+		path       string
+		resource   string
+		matches    []string
+		notMatches []string
+	}{
+		{
+			path:       "/admins/",
+			resource:   "arn:aws:iam::111111111111:user/admins/*",
+			matches:    []string{"arn:aws:iam::111111111111:user/admins/alice", "arn:aws:iam::111111111111:user/admins/team/alice"},
+			notMatches: []string{"arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/developers/carol", "arn:aws:iam::111111111111:user/adminsx/alice"},
+		},
+		{
+			path:       "/",
+			resource:   "arn:aws:iam::111111111111:user/*",
+			matches:    []string{"arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/admins/alice"},
+			notMatches: []string{"arn:aws:iam::222222222222:user/alice", "arn:aws:iam::111111111111:role/alice"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			s := DenyAccessKeysStatement(testPartition, testAccount, tt.path)
+			require.NoError(t, Document{Statements: []Statement{s}}.Validate())
+			assert.Equal(t, Deny, s.Effect)
+			assert.Equal(t, "DenyAccessKeysForConsoleUsers", s.Sid)
+			assert.Contains(t, s.Actions, "iam:CreateAccessKey")
+			assert.Contains(t, s.Actions, "iam:UpdateAccessKey")
+			assert.Empty(t, s.Conditions, "the deny must hold even with MFA")
+			assert.Equal(t, []string{tt.resource}, s.Resources)
+			for _, arn := range tt.matches {
+				assert.True(t, anyMatch(s.Resources, arn, ""), arn)
+			}
+			for _, arn := range tt.notMatches {
+				assert.False(t, anyMatch(s.Resources, arn, ""), arn)
+			}
+		})
+	}
+}
+
+func TestTLSOnlyBucketPolicy(t *testing.T) {
+	doc := TLSOnlyBucketPolicy(testPartition, "acme-assets-production")
+	require.NoError(t, doc.Validate())
+	require.Len(t, doc.Statements, 1)
+	s := doc.Statements[0]
+	assert.Equal(t, Deny, s.Effect, "the only s3:* in the code base must be a Deny")
+	assert.Equal(t, []string{"s3:*"}, s.Actions)
+	assert.Equal(t, []Principal{{Type: "AWS", Identifiers: []string{"*"}}}, s.Principals)
+	assert.ElementsMatch(t, []string{"arn:aws:s3:::acme-assets-production", "arn:aws:s3:::acme-assets-production/*"}, s.Resources)
+	assert.Equal(t, []Condition{{Operator: "Bool", Key: "aws:SecureTransport", Values: []string{"false"}}}, s.Conditions)
+}
+
+func TestAssumeRoleWithMFATrust(t *testing.T) {
+	doc := AssumeRoleWithMFATrust(testPartition, testAccount)
+	require.NoError(t, doc.Validate())
+	require.Len(t, doc.Statements, 1)
+	s := doc.Statements[0]
+	assert.Equal(t, Allow, s.Effect)
+	assert.Equal(t, []string{"sts:AssumeRole"}, s.Actions)
+	assert.Empty(t, s.Resources, "a trust policy has no Resource element")
+	assert.Empty(t, s.NotResources)
+	assert.Equal(t, []Principal{{Type: "AWS", Identifiers: []string{"arn:aws:iam::111111111111:root"}}}, s.Principals)
+	assert.Equal(t, []Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}, s.Conditions)
+
+	// Callers extend the statement; the returned document must not share state between calls.
+	doc.Statements[0].Conditions = append(doc.Statements[0].Conditions, Condition{Operator: "ArnLike", Key: "aws:PrincipalArn", Values: []string{"x"}})
+	assert.Len(t, AssumeRoleWithMFATrust(testPartition, testAccount).Statements[0].Conditions, 1)
+}

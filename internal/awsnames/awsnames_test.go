@@ -1,0 +1,280 @@
+package awsnames_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+)
+
+func TestIAMName(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		max     int
+		ok      bool
+		message string // a part of the error, when not ok
+	}{
+		{"alice", awsnames.MaxUserName, true, ""},
+		{"my-application-staging", awsnames.MaxUserName, true, ""},
+		{"a+b=c,d.e@f_g-h", awsnames.MaxUserName, true, ""},
+		{"A", awsnames.MaxUserName, true, ""},
+		{strings.Repeat("u", 64), awsnames.MaxUserName, true, ""},
+		{strings.Repeat("g", 128), awsnames.MaxGroupName, true, ""},
+		{strings.Repeat("r", 64), awsnames.MaxRoleName, true, ""},
+		{strings.Repeat("p", 128), awsnames.MaxPolicyName, true, ""},
+		{"", awsnames.MaxUserName, false, "required"},
+		{strings.Repeat("u", 65), awsnames.MaxUserName, false, "65 characters"},
+		{strings.Repeat("g", 129), awsnames.MaxGroupName, false, "at most 128"},
+		{strings.Repeat("r", 65), awsnames.MaxRoleName, false, "at most 64"},
+		{"alice smith", awsnames.MaxUserName, false, "not a valid"},
+		{"my/app", awsnames.MaxUserName, false, "not a valid"},
+		{"a*b", awsnames.MaxUserName, false, "not a valid"},
+		{"tab\tname", awsnames.MaxUserName, false, "not a valid"},
+		{"jürgen", awsnames.MaxUserName, false, "not a valid"},
+		{"colon:name", awsnames.MaxUserName, false, "not a valid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := awsnames.IAMName(tc.name, tc.max, "user")
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.message)
+			assert.Contains(t, err.Error(), "IAM user name", "the error says what kind of name")
+		})
+	}
+}
+
+func TestIAMNameSaysWhatKind(t *testing.T) {
+	err := awsnames.IAMName("", awsnames.MaxGroupName, "group")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "IAM group name")
+}
+
+func TestIAMPath(t *testing.T) {
+	long := "/" + strings.Repeat("p", 510) + "/"    // 512 characters
+	tooLong := "/" + strings.Repeat("p", 511) + "/" // 513 characters
+	require.Len(t, long, 512)
+	require.Len(t, tooLong, 513)
+	for _, tc := range []struct {
+		path string
+		ok   bool
+	}{
+		{"/", true},
+		{"/admins/", true},
+		{"/backup/", true},
+		{"/ops/admins/", true},
+		{"/a+b=c,d.e@f_g-h/", true},
+		{long, true},
+		{"", false},
+		{"admins/", false},
+		{"/admins", false},
+		{"admins", false},
+		{"//", false},
+		{"/a//b/", false},
+		{"/has space/", false},
+		{"/star*/", false},
+		{tooLong, false},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			err := awsnames.IAMPath(tc.path)
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "not a valid IAM path")
+		})
+	}
+}
+
+func TestAccountID(t *testing.T) {
+	for _, tc := range []struct {
+		id string
+		ok bool
+	}{
+		{"111111111111", true},
+		{"012345678901", true},
+		{"", false},
+		{"11111111111", false},
+		{"1111111111111", false},
+		{"11111111111a", false},
+		{" 111111111111", false},
+		{"111111111111\n", false},
+		{"1111-1111-1111", false},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			err := awsnames.AccountID(tc.id)
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "12-digit")
+		})
+	}
+}
+
+func TestAccountAlias(t *testing.T) {
+	for _, tc := range []struct {
+		alias   string
+		ok      bool
+		message string
+	}{
+		{"acme-corp", true, ""},
+		{"abc", true, ""},
+		{"a1b", true, ""},
+		{"123abc", true, ""},
+		{"12345678901", true, ""},   // 11 digits is no account id
+		{"1234567890123", true, ""}, // nor are 13
+		{"a-b-c", true, ""},
+		{strings.Repeat("a", 63), true, ""},
+		{"", false, "not a valid account alias"},
+		{"ab", false, "not a valid account alias"},
+		{strings.Repeat("a", 64), false, "not a valid account alias"},
+		{"Acme-Corp", false, "not a valid account alias"},
+		{"acme--corp", false, "not a valid account alias"},
+		{"-acme", false, "not a valid account alias"},
+		{"acme-", false, "not a valid account alias"},
+		{"acme_corp", false, "not a valid account alias"},
+		{"acme.corp", false, "not a valid account alias"},
+		{"acme corp", false, "not a valid account alias"},
+		{"123456789012", false, "account id"},
+	} {
+		t.Run(tc.alias, func(t *testing.T) {
+			err := awsnames.AccountAlias(tc.alias)
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.message)
+		})
+	}
+}
+
+func TestBucketName(t *testing.T) {
+	const (
+		invalid  = "not a valid S3 bucket name"
+		ip       = "IP address"
+		reserved = "reserves"
+		dot      = "contains a dot"
+	)
+	for _, tc := range []struct {
+		name    string
+		created bool
+		message string // empty: accepted
+	}{
+		{"acme-assets-production", true, ""},
+		{"acme-assets-production", false, ""},
+		{"abc", true, ""},
+		{"123", true, ""},
+		{"a-b", true, ""},
+		{strings.Repeat("b", 63), true, ""},
+		{"acme.assets", false, ""},
+		{"logs.example.com", false, ""},
+		{"a.b.c", false, ""},
+		{"xnacme", true, ""},       // "xn" alone is no reserved prefix
+		{"acme-s3", true, ""},      // nor "-s3" a reserved suffix
+		{"acme--assets", true, ""}, // double hyphens in the middle are allowed
+		{"my-mrap", true, ""},      // ".mrap" is reserved, "-mrap" is not
+		{"1.2.3.4.5", false, ""},   // dotted, but no IP address
+		{"acme.assets", true, dot}, // dots only in buckets this project does not create
+		{"a.b.c", true, dot},
+		{"", true, invalid},
+		{"ab", true, invalid}, // too short
+		{strings.Repeat("b", 64), true, invalid},
+		{strings.Repeat("b", 64), false, invalid},
+		{"Acme-Assets", true, invalid},
+		{"Acme-Assets", false, invalid},
+		{"acme_assets", true, invalid},
+		{"acme assets", true, invalid},
+		{"-acme", true, invalid},
+		{"acme-", true, invalid},
+		{".acme", false, invalid},
+		{"acme.", false, invalid},
+		{"acme..assets", false, invalid},
+		{"192.168.5.4", false, ip},
+		{"192.168.5.4", true, ip},
+		{"10.0.0.1", false, ip},
+		{"xn--acme", true, reserved},
+		{"sthree-acme", true, reserved},
+		{"sthree-configurator", true, reserved},
+		{"amzn-s3-demo-bucket", true, reserved},
+		{"acme-s3alias", true, reserved},
+		{"acme--ol-s3", true, reserved},
+		{"acme.mrap", false, reserved},
+		{"acme--x-s3", true, reserved},
+		{"acme--table-s3", true, reserved},
+	} {
+		label := tc.name
+		if tc.created {
+			label += " created"
+		} else {
+			label += " external"
+		}
+		t.Run(label, func(t *testing.T) {
+			err := awsnames.BucketName(tc.name, tc.created)
+			if tc.message == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.message)
+			assert.Contains(t, err.Error(), `"`+tc.name+`"`, "the error names the bucket")
+		})
+	}
+}
+
+func TestPGPKey(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		key  string
+		ok   bool
+	}{
+		{"empty means none", "", true},
+		{"keybase user", "keybase:alice", true},
+		{"base64 key", "mQENBFx0Z3UBCABwdWJsaWMta2V5LW1hdGVyaWFs", true},
+		{"not base64", "%%%not-a-key!!", false},
+		{"keybase user with a space", "keybase:bad user", false},
+		{"keybase without user", "keybase:", false},
+		{"armored key", "-----BEGIN PGP PUBLIC KEY BLOCK-----", false},
+		{"armor header inside", "xBEGIN PGP", false},
+		{"space", "mQENBF x0Z3U", false},
+		{"line break", "mQENBF\nx0Z3U", false},
+		{"tab", "mQENBF\tx0Z3U", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := awsnames.PGPKey(tc.key)
+			if tc.ok {
+				assert.NoError(t, err)
+			} else {
+				assert.Error(t, err)
+			}
+		})
+	}
+}
+
+func TestPartition(t *testing.T) {
+	for _, tc := range []struct {
+		region, partition string
+	}{
+		{"us-east-1", "aws"},
+		{"us-west-2", "aws"},
+		{"eu-central-1", "aws"},
+		{"ap-northeast-3", "aws"},
+		{"sa-east-1", "aws"},
+		{"cn-north-1", "aws-cn"},
+		{"cn-northwest-1", "aws-cn"},
+		{"us-gov-west-1", "aws-us-gov"},
+		{"us-gov-east-1", "aws-us-gov"},
+	} {
+		t.Run(tc.region, func(t *testing.T) {
+			assert.Equal(t, tc.partition, awsnames.Partition(tc.region))
+		})
+	}
+}

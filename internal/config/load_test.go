@@ -1,0 +1,658 @@
+package config_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
+)
+
+// testStack is the stack the cases load unless they name another.
+const testStack = "staging"
+
+// baseConfig is a valid configuration of a stack that does not manage the account, as
+// the engine passes it: full keys, structured values as JSON text.
+func baseConfig() map[string]string {
+	return map[string]string{
+		"aws:region":              "us-east-1",
+		"aws:allowedAccountIds":   `["111111111111"]`,
+		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
+		"secure-aws:apps":         `[{"name":"my-app","accessKey":true,"grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:ListBucket"]}]}]`,
+		"secure-aws:thirdParties": `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"uploads/","actions":["s3:GetObject"]}]}]`,
+		"secure-aws:backups":      `[{"bucket":"acme-backups"}]`,
+	}
+}
+
+// edit changes the base configuration of one case.
+type edit func(map[string]string)
+
+// fullKey namespaces a project key; keys with a namespace ("aws:region") stay as they are.
+func fullKey(k string) string {
+	if strings.Contains(k, ":") {
+		return k
+	}
+	return config.Project + ":" + k
+}
+
+// set overrides (or adds) one key.
+func set(k, v string) edit { return func(m map[string]string) { m[fullKey(k)] = v } }
+
+// del removes one key, as if the stack file left it out.
+func del(k string) edit { return func(m map[string]string) { delete(m, fullKey(k)) } }
+
+// manage makes the stack the one that manages the account-wide settings.
+var manage = set("account", `{"manage":true,"alias":"acme-corp"}`)
+
+func getter(m map[string]string) config.Getter {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
+}
+
+func load(stack string, edits ...edit) (*config.Config, error) {
+	m := baseConfig()
+	for _, e := range edits {
+		e(m)
+	}
+	return config.Load(stack, getter(m))
+}
+
+// mustLoad loads a configuration that must be valid.
+func mustLoad(t *testing.T, stack string, edits ...edit) *config.Config {
+	t.Helper()
+	cfg, err := load(stack, edits...)
+	require.NoError(t, err)
+	require.NotNil(t, cfg)
+	return cfg
+}
+
+// configError loads a configuration that must be invalid and returns its problems.
+func configError(t *testing.T, stack string, edits ...edit) *config.Error {
+	t.Helper()
+	cfg, err := load(stack, edits...)
+	require.Error(t, err)
+	assert.Nil(t, cfg)
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	require.NotEmpty(t, cfgErr.Problems)
+	return cfgErr
+}
+
+func problemKeys(e *config.Error) []string {
+	keys := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		keys = append(keys, p.Key)
+	}
+	return keys
+}
+
+func TestBaseConfigIsValid(t *testing.T) {
+	cfg := mustLoad(t, testStack)
+	assert.Equal(t, testStack, cfg.Stack)
+	assert.Equal(t, "Pulumi.staging.yaml", cfg.StackFile)
+	assert.Equal(t, "us-east-1", cfg.Region)
+	assert.Equal(t, "aws", cfg.Partition)
+	assert.Equal(t, "111111111111", cfg.AccountID)
+	assert.False(t, cfg.Account.Manage)
+	assert.Equal(t, []config.Bucket{{Name: "acme-assets"}}, cfg.Buckets)
+	require.Len(t, cfg.Apps, 1)
+	assert.Equal(t, "my-app", cfg.Apps[0].Name)
+	assert.True(t, cfg.Apps[0].AccessKey)
+	require.Len(t, cfg.Apps[0].Grants, 1)
+	assert.Equal(t, "acme-assets", cfg.Apps[0].Grants[0].Bucket)
+	assert.Equal(t, []string{"s3:GetObject", "s3:ListBucket"}, cfg.Apps[0].Grants[0].Actions)
+	require.Len(t, cfg.ThirdParties, 1)
+	assert.Equal(t, "uploads/", cfg.ThirdParties[0].Grants[0].Prefix)
+	require.Len(t, cfg.Backups, 1)
+	assert.Equal(t, "acme-backups", cfg.Backups[0].Bucket)
+	assert.Empty(t, cfg.Admins)
+	assert.Empty(t, cfg.Developers)
+	assert.Empty(t, cfg.ExternalBuckets)
+
+	account := cfg.AWSAccount()
+	assert.Equal(t, "aws", account.Partition)
+	assert.Equal(t, "111111111111", account.ID)
+}
+
+func TestManagedConfigIsValid(t *testing.T) {
+	cfg := mustLoad(t, "production", manage,
+		set("admins", `[{"name":"alice","pgpKey":"keybase:alice"},{"name":"bob"}]`),
+		set("developers", `[{"name":"carol"}]`),
+		set("externalBuckets", `["legacy.example.com"]`),
+		set("backups", `[{"name":"db","bucket":"acme-db-backups","accessKey":true,"pgpKey":"keybase:ops","objectLock":{"mode":"COMPLIANCE","days":30}},{"bucket":"acme-backups"}]`),
+	)
+	assert.True(t, cfg.Account.Manage)
+	assert.Equal(t, "acme-corp", cfg.Account.Alias)
+	require.Len(t, cfg.Admins, 2)
+	assert.Equal(t, "alice", cfg.Admins[0].Name)
+	assert.Equal(t, "keybase:alice", cfg.Admins[0].PGPKey)
+	assert.Equal(t, "bob", cfg.Admins[1].Name)
+	require.Len(t, cfg.Developers, 1)
+	assert.Equal(t, "carol", cfg.Developers[0].Name)
+	assert.Equal(t, []string{"legacy.example.com"}, cfg.ExternalBuckets)
+	require.Len(t, cfg.Backups, 2)
+	assert.Equal(t, "db", cfg.Backups[0].Name)
+	require.NotNil(t, cfg.Backups[0].ObjectLock)
+	assert.Equal(t, "COMPLIANCE", cfg.Backups[0].ObjectLock.Mode)
+	assert.Equal(t, 30, cfg.Backups[0].ObjectLock.Days)
+	assert.Nil(t, cfg.Backups[1].ObjectLock)
+}
+
+// TestStackFilesLoad loads the real stack files the way the engine reads them.
+func TestStackFilesLoad(t *testing.T) {
+	for _, stack := range []string{"staging", "production"} {
+		t.Run(stack, func(t *testing.T) {
+			st, err := stackfile.Load(filepath.Join("..", ".."), stack)
+			require.NoError(t, err)
+			cfg, err := config.Load(stack, getter(st.Config))
+			require.NoError(t, err)
+			assert.Equal(t, stack, cfg.Environment)
+			assert.Equal(t, "111111111111", cfg.AccountID)
+			assert.Equal(t, stack == "production", cfg.Account.Manage)
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg := mustLoad(t, testStack)
+
+	assert.Equal(t, testStack, cfg.Environment, "environment defaults to the stack name")
+	assert.Equal(t, config.RootCheckWarn, cfg.Account.RootCredentialCheck)
+	assert.Empty(t, cfg.Account.Alias)
+
+	pp := cfg.Account.PasswordPolicy
+	assert.Equal(t, 14, pp.MinimumLength)
+	assert.Equal(t, 24, pp.ReusePrevention)
+	assert.True(t, pp.RequireUppercase)
+	assert.True(t, pp.RequireLowercase)
+	assert.True(t, pp.RequireNumbers)
+	assert.True(t, pp.RequireSymbols)
+	assert.True(t, pp.AllowUsersToChange)
+	assert.Equal(t, 0, pp.MaxAgeDays)
+	assert.False(t, pp.HardExpiry)
+
+	assert.Equal(t, "admins", cfg.AdminGroup.Name)
+	assert.Equal(t, "/admins/", cfg.AdminGroup.Path)
+	assert.Empty(t, cfg.AdminGroup.ManagedPolicies)
+	assert.Equal(t, "developers", cfg.DeveloperGroup.Name)
+	assert.Equal(t, "/developers/", cfg.DeveloperGroup.Path)
+	assert.Equal(t, []string{"ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies)
+
+	require.Len(t, cfg.Backups, 1)
+	b := cfg.Backups[0]
+	assert.Empty(t, b.Name)
+	assert.False(t, b.AccessKey)
+	assert.Nil(t, b.ObjectLock)
+	assert.Equal(t, 30, b.GlacierAfterDays)
+	assert.Equal(t, "GLACIER", b.StorageClass)
+	assert.Equal(t, 365, b.ExpireAfterDays)
+	assert.Equal(t, 0, b.NoncurrentGlacierAfterDays)
+	assert.Equal(t, 30, b.NoncurrentExpireAfterDays)
+	assert.Equal(t, 7, b.AbortIncompleteUploadsAfterDays)
+}
+
+func TestEnvironmentOverridesStackName(t *testing.T) {
+	cfg := mustLoad(t, testStack, set("environment", "stage2"))
+	assert.Equal(t, "stage2", cfg.Environment)
+	assert.Equal(t, testStack, cfg.Stack)
+	assert.Equal(t, "Pulumi.staging.yaml", cfg.StackFile)
+}
+
+func TestGrantWithoutActionsGetsDefaults(t *testing.T) {
+	cfg := mustLoad(t, testStack,
+		set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"},{"bucket":"acme-assets","prefix":"logs/","actions":["s3:PutObject"]}]}]`),
+		set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","actions":[]}]}]`),
+	)
+	require.Len(t, cfg.Apps, 1)
+	require.Len(t, cfg.Apps[0].Grants, 2)
+	assert.Equal(t, config.DefaultGrantActions, cfg.Apps[0].Grants[0].Actions)
+	assert.Equal(t, []string{"s3:PutObject"}, cfg.Apps[0].Grants[1].Actions, "given actions are kept")
+	require.Len(t, cfg.ThirdParties, 1)
+	assert.Equal(t, config.DefaultGrantActions, cfg.ThirdParties[0].Grants[0].Actions, "an empty list gets the defaults too")
+	assert.ElementsMatch(t, []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}, config.DefaultGrantActions)
+}
+
+func TestPartition(t *testing.T) {
+	for _, tc := range []struct {
+		region, partition string
+	}{
+		{"us-east-1", "aws"},
+		{"eu-west-2", "aws"},
+		{"ap-southeast-1", "aws"},
+		{"cn-north-1", "aws-cn"},
+		{"cn-northwest-1", "aws-cn"},
+		{"us-gov-west-1", "aws-us-gov"},
+		{"us-gov-east-1", "aws-us-gov"},
+	} {
+		t.Run(tc.region, func(t *testing.T) {
+			cfg := mustLoad(t, testStack, set("aws:region", tc.region))
+			assert.Equal(t, tc.region, cfg.Region)
+			assert.Equal(t, tc.partition, cfg.Partition)
+			assert.Equal(t, tc.partition, cfg.AWSAccount().Partition)
+		})
+	}
+}
+
+// TestPartialObjectsKeepDefaults: fields a stack file leaves out of a mapping keep their
+// defaults, the given ones override.
+func TestPartialObjectsKeepDefaults(t *testing.T) {
+	cfg := mustLoad(t, "production",
+		set("account", `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail","passwordPolicy":{"minimumLength":20,"requireSymbols":false,"maxAgeDays":90}}`),
+		set("adminGroup", `{"path":"/ops/"}`),
+		set("developerGroup", `{"name":"devs"}`),
+		set("backups", `[{"bucket":"acme-backups","glacierAfterDays":60,"storageClass":"DEEP_ARCHIVE","expireAfterDays":400}]`),
+	)
+
+	assert.Equal(t, config.RootCheckFail, cfg.Account.RootCredentialCheck)
+	pp := cfg.Account.PasswordPolicy
+	assert.Equal(t, 20, pp.MinimumLength, "given")
+	assert.False(t, pp.RequireSymbols, "given")
+	assert.Equal(t, 90, pp.MaxAgeDays, "given")
+	assert.Equal(t, 24, pp.ReusePrevention, "default")
+	assert.True(t, pp.RequireUppercase, "default")
+	assert.True(t, pp.RequireLowercase, "default")
+	assert.True(t, pp.RequireNumbers, "default")
+	assert.True(t, pp.AllowUsersToChange, "default")
+
+	assert.Equal(t, "admins", cfg.AdminGroup.Name, "default")
+	assert.Equal(t, "/ops/", cfg.AdminGroup.Path, "given")
+	assert.Equal(t, "devs", cfg.DeveloperGroup.Name, "given")
+	assert.Equal(t, "/developers/", cfg.DeveloperGroup.Path, "default")
+	assert.Equal(t, []string{"ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies, "default")
+
+	require.Len(t, cfg.Backups, 1)
+	b := cfg.Backups[0]
+	assert.Equal(t, 60, b.GlacierAfterDays, "given")
+	assert.Equal(t, "DEEP_ARCHIVE", b.StorageClass, "given")
+	assert.Equal(t, 400, b.ExpireAfterDays, "given")
+	assert.Equal(t, 30, b.NoncurrentExpireAfterDays, "default")
+	assert.Equal(t, 0, b.NoncurrentGlacierAfterDays, "default")
+	assert.Equal(t, 7, b.AbortIncompleteUploadsAfterDays, "default")
+}
+
+func TestDeveloperManagedPoliciesOverride(t *testing.T) {
+	cfg := mustLoad(t, testStack, manage, set("developerGroup", `{"managedPolicies":["job-function/ViewOnlyAccess","AmazonS3ReadOnlyAccess"]}`))
+	assert.Equal(t, []string{"job-function/ViewOnlyAccess", "AmazonS3ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies)
+
+	cfg = mustLoad(t, testStack, manage, set("developerGroup", `{"managedPolicies":[]}`))
+	assert.Empty(t, cfg.DeveloperGroup.ManagedPolicies, "an explicit empty list removes the default")
+}
+
+// TestDefaultsAreNotShared: each load starts from fresh defaults.
+func TestDefaultsAreNotShared(t *testing.T) {
+	first := mustLoad(t, testStack)
+	first.DeveloperGroup.ManagedPolicies[0] = "Changed"
+	first.Account.PasswordPolicy.MinimumLength = 99
+
+	second := mustLoad(t, testStack)
+	assert.Equal(t, []string{"ReadOnlyAccess"}, second.DeveloperGroup.ManagedPolicies)
+	assert.Equal(t, 14, second.Account.PasswordPolicy.MinimumLength)
+}
+
+func TestValidEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stack string
+		edits []edit
+	}{
+		{name: "environment of 20 characters", edits: []edit{set("environment", "a2345678901234567890")}},
+		{name: "dotted external bucket", edits: []edit{
+			set("externalBuckets", `["logs.example.com"]`),
+			set("apps", `[{"name":"my-app","grants":[{"bucket":"logs.example.com","actions":["s3:GetObject"]}]}]`),
+		}},
+		{name: "user name of exactly 64 characters", edits: []edit{
+			set("apps", `[{"name":"`+strings.Repeat("a", 64-len("-staging"))+`","grants":[{"bucket":"acme-assets"}]}]`),
+		}},
+		{name: "prefix with ListBucket", edits: []edit{
+			set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","prefix":"a/b/","actions":["s3:ListBucket","s3:GetObject"]}]}]`),
+		}},
+		{name: "DEEP_ARCHIVE with 180 days in cold storage", edits: []edit{
+			set("backups", `[{"bucket":"acme-backups","storageClass":"DEEP_ARCHIVE","glacierAfterDays":30,"expireAfterDays":210}]`),
+		}},
+		{name: "GLACIER_IR noncurrent transition", edits: []edit{
+			set("backups", `[{"bucket":"acme-backups","storageClass":"GLACIER_IR","noncurrentGlacierAfterDays":10,"noncurrentExpireAfterDays":100}]`),
+		}},
+		{name: "two named vaults", edits: []edit{
+			set("backups", `[{"name":"db","bucket":"acme-db-backups"},{"name":"files","bucket":"acme-file-backups"}]`),
+		}},
+		{name: "one named and one unnamed vault", edits: []edit{
+			set("backups", `[{"bucket":"acme-backups"},{"name":"files","bucket":"acme-file-backups"}]`),
+		}},
+		{name: "rootCredentialCheck off", edits: []edit{set("account", `{"rootCredentialCheck":"off"}`)}},
+		{name: "no apps, third parties or backups", edits: []edit{del("apps"), del("thirdParties"), del("backups")}},
+		{name: "admin named like the app user of another environment", stack: "production", edits: []edit{manage,
+			set("admins", `[{"name":"my-app-staging"}]`),
+		}},
+		{name: "password policy at its limits", stack: "production", edits: []edit{
+			set("account", `{"manage":true,"alias":"abc","passwordPolicy":{"minimumLength":128,"reusePrevention":1,"maxAgeDays":1095,"hardExpiry":true}}`),
+		}},
+		{name: "alias of 63 characters", stack: "production", edits: []edit{
+			set("account", `{"manage":true,"alias":"`+strings.Repeat("a", 63)+`"}`),
+		}},
+		{name: "nested group path", stack: "production", edits: []edit{manage, set("adminGroup", `{"name":"ops-admins","path":"/ops/admins/"}`)}},
+		{name: "object lock GOVERNANCE", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"mode":"GOVERNANCE","days":1}}]`)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := tc.stack
+			if stack == "" {
+				stack = testStack
+			}
+			cfg, err := load(stack, tc.edits...)
+			require.NoError(t, err)
+			assert.NotNil(t, cfg)
+		})
+	}
+}
+
+// sixtyChars is an app name that fits IAM alone but not with "-staging".
+var sixtyChars = strings.Repeat("a", 60)
+
+// invalidCases is the catalogue of malformed configurations: each must be refused with a
+// problem on key (and, where given, a message containing msg).
+var invalidCases = []struct {
+	name  string
+	stack string // default testStack
+	edits []edit
+	key   string
+	msg   string
+}{
+	// Wrong types.
+	{name: "account as a plain string", edits: []edit{set("account", "prod")}, key: "secure-aws:account"},
+	{name: "account as a JSON string", edits: []edit{set("account", `"prod"`)}, key: "secure-aws:account", msg: "mapping"},
+	{name: "apps as an object", edits: []edit{set("apps", `{"name":"my-app"}`)}, key: "secure-aws:apps", msg: "list"},
+	{name: "apps element not a mapping", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]},5]`)}, key: "secure-aws:apps[1]"},
+	{name: "accessKey as a string", edits: []edit{set("apps", `[{"name":"my-app","accessKey":"yes","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0]", msg: "accessKey"},
+	{name: "glacierAfterDays as a string", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":"30"}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDays"},
+	{name: "glacierAfterDays as a fraction", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":1.5}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDays"},
+	{name: "unquoted numeric account id", edits: []edit{set("aws:allowedAccountIds", `[111111111111]`)}, key: "aws:allowedAccountIds", msg: "quoted"},
+	{name: "allowedAccountIds as a string", edits: []edit{set("aws:allowedAccountIds", `"111111111111"`)}, key: "aws:allowedAccountIds"},
+	{name: "externalBuckets as a string", edits: []edit{set("externalBuckets", `"legacy-bucket"`)}, key: "secure-aws:externalBuckets"},
+	{name: "manage as a string", edits: []edit{set("account", `{"manage":"true"}`)}, key: "secure-aws:account", msg: "manage"},
+	{name: "admins as a mapping", stack: "production", edits: []edit{manage, set("admins", `{"name":"alice"}`)}, key: "secure-aws:admins"},
+
+	// Unknown fields.
+	{name: "typo aliass in account", edits: []edit{set("account", `{"aliass":"acme-corp"}`)}, key: "secure-aws:account", msg: "aliass"},
+	{name: "typo bucktet in a grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucktet":"acme-assets"}]}]`)}, key: "secure-aws:apps[0]", msg: "bucktet"},
+	{name: "typo in passwordPolicy", edits: []edit{set("account", `{"passwordPolicy":{"minLength":16}}`)}, key: "secure-aws:account", msg: "minLength"},
+	{name: "typo in a backup", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDay":30}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDay"},
+
+	// Invalid names.
+	{name: "environment with uppercase", edits: []edit{set("environment", "Prod")}, key: "secure-aws:environment"},
+	{name: "environment too long", edits: []edit{set("environment", strings.Repeat("e", 21))}, key: "secure-aws:environment"},
+	{name: "environment starting with a digit", edits: []edit{set("environment", "1prod")}, key: "secure-aws:environment"},
+	{name: "stack name unfit as environment", stack: "Staging", key: "secure-aws:environment"},
+	{name: "alias with double hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme--corp"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias with uppercase", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"Acme-Corp"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias too short", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"ac"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias of 12 digits", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"123456789012"}`)}, key: "secure-aws:account.alias", msg: "account id"},
+	{name: "alias ending in a hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-"}`)}, key: "secure-aws:account.alias"},
+	{name: "bucket name with uppercase", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"Acme-Media"}]`)}, key: "secure-aws:buckets[1].name"},
+	{name: "created bucket with dots", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme.media"}]`)}, key: "secure-aws:buckets[1].name", msg: "dot"},
+	{name: "bucket formatted as an IP address", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"192.168.10.20"}]`)}, key: "secure-aws:buckets[1].name", msg: "IP address"},
+	{name: "bucket with xn-- prefix", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"xn--acme"}]`)}, key: "secure-aws:buckets[1].name", msg: "reserves"},
+	{name: "bucket with -s3alias suffix", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-s3alias"}]`)}, key: "secure-aws:buckets[1].name", msg: "reserves"},
+	{name: "bucket name too long", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"`+strings.Repeat("b", 64)+`"}]`)}, key: "secure-aws:buckets[1].name"},
+	{name: "bucket without a name", edits: []edit{set("buckets", `[{"name":"acme-assets"},{}]`)}, key: "secure-aws:buckets[1].name", msg: "required"},
+	{name: "external bucket too short", edits: []edit{set("externalBuckets", `["ab"]`)}, key: "secure-aws:externalBuckets[0]"},
+	{name: "external bucket with double dot", edits: []edit{set("externalBuckets", `["legacy..bucket"]`)}, key: "secure-aws:externalBuckets[0]"},
+	{name: "backup bucket with dots", edits: []edit{set("backups", `[{"bucket":"acme.backups"}]`)}, key: "secure-aws:backups[0].bucket"},
+	{name: "user name too long with the environment suffix", edits: []edit{set("apps", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name", msg: "64"},
+	{name: "third party name too long with the environment suffix", edits: []edit{set("thirdParties", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
+	{name: "space in an app name", edits: []edit{set("apps", `[{"name":"my app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name"},
+	{name: "slash in an app name", edits: []edit{set("apps", `[{"name":"my/app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name"},
+	{name: "app without a name", edits: []edit{set("apps", `[{"grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name", msg: "required"},
+	{name: "invalid vault name", edits: []edit{set("backups", `[{"name":"db vault","bucket":"acme-backups"}]`)}, key: "secure-aws:backups[0].name"},
+	{name: "admin group path without trailing slash", stack: "production", edits: []edit{manage, set("adminGroup", `{"path":"/admins"}`)}, key: "secure-aws:adminGroup.path"},
+	{name: "developer group path without leading slash", stack: "production", edits: []edit{manage, set("developerGroup", `{"path":"developers/"}`)}, key: "secure-aws:developerGroup.path"},
+	{name: "admin group name with a space", stack: "production", edits: []edit{manage, set("adminGroup", `{"name":"the admins"}`)}, key: "secure-aws:adminGroup.name"},
+	{name: "admin with an invalid name", stack: "production", edits: []edit{manage, set("admins", `[{"name":"alice smith"}]`)}, key: "secure-aws:admins[0].name"},
+	{name: "admin without a name", stack: "production", edits: []edit{manage, set("admins", `[{}]`)}, key: "secure-aws:admins[0].name"},
+
+	// Duplicates.
+	{name: "two apps with the same name", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]},{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[1].name", msg: "twice"},
+	{name: "admin and app user differ only in case", stack: "production", edits: []edit{manage, set("admins", `[{"name":"My-App-production"}]`)}, key: "secure-aws:apps[0].name", msg: "secure-aws:admins[0].name"},
+	{name: "admin and developer differ only in case", stack: "production", edits: []edit{manage, set("admins", `[{"name":"alice"}]`), set("developers", `[{"name":"Alice"}]`)}, key: "secure-aws:developers[0].name"},
+	{name: "app and third party with the same name", edits: []edit{set("thirdParties", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
+	{name: "app named like the backup writer", edits: []edit{set("apps", `[{"name":"backup","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:backups[0].name"},
+	{name: "same bucket in buckets and backups", edits: []edit{set("backups", `[{"bucket":"acme-assets"}]`)}, key: "secure-aws:backups[0].bucket", msg: "secure-aws:buckets[0].name"},
+	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `["acme-assets"]`)}, key: "secure-aws:externalBuckets[0]"},
+	{name: "same bucket twice in buckets", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-assets"}]`)}, key: "secure-aws:buckets[1].name"},
+	{name: "same bucket in two vaults", edits: []edit{set("backups", `[{"name":"a","bucket":"acme-backups"},{"name":"b","bucket":"acme-backups"}]`)}, key: "secure-aws:backups[1].bucket"},
+	{name: "two vaults with the same name", edits: []edit{set("backups", `[{"name":"db","bucket":"acme-backups"},{"name":"db","bucket":"acme-backups-2"}]`)}, key: "secure-aws:backups[1].name"},
+	{name: "two unnamed vaults", edits: []edit{set("backups", `[{"bucket":"acme-backups"},{"bucket":"acme-backups-2"}]`)}, key: "secure-aws:backups[1].name", msg: "more than one vault"},
+	{name: "repeated grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject"]},{"bucket":"acme-assets","actions":["s3:PutObject"]}]}]`)}, key: "secure-aws:apps[0].grants[1]"},
+	{name: "developer group named like the admin group", stack: "production", edits: []edit{manage, set("developerGroup", `{"name":"Admins"}`)}, key: "secure-aws:developerGroup.name"},
+
+	// References.
+	{name: "grant to an undeclared bucket", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"someone-elses-bucket"}]}]`)}, key: "secure-aws:apps[0].grants[0].bucket", msg: "externalBuckets"},
+	{name: "third-party grant to an undeclared bucket", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets"},{"bucket":"other-bucket"}]}]`)}, key: "secure-aws:thirdParties[0].grants[1].bucket"},
+	{name: "grant to a backup vault", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-backups"}]}]`)}, key: "secure-aws:apps[0].grants[0].bucket", msg: "backup vault"},
+	{name: "grant without a bucket", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:apps[0].grants[0].bucket", msg: "required"},
+	{name: "app without grants", edits: []edit{set("apps", `[{"name":"my-app"}]`)}, key: "secure-aws:apps[0].grants"},
+
+	// Actions.
+	{name: "service wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]", msg: "wildcard"},
+	{name: "full wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "wildcard"},
+	{name: "partial wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:Get*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]"},
+	{name: "unknown action", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:GetObjects"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]"},
+	{name: "action in the wrong case", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:getobject"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "s3:GetObject"},
+	{name: "action of another service", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","actions":["iam:PassRole"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].actions[0]"},
+	{name: "destructive object action", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:DeleteObjectVersion"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "denied"},
+	{name: "destructive bucket action", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:PutBucketPolicy"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]", msg: "denied"},
+	{name: "account-level action", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:ListAllMyBuckets"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "account-level"},
+	{name: "whole-bucket action with a prefix", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"uploads/","actions":["s3:GetObject","s3:GetBucketTagging"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].actions[1]", msg: "s3:GetBucketTagging"},
+	{name: "GetBucketLocation with a prefix", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","prefix":"a/b/","actions":["s3:ListBucket","s3:GetBucketLocation"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]", msg: "grant it without a prefix"},
+	{name: "password policy in a stack that does not manage the account", edits: []edit{set("account", `{"passwordPolicy":{"minimumLength":20}}`)}, key: "secure-aws:account.passwordPolicy", msg: "account.manage is false"},
+	{name: "admin group in a stack that does not manage the account", edits: []edit{set("adminGroup", `{"name":"admins"}`)}, key: "secure-aws:adminGroup", msg: "account-wide"},
+	{name: "console group name too long for its policy", stack: "production", edits: []edit{manage, set("adminGroup", `{"name":"`+strings.Repeat("a", 121)+`"}`)}, key: "secure-aws:adminGroup.name", msg: "at most 120"},
+
+	// Prefixes.
+	{name: "prefix without trailing slash", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"uploads","actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].prefix"},
+	{name: "prefix with a leading slash", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"/uploads/","actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].prefix"},
+	{name: "prefix with a wildcard", edits: []edit{set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"up*/","actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].prefix"},
+
+	// Backup schedules.
+	{name: "expiry before transition", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":100,"expireAfterDays":50}]`)}, key: "secure-aws:backups[0].expireAfterDays"},
+	{name: "expiry on the transition day", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":100,"expireAfterDays":100}]`)}, key: "secure-aws:backups[0].expireAfterDays"},
+	{name: "zero glacierAfterDays", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":0}]`)}, key: "secure-aws:backups[0].glacierAfterDays"},
+	{name: "negative expireAfterDays", edits: []edit{set("backups", `[{"bucket":"acme-backups","expireAfterDays":-1}]`)}, key: "secure-aws:backups[0].expireAfterDays"},
+	{name: "zero noncurrentExpireAfterDays", edits: []edit{set("backups", `[{"bucket":"acme-backups","noncurrentExpireAfterDays":0}]`)}, key: "secure-aws:backups[0].noncurrentExpireAfterDays"},
+	{name: "negative abortIncompleteUploadsAfterDays", edits: []edit{set("backups", `[{"bucket":"acme-backups","abortIncompleteUploadsAfterDays":-7}]`)}, key: "secure-aws:backups[0].abortIncompleteUploadsAfterDays"},
+	{name: "negative noncurrentGlacierAfterDays", edits: []edit{set("backups", `[{"bucket":"acme-backups","noncurrentGlacierAfterDays":-5}]`)}, key: "secure-aws:backups[0].noncurrentGlacierAfterDays"},
+	{name: "storage class STANDARD", edits: []edit{set("backups", `[{"bucket":"acme-backups","storageClass":"STANDARD"}]`)}, key: "secure-aws:backups[0].storageClass"},
+	{name: "storage class in lowercase", edits: []edit{set("backups", `[{"bucket":"acme-backups","storageClass":"glacier"}]`)}, key: "secure-aws:backups[0].storageClass"},
+	{name: "too few days in DEEP_ARCHIVE", edits: []edit{set("backups", `[{"bucket":"acme-backups","storageClass":"DEEP_ARCHIVE","glacierAfterDays":30,"expireAfterDays":120}]`)}, key: "secure-aws:backups[0].expireAfterDays", msg: "210"},
+	{name: "too few days in GLACIER", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":30,"expireAfterDays":100}]`)}, key: "secure-aws:backups[0].expireAfterDays", msg: "120"},
+	{name: "noncurrent transition not before noncurrent expiry", edits: []edit{set("backups", `[{"bucket":"acme-backups","noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":30}]`)}, key: "secure-aws:backups[0].noncurrentExpireAfterDays"},
+	{name: "noncurrent transition after noncurrent expiry", edits: []edit{set("backups", `[{"bucket":"acme-backups","noncurrentGlacierAfterDays":40,"noncurrentExpireAfterDays":30}]`)}, key: "secure-aws:backups[0].noncurrentExpireAfterDays"},
+	{name: "too few noncurrent days in GLACIER", edits: []edit{set("backups", `[{"bucket":"acme-backups","noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":60}]`)}, key: "secure-aws:backups[0].noncurrentExpireAfterDays"},
+	{name: "backup without a bucket", edits: []edit{set("backups", `[{"name":"db"}]`)}, key: "secure-aws:backups[0].bucket", msg: "required"},
+
+	// Object Lock.
+	{name: "object lock with an unknown mode", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"mode":"STRICT","days":30}}]`)}, key: "secure-aws:backups[0].objectLock", msg: "STRICT"},
+	{name: "object lock mode in lowercase", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"mode":"governance","days":30}}]`)}, key: "secure-aws:backups[0].objectLock"},
+	{name: "object lock of zero days", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"mode":"COMPLIANCE","days":0}}]`)}, key: "secure-aws:backups[0].objectLock", msg: "days"},
+	{name: "object lock without a mode", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"days":30}}]`)}, key: "secure-aws:backups[0].objectLock"},
+
+	// Account-wide settings.
+	{name: "admins in a stack that does not manage the account", edits: []edit{set("admins", `[{"name":"alice"}]`)}, key: "secure-aws:admins", msg: "account.manage"},
+	{name: "developers in a stack that does not manage the account", edits: []edit{set("developers", `[{"name":"carol"}]`)}, key: "secure-aws:developers"},
+	{name: "alias in a stack that does not manage the account", edits: []edit{set("account", `{"manage":false,"alias":"acme-corp"}`)}, key: "secure-aws:account.alias", msg: "manage"},
+	{name: "manage without an alias", stack: "production", edits: []edit{set("account", `{"manage":true}`)}, key: "secure-aws:account.alias", msg: "required"},
+	{name: "password minimumLength 8", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":8}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
+	{name: "password minimumLength 200", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":200}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
+	{name: "password reusePrevention 0", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":0}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
+	{name: "password reusePrevention 25", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":25}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
+	{name: "password maxAgeDays 1096", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":1096}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
+	{name: "password maxAgeDays negative", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":-1}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
+	{name: "hardExpiry without maxAgeDays", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"hardExpiry":true}}`)}, key: "secure-aws:account.passwordPolicy.hardExpiry"},
+	{name: "developers get AdministratorAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["ReadOnlyAccess","AdministratorAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[1]", msg: "admins"},
+	{name: "developers get PowerUserAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["PowerUserAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
+	{name: "developer policy name with a space", edits: []edit{set("developerGroup", `{"managedPolicies":["Read Only"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
+	{name: "admin group managed policies", edits: []edit{set("adminGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:adminGroup.managedPolicies"},
+	{name: "rootCredentialCheck maybe", edits: []edit{set("account", `{"rootCredentialCheck":"maybe"}`)}, key: "secure-aws:account.rootCredentialCheck", msg: "maybe"},
+
+	// Access keys and PGP keys.
+	{name: "app pgpKey without accessKey", edits: []edit{set("apps", `[{"name":"my-app","pgpKey":"keybase:ops","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].pgpKey", msg: "accessKey"},
+	{name: "third-party pgpKey without accessKey", edits: []edit{set("thirdParties", `[{"name":"zencoder","accessKey":false,"pgpKey":"keybase:ops","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].pgpKey"},
+	{name: "backup pgpKey without accessKey", edits: []edit{set("backups", `[{"bucket":"acme-backups","pgpKey":"keybase:ops"}]`)}, key: "secure-aws:backups[0].pgpKey"},
+	{name: "pgpKey naming no keybase user", edits: []edit{set("apps", `[{"name":"my-app","accessKey":true,"pgpKey":"keybase:","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].pgpKey"},
+	{name: "admin pgpKey with armor", stack: "production", edits: []edit{manage, set("admins", `[{"name":"alice","pgpKey":"-----BEGIN PGP PUBLIC KEY BLOCK-----"}]`)}, key: "secure-aws:admins[0].pgpKey"},
+
+	// The AWS provider's keys.
+	{name: "region missing", edits: []edit{del("aws:region")}, key: "aws:region", msg: "required"},
+	{name: "region empty", edits: []edit{set("aws:region", "")}, key: "aws:region"},
+	{name: "region in uppercase", edits: []edit{set("aws:region", "US-EAST-1")}, key: "aws:region"},
+	{name: "region without hyphens", edits: []edit{set("aws:region", "useast1")}, key: "aws:region"},
+	{name: "region without a number", edits: []edit{set("aws:region", "us-east")}, key: "aws:region"},
+	{name: "allowedAccountIds missing", edits: []edit{del("aws:allowedAccountIds")}, key: "aws:allowedAccountIds", msg: "required"},
+	{name: "allowedAccountIds empty", edits: []edit{set("aws:allowedAccountIds", `[]`)}, key: "aws:allowedAccountIds", msg: "exactly one"},
+	{name: "two allowed account ids", edits: []edit{set("aws:allowedAccountIds", `["111111111111","222222222222"]`)}, key: "aws:allowedAccountIds", msg: "exactly one"},
+	{name: "account id of 11 digits", edits: []edit{set("aws:allowedAccountIds", `["11111111111"]`)}, key: "aws:allowedAccountIds", msg: "12-digit"},
+	{name: "account id with letters", edits: []edit{set("aws:allowedAccountIds", `["11111111111a"]`)}, key: "aws:allowedAccountIds"},
+}
+
+func TestInvalidConfigurations(t *testing.T) {
+	require.GreaterOrEqual(t, len(invalidCases), 30)
+	names := map[string]bool{}
+	for _, tc := range invalidCases {
+		require.False(t, names[tc.name], "case %q is listed twice", tc.name)
+		names[tc.name] = true
+		t.Run(tc.name, func(t *testing.T) {
+			stack := tc.stack
+			if stack == "" {
+				stack = testStack
+			}
+			cfgErr := configError(t, stack, tc.edits...)
+
+			assert.Equal(t, stack, cfgErr.Stack)
+			assert.Equal(t, "Pulumi."+stack+".yaml", cfgErr.StackFile)
+			text := cfgErr.Error()
+			assert.Contains(t, text, "Pulumi."+stack+".yaml", "the message names the stack file")
+			assert.Contains(t, text, tc.key)
+
+			require.Contains(t, problemKeys(cfgErr), tc.key, "problems: %s", text)
+			if tc.msg != "" {
+				var messages []string
+				for _, p := range cfgErr.Problems {
+					if p.Key == tc.key {
+						messages = append(messages, p.Message)
+					}
+				}
+				assert.Contains(t, strings.Join(messages, "\n"), tc.msg)
+			}
+			for _, p := range cfgErr.Problems {
+				assert.NotEmpty(t, p.Key)
+				assert.NotEmpty(t, p.Message, "problem %s has no message", p.Key)
+			}
+		})
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	e := &config.Error{
+		Stack:     "production",
+		StackFile: "Pulumi.production.yaml",
+		Problems: []config.Problem{
+			{Key: "aws:region", Message: "is required (e.g. us-east-1)"},
+			{Key: "secure-aws:apps[0].name", Message: "is required"},
+		},
+	}
+	assert.Equal(t, `invalid configuration of stack "production" in Pulumi.production.yaml; nothing was changed:`+
+		"\n  - aws:region: is required (e.g. us-east-1)"+
+		"\n  - secure-aws:apps[0].name: is required", e.Error())
+}
+
+func TestSeveralProblemsAtOnce(t *testing.T) {
+	cfgErr := configError(t, testStack,
+		set("environment", "Prod"),
+		set("aws:region", "nowhere"),
+		set("apps", `[{"name":"my-app","grants":[{"bucket":"someone-elses-bucket"}]}]`),
+		set("backups", `[{"bucket":"acme-backups","storageClass":"STANDARD"}]`),
+	)
+	keys := problemKeys(cfgErr)
+	assert.Subset(t, keys, []string{
+		"secure-aws:environment",
+		"aws:region",
+		"secure-aws:apps[0].grants[0].bucket",
+		"secure-aws:backups[0].storageClass",
+	})
+	distinct := map[string]bool{}
+	for _, k := range keys {
+		distinct[k] = true
+	}
+	assert.GreaterOrEqual(t, len(distinct), 3)
+	text := cfgErr.Error()
+	for _, k := range keys {
+		assert.Contains(t, text, "\n  - "+k+": ")
+	}
+}
+
+// TestEveryDecodingProblemAtOnce: a type error in one key does not hide those of others.
+func TestEveryDecodingProblemAtOnce(t *testing.T) {
+	cfgErr := configError(t, testStack,
+		set("account", `{"manage":"yes"}`),
+		set("apps", `[{"name":"a","accessKey":1},{"name":"b","grants":"all"}]`),
+		set("aws:allowedAccountIds", `[111111111111]`),
+	)
+	assert.Subset(t, problemKeys(cfgErr), []string{
+		"secure-aws:account",
+		"secure-aws:apps[0]",
+		"secure-aws:apps[1]",
+		"aws:allowedAccountIds",
+	})
+}
+
+// TestKeysMatchPulumiYAML: config.Keys are exactly the project keys Pulumi.yaml declares.
+func TestKeysMatchPulumiYAML(t *testing.T) {
+	project, err := workspace.LoadProject(filepath.Join("..", "..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.Equal(t, config.Project, project.Name.String())
+
+	var declared []string
+	for k := range project.Config {
+		if name, ok := strings.CutPrefix(k, config.Project+":"); ok {
+			declared = append(declared, name)
+		} else if !strings.Contains(k, ":") {
+			declared = append(declared, k) // an unqualified key belongs to the project
+		}
+	}
+	require.NotEmpty(t, declared)
+	assert.ElementsMatch(t, declared, config.Keys)
+
+	seen := map[string]bool{}
+	for _, k := range config.Keys {
+		assert.False(t, seen[k], "%s is listed twice in config.Keys", k)
+		seen[k] = true
+	}
+}
+
+// TestLoadReadsEveryKey: the loader asks for every key in config.Keys and the AWS
+// provider's keys it validates, and for nothing else.
+func TestLoadReadsEveryKey(t *testing.T) {
+	m := baseConfig()
+	asked := map[string]bool{}
+	_, err := config.Load(testStack, func(k string) (string, bool) {
+		asked[k] = true
+		v, ok := m[k]
+		return v, ok
+	})
+	require.NoError(t, err)
+
+	want := []string{"aws:region", "aws:allowedAccountIds"}
+	for _, k := range config.Keys {
+		want = append(want, config.Project+":"+k)
+	}
+	var got []string
+	for k := range asked {
+		got = append(got, k)
+	}
+	assert.ElementsMatch(t, want, got)
+}
