@@ -1,0 +1,109 @@
+package plan
+
+import (
+	"encoding/json"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// SecretMarker stands for a secret input in the JSON plan.
+const SecretMarker = "[secret]"
+
+type jsonPlan struct {
+	Stack       string         `json:"stack"`
+	Environment string         `json:"environment"`
+	AccountID   string         `json:"accountId"`
+	Region      string         `json:"region"`
+	Resources   []jsonResource `json:"resources"`
+	Rules       []jsonRule     `json:"rules"`
+}
+
+type jsonResource struct {
+	URN            string         `json:"urn"`
+	Type           string         `json:"type"`
+	Name           string         `json:"name"`
+	Parent         string         `json:"parent"`
+	Protect        bool           `json:"protect"`
+	RetainOnDelete bool           `json:"retainOnDelete"`
+	Dependencies   []string       `json:"dependencies"`
+	IgnoreChanges  []string       `json:"ignoreChanges"`
+	Inputs         map[string]any `json:"inputs"`
+}
+
+type jsonRule struct {
+	Name        string            `json:"name"`
+	Level       rules.Level       `json:"level"`
+	Description string            `json:"description"`
+	Violations  []rules.Violation `json:"violations"`
+}
+
+// JSON renders every registered resource with its options and inputs as registered
+// (secrets replaced by SecretMarker), and the rule results.
+func (p *Plan) JSON() ([]byte, error) {
+	out := jsonPlan{Stack: p.Stack, Environment: p.Config.Environment, AccountID: p.Config.AccountID, Region: p.Config.Region}
+	for _, r := range p.Resources {
+		out.Resources = append(out.Resources, jsonResource{
+			URN:            r.URN,
+			Type:           r.Type,
+			Name:           r.Name,
+			Parent:         r.Parent,
+			Protect:        r.Protect,
+			RetainOnDelete: r.RetainOnDelete,
+			Dependencies:   orEmpty(r.Dependencies),
+			IgnoreChanges:  orEmpty(r.IgnoreChanges),
+			Inputs:         plainMap(r.Inputs),
+		})
+	}
+	for _, r := range p.Rules {
+		jr := jsonRule{Name: r.Name, Level: r.Level, Description: r.Description, Violations: []rules.Violation{}}
+		for _, v := range p.Violations {
+			if v.Rule == r.Name {
+				jr.Violations = append(jr.Violations, v)
+			}
+		}
+		out.Rules = append(out.Rules, jr)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func plainMap(m resource.PropertyMap) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[string(k)] = plain(v)
+	}
+	return out
+}
+
+// plain converts a property value to JSON-ready Go values, hiding secrets.
+func plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return SecretMarker
+	case v.IsComputed() || v.IsOutput():
+		return "[unknown]"
+	case v.IsObject():
+		return plainMap(v.ObjectValue())
+	case v.IsArray():
+		out := []any{}
+		for _, e := range v.ArrayValue() {
+			out = append(out, plain(e))
+		}
+		return out
+	case v.IsNull():
+		return nil
+	}
+	return v.V
+}

@@ -1,0 +1,214 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// Markdown renders the plan for review. The output is deterministic: the same program and
+// stack file always give the same bytes, so a diff of two plans is the change.
+func (p *Plan) Markdown() string {
+	var b strings.Builder
+	c := p.Config
+	fmt.Fprintf(&b, "# secure-aws plan: stack `%s`\n\n", p.Stack)
+	fmt.Fprintf(&b, "Environment `%s`, account `%s`, region `%s`; %d resources. Generated offline by\n", c.Environment, c.AccountID, c.Region, len(p.Resources))
+	fmt.Fprintf(&b, "`go run ./cmd/plan --stack %s` from the stack file, without contacting AWS.\n\n", p.Stack)
+	p.writeRules(&b)
+	p.writeAccess(&b)
+	p.writeTree(&b)
+	p.writePolicies(&b)
+	return b.String()
+}
+
+func (p *Plan) writeRules(b *strings.Builder) {
+	b.WriteString("## Policy rules\n\n| Rule | Level | Result |\n|------|-------|--------|\n")
+	for _, r := range p.Rules {
+		n := 0
+		for _, v := range p.Violations {
+			if v.Rule == r.Name {
+				n++
+			}
+		}
+		result := "pass"
+		if n > 0 {
+			result = fmt.Sprintf("**%d violation(s)**", n)
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", r.Name, r.Level, result)
+	}
+	if len(p.Violations) > 0 {
+		b.WriteString("\n")
+	}
+	for _, v := range p.Violations {
+		fmt.Fprintf(b, "- `%s` on `%s`: %s\n", v.Rule, v.URN, v.Message)
+	}
+}
+
+// accessRow is one principal's allowed S3 actions on one resource.
+type accessRow struct {
+	principal, resource, condition string
+	actions                        []string
+}
+
+// writeAccess lists, per IAM user, the S3 actions its groups' customer policies allow on
+// each bucket or prefix, and the AWS managed policies it holds.
+func (p *Plan) writeAccess(b *strings.Builder) {
+	b.WriteString("\n## Access by principal\n\n")
+	b.WriteString("Allowed S3 actions from each user's group policies; every machine principal is also denied\nthe destructive S3 actions on each bucket it reaches. AWS managed policies are named.\n\n")
+	b.WriteString("| Principal | Resource | Condition | Allowed |\n|-----------|----------|-----------|---------|\n")
+	policies := map[string][]string{} // group -> policy ARNs
+	for _, r := range p.Resources {
+		if r.Type == rules.TypeGroupAttachment {
+			policies[r.Input("group")] = append(policies[r.Input("group")], r.Input("policyArn"))
+		}
+	}
+	var rows []accessRow
+	for _, m := range p.Resources {
+		if m.Type != rules.TypeMembership {
+			continue
+		}
+		user := m.Input("user")
+		for _, group := range stringList(m.Inputs["groups"]) {
+			for _, arn := range policies[group] {
+				rows = append(rows, p.accessRows(user, arn)...)
+			}
+		}
+	}
+	slices.SortFunc(rows, func(x, y accessRow) int {
+		return strings.Compare(x.principal+"\x00"+x.resource+"\x00"+x.condition, y.principal+"\x00"+y.resource+"\x00"+y.condition)
+	})
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.principal, r.resource, r.condition, strings.Join(r.actions, ", "))
+	}
+}
+
+// accessRows reads one policy of user: an AWS managed policy by name, a customer policy
+// statement by statement.
+func (p *Plan) accessRows(user, arn string) []accessRow {
+	if name, ok := strings.CutPrefix(arn, "arn:"+p.Config.Partition+":iam::aws:policy/"); ok {
+		return []accessRow{{principal: user, resource: "*", condition: "AWS managed policy", actions: []string{name}}}
+	}
+	var out []accessRow
+	for _, r := range p.Resources {
+		if r.Type != rules.TypePolicy || !strings.HasSuffix(arn, ":policy"+r.Input("path")+r.Input("name")) {
+			continue
+		}
+		doc, err := rules.ParseDocument(r.Input("policy"))
+		if err != nil {
+			continue
+		}
+		for _, s := range doc.Statement {
+			if s.Effect != "Allow" || !slices.ContainsFunc(s.Action, func(a string) bool { return strings.HasPrefix(a, "s3:") }) {
+				continue
+			}
+			var cond []string
+			for op, keys := range s.Condition {
+				for k, vals := range keys {
+					cond = append(cond, fmt.Sprintf("%s %s %s", op, k, strings.Join(vals, ",")))
+				}
+			}
+			slices.Sort(cond)
+			for _, res := range s.Resource {
+				out = append(out, accessRow{
+					principal: user,
+					resource:  strings.TrimPrefix(res, "arn:"+p.Config.Partition+":s3:::"),
+					condition: strings.Join(cond, "; "),
+					actions:   slices.Sorted(slices.Values(s.Action)),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// treeAttributes are the inputs the resource tree shows, when set.
+var treeAttributes = []string{"bucket", "name", "path", "user", "group", "groups", "role", "policyArn", "accountAlias", "analyzerName"}
+
+func (p *Plan) writeTree(b *strings.Builder) {
+	b.WriteString("\n## Resources\n\n`[protected]` resources are protected and retained on delete.\n\n```\n")
+	children := map[string][]mock.Registration{}
+	urns := map[string]bool{}
+	for _, r := range p.Resources {
+		urns[r.URN] = true
+	}
+	for _, r := range p.Resources {
+		parent := r.Parent
+		if !urns[parent] {
+			parent = ""
+		}
+		children[parent] = append(children[parent], r)
+	}
+	var walk func(parent, indent string)
+	walk = func(parent, indent string) {
+		for _, r := range children[parent] {
+			fmt.Fprintf(b, "%s%s %s%s\n", indent, r.Type, r.Name, attributes(r))
+			walk(r.URN, indent+"    ")
+		}
+	}
+	walk("", "")
+	b.WriteString("```\n")
+}
+
+func attributes(r mock.Registration) string {
+	var parts []string
+	for _, k := range treeAttributes {
+		if v := r.Input(k); v != "" {
+			parts = append(parts, k+"="+v)
+		} else if list := stringList(r.Inputs[resource.PropertyKey(k)]); len(list) > 0 {
+			parts = append(parts, k+"="+strings.Join(list, ","))
+		}
+	}
+	switch {
+	case r.Protect && r.RetainOnDelete:
+		parts = append(parts, "[protected]")
+	case r.Protect || r.RetainOnDelete:
+		parts = append(parts, fmt.Sprintf("[protect=%v retainOnDelete=%v]", r.Protect, r.RetainOnDelete))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "  " + strings.Join(parts, " ")
+}
+
+func (p *Plan) writePolicies(b *strings.Builder) {
+	b.WriteString("\n## IAM and bucket policy documents\n")
+	for _, r := range p.Resources {
+		for _, k := range []string{"policy", "assumeRolePolicy"} {
+			text := r.Input(k)
+			if text == "" {
+				continue
+			}
+			var out bytes.Buffer
+			if err := json.Indent(&out, []byte(text), "", "  "); err != nil {
+				out.Reset()
+				out.WriteString(text)
+			}
+			title := r.Input("name")
+			if title == "" {
+				title = r.Input("bucket")
+			}
+			fmt.Fprintf(b, "\n### %s `%s` (%s %s)\n\n```json\n%s\n```\n", k, title, r.Type, r.Name, out.String())
+		}
+	}
+}
+
+// stringList reads a list of strings from a property value.
+func stringList(v resource.PropertyValue) []string {
+	if !v.IsArray() {
+		return nil
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		if e.IsString() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
+}

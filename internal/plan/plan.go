@@ -1,0 +1,89 @@
+// Package plan runs the real program offline, under the recording mock, and renders what
+// it would register for review: the resource tree, every IAM policy document, who can do
+// what on which bucket, and the policy rule results. It needs no AWS credentials and no
+// Pulumi CLI, so every pull request, even from a fork, can show the permission diff.
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// Plan is the offline result of one stack.
+type Plan struct {
+	Stack     string
+	Config    *config.Config
+	Resources []mock.Registration // ordered by URN
+	Rules     []rules.Rule
+	// Violations of Rules, in rule order.
+	Violations []rules.Violation
+}
+
+// offline is the root credential reader of the plan: it never calls AWS, so the check
+// reports that it was skipped (a warning, even in fail mode, as in a preview).
+type offline struct{}
+
+func (offline) RootStatus(context.Context) (rootcheck.Status, error) {
+	return rootcheck.Status{}, errors.New("the offline plan does not call AWS")
+}
+
+// Run loads the project in dir and the stack file of stack, runs the program as a preview
+// would and evaluates the rules. An invalid configuration is returned as a *config.Error.
+func Run(dir, stack string) (*Plan, error) {
+	st, err := stackfile.Load(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	if err != nil {
+		return nil, err
+	}
+	rec := mock.New(config.Project, stack)
+	if err := rec.Run(st.Config, true, program.Run(offline{})); err != nil {
+		return nil, fmt.Errorf("running the program: %w", err)
+	}
+	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All}
+	p.Violations = rules.Evaluate(p.Rules, Resources(p.Resources))
+	return p, nil
+}
+
+// Resources converts registrations into what the rules see.
+func Resources(regs []mock.Registration) []rules.Resource {
+	out := make([]rules.Resource, 0, len(regs))
+	for _, r := range regs {
+		retain := r.RetainOnDelete
+		out = append(out, rules.Resource{
+			URN:            r.URN,
+			Type:           r.Type,
+			Name:           r.Name,
+			Parent:         r.Parent,
+			Props:          resource.FromResourcePropertyMap(r.Inputs),
+			Protect:        r.Protect,
+			RetainOnDelete: &retain,
+		})
+	}
+	return out
+}
+
+// MandatoryViolations counts the violations of mandatory rules.
+func (p *Plan) MandatoryViolations() int {
+	n := 0
+	for _, v := range p.Violations {
+		i := slices.IndexFunc(p.Rules, func(r rules.Rule) bool { return r.Name == v.Rule })
+		if i >= 0 && p.Rules[i].Level == rules.Mandatory {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,104 @@
+package plan_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/golden"
+	"github.com/secure-aws/secure-aws/internal/plan"
+)
+
+const projectDir = "../.."
+
+// TestGoldenPlans pins the reviewed plan of each example stack: a change to the program
+// or a stack file that changes what would be deployed fails here until plans/<stack>.md is
+// regenerated (UPDATE_GOLDEN=1 go test ./internal/plan/) and the diff reviewed.
+func TestGoldenPlans(t *testing.T) {
+	for _, stack := range []string{"staging", "production"} {
+		t.Run(stack, func(t *testing.T) {
+			p, err := plan.Run(projectDir, stack)
+			require.NoError(t, err)
+			assert.Zero(t, p.MandatoryViolations(), "%v", p.Violations)
+			golden.Assert(t, filepath.Join(projectDir, "plans", stack+".md"), []byte(p.Markdown()))
+		})
+	}
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	first, err := plan.Run(projectDir, "production")
+	require.NoError(t, err)
+	second, err := plan.Run(projectDir, "production")
+	require.NoError(t, err)
+	assert.Equal(t, first.Markdown(), second.Markdown())
+	a, err := first.JSON()
+	require.NoError(t, err)
+	b, err := second.JSON()
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b))
+}
+
+func TestJSONPlan(t *testing.T) {
+	p, err := plan.Run(projectDir, "production")
+	require.NoError(t, err)
+	raw, err := p.JSON()
+	require.NoError(t, err)
+	var out struct {
+		Stack     string
+		Resources []struct {
+			URN, Type, Name, Parent string
+			Protect, RetainOnDelete bool
+			Dependencies            []string
+			IgnoreChanges           []string
+			Inputs                  map[string]any
+		}
+		Rules []struct {
+			Name       string
+			Level      string
+			Violations []any
+		}
+	}
+	require.NoError(t, json.Unmarshal(raw, &out))
+	assert.Equal(t, "production", out.Stack)
+	assert.Len(t, out.Resources, len(p.Resources))
+	assert.Len(t, out.Rules, len(p.Rules))
+
+	byName := map[string]int{}
+	for i, r := range out.Resources {
+		byName[r.Type+"::"+r.Name] = i
+	}
+	bucket := out.Resources[byName["aws:s3/bucketV2:BucketV2::acme-assets-production-bucket"]]
+	assert.True(t, bucket.Protect)
+	assert.True(t, bucket.RetainOnDelete)
+	assert.Equal(t, "acme-assets-production", bucket.Inputs["bucket"])
+	login := out.Resources[byName["aws:iam/userLoginProfile:UserLoginProfile::admins-alice-login"]]
+	assert.ElementsMatch(t, []string{"passwordResetRequired", "passwordLength", "pgpKey"}, login.IgnoreChanges)
+	policy := out.Resources[byName["aws:s3/bucketPolicy:BucketPolicy::acme-assets-production-tls-only"]]
+	assert.NotEmpty(t, policy.Dependencies, "options are in the JSON plan")
+	assert.NotContains(t, string(raw), "mock-secret", "no generated secret appears in the plan")
+	assert.NotContains(t, string(raw), "mock-password")
+}
+
+func TestPlanReportsInvalidConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(projectDir, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.broken.yaml"), []byte(strings.Join([]string{
+		"config:",
+		"  aws:region: us-east-1",
+		`  aws:allowedAccountIds: ["111111111111"]`,
+		"  secure-aws:buckets:",
+		"    - name: Not_A_Bucket",
+	}, "\n")), 0o644))
+	_, err = plan.Run(dir, "broken")
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "secure-aws:buckets[0].name", cfgErr.Problems[0].Key)
+}

@@ -1,0 +1,269 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+// All is every rule, in the order reports list them.
+var All = []Rule{
+	{
+		Name:        "password-policy-cis",
+		Description: "R2: the account password policy meets CIS 1.8/1.9 (length >= 14, reuse prevention 24, all character classes).",
+		Level:       Advisory,
+		Resource:    passwordPolicyCIS,
+	},
+	{
+		Name:        "account-public-access-blocked",
+		Description: "R2: S3 Block Public Access is on at account level, all four settings.",
+		Level:       Mandatory,
+		Resource:    accountPublicAccessBlocked,
+	},
+	{
+		Name:        "no-user-policies",
+		Description: "R6: users get permissions only through groups; no user has a policy of its own.",
+		Level:       Mandatory,
+		Resource:    noUserPolicies,
+	},
+	{
+		Name:        "no-wildcard-actions",
+		Description: "R3/R7: no customer policy allows '*', a service wildcard or NotAction (admins use AWS managed AdministratorAccess).",
+		Level:       Mandatory,
+		Resource:    noWildcardActions,
+	},
+	{
+		Name:        "s3-actions-on-right-resource",
+		Description: "R5/R7: every S3 action allowed is one AWS defines, on the resource type it applies to (bucket or objects).",
+		Level:       Mandatory,
+		Resource:    s3ActionsOnRightResource,
+	},
+	{
+		Name:        "destructive-s3-actions-denied",
+		Description: "R5: a policy allowing S3 access never allows a destructive action and explicitly denies all of them on every bucket it reaches.",
+		Level:       Mandatory,
+		Resource:    destructiveS3ActionsDenied,
+	},
+	{
+		Name:        "bucket-data-protected",
+		Description: "R11: buckets and their versioning are protected and retained on delete.",
+		Level:       Mandatory,
+		Resource:    bucketDataProtected,
+	},
+	{
+		Name:        "bucket-secure",
+		Description: "R8: every bucket is versioned, encrypted, owner-enforced (no ACLs), blocks all public access and denies requests without TLS.",
+		Level:       Mandatory,
+		Stack:       bucketSecure,
+	},
+	{
+		Name:        "backup-lifecycle",
+		Description: "R9: every backup vault bucket moves backups to cold storage, expires them and their old versions, cleans up delete markers and aborts stale uploads.",
+		Level:       Mandatory,
+		Stack:       backupLifecycle,
+	},
+	{
+		Name:        "console-users-mfa",
+		Description: "R3/R4: console users have no access keys and belong to a group that denies everything without MFA.",
+		Level:       Mandatory,
+		Stack:       consoleUsersMFA,
+	},
+}
+
+func passwordPolicyCIS(r Resource) []string {
+	if r.Type != TypeAccountPasswordPolicy {
+		return nil
+	}
+	var out []string
+	if n, ok := number(r.Props, "minimumPasswordLength"); ok && n < 14 {
+		out = append(out, fmt.Sprintf("minimum password length is %v, CIS 1.8 asks for at least 14", n))
+	}
+	if n, ok := number(r.Props, "passwordReusePrevention"); ok && n < 24 {
+		out = append(out, fmt.Sprintf("password reuse prevention is %v, CIS 1.9 asks for 24", n))
+	}
+	for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
+		if b, ok := boolean(r.Props, k); ok && !b || !ok && known(r.Props, k) {
+			out = append(out, k+" is off")
+		}
+	}
+	return out
+}
+
+var publicAccessSettings = []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"}
+
+// publicAccessProblems lists the public access settings of props that are not on.
+func publicAccessProblems(props property.Map) []string {
+	var out []string
+	for _, k := range publicAccessSettings {
+		if b, ok := boolean(props, k); ok && !b || !ok && known(props, k) {
+			out = append(out, k+" is not true")
+		}
+	}
+	return out
+}
+
+func accountPublicAccessBlocked(r Resource) []string {
+	if r.Type != TypeAccountPublicAccess {
+		return nil
+	}
+	return publicAccessProblems(r.Props)
+}
+
+func noUserPolicies(r Resource) []string {
+	switch r.Type {
+	case TypeUserPolicy, TypeUserAttachment:
+		return []string{"a policy attached to a user; attach it to the user's group"}
+	case TypePolicyAttachment:
+		if len(strs(r.Props, "users")) > 0 {
+			return []string{"a policy attachment names users; attach it to their groups"}
+		}
+	}
+	return nil
+}
+
+func noWildcardActions(r Resource) []string {
+	if !identityPolicies[r.Type] {
+		return nil
+	}
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		if len(s.NotAction) > 0 {
+			out = append(out, fmt.Sprintf("statement %q allows NotAction, which grants every other action", s.Sid))
+		}
+		for _, a := range s.Action {
+			if strings.ContainsAny(a, "*?") {
+				out = append(out, fmt.Sprintf("statement %q allows wildcard action %q", s.Sid, a))
+			}
+		}
+	}
+	return out
+}
+
+func s3ActionsOnRightResource(r Resource) []string {
+	if !identityPolicies[r.Type] {
+		return nil
+	}
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, a := range s.Action {
+			if !strings.HasPrefix(a, "s3:") || strings.ContainsAny(a, "*?") {
+				continue // not S3, or a wildcard that no-wildcard-actions reports
+			}
+			level, known := iampolicy.S3ActionLevel(a)
+			if !known || level == iampolicy.AccountLevel {
+				out = append(out, fmt.Sprintf("statement %q allows %q, which is not a bucket or object action AWS defines", s.Sid, a))
+				continue
+			}
+			for _, res := range s.Resource {
+				if isObjectARN(res) != (level == iampolicy.ObjectLevel) {
+					out = append(out, fmt.Sprintf("statement %q allows %s action %q on %s", s.Sid, level, a, res))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// isObjectARN tells arn:aws:s3:::bucket/key from arn:aws:s3:::bucket.
+func isObjectARN(arn string) bool {
+	_, rest, ok := strings.Cut(arn, ":::")
+	return ok && strings.Contains(rest, "/")
+}
+
+// bucketOf returns the bucket an S3 ARN names, or "" for anything else.
+func bucketOf(arn string) string {
+	if !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":s3:::") {
+		return ""
+	}
+	_, rest, _ := strings.Cut(arn, ":::")
+	bucket, _, _ := strings.Cut(rest, "/")
+	return bucket
+}
+
+func destructiveS3ActionsDenied(r Resource) []string {
+	if !identityPolicies[r.Type] {
+		return nil
+	}
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return nil
+	}
+	var out []string
+	reached := map[string]bool{}
+	deniedOn := map[string][]string{} // resource ARN -> denied actions
+	for _, s := range doc.Statement {
+		switch s.Effect {
+		case "Allow":
+			for _, a := range s.Action {
+				if iampolicy.IsDestructive(a) {
+					out = append(out, fmt.Sprintf("statement %q allows destructive %q", s.Sid, a))
+				}
+			}
+			for _, res := range s.Resource {
+				if b := bucketOf(res); b != "" && slices.ContainsFunc(s.Action, isS3) {
+					reached[b] = true
+				}
+			}
+		case "Deny":
+			for _, res := range s.Resource {
+				deniedOn[res] = append(deniedOn[res], s.Action...)
+			}
+		}
+	}
+	for _, b := range sortedKeys(reached) {
+		for _, res := range []string{"arn:" + partitionOf(doc) + ":s3:::" + b, "arn:" + partitionOf(doc) + ":s3:::" + b + "/*"} {
+			for _, a := range iampolicy.DestructiveS3Actions {
+				if !slices.Contains(deniedOn[res], a) && !slices.Contains(deniedOn[res], "s3:*") {
+					out = append(out, fmt.Sprintf("%s is not denied on %s", a, res))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func isS3(action string) bool { return strings.HasPrefix(action, "s3:") }
+
+// partitionOf reads the ARN partition from the document's first S3 resource.
+func partitionOf(doc Document) string {
+	for _, s := range doc.Statement {
+		for _, res := range s.Resource {
+			if p, _, ok := strings.Cut(strings.TrimPrefix(res, "arn:"), ":s3:::"); ok && strings.HasPrefix(res, "arn:") {
+				return p
+			}
+		}
+	}
+	return "aws"
+}
+
+func bucketDataProtected(r Resource) []string {
+	if r.Type != TypeBucket && r.Type != TypeVersioning {
+		return nil
+	}
+	var out []string
+	if !r.Protect {
+		out = append(out, "not protected: pulumi destroy or a replacement could delete it")
+	}
+	if r.RetainOnDelete != nil && !*r.RetainOnDelete {
+		out = append(out, "not retained on delete: removing it from the program would delete it in AWS")
+	}
+	return out
+}

@@ -1,0 +1,257 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+)
+
+// The stack rules tie side resources to their bucket or user by name. A name the engine
+// does not know yet makes the tie unknowable: the rule then stays silent rather than guess.
+
+// sidecar finds the resource of type typ whose property key equals name. unknown reports
+// that some resource of that type has the property not known yet, so absence proves nothing.
+func sidecar(stack []Resource, typ, key, name string) (found []Resource, unknown bool) {
+	for _, r := range stack {
+		if r.Type != typ {
+			continue
+		}
+		v, ok := str(r.Props, key)
+		switch {
+		case !ok:
+			unknown = unknown || !known(r.Props, key)
+		case v == name:
+			found = append(found, r)
+		}
+	}
+	return found, unknown
+}
+
+// bucketCheck judges one side resource of a bucket; it returns "" when satisfied.
+type bucketCheck struct {
+	typ   string
+	what  string
+	check func(property.Map) string
+}
+
+var bucketChecks = []bucketCheck{
+	{TypeVersioning, "versioning", func(p property.Map) string {
+		if s, ok := str(p, "versioningConfiguration", "status"); ok && s != "Enabled" {
+			return "versioning is " + s + ", not Enabled"
+		}
+		return ""
+	}},
+	{TypeEncryption, "default encryption", func(p property.Map) string {
+		for _, rule := range maps(p, "rules") {
+			if alg, ok := str(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"); ok && !slices.Contains([]string{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
+				return "encryption algorithm " + alg + " is not AES256 or aws:kms"
+			}
+		}
+		return ""
+	}},
+	{TypeOwnership, "ownership controls", func(p property.Map) string {
+		if o, ok := str(p, "rule", "objectOwnership"); ok && o != "BucketOwnerEnforced" {
+			return "object ownership is " + o + ", so ACLs still apply; use BucketOwnerEnforced"
+		}
+		return ""
+	}},
+	{TypePublicAccessBlock, "public access block", func(p property.Map) string {
+		return strings.Join(publicAccessProblems(p), "; ")
+	}},
+	{TypeBucketPolicy, "TLS-only bucket policy", func(p property.Map) string {
+		if !known(p, "policy") {
+			return ""
+		}
+		if !deniesInsecureTransport(Resource{Props: p}) {
+			return "the bucket policy does not deny requests without TLS (aws:SecureTransport false)"
+		}
+		return ""
+	}},
+}
+
+func bucketSecure(stack []Resource) []Violation {
+	var out []Violation
+	for _, b := range stack {
+		if b.Type != TypeBucket {
+			continue
+		}
+		name, ok := str(b.Props, "bucket")
+		if !ok {
+			continue
+		}
+		for _, c := range bucketChecks {
+			found, unknown := sidecar(stack, c.typ, "bucket", name)
+			if len(found) == 0 && !unknown {
+				out = append(out, Violation{Rule: "bucket-secure", URN: b.URN, Message: fmt.Sprintf("bucket %s has no %s", name, c.what)})
+			}
+			for _, f := range found {
+				if msg := c.check(f.Props); msg != "" {
+					out = append(out, Violation{Rule: "bucket-secure", URN: f.URN, Message: "bucket " + name + ": " + msg})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func deniesInsecureTransport(r Resource) bool {
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return false
+	}
+	for _, s := range doc.Statement {
+		if s.Effect == "Deny" && slices.Contains(s.Condition["Bool"]["aws:SecureTransport"], "false") {
+			return true
+		}
+	}
+	return false
+}
+
+func backupLifecycle(stack []Resource) []Violation {
+	var out []Violation
+	for _, b := range stack {
+		name, ok := str(b.Props, "bucket")
+		if b.Type != TypeBucket || !ok || !strings.Contains(b.URN, backupVaultType+"$") {
+			continue
+		}
+		found, unknown := sidecar(stack, TypeLifecycle, "bucket", name)
+		if len(found) == 0 {
+			if !unknown {
+				out = append(out, Violation{Rule: "backup-lifecycle", URN: b.URN, Message: "backup bucket " + name + " has no lifecycle configuration"})
+			}
+			continue
+		}
+		for _, l := range found {
+			if !known(l.Props, "rules") {
+				continue
+			}
+			for _, missing := range missingLifecycleActions(maps(l.Props, "rules")) {
+				out = append(out, Violation{Rule: "backup-lifecycle", URN: l.URN, Message: "backup bucket " + name + ": no enabled rule " + missing})
+			}
+		}
+	}
+	return out
+}
+
+// missingLifecycleActions lists what a backup lifecycle lacks among its enabled rules.
+func missingLifecycleActions(rules []property.Map) []string {
+	has := map[string]bool{}
+	for _, r := range rules {
+		if s, _ := str(r, "status"); s != "Enabled" {
+			continue
+		}
+		if _, ok := value(r, "filter"); !ok {
+			continue // without a filter the provider applies the rule to nothing predictable
+		}
+		has["transitions"] = has["transitions"] || len(maps(r, "transitions")) > 0
+		_, expires := number(r, "expiration", "days")
+		has["expiration"] = has["expiration"] || expires
+		_, noncurrent := number(r, "noncurrentVersionExpiration", "noncurrentDays")
+		has["noncurrent"] = has["noncurrent"] || noncurrent
+		markers, _ := boolean(r, "expiration", "expiredObjectDeleteMarker")
+		has["markers"] = has["markers"] || markers
+		_, abort := number(r, "abortIncompleteMultipartUpload", "daysAfterInitiation")
+		has["abort"] = has["abort"] || abort
+	}
+	var out []string
+	for _, want := range []struct{ key, what string }{
+		{"transitions", "with a filter moves backups to cold storage"},
+		{"expiration", "with a filter expires backups"},
+		{"noncurrent", "with a filter expires noncurrent versions"},
+		{"markers", "with a filter removes expired delete markers"},
+		{"abort", "with a filter aborts incomplete multipart uploads"},
+	} {
+		if !has[want.key] {
+			out = append(out, want.what)
+		}
+	}
+	return out
+}
+
+func consoleUsersMFA(stack []Resource) []Violation {
+	var out []Violation
+	for _, profile := range stack {
+		user, ok := str(profile.Props, "user")
+		if profile.Type != TypeLoginProfile || !ok {
+			continue
+		}
+		if keys, _ := sidecar(stack, TypeAccessKey, "user", user); len(keys) > 0 {
+			out = append(out, Violation{Rule: "console-users-mfa", URN: keys[0].URN, Message: "console user " + user + " has an access key"})
+		}
+		enforced, unknown := mfaEnforced(stack, user)
+		if !enforced && !unknown {
+			out = append(out, Violation{Rule: "console-users-mfa", URN: profile.URN, Message: "console user " + user + " is in no group that denies access without MFA"})
+		}
+	}
+	return out
+}
+
+// mfaEnforced reports whether one of user's groups carries a policy that denies while
+// aws:MultiFactorAuthPresent is false; unknown when a link in the chain is not known yet.
+func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
+	memberships, unknown := sidecar(stack, TypeMembership, "user", user)
+	var groups []string
+	for _, m := range memberships {
+		groups = append(groups, strs(m.Props, "groups")...)
+		unknown = unknown || !known(m.Props, "groups")
+	}
+	for _, r := range stack {
+		switch {
+		case r.Type == TypeGroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
+			enforced = enforced || deniesWithoutMFA(r)
+		case r.Type == TypeGroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
+			arn, ok := str(r.Props, "policyArn")
+			if !ok {
+				unknown = true
+				continue
+			}
+			for _, p := range stack {
+				if p.Type == TypePolicy && strings.HasSuffix(arn, ":policy"+strOrDefault(p.Props, "path", "/")+strOr(p.Props, "name")) {
+					enforced = enforced || deniesWithoutMFA(p)
+				}
+			}
+		}
+	}
+	return enforced, unknown
+}
+
+func deniesWithoutMFA(r Resource) bool {
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return false
+	}
+	for _, s := range doc.Statement {
+		if s.Effect != "Deny" {
+			continue
+		}
+		for _, op := range []string{"BoolIfExists", "Bool"} {
+			if slices.Contains(s.Condition[op]["aws:MultiFactorAuthPresent"], "false") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func strOr(m property.Map, key string) string {
+	s, _ := str(m, key)
+	return s
+}
+
+func strOrDefault(m property.Map, key, def string) string {
+	if s, ok := str(m, key); ok && s != "" {
+		return s
+	}
+	return def
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
