@@ -13,6 +13,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/rules"
 )
 
 const projectDir = "../.."
@@ -25,7 +26,7 @@ func TestGoldenPlans(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			p, err := plan.Run(projectDir, stack)
 			require.NoError(t, err)
-			assert.Zero(t, p.MandatoryViolations(), "%v", p.Violations)
+			assert.Empty(t, p.Violations, "the example stacks follow every rule")
 			golden.Assert(t, filepath.Join(projectDir, "plans", stack+".md"), []byte(p.Markdown()))
 		})
 	}
@@ -101,4 +102,23 @@ func TestPlanReportsInvalidConfiguration(t *testing.T) {
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
 	assert.Equal(t, "secure-aws:buckets[0].name", cfgErr.Problems[0].Key)
+}
+
+// TestRulesSeeEveryJudgedType guards the rules' type constants against typos: each type a
+// rule looks for is one the program really registers.
+func TestRulesSeeEveryJudgedType(t *testing.T) {
+	p, err := plan.Run(projectDir, "production")
+	require.NoError(t, err)
+	registered := map[string]bool{}
+	for _, r := range p.Resources {
+		registered[r.Type] = true
+	}
+	for _, typ := range []string{
+		rules.TypeAccountPasswordPolicy, rules.TypeAccountPublicAccess, rules.TypeUser, rules.TypeLoginProfile,
+		rules.TypeAccessKey, rules.TypeMembership, rules.TypePolicy, rules.TypeGroupAttachment, rules.TypeBucket,
+		rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock,
+		rules.TypeBucketPolicy, rules.TypeLifecycle,
+	} {
+		assert.True(t, registered[typ], "the program registers no %s", typ)
+	}
 }

@@ -1,0 +1,369 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// res builds a resource from plain inputs; unknown() values become computed.
+func res(typ, name string, inputs map[string]any) rules.Resource {
+	t := true
+	return rules.Resource{
+		URN:            "urn:pulumi:test::secure-aws::" + typ + "::" + name,
+		Type:           typ,
+		Name:           name,
+		Props:          resource.FromResourcePropertyMap(toProps(inputs)),
+		Protect:        true,
+		RetainOnDelete: &t,
+	}
+}
+
+type unknownValue struct{}
+
+func unknown() any { return unknownValue{} }
+
+func toProps(m map[string]any) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	for k, v := range m {
+		out[resource.PropertyKey(k)] = toProp(v)
+	}
+	return out
+}
+
+func toProp(v any) resource.PropertyValue {
+	switch v := v.(type) {
+	case unknownValue:
+		return resource.MakeComputed(resource.NewProperty(""))
+	case map[string]any:
+		return resource.NewProperty(toProps(v))
+	case []any:
+		var arr []resource.PropertyValue
+		for _, e := range v {
+			arr = append(arr, toProp(e))
+		}
+		return resource.NewProperty(arr)
+	case []string:
+		var arr []resource.PropertyValue
+		for _, e := range v {
+			arr = append(arr, resource.NewProperty(e))
+		}
+		return resource.NewProperty(arr)
+	case string:
+		return resource.NewProperty(v)
+	case bool:
+		return resource.NewProperty(v)
+	case int:
+		return resource.NewProperty(float64(v))
+	}
+	panic("unsupported test value")
+}
+
+func rule(t *testing.T, name string) rules.Rule {
+	t.Helper()
+	for _, r := range rules.All {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", name)
+	return rules.Rule{}
+}
+
+// check runs one rule and returns its messages.
+func check(t *testing.T, name string, stack ...rules.Resource) []string {
+	t.Helper()
+	var out []string
+	for _, v := range rule(t, name).Check(stack) {
+		assert.Equal(t, name, v.Rule)
+		out = append(out, v.Message)
+	}
+	return out
+}
+
+func TestEveryRuleIsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range rules.All {
+		assert.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)*$`, r.Name, "kebab-case name")
+		assert.False(t, seen[r.Name], "duplicate rule %s", r.Name)
+		seen[r.Name] = true
+		assert.NotEmpty(t, r.Description)
+		assert.Contains(t, []rules.Level{rules.Mandatory, rules.Advisory}, r.Level)
+		assert.True(t, (r.Resource == nil) != (r.Stack == nil), "%s sets exactly one of Resource and Stack", r.Name)
+	}
+}
+
+func cisPolicy(changes map[string]any) rules.Resource {
+	in := map[string]any{
+		"minimumPasswordLength": 14, "passwordReusePrevention": 24,
+		"requireUppercaseCharacters": true, "requireLowercaseCharacters": true,
+		"requireNumbers": true, "requireSymbols": true,
+	}
+	for k, v := range changes {
+		if v == nil {
+			delete(in, k)
+		} else {
+			in[k] = v
+		}
+	}
+	return res(rules.TypeAccountPasswordPolicy, "pp", in)
+}
+
+func TestPasswordPolicyCIS(t *testing.T) {
+	assert.Empty(t, check(t, "password-policy-cis", cisPolicy(nil)))
+	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"minimumPasswordLength": 8})), 1)
+	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"passwordReusePrevention": 5})), 1)
+	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireSymbols": false})), 1)
+	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireNumbers": nil})), 1, "absent means off")
+	assert.Empty(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"minimumPasswordLength": unknown(), "requireSymbols": unknown()})), "unknown is not a violation")
+}
+
+func publicAccess(typ string, off string) rules.Resource {
+	in := map[string]any{"bucket": "b", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}
+	if off != "" {
+		in[off] = false
+	}
+	return res(typ, "pab", in)
+}
+
+func TestAccountPublicAccessBlocked(t *testing.T) {
+	assert.Empty(t, check(t, "account-public-access-blocked", publicAccess(rules.TypeAccountPublicAccess, "")))
+	assert.Equal(t, []string{"restrictPublicBuckets is not true"}, check(t, "account-public-access-blocked", publicAccess(rules.TypeAccountPublicAccess, "restrictPublicBuckets")))
+}
+
+// TestForbiddenTypesAreRealTokens registers the resource types no-user-policies forbids
+// through the pulumi-aws SDK itself, so a typo in a type constant cannot hide them.
+func TestForbiddenTypesAreRealTokens(t *testing.T) {
+	rec := mock.New("secure-aws", "test")
+	require.NoError(t, rec.Run(nil, false, func(ctx *pulumi.Context) error {
+		if _, err := iam.NewUserPolicy(ctx, "inline", &iam.UserPolicyArgs{User: pulumi.String("u"), Policy: pulumi.String("{}")}); err != nil {
+			return err
+		}
+		if _, err := iam.NewUserPolicyAttachment(ctx, "attached", &iam.UserPolicyAttachmentArgs{User: pulumi.String("u"), PolicyArn: pulumi.String("arn")}); err != nil {
+			return err
+		}
+		_, err := iam.NewPolicyAttachment(ctx, "exclusive", &iam.PolicyAttachmentArgs{Users: pulumi.Array{pulumi.String("u")}, PolicyArn: pulumi.String("arn")})
+		return err
+	}))
+	stack := plan.Resources(rec.Registrations())
+	require.Len(t, stack, 3)
+	assert.Len(t, check(t, "no-user-policies", stack...), 3)
+}
+
+func policy(doc iampolicy.Document) rules.Resource {
+	return res(rules.TypePolicy, "p", map[string]any{"name": "p", "path": "/apps/", "policy": doc.MustJSON()})
+}
+
+func appPolicy(t *testing.T, grants ...iampolicy.S3Grant) rules.Resource {
+	t.Helper()
+	doc, err := iampolicy.S3AccessDocument("aws", grants)
+	require.NoError(t, err)
+	return policy(doc)
+}
+
+func allow(actions []string, resources ...string) iampolicy.Document {
+	return iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "A", Effect: iampolicy.Allow, Actions: actions, Resources: resources}}}
+}
+
+func TestNoWildcardActions(t *testing.T) {
+	good := appPolicy(t, iampolicy.S3Grant{Bucket: "b", Actions: []string{"s3:GetObject"}})
+	assert.Empty(t, check(t, "no-wildcard-actions", good))
+	for _, action := range []string{"*", "s3:*", "s3:Get*", "iam:?et*"} {
+		assert.Len(t, check(t, "no-wildcard-actions", policy(allow([]string{action}, "*"))), 1, action)
+	}
+	notAction := policy(iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "N", Effect: iampolicy.Allow, NotActions: []string{"iam:*"}, Resources: []string{"*"}}}})
+	assert.Len(t, check(t, "no-wildcard-actions", notAction), 1)
+	deny := policy(iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "D", Effect: iampolicy.Deny, Actions: []string{"*"}, Resources: []string{"*"}}}})
+	assert.Empty(t, check(t, "no-wildcard-actions", deny), "a wildcard Deny grants nothing")
+	assert.Empty(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": unknown()})))
+	assert.Empty(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": "not json"})), "validity is AWS's to judge")
+}
+
+func TestS3ActionsOnRightResource(t *testing.T) {
+	good := appPolicy(t, iampolicy.S3Grant{Bucket: "b", Prefix: "in/", Actions: []string{"s3:ListBucket", "s3:GetObject"}})
+	assert.Empty(t, check(t, "s3-actions-on-right-resource", good))
+	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetObject"}, "arn:aws:s3:::b"))), 1, "object action on the bucket")
+	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:ListBucket"}, "arn:aws:s3:::b/*"))), 1, "bucket action on objects")
+	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetObjects"}, "arn:aws:s3:::b/*"))), 1, "unknown action")
+	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:ListAllMyBuckets"}, "*"))), 1, "account-level action")
+}
+
+func TestDestructiveS3ActionsDenied(t *testing.T) {
+	good := appPolicy(t,
+		iampolicy.S3Grant{Bucket: "a", Actions: []string{"s3:GetObject"}},
+		iampolicy.S3Grant{Bucket: "b", Prefix: "x/", Actions: []string{"s3:PutObject"}})
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", good))
+
+	allowsDestructive := policy(allow([]string{"s3:DeleteObjectVersion"}, "arn:aws:s3:::b/*"))
+	got := check(t, "destructive-s3-actions-denied", allowsDestructive)
+	assert.Contains(t, got, `statement "A" allows destructive "s3:DeleteObjectVersion"`)
+	// With no deny at all, every destructive action is missing on bucket and objects.
+	assert.Len(t, got, 1+2*len(iampolicy.DestructiveS3Actions))
+
+	console := policy(iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")})
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", console), "policies without S3 access need no S3 deny")
+}
+
+func TestBucketDataProtected(t *testing.T) {
+	b := res(rules.TypeBucket, "b", map[string]any{"bucket": "b"})
+	assert.Empty(t, check(t, "bucket-data-protected", b))
+	b.Protect = false
+	assert.Len(t, check(t, "bucket-data-protected", b), 1)
+	f := false
+	v := res(rules.TypeVersioning, "v", map[string]any{"bucket": "b"})
+	v.RetainOnDelete = &f
+	assert.Len(t, check(t, "bucket-data-protected", v), 1)
+	v.RetainOnDelete = nil
+	assert.Empty(t, check(t, "bucket-data-protected", v), "the policy engine does not report retainOnDelete")
+}
+
+// secureBucket is a compliant bucket and its side resources.
+func secureBucket(name string) []rules.Resource {
+	return []rules.Resource{
+		res(rules.TypeBucket, name, map[string]any{"bucket": name}),
+		res(rules.TypeVersioning, name+"-v", map[string]any{"bucket": name, "versioningConfiguration": map[string]any{"status": "Enabled"}}),
+		res(rules.TypeEncryption, name+"-e", map[string]any{"bucket": name, "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}),
+		res(rules.TypeOwnership, name+"-o", map[string]any{"bucket": name, "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}),
+		publicAccessFor(name),
+		res(rules.TypeBucketPolicy, name+"-p", map[string]any{"bucket": name, "policy": iampolicy.TLSOnlyBucketPolicy("aws", name).MustJSON()}),
+	}
+}
+
+func publicAccessFor(bucket string) rules.Resource {
+	return res(rules.TypePublicAccessBlock, bucket+"-pab", map[string]any{"bucket": bucket, "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true})
+}
+
+func TestBucketSecure(t *testing.T) {
+	assert.Empty(t, check(t, "bucket-secure", secureBucket("b")...))
+
+	for i, want := range []string{"no versioning", "no default encryption", "no ownership controls", "no public access block", "no TLS-only bucket policy"} {
+		stack := secureBucket("b")
+		stack = append(stack[:i+1], stack[i+2:]...)
+		got := check(t, "bucket-secure", stack...)
+		require.Len(t, got, 1, want)
+		assert.Contains(t, got[0], want)
+	}
+
+	suspended := secureBucket("b")
+	suspended[1] = res(rules.TypeVersioning, "b-v", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Suspended"}})
+	assert.Equal(t, []string{"bucket b: versioning is Suspended, not Enabled"}, check(t, "bucket-secure", suspended...))
+
+	acls := secureBucket("b")
+	acls[3] = res(rules.TypeOwnership, "b-o", map[string]any{"bucket": "b", "rule": map[string]any{"objectOwnership": "ObjectWriter"}})
+	assert.Len(t, check(t, "bucket-secure", acls...), 1)
+
+	open := secureBucket("b")
+	open[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": allow([]string{"s3:GetObject"}, "arn:aws:s3:::b/*").MustJSON()})
+	assert.Len(t, check(t, "bucket-secure", open...), 1)
+
+	// A side resource whose bucket is not known yet (preview of a new bucket) proves nothing.
+	previewed := secureBucket("b")
+	previewed[1] = res(rules.TypeVersioning, "b-v", map[string]any{"bucket": unknown(), "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	assert.Empty(t, check(t, "bucket-secure", previewed...))
+	assert.Empty(t, check(t, "bucket-secure", res(rules.TypeBucket, "b", map[string]any{"bucket": unknown()})))
+}
+
+func vaultBucket(name string) rules.Resource {
+	r := res(rules.TypeBucket, name, map[string]any{"bucket": name})
+	r.URN = "urn:pulumi:test::secure-aws::secure-aws:components:BackupVault$secure-aws:components:SecureBucket$aws:s3/bucketV2:BucketV2::" + name
+	return r
+}
+
+func lifecycle(bucket string, rulesList ...any) rules.Resource {
+	return res(rules.TypeLifecycle, bucket+"-lc", map[string]any{"bucket": bucket, "rules": rulesList})
+}
+
+var (
+	retentionRule = map[string]any{
+		"status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"transitions":                 []any{map[string]any{"days": 30, "storageClass": "GLACIER"}},
+		"expiration":                  map[string]any{"days": 365},
+		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": 30},
+	}
+	cleanupRule = map[string]any{
+		"status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"expiration":                     map[string]any{"expiredObjectDeleteMarker": true},
+		"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": 7},
+	}
+)
+
+func TestBackupLifecycle(t *testing.T) {
+	assert.Empty(t, check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", retentionRule, cleanupRule)))
+	assert.Empty(t, check(t, "backup-lifecycle", res(rules.TypeBucket, "plain", map[string]any{"bucket": "plain"})), "only vault buckets need one")
+	assert.Equal(t, []string{"backup bucket v has no lifecycle configuration"}, check(t, "backup-lifecycle", vaultBucket("v")))
+
+	got := check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", retentionRule))
+	assert.Len(t, got, 2, "no delete-marker cleanup, no multipart abort: %v", got)
+
+	disabled := map[string]any{}
+	for k, v := range retentionRule {
+		disabled[k] = v
+	}
+	disabled["status"] = "Disabled"
+	assert.Len(t, check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", disabled, cleanupRule)), 3)
+
+	noFilter := map[string]any{}
+	for k, v := range retentionRule {
+		if k != "filter" {
+			noFilter[k] = v
+		}
+	}
+	assert.Len(t, check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", noFilter, cleanupRule)), 3)
+	assert.Empty(t, check(t, "backup-lifecycle", vaultBucket("v"), res(rules.TypeLifecycle, "lc", map[string]any{"bucket": "v", "rules": unknown()})))
+}
+
+// consoleUser is a console user in group g whose attached policy is doc.
+func consoleUser(user, group string, doc iampolicy.Document) []rules.Resource {
+	return []rules.Resource{
+		res(rules.TypeLoginProfile, user+"-login", map[string]any{"user": user}),
+		res(rules.TypeMembership, user+"-m", map[string]any{"user": user, "groups": []string{group}}),
+		res(rules.TypeGroupAttachment, group+"-a", map[string]any{"group": group, "policyArn": "arn:aws:iam::111111111111:policy/admins/" + group + "-console"}),
+		res(rules.TypePolicy, group+"-console", map[string]any{"name": group + "-console", "path": "/admins/", "policy": doc.MustJSON()}),
+	}
+}
+
+func TestConsoleUsersMFA(t *testing.T) {
+	mfa := iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")}
+	assert.Empty(t, check(t, "console-users-mfa", consoleUser("alice", "admins", mfa)...))
+
+	noMFA := allow([]string{"iam:GetUser"}, "*")
+	assert.Equal(t, []string{"console user alice is in no group that denies access without MFA"}, check(t, "console-users-mfa", consoleUser("alice", "admins", noMFA)...))
+
+	withKey := append(consoleUser("alice", "admins", mfa), res(rules.TypeAccessKey, "k", map[string]any{"user": "alice"}))
+	assert.Equal(t, []string{"console user alice has an access key"}, check(t, "console-users-mfa", withKey...))
+
+	previewed := consoleUser("alice", "admins", noMFA)
+	previewed[2] = res(rules.TypeGroupAttachment, "admins-a", map[string]any{"group": "admins", "policyArn": unknown()})
+	assert.Empty(t, check(t, "console-users-mfa", previewed...), "a policy ARN not known yet proves nothing")
+}
+
+// TestRulesNeverPanic feeds every rule resources of every judged type with unknown and
+// oddly shaped properties.
+func TestRulesNeverPanic(t *testing.T) {
+	types := []string{rules.TypeAccountPasswordPolicy, rules.TypeAccountPublicAccess, rules.TypePolicy, rules.TypeBucket,
+		rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock, rules.TypeBucketPolicy,
+		rules.TypeLifecycle, rules.TypeLoginProfile, rules.TypeMembership, rules.TypeGroupAttachment, rules.TypeAccessKey, rules.TypePolicyAttachment}
+	shapes := []map[string]any{
+		{},
+		{"bucket": unknown(), "policy": unknown(), "user": unknown(), "rules": unknown(), "groups": unknown(), "rule": unknown()},
+		{"bucket": 7, "policy": 7, "user": true, "rules": "x", "groups": "x", "rule": []any{1}, "versioningConfiguration": "x"},
+		{"bucket": "b", "policy": `{"Statement":"x"}`, "user": "u", "rules": []any{"x", unknown()}, "groups": []any{unknown()}},
+		{"bucket": "b", "policy": `{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`},
+	}
+	var stack []rules.Resource
+	for _, typ := range types {
+		for i, shape := range shapes {
+			stack = append(stack, res(typ, typ+string(rune('a'+i)), shape))
+		}
+	}
+	assert.NotPanics(t, func() { rules.Evaluate(rules.All, stack) })
+}
