@@ -109,3 +109,24 @@ func AssumeRoleWithMFATrust(partition, accountID string) Document {
 		Conditions: []Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
 	}}}
 }
+
+// GitHubOIDCIssuer is the host of GitHub Actions' OpenID Connect tokens.
+const GitHubOIDCIssuer = "token.actions.githubusercontent.com"
+
+// GitHubOIDCTrust lets GitHub Actions workflows whose token subject is one of subjects
+// (e.g. repo:acme/secure-aws:ref:refs/heads/main) assume a role through the account's
+// GitHub OIDC provider, with no stored keys. After
+// https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
+// and https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub.
+func GitHubOIDCTrust(providerARN string, subjects []string) Document {
+	return Document{Statements: []Statement{{
+		Sid:        "AllowGitHubActions",
+		Effect:     Allow,
+		Principals: []Principal{{Type: "Federated", Identifiers: []string{providerARN}}},
+		Actions:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Conditions: []Condition{
+			{Operator: "StringEquals", Key: GitHubOIDCIssuer + ":aud", Values: []string{"sts.amazonaws.com"}},
+			{Operator: "StringEquals", Key: GitHubOIDCIssuer + ":sub", Values: subjects},
+		},
+	}}}
+}

@@ -31,6 +31,15 @@ type Config struct {
 	Apps            []Principal
 	ThirdParties    []Principal
 	Backups         []Backup
+	CI              *CI // nil: no CI roles
+}
+
+// CI configures the GitHub Actions roles (components.CIDeployRole).
+type CI struct {
+	Repository         string   `json:"repository"`
+	Branch             string   `json:"branch"`
+	Environments       []string `json:"environments"`
+	CreateOIDCProvider bool     `json:"createOidcProvider"`
 }
 
 // Account holds the account-wide settings; only the stack with Manage set creates them.

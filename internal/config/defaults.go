@@ -34,6 +34,10 @@ func defaults(stack string) *Config {
 	}
 }
 
+func defaultCI() CI {
+	return CI{Branch: "main", CreateOIDCProvider: true}
+}
+
 func defaultBackup() Backup {
 	return Backup{
 		BackupSchedule: components.BackupSchedule{

@@ -19,7 +19,7 @@ type Getter func(key string) (string, bool)
 // documented in Pulumi.yaml and the README.
 var Keys = []string{
 	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
-	"buckets", "externalBuckets", "apps", "thirdParties", "backups",
+	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci",
 }
 
 // Load reads, defaults and validates the configuration of stack. It returns every problem
@@ -43,6 +43,11 @@ func Load(stack string, get Getter) (*Config, error) {
 	cfg.Apps = list(d, "apps", zero[Principal])
 	cfg.ThirdParties = list(d, "thirdParties", zero[Principal])
 	cfg.Backups = list(d, "backups", defaultBackup)
+	if _, ok := get(key("ci")); ok {
+		ci := defaultCI()
+		d.object(key("ci"), &ci)
+		cfg.CI = &ci
+	}
 
 	if len(d.errs.Problems) == 0 {
 		applyListDefaults(cfg)

@@ -656,3 +656,29 @@ func TestLoadReadsEveryKey(t *testing.T) {
 	}
 	assert.ElementsMatch(t, want, got)
 }
+
+func TestCIConfig(t *testing.T) {
+	cfg := mustLoad(t, "production", manage, set("ci", `{"repository":"acme/secure-aws"}`))
+	require.NotNil(t, cfg.CI)
+	assert.Equal(t, config.CI{Repository: "acme/secure-aws", Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
+	assert.Nil(t, mustLoad(t, "production", manage).CI, "no ci key, no CI roles")
+
+	for name, c := range map[string]struct {
+		edits []edit
+		msg   string
+	}{
+		"not the managing stack": {[]edit{set("ci", `{"repository":"acme/secure-aws"}`)}, "account-wide"},
+		"no repository":          {[]edit{manage, set("ci", `{}`)}, "owner/name"},
+		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","branch":"*"}`)}, "no wildcards"},
+		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "unknown field"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load("production", c.edits...)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.NotEmpty(t, cfgErr.Problems)
+			assert.Equal(t, "secure-aws:ci", cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+}

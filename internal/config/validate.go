@@ -27,6 +27,20 @@ func validate(c *Config, e *Error, present map[string]bool) {
 	v.principals("apps", c.Apps)
 	v.principals("thirdParties", c.ThirdParties)
 	v.backups()
+	v.ci()
+}
+
+func (v *validator) ci() {
+	c := v.cfg
+	if c.CI == nil {
+		return
+	}
+	if !c.Account.Manage {
+		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
+		return
+	}
+	args := components.CIDeployRoleArgs{Repository: c.CI.Repository, Branch: c.CI.Branch, Environments: c.CI.Environments}
+	v.check(key("ci"), args.Validate())
 }
 
 type validator struct {

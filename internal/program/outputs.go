@@ -13,6 +13,10 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 		ctx.Export("accountAlias", o.Baseline.Alias)
 		ctx.Export("supportRoleArn", o.Baseline.SupportRoleArn)
 	}
+	if o.CI != nil {
+		ctx.Export("ciDeployRoleArn", o.CI.DeployRoleArn)
+		ctx.Export("ciPreviewRoleArn", o.CI.PreviewRoleArn)
+	}
 	if o.AdminGroup != nil {
 		ctx.Export("adminGroupArn", o.AdminGroup.Arn)
 		ctx.Export("adminUserArns", o.AdminGroup.UserArns)

@@ -43,6 +43,7 @@ type Outputs struct {
 	Baseline       *components.AccountBaseline
 	AdminGroup     *components.AdminGroup
 	DeveloperGroup *components.DeveloperGroup
+	CI             *components.CIDeployRole
 	Buckets        map[string]*components.SecureBucket
 	Apps           map[string]*components.AppUser
 	ThirdParties   map[string]*components.ThirdPartyUser
@@ -136,6 +137,17 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		PasswordLength: passwordLength,
 	}); err != nil {
 		return err
+	}
+	if ci := cfg.CI; ci != nil {
+		if out.CI, err = components.NewCIDeployRole(ctx, "ci", &components.CIDeployRoleArgs{
+			Account:            account,
+			Repository:         ci.Repository,
+			Branch:             ci.Branch,
+			Environments:       ci.Environments,
+			CreateOIDCProvider: ci.CreateOIDCProvider,
+		}); err != nil {
+			return err
+		}
 	}
 	if len(cfg.Developers) == 0 {
 		return nil

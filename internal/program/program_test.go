@@ -95,6 +95,7 @@ func TestProductionStack(t *testing.T) {
 	rec := runStack(t, "production")
 	assert.Equal(t, map[string]int{
 		components.AccountBaselineType: 1,
+		components.CIDeployRoleType:    1,
 		components.AdminGroupType:      1,
 		components.DeveloperGroupType:  1,
 		components.SecureBucketType:    2,

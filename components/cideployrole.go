@@ -1,0 +1,158 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
+
+// CIDeployRoleType is the type token of CIDeployRole; renaming it changes every child URN.
+const CIDeployRoleType = "secure-aws:components:CIDeployRole"
+
+// Role names of the CI roles.
+const (
+	DeployRoleName  = "secure-aws-deploy"
+	PreviewRoleName = "secure-aws-preview"
+)
+
+// deployPolicies are what `pulumi up` of this program needs: it manages IAM, S3 and IAM
+// Access Analyzer. IAM write access is admin-equivalent, which is why the role trusts
+// only one branch and the protected deployment environments of one repository.
+var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess"}
+
+// previewPolicies are what `pulumi preview` needs: read access, including the IAM account
+// summary of the root credential check.
+var previewPolicies = []string{"ReadOnlyAccess"}
+
+var (
+	repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	refNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+)
+
+// CIDeployRoleArgs configures a CIDeployRole.
+type CIDeployRoleArgs struct {
+	// Account the roles live in (required).
+	Account Account
+	// Repository is the GitHub repository, owner/name, whose workflows may assume the
+	// roles (required).
+	Repository string
+	// Branch whose pushes may deploy (required), e.g. main.
+	Branch string
+	// Environments are GitHub deployment environments whose jobs may deploy (optional). A
+	// job with an environment presents it instead of its branch, so restrict each of these
+	// environments to Branch in the repository settings.
+	Environments []string
+	// CreateOIDCProvider creates the account's GitHub OIDC provider; set it false where the
+	// account already has one (there is one per account).
+	CreateOIDCProvider bool
+}
+
+// Validate reports the first invalid field.
+func (a *CIDeployRoleArgs) Validate() error {
+	if !repositoryPattern.MatchString(a.Repository) {
+		return fmt.Errorf("repository %q is not owner/name", a.Repository)
+	}
+	if !refNamePattern.MatchString(a.Branch) {
+		return fmt.Errorf("branch %q must be a plain branch name (no wildcards)", a.Branch)
+	}
+	for _, e := range a.Environments {
+		if !refNamePattern.MatchString(e) {
+			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
+		}
+	}
+	return nil
+}
+
+// CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
+// OIDC provider, a deploy role for one repository's branch and deployment environments,
+// and a read-only preview role for that repository's pull requests.
+type CIDeployRole struct {
+	pulumi.ResourceState
+
+	// DeployRoleArn is the role `pulumi up` assumes.
+	DeployRoleArn pulumi.StringOutput
+	// PreviewRoleArn is the role `pulumi preview` assumes in pull requests.
+	PreviewRoleArn pulumi.StringOutput
+}
+
+// NewCIDeployRole registers a CIDeployRole.
+func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, opts ...pulumi.ResourceOption) (*CIDeployRole, error) {
+	if args == nil {
+		return nil, errors.New("ci deploy role: args are required")
+	}
+	if err := args.Account.validate(); err != nil {
+		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
+	}
+	c := &CIDeployRole{}
+	if err := ctx.RegisterComponentResource(CIDeployRoleType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	providerARN := "arn:" + args.Account.Partition + ":iam::" + args.Account.ID + ":oidc-provider/" + iampolicy.GitHubOIDCIssuer
+	var roleOpts []pulumi.ResourceOption
+	if args.CreateOIDCProvider {
+		provider, err := iam.NewOpenIdConnectProvider(ctx, name+"-github-oidc", &iam.OpenIdConnectProviderArgs{
+			Url:           pulumi.String("https://" + iampolicy.GitHubOIDCIssuer),
+			ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("creating the GitHub OIDC provider: %w", err)
+		}
+		roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{provider}))
+	}
+
+	deploySubjects := []string{"repo:" + args.Repository + ":ref:refs/heads/" + args.Branch}
+	for _, e := range args.Environments {
+		deploySubjects = append(deploySubjects, "repo:"+args.Repository+":environment:"+e)
+	}
+	deploy, err := ciRole(ctx, c, name+"-deploy", DeployRoleName, iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), args.Account, deployPolicies, roleOpts)
+	if err != nil {
+		return nil, err
+	}
+	preview, err := ciRole(ctx, c, name+"-preview", PreviewRoleName, iampolicy.GitHubOIDCTrust(providerARN, []string{"repo:" + args.Repository + ":pull_request"}), args.Account, previewPolicies, roleOpts)
+	if err != nil {
+		return nil, err
+	}
+	c.DeployRoleArn = deploy.Arn
+	c.PreviewRoleArn = preview.Arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"deployRoleArn":  c.DeployRoleArn,
+		"previewRoleArn": c.PreviewRoleArn,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ciRole creates one role with its trust policy and AWS managed policies.
+func ciRole(ctx *pulumi.Context, parent pulumi.Resource, name, roleName string, trust iampolicy.Document, account Account, policies []string, opts []pulumi.ResourceOption) (*iam.Role, error) {
+	text, err := trust.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("rendering the trust policy of %s: %w", roleName, err)
+	}
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:               pulumi.String(roleName),
+		AssumeRolePolicy:   pulumi.String(text),
+		MaxSessionDuration: pulumi.Int(3600),
+	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating role %s: %w", roleName, err)
+	}
+	for _, p := range policies {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+p, &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(account.managedPolicyARN(p)),
+		}, pulumi.Parent(parent)); err != nil {
+			return nil, fmt.Errorf("attaching %s to %s: %w", p, roleName, err)
+		}
+	}
+	return role, nil
+}

@@ -1,0 +1,90 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func ciArgs() *CIDeployRoleArgs {
+	return &CIDeployRoleArgs{Account: testAccount, Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, CreateOIDCProvider: true}
+}
+
+func newTestCI(args *CIDeployRoleArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewCIDeployRole(ctx, "ci", args)
+		return err
+	}
+}
+
+const (
+	oidcType         = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	roleType         = "aws:iam/role:Role"
+	roleAttachmentTy = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+)
+
+func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
+	rec := mustRun(t, newTestCI(ciArgs()))
+	provider := one(t, rec, oidcType)
+	assert.Equal(t, "https://token.actions.githubusercontent.com", provider.Input("url"))
+	assert.Equal(t, []any{"sts.amazonaws.com"}, inputs(provider)["clientIdLists"])
+
+	deploy, ok := rec.Find(roleType, "ci-deploy")
+	require.True(t, ok)
+	assert.Equal(t, DeployRoleName, deploy.Input("name"))
+	assert.Contains(t, deploy.Dependencies, provider.URN, "the role waits for the provider it trusts")
+	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
+	assert.Equal(t, map[string]any{"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"}, trust["Principal"])
+	assert.Equal(t, map[string]any{"StringEquals": map[string]any{
+		"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+		"token.actions.githubusercontent.com:sub": []any{"repo:acme/secure-aws:environment:production", "repo:acme/secure-aws:ref:refs/heads/main"},
+	}}, trust["Condition"], "no wildcard subject: one repository, one branch, named environments")
+
+	preview, ok := rec.Find(roleType, "ci-preview")
+	require.True(t, ok)
+	previewTrust := statement(t, policyStatements(t, preview, "assumeRolePolicy"), "AllowGitHubActions")
+	assert.Equal(t, "repo:acme/secure-aws:pull_request", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+
+	var attached []string
+	for _, a := range rec.OfType(roleAttachmentTy) {
+		attached = append(attached, a.Input("role")+" "+a.Input("policyArn"))
+	}
+	assert.ElementsMatch(t, []string{
+		"secure-aws-deploy arn:aws:iam::aws:policy/IAMFullAccess",
+		"secure-aws-deploy arn:aws:iam::aws:policy/AmazonS3FullAccess",
+		"secure-aws-deploy arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess",
+		"secure-aws-preview arn:aws:iam::aws:policy/ReadOnlyAccess",
+	}, attached)
+}
+
+func TestCIDeployRoleWithExistingProvider(t *testing.T) {
+	args := ciArgs()
+	args.CreateOIDCProvider = false
+	rec := mustRun(t, newTestCI(args))
+	assert.Empty(t, rec.OfType(oidcType), "no provider when the account already has one")
+	assert.Len(t, rec.OfType(roleType), 2)
+}
+
+func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
+	with := func(change func(*CIDeployRoleArgs)) *CIDeployRoleArgs {
+		a := ciArgs()
+		change(a)
+		return a
+	}
+	cases := map[string]struct {
+		args *CIDeployRoleArgs
+		want string
+	}{
+		"nil":                 {nil, "args are required"},
+		"no owner":            {with(func(a *CIDeployRoleArgs) { a.Repository = "secure-aws" }), "owner/name"},
+		"wildcard repository": {with(func(a *CIDeployRoleArgs) { a.Repository = "acme/*" }), "owner/name"},
+		"wildcard branch":     {with(func(a *CIDeployRoleArgs) { a.Branch = "*" }), "plain branch name"},
+		"empty branch":        {with(func(a *CIDeployRoleArgs) { a.Branch = "" }), "plain branch name"},
+		"wildcard env":        {with(func(a *CIDeployRoleArgs) { a.Environments = []string{"prod*"} }), "plain name"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestCI(c.args)) })
+	}
+}
