@@ -70,31 +70,49 @@ func MFASelfServiceStatements(partition, accountID string) []Statement {
 	}
 }
 
-// DenyAccessKeysStatement denies creating or re-activating access keys for any user under
-// userPath (rule R3): admins stay console-only even if someone tries to mint a key later.
+// DenyAccessKeysStatement denies creating or re-activating access keys, and every other
+// long-lived credential, for any user under userPath (rule R3): console users stay
+// console-only even if someone tries to mint a credential later. Moving a user out of the
+// path (iam:UpdateUser) is denied too, so the deny cannot be walked around.
 // See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html.
 func DenyAccessKeysStatement(partition, accountID, userPath string) Statement {
 	return Statement{
-		Sid:       "DenyAccessKeysForConsoleUsers",
-		Effect:    Deny,
-		Actions:   []string{"iam:CreateAccessKey", "iam:UpdateAccessKey"},
+		Sid:    "DenyAccessKeysForConsoleUsers",
+		Effect: Deny,
+		Actions: []string{
+			"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateServiceSpecificCredential",
+			"iam:UploadSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateUser",
+		},
 		Resources: []string{"arn:" + partition + ":iam::" + accountID + ":user" + userPath + "*"},
 	}
 }
 
-// TLSOnlyBucketPolicy denies every request to the bucket and its objects made without TLS
-// (rule R8). After
+// TLSOnlyBucketPolicy is every bucket's policy (rule R8). It denies every request made
+// without TLS, after
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
-// and Security Hub control S3.5. The s3:* here is a Deny in a bucket policy, not a grant.
+// and Security Hub control S3.5 (the s3:* is a Deny in a bucket policy, not a grant). It
+// also denies writes with customer-provided keys (SSE-C): whoever writes with a key only
+// they hold can make every new version unreadable to the owner, a known ransomware move
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
 func TLSOnlyBucketPolicy(partition, bucket string) Document {
-	return Document{Statements: []Statement{{
-		Sid:        "DenyInsecureTransport",
-		Effect:     Deny,
-		Principals: []Principal{{Type: "AWS", Identifiers: []string{"*"}}},
-		Actions:    []string{"s3:*"},
-		Resources:  []string{BucketARN(partition, bucket), ObjectsARN(partition, bucket, "")},
-		Conditions: []Condition{{Operator: "Bool", Key: "aws:SecureTransport", Values: []string{"false"}}},
-	}}}
+	return Document{Statements: []Statement{
+		{
+			Sid:        "DenyInsecureTransport",
+			Effect:     Deny,
+			Principals: []Principal{{Type: "AWS", Identifiers: []string{"*"}}},
+			Actions:    []string{"s3:*"},
+			Resources:  []string{BucketARN(partition, bucket), ObjectsARN(partition, bucket, "")},
+			Conditions: []Condition{{Operator: "Bool", Key: "aws:SecureTransport", Values: []string{"false"}}},
+		},
+		{
+			Sid:        "DenyCustomerProvidedKeys",
+			Effect:     Deny,
+			Principals: []Principal{{Type: "AWS", Identifiers: []string{"*"}}},
+			Actions:    []string{"s3:PutObject"},
+			Resources:  []string{ObjectsARN(partition, bucket, "")},
+			Conditions: []Condition{{Operator: "Null", Key: "s3:x-amz-server-side-encryption-customer-algorithm", Values: []string{"false"}}},
+		},
+	}}
 }
 
 // AssumeRoleWithMFATrust lets principals of the account assume a role only when signed in

@@ -234,7 +234,13 @@ func TestDenyAccessKeysStatement(t *testing.T) {
 func TestTLSOnlyBucketPolicy(t *testing.T) {
 	doc := TLSOnlyBucketPolicy(testPartition, "acme-assets-production")
 	require.NoError(t, doc.Validate())
-	require.Len(t, doc.Statements, 1)
+	require.Len(t, doc.Statements, 2)
+	ssec := doc.Statements[1]
+	assert.Equal(t, "DenyCustomerProvidedKeys", ssec.Sid)
+	assert.Equal(t, Deny, ssec.Effect)
+	assert.Equal(t, []string{"s3:PutObject"}, ssec.Actions)
+	assert.Equal(t, []Condition{{Operator: "Null", Key: "s3:x-amz-server-side-encryption-customer-algorithm", Values: []string{"false"}}}, ssec.Conditions,
+		"a PutObject that names an SSE-C algorithm is denied")
 	s := doc.Statements[0]
 	assert.Equal(t, Deny, s.Effect, "the only s3:* in the code base must be a Deny")
 	assert.Equal(t, []string{"s3:*"}, s.Actions)

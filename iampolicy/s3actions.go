@@ -73,7 +73,6 @@ var s3Actions = map[string]Level{
 	// Bucket resource type.
 	"s3:CreateBucket":                       BucketLevel,
 	"s3:DeleteBucket":                       BucketLevel,
-	"s3:DeleteBucketOwnershipControls":      BucketLevel,
 	"s3:DeleteBucketPolicy":                 BucketLevel,
 	"s3:DeleteBucketWebsite":                BucketLevel,
 	"s3:GetAccelerateConfiguration":         BucketLevel,
@@ -137,8 +136,9 @@ var s3Actions = map[string]Level{
 
 // DestructiveS3Actions are denied explicitly to every non-admin principal on every bucket it
 // can reach (rule R5): they delete data or versions, or change the versioning, lifecycle,
-// encryption, lock, replication, ownership or access settings that keep data safe. The
-// first eleven are the seed guidance's deny block.
+// encryption, lock, replication, ownership, access, logging, notification, inventory and
+// other settings that keep data safe and private. The first eleven are the seed guidance's
+// deny block. (Deleting ownership controls is authorized by s3:PutBucketOwnershipControls.)
 var DestructiveS3Actions = []string{
 	"s3:DeleteBucket",
 	"s3:PutBucketVersioning",
@@ -152,16 +152,36 @@ var DestructiveS3Actions = []string{
 	"s3:PutBucketPolicy",
 	"s3:PutBucketRequestPayment",
 	"s3:BypassGovernanceRetention",
-	"s3:DeleteBucketOwnershipControls",
 	"s3:DeleteBucketPolicy",
+	"s3:DeleteBucketWebsite",
 	"s3:DeleteObjectVersionTagging",
+	"s3:PutAccelerateConfiguration",
+	"s3:PutAnalyticsConfiguration",
+	"s3:PutBucketCORS",
+	"s3:PutBucketLogging",
+	"s3:PutBucketNotification",
 	"s3:PutBucketObjectLockConfiguration",
 	"s3:PutBucketOwnershipControls",
 	"s3:PutBucketPublicAccessBlock",
+	"s3:PutBucketTagging",
+	"s3:PutBucketWebsite",
 	"s3:PutEncryptionConfiguration",
+	"s3:PutIntelligentTieringConfiguration",
+	"s3:PutInventoryConfiguration",
+	"s3:PutMetricsConfiguration",
 	"s3:PutObjectLegalHold",
 	"s3:PutObjectRetention",
 	"s3:PutReplicationConfiguration",
+	"s3:ReplicateDelete",
+}
+
+// replicationActions belong to S3's replication role, never to an application.
+var replicationActions = []string{
+	"s3:GetObjectVersionForReplication",
+	"s3:InitiateReplication",
+	"s3:ObjectOwnerOverrideToBucketOwner",
+	"s3:ReplicateObject",
+	"s3:ReplicateTags",
 }
 
 // S3ActionLevel reports the level of a catalogued S3 action.
@@ -176,8 +196,9 @@ func IsDestructive(action string) bool {
 }
 
 // CheckGrantableS3Action returns an error unless action may be allowed to a non-admin
-// principal on a bucket (rule R7): a catalogued S3 action, spelled as AWS spells it, at
-// bucket or object level, and not one of DestructiveS3Actions.
+// principal on a bucket (rules R5, R7): a catalogued S3 action, spelled as AWS spells it,
+// not one of DestructiveS3Actions nor of the replication role's; at bucket level only one
+// that reads (Get or List): a bucket's configuration is this program's to set.
 func CheckGrantableS3Action(action string) error {
 	if strings.Contains(action, "*") || strings.Contains(action, "?") {
 		return fmt.Errorf("%q is a wildcard; list each S3 action by name", action)
@@ -199,6 +220,13 @@ func CheckGrantableS3Action(action string) error {
 	}
 	if IsDestructive(action) {
 		return fmt.Errorf("%q can destroy versioned data or weaken the bucket's protection and is always denied", action)
+	}
+	if slices.Contains(replicationActions, action) {
+		return fmt.Errorf("%q is for S3 replication roles, not applications", action)
+	}
+	name := strings.TrimPrefix(action, "s3:")
+	if level == BucketLevel && !strings.HasPrefix(name, "Get") && !strings.HasPrefix(name, "List") {
+		return fmt.Errorf("%q changes the bucket itself; bucket settings belong in this program, so only bucket reads (Get, List) can be granted", action)
 	}
 	return nil
 }

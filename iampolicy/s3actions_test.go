@@ -75,12 +75,19 @@ func TestDestructiveActionsCoverRuleR5(t *testing.T) {
 		"s3:PutBucketObjectLockConfiguration",
 		"s3:BypassGovernanceRetention",
 		// Peers: ownership, retention and replication settings that keep data safe.
-		"s3:PutBucketOwnershipControls",
-		"s3:DeleteBucketOwnershipControls",
+		"s3:PutBucketOwnershipControls", // also authorizes DeleteBucketOwnershipControls
 		"s3:PutObjectRetention",
 		"s3:PutObjectLegalHold",
 		"s3:PutReplicationConfiguration",
+		// Settings that send keys or events elsewhere, or change how the bucket serves.
+		"s3:PutBucketNotification",
+		"s3:PutInventoryConfiguration",
+		"s3:PutBucketLogging",
+		"s3:PutBucketWebsite",
+		"s3:PutBucketCORS",
 	)
+	_, defined := S3ActionLevel("s3:DeleteBucketOwnershipControls")
+	assert.False(t, defined, "DeleteBucketOwnershipControls is an API operation, not an IAM action")
 	for _, a := range required {
 		assert.Contains(t, DestructiveS3Actions, a)
 		assert.True(t, IsDestructive(a), a)
@@ -208,11 +215,19 @@ func TestCheckGrantableS3ActionAccepts(t *testing.T) {
 	}
 }
 
+// TestGrantableActionsAreExactlyTheSafeCatalogue: object actions that are neither
+// destructive nor replication's, and bucket reads.
 func TestGrantableActionsAreExactlyTheSafeCatalogue(t *testing.T) {
 	grantable := grantableS3Actions()
 	require.NotEmpty(t, grantable)
 	for a, l := range s3Actions {
-		want := l != AccountLevel && !IsDestructive(a)
+		name := strings.TrimPrefix(a, "s3:")
+		read := strings.HasPrefix(name, "Get") || strings.HasPrefix(name, "List")
+		want := !IsDestructive(a) && !slices.Contains(replicationActions, a) &&
+			(l == ObjectLevel || l == BucketLevel && read)
 		assert.Equal(t, want, slices.Contains(grantable, a), a)
+	}
+	for _, a := range []string{"s3:CreateBucket", "s3:PutBucketCORS", "s3:PutInventoryConfiguration", "s3:ReplicateObject"} {
+		assert.Error(t, CheckGrantableS3Action(a), a)
 	}
 }
