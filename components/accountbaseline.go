@@ -100,9 +100,13 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
+	// The account-wide settings outlive the stack that set them: if account.manage moves to
+	// another stack, or the baseline leaves the program, the account keeps its alias,
+	// password policy and public access block rather than dropping to AWS defaults.
+	retained := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
 	alias, err := iam.NewAccountAlias(ctx, name+"-alias", &iam.AccountAliasArgs{
 		AccountAlias: pulumi.String(args.Alias),
-	}, parent)
+	}, retained...)
 	if err != nil {
 		return nil, fmt.Errorf("setting the account alias: %w", err)
 	}
@@ -116,11 +120,10 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		RequireSymbols:             pulumi.Bool(p.RequireSymbols),
 		AllowUsersToChangePassword: pulumi.Bool(p.AllowUsersToChange),
 		HardExpiry:                 pulumi.Bool(p.HardExpiry),
+		// Always set, so going back to 0 (never expire) shows as a change and is applied.
+		MaxPasswordAge: pulumi.Int(p.MaxAgeDays),
 	}
-	if p.MaxAgeDays > 0 {
-		policyArgs.MaxPasswordAge = pulumi.Int(p.MaxAgeDays)
-	}
-	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", policyArgs, parent); err != nil {
+	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", policyArgs, retained...); err != nil {
 		return nil, fmt.Errorf("setting the password policy: %w", err)
 	}
 	if _, err := s3.NewAccountPublicAccessBlock(ctx, name+"-s3-public-access", &s3.AccountPublicAccessBlockArgs{
@@ -129,7 +132,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent); err != nil {
+	}, retained...); err != nil {
 		return nil, fmt.Errorf("blocking public S3 access for the account: %w", err)
 	}
 	analyzer, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer", &accessanalyzer.AnalyzerArgs{

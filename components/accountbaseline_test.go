@@ -40,7 +40,11 @@ func TestAccountBaselineSettings(t *testing.T) {
 		"requireSymbols":             true,
 		"allowUsersToChangePassword": true,
 		"hardExpiry":                 false,
-	}, inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")), "maxPasswordAge is left out when passwords never expire")
+		"maxPasswordAge":             float64(0),
+	}, inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")), "maxPasswordAge is always set, so a change back to 0 (never expire) applies")
+	for _, typ := range []string{"aws:iam/accountAlias:AccountAlias", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"} {
+		assert.True(t, one(t, rec, typ).RetainOnDelete, "%s outlives the stack that set it", typ)
+	}
 
 	block := inputs(one(t, rec, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"))
 	assert.Equal(t, "111111111111", block["accountId"])

@@ -118,8 +118,8 @@ type BackupVaultArgs struct {
 	BucketName string
 	// Schedule is the lifecycle of the backups (required; see BackupSchedule.Problems).
 	Schedule BackupSchedule
-	// ObjectLock creates the bucket with Object Lock and this default retention, so no
-	// one can delete a backup early. Only possible when the bucket is created. Optional.
+	// ObjectLock turns on Object Lock with this default retention, so no one can delete a
+	// backup version early. It cannot be turned off again. Optional.
 	ObjectLock *ObjectLock
 	// CreateAccessKey creates an access key for the writer. Default false.
 	CreateAccessKey bool
@@ -186,7 +186,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.BucketName,
 		Rules:  lifecycleRules(args.Schedule),
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{bucket.Versioning})); err != nil {
+	}, pulumi.Parent(c), pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{bucket.Versioning})); err != nil {
 		return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.BucketName, err)
 	}
 	out, err := writer.register(ctx, c, name+"-writer")
@@ -200,21 +200,20 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.WriterArn = out.Arn
 	c.AccessKeyId = out.AccessKeyId
 	c.SecretAccessKey = out.SecretAccessKey
-	if err := ctx.RegisterResourceOutputs(c, c.OutputMap()); err != nil {
+	if err := ctx.RegisterResourceOutputs(c, withSecret(c.OutputMap(), c.SecretAccessKey)); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// OutputMap is the outputs as a map, as registered and exported.
+// OutputMap is the outputs that are not secret, as a map for stack outputs.
 func (c *BackupVault) OutputMap() pulumi.Map {
 	return pulumi.Map{
-		"bucketName":      c.BucketName,
-		"arn":             c.Arn,
-		"writerUserName":  c.WriterUserName,
-		"writerArn":       c.WriterArn,
-		"accessKeyId":     c.AccessKeyId,
-		"secretAccessKey": c.SecretAccessKey,
+		"bucketName":     c.BucketName,
+		"arn":            c.Arn,
+		"writerUserName": c.WriterUserName,
+		"writerArn":      c.WriterArn,
+		"accessKeyId":    c.AccessKeyId,
 	}
 }
 
@@ -262,3 +261,6 @@ func lifecycleRules(s BackupSchedule) s3.BucketLifecycleConfigurationV2RuleArray
 	}
 	return s3.BucketLifecycleConfigurationV2RuleArray{retention, cleanup}
 }
+
+// AccessKeySecret is SecretAccessKey, for code that handles every principal alike.
+func (c *BackupVault) AccessKeySecret() pulumi.StringOutput { return c.SecretAccessKey }

@@ -85,13 +85,13 @@ func TestBackupVaultProtectsBucketAndObjectLock(t *testing.T) {
 		assert.True(t, r.Protect, "%s protected", typ)
 		assert.True(t, r.RetainOnDelete, "%s retained on delete", typ)
 	}
-	assert.Equal(t, false, inputs(one(t, rec, bucketType))["objectLockEnabled"])
+	assert.True(t, one(t, rec, lifecycleType).RetainOnDelete, "a dropped vault keeps expiring its backups")
 	assert.Empty(t, rec.OfType(objectLockType), "no object lock unless asked for")
 
 	args := vaultArgs()
 	args.ObjectLock = &ObjectLock{Mode: "GOVERNANCE", Days: 35}
 	locked := mustRun(t, newTestVault(args))
-	assert.Equal(t, true, inputs(one(t, locked, bucketType))["objectLockEnabled"])
+	assert.Equal(t, "Enabled", one(t, locked, objectLockType).Input("objectLockEnabled"))
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(35)}}, inputs(one(t, locked, objectLockType))["rule"])
 }
 

@@ -10,8 +10,12 @@ import (
 // DeveloperGroupType is the type token of DeveloperGroup; renaming it changes every child URN.
 const DeveloperGroupType = "secure-aws:components:DeveloperGroup"
 
-// AdminEquivalentPolicies are AWS managed policies that would make a developer an admin.
-var AdminEquivalentPolicies = []string{"AdministratorAccess", "IAMFullAccess", "PowerUserAccess"}
+// AdminEquivalentPolicies are AWS managed policies that would make a developer an admin,
+// or let one become one (IAM writes, iam:PassRole on any role, organization control).
+var AdminEquivalentPolicies = []string{
+	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
+	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
+}
 
 // DeveloperGroup is a group of non-admin console users (developers, ops) with the same
 // MFA enforcement and no-access-key rule as admins, and the AWS managed policies given.

@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,8 +22,8 @@ type SecureBucketArgs struct {
 	// BucketName is the physical, globally unique bucket name (required, never derived
 	// randomly, so a replacement can never happen silently).
 	BucketName string
-	// ObjectLock, when set, creates the bucket with S3 Object Lock and this default
-	// retention. Object Lock can only be chosen when a bucket is created. Optional.
+	// ObjectLock, when set, turns on S3 Object Lock with this default retention, for new
+	// and existing buckets. It cannot be turned off again. Optional.
 	ObjectLock *ObjectLock
 }
 
@@ -85,13 +86,15 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if err := ctx.RegisterComponentResource(SecureBucketType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(c)
-	// Data-bearing: protected against pulumi destroy and kept in AWS if dropped from code.
-	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+	// Every child is retained on delete: a bucket that leaves the program stays in AWS with
+	// all its safeguards (a retained bucket without its public access block or TLS policy
+	// would be worse than either). The data-bearing ones are also protected against
+	// `pulumi destroy` and replacement.
+	retained := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.RetainOnDelete(true)}
+	keep := slices.Concat(retained, []pulumi.ResourceOption{pulumi.Protect(true)})
 
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		Bucket:            pulumi.String(args.BucketName),
-		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != nil),
+		Bucket: pulumi.String(args.BucketName),
 	}, keep...)
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", args.BucketName, err)
@@ -117,7 +120,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 				},
 			},
 		},
-	}, parent); err != nil {
+	}, retained...); err != nil {
 		return nil, fmt.Errorf("configuring encryption on %s: %w", args.BucketName, err)
 	}
 	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
@@ -125,7 +128,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		Rule: &s3.BucketOwnershipControlsRuleArgs{
 			ObjectOwnership: pulumi.String("BucketOwnerEnforced"),
 		},
-	}, parent); err != nil {
+	}, retained...); err != nil {
 		return nil, fmt.Errorf("disabling ACLs on %s: %w", args.BucketName, err)
 	}
 	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
@@ -134,7 +137,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
+	}, retained...)
 	if err != nil {
 		return nil, fmt.Errorf("blocking public access to %s: %w", args.BucketName, err)
 	}
@@ -143,19 +146,23 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
 		Bucket: bucket.Bucket,
 		Policy: pulumi.String(iampolicy.TLSOnlyBucketPolicy(args.Account.Partition, args.BucketName).MustJSON()),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
+	}, slices.Concat(retained, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{publicAccess})})...); err != nil {
 		return nil, fmt.Errorf("writing the TLS-only policy of %s: %w", args.BucketName, err)
 	}
+	// Object Lock is turned on by its configuration, which S3 allows on new and existing
+	// versioned buckets alike; it can never be turned off, so the configuration is kept
+	// like the data it locks.
 	if l := args.ObjectLock; l != nil {
 		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
-			Bucket: bucket.Bucket,
+			Bucket:            bucket.Bucket,
+			ObjectLockEnabled: pulumi.String("Enabled"),
 			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
 				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
 					Mode: pulumi.String(l.Mode),
 					Days: pulumi.Int(l.Days),
 				},
 			},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		}, slices.Concat(keep, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{versioning})})...); err != nil {
 			return nil, fmt.Errorf("configuring object lock on %s: %w", args.BucketName, err)
 		}
 	}

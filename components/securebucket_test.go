@@ -35,9 +35,8 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 	}, types)
 
 	bucket := one(t, rec, bucketType)
-	assert.Equal(t, "acme-assets-staging", bucket.Input("bucket"))
-	assert.Equal(t, false, inputs(bucket)["objectLockEnabled"])
-	assert.NotContains(t, inputs(bucket), "forceDestroy", "a bucket must never be force-destroyed")
+	assert.Equal(t, map[string]any{"bucket": "acme-assets-staging"}, inputs(bucket),
+		"a stable name and nothing else: no forceDestroy, no inline settings, no lock flag that would replace it")
 
 	assert.Equal(t, map[string]any{"status": "Enabled"}, inputs(one(t, rec, versioningType))["versioningConfiguration"])
 	enc := inputs(one(t, rec, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"))
@@ -60,7 +59,7 @@ func TestSecureBucketProtectsData(t *testing.T) {
 		assert.Equal(t, component.URN, r.Parent, "%s is parented to the component", r.Name)
 		dataBearing := r.Type == bucketType || r.Type == versioningType
 		assert.Equal(t, dataBearing, r.Protect, "protect on %s", r.Type)
-		assert.Equal(t, dataBearing, r.RetainOnDelete, "retainOnDelete on %s", r.Type)
+		assert.True(t, r.RetainOnDelete, "%s is retained: a bucket left in AWS keeps its safeguards", r.Type)
 	}
 }
 
@@ -76,10 +75,13 @@ func TestSecureBucketPolicyDeniesInsecureTransportAfterPublicAccessBlock(t *test
 
 func TestSecureBucketObjectLock(t *testing.T) {
 	rec := mustRun(t, newTestBucket(&ObjectLock{Mode: "COMPLIANCE", Days: 30}))
-	assert.Equal(t, true, inputs(one(t, rec, bucketType))["objectLockEnabled"])
+	assert.NotContains(t, inputs(one(t, rec, bucketType)), "objectLockEnabled", "turning the lock on must not replace an existing bucket")
 	lock := one(t, rec, objectLockType)
+	assert.Equal(t, "Enabled", lock.Input("objectLockEnabled"))
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "COMPLIANCE", "days": float64(30)}}, inputs(lock)["rule"])
 	assert.Contains(t, lock.Dependencies, one(t, rec, versioningType).URN)
+	assert.True(t, lock.Protect, "a lock cannot be turned off; removing it from code must not look like it could")
+	assert.True(t, lock.RetainOnDelete)
 
 	off := mustRun(t, newTestBucket(nil))
 	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without ObjectLock")

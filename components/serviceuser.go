@@ -68,7 +68,7 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 		return err
 	}
 	*outs = out
-	return ctx.RegisterResourceOutputs(c, out.OutputMap())
+	return ctx.RegisterResourceOutputs(c, withSecret(out.OutputMap(), out.SecretAccessKey))
 }
 
 // register creates the user, its group, the group's policy, the membership and the
@@ -132,10 +132,18 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 // outputMap is what a component built on a serviceUser registers as its outputs.
 func (o PrincipalOutputs) OutputMap() pulumi.Map {
 	return pulumi.Map{
-		"userName":        o.UserName,
-		"arn":             o.Arn,
-		"groupName":       o.GroupName,
-		"accessKeyId":     o.AccessKeyId,
-		"secretAccessKey": o.SecretAccessKey,
+		"userName":    o.UserName,
+		"arn":         o.Arn,
+		"groupName":   o.GroupName,
+		"accessKeyId": o.AccessKeyId,
 	}
 }
+
+// withSecret adds the access key secret to a component's registered outputs.
+func withSecret(m pulumi.Map, secret pulumi.StringOutput) pulumi.Map {
+	m["secretAccessKey"] = secret
+	return m
+}
+
+// AccessKeySecret is SecretAccessKey, for code that handles every principal alike.
+func (o PrincipalOutputs) AccessKeySecret() pulumi.StringOutput { return o.SecretAccessKey }

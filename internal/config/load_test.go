@@ -682,3 +682,27 @@ func TestCIConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestConsolePathsStayApart(t *testing.T) {
+	for name, c := range map[string]struct {
+		edit edit
+		key  string
+		msg  string
+	}{
+		"admin path /":             {set("adminGroup", `{"path":"/"}`), "secure-aws:adminGroup.path", "must not be /"},
+		"developer path /":         {set("developerGroup", `{"path":"/"}`), "secure-aws:developerGroup.path", "must not be /"},
+		"admin path of apps":       {set("adminGroup", `{"path":"/apps/"}`), "secure-aws:adminGroup.path", "machine principals"},
+		"admin path above backups": {set("adminGroup", `{"path":"/backup/admins/"}`), "secure-aws:adminGroup.path", "machine principals"},
+		"developers under admins":  {set("developerGroup", `{"path":"/admins/devs/"}`), "secure-aws:developerGroup.path", "overlaps the admin path"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load("production", manage, c.edit)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.NotEmpty(t, cfgErr.Problems)
+			assert.Equal(t, c.key, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+	mustLoad(t, "production", manage, set("adminGroup", `{"path":"/people/admins/"}`), set("developerGroup", `{"path":"/people/developers/"}`))
+}

@@ -113,8 +113,11 @@ func (v *validator) console() {
 	c := v.cfg
 	v.consoleGroup("adminGroup", c.AdminGroup, "admins", c.Admins)
 	v.consoleGroup("developerGroup", c.DeveloperGroup, "developers", c.Developers)
-	if c.Account.Manage && strings.EqualFold(c.AdminGroup.Name, c.DeveloperGroup.Name) {
-		v.errs.add(key("developerGroup.name"), "%q is also the admin group's name (IAM names ignore case)", c.DeveloperGroup.Name)
+	if c.Account.Manage {
+		if strings.EqualFold(c.AdminGroup.Name, c.DeveloperGroup.Name) {
+			v.errs.add(key("developerGroup.name"), "%q is also the admin group's name (IAM names ignore case)", c.DeveloperGroup.Name)
+		}
+		v.consolePaths()
 	}
 	if len(c.AdminGroup.ManagedPolicies) > 0 {
 		v.errs.add(key("adminGroup.managedPolicies"), "is not allowed: admins get AWS managed AdministratorAccess and nothing else")
@@ -127,6 +130,30 @@ func (v *validator) console() {
 		case slices.Contains(components.AdminEquivalentPolicies, p):
 			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
 		}
+	}
+}
+
+// consolePaths keeps the console groups' IAM paths apart from each other and from the
+// machine principals': the no-access-key deny covers user<path>*, and the support role
+// trusts user<admin path>*, so an overlap would block key creation for applications or
+// let developers assume the support role.
+func (v *validator) consolePaths() {
+	c := v.cfg
+	overlap := func(a, b string) bool { return strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
+	for _, g := range []struct{ key, path string }{{"adminGroup", c.AdminGroup.Path}, {"developerGroup", c.DeveloperGroup.Path}} {
+		k := key(g.key + ".path")
+		if g.path == "/" {
+			v.errs.add(k, "must not be /: console users need a path of their own, e.g. /%s/", strings.TrimSuffix(g.key, "Group")+"s")
+			continue
+		}
+		for _, machine := range []string{components.AppUserPath, components.ThirdPartyUserPath, components.BackupWriterPath} {
+			if overlap(g.path, machine) {
+				v.errs.add(k, "%q overlaps %s, the path of machine principals; choose a path of its own", g.path, machine)
+			}
+		}
+	}
+	if overlap(c.AdminGroup.Path, c.DeveloperGroup.Path) && c.AdminGroup.Path != "/" && c.DeveloperGroup.Path != "/" {
+		v.errs.add(key("developerGroup.path"), "%q overlaps the admin path %q; developers would count as admins", c.DeveloperGroup.Path, c.AdminGroup.Path)
 	}
 }
 

@@ -132,7 +132,7 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 var treeAttributes = []string{"bucket", "name", "path", "user", "group", "groups", "role", "policyArn", "accountAlias", "analyzerName"}
 
 func (p *Plan) writeTree(b *strings.Builder) {
-	b.WriteString("\n## Resources\n\n`[protected]` resources are protected and retained on delete.\n\n```\n")
+	b.WriteString("\n## Resources\n\n`[protected]`: protected and retained on delete; `[retained]`: retained on delete (left in\nAWS when removed from the program).\n\n```\n")
 	children := map[string][]mock.Registration{}
 	urns := map[string]bool{}
 	for _, r := range p.Resources {
@@ -168,8 +168,10 @@ func attributes(r mock.Registration) string {
 	switch {
 	case r.Protect && r.RetainOnDelete:
 		parts = append(parts, "[protected]")
-	case r.Protect || r.RetainOnDelete:
-		parts = append(parts, fmt.Sprintf("[protect=%v retainOnDelete=%v]", r.Protect, r.RetainOnDelete))
+	case r.RetainOnDelete:
+		parts = append(parts, "[retained]")
+	case r.Protect:
+		parts = append(parts, "[protect without retainOnDelete]")
 	}
 	if len(parts) == 0 {
 		return ""

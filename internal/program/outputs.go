@@ -31,6 +31,19 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 	ctx.Export("apps", outputMaps(o.Apps))
 	ctx.Export("thirdParties", outputMaps(o.ThirdParties))
 	ctx.Export("backups", outputMaps(o.Backups))
+	// The key secrets apart, so the maps above stay readable: "apps/my-application" etc.
+	secrets := pulumi.StringMap{}
+	addSecrets(secrets, "apps", o.Apps)
+	addSecrets(secrets, "thirdParties", o.ThirdParties)
+	addSecrets(secrets, "backups", o.Backups)
+	ctx.Export("accessKeySecrets", pulumi.ToSecret(secrets.ToStringMapOutput()))
+}
+
+// addSecrets adds each component's access key secret under <section>/<name>.
+func addSecrets[T interface{ AccessKeySecret() pulumi.StringOutput }](into pulumi.StringMap, section string, components map[string]T) {
+	for name, c := range components {
+		into[section+"/"+name] = c.AccessKeySecret()
+	}
 }
 
 // outputMaps exports a set of components as one map from logical name to their outputs.

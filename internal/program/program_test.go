@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -299,4 +301,37 @@ func userNames(rec *mock.Recorder) []string {
 		out = append(out, u.Input("name"))
 	}
 	return out
+}
+
+// TestOutputsKeepSecretsApart: the readable outputs hold no secret (a map holding one is
+// shown whole as [secret]), and every access key secret is in the secret output.
+func TestOutputsKeepSecretsApart(t *testing.T) {
+	cfg := loadStack(t, "production")
+	rec := mock.New(config.Project, "production")
+	captured := map[string]*mock.Value[any]{}
+	require.NoError(t, rec.Run(cfg, false, func(ctx *pulumi.Context) error {
+		if err := program.Run(healthyRoot)(ctx); err != nil {
+			return err
+		}
+		for name, out := range ctx.GetCurrentExportMap() {
+			captured[name] = mock.Capture[any](pulumi.ToOutput(out))
+		}
+		return nil
+	}))
+	for _, name := range []string{"apps", "thirdParties", "backups", "buckets", "adminUserArns"} {
+		v, known, secret := captured[name].Get()
+		require.True(t, known, name)
+		assert.False(t, secret, "%s is readable", name)
+		assert.NotContains(t, fmt.Sprint(v), "mock-secret", name)
+	}
+	secrets, known, secret := captured["accessKeySecrets"].Get()
+	require.True(t, known)
+	assert.True(t, secret, "access key secrets are a Pulumi secret")
+	assert.Equal(t, map[string]string{
+		"apps/my-application":             "mock-secret-my-application-production",
+		"thirdParties/zencoder":           "mock-secret-zencoder-production",
+		"backups/acme-backups-production": "mock-secret-backup-production",
+	}, secrets)
+	_, _, secret = captured["adminInitialPasswords"].Get()
+	assert.True(t, secret, "initial passwords are a Pulumi secret")
 }
