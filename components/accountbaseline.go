@@ -97,7 +97,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 
 	c := &AccountBaseline{}
 	if err := ctx.RegisterComponentResource(AccountBaselineType, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering %s %s: %w", AccountBaselineType, name, err)
 	}
 	parent := pulumi.Parent(c)
 	// The account-wide settings outlive the stack that set them: if account.manage moves to

@@ -177,7 +177,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 
 	c := &BackupVault{}
 	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering %s %s: %w", BackupVaultType, name, err)
 	}
 	bucket, err := NewSecureBucket(ctx, name, bucketArgs, pulumi.Parent(c))
 	if err != nil {
@@ -201,7 +201,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.AccessKeyId = out.AccessKeyId
 	c.SecretAccessKey = out.SecretAccessKey
 	if err := ctx.RegisterResourceOutputs(c, withSecret(c.OutputMap(), c.SecretAccessKey)); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
 	}
 	return c, nil
 }

@@ -93,7 +93,7 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	}
 	c := &CIDeployRole{}
 	if err := ctx.RegisterComponentResource(CIDeployRoleType, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering %s %s: %w", CIDeployRoleType, name, err)
 	}
 	parent := pulumi.Parent(c)
 	providerARN := "arn:" + args.Account.Partition + ":iam::" + args.Account.ID + ":oidc-provider/" + iampolicy.GitHubOIDCIssuer

@@ -106,7 +106,7 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 		return fmt.Errorf("%s %s: %w", token, name, err)
 	}
 	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
-		return err
+		return fmt.Errorf("registering %s %s: %w", token, name, err)
 	}
 	parent := pulumi.Parent(c)
 	group, err := iam.NewGroup(ctx, name+"-group", &iam.GroupArgs{
@@ -178,11 +178,14 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 		UserArns:         userArns.ToStringMapOutput(),
 		InitialPasswords: pulumi.ToSecret(passwords.ToStringMapOutput()).(pulumi.StringMapOutput),
 	}
-	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"groupName":        outs.GroupName,
 		"arn":              outs.Arn,
 		"userNames":        outs.UserNames,
 		"userArns":         outs.UserArns,
 		"initialPasswords": outs.InitialPasswords,
-	})
+	}); err != nil {
+		return fmt.Errorf("registering the outputs of %s: %w", name, err)
+	}
+	return nil
 }

@@ -84,7 +84,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 
 	c := &SecureBucket{}
 	if err := ctx.RegisterComponentResource(SecureBucketType, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering %s %s: %w", SecureBucketType, name, err)
 	}
 	// Every child is retained on delete: a bucket that leaves the program stays in AWS with
 	// all its safeguards (a retained bucket without its public access block or TLS policy
@@ -171,7 +171,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	c.Arn = bucket.Arn
 	c.Versioning = versioning
 	if err := ctx.RegisterResourceOutputs(c, c.OutputMap()); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
 	}
 	return c, nil
 }

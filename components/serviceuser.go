@@ -61,14 +61,17 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 		return fmt.Errorf("%s %s: %w", token, name, err)
 	}
 	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
-		return err
+		return fmt.Errorf("registering %s %s: %w", token, name, err)
 	}
 	out, err := s.register(ctx, c, name)
 	if err != nil {
 		return err
 	}
 	*outs = out
-	return ctx.RegisterResourceOutputs(c, withSecret(out.OutputMap(), out.SecretAccessKey))
+	if err := ctx.RegisterResourceOutputs(c, withSecret(out.OutputMap(), out.SecretAccessKey)); err != nil {
+		return fmt.Errorf("registering the outputs of %s: %w", name, err)
+	}
+	return nil
 }
 
 // register creates the user, its group, the group's policy, the membership and the

@@ -61,6 +61,10 @@ func CheckGrantAction(action, prefix string) error {
 	return nil
 }
 
+// MaxManagedPolicySize is IAM's limit on a customer managed policy document, in
+// characters without whitespace (the compact JSON this package writes has none).
+const MaxManagedPolicySize = 6144
+
 // S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
 // on the right resource type, then an explicit Deny of DestructiveS3Actions on every bucket
 // the grants reach, whole bucket and all objects, whatever the prefix.
@@ -95,8 +99,12 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 		Actions:   DestructiveS3Actions,
 		Resources: denyResources,
 	})
-	if err := doc.Validate(); err != nil {
+	text, err := doc.JSON()
+	if err != nil {
 		return Document{}, err
+	}
+	if len(text) > MaxManagedPolicySize {
+		return Document{}, fmt.Errorf("the policy would be %d characters; an IAM managed policy holds at most %d: merge grants on the same bucket, or give the workload a second principal", len(text), MaxManagedPolicySize)
 	}
 	return doc, nil
 }

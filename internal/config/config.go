@@ -50,13 +50,6 @@ type Account struct {
 	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
 }
 
-// Root credential check modes (account.rootCredentialCheck).
-const (
-	RootCheckWarn = "warn"
-	RootCheckFail = "fail"
-	RootCheckOff  = "off"
-)
-
 // GroupSettings names a console group and the IAM path of the group and its users.
 type GroupSettings struct {
 	Name            string   `json:"name"`

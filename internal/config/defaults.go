@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
 // Every default of the configuration, in one place.
@@ -18,7 +19,7 @@ func defaults(stack string) *Config {
 		StackFile:   "Pulumi." + stack + ".yaml",
 		Environment: stack,
 		Account: Account{
-			RootCredentialCheck: RootCheckWarn,
+			RootCredentialCheck: rootcheck.ModeWarn,
 			PasswordPolicy: components.PasswordPolicy{
 				MinimumLength:      14, // CIS 1.8
 				ReusePrevention:    24, // CIS 1.9

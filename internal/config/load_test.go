@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
@@ -164,7 +166,7 @@ func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, testStack)
 
 	assert.Equal(t, testStack, cfg.Environment, "environment defaults to the stack name")
-	assert.Equal(t, config.RootCheckWarn, cfg.Account.RootCredentialCheck)
+	assert.Equal(t, rootcheck.ModeWarn, cfg.Account.RootCredentialCheck)
 	assert.Empty(t, cfg.Account.Alias)
 
 	pp := cfg.Account.PasswordPolicy
@@ -250,7 +252,7 @@ func TestPartialObjectsKeepDefaults(t *testing.T) {
 		set("backups", `[{"bucket":"acme-backups","glacierAfterDays":60,"storageClass":"DEEP_ARCHIVE","expireAfterDays":400}]`),
 	)
 
-	assert.Equal(t, config.RootCheckFail, cfg.Account.RootCredentialCheck)
+	assert.Equal(t, rootcheck.ModeFail, cfg.Account.RootCredentialCheck)
 	pp := cfg.Account.PasswordPolicy
 	assert.Equal(t, 20, pp.MinimumLength, "given")
 	assert.False(t, pp.RequireSymbols, "given")
@@ -705,4 +707,20 @@ func TestConsolePathsStayApart(t *testing.T) {
 		})
 	}
 	mustLoad(t, "production", manage, set("adminGroup", `{"path":"/people/admins/"}`), set("developerGroup", `{"path":"/people/developers/"}`))
+}
+
+func TestPolicySizeLimit(t *testing.T) {
+	var buckets, grants []string
+	for i := range 30 {
+		name := fmt.Sprintf("acme-assets-%02d", i)
+		buckets = append(buckets, `{"name":"`+name+`"}`)
+		grants = append(grants, `{"bucket":"`+name+`"}`)
+	}
+	_, err := load(testStack, set("buckets", "["+strings.Join(buckets, ",")+"]"), del("thirdParties"),
+		set("apps", `[{"name":"my-app","grants":[`+strings.Join(grants, ",")+`]}]`))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	require.Len(t, cfgErr.Problems, 1)
+	assert.Equal(t, "secure-aws:apps[0].grants", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "at most 6144")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
 var (
@@ -89,7 +90,7 @@ func (v *validator) stack() {
 
 func (v *validator) account() {
 	a := v.cfg.Account
-	if !slices.Contains([]string{RootCheckWarn, RootCheckFail, RootCheckOff}, a.RootCredentialCheck) {
+	if !slices.Contains([]string{rootcheck.ModeWarn, rootcheck.ModeFail, rootcheck.ModeOff}, a.RootCredentialCheck) {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
 	if !a.Manage {
@@ -204,6 +205,7 @@ func (v *validator) principals(section string, list []Principal) {
 			v.errs.add(pk+".grants", "is empty: list at least one bucket this principal needs")
 		}
 		seen := map[string]bool{}
+		before := len(v.errs.Problems)
 		for j, g := range p.Grants {
 			gk := fmt.Sprintf("%s.grants[%d]", pk, j)
 			v.grant(gk, g)
@@ -212,6 +214,11 @@ func (v *validator) principals(section string, list []Principal) {
 				v.errs.add(gk, "repeats bucket %q with prefix %q; merge the actions into one grant", g.Bucket, g.Prefix)
 			}
 			seen[id] = true
+		}
+		if len(v.errs.Problems) == before && len(p.Grants) > 0 {
+			// Each grant is fine; what is left is the policy as a whole (its size).
+			_, err := iampolicy.S3AccessDocument(v.cfg.Partition, p.Grants)
+			v.check(pk+".grants", err)
 		}
 	}
 }

@@ -4,6 +4,8 @@
 package program
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/components"
@@ -22,7 +24,9 @@ func Run(root rootcheck.Reader) pulumi.RunFunc {
 		if cfg.Account.Manage {
 			result := rootcheck.Check(ctx.Context(), root, cfg.Account.RootCredentialCheck, ctx.DryRun())
 			for _, w := range result.Warnings {
-				_ = ctx.Log.Warn(w, nil)
+				if err := ctx.Log.Warn(w, nil); err != nil {
+					return fmt.Errorf("logging a warning: %w", err)
+				}
 			}
 			if result.Err != nil {
 				return result.Err
