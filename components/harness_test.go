@@ -2,6 +2,7 @@ package components
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -105,6 +106,17 @@ func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
 // user itself (rule R6).
 func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
 	t.Helper()
+	want := map[string]int{userType: 1, groupType: 1, policyType: 1, attachmentType: 1, membershipType: 1}
+	if withKey {
+		want[accessKeyType] = 1
+	}
+	got := map[string]int{}
+	for _, r := range rec.Registrations() {
+		if strings.HasPrefix(r.Type, "aws:iam/") {
+			got[r.Type]++
+		}
+	}
+	assert.Equal(t, want, got, "exactly these IAM resources")
 	user := one(t, rec, userType)
 	assert.Equal(t, userName, user.Input("name"))
 	assert.Equal(t, path, user.Input("path"))
@@ -132,11 +144,11 @@ func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, wi
 	}
 
 	statements := policyStatements(t, policy, "policy")
-	var got []string
+	var gotSids []string
 	for _, s := range statements {
-		got = append(got, s["Sid"].(string))
+		gotSids = append(gotSids, s["Sid"].(string))
 	}
-	assert.Equal(t, sids, got)
+	assert.Equal(t, sids, gotSids)
 	deny := statement(t, statements, "DenyDestructiveS3Actions")
 	assert.Equal(t, "Deny", deny["Effect"])
 	return statements

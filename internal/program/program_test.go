@@ -335,3 +335,30 @@ func TestOutputsKeepSecretsApart(t *testing.T) {
 	_, _, secret = captured["adminInitialPasswords"].Get()
 	assert.True(t, secret, "initial passwords are a Pulumi secret")
 }
+
+func TestNoDevelopersNoDeveloperGroup(t *testing.T) {
+	cfg := loadStack(t, "production")
+	delete(cfg, "secure-aws:developers")
+	rec, err := runConfig(t, "production", cfg, healthyRoot, false)
+	require.NoError(t, err)
+	assert.Empty(t, rec.OfType(components.DeveloperGroupType), "no developers, no developer group")
+	assert.Len(t, rec.OfType(components.AdminGroupType), 1)
+}
+
+// TestCrossEnvironmentGrants: a staging principal can never reach a production bucket by a
+// typo; naming one takes the explicit externalBuckets opt-in.
+func TestCrossEnvironmentGrants(t *testing.T) {
+	cfg := loadStack(t, "staging")
+	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-assets-production","actions":["s3:GetObject"]}]}]`
+	rec, err := runConfig(t, "staging", cfg, healthyRoot, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `secure-aws:apps[0].grants[0].bucket: "acme-assets-production" is neither created by this stack`)
+	assert.Empty(t, rec.Registrations())
+
+	cfg["secure-aws:externalBuckets"] = `["acme-assets-production"]`
+	rec, err = runConfig(t, "staging", cfg, healthyRoot, false)
+	require.NoError(t, err)
+	policy, ok := rec.Find("aws:iam/policy:Policy", "my-application-s3")
+	require.True(t, ok)
+	assert.Contains(t, policy.Input("policy"), "arn:aws:s3:::acme-assets-production/*")
+}
