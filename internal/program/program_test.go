@@ -306,18 +306,7 @@ func userNames(rec *mock.Recorder) []string {
 // TestOutputsKeepSecretsApart: the readable outputs hold no secret (a map holding one is
 // shown whole as [secret]), and every access key secret is in the secret output.
 func TestOutputsKeepSecretsApart(t *testing.T) {
-	cfg := loadStack(t, "production")
-	rec := mock.New(config.Project, "production")
-	captured := map[string]*mock.Value[any]{}
-	require.NoError(t, rec.Run(cfg, false, func(ctx *pulumi.Context) error {
-		if err := program.Run(healthyRoot)(ctx); err != nil {
-			return err
-		}
-		for name, out := range ctx.GetCurrentExportMap() {
-			captured[name] = mock.Capture[any](pulumi.ToOutput(out))
-		}
-		return nil
-	}))
+	captured := captureExports(t, "production")
 	for _, name := range []string{"apps", "thirdParties", "backups", "buckets", "adminUserArns"} {
 		v, known, secret := captured[name].Get()
 		require.True(t, known, name)
@@ -361,4 +350,17 @@ func TestCrossEnvironmentGrants(t *testing.T) {
 	policy, ok := rec.Find("aws:iam/policy:Policy", "my-application-s3")
 	require.True(t, ok)
 	assert.Contains(t, policy.Input("policy"), "arn:aws:s3:::acme-assets-production/*")
+}
+
+// captureRun runs the program and captures its stack outputs into captured.
+func captureRun(captured map[string]*mock.Value[any]) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		if err := program.Run(healthyRoot)(ctx); err != nil {
+			return err
+		}
+		for name, out := range ctx.GetCurrentExportMap() {
+			captured[name] = mock.Capture[any](pulumi.ToOutput(out))
+		}
+		return nil
+	}
 }

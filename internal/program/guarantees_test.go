@@ -1,0 +1,124 @@
+package program_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/golden"
+	"github.com/secure-aws/secure-aws/internal/mock"
+)
+
+// The guarantees of rule R11 (nothing lost by accident) and R12 (no secret in plain
+// text), checked over the whole program rather than per component.
+
+// TestURNsArePinned fails when a resource of an example stack would get a new URN. To
+// Pulumi a changed URN is a delete of the old resource and a create of a new one, and for
+// a bucket, its versioning or an IAM user that means lost data or broken credentials.
+func TestURNsArePinned(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			var urns []string
+			for _, r := range runStack(t, stack).Registrations() {
+				urns = append(urns, r.URN)
+			}
+			path := filepath.Join("testdata", "urns-"+stack+".txt")
+			got := strings.Join(urns, "\n") + "\n"
+			if os.Getenv("UPDATE_GOLDEN") != "1" {
+				want, err := os.ReadFile(path)
+				require.NoError(t, err)
+				for _, old := range strings.Fields(string(want)) {
+					if !slices.Contains(urns, old) {
+						t.Errorf("%s would be deleted and replaced: its URN is gone. If you renamed a resource, a\n"+
+							"component or its type token, keep the old URN with an alias on the new resource, e.g.\n"+
+							"  pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(\"old-name\")}})\n"+
+							"(or {Type: ...} / {Parent: ...} for a new type or parent), check that `pulumi preview`\n"+
+							"shows no replace, then regenerate the pins: UPDATE_GOLDEN=1 go test ./internal/program/", old)
+					}
+				}
+			}
+			golden.Assert(t, path, []byte(got))
+		})
+	}
+}
+
+// dataBearing are the resource types whose loss loses data or its protection.
+var dataBearing = []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucketVersioningV2:BucketVersioningV2", "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"}
+
+func TestDataIsProtectedAndRetained(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		rec := runStack(t, stack)
+		n := 0
+		for _, r := range rec.Registrations() {
+			if slices.Contains(dataBearing, r.Type) {
+				n++
+				assert.True(t, r.Protect, "%s is protected", r.URN)
+				assert.True(t, r.RetainOnDelete, "%s is retained on delete", r.URN)
+			}
+			if strings.HasPrefix(r.Type, "aws:s3/bucket") || r.Type == "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock" {
+				assert.True(t, r.RetainOnDelete, "%s keeps protecting its data when it leaves the program", r.URN)
+			}
+		}
+		assert.Positive(t, n, stack)
+	}
+}
+
+// generatedSecret reports whether a value holds a credential the mock generated as AWS
+// would: access key secrets and initial passwords.
+func generatedSecret(v string) bool {
+	return strings.Contains(v, "mock-secret-") || strings.Contains(v, "mock-password-")
+}
+
+// TestNoSecretInPlainText: no input of any resource carries a credential, and every stack
+// output that carries one is a Pulumi secret.
+func TestNoSecretInPlainText(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			rec := runStack(t, stack)
+			for _, r := range rec.Registrations() {
+				for k, v := range r.Inputs {
+					assert.False(t, generatedSecret(fmt.Sprint(v)), "%s input %s holds a credential", r.URN, k)
+				}
+				for k, v := range r.Outputs {
+					if generatedSecret(fmt.Sprint(plainValue(v))) {
+						assert.True(t, v.ContainsSecrets(), "%s output %s is a credential and must be a secret", r.URN, k)
+					}
+				}
+			}
+			exports := captureExports(t, stack)
+			secrets := 0
+			for name, c := range exports {
+				v, known, secret := c.Get()
+				require.True(t, known, name)
+				if generatedSecret(fmt.Sprint(v)) {
+					secrets++
+					assert.True(t, secret, "stack output %s holds a credential and must be a secret", name)
+				}
+			}
+			assert.Positive(t, secrets, "the example stacks create credentials, so the test sees some")
+		})
+	}
+}
+
+func plainValue(v resource.PropertyValue) any {
+	if v.IsSecret() {
+		return v.SecretValue().Element.V
+	}
+	return v.V
+}
+
+// captureExports runs a stack and captures every stack output.
+func captureExports(t *testing.T, stack string) map[string]*mock.Value[any] {
+	t.Helper()
+	rec := mock.New("secure-aws", stack)
+	captured := map[string]*mock.Value[any]{}
+	require.NoError(t, rec.Run(loadStack(t, stack), false, captureRun(captured)))
+	return captured
+}
