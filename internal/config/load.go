@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/secure-aws/secure-aws/components"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -23,10 +24,13 @@ var Keys = []string{
 }
 
 // Load reads, defaults and validates the configuration of stack. It returns every problem
-// at once as an *Error.
-func Load(stack string, get Getter) (*Config, error) {
+// at once as an *Error. keys, when the caller knows them, are every key the stack sets: a
+// key in the project's namespace that the program does not read is then an error, so a
+// typo cannot silently drop a setting.
+func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg := defaults(stack)
 	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}}
+	unknownKeys(keys, d.errs)
 
 	if v, ok := get(key("environment")); ok {
 		cfg.Environment = v
@@ -57,6 +61,55 @@ func Load(stack string, get Getter) (*Config, error) {
 		return nil, d.errs
 	}
 	return cfg, nil
+}
+
+// unknownKeys reports the keys of the project's namespace that are not in Keys.
+func unknownKeys(keys []string, errs *Error) {
+	for _, k := range slices.Sorted(slices.Values(keys)) {
+		name, ours := strings.CutPrefix(k, Project+":")
+		if !ours || slices.Contains(Keys, name) {
+			continue
+		}
+		msg := "is not a setting of this project"
+		if near := nearest(name, Keys); near != "" {
+			msg += fmt.Sprintf("; did you mean %s?", key(near))
+		} else {
+			msg += fmt.Sprintf(" (settings: %s)", strings.Join(Keys, ", "))
+		}
+		errs.add(k, "%s", msg)
+	}
+}
+
+// nearest returns the candidate within two edits of s, ignoring case, or "".
+func nearest(s string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // key returns the full, namespaced name of a project key.

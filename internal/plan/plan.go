@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -45,7 +46,7 @@ func Run(dir, stack string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok }, slices.Collect(maps.Keys(st.Config))...)
 	if err != nil {
 		return nil, err
 	}

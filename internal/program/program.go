@@ -4,7 +4,11 @@
 package program
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,7 +21,7 @@ import (
 func Run(root rootcheck.Reader) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		// Configuration errors return before any resource is registered: nothing changes.
-		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig)
+		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig, engineConfigKeys()...)
 		if err != nil {
 			return err
 		}
@@ -165,4 +169,15 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
 	})
 	return err
+}
+
+// engineConfigKeys lists the configuration keys the engine passed in PULUMI_CONFIG, the
+// variable the SDK reads the configuration from; none when it is not set (under mocks,
+// where the caller hands the configuration to the program directly).
+func engineConfigKeys() []string {
+	var values map[string]string
+	if json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &values) != nil {
+		return nil
+	}
+	return slices.Collect(maps.Keys(values))
 }
