@@ -22,8 +22,6 @@ type badInput struct {
 	key   string
 }
 
-const assets = `[{"name":"acme-assets-staging"}]`
-
 // badInputs covers every section: wrong types, values out of range, invalid or too long
 // names, unknown keys, duplicates, missing references, wildcard or unknown actions,
 // impossible lifecycles and conflicting account management.
