@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -120,4 +121,31 @@ func TestAppUserRejectsBadArgs(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestApp(c.args)) })
 	}
+}
+
+// TestAppUserSplitsLargePolicies: grants beyond one managed policy's 6,144 characters go
+// to a second policy on the same group, the first keeping its name.
+func TestAppUserSplitsLargePolicies(t *testing.T) {
+	args := appArgs()
+	args.Grants = nil
+	for i := range 30 {
+		args.Grants = append(args.Grants, iampolicy.S3Grant{Bucket: fmt.Sprintf("acme-assets-%02d", i), Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}})
+	}
+	rec := mustRun(t, newTestApp(args))
+	policies := rec.OfType(policyType)
+	require.Len(t, policies, 2)
+	names := map[string]bool{}
+	buckets := 0
+	for _, p := range policies {
+		names[p.Input("name")] = true
+		assert.LessOrEqual(t, len(p.Input("policy")), iampolicy.MaxManagedPolicySize)
+		statements := policyStatements(t, p, "policy")
+		deny := statement(t, statements, "DenyDestructiveS3Actions")
+		buckets += len(deny["Resource"].([]any)) / 2
+	}
+	assert.Equal(t, map[string]bool{"my-application-staging-s3": true, "my-application-staging-s3-2": true}, names)
+	assert.Equal(t, 30, buckets, "every bucket is denied the destructive actions in the policy that grants it")
+	assert.Len(t, rec.OfType(attachmentType), 2, "both attached to the group")
+	_, ok := rec.Find(policyType, "my-application-s3")
+	assert.True(t, ok, "the first policy keeps its logical name")
 }

@@ -50,7 +50,7 @@ func (s serviceUser) validate() error {
 	if err := awsnames.PGPKey(s.pgpKey); err != nil {
 		return fmt.Errorf("pgpKey %w", err)
 	}
-	_, err := iampolicy.S3AccessDocument(s.account.Partition, s.grants)
+	_, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)
 	return err
 }
 
@@ -78,7 +78,7 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 // optional access key as children of parent, named from name.
 func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name string) (PrincipalOutputs, error) {
 	opt := pulumi.Parent(parent)
-	doc, err := iampolicy.S3AccessDocument(s.account.Partition, s.grants)
+	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("building the policy of %s: %w", s.userName, err)
 	}
@@ -96,8 +96,16 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("creating group %s: %w", s.userName, err)
 	}
-	if _, err := attachGroupPolicy(ctx, parent, name+"-s3", group, s.userName+"-s3", s.path, doc); err != nil {
-		return PrincipalOutputs{}, err
+	// Grants beyond one policy's size go to <user>-s3-2, -3, ...: the first keeps the name
+	// and URN it always had.
+	for i, doc := range docs {
+		suffix := "-s3"
+		if i > 0 {
+			suffix = fmt.Sprintf("-s3-%d", i+1)
+		}
+		if _, err := attachGroupPolicy(ctx, parent, name+suffix, group, s.userName+suffix, s.path, doc); err != nil {
+			return PrincipalOutputs{}, err
+		}
 	}
 	if _, err := iam.NewUserGroupMembership(ctx, name+"-membership", &iam.UserGroupMembershipArgs{
 		User:   user.Name,

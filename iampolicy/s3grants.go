@@ -104,9 +104,44 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 		return Document{}, err
 	}
 	if len(text) > MaxManagedPolicySize {
-		return Document{}, fmt.Errorf("the policy would be %d characters; an IAM managed policy holds at most %d: merge grants on the same bucket, or give the workload a second principal", len(text), MaxManagedPolicySize)
+		return Document{}, fmt.Errorf("%w: %d characters, IAM allows %d", ErrPolicyTooLarge, len(text), MaxManagedPolicySize)
 	}
 	return doc, nil
+}
+
+// ErrPolicyTooLarge is returned for a document over MaxManagedPolicySize.
+var ErrPolicyTooLarge = errors.New("the policy is too large for one IAM managed policy")
+
+// S3AccessDocuments is S3AccessDocument for grants of any size: it packs the grants, in
+// order, into as few documents as fit IAM's size limit, each with its own deny of the
+// destructive actions on the buckets it reaches. One grant too large for a document on its
+// own is an error.
+func S3AccessDocuments(partition string, grants []S3Grant) ([]Document, error) {
+	if len(grants) == 0 {
+		return nil, errors.New("no grants: a principal without S3 access needs no policy")
+	}
+	var docs []Document
+	start := 0
+	for start < len(grants) {
+		doc, err := S3AccessDocument(partition, grants[start:start+1])
+		if err != nil {
+			return nil, err
+		}
+		end := start + 1
+		for ; end < len(grants); end++ {
+			bigger, err := S3AccessDocument(partition, grants[start:end+1])
+			if errors.Is(err, ErrPolicyTooLarge) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			doc = bigger
+		}
+		docs = append(docs, doc)
+		start = end
+	}
+	return docs, nil
 }
 
 func grantStatements(partition string, g S3Grant) ([]Statement, error) {

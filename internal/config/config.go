@@ -32,6 +32,15 @@ type Config struct {
 	ThirdParties    []Principal
 	Backups         []Backup
 	CI              *CI // nil: no CI roles
+	Quotas          Quotas
+}
+
+// Quotas are the account's IAM quotas the configuration is checked against, so a stack AWS
+// would refuse fails at plan time rather than halfway through pulumi up. Raise them here
+// after AWS has raised them for the account.
+type Quotas struct {
+	GroupsPerAccount int `json:"groupsPerAccount"` // IAM "Groups per account", default 300
+	PoliciesPerGroup int `json:"policiesPerGroup"` // IAM "Managed policies per group", default 10
 }
 
 // CI configures the GitHub Actions roles (components.CIDeployRole).

@@ -31,6 +31,7 @@ func defaults(stack string) *Config {
 			},
 		},
 		AdminGroup:     GroupSettings{Name: "admins", Path: "/admins/"},
+		Quotas:         Quotas{GroupsPerAccount: 300, PoliciesPerGroup: 10},
 		DeveloperGroup: GroupSettings{Name: "developers", Path: "/developers/", ManagedPolicies: []string{"ReadOnlyAccess"}},
 	}
 }

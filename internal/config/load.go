@@ -20,7 +20,7 @@ type Getter func(key string) (string, bool)
 // documented in Pulumi.yaml and the README.
 var Keys = []string{
 	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
-	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci",
+	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci", "quotas",
 }
 
 // Load reads, defaults and validates the configuration of stack. It returns every problem
@@ -41,6 +41,7 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	d.object(key("adminGroup"), &cfg.AdminGroup)
 	d.object(key("developerGroup"), &cfg.DeveloperGroup)
 	d.object(key("externalBuckets"), &cfg.ExternalBuckets)
+	d.object(key("quotas"), &cfg.Quotas)
 	cfg.Admins = list(d, "admins", zero[components.ConsoleUser])
 	cfg.Developers = list(d, "developers", zero[components.ConsoleUser])
 	cfg.Buckets = list(d, "buckets", zero[Bucket])

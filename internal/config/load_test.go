@@ -709,18 +709,41 @@ func TestConsolePathsStayApart(t *testing.T) {
 	mustLoad(t, "production", manage, set("adminGroup", `{"path":"/people/admins/"}`), set("developerGroup", `{"path":"/people/developers/"}`))
 }
 
-func TestPolicySizeLimit(t *testing.T) {
+func TestPolicySizeAndQuotas(t *testing.T) {
 	var buckets, grants []string
 	for i := range 30 {
 		name := fmt.Sprintf("acme-assets-%02d", i)
 		buckets = append(buckets, `{"name":"`+name+`"}`)
 		grants = append(grants, `{"bucket":"`+name+`"}`)
 	}
-	_, err := load(testStack, set("buckets", "["+strings.Join(buckets, ",")+"]"), del("thirdParties"),
-		set("apps", `[{"name":"my-app","grants":[`+strings.Join(grants, ",")+`]}]`))
+	many := []edit{set("buckets", "["+strings.Join(buckets, ",")+"]"), del("thirdParties"),
+		set("apps", `[{"name":"my-app","grants":[`+strings.Join(grants, ",")+`]}]`)}
+	mustLoad(t, testStack, many...) // more than one policy's worth of grants: split, not refused
+
+	_, err := load(testStack, append(many, set("quotas", `{"policiesPerGroup":1}`))...)
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
 	require.Len(t, cfgErr.Problems, 1)
 	assert.Equal(t, "secure-aws:apps[0].grants", cfgErr.Problems[0].Key)
-	assert.Contains(t, cfgErr.Problems[0].Message, "at most 6144")
+	assert.Contains(t, cfgErr.Problems[0].Message, "need 2 managed policies")
+
+	_, err = load(testStack, set("quotas", `{"groupsPerAccount":2}`))
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "secure-aws:quotas.groupsPerAccount", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "creates 3 IAM groups")
+
+	_, err = load(testStack, set("quotas", `{"policiesPerGroup":21}`))
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "secure-aws:quotas.policiesPerGroup", cfgErr.Problems[0].Key)
+
+	cfg := mustLoad(t, testStack)
+	assert.Equal(t, config.Quotas{GroupsPerAccount: 300, PoliciesPerGroup: 10}, cfg.Quotas, "AWS's default quotas")
+}
+
+func TestGroupNamesIgnoreCase(t *testing.T) {
+	_, err := load("production", manage, set("adminGroup", `{"name":"My-App-Production"}`))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "secure-aws:adminGroup.name", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "is also the group of secure-aws:apps[0].name")
 }

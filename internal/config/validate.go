@@ -29,6 +29,53 @@ func validate(c *Config, e *Error, present map[string]bool) {
 	v.principals("thirdParties", c.ThirdParties)
 	v.backups()
 	v.ci()
+	v.quotas()
+	v.groupNames()
+}
+
+// groupNames keeps IAM group names unique without regard to case, as IAM does: every
+// machine principal's group carries its user name, beside the console groups.
+func (v *validator) groupNames() {
+	c := v.cfg
+	if !c.Account.Manage {
+		return
+	}
+	for user, k := range v.users {
+		for _, g := range []struct{ key, name string }{{"adminGroup", c.AdminGroup.Name}, {"developerGroup", c.DeveloperGroup.Name}} {
+			if strings.EqualFold(user, g.name) && !strings.HasPrefix(k, key("admins")) && !strings.HasPrefix(k, key("developers")) {
+				v.errs.add(key(g.key+".name"), "%q is also the group of %s (IAM names ignore case)", g.name, k)
+			}
+		}
+	}
+}
+
+// quotas checks the IAM quotas a stack could exceed: groups per account (one per machine
+// principal and console group) and managed policies per console group. Every user is in
+// exactly one group, far below IAM's ten groups per user.
+func (v *validator) quotas() {
+	c := v.cfg
+	q := c.Quotas
+	if q.GroupsPerAccount < 1 {
+		v.errs.add(key("quotas.groupsPerAccount"), "%d is out of range: at least 1 (AWS default 300)", q.GroupsPerAccount)
+	}
+	if q.PoliciesPerGroup < 1 || q.PoliciesPerGroup > 20 {
+		v.errs.add(key("quotas.policiesPerGroup"), "%d is out of range: 1 to 20 (AWS default 10, maximum 20)", q.PoliciesPerGroup)
+		return
+	}
+	groups := len(c.Apps) + len(c.ThirdParties) + len(c.Backups)
+	if c.Account.Manage {
+		groups++ // admins
+		if len(c.Developers) > 0 {
+			groups++
+			// The developers' managed policies and their console policy share the group.
+			if n := len(c.DeveloperGroup.ManagedPolicies) + 1; n > q.PoliciesPerGroup {
+				v.errs.add(key("developerGroup.managedPolicies"), "%d policies with the console policy, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup)", n, q.PoliciesPerGroup)
+			}
+		}
+	}
+	if q.GroupsPerAccount >= 1 && groups > q.GroupsPerAccount {
+		v.errs.add(key("quotas.groupsPerAccount"), "this stack creates %d IAM groups, more than the account's quota of %d (other stacks in the account count too); ask AWS to raise 'Groups per account' and set secure-aws:quotas.groupsPerAccount", groups, q.GroupsPerAccount)
+	}
 }
 
 func (v *validator) ci() {
@@ -216,9 +263,13 @@ func (v *validator) principals(section string, list []Principal) {
 			seen[id] = true
 		}
 		if len(v.errs.Problems) == before && len(p.Grants) > 0 {
-			// Each grant is fine; what is left is the policy as a whole (its size).
-			_, err := iampolicy.S3AccessDocument(v.cfg.Partition, p.Grants)
+			// Each grant is fine; what is left is the policies as a whole: how many of
+			// IAM's size it takes, against the group's quota of attached policies.
+			docs, err := iampolicy.S3AccessDocuments(v.cfg.Partition, p.Grants)
 			v.check(pk+".grants", err)
+			if limit := v.cfg.Quotas.PoliciesPerGroup; len(docs) > limit {
+				v.errs.add(pk+".grants", "need %d managed policies of IAM's maximum size, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup); merge grants on the same bucket or split the workload", len(docs), limit)
+			}
 		}
 	}
 }
