@@ -41,9 +41,13 @@ type Recorder struct {
 	// stack's aws:allowedAccountIds and aws:region.
 	AccountID string
 	Partition string
+	// Unknowns makes a preview (dryRun) run report what the engine reports for resources
+	// being created: no id and no computed attribute (ARNs, secrets) known yet.
+	Unknowns bool
 
-	mu   sync.Mutex
-	regs []Registration
+	dryRun bool
+	mu     sync.Mutex
+	regs   []Registration
 }
 
 // DefaultAccountID is the account of runs whose configuration names none.
@@ -61,6 +65,7 @@ func (r *Recorder) RunOption(cfg map[string]string, dryRun bool) pulumi.RunOptio
 		info.Project, info.Stack, info.Mocks = r.Project, r.Stack, r
 		info.Config = cfg
 		info.DryRun = dryRun
+		r.dryRun = dryRun
 	}
 }
 
@@ -90,6 +95,9 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	reg.URN = r.urn(reg.Parent, reg.Type, reg.Name)
 	id, outputs := r.compute(reg)
+	if r.dryRun && r.Unknowns && reg.Custom {
+		id, outputs = "", reg.Inputs.Copy()
+	}
 	reg.Outputs = outputs
 
 	r.mu.Lock()
