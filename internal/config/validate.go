@@ -20,7 +20,17 @@ var (
 
 // validate checks the decoded configuration; present holds the keys the stack file sets.
 func validate(c *Config, e *Error, present map[string]bool) {
-	v := validator{cfg: c, errs: e, present: present, users: map[string]string{}, buckets: map[string]string{}}
+	v := validator{cfg: c, errs: e, present: present, users: map[string]string{}, buckets: map[string]string{},
+		vaults: map[string]bool{}, grantable: map[string]bool{}}
+	for _, b := range c.Backups {
+		v.vaults[b.Bucket] = true
+	}
+	for _, b := range c.Buckets {
+		v.grantable[b.Name] = true
+	}
+	for _, b := range c.ExternalBuckets {
+		v.grantable[b] = true
+	}
 	v.stack()
 	v.account()
 	v.console()
@@ -99,6 +109,8 @@ type validator struct {
 	// in IAM names); buckets does the same for bucket names.
 	users   map[string]string
 	buckets map[string]string
+	// vaults are the backup buckets; grantable the buckets a grant may name.
+	vaults, grantable map[string]bool
 }
 
 // check records err, if any, against key k.
@@ -282,15 +294,14 @@ func (v *validator) accessKey(k string, create bool, pgp string) {
 }
 
 func (v *validator) grant(gk string, g iampolicy.S3Grant) {
-	c := v.cfg
 	switch {
 	case g.Bucket == "":
 		v.errs.add(gk+".bucket", "is required")
 		return
-	case slices.ContainsFunc(c.Backups, func(b Backup) bool { return b.Bucket == g.Bucket }):
+	case v.vaults[g.Bucket]:
 		v.errs.add(gk+".bucket", "%q is a backup vault; only its backup writer may reach it", g.Bucket)
 		return
-	case !slices.ContainsFunc(c.Buckets, func(b Bucket) bool { return b.Name == g.Bucket }) && !slices.Contains(c.ExternalBuckets, g.Bucket):
+	case !v.grantable[g.Bucket]:
 		v.errs.add(gk+".bucket", "%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
 		return
 	}

@@ -41,7 +41,7 @@ func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 
 var healthyRoot = fakeRoot{status: rootcheck.Status{MFAEnabled: true}}
 
-func loadStack(t *testing.T, stack string) map[string]string {
+func loadStack(t testing.TB, stack string) map[string]string {
 	t.Helper()
 	st, err := stackfile.Load(projectDir, stack)
 	require.NoError(t, err)

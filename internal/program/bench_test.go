@@ -1,0 +1,114 @@
+package program_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/program"
+)
+
+// generatedStack is a stack of n applications, each with its own bucket, and the group
+// quota raised to hold them.
+func generatedStack(n int) map[string]string {
+	type grant struct {
+		Bucket string `json:"bucket"`
+	}
+	type app struct {
+		Name      string  `json:"name"`
+		AccessKey bool    `json:"accessKey"`
+		Grants    []grant `json:"grants"`
+	}
+	var buckets []map[string]string
+	var apps []app
+	for i := range n {
+		bucket := fmt.Sprintf("acme-app-%03d-staging", i)
+		buckets = append(buckets, map[string]string{"name": bucket})
+		apps = append(apps, app{Name: fmt.Sprintf("app-%03d", i), AccessKey: true, Grants: []grant{{Bucket: bucket}}})
+	}
+	b, _ := json.Marshal(buckets)
+	a, _ := json.Marshal(apps)
+	return map[string]string{
+		"aws:region":            "us-east-1",
+		"aws:allowedAccountIds": `["111111111111"]`,
+		"secure-aws:buckets":    string(b),
+		"secure-aws:apps":       string(a),
+		"secure-aws:quotas":     fmt.Sprintf(`{"groupsPerAccount":%d}`, n+100),
+	}
+}
+
+// runOnce runs the whole program on cfg under a fresh recording mock.
+func runOnce(tb testing.TB, stack string, cfg map[string]string) *mock.Recorder {
+	rec := mock.New(config.Project, stack)
+	if err := rec.Run(cfg, false, program.Run(healthyRoot)); err != nil {
+		tb.Fatal(err)
+	}
+	return rec
+}
+
+// BenchmarkProgram measures a whole run of the program under mocks: configuration,
+// validation, every component and registration. Run with
+//
+//	go test ./internal/program -run '^$' -bench . -benchmem
+func BenchmarkProgram(b *testing.B) {
+	stacks := map[string]map[string]string{}
+	for _, stack := range []string{"staging", "production"} {
+		stacks[stack] = loadStack(b, stack)
+	}
+	for _, stack := range []string{"staging", "production"} {
+		b.Run("stack="+stack, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				runOnce(b, stack, stacks[stack])
+			}
+		})
+	}
+	for _, n := range []int{20, 200} {
+		cfg := generatedStack(n)
+		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				runOnce(b, "staging", cfg)
+			}
+		})
+	}
+}
+
+// TestCostGrowsLinearly compares the allocations of 20 and 200 applications (counts, not
+// time): ten times the principals may cost at most about ten times as much, where a
+// quadratic step would cost a hundred.
+func TestCostGrowsLinearly(t *testing.T) {
+	small, large := generatedStack(20), generatedStack(200)
+	require.Equal(t, 200*14, len(runOnce(t, "staging", large).Registrations()), "each app registers 7 principal and 7 bucket resources")
+	allocs := func(cfg map[string]string) float64 {
+		return testing.AllocsPerRun(2, func() { runOnce(t, "staging", cfg) })
+	}
+	ratio := allocs(large) / allocs(small)
+	t.Logf("allocations: 200 apps / 20 apps = %.1f", ratio)
+	assert.Less(t, ratio, 13.0, "the cost of a run must grow linearly with the number of principals")
+	assert.Greater(t, ratio, 5.0, "the generated stacks really differ in size")
+}
+
+// TestImportsOnlyUsedAWSPackages: each AWS service package costs build time and memory
+// (aws/ec2 alone costs minutes and gigabytes), so the program imports only those it uses.
+func TestImportsOnlyUsedAWSPackages(t *testing.T) {
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goBin, "list", "-deps", "github.com/secure-aws/secure-aws/...").Output()
+	require.NoError(t, err)
+	var aws []string
+	for _, pkg := range strings.Fields(string(out)) {
+		if rest, ok := strings.CutPrefix(pkg, "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"); ok {
+			aws = append(aws, rest)
+		}
+	}
+	assert.ElementsMatch(t, []string{"/internal", "/accessanalyzer", "/iam", "/s3"}, aws)
+}
