@@ -126,10 +126,7 @@ func noUserPolicies(r Resource) []string {
 }
 
 func noWildcardActions(r Resource) []string {
-	if !identityPolicies[r.Type] {
-		return nil
-	}
-	doc, ok := policyDocument(r, "policy")
+	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
 	}
@@ -151,10 +148,7 @@ func noWildcardActions(r Resource) []string {
 }
 
 func s3ActionsOnRightResource(r Resource) []string {
-	if !identityPolicies[r.Type] {
-		return nil
-	}
-	doc, ok := policyDocument(r, "policy")
+	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
 	}
@@ -199,10 +193,7 @@ func bucketOf(arn string) string {
 }
 
 func destructiveS3ActionsDenied(r Resource) []string {
-	if !identityPolicies[r.Type] {
-		return nil
-	}
-	doc, ok := policyDocument(r, "policy")
+	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
 	}

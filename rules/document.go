@@ -64,6 +64,15 @@ func policyDocument(r Resource, key string) (Document, bool) {
 	return doc, err == nil
 }
 
+// identityDocument returns the identity policy document of r, when r is one and its
+// document is known and valid.
+func identityDocument(r Resource) (Document, bool) {
+	if !identityPolicies[r.Type] {
+		return Document{}, false
+	}
+	return policyDocument(r, "policy")
+}
+
 // identityPolicies are the resource types whose `policy` property is an identity policy.
 var identityPolicies = map[string]bool{
 	TypePolicy:      true,
