@@ -31,7 +31,7 @@ measure() {
 	local label=$1 dir=$2 cache="$work/cache-$1"
 	for run in cold warm; do
 		/usr/bin/time -f "%e %M" -o "$work/time" \
-			env GOCACHE="$cache" GOFLAGS=-mod=mod go build -C "$dir" -o "$work/bin-$label" . 2>/dev/null
+			env GOCACHE="$cache" GOFLAGS="-mod=mod -buildvcs=false" go build -C "$dir" -o "$work/bin-$label" . 2>/dev/null
 		read -r secs kib < "$work/time"
 		printf '%-10s %-5s %8.1f s %8.0f MiB peak\n' "$label" "$run" "$secs" "$((kib / 1024))"
 	done

@@ -122,3 +122,21 @@ func captureExports(t *testing.T, stack string) map[string]*mock.Value[any] {
 	require.NoError(t, rec.Run(loadStack(t, stack), false, captureRun(captured)))
 	return captured
 }
+
+// TestEveryUserInOneGroup: IAM allows ten groups per user; here each user is in exactly
+// one, its own or its console group, which is also how rule R6 gives permissions.
+func TestEveryUserInOneGroup(t *testing.T) {
+	for _, stack := range exampleStacks(t) {
+		rec := runStack(t, stack)
+		memberships := map[string]int{}
+		for _, m := range rec.OfType("aws:iam/userGroupMembership:UserGroupMembership") {
+			groups, ok := m.Inputs["groups"]
+			require.True(t, ok && groups.IsArray(), m.URN)
+			assert.Len(t, groups.ArrayValue(), 1, m.URN)
+			memberships[m.Input("user")]++
+		}
+		for _, u := range rec.OfType("aws:iam/user:User") {
+			assert.Equal(t, 1, memberships[u.Input("name")], "user %s", u.Input("name"))
+		}
+	}
+}
