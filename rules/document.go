@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
 )
 
 // Document is an IAM policy document as AWS accepts it: Statement an object or a list,
@@ -40,28 +41,51 @@ func ParseDocument(text string) (Document, error) {
 	return doc, err
 }
 
-// StringList reads a string as a list of one.
+// StringList reads a string, or a list of strings, as a list. Booleans and numbers, which
+// IAM accepts in condition values ("aws:SecureTransport": false), read as their text.
 type StringList []string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (l *StringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*l = []string{one}
-		return nil
+	var many []json.RawMessage
+	if json.Unmarshal(b, &many) != nil {
+		many = []json.RawMessage{b}
 	}
-	return json.Unmarshal(b, (*[]string)(l))
+	out := make(StringList, 0, len(many))
+	for _, raw := range many {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case bool, float64:
+			out = append(out, fmt.Sprint(v))
+		default:
+			return fmt.Errorf("policy value %s is not a string, number or boolean", raw)
+		}
+	}
+	*l = out
+	return nil
 }
 
+// unreadable is the Sid of the statement that stands for a policy the rules cannot read.
+const unreadable = "UnreadablePolicy"
+
 // policyDocument parses the policy JSON in property key of r; ok is false when it is not
-// known yet or not a valid document (AWS judges validity; the rules judge content).
+// known yet. A known policy the rules cannot read is not skipped, which would let any
+// grant through: it reads as one Allow of "*", which every identity rule refuses.
 func policyDocument(r Resource, key string) (Document, bool) {
 	text, ok := str(r.Props, key)
 	if !ok {
 		return Document{}, false
 	}
 	doc, err := ParseDocument(text)
-	return doc, err == nil
+	if err != nil {
+		return Document{Statement: Statements{{Sid: unreadable, Effect: "Allow", Action: StringList{"*"}, Resource: StringList{"*"}}}}, true
+	}
+	return doc, true
 }
 
 // identityDocument returns the identity policy document of r, when r is one and its

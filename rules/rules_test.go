@@ -185,7 +185,13 @@ func TestNoWildcardActions(t *testing.T) {
 	deny := policy(iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "D", Effect: iampolicy.Deny, Actions: []string{"*"}, Resources: []string{"*"}}}})
 	assert.Empty(t, check(t, "no-wildcard-actions", deny), "a wildcard Deny grants nothing")
 	assert.Empty(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": unknown()})))
-	assert.Empty(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": "not json"})), "validity is AWS's to judge")
+	assert.Equal(t, []string{`statement "UnreadablePolicy" allows wildcard action "*"`},
+		check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": "not json"})),
+		"a policy the rules cannot read is refused, never skipped")
+
+	// IAM accepts booleans and numbers as condition values; they must not hide a grant.
+	boolCondition := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:TlsVersion":1.2}}}]}`
+	assert.Len(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": boolCondition})), 1)
 }
 
 func TestS3ActionsOnRightResource(t *testing.T) {
@@ -260,6 +266,14 @@ func TestBucketSecure(t *testing.T) {
 	acls := secureBucket("b")
 	acls[3] = res(rules.TypeOwnership, "b-o", map[string]any{"bucket": "b", "rule": map[string]any{"objectOwnership": "ObjectWriter"}})
 	assert.Len(t, check(t, "bucket-secure", acls...), 1)
+
+	boolean := secureBucket("b")
+	boolean[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":false}}}]}`})
+	assert.Empty(t, check(t, "bucket-secure", boolean...), "a boolean false is the same condition")
+
+	narrow := secureBucket("b")
+	narrow[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`})
+	assert.Len(t, check(t, "bucket-secure", narrow...), 1, "denying one action without TLS is not TLS-only")
 
 	open := secureBucket("b")
 	open[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": allow([]string{"s3:GetObject"}, "arn:aws:s3:::b/*").MustJSON()})

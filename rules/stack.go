@@ -96,13 +96,17 @@ func bucketSecure(stack []Resource) []Violation {
 	return out
 }
 
+// deniesInsecureTransport reports whether r's policy denies every action, to everyone, on
+// the bucket and its objects, when the request does not use TLS.
 func deniesInsecureTransport(r Resource) bool {
 	doc, ok := policyDocument(r, "policy")
 	if !ok {
 		return false
 	}
 	for _, s := range doc.Statement {
-		if s.Effect == "Deny" && slices.Contains(s.Condition["Bool"]["aws:SecureTransport"], "false") {
+		if s.Effect == "Deny" && slices.Contains(s.Condition["Bool"]["aws:SecureTransport"], "false") &&
+			slices.Contains(s.Action, "s3:*") && slices.ContainsFunc(s.Resource, isObjectARN) &&
+			slices.ContainsFunc(s.Resource, func(r string) bool { return !isObjectARN(r) }) {
 			return true
 		}
 	}
