@@ -11,6 +11,6 @@ import (
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		return program.Run(rootcheck.AWSReader{Get: ctx.GetConfig})(ctx)
+		return program.Run(rootcheck.AWSReader{Get: ctx.GetConfig}, program.EngineConfigKeys())(ctx)
 	})
 }

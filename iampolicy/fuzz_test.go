@@ -16,11 +16,16 @@ func FuzzS3AccessDocument(f *testing.F) {
 	f.Add("acme", "x/", "s3:GetBucketTagging")
 	f.Add("", "", "s3:*")
 	f.Add("b", "${aws:username}/", "s3:DeleteObjectVersion,s3:GetObject")
+	f.Add("*", "", "s3:GetObject")
+	f.Add("acme-*", "", "s3:GetObject")
 	f.Fuzz(func(t *testing.T, bucket, prefix, actions string) {
 		grant := S3Grant{Bucket: bucket, Prefix: prefix, Actions: strings.Split(actions, ",")}
 		doc, err := S3AccessDocument("aws", []S3Grant{grant, {Bucket: bucket + "-2", Actions: []string{"s3:GetObject"}}})
 		if err != nil {
 			return
+		}
+		if strings.ContainsAny(bucket, "*?$/") || len(bucket) < 3 {
+			t.Fatalf("accepted bucket name %q", bucket)
 		}
 		text, err := doc.JSON()
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/secure-aws/secure-aws/internal/awsnames"
 )
 
 // S3Grant allows Actions on one bucket, optionally only below a key prefix.
@@ -147,6 +149,10 @@ func S3AccessDocuments(partition string, grants []S3Grant) ([]Document, error) {
 func grantStatements(partition string, g S3Grant) ([]Statement, error) {
 	if g.Bucket == "" {
 		return nil, errors.New("bucket name is empty")
+	}
+	// A wildcard or malformed bucket name would reach buckets nobody named.
+	if err := awsnames.BucketName(g.Bucket, false); err != nil {
+		return nil, err
 	}
 	if err := CheckS3Prefix(g.Prefix); err != nil {
 		return nil, err

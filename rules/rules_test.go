@@ -175,7 +175,7 @@ func allow(actions []string, resources ...string) iampolicy.Document {
 }
 
 func TestNoWildcardActions(t *testing.T) {
-	good := appPolicy(t, iampolicy.S3Grant{Bucket: "b", Actions: []string{"s3:GetObject"}})
+	good := appPolicy(t, iampolicy.S3Grant{Bucket: "bkt", Actions: []string{"s3:GetObject"}})
 	assert.Empty(t, check(t, "no-wildcard-actions", good))
 	for _, action := range []string{"*", "s3:*", "s3:Get*", "iam:?et*"} {
 		assert.Len(t, check(t, "no-wildcard-actions", policy(allow([]string{action}, "*"))), 1, action)
@@ -195,7 +195,7 @@ func TestNoWildcardActions(t *testing.T) {
 }
 
 func TestS3ActionsOnRightResource(t *testing.T) {
-	good := appPolicy(t, iampolicy.S3Grant{Bucket: "b", Prefix: "in/", Actions: []string{"s3:ListBucket", "s3:GetObject"}})
+	good := appPolicy(t, iampolicy.S3Grant{Bucket: "bkt", Prefix: "in/", Actions: []string{"s3:ListBucket", "s3:GetObject"}})
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", good))
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetObject"}, "arn:aws:s3:::b"))), 1, "object action on the bucket")
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:ListBucket"}, "arn:aws:s3:::b/*"))), 1, "bucket action on objects")
@@ -205,8 +205,8 @@ func TestS3ActionsOnRightResource(t *testing.T) {
 
 func TestDestructiveS3ActionsDenied(t *testing.T) {
 	good := appPolicy(t,
-		iampolicy.S3Grant{Bucket: "a", Actions: []string{"s3:GetObject"}},
-		iampolicy.S3Grant{Bucket: "b", Prefix: "x/", Actions: []string{"s3:PutObject"}})
+		iampolicy.S3Grant{Bucket: "aaa", Actions: []string{"s3:GetObject"}},
+		iampolicy.S3Grant{Bucket: "bbb", Prefix: "x/", Actions: []string{"s3:PutObject"}})
 	assert.Empty(t, check(t, "destructive-s3-actions-denied", good))
 
 	allowsDestructive := policy(allow([]string{"s3:DeleteObjectVersion"}, "arn:aws:s3:::b/*"))

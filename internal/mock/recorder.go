@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -79,6 +80,13 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	reg := Registration{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
 	if rpc := args.RegisterRPC; rpc != nil {
+		// The SDK's mock drops unknown inputs; read them from the registration itself, so
+		// a preview's unknown values reach the rules as the engine sends them.
+		inputs, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
+		if err != nil {
+			return "", nil, fmt.Errorf("reading the inputs of %s: %w", args.Name, err)
+		}
+		reg.Inputs = inputs
 		reg.Parent = rpc.GetParent()
 		reg.Protect = rpc.GetProtect()
 		reg.RetainOnDelete = rpc.GetRetainOnDelete()
@@ -210,16 +218,19 @@ func (r *Recorder) Find(typ, name string) (Registration, bool) {
 	return Registration{}, false
 }
 
-// Input returns a string input, or "" when it is absent or not a string.
+// SecretMarker stands for a secret value wherever registrations are shown.
+const SecretMarker = "[secret]"
+
+// Input returns a string input, SecretMarker for a secret one, or "" when it is absent,
+// unknown or not a string.
 func (reg Registration) Input(key string) string {
 	v, ok := reg.Inputs[resource.PropertyKey(key)]
-	if !ok {
+	switch {
+	case !ok:
 		return ""
-	}
-	if v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	if !v.IsString() {
+	case v.IsSecret():
+		return SecretMarker
+	case !v.IsString():
 		return ""
 	}
 	return v.StringValue()

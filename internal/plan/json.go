@@ -5,11 +5,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/rules"
 )
-
-// SecretMarker stands for a secret input in the JSON plan.
-const SecretMarker = "[secret]"
 
 type jsonPlan struct {
 	Stack       string         `json:"stack"`
@@ -91,7 +89,7 @@ func plainMap(m resource.PropertyMap) map[string]any {
 func plain(v resource.PropertyValue) any {
 	switch {
 	case v.IsSecret():
-		return SecretMarker
+		return mock.SecretMarker
 	case v.IsComputed() || v.IsOutput():
 		return "[unknown]"
 	case v.IsObject():

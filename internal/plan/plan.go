@@ -46,12 +46,13 @@ func Run(dir, stack string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok }, slices.Collect(maps.Keys(st.Config))...)
+	keys := slices.Collect(maps.Keys(st.Config))
+	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok }, keys...)
 	if err != nil {
 		return nil, err
 	}
 	rec := mock.New(config.Project, stack)
-	if err := rec.Run(st.Config, true, program.Run(offline{})); err != nil {
+	if err := rec.Run(st.Config, true, program.Run(offline{}, keys)); err != nil {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
 	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All}

@@ -1,12 +1,10 @@
 package program_test
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,8 +89,8 @@ var badInputs = []badInput{
 }
 
 // TestBadInputIsRefusedBeforeAnythingChanges runs the real program on each malformed
-// configuration, with the configuration keys in PULUMI_CONFIG as the engine passes them:
-// each is refused with the key and the stack file named, and nothing is registered.
+// configuration, with every key the stack sets as the engine lists them: each is refused
+// with the key and the stack file named, and nothing is registered.
 func TestBadInputIsRefusedBeforeAnythingChanges(t *testing.T) {
 	require.GreaterOrEqual(t, len(badInputs), 40)
 	seen := map[string]bool{}
@@ -108,10 +106,6 @@ func TestBadInputIsRefusedBeforeAnythingChanges(t *testing.T) {
 					cfg[k] = v
 				}
 			}
-			engineConfig, err := json.Marshal(cfg)
-			require.NoError(t, err)
-			t.Setenv(pulumi.EnvConfig, string(engineConfig))
-
 			rec, err := runConfig(t, c.stack, cfg, healthyRoot, false)
 			var cfgErr *config.Error
 			require.True(t, errors.As(err, &cfgErr), "want a configuration error, got %v", err)

@@ -119,7 +119,8 @@ func captureExports(t *testing.T, stack string) map[string]*mock.Value[any] {
 	t.Helper()
 	rec := mock.New("secure-aws", stack)
 	captured := map[string]*mock.Value[any]{}
-	require.NoError(t, rec.Run(loadStack(t, stack), false, captureRun(captured)))
+	cfg := loadStack(t, stack)
+	require.NoError(t, rec.Run(cfg, false, captureRun(cfg, captured)))
 	return captured
 }
 

@@ -17,11 +17,13 @@ import (
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
-// Run returns the Pulumi program. root reads the root user's status (rule R1).
-func Run(root rootcheck.Reader) pulumi.RunFunc {
+// Run returns the Pulumi program. root reads the root user's status (rule R1); configKeys
+// are every configuration key the stack sets, when the caller knows them (the engine's
+// EngineConfigKeys, the stack file's), so that unknown keys are refused.
+func Run(root rootcheck.Reader, configKeys []string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		// Configuration errors return before any resource is registered: nothing changes.
-		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig, engineConfigKeys()...)
+		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig, configKeys...)
 		if err != nil {
 			return err
 		}
@@ -171,10 +173,9 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	return err
 }
 
-// engineConfigKeys lists the configuration keys the engine passed in PULUMI_CONFIG, the
-// variable the SDK reads the configuration from; none when it is not set (under mocks,
-// where the caller hands the configuration to the program directly).
-func engineConfigKeys() []string {
+// EngineConfigKeys lists the configuration keys the engine passed in PULUMI_CONFIG, the
+// variable the SDK reads the configuration from; nil when it is not set.
+func EngineConfigKeys() []string {
 	var values map[string]string
 	if json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &values) != nil {
 		return nil

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,7 +54,7 @@ func loadStack(t testing.TB, stack string) map[string]string {
 func runConfig(t *testing.T, stack string, cfg map[string]string, root rootcheck.Reader, dryRun bool) (*mock.Recorder, error) {
 	t.Helper()
 	rec := mock.New(config.Project, stack)
-	return rec, rec.Run(cfg, dryRun, program.Run(root))
+	return rec, rec.Run(cfg, dryRun, program.Run(root, keysOf(cfg)))
 }
 
 func runStack(t *testing.T, stack string) *mock.Recorder {
@@ -352,10 +354,15 @@ func TestCrossEnvironmentGrants(t *testing.T) {
 	assert.Contains(t, policy.Input("policy"), "arn:aws:s3:::acme-assets-production/*")
 }
 
-// captureRun runs the program and captures its stack outputs into captured.
-func captureRun(captured map[string]*mock.Value[any]) pulumi.RunFunc {
+// keysOf lists the keys of a configuration, as the engine would pass them.
+func keysOf(cfg map[string]string) []string {
+	return slices.Collect(maps.Keys(cfg))
+}
+
+// captureRun runs the program on cfg and captures its stack outputs into captured.
+func captureRun(cfg map[string]string, captured map[string]*mock.Value[any]) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		if err := program.Run(healthyRoot)(ctx); err != nil {
+		if err := program.Run(healthyRoot, keysOf(cfg))(ctx); err != nil {
 			return err
 		}
 		for name, out := range ctx.GetCurrentExportMap() {
@@ -363,4 +370,11 @@ func captureRun(captured map[string]*mock.Value[any]) pulumi.RunFunc {
 		}
 		return nil
 	}
+}
+
+func TestEngineConfigKeys(t *testing.T) {
+	t.Setenv(pulumi.EnvConfig, `{"secure-aws:apps":"[]","aws:region":"us-east-1"}`)
+	assert.ElementsMatch(t, []string{"secure-aws:apps", "aws:region"}, program.EngineConfigKeys())
+	t.Setenv(pulumi.EnvConfig, "")
+	assert.Nil(t, program.EngineConfigKeys(), "no engine, no key list")
 }
