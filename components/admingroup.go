@@ -23,7 +23,7 @@ func NewAdminGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opt
 		return nil, fmt.Errorf("admin group %s: managed policies are not allowed; admins get AdministratorAccess", name)
 	}
 	c := &AdminGroup{}
-	if err := newConsoleGroup(ctx, AdminGroupType, name, c, &c.ConsoleGroupOutputs, args, []string{"AdministratorAccess"}, opts...); err != nil {
+	if err := newConsoleGroup(ctx, AdminGroupType, name, c, &c.ConsoleGroupOutputs, args, []string{"AdministratorAccess"}, true, opts...); err != nil {
 		return nil, err
 	}
 	return c, nil

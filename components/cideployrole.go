@@ -25,9 +25,21 @@ const (
 // only one branch and the protected deployment environments of one repository.
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess"}
 
-// previewPolicies are what `pulumi preview` needs: read access, including the IAM account
-// summary of the root credential check.
-var previewPolicies = []string{"ReadOnlyAccess"}
+// PreviewEnvironment is the GitHub deployment environment pull-request previews run in:
+// its secrets (the state passphrase) and protection rules are the previews' own.
+const PreviewEnvironment = "preview"
+
+// previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
+// does not refresh, so it reads no resource, only the IAM account summary of the root
+// credential check. No data: ReadOnlyAccess would let any pull request read every bucket.
+func previewPolicy() iampolicy.Document {
+	return iampolicy.Document{Statements: []iampolicy.Statement{{
+		Sid:       "ReadRootCredentialStatus",
+		Effect:    iampolicy.Allow,
+		Actions:   []string{"iam:GetAccountSummary"},
+		Resources: []string{"*"},
+	}}}
+}
 
 var (
 	repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
@@ -43,9 +55,10 @@ type CIDeployRoleArgs struct {
 	Repository string
 	// Branch whose pushes may deploy (required), e.g. main.
 	Branch string
-	// Environments are GitHub deployment environments whose jobs may deploy (optional). A
-	// job with an environment presents it instead of its branch, so restrict each of these
-	// environments to Branch in the repository settings.
+	// Environments are the GitHub deployment environments whose jobs may deploy. A job
+	// with an environment presents it instead of its branch, so when set, only these
+	// environments are trusted (restrict each to Branch in the repository settings; the
+	// deploy workflow checks it), and Branch alone is not. Optional.
 	Environments []string
 	// CreateOIDCProvider creates the account's GitHub OIDC provider; set it false where the
 	// account already has one (there is one per account).
@@ -69,8 +82,8 @@ func (a *CIDeployRoleArgs) Validate() error {
 }
 
 // CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
-// OIDC provider, a deploy role for one repository's branch and deployment environments,
-// and a read-only preview role for that repository's pull requests.
+// OIDC provider, a deploy role for one repository's branch or deployment environments, and
+// a preview role, for the repository's "preview" environment, that can read no data.
 type CIDeployRole struct {
 	pulumi.ResourceState
 
@@ -110,16 +123,33 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	}
 
 	deploySubjects := []string{"repo:" + args.Repository + ":ref:refs/heads/" + args.Branch}
-	for _, e := range args.Environments {
-		deploySubjects = append(deploySubjects, "repo:"+args.Repository+":environment:"+e)
+	if len(args.Environments) > 0 {
+		deploySubjects = nil
+		for _, e := range args.Environments {
+			deploySubjects = append(deploySubjects, "repo:"+args.Repository+":environment:"+e)
+		}
 	}
 	deploy, err := ciRole(ctx, c, name+"-deploy", DeployRoleName, iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), args.Account, deployPolicies, roleOpts)
 	if err != nil {
 		return nil, err
 	}
-	preview, err := ciRole(ctx, c, name+"-preview", PreviewRoleName, iampolicy.GitHubOIDCTrust(providerARN, []string{"repo:" + args.Repository + ":pull_request"}), args.Account, previewPolicies, roleOpts)
+	previewSubject := "repo:" + args.Repository + ":environment:" + PreviewEnvironment
+	preview, err := ciRole(ctx, c, name+"-preview", PreviewRoleName, iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), args.Account, nil, roleOpts)
 	if err != nil {
 		return nil, err
+	}
+	readSummary, err := iam.NewPolicy(ctx, name+"-preview", &iam.PolicyArgs{
+		Name:   pulumi.String(PreviewRoleName),
+		Policy: pulumi.String(previewPolicy().MustJSON()),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("creating the preview policy: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-preview", &iam.RolePolicyAttachmentArgs{
+		Role:      preview.Name,
+		PolicyArn: readSummary.Arn,
+	}, pulumi.Parent(c)); err != nil {
+		return nil, fmt.Errorf("attaching the preview policy: %w", err)
 	}
 	c.DeployRoleArn = deploy.Arn
 	c.PreviewRoleArn = preview.Arn

@@ -39,13 +39,13 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	assert.Equal(t, map[string]any{"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"}, trust["Principal"])
 	assert.Equal(t, map[string]any{"StringEquals": map[string]any{
 		"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-		"token.actions.githubusercontent.com:sub": []any{"repo:acme/secure-aws:environment:production", "repo:acme/secure-aws:ref:refs/heads/main"},
-	}}, trust["Condition"], "no wildcard subject: one repository, one branch, named environments")
+		"token.actions.githubusercontent.com:sub": "repo:acme/secure-aws:environment:production",
+	}}, trust["Condition"], "no wildcard subject; with environments, only they are trusted, not the bare branch")
 
 	preview, ok := rec.Find(roleType, "ci-preview")
 	require.True(t, ok)
 	previewTrust := statement(t, policyStatements(t, preview, "assumeRolePolicy"), "AllowGitHubActions")
-	assert.Equal(t, "repo:acme/secure-aws:pull_request", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+	assert.Equal(t, "repo:acme/secure-aws:environment:preview", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 
 	var attached []string
 	for _, a := range rec.OfType(roleAttachmentTy) {
@@ -55,8 +55,21 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMFullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/AmazonS3FullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess",
-		"secure-aws-preview arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
 	}, attached)
+	previewPolicy := one(t, rec, policyType)
+	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": "iam:GetAccountSummary", "Resource": "*"},
+		statement(t, policyStatements(t, previewPolicy, "policy"), "ReadRootCredentialStatus"), "previews read no data")
+}
+
+func TestCIDeployRoleWithoutEnvironmentsTrustsTheBranch(t *testing.T) {
+	args := ciArgs()
+	args.Environments = nil
+	rec := mustRun(t, newTestCI(args))
+	deploy, ok := rec.Find(roleType, "ci-deploy")
+	require.True(t, ok)
+	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
+	assert.Equal(t, "repo:acme/secure-aws:ref:refs/heads/main", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 }
 
 func TestCIDeployRoleWithExistingProvider(t *testing.T) {

@@ -61,10 +61,15 @@ const consolePolicySuffix = "-console"
 const MaxConsoleGroupName = awsnames.MaxPolicyName - len(consolePolicySuffix)
 
 // consoleStatements are what every console group carries beside its managed policies:
-// MFA enforcement and self-service (rule R4), and no access keys for its members (R3).
-func consoleStatements(a Account, path string) iampolicy.Document {
+// MFA enforcement and self-service (rule R4), no access keys for its members (R3), and,
+// for non-admins, the deny of destructive S3 actions on every bucket (R5), since their AWS
+// managed policies are no allow-list of ours.
+func consoleStatements(a Account, path string, denyDestructive bool) iampolicy.Document {
 	statements := iampolicy.MFASelfServiceStatements(a.Partition, a.ID)
 	statements = append(statements, iampolicy.DenyAccessKeysStatement(a.Partition, a.ID, path))
+	if denyDestructive {
+		statements = append(statements, iampolicy.DenyDestructiveS3EverywhereStatement(a.Partition))
+	}
 	return iampolicy.Document{Statements: statements}
 }
 
@@ -98,7 +103,7 @@ func (args *ConsoleGroupArgs) validate() error {
 }
 
 // newConsoleGroup registers c (of type token) with its group, policies and members.
-func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *ConsoleGroupOutputs, args *ConsoleGroupArgs, managedPolicies []string, opts ...pulumi.ResourceOption) error {
+func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *ConsoleGroupOutputs, args *ConsoleGroupArgs, managedPolicies []string, admin bool, opts ...pulumi.ResourceOption) error {
 	if args == nil {
 		return errors.New(token + ": args are required")
 	}
@@ -124,7 +129,7 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+consolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path)); err != nil {
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+consolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, !admin)); err != nil {
 		return err
 	}
 

@@ -39,7 +39,7 @@ func NewDeveloperGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs,
 	if args != nil {
 		policies = args.ManagedPolicies
 	}
-	if err := newConsoleGroup(ctx, DeveloperGroupType, name, c, &c.ConsoleGroupOutputs, args, policies, opts...); err != nil {
+	if err := newConsoleGroup(ctx, DeveloperGroupType, name, c, &c.ConsoleGroupOutputs, args, policies, false, opts...); err != nil {
 		return nil, err
 	}
 	return c, nil
