@@ -26,7 +26,7 @@ var All = []Rule{
 	},
 	{
 		Name:        "no-user-policies",
-		Description: "R6: users get permissions only through groups; no user has a policy of its own.",
+		Description: "R6: users get permissions only through groups; no user has a policy of its own, and memberships are per user.",
 		Level:       Mandatory,
 		Resource:    noUserPolicies,
 	},
@@ -47,6 +47,12 @@ var All = []Rule{
 		Description: "R5: a policy allowing S3 access never allows a destructive action and explicitly denies all of them on every bucket it reaches.",
 		Level:       Mandatory,
 		Resource:    destructiveS3ActionsDenied,
+	},
+	{
+		Name:        "no-deny-listed-reach",
+		Description: "R5: no non-admin principal can reach a deny-listed S3 action: whoever holds AWS managed policies that touch S3 also holds the deny on every bucket.",
+		Level:       Mandatory,
+		Stack:       noDenyListedReach,
 	},
 	{
 		Name:        "bucket-data-protected",
@@ -115,8 +121,10 @@ func accountPublicAccessBlocked(r Resource) []string {
 
 func noUserPolicies(r Resource) []string {
 	switch r.Type {
-	case TypeUserPolicy, TypeUserAttachment:
+	case TypeUserPolicy, TypeUserAttachment, TypeUserPoliciesExcl, TypeUserAttachmentsExcl:
 		return []string{"a policy attached to a user; attach it to the user's group"}
+	case TypeGroupMembership:
+		return []string{"GroupMembership owns the group's whole member list; use UserGroupMembership"}
 	case TypePolicyAttachment:
 		if len(strs(r.Props, "users")) > 0 {
 			return []string{"a policy attachment names users; attach it to their groups"}

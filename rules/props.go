@@ -70,8 +70,8 @@ func number(m property.Map, path ...string) (float64, bool) {
 	return v.AsNumber(), true
 }
 
-// maps returns the maps in the list at path, skipping anything else.
-func maps(m property.Map, path ...string) []property.Map {
+// mapsAt returns the maps in the list at path, skipping anything else.
+func mapsAt(m property.Map, path ...string) []property.Map {
 	v, ok := value(m, path...)
 	if !ok || !v.IsArray() {
 		return nil

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -151,12 +152,21 @@ func TestForbiddenTypesAreRealTokens(t *testing.T) {
 		if _, err := iam.NewUserPolicyAttachment(ctx, "attached", &iam.UserPolicyAttachmentArgs{User: pulumi.String("u"), PolicyArn: pulumi.String("arn")}); err != nil {
 			return err
 		}
+		if _, err := iam.NewUserPolicyAttachmentsExclusive(ctx, "attached-exclusive", &iam.UserPolicyAttachmentsExclusiveArgs{UserName: pulumi.String("u"), PolicyArns: pulumi.StringArray{}}); err != nil {
+			return err
+		}
+		if _, err := iam.NewUserPoliciesExclusive(ctx, "inline-exclusive", &iam.UserPoliciesExclusiveArgs{UserName: pulumi.String("u"), PolicyNames: pulumi.StringArray{}}); err != nil {
+			return err
+		}
+		if _, err := iam.NewGroupMembership(ctx, "whole-group", &iam.GroupMembershipArgs{Group: pulumi.String("g"), Users: pulumi.StringArray{pulumi.String("u")}}); err != nil {
+			return err
+		}
 		_, err := iam.NewPolicyAttachment(ctx, "exclusive", &iam.PolicyAttachmentArgs{Users: pulumi.Array{pulumi.String("u")}, PolicyArn: pulumi.String("arn")})
 		return err
 	}))
 	stack := plan.Resources(rec.Registrations())
-	require.Len(t, stack, 3)
-	assert.Len(t, check(t, "no-user-policies", stack...), 3)
+	require.Len(t, stack, 6)
+	assert.Len(t, check(t, "no-user-policies", stack...), 6)
 }
 
 func policy(doc iampolicy.Document) rules.Resource {
@@ -380,4 +390,34 @@ func TestRulesNeverPanic(t *testing.T) {
 		}
 	}
 	assert.NotPanics(t, func() { rules.Evaluate(rules.All, stack) })
+}
+
+// member is a user in group, whose group holds the managed policies arns.
+func member(user, group string, arns ...string) []rules.Resource {
+	out := []rules.Resource{res(rules.TypeMembership, user+"-m", map[string]any{"user": user, "groups": []string{group}})}
+	for i, arn := range arns {
+		out = append(out, res(rules.TypeGroupAttachment, fmt.Sprintf("%s-a%d", group, i), map[string]any{"group": group, "policyArn": arn}))
+	}
+	return out
+}
+
+func TestNoDenyListedReach(t *testing.T) {
+	everywhere := iampolicy.Document{Statements: []iampolicy.Statement{iampolicy.DenyDestructiveS3EverywhereStatement("aws")}}
+	denyPolicy := res(rules.TypePolicy, "developers-console", map[string]any{"name": "developers-console", "path": "/developers/", "policy": everywhere.MustJSON()})
+	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	const console = "arn:aws:iam::111111111111:policy/developers/developers-console"
+
+	assert.Empty(t, check(t, "no-deny-listed-reach", append(member("carol", "developers", readOnly, console), denyPolicy)...),
+		"ReadOnlyAccess with the deny everywhere")
+	got := check(t, "no-deny-listed-reach", member("carol", "developers", readOnly)...)
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0], "user carol holds ReadOnlyAccess")
+	assert.Empty(t, check(t, "no-deny-listed-reach", member("alice", "admins", "arn:aws:iam::aws:policy/AdministratorAccess")...), "admins are outside R5")
+
+	role := res(rules.TypeRoleAttachment, "r", map[string]any{"role": "reader", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})
+	assert.Len(t, check(t, "no-deny-listed-reach", role), 1, "roles count too")
+	support := res(rules.TypeRoleAttachment, "s", map[string]any{"role": "aws-support", "policyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"})
+	assert.Empty(t, check(t, "no-deny-listed-reach", support), "AWSSupportAccess grants no S3 action")
+	unknownArn := res(rules.TypeRoleAttachment, "u", map[string]any{"role": "reader", "policyArn": unknown()})
+	assert.Empty(t, check(t, "no-deny-listed-reach", role, unknownArn), "a policy not known yet proves nothing")
 }

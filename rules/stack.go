@@ -44,7 +44,7 @@ var bucketChecks = []bucketCheck{
 		return ""
 	}},
 	{TypeEncryption, "default encryption", func(p property.Map) string {
-		for _, rule := range maps(p, "rules") {
+		for _, rule := range mapsAt(p, "rules") {
 			if alg, ok := str(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"); ok && !slices.Contains([]string{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
 				return "encryption algorithm " + alg + " is not AES256 or aws:kms"
 			}
@@ -131,7 +131,7 @@ func backupLifecycle(stack []Resource) []Violation {
 			if !known(l.Props, "rules") {
 				continue
 			}
-			for _, missing := range missingLifecycleActions(maps(l.Props, "rules")) {
+			for _, missing := range missingLifecycleActions(mapsAt(l.Props, "rules")) {
 				out = append(out, Violation{Rule: "backup-lifecycle", URN: l.URN, Message: "backup bucket " + name + ": no enabled rule " + missing})
 			}
 		}
@@ -149,7 +149,7 @@ func missingLifecycleActions(rules []property.Map) []string {
 		if _, ok := value(r, "filter"); !ok {
 			continue // without a filter the provider applies the rule to nothing predictable
 		}
-		has["transitions"] = has["transitions"] || len(maps(r, "transitions")) > 0
+		has["transitions"] = has["transitions"] || len(mapsAt(r, "transitions")) > 0
 		_, expires := number(r, "expiration", "days")
 		has["expiration"] = has["expiration"] || expires
 		_, noncurrent := number(r, "noncurrentVersionExpiration", "noncurrentDays")

@@ -15,6 +15,8 @@ const (
 	TypeGroupAttachment       = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
 	TypeUserPolicy            = "aws:iam/userPolicy:UserPolicy"
 	TypeUserAttachment        = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+	TypeUserPoliciesExcl      = "aws:iam/userPoliciesExclusive:UserPoliciesExclusive"
+	TypeUserAttachmentsExcl   = "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"
 	TypePolicyAttachment      = "aws:iam/policyAttachment:PolicyAttachment"
 	TypeRolePolicy            = "aws:iam/rolePolicy:RolePolicy"
 	TypeBucket                = "aws:s3/bucketV2:BucketV2"
