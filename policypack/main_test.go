@@ -93,7 +93,9 @@ func TestAnalyzerProtocol(t *testing.T) {
 	}
 	require.Len(t, levels, len(rules.All))
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, levels["bucket-secure"])
-	assert.Equal(t, pulumirpc.EnforcementLevel_ADVISORY, levels["password-policy-cis"])
+	for name, level := range levels {
+		assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, level, "%s: every rule is a security rule", name)
+	}
 
 	analyze := func(typ, name string, inputs resource.PropertyMap, protect bool) []*pulumirpc.AnalyzeDiagnostic {
 		t.Helper()

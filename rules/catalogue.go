@@ -15,7 +15,7 @@ var All = []Rule{
 	{
 		Name:        "password-policy-cis",
 		Description: "R2: the account password policy meets CIS 1.8/1.9 (length >= 14, reuse prevention 24, all character classes).",
-		Level:       Advisory,
+		Level:       Mandatory,
 		Resource:    passwordPolicyCIS,
 	},
 	{

@@ -33,3 +33,23 @@ func TestExitCodes(t *testing.T) {
 	assert.Contains(t, string(written), "# secure-aws plan: stack `staging`")
 	assert.Contains(t, string(written), `"stack": "production"`)
 }
+
+// TestExitCodeOnMandatoryViolation: a stack the configuration accepts (AWS allows a reuse
+// prevention of 12) but a mandatory rule refuses (CIS 1.9 asks for 24) exits 1.
+func TestExitCodeOnMandatoryViolation(t *testing.T) {
+	quiet(t)
+	dir := t.TempDir()
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.lax.yaml"), []byte(`config:
+  aws:region: us-east-1
+  aws:allowedAccountIds: ["111111111111"]
+  secure-aws:account:
+    manage: true
+    alias: acme-corp
+    passwordPolicy:
+      reusePrevention: 12
+`), 0o644))
+	assert.Equal(t, 1, run([]string{"--stack", "lax", "--dir", dir}))
+}

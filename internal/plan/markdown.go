@@ -61,7 +61,7 @@ type accessRow struct {
 // each bucket or prefix, and the AWS managed policies it holds.
 func (p *Plan) writeAccess(b *strings.Builder) {
 	b.WriteString("\n## Access by principal\n\n")
-	b.WriteString("Allowed S3 actions from each user's group policies; every machine principal is also denied\nthe destructive S3 actions on each bucket it reaches. AWS managed policies are named.\n\n")
+	b.WriteString("Allowed S3 actions from each user's group policies and each role's policies; every\nnon-admin principal is also denied the destructive S3 actions on each bucket it reaches.\nAWS managed policies are named.\n\n")
 	b.WriteString("| Principal | Resource | Condition | Allowed |\n|-----------|----------|-----------|---------|\n")
 	policies := map[string][]string{} // group -> policy ARNs
 	for _, r := range p.Resources {
@@ -79,6 +79,11 @@ func (p *Plan) writeAccess(b *strings.Builder) {
 			for _, arn := range policies[group] {
 				rows = append(rows, p.accessRows(user, arn)...)
 			}
+		}
+	}
+	for _, a := range p.Resources {
+		if a.Type == rules.TypeRoleAttachment {
+			rows = append(rows, p.accessRows("role "+a.Input("role"), a.Input("policyArn"))...)
 		}
 	}
 	slices.SortFunc(rows, func(x, y accessRow) int {

@@ -83,19 +83,24 @@ func BenchmarkProgram(b *testing.B) {
 	}
 }
 
-// TestCostGrowsLinearly compares the allocations of 20 and 200 applications (counts, not
-// time): ten times the principals may cost at most about ten times as much, where a
-// quadratic step would cost a hundred.
+// TestCostGrowsLinearly measures the allocations (counts, not time) of stacks of 25, 50,
+// 100 and 200 applications: what each added application costs must stay the same as the
+// stack grows, where a quadratic step would make it grow with the stack.
 func TestCostGrowsLinearly(t *testing.T) {
-	small, large := generatedStack(20), generatedStack(200)
-	require.Equal(t, 200*14, len(runOnce(t, "staging", large).Registrations()), "each app registers 7 principal and 7 bucket resources")
-	allocs := func(cfg map[string]string) float64 {
-		return testing.AllocsPerRun(2, func() { runOnce(t, "staging", cfg) })
+	require.Equal(t, 200*14, len(runOnce(t, "staging", generatedStack(200)).Registrations()), "each app registers 7 principal and 7 bucket resources")
+	sizes := []int{25, 50, 100, 200}
+	allocs := map[int]float64{}
+	for _, n := range sizes {
+		cfg := generatedStack(n)
+		allocs[n] = testing.AllocsPerRun(2, func() { runOnce(t, "staging", cfg) })
 	}
-	ratio := allocs(large) / allocs(small)
-	t.Logf("allocations: 200 apps / 20 apps = %.1f", ratio)
-	assert.Less(t, ratio, 13.0, "the cost of a run must grow linearly with the number of principals")
-	assert.Greater(t, ratio, 5.0, "the generated stacks really differ in size")
+	first := (allocs[50] - allocs[25]) / 25
+	for i := 1; i < len(sizes); i++ {
+		lo, hi := sizes[i-1], sizes[i]
+		perApp := (allocs[hi] - allocs[lo]) / float64(hi-lo)
+		t.Logf("%d -> %d applications: %.0f allocations per added application", lo, hi, perApp)
+		assert.InDelta(t, first, perApp, first*0.15, "the marginal cost of an application must not grow with the stack")
+	}
 }
 
 // TestImportsOnlyUsedAWSPackages: each AWS service package costs build time and memory

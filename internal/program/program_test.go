@@ -150,6 +150,21 @@ func TestNoAccountManagedTwice(t *testing.T) {
 	for account, stacks := range managers {
 		assert.Len(t, stacks, 1, "account %s is managed by %v", account, stacks)
 	}
+	// IAM's groups-per-account quota is the account's, shared by every stack in it.
+	groups, quota := map[string]int{}, map[string]int{}
+	for _, stack := range exampleStacks(t) {
+		rec := runStack(t, stack)
+		raw := loadStack(t, stack)
+		cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
+		require.NoError(t, err)
+		groups[cfg.AccountID] += len(rec.OfType("aws:iam/group:Group"))
+		if q, ok := quota[cfg.AccountID]; !ok || cfg.Quotas.GroupsPerAccount < q {
+			quota[cfg.AccountID] = cfg.Quotas.GroupsPerAccount
+		}
+	}
+	for account, n := range groups {
+		assert.LessOrEqual(t, n, quota[account], "account %s: the stacks together create %d groups", account, n)
+	}
 	assert.Len(t, managers, 1, "the example account is managed by one stack")
 }
 
