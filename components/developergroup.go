@@ -5,17 +5,15 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
 // DeveloperGroupType is the type token of DeveloperGroup; renaming it changes every child URN.
 const DeveloperGroupType = "secure-aws:components:DeveloperGroup"
 
-// AdminEquivalentPolicies are AWS managed policies that would make a developer an admin,
-// or let one become one (IAM writes, iam:PassRole on any role, organization control).
-var AdminEquivalentPolicies = []string{
-	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
-	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
-}
+// AdminEquivalentPolicies are the AWS managed policies a developer group refuses.
+var AdminEquivalentPolicies = iampolicy.AdminEquivalentPolicies
 
 // DeveloperGroup is a group of non-admin console users (developers, ops) with the same
 // MFA enforcement and no-access-key rule as admins, and the AWS managed policies given.

@@ -184,6 +184,13 @@ var replicationActions = []string{
 	"s3:ReplicateTags",
 }
 
+// AdminEquivalentPolicies are AWS managed policies that make a principal an admin, or let
+// it make itself one (IAM writes, iam:PassRole on any role, organization control).
+var AdminEquivalentPolicies = []string{
+	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
+	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
+}
+
 // S3ActionLevel reports the level of a catalogued S3 action.
 func S3ActionLevel(action string) (Level, bool) {
 	l, ok := s3Actions[action]

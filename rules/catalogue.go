@@ -134,15 +134,8 @@ func noUserPolicies(r Resource) []string {
 }
 
 func noWildcardActions(r Resource) []string {
-	doc, ok := identityDocument(r)
-	if !ok {
-		return nil
-	}
 	var out []string
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" {
-			continue
-		}
+	for _, s := range allowStatements(r) {
 		if len(s.NotAction) > 0 {
 			out = append(out, fmt.Sprintf("statement %q allows NotAction, which grants every other action", s.Sid))
 		}
@@ -156,15 +149,8 @@ func noWildcardActions(r Resource) []string {
 }
 
 func s3ActionsOnRightResource(r Resource) []string {
-	doc, ok := identityDocument(r)
-	if !ok {
-		return nil
-	}
 	var out []string
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" {
-			continue
-		}
+	for _, s := range allowStatements(r) {
 		for _, a := range s.Action {
 			if !strings.HasPrefix(a, "s3:") || strings.ContainsAny(a, "*?") {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
@@ -179,6 +165,21 @@ func s3ActionsOnRightResource(r Resource) []string {
 					out = append(out, fmt.Sprintf("statement %q allows %s action %q on %s", s.Sid, level, a, res))
 				}
 			}
+		}
+	}
+	return out
+}
+
+// allowStatements returns the Allow statements of r's identity policy, if it is one.
+func allowStatements(r Resource) []Statement {
+	doc, ok := identityDocument(r)
+	if !ok {
+		return nil
+	}
+	var out []Statement
+	for _, s := range doc.Statement {
+		if s.Effect == "Allow" {
+			out = append(out, s)
 		}
 	}
 	return out

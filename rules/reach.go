@@ -12,17 +12,11 @@ import (
 // TypeRoleAttachment attaches a managed policy to a role.
 const TypeRoleAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
-// adminEquivalent are AWS managed policies that make a principal an admin (or let it make
-// itself one); such principals are outside rule R5 by design.
-var adminEquivalent = []string{
-	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
-	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
-}
-
 // reachesNoS3 are AWS managed policies known to grant no S3 action.
 var reachesNoS3 = []string{"AWSSupportAccess"}
 
-// noDenyListedReach is rule R5 across the stack: a non-admin principal (a user through its
+// noDenyListedReach is rule R5 across the stack (principals holding an admin-equivalent
+// policy are admins, outside R5 by design): a non-admin principal (a user through its
 // groups, or a role) holding any AWS managed policy that may reach S3 (ReadOnlyAccess and
 // the like: not an allow-list of ours) must also hold a customer policy that denies every
 // destructive S3 action on every bucket. Customer policies are judged on their own by
@@ -43,7 +37,7 @@ func noDenyListedReach(stack []Resource) []Violation {
 				customer = append(customer, arn)
 			}
 		}
-		if slices.ContainsFunc(managed, func(m string) bool { return slices.Contains(adminEquivalent, m) }) {
+		if slices.ContainsFunc(managed, func(m string) bool { return slices.Contains(iampolicy.AdminEquivalentPolicies, m) }) {
 			continue
 		}
 		risky := slices.DeleteFunc(slices.Clone(managed), func(m string) bool { return slices.Contains(reachesNoS3, m) })
