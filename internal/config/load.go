@@ -29,7 +29,7 @@ var Keys = []string{
 // typo cannot silently drop a setting.
 func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg := defaults(stack)
-	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}}
+	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}, failed: map[string]bool{}}
 	unknownKeys(keys, d.errs)
 
 	if v, ok := get(key("environment")); ok {
@@ -54,10 +54,10 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 		cfg.CI = &ci
 	}
 
-	if len(d.errs.Problems) == 0 {
-		applyListDefaults(cfg)
-		validate(cfg, d.errs, d.present)
-	}
+	// Validation runs even after decoding errors, so every problem is reported at once;
+	// checks that would read a key that failed to decode are skipped.
+	applyListDefaults(cfg)
+	validate(cfg, d.errs, d.present, d.failed)
 	if len(d.errs.Problems) > 0 {
 		return nil, d.errs
 	}
@@ -120,6 +120,7 @@ type decoder struct {
 	get     Getter
 	errs    *Error
 	present map[string]bool // the keys the stack file sets
+	failed  map[string]bool // the keys that did not decode, whole or in part
 }
 
 // raw reads key k and notes that the stack file sets it.
@@ -139,6 +140,7 @@ func (d decoder) object(k string, target any) {
 	}
 	if err := strictUnmarshal(raw, target); err != nil {
 		d.errs.add(k, "%s", describeJSONError(err))
+		d.failed[k] = true
 	}
 }
 
@@ -152,6 +154,7 @@ func list[T any](d decoder, name string, defaults func() T) []T {
 	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &items); err != nil {
 		d.errs.add(k, "must be a list of mappings: %s", describeJSONError(err))
+		d.failed[k] = true
 		return nil
 	}
 	out := make([]T, 0, len(items))
@@ -159,6 +162,7 @@ func list[T any](d decoder, name string, defaults func() T) []T {
 		v := defaults()
 		if err := strictUnmarshal(string(item), &v); err != nil {
 			d.errs.add(fmt.Sprintf("%s[%d]", k, i), "%s", describeJSONError(err))
+			d.failed[k] = true
 			continue
 		}
 		out = append(out, v)

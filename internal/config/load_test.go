@@ -747,3 +747,20 @@ func TestGroupNamesIgnoreCase(t *testing.T) {
 	assert.Equal(t, "secure-aws:adminGroup.name", cfgErr.Problems[0].Key)
 	assert.Contains(t, cfgErr.Problems[0].Message, "is also the group of secure-aws:apps[0].name")
 }
+
+// TestEveryProblemAtOnceDespiteTypeErrors: a value of the wrong type does not hide the
+// other sections' problems.
+func TestEveryProblemAtOnceDespiteTypeErrors(t *testing.T) {
+	_, err := load(testStack,
+		set("environment", "Prod"),
+		set("aws:region", "nowhere"),
+		set("apps", `[{"name":"my-app","accessKey":"yes","grants":[{"bucket":"acme-assets"}]}]`),
+		set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"no-such-bucket"}]}]`))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	var keys []string
+	for _, p := range cfgErr.Problems {
+		keys = append(keys, p.Key)
+	}
+	assert.Subset(t, keys, []string{"secure-aws:environment", "aws:region", "secure-aws:apps[0]", "secure-aws:thirdParties[0].grants[0].bucket"})
+}

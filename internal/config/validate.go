@@ -18,9 +18,10 @@ var (
 	managedPolicyRe = regexp.MustCompile(`^([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$`)
 )
 
-// validate checks the decoded configuration; present holds the keys the stack file sets.
-func validate(c *Config, e *Error, present map[string]bool) {
-	v := validator{cfg: c, errs: e, present: present, users: map[string]string{}, buckets: map[string]string{},
+// validate checks the decoded configuration; present holds the keys the stack file sets,
+// failed those that did not decode (checks that would read them are skipped).
+func validate(c *Config, e *Error, present, failed map[string]bool) {
+	v := validator{cfg: c, errs: e, present: present, failed: failed, users: map[string]string{}, buckets: map[string]string{},
 		vaults: map[string]bool{}, grantable: map[string]bool{}}
 	for _, b := range c.Backups {
 		v.vaults[b.Bucket] = true
@@ -105,6 +106,7 @@ type validator struct {
 	cfg     *Config
 	errs    *Error
 	present map[string]bool
+	failed  map[string]bool
 	// users maps a lower-cased IAM user name to the key that claimed it (AWS ignores case
 	// in IAM names); buckets does the same for bucket names.
 	users   map[string]string
@@ -140,14 +142,19 @@ func (v *validator) stack() {
 	default:
 		c.Partition = awsnames.Partition(c.Region)
 	}
-	if c.AccountID == "" {
+	switch {
+	case v.failed["aws:allowedAccountIds"]: // reported while decoding
+	case c.AccountID == "":
 		v.errs.add("aws:allowedAccountIds", `is required: the one AWS account id this stack may deploy to, e.g. ["111111111111"]`)
-	} else {
+	default:
 		v.check("aws:allowedAccountIds", awsnames.AccountID(c.AccountID))
 	}
 }
 
 func (v *validator) account() {
+	if v.failed[key("account")] {
+		return
+	}
 	a := v.cfg.Account
 	if !slices.Contains([]string{rootcheck.ModeWarn, rootcheck.ModeFail, rootcheck.ModeOff}, a.RootCredentialCheck) {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
@@ -302,7 +309,10 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		v.errs.add(gk+".bucket", "%q is a backup vault; only its backup writer may reach it", g.Bucket)
 		return
 	case !v.grantable[g.Bucket]:
-		v.errs.add(gk+".bucket", "%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
+		// When the bucket lists did not decode, whether the bucket is one of them is unknown.
+		if !v.failed[key("buckets")] && !v.failed[key("externalBuckets")] {
+			v.errs.add(gk+".bucket", "%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
+		}
 		return
 	}
 	if err := iampolicy.CheckS3Prefix(g.Prefix); err != nil {
