@@ -1,4 +1,4 @@
-// Package rules holds the project's policy rules (R2-R12) as pure functions over
+// Package rules holds the project's policy rules (R2-R9, R11) as pure functions over
 // resources. The Go policy pack (policypack/) and the offline plan (cmd/plan) both run
 // them, so a reviewer sees in the plan exactly what `pulumi preview --policy-pack` enforces.
 //
