@@ -85,6 +85,10 @@ var badInputs = []badInput{
 	{"unknown storage class", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","storageClass":"STANDARD_IA"}]`}, "secure-aws:backups[0].storageClass"},
 	{"too short in deep archive", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","storageClass":"DEEP_ARCHIVE","glacierAfterDays":30,"expireAfterDays":120}]`}, "secure-aws:backups[0].expireAfterDays"},
 	{"bad object lock mode", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","objectLock":{"mode":"LEGAL","days":30}}]`}, "secure-aws:backups[0].objectLock"},
+	{"developer name with a space", "production", map[string]string{"secure-aws:developers": `[{"name":"carol smith"}]`}, "secure-aws:developers[0].name"},
+	{"external bucket wildcard", "staging", map[string]string{"secure-aws:externalBuckets": `["acme-*"]`}, "secure-aws:externalBuckets[0]"},
+	{"group quota exceeded", "staging", map[string]string{"secure-aws:quotas": `{"groupsPerAccount":1}`}, "secure-aws:quotas.groupsPerAccount"},
+	{"quota not a number", "staging", map[string]string{"secure-aws:quotas": `{"policiesPerGroup":"ten"}`}, "secure-aws:quotas"},
 	{"two unnamed vaults", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging"},{"bucket":"acme-backups-staging-2"}]`}, "secure-aws:backups[1].name"},
 }
 
