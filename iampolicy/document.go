@@ -79,7 +79,7 @@ func (d Document) Validate() error {
 func (s Statement) validate() error {
 	switch {
 	case !sidPattern.MatchString(s.Sid):
-		return errors.New("Sid must be non-empty and alphanumeric")
+		return errors.New("the Sid must be non-empty and alphanumeric")
 	case s.Effect != Allow && s.Effect != Deny:
 		return fmt.Errorf("effect must be Allow or Deny, not %q", s.Effect)
 	case (len(s.Actions) == 0) == (len(s.NotActions) == 0):
