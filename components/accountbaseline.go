@@ -142,19 +142,14 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	if err != nil {
 		return nil, fmt.Errorf("creating the access analyzer: %w", err)
 	}
-	role, err := iam.NewRole(ctx, name+"-support-role", &iam.RoleArgs{
-		Name:             pulumi.String(SupportRoleName),
-		Description:      pulumi.String("CIS 1.17: manage incidents with AWS Support; assumable by admins with MFA"),
-		AssumeRolePolicy: pulumi.String(supportTrust(args.Account, args.AdminUserPath).MustJSON()),
-	}, parent)
+	role, err := newRole(ctx, c, name+"-support-role", roleSpec{
+		name:        SupportRoleName,
+		description: "CIS 1.17: manage incidents with AWS Support; assumable by admins with MFA",
+		trust:       supportTrust(args.Account, args.AdminUserPath),
+		managed:     []string{"AWSSupportAccess"},
+	}, args.Account)
 	if err != nil {
-		return nil, fmt.Errorf("creating the support role: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-support-access", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(args.Account.managedPolicyARN("AWSSupportAccess")),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("attaching AWSSupportAccess: %w", err)
+		return nil, err
 	}
 
 	c.Alias = alias.AccountAlias

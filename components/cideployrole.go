@@ -129,12 +129,12 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 			deploySubjects = append(deploySubjects, "repo:"+args.Repository+":environment:"+e)
 		}
 	}
-	deploy, err := ciRole(ctx, c, name+"-deploy", DeployRoleName, iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), args.Account, deployPolicies, roleOpts)
+	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
 	previewSubject := "repo:" + args.Repository + ":environment:" + PreviewEnvironment
-	preview, err := ciRole(ctx, c, name+"-preview", PreviewRoleName, iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), args.Account, nil, roleOpts)
+	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject})}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -160,29 +160,4 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		return nil, err
 	}
 	return c, nil
-}
-
-// ciRole creates one role with its trust policy and AWS managed policies.
-func ciRole(ctx *pulumi.Context, parent pulumi.Resource, name, roleName string, trust iampolicy.Document, account Account, policies []string, opts []pulumi.ResourceOption) (*iam.Role, error) {
-	text, err := trust.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("rendering the trust policy of %s: %w", roleName, err)
-	}
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Name:               pulumi.String(roleName),
-		AssumeRolePolicy:   pulumi.String(text),
-		MaxSessionDuration: pulumi.Int(3600),
-	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
-	if err != nil {
-		return nil, fmt.Errorf("creating role %s: %w", roleName, err)
-	}
-	for _, p := range policies {
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+p, &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
-			PolicyArn: pulumi.String(account.managedPolicyARN(p)),
-		}, pulumi.Parent(parent)); err != nil {
-			return nil, fmt.Errorf("attaching %s to %s: %w", p, roleName, err)
-		}
-	}
-	return role, nil
 }

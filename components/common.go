@@ -7,6 +7,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -65,3 +66,36 @@ func attachGroupPolicy(ctx *pulumi.Context, parent pulumi.Resource, name string,
 
 // emptyString is the output of an optional attribute that was switched off.
 func emptyString() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }
+
+// roleSpec describes an IAM role: its name, trust policy and AWS managed policies.
+type roleSpec struct {
+	name        string
+	description string
+	trust       iampolicy.Document
+	managed     []string // AWS managed policy names, attached as <logical name>-<policy>
+}
+
+// newRole creates a role and attaches its AWS managed policies, as children of parent.
+func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec roleSpec, account Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	trust, err := spec.trust.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("rendering the trust policy of %s: %w", spec.name, err)
+	}
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(spec.name),
+		Description:      pulumi.String(spec.description),
+		AssumeRolePolicy: pulumi.String(trust),
+	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating role %s: %w", spec.name, err)
+	}
+	for _, p := range spec.managed {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+strings.ReplaceAll(p, "/", "-"), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(account.managedPolicyARN(p)),
+		}, pulumi.Parent(parent)); err != nil {
+			return nil, fmt.Errorf("attaching %s to %s: %w", p, spec.name, err)
+		}
+	}
+	return role, nil
+}
