@@ -26,7 +26,6 @@ type Registration struct {
 	Parent         string // parent URN; the stack's for top-level resources
 	Custom         bool   // false for component resources
 	Inputs         resource.PropertyMap
-	Outputs        resource.PropertyMap // inputs plus what the mock computed
 	Protect        bool
 	RetainOnDelete bool
 	Dependencies   []string
@@ -106,7 +105,6 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if r.dryRun && r.Unknowns && reg.Custom {
 		id, outputs = "", reg.Inputs.Copy()
 	}
-	reg.Outputs = outputs
 
 	r.mu.Lock()
 	r.regs = append(r.regs, reg)
