@@ -27,8 +27,13 @@ var Keys = []string{
 // at once as an *Error. keys, when the caller knows them, are every key the stack sets: a
 // key in the project's namespace that the program does not read is then an error, so a
 // typo cannot silently drop a setting.
+//
+// An empty value ("", {} or []) is the same as no value: Pulumi.yaml declares every key
+// with an empty default, because the Pulumi CLI requires every declared key that has no
+// default, and then hands those defaults to the program as if the stack had set them.
 func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg := defaults(stack)
+	get = withoutEmpty(get)
 	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}, failed: map[string]bool{}}
 	unknownKeys(keys, d.errs)
 
@@ -62,6 +67,24 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 		return nil, d.errs
 	}
 	return cfg, nil
+}
+
+// withoutEmpty reads an empty value ("", {}, [] or null, as text or JSON) as no value.
+func withoutEmpty(get Getter) Getter {
+	return func(k string) (string, bool) {
+		v, ok := get(k)
+		if !ok {
+			return "", false
+		}
+		var compact bytes.Buffer
+		if json.Compact(&compact, []byte(v)) == nil {
+			switch compact.String() {
+			case `""`, "{}", "[]", "null":
+				return "", false
+			}
+		}
+		return v, v != ""
+	}
 }
 
 // unknownKeys reports the keys of the project's namespace that are not in Keys.

@@ -2,7 +2,10 @@ package config_test
 
 import (
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,6 +161,37 @@ func TestStackFilesLoad(t *testing.T) {
 			assert.Equal(t, stack, cfg.Environment)
 			assert.Equal(t, "111111111111", cfg.AccountID)
 			assert.Equal(t, stack == "production", cfg.Account.Manage)
+		})
+	}
+}
+
+// TestDeclaredDefaultsAreUnset: the CLI passes every default Pulumi.yaml declares as if the
+// stack had set it; each must read exactly like a key the stack leaves out, in a stack that
+// manages the account and in one that does not.
+func TestDeclaredDefaultsAreUnset(t *testing.T) {
+	project, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	for name, stackConfig := range map[string]map[string]string{
+		"not managing": {"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`},
+		"managing":     {"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`, "secure-aws:account": `{"manage":true,"alias":"acme-corp"}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+			var lines []string
+			for k, v := range stackConfig {
+				lines = append(lines, fmt.Sprintf("  %s: %s", k, v)) // JSON is YAML
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n"+strings.Join(lines, "\n")+"\n"), 0o644))
+			st, err := stackfile.Load(dir, "dev")
+			require.NoError(t, err)
+			require.Greater(t, len(st.Config), len(stackConfig), "Pulumi.yaml declares defaults")
+
+			withDefaults, err := config.Load("dev", getter(st.Config), slices.Collect(maps.Keys(st.Config))...)
+			require.NoError(t, err)
+			without, err := config.Load("dev", getter(stackConfig), slices.Collect(maps.Keys(stackConfig))...)
+			require.NoError(t, err)
+			assert.Equal(t, without, withDefaults)
 		})
 	}
 }
@@ -515,7 +549,7 @@ var invalidCases = []struct {
 	{name: "region without hyphens", edits: []edit{set("aws:region", "useast1")}, key: "aws:region"},
 	{name: "region without a number", edits: []edit{set("aws:region", "us-east")}, key: "aws:region"},
 	{name: "allowedAccountIds missing", edits: []edit{del("aws:allowedAccountIds")}, key: "aws:allowedAccountIds", msg: "required"},
-	{name: "allowedAccountIds empty", edits: []edit{set("aws:allowedAccountIds", `[]`)}, key: "aws:allowedAccountIds", msg: "exactly one"},
+	{name: "allowedAccountIds empty", edits: []edit{set("aws:allowedAccountIds", `[]`)}, key: "aws:allowedAccountIds", msg: "is required"},
 	{name: "two allowed account ids", edits: []edit{set("aws:allowedAccountIds", `["111111111111","222222222222"]`)}, key: "aws:allowedAccountIds", msg: "exactly one"},
 	{name: "account id of 11 digits", edits: []edit{set("aws:allowedAccountIds", `["11111111111"]`)}, key: "aws:allowedAccountIds", msg: "12-digit"},
 	{name: "account id with letters", edits: []edit{set("aws:allowedAccountIds", `["11111111111a"]`)}, key: "aws:allowedAccountIds"},
@@ -664,13 +698,14 @@ func TestCIConfig(t *testing.T) {
 	require.NotNil(t, cfg.CI)
 	assert.Equal(t, config.CI{Repository: "acme/secure-aws", Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
 	assert.Nil(t, mustLoad(t, "production", manage).CI, "no ci key, no CI roles")
+	assert.Nil(t, mustLoad(t, "production", manage, set("ci", `{}`)).CI, "ci: {} (the declared default) is no ci key")
 
 	for name, c := range map[string]struct {
 		edits []edit
 		msg   string
 	}{
 		"not the managing stack": {[]edit{set("ci", `{"repository":"acme/secure-aws"}`)}, "account-wide"},
-		"no repository":          {[]edit{manage, set("ci", `{}`)}, "owner/name"},
+		"no repository":          {[]edit{manage, set("ci", `{"branch":"main"}`)}, "owner/name"},
 		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","branch":"*"}`)}, "no wildcards"},
 		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "unknown field"},
 	} {

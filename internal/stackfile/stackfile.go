@@ -2,10 +2,20 @@
 // loaders and returns the configuration as the engine hands it to the program: full keys
 // ("secure-aws:apps") and structured values as JSON text. Tests and the offline plan use
 // it, so they run the program on exactly what `pulumi up` would.
+//
+// Before it runs a program, the Pulumi CLI merges the project's declared config into the
+// stack's and validates the result (pkg/v3/workspace.ValidateStackConfigAndApplyProjectConfig,
+// in a module this one does not import): a project-namespaced key declared without a
+// default or value is required, a declared default or value fills a key the stack leaves
+// out, and a typed key's value must have its type. Load does the same, with the CLI's
+// messages; the real-engine tests (internal/enginetest) hold the two equal on every stack
+// file of the repository.
 package stackfile
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,8 +31,8 @@ type Stack struct {
 	Config map[string]string
 }
 
-// Load reads the project in dir and the configuration of stack, and checks every project
-// key against its declared type as the engine does.
+// Load reads the project in dir and the configuration of stack, merged with the project's
+// declared config and validated as the CLI does before `pulumi preview` or `pulumi up`.
 func Load(dir, stack string) (*Stack, error) {
 	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
@@ -36,6 +46,9 @@ func Load(dir, stack string) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", filepath.Base(path), err)
 	}
+	if err := applyProjectConfig(stack, project, ps.Config); err != nil {
+		return nil, fmt.Errorf("validating stack config: %w", err)
+	}
 	values, err := ps.Config.Decrypt(config.NopDecrypter)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", filepath.Base(path), err)
@@ -43,26 +56,116 @@ func Load(dir, stack string) (*Stack, error) {
 	out := &Stack{Name: stack, Config: map[string]string{}}
 	for k, v := range values {
 		out.Config[k.String()] = v
-		if err := checkType(project, k, ps.Config[k]); err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
-		}
 	}
 	return out, nil
 }
 
-// checkType applies the project's declared config type to one value, as the engine does
-// before it runs the program.
-func checkType(project *workspace.Project, k config.Key, v config.Value) error {
-	decl, declared := project.Config[k.String()]
-	if !declared || !decl.IsExplicitlyTyped() {
+// applyProjectConfig fills stackConfig with the project's declared defaults and values,
+// then checks that no required key is missing and that every typed key has its type.
+func applyProjectConfig(stack string, project *workspace.Project, stackConfig config.Map) error {
+	var missing []string
+	for _, name := range slices.Sorted(maps.Keys(project.Config)) {
+		decl := project.Config[name]
+		k, err := projectKey(project, name)
+		if err != nil {
+			return err
+		}
+		if _, onStack := stackConfig[k]; onStack {
+			continue
+		}
+		declared := decl.Value
+		if decl.Default != nil {
+			declared = decl.Default
+		}
+		if declared == nil {
+			if k.Namespace() == project.Name.String() {
+				missing = append(missing, name)
+			}
+			continue
+		}
+		v, err := configValue(declared)
+		if err != nil {
+			return fmt.Errorf("the declared default of %s: %w", name, err)
+		}
+		stackConfig[k] = v
+	}
+	if len(missing) > 0 {
+		return missingKeysError(stack, missing)
+	}
+	for _, name := range slices.Sorted(maps.Keys(project.Config)) {
+		if err := checkType(stack, project, name, stackConfig); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// projectKey is the full key of a declared name: names without a namespace are the
+// project's.
+func projectKey(project *workspace.Project, name string) (config.Key, error) {
+	if strings.Contains(name, ":") {
+		return config.ParseKey(name)
+	}
+	return config.MustMakeKey(project.Name.String(), name), nil
+}
+
+// configValue turns a declared default into a config value as the CLI stores it: strings,
+// whole numbers and booleans as text, anything else as JSON.
+func configValue(raw any) (config.Value, error) {
+	switch raw.(type) {
+	case string, int, bool:
+		return config.NewValue(fmt.Sprint(raw)), nil
+	}
+	simple, err := workspace.SimplifyMarshalledValue(raw)
+	if err != nil {
+		return config.Value{}, err
+	}
+	text, err := json.Marshal(simple)
+	if err != nil {
+		return config.Value{}, err
+	}
+	return config.NewObjectValue(string(text)), nil
+}
+
+// missingKeysError says which required keys the stack lacks, in the CLI's words.
+func missingKeysError(stack string, keys []string) error {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = "'" + k + "'"
+	}
+	if len(quoted) == 1 {
+		return fmt.Errorf("Stack '%s' is missing configuration value %s", stack, quoted[0])
+	}
+	last := len(quoted) - 1
+	return fmt.Errorf("Stack '%s' is missing configuration values %s and %s", stack, strings.Join(quoted[:last], ", "), quoted[last])
+}
+
+// checkType applies the project's declared type (and secrecy) to the value of one key.
+func checkType(stack string, project *workspace.Project, name string, stackConfig config.Map) error {
+	decl := project.Config[name]
+	if !decl.IsExplicitlyTyped() {
 		return nil
 	}
-	obj, err := v.ToObject()
+	k, err := projectKey(project, name)
 	if err != nil {
 		return err
 	}
-	if !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, obj) {
-		return fmt.Errorf("%s must be of type %s", k, workspace.InferFullTypeName(decl.TypeName(), decl.Items))
+	v := stackConfig[k]
+	if decl.Secret && !v.Secure() {
+		return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, name)
+	}
+	text, err := v.Value(config.NopDecrypter)
+	if err != nil {
+		return err
+	}
+	var content any = text
+	if v.Object() {
+		if err := json.Unmarshal([]byte(text), &content); err != nil {
+			return err
+		}
+	}
+	if !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, content) {
+		return fmt.Errorf("Stack '%s' with configuration key '%s' must be of type '%s'", stack, name, workspace.InferFullTypeName(decl.TypeName(), decl.Items))
 	}
 	return nil
 }

@@ -9,28 +9,86 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLoadExampleStacks(t *testing.T) {
-	names, err := Names("../..")
-	require.NoError(t, err)
-	assert.Equal(t, []string{"production", "staging"}, names)
-	st, err := Load("../..", "staging")
+// project writes a Pulumi.yaml with the given config declarations and one stack file.
+func project(t *testing.T, declarations, stackConfig string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: secure-aws\nruntime: go\nconfig:\n"+declarations), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n"+stackConfig), 0o644))
+	return dir
+}
+
+func TestLoadPassesStructuredValuesAsJSON(t *testing.T) {
+	dir := project(t, "", "  aws:region: us-east-1\n  aws:allowedAccountIds: [\"111111111111\"]\n")
+	st, err := Load(dir, "dev")
 	require.NoError(t, err)
 	assert.Equal(t, "us-east-1", st.Config["aws:region"])
 	assert.JSONEq(t, `["111111111111"]`, st.Config["aws:allowedAccountIds"], "structured values arrive as JSON, as the engine passes them")
 }
 
+// TestLoadAppliesDeclaredDefaults: a declared default or value fills a key the stack leaves
+// out, as the CLI passes it to the program; a stack value wins.
+func TestLoadAppliesDeclaredDefaults(t *testing.T) {
+	dir := project(t, `  secure-aws:environment: {type: string, default: ""}
+  secure-aws:apps: {type: array, items: {type: object}, default: []}
+  secure-aws:quotas: {type: object, default: {groupsPerAccount: 5}}
+  secure-aws:count: {type: integer, default: 3}
+  secure-aws:flag: {type: boolean, default: true}
+  aws:region: {value: eu-west-1}
+  aws:skipMetadataApiCheck: {value: false}
+`, "  secure-aws:flag: false\n")
+	st, err := Load(dir, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"secure-aws:environment":   "",
+		"secure-aws:apps":          "[]",
+		"secure-aws:quotas":        `{"groupsPerAccount":5}`,
+		"secure-aws:count":         "3",
+		"secure-aws:flag":          "false",
+		"aws:region":               "eu-west-1",
+		"aws:skipMetadataApiCheck": "false",
+	}, st.Config)
+}
+
+// TestLoadRequiresDeclaredKeysWithoutDefault: the CLI refuses a stack that lacks a key of
+// the project's namespace declared without a default, before the program runs; Load says
+// the same words.
+func TestLoadRequiresDeclaredKeysWithoutDefault(t *testing.T) {
+	for name, c := range map[string]struct{ declarations, want string }{
+		"one":   {"  secure-aws:b: {type: string}\n", "validating stack config: Stack 'dev' is missing configuration value 'secure-aws:b'"},
+		"two":   {"  secure-aws:b: {type: string}\n  secure-aws:a: {type: object}\n", "validating stack config: Stack 'dev' is missing configuration values 'secure-aws:a' and 'secure-aws:b'"},
+		"three": {"  c: {type: string}\n  secure-aws:b: {type: string}\n  secure-aws:a: {type: object}\n", "validating stack config: Stack 'dev' is missing configuration values 'c', 'secure-aws:a' and 'secure-aws:b'"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(project(t, c.declarations, "  aws:region: us-east-1\n"), "dev")
+			require.Error(t, err)
+			assert.Equal(t, c.want, err.Error())
+		})
+	}
+	_, err := Load(project(t, "  secure-aws:b: {type: string}\n", "  secure-aws:b: set\n"), "dev")
+	assert.NoError(t, err, "a key the stack sets is not missing")
+}
+
 // TestLoadAppliesProjectTypes: a value of the wrong type for its declared project type is
 // refused, as the engine refuses it before the program runs.
 func TestLoadAppliesProjectTypes(t *testing.T) {
-	dir := t.TempDir()
-	project, err := os.ReadFile("../../Pulumi.yaml")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.bad.yaml"), []byte("config:\n  secure-aws:apps: not-a-list\n"), 0o644))
-	_, err = Load(dir, "bad")
+	declarations := "  secure-aws:apps: {type: array, items: {type: object}, default: []}\n  secure-aws:token: {type: string, secret: true, default: \"\"}\n"
+	_, err := Load(project(t, declarations, "  secure-aws:apps: not-a-list\n"), "dev")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "secure-aws:apps must be of type array<object>")
+	assert.Equal(t, "validating stack config: Stack 'dev' with configuration key 'secure-aws:apps' must be of type 'array<object>'", err.Error())
 
-	_, err = Load(dir, "missing")
+	_, err = Load(project(t, declarations, "  secure-aws:token: plain\n"), "dev")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "must be encrypted as it's secret")
+
+	_, err = Load(project(t, declarations, ""), "missing")
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestNames(t *testing.T) {
+	dir := project(t, "", "")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.a-b.yaml"), nil, 0o644))
+	names, err := Names(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a-b", "dev"}, names)
 }
