@@ -9,9 +9,6 @@ import (
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
-// TypeRoleAttachment attaches a managed policy to a role.
-const TypeRoleAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-
 // reachesNoS3 are AWS managed policies known to grant no S3 action.
 var reachesNoS3 = []string{"AWSSupportAccess"}
 
@@ -123,7 +120,7 @@ func principalURN(stack []Resource, principal string) string {
 	kind, name, _ := strings.Cut(principal, " ")
 	typ := TypeUser
 	if kind == "role" {
-		typ = "aws:iam/role:Role"
+		typ = TypeRole
 	}
 	for _, r := range stack {
 		if r.Type == typ && strOr(r.Props, "name") == name {

@@ -26,6 +26,13 @@ const (
 	TypePublicAccessBlock     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 	TypeBucketPolicy          = "aws:s3/bucketPolicy:BucketPolicy"
 	TypeLifecycle             = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	TypeObjectLock            = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	TypeGroup                 = "aws:iam/group:Group"
+	TypeRole                  = "aws:iam/role:Role"
+	TypeRoleAttachment        = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	TypeOIDCProvider          = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	TypeAccountAlias          = "aws:iam/accountAlias:AccountAlias"
+	TypeAnalyzer              = "aws:accessanalyzer/analyzer:Analyzer"
 
 	// backupVaultType is the component whose buckets must carry a backup lifecycle.
 	backupVaultType = "secure-aws:components:BackupVault"

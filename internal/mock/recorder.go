@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 )
 
 // Registration is one resource as the program registered it.
@@ -41,6 +42,7 @@ type Recorder struct {
 	// stack's aws:allowedAccountIds and aws:region.
 	AccountID string
 	Partition string
+	Region    string
 	// Unknowns makes a preview (dryRun) run report what the engine reports for resources
 	// being created: no id and no computed attribute (ARNs, secrets) known yet.
 	Unknowns bool
@@ -55,7 +57,7 @@ const DefaultAccountID = "123456789012"
 
 // New returns a Recorder for one program run.
 func New(project, stack string) *Recorder {
-	return &Recorder{Project: project, Stack: stack, Partition: "aws", AccountID: DefaultAccountID}
+	return &Recorder{Project: project, Stack: stack, Partition: "aws", Region: "us-east-1", AccountID: DefaultAccountID}
 }
 
 // RunOption runs a program against the recorder with cfg as its configuration (full keys,
@@ -121,68 +123,11 @@ func (r *Recorder) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(r.Stack), tokens.PackageName(r.Project), parentType, tokens.Type(typ), name))
 }
 
-// compute returns the id and state AWS would report for a registration.
+// compute returns the id and state AWS would report for a registration, with a
+// credential that names its user so tests can tell them apart.
 func (r *Recorder) compute(reg Registration) (string, resource.PropertyMap) {
-	in := reg.Inputs
-	out := in.Copy()
-	str := func(k string) string {
-		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {
-			return v.StringValue()
-		}
-		return ""
-	}
-	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewProperty(v) }
-	iamARN := func(kind string) string {
-		return "arn:" + r.Partition + ":iam::" + r.AccountID + ":" + kind + orDefault(str("path"), "/") + str("name")
-	}
-	id := reg.Name + "-id"
-	switch reg.Type {
-	case "aws:s3/bucketV2:BucketV2":
-		id = str("bucket")
-		set("arn", "arn:"+r.Partition+":s3:::"+id)
-		set("bucketDomainName", id+".s3.amazonaws.com")
-	case "aws:iam/user:User":
-		id = str("name")
-		set("arn", iamARN("user"))
-		set("uniqueId", "AIDA"+strings.ToUpper(id))
-	case "aws:iam/group:Group":
-		id = str("name")
-		set("arn", iamARN("group"))
-	case "aws:iam/role:Role":
-		id = str("name")
-		set("arn", iamARN("role"))
-	case "aws:iam/policy:Policy":
-		id = iamARN("policy")
-		set("arn", id)
-	case "aws:iam/accessKey:AccessKey":
-		id = "AKIA" + strings.ToUpper(str("user"))
-		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", "mock-secret-"+str("user"))
-	case "aws:iam/userLoginProfile:UserLoginProfile":
-		id = str("user")
-		generated(out, str("pgpKey") != "", "encryptedPassword", "password", "mock-password-"+str("user"))
-	case "aws:accessanalyzer/analyzer:Analyzer":
-		id = str("analyzerName")
-		set("arn", "arn:"+r.Partition+":access-analyzer:us-east-1:"+r.AccountID+":analyzer/"+id)
-	}
-	return id, out
-}
-
-// generated sets a credential AWS generates: PGP-encrypted text under encryptedKey when a
-// PGP key was given, else the plain value as a secret under plainKey, as the engine marks it.
-func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain string) {
-	if pgp {
-		out[resource.PropertyKey(encryptedKey)] = resource.NewProperty("wcFMA-mock-" + encryptedKey)
-		out["keyFingerprint"] = resource.NewProperty("mock-fingerprint")
-		return
-	}
-	out[resource.PropertyKey(plainKey)] = resource.MakeSecret(resource.NewProperty(plain))
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
+	account := fakeaws.Account{ID: r.AccountID, Partition: r.Partition, Region: r.Region}
+	return account.State(reg.Type, reg.Name, reg.Inputs, func(user, kind string) string { return "mock-" + kind + "-" + user })
 }
 
 // Registrations returns every registration, ordered by URN: the SDK registers resources
@@ -242,7 +187,7 @@ func (r *Recorder) Run(cfg map[string]string, dryRun bool, body pulumi.RunFunc) 
 		r.AccountID = ids[0]
 	}
 	if region := cfg["aws:region"]; region != "" {
-		r.Partition = awsnames.Partition(region)
+		r.Region, r.Partition = region, awsnames.Partition(region)
 	}
 	return pulumi.RunErr(body, r.RunOption(cfg, dryRun))
 }

@@ -1,0 +1,151 @@
+// Package fakeaws answers the way the AWS provider answers for every resource type the
+// program creates: the id it reports, ARNs formed as AWS forms them, the credentials AWS
+// generates, and which input changes force a replacement. It is a test double, shared by
+// the recording mock (internal/mock) and the stand-in AWS provider that the real-engine
+// tests run (internal/fakeaws/pulumi-resource-aws), so both answer alike.
+package fakeaws
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// Account is where resources are created: it shapes their ARNs.
+type Account struct {
+	ID        string
+	Partition string // aws, aws-cn, aws-us-gov
+	Region    string
+}
+
+// Credentials makes the secret AWS generates for a user: kind is "secret" (an access
+// key's) or "password" (a login profile's).
+type Credentials func(user, kind string) string
+
+// State returns the id and the state (inputs and computed attributes) the AWS provider
+// reports after creating the resource of type typ and logical name from inputs.
+func (a Account) State(typ, name string, inputs resource.PropertyMap, credentials Credentials) (string, resource.PropertyMap) {
+	out := inputs.Copy()
+	str := func(k string) string {
+		if v, ok := inputs[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewProperty(v) }
+	iamARN := func(kind, name string) string {
+		path := str("path")
+		if path == "" {
+			path = "/"
+		}
+		return "arn:" + a.Partition + ":iam::" + a.ID + ":" + kind + path + name
+	}
+	switch typ {
+	case rules.TypeBucket:
+		set("arn", "arn:"+a.Partition+":s3:::"+str("bucket"))
+		set("bucketDomainName", str("bucket")+".s3.amazonaws.com")
+		return str("bucket"), out
+	case rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock,
+		rules.TypeBucketPolicy, rules.TypeLifecycle, rules.TypeObjectLock:
+		return str("bucket"), out
+	case rules.TypeAccountPublicAccess:
+		set("accountId", a.ID)
+		return a.ID, out
+	case rules.TypeUser:
+		set("arn", iamARN("user", str("name")))
+		set("uniqueId", "AIDA"+uniqueSuffix(name))
+		return str("name"), out
+	case rules.TypeGroup:
+		set("arn", iamARN("group", str("name")))
+		set("uniqueId", "AGPA"+uniqueSuffix(name))
+		return str("name"), out
+	case rules.TypeRole:
+		set("arn", iamARN("role", str("name")))
+		set("uniqueId", "AROA"+uniqueSuffix(name))
+		return str("name"), out
+	case rules.TypePolicy:
+		arn := iamARN("policy", str("name"))
+		set("arn", arn)
+		set("policyId", "ANPA"+uniqueSuffix(name))
+		return arn, out
+	case rules.TypeOIDCProvider:
+		arn := "arn:" + a.Partition + ":iam::" + a.ID + ":oidc-provider/" + strings.TrimPrefix(str("url"), "https://")
+		set("arn", arn)
+		return arn, out
+	case rules.TypeGroupAttachment:
+		return str("group") + "-" + strings.ToLower(uniqueSuffix(name)), out
+	case rules.TypeRoleAttachment:
+		return str("role") + "-" + strings.ToLower(uniqueSuffix(name)), out
+	case rules.TypeMembership:
+		return "terraform-" + strings.ToLower(uniqueSuffix(name)), out
+	case rules.TypeAccessKey:
+		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", credentials(str("user"), "secret"))
+		if _, ok := inputs["status"]; !ok {
+			set("status", "Active")
+		}
+		return "AKIA" + uniqueSuffix(name), out
+	case rules.TypeLoginProfile:
+		generated(out, str("pgpKey") != "", "encryptedPassword", "password", credentials(str("user"), "password"))
+		return str("user"), out
+	case rules.TypeAccountAlias:
+		return str("accountAlias"), out
+	case rules.TypeAccountPasswordPolicy:
+		return "iam-account-password-policy", out
+	case rules.TypeAnalyzer:
+		set("arn", "arn:"+a.Partition+":access-analyzer:"+a.Region+":"+a.ID+":analyzer/"+str("analyzerName"))
+		return str("analyzerName"), out
+	}
+	return name + "-id", out
+}
+
+// uniqueSuffix is the 16 upper-case letters and digits AWS puts after a unique id's
+// prefix (AIDA, AKIA, ...), derived from the logical name so runs are reproducible.
+func uniqueSuffix(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return base32.StdEncoding.EncodeToString(sum[:])[:16]
+}
+
+// generated sets a credential AWS generates: PGP-encrypted text under encryptedKey when a
+// PGP key was given (the plain value never leaves AWS), else the plain value as a secret
+// under plainKey, as the provider marks it.
+func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain string) {
+	if pgp {
+		out[resource.PropertyKey(encryptedKey)] = resource.NewProperty("wcFMA" + uniqueSuffix(plain) + "-pgp-ciphertext")
+		out["keyFingerprint"] = resource.NewProperty(strings.ToLower(uniqueSuffix(encryptedKey + plain)))
+		return
+	}
+	out[resource.PropertyKey(plainKey)] = resource.MakeSecret(resource.NewProperty(plain))
+}
+
+// ReplaceOn lists, per resource type, the inputs whose change makes the AWS provider
+// replace the resource instead of updating it in place: the attributes the upstream
+// Terraform AWS provider marks ForceNew (or all of them, where the resource has no update),
+// as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go, which
+// pulumi-aws v6 bridges. A type that is not listed updates every input in place.
+var ReplaceOn = map[string][]string{
+	rules.TypeBucket:              {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
+	rules.TypeVersioning:          {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
+	rules.TypeEncryption:          {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
+	rules.TypeOwnership:           {"bucket"},                                                    // s3/bucket_ownership_controls.go
+	rules.TypePublicAccessBlock:   {"bucket"},                                                    // s3/bucket_public_access_block.go
+	rules.TypeBucketPolicy:        {"bucket"},                                                    // s3/bucket_policy.go
+	rules.TypeLifecycle:           {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
+	rules.TypeObjectLock:          {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
+	rules.TypeAccountPublicAccess: {"accountId"},                                                 // s3control/account_public_access_block.go
+	rules.TypePolicy:              {"name", "namePrefix", "path", "description"},                 // iam/policy.go
+	rules.TypeGroupAttachment:     {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
+	rules.TypeMembership:          {"user"},                                                      // iam/user_group_membership.go
+	rules.TypeAccessKey:           {"user", "pgpKey"},                                            // iam/access_key.go
+	rules.TypeLoginProfile:        {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
+	rules.TypeRole:                {"name", "namePrefix", "path"},                                // iam/role.go
+	rules.TypeRoleAttachment:      {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
+	rules.TypeOIDCProvider:        {"url"},                                                       // iam/openid_connect_provider.go
+	rules.TypeAccountAlias:        {"accountAlias"},                                              // iam/account_alias.go (no update)
+	rules.TypeAnalyzer:            {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
+	// iam/user.go, iam/group.go: a new name or path is an UpdateUser/UpdateGroup in place.
+	// iam/account_password_policy.go: create and update are the same call.
+}
