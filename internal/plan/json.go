@@ -51,7 +51,7 @@ func (p *Plan) JSON() ([]byte, error) {
 			RetainOnDelete: r.RetainOnDelete,
 			Dependencies:   orEmpty(r.Dependencies),
 			IgnoreChanges:  orEmpty(r.IgnoreChanges),
-			Inputs:         plainMap(r.Inputs),
+			Inputs:         PlainInputs(r.Inputs),
 		})
 	}
 	for _, r := range p.Rules {
@@ -77,7 +77,9 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-func plainMap(m resource.PropertyMap) map[string]any {
+// PlainInputs renders inputs as the JSON plan shows them: JSON-ready values, secrets
+// replaced by SecretMarker and unknown values by "[unknown]".
+func PlainInputs(m resource.PropertyMap) map[string]any {
 	out := map[string]any{}
 	for k, v := range m {
 		out[string(k)] = plain(v)
@@ -93,7 +95,7 @@ func plain(v resource.PropertyValue) any {
 	case v.IsComputed() || v.IsOutput():
 		return "[unknown]"
 	case v.IsObject():
-		return plainMap(v.ObjectValue())
+		return PlainInputs(v.ObjectValue())
 	case v.IsArray():
 		out := []any{}
 		for _, e := range v.ArrayValue() {

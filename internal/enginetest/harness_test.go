@@ -1,0 +1,258 @@
+package enginetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
+)
+
+// cliVersion is the Pulumi CLI the tier builds and the workflows pin: the version of the
+// program's Pulumi SDK.
+const cliVersion = "v3.274.1"
+
+// repoRoot is the repository, whose Pulumi.yaml and stack files every test copies.
+var repoRoot = filepath.Join("..", "..")
+
+// tools are the binaries the tier runs, built once per test binary by TestMain.
+var tools struct {
+	cli     auto.PulumiCommand
+	binDir  string // the CLI and the stand-in pulumi-resource-aws, first on the CLI's PATH
+	pack    string // the policy pack, built from ./policypack
+	skipped bool
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		tools.skipped = true
+		os.Exit(m.Run())
+	}
+	tmp, err := os.MkdirTemp("", "enginetest-bin-")
+	if err == nil {
+		err = buildTools(tmp)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "enginetest:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(tmp)
+	os.Exit(code)
+}
+
+// buildTools builds the Pulumi CLI from tools/pulumi (a module of its own, so the
+// program's module graph stays untouched) into a cache directory keyed by that module's
+// go.sum, and the stand-in provider and the policy pack into a temporary one.
+func buildTools(tmp string) error {
+	toolsDir, err := filepath.Abs(filepath.Join(repoRoot, "tools", "pulumi"))
+	if err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(toolsDir, "go.sum"))
+	if err != nil {
+		return err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	key := sha256.Sum256(append([]byte(cliVersion), sum...))
+	cliRoot := filepath.Join(cache, "secure-aws", "pulumi-"+cliVersion+"-"+hex.EncodeToString(key[:6]))
+	cliBin := filepath.Join(cliRoot, "bin", "pulumi")
+	if _, err := os.Stat(cliBin); err != nil {
+		if err := goBuild(toolsDir, cliBin+".tmp", "-ldflags", "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version="+cliVersion, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"); err != nil {
+			return fmt.Errorf("building the Pulumi CLI: %w", err)
+		}
+		if err := os.Rename(cliBin+".tmp", cliBin); err != nil {
+			return err
+		}
+	}
+	tools.binDir = filepath.Join(tmp, "bin")
+	if err := os.MkdirAll(tools.binDir, 0o755); err != nil {
+		return err
+	}
+	if err := os.Symlink(cliBin, filepath.Join(tools.binDir, "pulumi")); err != nil {
+		return err
+	}
+	if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "./internal/fakeaws/pulumi-resource-aws"); err != nil {
+		return fmt.Errorf("building the stand-in AWS provider: %w", err)
+	}
+	tools.pack = filepath.Join(tmp, "policypack")
+	if err := goBuild(repoRoot, tools.pack, "./policypack"); err != nil {
+		return fmt.Errorf("building the policy pack: %w", err)
+	}
+	tools.cli, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tmp})
+	return err
+}
+
+func goBuild(dir, out string, args ...string) error {
+	cmd := exec.Command("go", append([]string{"build", "-o", out}, args...)...)
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+// requireEngine skips nothing silently: under -short the whole tier is off, by choice.
+func requireEngine(t *testing.T) {
+	t.Helper()
+	if tools.skipped {
+		t.Skip("real-engine tier: not run under -short")
+	}
+}
+
+// project is one copy of the repository's Pulumi project, with its own state backend,
+// Pulumi home and stand-in provider log.
+type project struct {
+	t       *testing.T
+	dir     string
+	log     string
+	backend string
+	env     map[string]string
+}
+
+// newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository.
+func newProject(t *testing.T) *project {
+	requireEngine(t)
+	dir := t.TempDir()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi*.yaml"))
+	require.NoError(t, err)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644))
+	}
+	state := t.TempDir()
+	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend")}
+	p.env = map[string]string{
+		"PULUMI_BACKEND_URL":       "file://" + p.backend,
+		"PULUMI_CONFIG_PASSPHRASE": "enginetest",
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+		oplog.EnvVar:               p.log,
+	}
+	require.NoError(t, os.MkdirAll(p.backend, 0o755))
+	return p
+}
+
+// healthyRoot is a root user without access keys and with MFA.
+type healthyRoot struct{}
+
+func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
+	return rootcheck.Status{MFAEnabled: true}, nil
+}
+
+// stack initialises stack in the project's backend and returns it, running the program
+// main.go runs, with the keys the CLI hands it.
+func (p *project) stack(name string) auto.Stack {
+	t := p.t
+	ctx := t.Context()
+	var keys []string
+	var once sync.Once
+	var s auto.Stack
+	ws, err := auto.NewLocalWorkspace(ctx,
+		auto.WorkDir(p.dir),
+		auto.Pulumi(tools.cli),
+		auto.PulumiHome(filepath.Join(filepath.Dir(p.log), "home")),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(p.env),
+		auto.Program(func(pctx *pulumi.Context) error {
+			once.Do(func() {
+				cfg, err := s.GetAllConfig(ctx)
+				if err == nil {
+					keys = slices.Collect(maps.Keys(cfg))
+				}
+			})
+			return program.Run(healthyRoot{}, keys)(pctx)
+		}),
+	)
+	require.NoError(t, err)
+	s, err = auto.NewStack(ctx, name, ws)
+	require.NoError(t, err)
+	return s
+}
+
+// run collects the engine events of one operation.
+type run struct {
+	events []events.EngineEvent
+}
+
+func collect() (chan events.EngineEvent, *run, func()) {
+	ch := make(chan events.EngineEvent)
+	r := &run{}
+	done := make(chan struct{})
+	go func() {
+		for e := range ch {
+			r.events = append(r.events, e)
+		}
+		close(done)
+	}()
+	return ch, r, func() { <-done }
+}
+
+func (p *project) preview(s auto.Stack) (*run, error) {
+	ch, r, wait := collect()
+	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.EventStreams(ch))
+	wait()
+	return r, err
+}
+
+func (p *project) up(s auto.Stack) (*run, error) {
+	ch, r, wait := collect()
+	_, err := s.Up(p.t.Context(), optup.PolicyPacks(tools.pack), optup.EventStreams(ch))
+	wait()
+	return r, err
+}
+
+// steps lists "op urn" for every resource step of a run, sorted.
+func (r *run) steps() []string {
+	var out []string
+	for _, e := range r.events {
+		if e.ResourcePreEvent != nil {
+			m := e.ResourcePreEvent.Metadata
+			out = append(out, string(m.Op)+" "+m.URN)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// diffs lists the inputs the engine reports as changed for urn.
+func (r *run) diffs(urn string) []string {
+	for _, e := range r.events {
+		if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.URN == urn {
+			return e.ResourcePreEvent.Metadata.Diffs
+		}
+	}
+	return nil
+}
+
+// policyEvents lists the pack's findings: "policy: message".
+func (r *run) policyEvents() []string {
+	var out []string
+	for _, e := range r.events {
+		if e.PolicyEvent != nil {
+			out = append(out, e.PolicyEvent.PolicyName+": "+strings.TrimSpace(e.PolicyEvent.Message))
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package enginetest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
+)
+
+// stackNames are the stacks of the repository: every Pulumi.<stack>.yaml, whatever a user
+// names them.
+func stackNames(t *testing.T) []string {
+	t.Helper()
+	names, err := stackfile.Names(repoRoot)
+	require.NoError(t, err)
+	require.NotEmpty(t, names, "the repository has no Pulumi.<stack>.yaml")
+	return names
+}
+
+// stackFile is a stack file of the project copy, decoded for editing.
+type stackFile map[string]any
+
+func (p *project) readStackFile(stack string) stackFile {
+	b, err := os.ReadFile(filepath.Join(p.dir, "Pulumi."+stack+".yaml"))
+	require.NoError(p.t, err)
+	var m map[string]any // not stackFile: yaml.v3 would decode nested mappings as that type too
+	require.NoError(p.t, yaml.Unmarshal(b, &m))
+	f := stackFile(m)
+	if f == nil {
+		f = stackFile{}
+	}
+	if f["config"] == nil {
+		f["config"] = map[string]any{}
+	}
+	return f
+}
+
+func (p *project) writeStackFile(stack string, f stackFile) {
+	b, err := yaml.Marshal(map[string]any(f))
+	require.NoError(p.t, err)
+	require.NoError(p.t, os.WriteFile(filepath.Join(p.dir, "Pulumi."+stack+".yaml"), b, 0o644))
+}
+
+func (f stackFile) config() map[string]any { return f["config"].(map[string]any) }
+
+// list returns the config key as a list of mappings (none when unset).
+func (f stackFile) list(key string) []map[string]any {
+	var out []map[string]any
+	items, _ := f.config()[key].([]any)
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// setJSON sets a config key to a value written as JSON (YAML's superset).
+func (f stackFile) setJSON(t *testing.T, key, value string) {
+	var v any
+	require.NoError(t, yaml.Unmarshal([]byte(value), &v))
+	f.config()[key] = v
+}
+
+// writeStack writes a stack file of the project copy from JSON-valued config.
+func (p *project) writeStack(stack string, cfg map[string]string) {
+	f := stackFile{"config": map[string]any{}}
+	for k, v := range cfg {
+		f.setJSON(p.t, k, v)
+	}
+	p.writeStackFile(stack, f)
+}
+
+// ops returns what the stand-in provider has recorded so far.
+func (p *project) ops() []oplog.Op {
+	ops, err := oplog.Read(p.log)
+	require.NoError(p.t, err)
+	return ops
+}
+
+// opsOf keeps the ops of one kind.
+func opsOf(ops []oplog.Op, kind string) []oplog.Op {
+	var out []oplog.Op
+	for _, o := range ops {
+		if o.Op == kind {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// deployment is the part of `pulumi stack export` the tests read.
+type deployment struct {
+	Resources []struct {
+		URN            string         `json:"urn"`
+		Type           string         `json:"type"`
+		Custom         bool           `json:"custom"`
+		Protect        bool           `json:"protect"`
+		RetainOnDelete bool           `json:"retainOnDelete"`
+		Inputs         map[string]any `json:"inputs"`
+		Outputs        map[string]any `json:"outputs"`
+	} `json:"resources"`
+}
+
+// export returns the stack's state as the backend stores it (not through `pulumi stack
+// export --show-secrets`, which the Automation API's Export runs), raw and decoded.
+func (p *project) export(s auto.Stack) (string, deployment) {
+	path := filepath.Join(p.backend, ".pulumi", "stacks", config.Project, s.Name()+".json")
+	b, err := os.ReadFile(path)
+	require.NoError(p.t, err)
+	var file struct {
+		Checkpoint struct {
+			Latest deployment `json:"latest"`
+		} `json:"checkpoint"`
+	}
+	require.NoError(p.t, json.Unmarshal(b, &file))
+	require.NotEmpty(p.t, file.Checkpoint.Latest.Resources, "the state of %s has resources", s.Name())
+	return string(b), file.Checkpoint.Latest
+}
+
+// urns lists the URNs of the state, sorted.
+func (d deployment) urns() []string {
+	var out []string
+	for _, r := range d.Resources {
+		out = append(out, r.URN)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// changed drops the steps that change nothing ("same ...").
+func changed(steps []string) []string {
+	var out []string
+	for _, s := range steps {
+		if !strings.HasPrefix(s, "same ") {
+			out = append(out, s)
+		}
+	}
+	return out
+}

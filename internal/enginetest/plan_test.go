@@ -1,0 +1,97 @@
+package enginetest
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/plan"
+)
+
+// checkPlanEqualsUp: the offline plan lists exactly the resources up created, each with
+// the inputs the engine sent to the provider, so a reviewer of the plan reads what up does.
+func checkPlanEqualsUp(t *testing.T, p *project, stack string) {
+	offline, err := plan.Run(p.dir, stack)
+	require.NoError(t, err)
+	planned := map[string]map[string]any{}
+	for _, r := range offline.Resources {
+		if r.Custom {
+			planned[r.URN] = normalize(t, plan.PlainInputs(r.Inputs))
+		}
+	}
+	sent := map[string]map[string]any{}
+	for _, o := range p.ops() {
+		if o.Op == "create" || o.Op == "update" {
+			props, err := o.Properties()
+			require.NoError(t, err)
+			sent[o.URN] = normalize(t, plan.PlainInputs(props))
+		}
+	}
+	require.Equal(t, slices.Sorted(maps.Keys(planned)), slices.Sorted(maps.Keys(sent)), "the plan's resources are the ones up created")
+	for urn, inputs := range planned {
+		assert.Equal(t, inputs, sent[urn], urn)
+	}
+}
+
+// normalize passes a value through JSON, so numbers and nested types compare alike.
+func normalize(t *testing.T, v map[string]any) map[string]any {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+// readmeOutputs reads the README's table of stack outputs: name -> secret.
+func readmeOutputs(t *testing.T) map[string]bool {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	row := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|[^|]*\\| (yes|no) \\|$")
+	out := map[string]bool{}
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		out[m[1]] = m[2] == "yes"
+	}
+	require.NotEmpty(t, out, "the README has a table of outputs: | `name` | when | yes/no |")
+	return out
+}
+
+// checkOutputs: every output is one the README lists, a secret exactly where the README
+// says so, and `pulumi stack output --json` masks the secrets.
+func checkOutputs(t *testing.T, p *project, s auto.Stack) {
+	documented := readmeOutputs(t)
+	outs, err := s.Outputs(t.Context())
+	require.NoError(t, err)
+	require.NotEmpty(t, outs)
+	stdout, stderr, _, err := tools.cli.Run(t.Context(), p.dir, nil, nil, nil, envList(p.env), "stack", "output", "--json", "--stack", s.Name())
+	require.NoError(t, err, stderr)
+	var shown map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &shown))
+	for name, out := range outs {
+		secret, listed := documented[name]
+		if !assert.True(t, listed, "output %s is not in the README's table of outputs", name) {
+			continue
+		}
+		assert.Equal(t, secret, out.Secret, "output %s: secret as the README says", name)
+		if out.Secret {
+			assert.Equal(t, "[secret]", shown[name], "pulumi stack output masks %s", name)
+		} else {
+			assert.NotEqual(t, "[secret]", shown[name], name)
+		}
+	}
+}
+
+func envList(env map[string]string) []string {
+	var out []string
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}

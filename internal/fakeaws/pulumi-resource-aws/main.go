@@ -1,0 +1,253 @@
+// Command pulumi-resource-aws is a stand-in for the AWS provider plugin, for the
+// real-engine tests only: the real plugin cannot be had on the test machines and AWS cannot
+// be reached from them. It is a test double. It creates nothing anywhere; it answers the
+// Pulumi engine's resource calls the way the real provider does where the program and the
+// policy pack depend on it (ids, ARNs, generated credentials, replace versus update; see
+// package fakeaws) and appends every call it serves to the file named by FAKEAWS_LOG.
+//
+// The engine uses it when its directory is on PATH ahead of any installed aws plugin.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+)
+
+// version is the pulumi-aws release the program's SDK asks for.
+const version = "6.83.4"
+
+func main() {
+	if err := provider.Main("aws", func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return &server{log: oplog.Writer(os.Getenv(oplog.EnvVar)), account: fakeaws.Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"}}, nil
+	}); err != nil {
+		cmdutil.ExitError(err.Error())
+	}
+}
+
+type server struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	log     func(oplog.Op) error
+	mu      sync.Mutex
+	account fakeaws.Account
+}
+
+var props = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
+
+func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
+	return plugin.UnmarshalProperties(s, props)
+}
+
+func marshal(m resource.PropertyMap) (*structpb.Struct, error) {
+	return plugin.MarshalProperties(m, props)
+}
+
+func (s *server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (s *server) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
+	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+func (s *server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return s.diff("", req)
+}
+
+// Configure takes the account and region from the provider configuration, as the real
+// provider learns them from AWS; the stack pins the account with aws:allowedAccountIds.
+func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	args, err := unmarshal(req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := args["region"]; r.IsString() && r.StringValue() != "" {
+		s.account.Region, s.account.Partition = r.StringValue(), awsnames.Partition(r.StringValue())
+	}
+	if ids := accountIDs(args["allowedAccountIds"]); len(ids) > 0 {
+		s.account.ID = ids[0]
+	}
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: s.account.ID, Region: s.account.Region})
+}
+
+// accountIDs reads allowedAccountIds as a list or as its JSON text.
+func accountIDs(v resource.PropertyValue) []string {
+	var ids []string
+	switch {
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			if e.IsString() {
+				ids = append(ids, e.StringValue())
+			}
+		}
+	case v.IsString():
+		_ = json.Unmarshal([]byte(v.StringValue()), &ids)
+	}
+	return ids
+}
+
+func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	return nil, fmt.Errorf("the stand-in AWS provider serves no function (asked for %s)", req.GetTok())
+}
+
+func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return s.diff(req.GetType(), req)
+}
+
+// diff compares the old inputs with the new ones: a changed input the real provider
+// replaces on (fakeaws.ReplaceOn) is a replacement, any other change an update.
+func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	var changed, replaces []string
+	for _, k := range slices.Sorted(keys(olds, news)) {
+		if slices.Contains(req.GetIgnoreChanges(), k) {
+			continue
+		}
+		o, inOld := olds[resource.PropertyKey(k)]
+		n, inNew := news[resource.PropertyKey(k)]
+		if inOld == inNew && (!inOld || o.DeepEquals(n)) && !n.ContainsUnknowns() {
+			continue
+		}
+		changed = append(changed, k)
+		if slices.Contains(fakeaws.ReplaceOn[typ], k) {
+			replaces = append(replaces, k)
+		}
+	}
+	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, Diffs: changed, Replaces: replaces}
+	if len(changed) > 0 {
+		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	if typ != "" {
+		err = s.log(oplog.Op{Op: "diff", URN: req.GetUrn(), Type: typ, ID: req.GetId(), Changed: changed, Replaces: replaces})
+	}
+	return resp, err
+}
+
+func keys(maps ...resource.PropertyMap) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		seen := map[resource.PropertyKey]bool{}
+		for _, m := range maps {
+			for k := range m {
+				if !seen[k] && !yield(string(k)) {
+					return
+				}
+				seen[k] = true
+			}
+		}
+	}
+}
+
+func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	inputs, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		// As the real provider: what AWS computes (ids, ARNs, secrets) is unknown until created.
+		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
+	}
+	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
+	out, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: out},
+		s.log(oplog.Op{Op: "create", URN: req.GetUrn(), Type: req.GetType(), ID: id, Inputs: req.GetProperties()})
+}
+
+// state is what AWS reports after creating or updating a resource. Generated credentials
+// are random, and recorded so tests can search the engine's state for them.
+func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	s.mu.Lock()
+	account := s.account
+	s.mu.Unlock()
+	var logErr error
+	id, state := account.State(typ, name, inputs, func(user, kind string) string {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		value := "FAKEAWS-" + kind + "-" + hex.EncodeToString(b)
+		logErr = s.log(oplog.Op{Op: "credential", Type: typ, User: user, Kind: kind, Value: value})
+		return value
+	})
+	if logErr != nil {
+		cmdutil.ExitError(logErr.Error())
+	}
+	return id, state
+}
+
+func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()},
+		s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
+}
+
+// Update reports the state after an in-place update, in a preview as well: attributes AWS
+// computed keep their values unless the update changes what they derive from (an IAM name
+// in an ARN), and a credential, generated once at creation, is kept.
+func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	account := s.account
+	s.mu.Unlock()
+	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), news, func(string, string) string { return "" })
+	for _, k := range []resource.PropertyKey{"secret", "encryptedSecret", "password", "encryptedPassword", "keyFingerprint"} {
+		if v, ok := olds[k]; ok {
+			state[k] = v
+		} else {
+			delete(state, k)
+		}
+	}
+	out, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		return &pulumirpc.UpdateResponse{Properties: out}, nil
+	}
+	return &pulumirpc.UpdateResponse{Properties: out},
+		s.log(oplog.Op{Op: "update", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId(), Inputs: req.GetNews()})
+}
+
+func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, s.log(oplog.Op{Op: "delete", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
+}
