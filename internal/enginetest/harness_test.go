@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -164,6 +165,12 @@ func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 // stack initialises stack in the project's backend and returns it, running the program
 // main.go runs, with the keys the CLI hands it.
 func (p *project) stack(name string) auto.Stack {
+	return p.stackWith(name, nil)
+}
+
+// stackWith is stack, with extra registering more resources after the program's own (a
+// test-only variant of the program); nil for none.
+func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 	t := p.t
 	ctx := t.Context()
 	var keys []string
@@ -182,7 +189,10 @@ func (p *project) stack(name string) auto.Stack {
 					keys = slices.Collect(maps.Keys(cfg))
 				}
 			})
-			return program.Run(healthyRoot{}, keys)(pctx)
+			if err := program.Run(healthyRoot{}, keys)(pctx); err != nil || extra == nil {
+				return err
+			}
+			return extra(pctx)
 		}),
 	)
 	require.NoError(t, err)
@@ -196,7 +206,7 @@ type run struct {
 	events []events.EngineEvent
 }
 
-func collect() (chan events.EngineEvent, *run, func()) {
+func collect() (chan events.EngineEvent, *run, func(error)) {
 	ch := make(chan events.EngineEvent)
 	r := &run{}
 	done := make(chan struct{})
@@ -206,20 +216,42 @@ func collect() (chan events.EngineEvent, *run, func()) {
 		}
 		close(done)
 	}()
-	return ch, r, func() { <-done }
+	// The Automation API closes the channel when the CLI's event stream ends; a CLI that
+	// failed before it streamed anything (invalid config) never opens it.
+	return ch, r, func(err error) {
+		if err == nil {
+			<-done
+			return
+		}
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+	}
 }
 
 func (p *project) preview(s auto.Stack) (*run, error) {
 	ch, r, wait := collect()
 	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.EventStreams(ch))
-	wait()
+	wait(err)
 	return r, err
 }
 
+// up deploys as the deploy workflow does: a preview with the pack first, so a mandatory
+// violation stops the deployment before anything changes, then up. (up alone, as the
+// Automation API and pulumi/actions run it, skips the preview: the pack then judges each
+// resource as it is registered, and resources registered before a violation are created.)
 func (p *project) up(s auto.Stack) (*run, error) {
+	if r, err := p.preview(s); err != nil {
+		return r, err
+	}
+	return p.upSkipPreview(s)
+}
+
+func (p *project) upSkipPreview(s auto.Stack) (*run, error) {
 	ch, r, wait := collect()
 	_, err := s.Up(p.t.Context(), optup.PolicyPacks(tools.pack), optup.EventStreams(ch))
-	wait()
+	wait(err)
 	return r, err
 }
 
