@@ -653,7 +653,9 @@ func TestKeysMatchPulumiYAML(t *testing.T) {
 	require.Equal(t, config.Project, project.Name.String())
 
 	var declared []string
-	for k := range project.Config {
+	for k, decl := range project.Config {
+		// The CLI requires every project key declared without a default (or value).
+		assert.True(t, decl.Default != nil || decl.Value != nil, "%s is declared without a default: the Pulumi CLI would refuse every stack that does not set it", k)
 		if name, ok := strings.CutPrefix(k, config.Project+":"); ok {
 			declared = append(declared, name)
 		} else if !strings.Contains(k, ":") {

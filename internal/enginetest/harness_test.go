@@ -115,7 +115,7 @@ func goBuild(dir, out string, args ...string) error {
 }
 
 // requireEngine skips nothing silently: under -short the whole tier is off, by choice.
-func requireEngine(t *testing.T) {
+func requireEngine(t testing.TB) {
 	t.Helper()
 	if tools.skipped {
 		t.Skip("real-engine tier: not run under -short")
@@ -125,7 +125,7 @@ func requireEngine(t *testing.T) {
 // project is one copy of the repository's Pulumi project, with its own state backend,
 // Pulumi home and stand-in provider log.
 type project struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	log     string
 	backend string
@@ -133,7 +133,7 @@ type project struct {
 }
 
 // newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository.
-func newProject(t *testing.T) *project {
+func newProject(t testing.TB) *project {
 	requireEngine(t)
 	dir := t.TempDir()
 	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi*.yaml"))

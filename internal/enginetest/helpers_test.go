@@ -19,7 +19,7 @@ import (
 
 // stackNames are the stacks of the repository: every Pulumi.<stack>.yaml, whatever a user
 // names them.
-func stackNames(t *testing.T) []string {
+func stackNames(t testing.TB) []string {
 	t.Helper()
 	names, err := stackfile.Names(repoRoot)
 	require.NoError(t, err)
@@ -66,7 +66,7 @@ func (f stackFile) list(key string) []map[string]any {
 }
 
 // setJSON sets a config key to a value written as JSON (YAML's superset).
-func (f stackFile) setJSON(t *testing.T, key, value string) {
+func (f stackFile) setJSON(t testing.TB, key, value string) {
 	var v any
 	require.NoError(t, yaml.Unmarshal([]byte(value), &v))
 	f.config()[key] = v

@@ -121,31 +121,32 @@ func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain
 	out[resource.PropertyKey(plainKey)] = resource.MakeSecret(resource.NewProperty(plain))
 }
 
-// ReplaceOn lists, per resource type, the inputs whose change makes the AWS provider
-// replace the resource instead of updating it in place: the attributes the upstream
-// Terraform AWS provider marks ForceNew (or all of them, where the resource has no update),
-// as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go, which
-// pulumi-aws v6 bridges. A type that is not listed updates every input in place.
+// ReplaceOn lists, for every resource type the model knows, the inputs whose change makes
+// the AWS provider replace the resource instead of updating it in place: the attributes the
+// upstream Terraform AWS provider marks ForceNew (or all of them, where the resource has no
+// update), as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go,
+// which pulumi-aws v6 bridges. An empty list updates every input in place.
 var ReplaceOn = map[string][]string{
-	rules.TypeBucket:              {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
-	rules.TypeVersioning:          {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
-	rules.TypeEncryption:          {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
-	rules.TypeOwnership:           {"bucket"},                                                    // s3/bucket_ownership_controls.go
-	rules.TypePublicAccessBlock:   {"bucket"},                                                    // s3/bucket_public_access_block.go
-	rules.TypeBucketPolicy:        {"bucket"},                                                    // s3/bucket_policy.go
-	rules.TypeLifecycle:           {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
-	rules.TypeObjectLock:          {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
-	rules.TypeAccountPublicAccess: {"accountId"},                                                 // s3control/account_public_access_block.go
-	rules.TypePolicy:              {"name", "namePrefix", "path", "description"},                 // iam/policy.go
-	rules.TypeGroupAttachment:     {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
-	rules.TypeMembership:          {"user"},                                                      // iam/user_group_membership.go
-	rules.TypeAccessKey:           {"user", "pgpKey"},                                            // iam/access_key.go
-	rules.TypeLoginProfile:        {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
-	rules.TypeRole:                {"name", "namePrefix", "path"},                                // iam/role.go
-	rules.TypeRoleAttachment:      {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
-	rules.TypeOIDCProvider:        {"url"},                                                       // iam/openid_connect_provider.go
-	rules.TypeAccountAlias:        {"accountAlias"},                                              // iam/account_alias.go (no update)
-	rules.TypeAnalyzer:            {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
-	// iam/user.go, iam/group.go: a new name or path is an UpdateUser/UpdateGroup in place.
-	// iam/account_password_policy.go: create and update are the same call.
+	rules.TypeBucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
+	rules.TypeVersioning:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
+	rules.TypeEncryption:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
+	rules.TypeOwnership:             {"bucket"},                                                    // s3/bucket_ownership_controls.go
+	rules.TypePublicAccessBlock:     {"bucket"},                                                    // s3/bucket_public_access_block.go
+	rules.TypeBucketPolicy:          {"bucket"},                                                    // s3/bucket_policy.go
+	rules.TypeLifecycle:             {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
+	rules.TypeObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
+	rules.TypeAccountPublicAccess:   {"accountId"},                                                 // s3control/account_public_access_block.go
+	rules.TypePolicy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
+	rules.TypeGroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
+	rules.TypeMembership:            {"user"},                                                      // iam/user_group_membership.go
+	rules.TypeAccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
+	rules.TypeLoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
+	rules.TypeRole:                  {"name", "namePrefix", "path"},                                // iam/role.go
+	rules.TypeRoleAttachment:        {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
+	rules.TypeOIDCProvider:          {"url"},                                                       // iam/openid_connect_provider.go
+	rules.TypeAccountAlias:          {"accountAlias"},                                              // iam/account_alias.go (no update)
+	rules.TypeAnalyzer:              {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
+	rules.TypeUser:                  {},                                                            // iam/user.go: a new name or path is an UpdateUser in place
+	rules.TypeGroup:                 {},                                                            // iam/group.go: UpdateGroup in place
+	rules.TypeAccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }

@@ -1,0 +1,115 @@
+package fakeaws_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+type healthyRoot struct{}
+
+func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
+	return rootcheck.Status{MFAEnabled: true}, nil
+}
+
+// everything is a managing stack that uses every feature of the program.
+var everything = map[string]string{
+	"aws:region":              "eu-west-1",
+	"aws:allowedAccountIds":   `["222222222222"]`,
+	"secure-aws:account":      `{"manage":true,"alias":"acme-corp"}`,
+	"secure-aws:ci":           `{"repository":"acme/infra","environments":["production"]}`,
+	"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
+	"secure-aws:developers":   `[{"name":"carol"}]`,
+	"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
+	"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
+	"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
+	"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
+}
+
+// TestEveryTypeIsModelled: every resource type the program creates has a replacement
+// rule, so the stand-in provider never guesses; a new type fails here until it is added.
+func TestEveryTypeIsModelled(t *testing.T) {
+	rec := mock.New(config.Project, "production")
+	require.NoError(t, rec.Run(everything, false, program.Run(healthyRoot{}, slices.Collect(maps.Keys(everything)))))
+	types := map[string]bool{}
+	for _, r := range rec.Registrations() {
+		if r.Custom {
+			types[r.Type] = true
+		}
+	}
+	require.Len(t, types, len(fakeaws.ReplaceOn), "the program creates exactly the modelled types")
+	for typ := range types {
+		_, ok := fakeaws.ReplaceOn[typ]
+		assert.True(t, ok, "%s has no entry in fakeaws.ReplaceOn", typ)
+	}
+}
+
+// TestStateAsAWSReports: ids and ARNs take the shapes AWS gives them.
+func TestStateAsAWSReports(t *testing.T) {
+	a := fakeaws.Account{ID: "222222222222", Partition: "aws-cn", Region: "cn-north-1"}
+	noCredential := func(string, string) string { t.Fatal("no credential expected"); return "" }
+	in := func(kv ...string) resource.PropertyMap {
+		m := resource.PropertyMap{}
+		for i := 0; i < len(kv); i += 2 {
+			m[resource.PropertyKey(kv[i])] = resource.NewProperty(kv[i+1])
+		}
+		return m
+	}
+	for _, c := range []struct {
+		typ    string
+		inputs resource.PropertyMap
+		id     string
+		arn    string
+	}{
+		{rules.TypeUser, in("name", "web-prod", "path", "/apps/"), "web-prod", "arn:aws-cn:iam::222222222222:user/apps/web-prod"},
+		{rules.TypeUser, in("name", "bob"), "bob", "arn:aws-cn:iam::222222222222:user/bob"},
+		{rules.TypeGroup, in("name", "admins", "path", "/admins/"), "admins", "arn:aws-cn:iam::222222222222:group/admins/admins"},
+		{rules.TypeRole, in("name", "deploy"), "deploy", "arn:aws-cn:iam::222222222222:role/deploy"},
+		{rules.TypePolicy, in("name", "web-s3", "path", "/apps/"), "arn:aws-cn:iam::222222222222:policy/apps/web-s3", "arn:aws-cn:iam::222222222222:policy/apps/web-s3"},
+		{rules.TypeBucket, in("bucket", "acme-assets"), "acme-assets", "arn:aws-cn:s3:::acme-assets"},
+		{rules.TypeVersioning, in("bucket", "acme-assets"), "acme-assets", ""},
+		{rules.TypeOIDCProvider, in("url", "https://token.actions.githubusercontent.com"), "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
+		{rules.TypeAnalyzer, in("analyzerName", "acme"), "acme", "arn:aws-cn:access-analyzer:cn-north-1:222222222222:analyzer/acme"},
+		{rules.TypeAccountPublicAccess, in(), "222222222222", ""},
+		{rules.TypeAccountPasswordPolicy, in(), "iam-account-password-policy", ""},
+	} {
+		id, state := a.State(c.typ, "x", c.inputs, noCredential)
+		assert.Equal(t, c.id, id, c.typ)
+		if c.arn != "" {
+			assert.Equal(t, c.arn, state["arn"].StringValue(), c.typ)
+		}
+	}
+	id, _ := a.State(rules.TypeGroupAttachment, "web-s3", in("group", "web-prod"), noCredential)
+	assert.Regexp(t, `^web-prod-[a-z2-7]{16}$`, id)
+}
+
+// TestCredentials: a credential is a secret output, or with a PGP key only a ciphertext
+// that does not contain it.
+func TestCredentials(t *testing.T) {
+	a := fakeaws.Account{ID: "222222222222", Partition: "aws", Region: "us-east-1"}
+	gen := func(user, kind string) string { return "plain-" + kind + "-" + user }
+	id, state := a.State(rules.TypeAccessKey, "web-key", resource.PropertyMap{"user": resource.NewProperty("web")}, gen)
+	assert.Regexp(t, `^AKIA[A-Z2-7]{16}$`, id)
+	require.True(t, state["secret"].IsSecret())
+	assert.Equal(t, "plain-secret-web", state["secret"].SecretValue().Element.StringValue())
+	assert.Equal(t, "Active", state["status"].StringValue())
+
+	_, state = a.State(rules.TypeLoginProfile, "alice", resource.PropertyMap{"user": resource.NewProperty("alice"), "pgpKey": resource.NewProperty("mQENBFake")}, gen)
+	assert.NotContains(t, state, resource.PropertyKey("password"))
+	assert.True(t, strings.HasPrefix(state["encryptedPassword"].StringValue(), "wcFMA"))
+	assert.NotContains(t, state["encryptedPassword"].StringValue(), "plain-")
+	assert.NotEmpty(t, state["keyFingerprint"].StringValue())
+}
