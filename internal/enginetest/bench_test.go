@@ -1,39 +1,19 @@
 package enginetest
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/stackgen"
 )
-
-// generatedStack is a stack of n applications, each with its own bucket and access key,
-// with the group quota raised to hold them.
-func generatedStack(n int) map[string]string {
-	var buckets, apps []map[string]any
-	for i := range n {
-		bucket := fmt.Sprintf("acme-app-%03d-bench", i)
-		buckets = append(buckets, map[string]any{"name": bucket})
-		apps = append(apps, map[string]any{"name": fmt.Sprintf("app-%03d", i), "accessKey": true, "grants": []any{map[string]any{"bucket": bucket}}})
-	}
-	b, _ := json.Marshal(buckets)
-	a, _ := json.Marshal(apps)
-	return map[string]string{
-		"aws:region":            "us-east-1",
-		"aws:allowedAccountIds": `["111111111111"]`,
-		"secure-aws:buckets":    string(b),
-		"secure-aws:apps":       string(a),
-		"secure-aws:quotas":     fmt.Sprintf(`{"groupsPerAccount":%d}`, n+100),
-	}
-}
 
 // benchStacks are the repository's stacks and generated ones of 20 and 200 applications.
 func benchStacks(b *testing.B, p *project) []string {
 	names := stackNames(b)
 	for _, n := range []int{20, 200} {
 		name := fmt.Sprintf("apps-%d", n)
-		p.writeStack(name, generatedStack(n))
+		p.writeStack(name, stackgen.Apps(n))
 		names = append(names, name)
 	}
 	return names

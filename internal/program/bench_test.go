@@ -1,7 +1,6 @@
 package program_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -13,36 +12,8 @@ import (
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/stackgen"
 )
-
-// generatedStack is a stack of n applications, each with its own bucket, and the group
-// quota raised to hold them.
-func generatedStack(n int) map[string]string {
-	type grant struct {
-		Bucket string `json:"bucket"`
-	}
-	type app struct {
-		Name      string  `json:"name"`
-		AccessKey bool    `json:"accessKey"`
-		Grants    []grant `json:"grants"`
-	}
-	var buckets []map[string]string
-	var apps []app
-	for i := range n {
-		bucket := fmt.Sprintf("acme-app-%03d-staging", i)
-		buckets = append(buckets, map[string]string{"name": bucket})
-		apps = append(apps, app{Name: fmt.Sprintf("app-%03d", i), AccessKey: true, Grants: []grant{{Bucket: bucket}}})
-	}
-	b, _ := json.Marshal(buckets)
-	a, _ := json.Marshal(apps)
-	return map[string]string{
-		"aws:region":            "us-east-1",
-		"aws:allowedAccountIds": `["111111111111"]`,
-		"secure-aws:buckets":    string(b),
-		"secure-aws:apps":       string(a),
-		"secure-aws:quotas":     fmt.Sprintf(`{"groupsPerAccount":%d}`, n+100),
-	}
-}
 
 // runOnce runs the whole program on cfg under a fresh recording mock.
 func runOnce(tb testing.TB, stack string, cfg map[string]string) *mock.Recorder {
@@ -71,7 +42,7 @@ func BenchmarkProgram(b *testing.B) {
 		})
 	}
 	for _, n := range []int{20, 200} {
-		cfg := generatedStack(n)
+		cfg := stackgen.Apps(n)
 		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -85,11 +56,11 @@ func BenchmarkProgram(b *testing.B) {
 // 100 and 200 applications: what each added application costs must stay the same as the
 // stack grows, where a quadratic step would make it grow with the stack.
 func TestCostGrowsLinearly(t *testing.T) {
-	require.Equal(t, 200*14, len(runOnce(t, "staging", generatedStack(200)).Registrations()), "each app registers 7 principal and 7 bucket resources")
+	require.Equal(t, 200*14, len(runOnce(t, "staging", stackgen.Apps(200)).Registrations()), "each app registers 7 principal and 7 bucket resources")
 	sizes := []int{25, 50, 100, 200}
 	allocs := map[int]float64{}
 	for _, n := range sizes {
-		cfg := generatedStack(n)
+		cfg := stackgen.Apps(n)
 		allocs[n] = testing.AllocsPerRun(2, func() { runOnce(t, "staging", cfg) })
 	}
 	first := (allocs[50] - allocs[25]) / 25
