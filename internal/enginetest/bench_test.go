@@ -20,26 +20,32 @@ func benchStacks(b *testing.B, p *project) []string {
 }
 
 // BenchmarkEnginePreview times `pulumi preview` with the policy pack through the real CLI
-// and the stand-in provider, from empty state; BenchmarkOfflinePlan times the offline plan
-// of the same stacks. Both report the time per resource. Run with
+// and the stand-in provider, from empty state, as the workflows run it (checkpoints
+// skipped) and as a plain `pulumi preview` does; BenchmarkOfflinePlan times the offline
+// plan of the same stacks. Both report the time per resource. Run with
 //
-//	go test ./internal/enginetest -run '^$' -bench . -benchtime 3x
+//	go test ./internal/enginetest -run '^$' -bench . -benchtime 1x
 func BenchmarkEnginePreview(b *testing.B) {
 	p := newProject(b)
 	for _, name := range benchStacks(b, p) {
 		s := p.stack(name)
-		b.Run(name, func(b *testing.B) {
-			var steps int
-			for b.Loop() {
-				r, err := p.preview(s)
-				if err != nil {
-					b.Fatal(err)
+		for _, mode := range []struct {
+			name string
+			skip bool
+		}{{"skip-checkpoints", true}, {"checkpoints", false}} {
+			b.Run(name+"/"+mode.name, func(b *testing.B) {
+				var steps int
+				for b.Loop() {
+					r, err := p.previewWith(s, mode.skip)
+					if err != nil {
+						b.Fatal(err)
+					}
+					steps = len(r.steps())
 				}
-				steps = len(r.steps())
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(steps)/1e6, "ms/resource")
-			b.ReportMetric(float64(steps), "resources")
-		})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(steps)/1e6, "ms/resource")
+				b.ReportMetric(float64(steps), "resources")
+			})
+		}
 	}
 }
 

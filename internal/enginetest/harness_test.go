@@ -230,7 +230,19 @@ func collect() (chan events.EngineEvent, *run, func(error)) {
 	}
 }
 
+// preview runs `pulumi preview` with the pack as the workflows do, with
+// PULUMI_SKIP_CHECKPOINTS: a preview persists nothing, yet the CLI serializes and verifies
+// the whole in-memory snapshot after every step, which makes large previews quadratic.
 func (p *project) preview(s auto.Stack) (*run, error) {
+	return p.previewWith(s, true)
+}
+
+func (p *project) previewWith(s auto.Stack, skipCheckpoints bool) (*run, error) {
+	ws := s.Workspace()
+	if skipCheckpoints {
+		ws.SetEnvVar("PULUMI_SKIP_CHECKPOINTS", "true")
+		defer ws.UnsetEnvVar("PULUMI_SKIP_CHECKPOINTS")
+	}
 	ch, r, wait := collect()
 	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.EventStreams(ch))
 	wait(err)
