@@ -87,11 +87,23 @@ func withoutEmpty(get Getter) Getter {
 	}
 }
 
-// unknownKeys reports the keys of the project's namespace that are not in Keys.
+// unknownKeys reports the keys of the project's namespace that are not in Keys, and the
+// keys whose namespace looks like a misspelling of this project's, aws or pulumi: the
+// engine hands any namespace to the program, so "secure_aws:backups" would otherwise drop
+// the backups without a word.
 func unknownKeys(keys []string, errs *Error) {
 	for _, k := range slices.Sorted(slices.Values(keys)) {
-		name, ours := strings.CutPrefix(k, Project+":")
-		if !ours || slices.Contains(Keys, name) {
+		namespace, name, namespaced := strings.Cut(k, ":")
+		if !namespaced {
+			continue
+		}
+		if namespace != Project {
+			if near := misspeltNamespace(namespace); near != "" {
+				errs.add(k, "%q is not a namespace this project reads; did you mean %s:%s?", namespace, near, name)
+			}
+			continue
+		}
+		if slices.Contains(Keys, name) {
 			continue
 		}
 		msg := "is not a setting of this project"
@@ -102,6 +114,33 @@ func unknownKeys(keys []string, errs *Error) {
 		}
 		errs.add(k, "%s", msg)
 	}
+}
+
+// knownNamespaces are the configuration namespaces the program and its provider read.
+var knownNamespaces = []string{Project, "aws", "pulumi"}
+
+// otherPackages are namespaces of other Pulumi packages that look like ours but are not
+// misspellings.
+var otherPackages = []string{"awsx", "aws-native", "pulumiservice"}
+
+// misspeltNamespace returns the known namespace that namespace misspells, or "": one that
+// differs only in case or separators (-, _, .), or by one edit (two for the project's
+// longer name), and is not another package's.
+func misspeltNamespace(namespace string) string {
+	if slices.Contains(knownNamespaces, namespace) || slices.Contains(otherPackages, strings.ToLower(namespace)) {
+		return ""
+	}
+	squash := strings.NewReplacer("-", "", "_", "", ".", "")
+	for _, known := range knownNamespaces {
+		limit := 1
+		if len(known) > 6 {
+			limit = 2
+		}
+		if squash.Replace(strings.ToLower(namespace)) == squash.Replace(known) || editDistance(strings.ToLower(namespace), known) <= limit {
+			return known
+		}
+	}
+	return ""
 }
 
 // nearest returns the candidate within two edits of s, ignoring case, or "".
@@ -115,25 +154,30 @@ func nearest(s string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance of a and b.
+// editDistance is the optimal-string-alignment distance of a and b: insertions,
+// deletions, substitutions and swaps of neighbours ("asw" for "aws") count one each.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 // key returns the full, namespaced name of a project key.

@@ -165,6 +165,38 @@ func TestStackFilesLoad(t *testing.T) {
 	}
 }
 
+// TestNamespaceTypos: a key whose namespace misspells the project's, aws or pulumi is
+// refused with the key it was meant to be; other packages' namespaces pass.
+func TestNamespaceTypos(t *testing.T) {
+	for k, want := range map[string]string{
+		"secure_aws:backups":   "did you mean secure-aws:backups?",
+		"secureaws:developers": "did you mean secure-aws:developers?",
+		"Secure-AWS:apps":      "did you mean secure-aws:apps?",
+		"secure-awss:apps":     "did you mean secure-aws:apps?",
+		"sceure-aws:apps":      "did you mean secure-aws:apps?",
+		"asw:region":           "did you mean aws:region?",
+		"AWS:region":           "did you mean aws:region?",
+		"pulumii:tags":         "did you mean pulumi:tags?",
+	} {
+		t.Run(k, func(t *testing.T) {
+			cfg := baseConfig()
+			cfg[k] = `[]`
+			_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1)
+			assert.Equal(t, k, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, want)
+		})
+	}
+	for _, k := range []string{"awsx:vpc", "aws-native:region", "random:seed", "github:owner", "pulumiservice:org", "tls:algorithm"} {
+		cfg := baseConfig()
+		cfg[k] = "x"
+		_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+		assert.NoError(t, err, "%s belongs to another package", k)
+	}
+}
+
 // TestDeclaredDefaultsAreUnset: the CLI passes every default Pulumi.yaml declares as if the
 // stack had set it; each must read exactly like a key the stack leaves out, in a stack that
 // manages the account and in one that does not.

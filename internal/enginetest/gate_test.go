@@ -134,6 +134,7 @@ var badInputs = []struct {
 	{"quotas", map[string]string{"secure-aws:quotas": `{"policiesPerGroup":21}`}},
 	{"allowedAccountIds", map[string]string{"aws:allowedAccountIds": `["11111111111"]`}},
 	{"unknown key", map[string]string{"secure-aws:bakups": `[]`}},
+	{"misspelt namespace", map[string]string{"secure_aws:backups": `[{"bucket":"enginetest-backups"}]`}},
 	{"declared type (the CLI's own check)", map[string]string{"secure-aws:apps": `"my-app"`}},
 }
 

@@ -33,6 +33,8 @@ var badInputs = []badInput{
 	{"buckets not a list", "staging", map[string]string{"secure-aws:buckets": `"acme-assets-staging"`}, "secure-aws:buckets"},
 	// Unknown keys and fields.
 	{"misspelt top-level key", "staging", map[string]string{"secure-aws:bakups": `[]`}, "secure-aws:bakups"},
+	{"misspelt namespace drops no vault", "staging", map[string]string{"secure-aws:backups": "", "secure_aws:backups": `[{"bucket":"acme-backups-staging"}]`}, "secure_aws:backups"},
+	{"misspelt namespace drops no developer", "production", map[string]string{"secure-aws:developers": "", "secureaws:developers": `[{"name":"carol"}]`}, "secureaws:developers"},
 	{"misspelt account field", "production", map[string]string{"secure-aws:account": `{"manage":true,"aliass":"acme-corp"}`}, "secure-aws:account"},
 	{"misspelt grant field", "staging", map[string]string{"secure-aws:apps": `[{"name":"x","grants":[{"bucktet":"acme-assets-staging"}]}]`}, "secure-aws:apps[0]"},
 	// Stack-level settings.
