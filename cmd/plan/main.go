@@ -3,18 +3,19 @@
 //	go run ./cmd/plan --stack staging [--format markdown|json] [--dir .]
 //
 // It needs no AWS credentials and no Pulumi CLI. It exits 1 when a mandatory policy rule
-// is violated and 2 when the stack file is missing or its configuration invalid.
+// is violated, 2 when the stack file is missing, is not valid YAML or its configuration is
+// invalid (nothing could be planned or deployed), and 3 when the program itself failed.
 package main
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
 func main() {
@@ -37,16 +38,17 @@ func run(args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		var cfgErr *config.Error
-		if errors.As(err, &cfgErr) || errors.Is(err, fs.ErrNotExist) {
+		var fileErr *stackfile.InvalidError
+		if errors.As(err, &cfgErr) || errors.As(err, &fileErr) {
 			return 2
 		}
-		return 1
+		return 3
 	}
 	if *format == "json" {
 		out, err := p.JSON()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			return 1
+			return 3
 		}
 		os.Stdout.Write(out)
 	} else {

@@ -34,6 +34,26 @@ func TestExitCodes(t *testing.T) {
 	assert.Contains(t, string(written), `"stack": "production"`)
 }
 
+// TestExitCodeOnInvalidFiles: a stack file that is not YAML, or holds a value of the wrong
+// declared type, exits 2 like every other invalid configuration.
+func TestExitCodeOnInvalidFiles(t *testing.T) {
+	quiet(t)
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	require.NoError(t, err)
+	for name, stackFile := range map[string]string{
+		"yaml syntax":   "config:\n  aws:region: [us-east-1\n",
+		"declared type": "config:\n  aws:region: us-east-1\n  secure-aws:apps: my-app\n",
+		"invalid value": "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"111111111111\"]\n  secure-aws:environment: Prod\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.bad.yaml"), []byte(stackFile), 0o644))
+			assert.Equal(t, 2, run([]string{"--stack", "bad", "--dir", dir}))
+		})
+	}
+}
+
 // TestExitCodeOnMandatoryViolation: a stack the configuration accepts (AWS allows a reuse
 // prevention of 12) but a mandatory rule refuses (CIS 1.9 asks for 24) exits 1.
 func TestExitCodeOnMandatoryViolation(t *testing.T) {

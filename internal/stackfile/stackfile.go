@@ -25,6 +25,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
+// InvalidError is a project or stack file the CLI would refuse before running the
+// program: missing, not valid YAML, or a configuration its declarations do not allow.
+type InvalidError struct{ Err error }
+
+func (e *InvalidError) Error() string { return e.Err.Error() }
+func (e *InvalidError) Unwrap() error { return e.Err }
+
 // Stack is one stack file's configuration.
 type Stack struct {
 	Name   string
@@ -33,7 +40,16 @@ type Stack struct {
 
 // Load reads the project in dir and the configuration of stack, merged with the project's
 // declared config and validated as the CLI does before `pulumi preview` or `pulumi up`.
+// Every error it returns is an *InvalidError.
 func Load(dir, stack string) (*Stack, error) {
+	st, err := load(dir, stack)
+	if err != nil {
+		return nil, &InvalidError{Err: err}
+	}
+	return st, nil
+}
+
+func load(dir, stack string) (*Stack, error) {
 	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("loading Pulumi.yaml: %w", err)
