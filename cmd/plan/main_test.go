@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/fixtures"
 )
 
 // quiet sends the command's standard output to a file for the length of the test.
@@ -23,11 +25,12 @@ func quiet(t *testing.T) string {
 
 func TestExitCodes(t *testing.T) {
 	out := quiet(t)
-	assert.Equal(t, 0, run([]string{"--stack", "staging", "--dir", "../.."}))
-	assert.Equal(t, 0, run([]string{"--stack", "production", "--dir", "../..", "--format", "json"}))
-	assert.Equal(t, 2, run([]string{"--dir", "../.."}), "no stack")
-	assert.Equal(t, 2, run([]string{"--stack", "staging", "--format", "yaml", "--dir", "../.."}), "unknown format")
-	assert.Equal(t, 2, run([]string{"--stack", "missing", "--dir", "../.."}), "no such stack file")
+	dir := fixtures.Examples(t)
+	assert.Equal(t, 0, run([]string{"--stack", "staging", "--dir", dir}))
+	assert.Equal(t, 0, run([]string{"--stack", "production", "--dir", dir, "--format", "json"}))
+	assert.Equal(t, 2, run([]string{"--dir", dir}), "no stack")
+	assert.Equal(t, 2, run([]string{"--stack", "staging", "--format", "yaml", "--dir", dir}), "unknown format")
+	assert.Equal(t, 2, run([]string{"--stack", "missing", "--dir", dir}), "no such stack file")
 	written, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Contains(t, string(written), "# secure-aws plan: stack `staging`")

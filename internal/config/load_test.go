@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
@@ -150,18 +151,35 @@ func TestManagedConfigIsValid(t *testing.T) {
 	assert.Nil(t, cfg.Backups[1].ObjectLock)
 }
 
-// TestStackFilesLoad loads the real stack files the way the engine reads them.
+// TestStackFilesLoad loads every stack file of the repository the way the engine reads
+// them: each is a valid configuration, with every key it sets known.
 func TestStackFilesLoad(t *testing.T) {
-	for _, stack := range []string{"staging", "production"} {
+	names, err := stackfile.Names(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	for _, stack := range names {
 		t.Run(stack, func(t *testing.T) {
 			st, err := stackfile.Load(filepath.Join("..", ".."), stack)
 			require.NoError(t, err)
-			cfg, err := config.Load(stack, getter(st.Config))
+			cfg, err := config.Load(stack, getter(st.Config), slices.Collect(maps.Keys(st.Config))...)
 			require.NoError(t, err)
-			assert.Equal(t, stack, cfg.Environment)
-			assert.Equal(t, "111111111111", cfg.AccountID)
-			assert.Equal(t, stack == "production", cfg.Account.Manage)
+			assert.NotEmpty(t, cfg.AccountID)
 		})
+	}
+}
+
+// TestExampleStackFiles: the examples as shipped (testdata/examples) share one account,
+// which production manages.
+func TestExampleStackFiles(t *testing.T) {
+	dir := fixtures.Examples(t)
+	for _, stack := range []string{"staging", "production"} {
+		st, err := stackfile.Load(dir, stack)
+		require.NoError(t, err)
+		cfg, err := config.Load(stack, getter(st.Config))
+		require.NoError(t, err)
+		assert.Equal(t, stack, cfg.Environment)
+		assert.Equal(t, "111111111111", cfg.AccountID)
+		assert.Equal(t, stack == "production", cfg.Account.Manage)
 	}
 }
 

@@ -11,42 +11,49 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
+// projectDir holds Pulumi.yaml and the repository's stack files, a team's own.
 const projectDir = "../.."
 
-// TestGoldenPlans pins the reviewed plan of each example stack: a change to the program
-// or a stack file that changes what would be deployed fails here until plans/<stack>.md is
-// regenerated (UPDATE_GOLDEN=1 go test ./internal/plan/) and the diff reviewed.
+// TestGoldenPlans pins the reviewed plan of each of the repository's stacks: a change to
+// the program or a stack file that changes what would be deployed fails here until
+// plans/<stack>.md is regenerated (UPDATE_GOLDEN=1 go test ./...) and the diff reviewed.
 func TestGoldenPlans(t *testing.T) {
-	for _, stack := range []string{"staging", "production"} {
+	names, err := stackfile.Names(projectDir)
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	var files []string
+	for _, stack := range names {
+		path := filepath.Join(projectDir, "plans", stack+".md")
+		files = append(files, path)
 		t.Run(stack, func(t *testing.T) {
 			p, err := plan.Run(projectDir, stack)
 			require.NoError(t, err)
-			assert.Empty(t, p.Violations, "the example stacks follow every rule")
-			golden.Assert(t, filepath.Join(projectDir, "plans", stack+".md"), []byte(p.Markdown()))
+			assert.Zero(t, p.MandatoryViolations(), "the stack follows every mandatory rule")
+			golden.Assert(t, path, []byte(p.Markdown()))
+
+			// The same inputs give the same plan, byte for byte.
+			again, err := plan.Run(projectDir, stack)
+			require.NoError(t, err)
+			assert.Equal(t, p.Markdown(), again.Markdown())
+			a, err := p.JSON()
+			require.NoError(t, err)
+			b, err := again.JSON()
+			require.NoError(t, err)
+			assert.Equal(t, string(a), string(b))
 		})
 	}
-}
-
-func TestPlanIsDeterministic(t *testing.T) {
-	first, err := plan.Run(projectDir, "production")
-	require.NoError(t, err)
-	second, err := plan.Run(projectDir, "production")
-	require.NoError(t, err)
-	assert.Equal(t, first.Markdown(), second.Markdown())
-	a, err := first.JSON()
-	require.NoError(t, err)
-	b, err := second.JSON()
-	require.NoError(t, err)
-	assert.Equal(t, string(a), string(b))
+	golden.Stale(t, filepath.Join(projectDir, "plans", "*.md"), files)
 }
 
 func TestJSONPlan(t *testing.T) {
-	p, err := plan.Run(projectDir, "production")
+	p, err := plan.Run(fixtures.Examples(t), "production")
 	require.NoError(t, err)
 	raw, err := p.JSON()
 	require.NoError(t, err)
@@ -107,7 +114,7 @@ func TestPlanReportsInvalidConfiguration(t *testing.T) {
 // TestRulesSeeEveryJudgedType guards the rules' type constants against typos: each type a
 // rule looks for is one the program really registers.
 func TestRulesSeeEveryJudgedType(t *testing.T) {
-	p, err := plan.Run(projectDir, "production")
+	p, err := plan.Run(fixtures.Examples(t), "production")
 	require.NoError(t, err)
 	registered := map[string]bool{}
 	for _, r := range p.Resources {

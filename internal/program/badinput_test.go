@@ -11,7 +11,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/config"
 )
 
-// badInput is a malformed configuration: the example stack file of stack with set keys
+// badInput is a malformed configuration: the example stack file (testdata/examples) of stack with set keys
 // replaced (an empty value deletes the key), and the key the error must name.
 type badInput struct {
 	name  string
@@ -104,7 +104,7 @@ func TestBadInputIsRefusedBeforeAnythingChanges(t *testing.T) {
 		require.False(t, seen[c.name], "duplicate case %s", c.name)
 		seen[c.name] = true
 		t.Run(c.name, func(t *testing.T) {
-			cfg := loadStack(t, c.stack)
+			cfg := loadExample(t, c.stack)
 			for k, v := range c.set {
 				if v == "" {
 					delete(cfg, k)

@@ -31,7 +31,7 @@ func runOnce(tb testing.TB, stack string, cfg map[string]string) *mock.Recorder 
 func BenchmarkProgram(b *testing.B) {
 	stacks := map[string]map[string]string{}
 	for _, stack := range []string{"staging", "production"} {
-		stacks[stack] = loadStack(b, stack)
+		stacks[stack] = loadExample(b, stack)
 	}
 	for _, stack := range []string{"staging", "production"} {
 		b.Run("stack="+stack, func(b *testing.B) {
