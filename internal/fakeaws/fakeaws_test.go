@@ -16,6 +16,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/stackgen"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
@@ -25,23 +26,10 @@ func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 	return rootcheck.Status{MFAEnabled: true}, nil
 }
 
-// everything is a managing stack that uses every feature of the program.
-var everything = map[string]string{
-	"aws:region":              "eu-west-1",
-	"aws:allowedAccountIds":   `["222222222222"]`,
-	"secure-aws:account":      `{"manage":true,"alias":"acme-corp"}`,
-	"secure-aws:ci":           `{"repository":"acme/infra","environments":["production"]}`,
-	"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
-	"secure-aws:developers":   `[{"name":"carol"}]`,
-	"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
-	"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
-	"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
-	"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
-}
-
 // TestEveryTypeIsModelled: every resource type the program creates has a replacement
 // rule, so the stand-in provider never guesses; a new type fails here until it is added.
 func TestEveryTypeIsModelled(t *testing.T) {
+	everything := stackgen.Everything()
 	rec := mock.New(config.Project, "production")
 	require.NoError(t, rec.Run(everything, false, program.Run(healthyRoot{}, slices.Collect(maps.Keys(everything)))))
 	types := map[string]bool{}

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,6 +23,9 @@ func (p *Plan) Markdown() string {
 	fmt.Fprintf(&b, "# secure-aws plan: stack `%s`\n\n", p.Stack)
 	fmt.Fprintf(&b, "Environment `%s`, account `%s`, region `%s`; %d resources. Generated offline by\n", c.Environment, c.AccountID, c.Region, len(p.Resources))
 	fmt.Fprintf(&b, "`go run ./cmd/plan --stack %s` from the stack file, without contacting AWS.\n\n", p.Stack)
+	if c.Account.Manage {
+		fmt.Fprintf(&b, "This stack manages the account. Root credential check: `%s` (warn: report, fail: stop the\nrun, off: skip).\n\n", c.Account.RootCredentialCheck)
+	}
 	p.writeRules(&b)
 	p.writeAccess(&b)
 	p.writeTree(&b)
@@ -133,11 +138,11 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 	return out
 }
 
-// treeAttributes are the inputs the resource tree shows, when set.
-var treeAttributes = []string{"bucket", "name", "path", "user", "group", "groups", "role", "policyArn", "accountAlias", "analyzerName"}
+// documentInputs are shown as documents in their own section, not in the tree.
+var documentInputs = []string{"policy", "assumeRolePolicy"}
 
 func (p *Plan) writeTree(b *strings.Builder) {
-	b.WriteString("\n## Resources\n\n`[protected]`: protected and retained on delete; `[retained]`: retained on delete (left in\nAWS when removed from the program).\n\n```\n")
+	b.WriteString("\n## Resources\n\nEvery resource with every input it is created with (`·` lines; policy documents follow\nin the next section). `[protected]`: protected and retained on delete; `[retained]`:\nretained on delete (left in AWS when removed from the program).\n\n```\n")
 	children := map[string][]mock.Registration{}
 	urns := map[string]bool{}
 	for _, r := range p.Resources {
@@ -153,7 +158,12 @@ func (p *Plan) writeTree(b *strings.Builder) {
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		for _, r := range children[parent] {
-			fmt.Fprintf(b, "%s%s %s%s\n", indent, r.Type, r.Name, attributes(r))
+			fmt.Fprintf(b, "%s%s %s%s\n", indent, r.Type, r.Name, flags(r))
+			for _, k := range slices.Sorted(maps.Keys(r.Inputs)) {
+				if !slices.Contains(documentInputs, string(k)) {
+					fmt.Fprintf(b, "%s  · %s = %s\n", indent, k, inputText(string(k), r.Inputs[k]))
+				}
+			}
 			walk(r.URN, indent+"    ")
 		}
 	}
@@ -161,27 +171,30 @@ func (p *Plan) writeTree(b *strings.Builder) {
 	b.WriteString("```\n")
 }
 
-func attributes(r mock.Registration) string {
-	var parts []string
-	for _, k := range treeAttributes {
-		if v := r.Input(k); v != "" {
-			parts = append(parts, k+"="+v)
-		} else if list := stringList(r.Inputs[resource.PropertyKey(k)]); len(list) > 0 {
-			parts = append(parts, k+"="+strings.Join(list, ","))
-		}
+// inputText renders one input as compact JSON (secrets masked, unknowns marked); a PGP
+// public key, long and of no interest but for its identity, by its length and digest.
+func inputText(key string, v resource.PropertyValue) string {
+	text, err := json.Marshal(plain(v))
+	if err != nil {
+		return fmt.Sprintf("%v", v)
 	}
+	if key == "pgpKey" && v.IsString() && !strings.HasPrefix(v.StringValue(), "keybase:") {
+		sum := sha256.Sum256([]byte(v.StringValue()))
+		return fmt.Sprintf("(base64 public key, %d characters, sha256 %x)", len(v.StringValue()), sum[:8])
+	}
+	return string(text)
+}
+
+func flags(r mock.Registration) string {
 	switch {
 	case r.Protect && r.RetainOnDelete:
-		parts = append(parts, "[protected]")
+		return "  [protected]"
 	case r.RetainOnDelete:
-		parts = append(parts, "[retained]")
+		return "  [retained]"
 	case r.Protect:
-		parts = append(parts, "[protect without retainOnDelete]")
+		return "  [protect without retainOnDelete]"
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "  " + strings.Join(parts, " ")
+	return ""
 }
 
 func (p *Plan) writePolicies(b *strings.Builder) {

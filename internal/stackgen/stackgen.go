@@ -35,3 +35,21 @@ func Apps(n int) map[string]string {
 		"secure-aws:quotas":     fmt.Sprintf(`{"groupsPerAccount":%d}`, n+100),
 	}
 }
+
+// Everything is a stack that manages its account and uses every feature of the program:
+// console users with and without PGP keys, CI roles, a bucket, an application, a
+// third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault.
+func Everything() map[string]string {
+	return map[string]string{
+		"aws:region":              "eu-west-1",
+		"aws:allowedAccountIds":   `["222222222222"]`,
+		"secure-aws:account":      `{"manage":true,"alias":"acme-corp"}`,
+		"secure-aws:ci":           `{"repository":"acme/infra","environments":["production"]}`,
+		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
+		"secure-aws:developers":   `[{"name":"carol"}]`,
+		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
+		"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
+		"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
+		"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":120,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
+	}
+}
