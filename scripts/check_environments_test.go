@@ -1,0 +1,116 @@
+// Package scripts_test runs the repository's shell scripts against fakes of the tools
+// they call.
+package scripts_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeGH answers `gh api PATH --jq FILTER` from canned responses, applying the filter with
+// jq as gh does.
+const fakeGH = `#!/bin/sh
+file="$FAKE_GH_DIR/$(printf '%s' "$2" | tr '/?&=' '____').json"
+[ -f "$file" ] || { echo "gh: Not Found (HTTP 404)" >&2; exit 1; }
+exec jq -r "$4" "$file"
+`
+
+// github is the API state of one case: path -> JSON body.
+type github map[string]string
+
+const repo = "repos/acme/infra"
+
+func env(policy, rules string) string {
+	return `{"deployment_branch_policy":` + policy + `,"protection_rules":` + rules + `}`
+}
+
+const (
+	custom    = `{"protected_branches":false,"custom_branch_policies":true}`
+	protected = `{"protected_branches":true,"custom_branch_policies":false}`
+	reviewers = `[{"type":"required_reviewers"},{"type":"branch_policy"}]`
+	none      = `[]`
+)
+
+func onlyMain(envs ...string) github {
+	g := github{}
+	for _, e := range envs {
+		g[repo+"/environments/"+e+"/deployment-branch-policies"] = `{"total_count":1,"branch_policies":[{"name":"main","type":"branch"}]}`
+	}
+	return g
+}
+
+func with(g github, extra github) github {
+	for k, v := range extra {
+		g[k] = v
+	}
+	return g
+}
+
+func TestCheckEnvironments(t *testing.T) {
+	_, err := exec.LookPath("jq")
+	require.NoError(t, err, "the check (and this test) needs jq, as GitHub's runners have it")
+	for name, c := range map[string]struct {
+		api   github
+		allow bool
+		want  string // "" passes
+	}{
+		"custom policies naming main, reviewers": {with(onlyMain("staging", "production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+		}), false, ""},
+		"protected branches, main the only one": {github{
+			repo + "/environments/staging": env(protected, none), repo + "/environments/production": env(protected, reviewers),
+			repo + "/branches?protected=true&per_page=100": `[{"name":"main"}]`,
+		}, false, ""},
+		"no branch policy": {with(onlyMain("production"), github{
+			repo + "/environments/staging": env(`null`, none), repo + "/environments/production": env(custom, reviewers),
+		}), false, "environment staging can be deployed from any branch"},
+		"a second custom branch": {with(onlyMain("production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"main","type":"branch"},{"name":"dev","type":"branch"}]}`,
+		}), false, "may be deployed from 'branch:dev branch:main'"},
+		"a wildcard branch": {with(onlyMain("production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"*","type":"branch"}]}`,
+		}), false, "may be deployed from 'branch:*'"},
+		"a tag named main": {with(onlyMain("production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"main","type":"tag"}]}`,
+		}), false, "may be deployed from 'tag:main'"},
+		"protected branches, release protected too": {github{
+			repo + "/environments/staging": env(protected, none), repo + "/environments/production": env(protected, reviewers),
+			repo + "/branches?protected=true&per_page=100": `[{"name":"main"},{"name":"release"}]`,
+		}, false, "every protected branch ('main release')"},
+		"no reviewers": {with(onlyMain("staging", "production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, none),
+		}), false, "environment production has no required reviewers"},
+		"no reviewers, explicitly allowed": {with(onlyMain("staging", "production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, none),
+		}), true, ""},
+		"environment missing": {github{}, false, "Not Found"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bin, api := t.TempDir(), t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
+			for path, body := range c.api {
+				file := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path) + ".json"
+				require.NoError(t, os.WriteFile(filepath.Join(api, file), []byte(body), 0o644))
+			}
+			cmd := exec.Command("bash", "check-environments.sh", "staging", "production")
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+api, "GITHUB_REPOSITORY=acme/infra",
+				"ALLOW_PRODUCTION_WITHOUT_REVIEWERS="+map[bool]string{true: "true"}[c.allow])
+			out, err := cmd.CombinedOutput()
+			if c.want == "" {
+				assert.NoError(t, err, string(out))
+				return
+			}
+			assert.Error(t, err, "the check must fail")
+			assert.Contains(t, string(out), c.want)
+		})
+	}
+}
