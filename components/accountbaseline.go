@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -61,6 +62,10 @@ type AccountBaselineArgs struct {
 	// AdminUserPath is the IAM path of the admin users, who alone may assume the support
 	// role (required, e.g. /admins/).
 	AdminUserPath string
+	// ImportExisting adopts the alias the account already has (it must be Alias) and its
+	// password policy: the first up imports them, then sets this program's policy.
+	// Default false.
+	ImportExisting bool
 }
 
 // AccountBaseline holds the account-wide settings (rule R2): alias, password policy,
@@ -104,9 +109,15 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	// another stack, or the baseline leaves the program, the account keeps its alias,
 	// password policy and public access block rather than dropping to AWS defaults.
 	retained := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
+	adopt := func(id string) []pulumi.ResourceOption {
+		if !args.ImportExisting {
+			return retained
+		}
+		return append(slices.Clone(retained), pulumi.Import(pulumi.ID(id)))
+	}
 	alias, err := iam.NewAccountAlias(ctx, name+"-alias", &iam.AccountAliasArgs{
 		AccountAlias: pulumi.String(args.Alias),
-	}, retained...)
+	}, adopt(args.Alias)...)
 	if err != nil {
 		return nil, fmt.Errorf("setting the account alias: %w", err)
 	}
@@ -123,7 +134,8 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		// Always set, so going back to 0 (never expire) shows as a change and is applied.
 		MaxPasswordAge: pulumi.Int(p.MaxAgeDays),
 	}
-	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", policyArgs, retained...); err != nil {
+	// The password policy's id is fixed: an account has one.
+	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", policyArgs, adopt("iam-account-password-policy")...); err != nil {
 		return nil, fmt.Errorf("setting the password policy: %w", err)
 	}
 	if _, err := s3.NewAccountPublicAccessBlock(ctx, name+"-s3-public-access", &s3.AccountPublicAccessBlockArgs{

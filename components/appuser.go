@@ -29,6 +29,9 @@ type AppUserArgs struct {
 	CreateAccessKey bool
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
+	// ImportExistingUser adopts an existing IAM user of the same name: the first up
+	// imports it instead of failing to create it. Default false.
+	ImportExistingUser bool
 }
 
 // AppUser is one application's IAM identity in one environment (rule R5): a user in its
@@ -48,12 +51,13 @@ func NewAppUser(ctx *pulumi.Context, name string, args *AppUserArgs, opts ...pul
 		return nil, fmt.Errorf("app user %s: application and environment are required", name)
 	}
 	spec := serviceUser{
-		userName:  PrincipalName(args.Application, args.Environment),
-		path:      AppUserPath,
-		grants:    args.Grants,
-		accessKey: args.CreateAccessKey,
-		pgpKey:    args.PGPKey,
-		account:   args.Account,
+		userName:   PrincipalName(args.Application, args.Environment),
+		path:       AppUserPath,
+		grants:     args.Grants,
+		accessKey:  args.CreateAccessKey,
+		pgpKey:     args.PGPKey,
+		account:    args.Account,
+		importUser: args.ImportExistingUser,
 	}
 	c := &AppUser{}
 	if err := spec.component(ctx, AppUserType, name, c, &c.PrincipalOutputs, opts...); err != nil {

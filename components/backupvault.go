@@ -125,6 +125,10 @@ type BackupVaultArgs struct {
 	CreateAccessKey bool
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
+	// ImportExistingBucket adopts an existing bucket of that name (see SecureBucketArgs);
+	// ImportExistingWriter an existing writer user. Default false.
+	ImportExistingBucket bool
+	ImportExistingWriter bool
 }
 
 // BackupVault is a dedicated, versioned backup bucket with a lifecycle that ages backups
@@ -159,18 +163,19 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		return nil, fmt.Errorf("backup vault %s: schedule %s %s", name, problems[0].Field, problems[0].Message)
 	}
 	writer := serviceUser{
-		userName:  BackupWriterName(args.VaultName, args.Environment),
-		path:      BackupWriterPath,
-		grants:    []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
-		accessKey: args.CreateAccessKey,
-		pgpKey:    args.PGPKey,
-		account:   args.Account,
+		userName:   BackupWriterName(args.VaultName, args.Environment),
+		path:       BackupWriterPath,
+		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
+		accessKey:  args.CreateAccessKey,
+		pgpKey:     args.PGPKey,
+		account:    args.Account,
+		importUser: args.ImportExistingWriter,
 	}
 	if err := writer.validate(); err != nil {
 		return nil, fmt.Errorf("backup vault %s: writer %w", name, err)
 	}
 
-	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.BucketName, ObjectLock: args.ObjectLock}
+	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.BucketName, ObjectLock: args.ObjectLock, ImportExisting: args.ImportExistingBucket}
 	if err := bucketArgs.validate(); err != nil {
 		return nil, fmt.Errorf("backup vault %s: %w", name, err)
 	}

@@ -25,6 +25,11 @@ type SecureBucketArgs struct {
 	// ObjectLock, when set, turns on S3 Object Lock with this default retention, for new
 	// and existing buckets. It cannot be turned off again. Optional.
 	ObjectLock *ObjectLock
+	// ImportExisting adopts a bucket of that name that already exists (it holds data, and
+	// creating it again would fail): the first up imports it instead of creating it, and
+	// its side resources (versioning, encryption, public access block, ownership, TLS
+	// policy) set this program's settings over whatever the bucket had. Default false.
+	ImportExisting bool
 }
 
 // ObjectLock is a default retention for new object versions.
@@ -93,9 +98,13 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	retained := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.RetainOnDelete(true)}
 	keep := slices.Concat(retained, []pulumi.ResourceOption{pulumi.Protect(true)})
 
+	bucketOpts := keep
+	if args.ImportExisting {
+		bucketOpts = append(slices.Clone(keep), pulumi.Import(pulumi.ID(args.BucketName)))
+	}
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket: pulumi.String(args.BucketName),
-	}, keep...)
+	}, bucketOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", args.BucketName, err)
 	}

@@ -19,6 +19,9 @@ type serviceUser struct {
 	accessKey bool
 	pgpKey    string
 	account   Account
+	// importUser adopts an IAM user of that name that already exists: the first up
+	// imports it instead of creating it, then brings it to this program's settings.
+	importUser bool
 }
 
 // PrincipalOutputs are the attributes every machine principal (AppUser, ThirdPartyUser)
@@ -82,10 +85,14 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("building the policy of %s: %w", s.userName, err)
 	}
+	userOpts := []pulumi.ResourceOption{opt}
+	if s.importUser {
+		userOpts = append(userOpts, pulumi.Import(pulumi.ID(s.userName)))
+	}
 	user, err := iam.NewUser(ctx, name+"-user", &iam.UserArgs{
 		Name: pulumi.String(s.userName),
 		Path: pulumi.String(s.path),
-	}, opt)
+	}, userOpts...)
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("creating user %s: %w", s.userName, err)
 	}

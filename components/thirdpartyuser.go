@@ -30,6 +30,9 @@ type ThirdPartyUserArgs struct {
 	CreateAccessKey bool
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
+	// ImportExistingUser adopts an existing IAM user of the same name: the first up
+	// imports it instead of failing to create it. Default false.
+	ImportExistingUser bool
 }
 
 // ThirdPartyUser is an external service's IAM identity in one environment (rule R10),
@@ -48,12 +51,13 @@ func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArg
 		return nil, fmt.Errorf("third-party user %s: service and environment are required", name)
 	}
 	spec := serviceUser{
-		userName:  PrincipalName(args.Service, args.Environment),
-		path:      ThirdPartyUserPath,
-		grants:    args.Grants,
-		accessKey: args.CreateAccessKey,
-		pgpKey:    args.PGPKey,
-		account:   args.Account,
+		userName:   PrincipalName(args.Service, args.Environment),
+		path:       ThirdPartyUserPath,
+		grants:     args.Grants,
+		accessKey:  args.CreateAccessKey,
+		pgpKey:     args.PGPKey,
+		account:    args.Account,
+		importUser: args.ImportExistingUser,
 	}
 	c := &ThirdPartyUser{}
 	if err := spec.component(ctx, ThirdPartyUserType, name, c, &c.PrincipalOutputs, opts...); err != nil {

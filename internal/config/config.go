@@ -54,6 +54,7 @@ type CI struct {
 // Account holds the account-wide settings; only the stack with Manage set creates them.
 type Account struct {
 	Manage              bool                      `json:"manage"`
+	ImportExisting      bool                      `json:"importExisting"` // adopt the alias and password policy the account has
 	Alias               string                    `json:"alias"`
 	RootCredentialCheck string                    `json:"rootCredentialCheck"`
 	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
@@ -68,7 +69,8 @@ type GroupSettings struct {
 
 // Bucket is a bucket this stack creates for applications and third parties.
 type Bucket struct {
-	Name string `json:"name"`
+	Name   string `json:"name"`
+	Import bool   `json:"import"` // the bucket exists: the first up imports it
 }
 
 // Principal is an application or third-party service: one IAM user per environment.
@@ -77,6 +79,7 @@ type Principal struct {
 	AccessKey bool                `json:"accessKey"`
 	PGPKey    string              `json:"pgpKey"`
 	Grants    []iampolicy.S3Grant `json:"grants"`
+	Import    bool                `json:"import"` // the IAM user exists: the first up imports it
 }
 
 // Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
@@ -86,6 +89,8 @@ type Backup struct {
 	AccessKey                 bool                   `json:"accessKey"`
 	PGPKey                    string                 `json:"pgpKey"`
 	ObjectLock                *components.ObjectLock `json:"objectLock"`
+	ImportBucket              bool                   `json:"importBucket"` // the bucket exists
+	ImportWriter              bool                   `json:"importWriter"` // the writer user exists
 	components.BackupSchedule                        // glacierAfterDays, storageClass, ...
 }
 

@@ -160,6 +160,9 @@ func (v *validator) account() {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
 	if !a.Manage {
+		if a.ImportExisting {
+			v.errs.add(key("account.importExisting"), "is set but account.manage is false; only the stack that manages the account adopts its alias and password policy")
+		}
 		if a.Alias != "" {
 			v.errs.add(key("account.alias"), "is set but account.manage is false; only the stack that manages the account sets the alias")
 		}

@@ -32,6 +32,7 @@ type Registration struct {
 	Dependencies   []string
 	IgnoreChanges  []string
 	Aliases        []string // alias URNs and specs, rendered as text
+	ImportID       string   // the id of an existing resource the first up adopts
 }
 
 // Recorder implements pulumi.MockResourceMonitor and keeps every registration.
@@ -93,6 +94,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		reg.RetainOnDelete = rpc.GetRetainOnDelete()
 		reg.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
 		reg.IgnoreChanges = rpc.GetIgnoreChanges()
+		reg.ImportID = rpc.GetImportId()
 		reg.Aliases = append(reg.Aliases, rpc.GetAliasURNs()...)
 		for _, a := range rpc.GetAliases() {
 			if a.GetUrn() != "" {

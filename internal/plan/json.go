@@ -27,6 +27,7 @@ type jsonResource struct {
 	RetainOnDelete bool           `json:"retainOnDelete"`
 	Dependencies   []string       `json:"dependencies"`
 	IgnoreChanges  []string       `json:"ignoreChanges"`
+	ImportID       string         `json:"importId,omitempty"`
 	Inputs         map[string]any `json:"inputs"`
 }
 
@@ -51,6 +52,7 @@ func (p *Plan) JSON() ([]byte, error) {
 			RetainOnDelete: r.RetainOnDelete,
 			Dependencies:   orEmpty(r.Dependencies),
 			IgnoreChanges:  orEmpty(r.IgnoreChanges),
+			ImportID:       r.ImportID,
 			Inputs:         PlainInputs(r.Inputs),
 		})
 	}

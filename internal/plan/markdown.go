@@ -142,7 +142,7 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 var documentInputs = []string{"policy", "assumeRolePolicy"}
 
 func (p *Plan) writeTree(b *strings.Builder) {
-	b.WriteString("\n## Resources\n\nEvery resource with every input it is created with (`·` lines; policy documents follow\nin the next section). `[protected]`: protected and retained on delete; `[retained]`:\nretained on delete (left in AWS when removed from the program).\n\n```\n")
+	b.WriteString("\n## Resources\n\nEvery resource with every input it is created with (`·` lines; policy documents follow\nin the next section). `[protected]`: protected and retained on delete; `[retained]`:\nretained on delete (left in AWS when removed from the program); `[adopted]`: exists\nalready, imported instead of created.\n\n```\n")
 	children := map[string][]mock.Registration{}
 	urns := map[string]bool{}
 	for _, r := range p.Resources {
@@ -186,15 +186,19 @@ func inputText(key string, v resource.PropertyValue) string {
 }
 
 func flags(r mock.Registration) string {
+	var out string
 	switch {
 	case r.Protect && r.RetainOnDelete:
-		return "  [protected]"
+		out = "  [protected]"
 	case r.RetainOnDelete:
-		return "  [retained]"
+		out = "  [retained]"
 	case r.Protect:
-		return "  [protect without retainOnDelete]"
+		out = "  [protect without retainOnDelete]"
 	}
-	return ""
+	if r.ImportID != "" {
+		out += fmt.Sprintf("  [adopted: the first up imports %s]", r.ImportID)
+	}
+	return out
 }
 
 func (p *Plan) writePolicies(b *strings.Builder) {

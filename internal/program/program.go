@@ -78,46 +78,51 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	}
 	for _, b := range cfg.Buckets {
 		if out.Buckets[b.Name], err = components.NewSecureBucket(ctx, b.Name, &components.SecureBucketArgs{
-			Account:    account,
-			BucketName: b.Name,
+			Account:        account,
+			BucketName:     b.Name,
+			ImportExisting: b.Import,
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, a := range cfg.Apps {
 		if out.Apps[a.Name], err = components.NewAppUser(ctx, a.Name, &components.AppUserArgs{
-			Account:         account,
-			Application:     a.Name,
-			Environment:     cfg.Environment,
-			Grants:          a.Grants,
-			CreateAccessKey: a.AccessKey,
-			PGPKey:          a.PGPKey,
+			Account:            account,
+			Application:        a.Name,
+			Environment:        cfg.Environment,
+			Grants:             a.Grants,
+			CreateAccessKey:    a.AccessKey,
+			PGPKey:             a.PGPKey,
+			ImportExistingUser: a.Import,
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, t := range cfg.ThirdParties {
 		if out.ThirdParties[t.Name], err = components.NewThirdPartyUser(ctx, t.Name, &components.ThirdPartyUserArgs{
-			Account:         account,
-			Service:         t.Name,
-			Environment:     cfg.Environment,
-			Grants:          t.Grants,
-			CreateAccessKey: t.AccessKey,
-			PGPKey:          t.PGPKey,
+			Account:            account,
+			Service:            t.Name,
+			Environment:        cfg.Environment,
+			Grants:             t.Grants,
+			CreateAccessKey:    t.AccessKey,
+			PGPKey:             t.PGPKey,
+			ImportExistingUser: t.Import,
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, b := range cfg.Backups {
 		if out.Backups[b.Bucket], err = components.NewBackupVault(ctx, b.Bucket, &components.BackupVaultArgs{
-			Account:         account,
-			Environment:     cfg.Environment,
-			VaultName:       b.Name,
-			BucketName:      b.Bucket,
-			Schedule:        b.BackupSchedule,
-			ObjectLock:      b.ObjectLock,
-			CreateAccessKey: b.AccessKey,
-			PGPKey:          b.PGPKey,
+			Account:              account,
+			Environment:          cfg.Environment,
+			VaultName:            b.Name,
+			BucketName:           b.Bucket,
+			Schedule:             b.BackupSchedule,
+			ObjectLock:           b.ObjectLock,
+			CreateAccessKey:      b.AccessKey,
+			PGPKey:               b.PGPKey,
+			ImportExistingBucket: b.ImportBucket,
+			ImportExistingWriter: b.ImportWriter,
 		}); err != nil {
 			return nil, err
 		}
@@ -134,6 +139,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		Alias:          cfg.Account.Alias,
 		PasswordPolicy: cfg.Account.PasswordPolicy,
 		AdminUserPath:  cfg.AdminGroup.Path,
+		ImportExisting: cfg.Account.ImportExisting,
 	}); err != nil {
 		return err
 	}
