@@ -69,7 +69,7 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	return cfg, nil
 }
 
-// withoutEmpty reads an empty value ("", {}, [] or null, as text or JSON) as no value.
+// withoutEmpty reads an empty value ("", {} or [], as text or JSON) as no value.
 func withoutEmpty(get Getter) Getter {
 	return func(k string) (string, bool) {
 		v, ok := get(k)
@@ -79,7 +79,7 @@ func withoutEmpty(get Getter) Getter {
 		var compact bytes.Buffer
 		if json.Compact(&compact, []byte(v)) == nil {
 			switch compact.String() {
-			case `""`, "{}", "[]", "null":
+			case `""`, "{}", "[]":
 				return "", false
 			}
 		}

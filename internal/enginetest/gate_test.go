@@ -107,7 +107,9 @@ func TestPackBlocksMandatoryViolation(t *testing.T) {
 	r, err := p.upSkipPreview(s)
 	require.Error(t, err)
 	assert.Contains(t, strings.Join(r.policyEvents(), "\n"), "no-user-policies")
-	for _, o := range opsOf(p.ops(), "create") {
+	created := opsOf(p.ops(), "create")
+	assert.NotEmpty(t, created, "up alone created what was registered before the violation")
+	for _, o := range created {
 		assert.NotContains(t, o.URN, "enginetest-inline", "the violating resource is never created")
 	}
 }

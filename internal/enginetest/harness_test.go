@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,8 +23,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
 // cliVersion is the Pulumi CLI the tier builds and the workflows pin: the version of the
@@ -129,27 +130,36 @@ type project struct {
 	dir     string
 	log     string
 	backend string
+	world   string // what exists in the stand-in's AWS
 	env     map[string]string
 }
 
-// newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository.
+// newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository. The
+// stack files lose what ties them to the team's own secrets provider (encryptionsalt,
+// secretsprovider, encryptedkey) and their encrypted values, which this tier cannot
+// decrypt: the program reads no secret configuration.
 func newProject(t testing.TB) *project {
 	requireEngine(t)
 	dir := t.TempDir()
-	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi*.yaml"))
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
 	require.NoError(t, err)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644))
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o644))
 	state := t.TempDir()
-	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend")}
+	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend"), world: filepath.Join(state, "world.json")}
+	names, err := stackfile.Names(repoRoot)
+	require.NoError(t, err)
+	for _, name := range names {
+		p.writeStackFile(name, portable(t, filepath.Join(repoRoot, "Pulumi."+name+".yaml")))
+	}
 	p.env = map[string]string{
 		"PULUMI_BACKEND_URL":       "file://" + p.backend,
 		"PULUMI_CONFIG_PASSPHRASE": "enginetest",
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
-		oplog.EnvVar:               p.log,
+		// The stand-in first on PATH, and never a plugin from anywhere else.
+		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "false",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		oplog.EnvVar: p.log,
+		world.EnvVar: p.world,
 	}
 	require.NoError(t, os.MkdirAll(p.backend, 0o755))
 	return p
@@ -173,8 +183,6 @@ func (p *project) stack(name string) auto.Stack {
 func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 	t := p.t
 	ctx := t.Context()
-	var keys []string
-	var once sync.Once
 	var s auto.Stack
 	ws, err := auto.NewLocalWorkspace(ctx,
 		auto.WorkDir(p.dir),
@@ -183,13 +191,13 @@ func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(p.env),
 		auto.Program(func(pctx *pulumi.Context) error {
-			once.Do(func() {
-				cfg, err := s.GetAllConfig(ctx)
-				if err == nil {
-					keys = slices.Collect(maps.Keys(cfg))
-				}
-			})
-			if err := program.Run(healthyRoot{}, keys)(pctx); err != nil || extra == nil {
+			// main.go takes the keys from PULUMI_CONFIG, which the Go language host sets and
+			// an inline program does not get: ask the CLI for the same keys, on every run.
+			cfg, err := s.GetAllConfig(ctx)
+			if err != nil {
+				return fmt.Errorf("reading the stack's keys: %w", err)
+			}
+			if err := program.Run(healthyRoot{}, slices.Collect(maps.Keys(cfg)))(pctx); err != nil || extra == nil {
 				return err
 			}
 			return extra(pctx)
@@ -225,7 +233,7 @@ func collect() (chan events.EngineEvent, *run, func(error)) {
 		}
 		select {
 		case <-done:
-		case <-time.After(5 * time.Second):
+		case <-time.After(time.Second):
 		}
 	}
 }

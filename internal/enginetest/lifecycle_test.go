@@ -130,12 +130,26 @@ func TestLifecycle(t *testing.T) {
 				_, before := p.export(s)
 
 				p.writeStackFile(name, original)
-				_, err = p.preview(s)
+				_, err = p.up(s) // as the deploy workflow runs it: the preview stops it
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "protect")
 				assert.Contains(t, err.Error(), extra)
 				_, after := p.export(s)
-				assert.Equal(t, before.urns(), after.urns())
+				assert.Equal(t, before.urns(), after.urns(), "nothing changed")
+
+				// up without a preview stops at the same protection; what it got to first is
+				// retained on delete: it leaves the state but stays in AWS.
+				deletes := len(opsOf(p.ops(), "delete"))
+				_, err = p.upSkipPreview(s)
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "protect")
+				_, after = p.export(s)
+				for _, r := range before.Resources {
+					if r.Protect {
+						assert.Contains(t, after.urns(), r.URN, "a protected resource stays in the state")
+					}
+				}
+				assert.Len(t, opsOf(p.ops(), "delete"), deletes, "nothing of the bucket is deleted in AWS")
 			})
 			t.Run("f destroy stops at the protected resources and names them", func(t *testing.T) {
 				_, before := p.export(s)

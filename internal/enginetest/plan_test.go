@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -50,16 +51,22 @@ func normalize(t *testing.T, v map[string]any) map[string]any {
 	return out
 }
 
-// readmeOutputs reads the README's table of stack outputs: name -> secret.
-func readmeOutputs(t *testing.T) map[string]bool {
+// readmeOutput is one row of the README's table of stack outputs.
+type readmeOutput struct {
+	secret bool
+	always bool // "every stack"
+}
+
+// readmeOutputs reads the README's table of stack outputs.
+func readmeOutputs(t *testing.T) map[string]readmeOutput {
 	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	require.NoError(t, err)
-	row := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|[^|]*\\| (yes|no) \\|$")
-	out := map[string]bool{}
+	row := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\| ([^|]*)\\| (yes|no) \\|$")
+	out := map[string]readmeOutput{}
 	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
-		out[m[1]] = m[2] == "yes"
+		out[m[1]] = readmeOutput{secret: m[3] == "yes", always: strings.HasPrefix(m[2], "every stack")}
 	}
-	require.NotEmpty(t, out, "the README has a table of outputs: | `name` | when | yes/no |")
+	require.NotEmpty(t, out, "the README has a table of outputs: | `name` | in which stacks | yes/no |")
 	return out
 }
 
@@ -74,12 +81,17 @@ func checkOutputs(t *testing.T, p *project, s auto.Stack) {
 	require.NoError(t, err, stderr)
 	var shown map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &shown))
+	for name, row := range documented {
+		if row.always {
+			assert.Contains(t, outs, name, "the README says every stack has output %s", name)
+		}
+	}
 	for name, out := range outs {
-		secret, listed := documented[name]
+		row, listed := documented[name]
 		if !assert.True(t, listed, "output %s is not in the README's table of outputs", name) {
 			continue
 		}
-		assert.Equal(t, secret, out.Secret, "output %s: secret as the README says", name)
+		assert.Equal(t, row.secret, out.Secret, "output %s: secret as the README says", name)
 		if out.Secret {
 			assert.Equal(t, "[secret]", shown[name], "pulumi stack output masks %s", name)
 		} else {

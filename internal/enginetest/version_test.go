@@ -3,12 +3,12 @@ package enginetest
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 // TestWorkflowsPinTheTestedCLI: every pulumi/actions step runs the CLI version this tier
@@ -16,15 +16,26 @@ import (
 func TestWorkflowsPinTheTestedCLI(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	step := regexp.MustCompile(`(?m)^\s+- uses: pulumi/actions@\S+\n((?:\s+.*\n)*?)\s+- |(?m)^\s+- uses: pulumi/actions@\S+\n((?:\s+.*\n?)*)\z`)
 	steps := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		for _, m := range step.FindAllStringSubmatch(string(b), -1) {
-			steps++
-			body := m[1] + m[2]
-			assert.Contains(t, body, "pulumi-version: "+strings.TrimPrefix(cliVersion, "v"), "%s: a pulumi/actions step pins the tested CLI", filepath.Base(f))
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string            `yaml:"uses"`
+					With map[string]string `yaml:"with"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &wf), f)
+		for job, j := range wf.Jobs {
+			for i, step := range j.Steps {
+				if strings.HasPrefix(step.Uses, "pulumi/actions@") {
+					steps++
+					assert.Equal(t, strings.TrimPrefix(cliVersion, "v"), step.With["pulumi-version"], "%s job %s step %d pins the tested CLI", filepath.Base(f), job, i+1)
+				}
+			}
 		}
 	}
 	assert.NotZero(t, steps, "the workflows run pulumi/actions")

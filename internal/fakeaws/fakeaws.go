@@ -150,3 +150,21 @@ var ReplaceOn = map[string][]string{
 	rules.TypeGroup:                 {},                                                            // iam/group.go: UpdateGroup in place
 	rules.TypeAccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }
+
+// CreateFails lists the types whose create call AWS refuses when the resource already
+// exists (a bucket name you own, an IAM name in the account), with the error code AWS
+// returns. Every other type is created by a "put" that overwrites: a bucket's versioning,
+// encryption or policy, a group's policy attachment, the account's password policy.
+// AccountAlias is listed on the cautious reading that CreateAccountAlias does not take
+// over an alias set outside the program; adopt it with account.importExisting.
+var CreateFails = map[string]string{
+	rules.TypeBucket:       "BucketAlreadyOwnedByYou",
+	rules.TypeUser:         "EntityAlreadyExists",
+	rules.TypeGroup:        "EntityAlreadyExists",
+	rules.TypeRole:         "EntityAlreadyExists",
+	rules.TypePolicy:       "EntityAlreadyExists",
+	rules.TypeOIDCProvider: "EntityAlreadyExists",
+	rules.TypeLoginProfile: "EntityAlreadyExists",
+	rules.TypeAccountAlias: "EntityAlreadyExists",
+	rules.TypeAnalyzer:     "ConflictException",
+}

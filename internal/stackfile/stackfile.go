@@ -62,6 +62,10 @@ func load(dir, stack string) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", filepath.Base(path), err)
 	}
+	if ps.Environment != nil && len(ps.Environment.Imports()) > 0 {
+		// The CLI merges a Pulumi ESC environment's values in first; offline there is none.
+		return nil, fmt.Errorf("%s imports Pulumi ESC environments (environment:), which the offline plan and the tests cannot read: set the values in the stack file", filepath.Base(path))
+	}
 	if err := applyProjectConfig(stack, project, ps.Config); err != nil {
 		return nil, fmt.Errorf("validating stack config: %w", err)
 	}
@@ -169,6 +173,11 @@ func checkType(stack string, project *workspace.Project, name string, stackConfi
 	v := stackConfig[k]
 	if decl.Secret && !v.Secure() {
 		return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, name)
+	}
+	if v.Secure() {
+		// The CLI checks the decrypted value; without the stack's passphrase there is only
+		// ciphertext. (The program declares no secret key.)
+		return nil
 	}
 	text, err := v.Value(config.NopDecrypter)
 	if err != nil {

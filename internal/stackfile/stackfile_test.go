@@ -85,6 +85,19 @@ func TestLoadAppliesProjectTypes(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 
+// TestLoadLimits: what the CLI reads but the loader cannot is refused or left to the CLI,
+// never silently misread: Pulumi ESC environments are refused; an encrypted value, which
+// the CLI type-checks after decrypting it, is not type-checked on its ciphertext.
+func TestLoadLimits(t *testing.T) {
+	_, err := Load(project(t, "", "  aws:region: us-east-1\nenvironment:\n  - acme/shared\n"), "dev")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Pulumi ESC environments")
+
+	st, err := Load(project(t, "  secure-aws:count: {type: integer, default: 1}\n", "  secure-aws:count:\n    secure: v1:c2FsdA==:Y2lwaGVy\n"), "dev")
+	require.NoError(t, err)
+	assert.Contains(t, st.Config, "secure-aws:count")
+}
+
 func TestNames(t *testing.T) {
 	dir := project(t, "", "")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.a-b.yaml"), nil, 0o644))

@@ -4,6 +4,8 @@
 // Pulumi engine's resource calls the way the real provider does where the program and the
 // policy pack depend on it (ids, ARNs, generated credentials, replace versus update; see
 // package fakeaws) and appends every call it serves to the file named by FAKEAWS_LOG.
+// What exists in its AWS is kept in the file named by FAKEAWS_WORLD (package world): a
+// create of a name that exists fails as AWS fails it, an import or a refresh reads it.
 //
 // The engine uses it when its directory is on PATH ahead of any installed aws plugin.
 package main
@@ -29,6 +31,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/awsnames"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
 
 // version is the pulumi-aws release the program's SDK asks for.
@@ -36,7 +39,11 @@ const version = "6.83.4"
 
 func main() {
 	if err := provider.Main("aws", func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return &server{log: oplog.Writer(os.Getenv(oplog.EnvVar)), account: fakeaws.Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"}}, nil
+		return &server{
+			log:     oplog.Writer(os.Getenv(oplog.EnvVar)),
+			world:   os.Getenv(world.EnvVar),
+			account: fakeaws.Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"},
+		}, nil
 	}); err != nil {
 		cmdutil.ExitError(err.Error())
 	}
@@ -45,8 +52,23 @@ func main() {
 type server struct {
 	pulumirpc.UnimplementedResourceProviderServer
 	log     func(oplog.Op) error
+	world   string // the file of what exists
 	mu      sync.Mutex
 	account fakeaws.Account
+}
+
+// change applies f to the world under the lock and saves it.
+func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	resources, err := world.Load(s.world)
+	if err != nil {
+		return err
+	}
+	if resources, err = f(resources); err != nil {
+		return err
+	}
+	return world.Save(s.world, resources)
 }
 
 var props = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
@@ -181,6 +203,21 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
 	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
+	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		created := world.Resource{Type: req.GetType(), ID: id, Inputs: inputs.Mappable()}
+		i := world.Find(rs, req.GetType(), id)
+		if i < 0 {
+			return append(rs, created), nil
+		}
+		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
+			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
+		}
+		rs[i] = created // a put overwrites what was there
+		return rs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	out, err := marshal(state)
 	if err != nil {
 		return nil, err
@@ -209,9 +246,52 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 	return id, state
 }
 
+// Read answers an import (no state yet) or a refresh from what exists: the resource's
+// inputs as AWS holds them and the state derived from them; a resource that does not exist
+// has no id.
 func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()},
-		s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
+	s.mu.Lock()
+	resources, err := world.Load(s.world)
+	account := s.account
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	i := world.Find(resources, req.GetType(), req.GetId())
+	if err := s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()}); err != nil {
+		return nil, err
+	}
+	if i < 0 {
+		return &pulumirpc.ReadResponse{}, nil
+	}
+	inputs := resource.NewPropertyMapFromMap(resources[i].Inputs)
+	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs, func(string, string) string { return "" })
+	old, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	keepCredentials(old, state)
+	props, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	in, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+}
+
+// keepCredentials carries the credentials AWS generated at creation over from old to
+// state: AWS never reports them again.
+func keepCredentials(old, state resource.PropertyMap) {
+	for _, k := range []resource.PropertyKey{"secret", "encryptedSecret", "password", "encryptedPassword", "keyFingerprint"} {
+		if v, ok := old[k]; ok {
+			state[k] = v
+		} else {
+			delete(state, k)
+		}
+	}
 }
 
 // Update reports the state after an in-place update, in a preview as well: attributes AWS
@@ -230,13 +310,7 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	account := s.account
 	s.mu.Unlock()
 	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), news, func(string, string) string { return "" })
-	for _, k := range []resource.PropertyKey{"secret", "encryptedSecret", "password", "encryptedPassword", "keyFingerprint"} {
-		if v, ok := olds[k]; ok {
-			state[k] = v
-		} else {
-			delete(state, k)
-		}
-	}
+	keepCredentials(olds, state)
 	out, err := marshal(state)
 	if err != nil {
 		return nil, err
@@ -244,10 +318,28 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	if req.GetPreview() {
 		return &pulumirpc.UpdateResponse{Properties: out}, nil
 	}
+	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		if i := world.Find(rs, req.GetType(), req.GetId()); i >= 0 {
+			rs[i].Inputs = news.Mappable()
+		}
+		return rs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return &pulumirpc.UpdateResponse{Properties: out},
 		s.log(oplog.Op{Op: "update", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId(), Inputs: req.GetNews()})
 }
 
 func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	err := s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		if i := world.Find(rs, req.GetType(), req.GetId()); i >= 0 {
+			rs = slices.Delete(rs, i, i+1)
+		}
+		return rs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return &emptypb.Empty{}, s.log(oplog.Op{Op: "delete", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
 }

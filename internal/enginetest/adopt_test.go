@@ -1,0 +1,104 @@
+package enginetest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+	"github.com/secure-aws/secure-aws/rules"
+)
+
+// legacy is an account a team already runs: a bucket holding data, an application's IAM
+// user at the root path, an account alias and a weak password policy.
+var legacy = []world.Resource{
+	{Type: rules.TypeBucket, ID: "enginetest-legacy-data", Inputs: map[string]any{"bucket": "enginetest-legacy-data"}},
+	{Type: rules.TypeUser, ID: "legacy-adopt", Inputs: map[string]any{"name": "legacy-adopt", "path": "/"}},
+	{Type: rules.TypeAccountAlias, ID: "acme-legacy", Inputs: map[string]any{"accountAlias": "acme-legacy"}},
+	{Type: rules.TypeAccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
+}
+
+// adoptStack is a managing stack over the legacy account; adopt marks what exists.
+func adoptStack(adopt bool) map[string]string {
+	return map[string]string{
+		"aws:region":            "us-east-1",
+		"aws:allowedAccountIds": `["111111111111"]`,
+		"secure-aws:account":    fmt.Sprintf(`{"manage":true,"alias":"acme-legacy","importExisting":%t}`, adopt),
+		"secure-aws:buckets":    fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
+		"secure-aws:apps":       fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
+	}
+}
+
+// TestAdoptExistingResources: in an account that already has the bucket, the user, the
+// alias and a password policy, the stack fails as AWS fails it unless they are marked;
+// marked, the first up imports each, brings it to the program's settings in place, and a
+// second up changes nothing.
+func TestAdoptExistingResources(t *testing.T) {
+	const name = "adopt"
+	t.Run("unmarked, up fails as AWS does", func(t *testing.T) {
+		p := newProject(t)
+		p.writeStack(name, adoptStack(false))
+		p.seed(legacy...)
+		_, err := p.up(p.stack(name))
+		require.Error(t, err)
+		// The engine stops at the first refusal; which comes first depends on timing.
+		assert.Regexp(t, "BucketAlreadyOwnedByYou|EntityAlreadyExists", err.Error())
+		resources, err := world.Load(p.world)
+		require.NoError(t, err)
+		for _, r := range legacy {
+			assert.Equal(t, 1, countOf(resources, r.Type, r.ID), "%s %s is still the one there was", r.Type, r.ID)
+		}
+	})
+
+	p := newProject(t)
+	p.writeStack(name, adoptStack(true))
+	p.seed(legacy...)
+	s := p.stack(name)
+	pre, err := p.preview(s)
+	require.NoError(t, err)
+	urn := func(parent, typ, res string) string {
+		return fmt.Sprintf("urn:pulumi:%s::secure-aws::%s%s::%s", name, parent, typ, res)
+	}
+	adopted := []string{
+		urn("secure-aws:components:SecureBucket$", rules.TypeBucket, "enginetest-legacy-data-bucket"),
+		urn("secure-aws:components:AppUser$", rules.TypeUser, "legacy-user"),
+		urn("secure-aws:components:AccountBaseline$", rules.TypeAccountAlias, "account-alias"),
+		urn("secure-aws:components:AccountBaseline$", rules.TypeAccountPasswordPolicy, "account-password-policy"),
+	}
+	steps := strings.Join(pre.steps(), "\n")
+	for _, u := range adopted {
+		assert.Contains(t, steps, "import "+u, "the preview shows the adoption")
+		assert.NotContains(t, steps, "create "+u)
+	}
+	for _, u := range adopted[1:2] {
+		assert.Contains(t, steps, "update "+u, "then brought to the program's settings, in place")
+	}
+	assert.Contains(t, steps, "update "+adopted[3])
+
+	_, err = p.up(s)
+	require.NoError(t, err)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	user := resources[world.Find(resources, rules.TypeUser, "legacy-adopt")]
+	assert.Equal(t, "/apps/", user.Inputs["path"], "the adopted user is moved to the program's path")
+	policy := resources[world.Find(resources, rules.TypeAccountPasswordPolicy, "iam-account-password-policy")]
+	assert.EqualValues(t, 14, policy.Inputs["minimumPasswordLength"], "the adopted policy is brought to CIS")
+	assert.Equal(t, 1, countOf(resources, rules.TypeBucket, "enginetest-legacy-data"), "the bucket is the one that was there")
+
+	up, err := p.up(s)
+	require.NoError(t, err)
+	assert.Empty(t, changed(up.steps()), "once adopted, managed like any other")
+}
+
+func countOf(rs []world.Resource, typ, id string) int {
+	n := 0
+	for _, r := range rs {
+		if r.Type == typ && r.ID == id {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,59 @@
+// Package world is what exists in the stand-in provider's AWS: every resource by type and
+// id with the inputs it was created or last updated with. It lives in a JSON file, so the
+// provider processes of successive Pulumi commands, and the tests that seed resources a
+// team already has, share it.
+package world
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+)
+
+// EnvVar names the file; unset, nothing persists between commands.
+const EnvVar = "FAKEAWS_WORLD"
+
+// Resource is one existing resource: its type, id and inputs as plain JSON values.
+type Resource struct {
+	Type   string         `json:"type"`
+	ID     string         `json:"id"`
+	Inputs map[string]any `json:"inputs"`
+}
+
+// Load reads the world in path; a missing file (or no path) is an empty world.
+func Load(path string) ([]Resource, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Resource
+	return out, json.Unmarshal(b, &out)
+}
+
+// Save writes the world to path (nothing without a path).
+func Save(path string, resources []Resource) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(resources, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
+
+// Find returns the index of the resource of typ and id, or -1.
+func Find(resources []Resource, typ, id string) int {
+	for i, r := range resources {
+		if r.Type == typ && r.ID == id {
+			return i
+		}
+	}
+	return -1
+}
