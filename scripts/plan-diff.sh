@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The offline plan of every stack file of a pull request, at its base and at its head, as
+# one Markdown comment: the diff of each stack's plan, or, when the head's configuration is
+# invalid or breaks a mandatory rule, what is wrong.
+#   scripts/plan-diff.sh BASE_DIR HEAD_DIR OUT_DIR
+# Writes OUT_DIR/comment.md. Exits 0 when every head plan is clean, 1 otherwise (the
+# comment says why). cmd/plan is built, not run with `go run`, which folds its exit codes
+# (1 a mandatory rule is violated, 2 the configuration is invalid, 3 the program failed)
+# into 1.
+set -euo pipefail
+base="$(cd "$1" && pwd)"; head="$(cd "$2" && pwd)"; out="$3"
+mkdir -p "$out"; out="$(cd "$out" && pwd)"
+(cd "$head" && go build -o "$out/plan-head" ./cmd/plan)
+(cd "$base" && go build -o "$out/plan-base" ./cmd/plan) 2>/dev/null || rm -f "$out/plan-base"
+
+status=0
+{
+  echo "<!-- secure-aws-plan-diff -->"
+  echo "## Offline plan diff"
+  for file in "$head"/Pulumi.*.yaml; do
+    stack="$(basename "$file")"; stack="${stack#Pulumi.}"; stack="${stack%.yaml}"
+    echo "### $stack"
+    code=0
+    (cd "$head" && "$out/plan-head" --stack "$stack") > "$out/head-$stack.md" 2> "$out/head-$stack.err" || code=$?
+    base_code=0
+    if [ -x "$out/plan-base" ] && [ -f "$base/Pulumi.$stack.yaml" ]; then
+      (cd "$base" && "$out/plan-base" --stack "$stack") > "$out/base-$stack.md" 2>/dev/null || base_code=$?
+    else
+      base_code=2
+    fi
+    if [ "$base_code" -gt 1 ]; then
+      echo "(no plan of $stack at the base)" > "$out/base-$stack.md"
+    fi
+    case "$code" in
+      0) ;;
+      1) echo "**A mandatory policy rule is violated**: the deployment would be refused."; echo ;;
+      2) echo "**Invalid configuration**: nothing can be planned or deployed until it is fixed."; echo ;;
+      *) echo "**The program failed** (exit $code)."; echo ;;
+    esac
+    if [ "$code" != 0 ]; then
+      status=1
+      echo '~~~'
+      cat "$out/head-$stack.err"
+      echo '~~~'
+    fi
+    if [ "$code" -gt 1 ]; then
+      continue # no plan to compare: the error above is the whole story
+    fi
+    # The plans hold ``` fences, so the diff goes in a ~~~ fence.
+    if diff -u --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
+      echo "No change."
+    else
+      echo '~~~diff'
+      cat "$out/$stack.diff"
+      echo '~~~'
+    fi
+  done
+} > "$out/comment.md"
+exit "$status"

@@ -1,0 +1,80 @@
+package scripts_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// checkout copies the repository's tracked files (the code) into a new directory, with the
+// example stack files as shipped instead of the team's own.
+func checkout(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, err := exec.Command("git", "-C", "..", "ls-files").Output()
+	require.NoError(t, err)
+	for _, f := range strings.Fields(string(files)) {
+		if strings.HasPrefix(f, "Pulumi.") && f != "Pulumi.yaml" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("..", f))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	examples, err := filepath.Glob(filepath.Join("..", "testdata", "examples", "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	for _, f := range examples {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644))
+	}
+	return dir
+}
+
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(b), old)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+}
+
+// TestPlanDiff: the pull request comment shows each stack's change as a diff, and an
+// invalid head configuration as its error, not as a plan deleted line by line.
+func TestPlanDiff(t *testing.T) {
+	base, head := checkout(t), checkout(t)
+	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
+	edit(t, filepath.Join(head, "Pulumi.production.yaml"), "alias: acme-corp", "alias: Acme Corp")
+	out := t.TempDir()
+
+	cmd := exec.Command("bash", "plan-diff.sh", base, head, out)
+	output, err := cmd.CombinedOutput()
+	require.Error(t, err, "an invalid head fails the job")
+	comment, readErr := os.ReadFile(filepath.Join(out, "comment.md"))
+	require.NoError(t, readErr, string(output))
+	text := string(comment)
+
+	staging := text[strings.Index(text, "### staging"):]
+	assert.Contains(t, staging, "~~~diff")
+	assert.Contains(t, staging, "+", "the added action shows as an added line")
+	assert.Contains(t, staging, "s3:GetObject")
+
+	production := text[strings.Index(text, "### production"):strings.Index(text, "### staging")]
+	assert.Contains(t, production, "**Invalid configuration**")
+	assert.Contains(t, production, "secure-aws:account.alias")
+	assert.NotContains(t, production, "~~~diff", "no diff of a plan that could not be made")
+
+	// A clean head passes, and an unchanged stack says so.
+	edit(t, filepath.Join(head, "Pulumi.production.yaml"), "alias: Acme Corp", "alias: acme-corp")
+	require.NoError(t, exec.Command("bash", "plan-diff.sh", base, head, out).Run())
+	comment, err = os.ReadFile(filepath.Join(out, "comment.md"))
+	require.NoError(t, err)
+	production = string(comment)[strings.Index(string(comment), "### production"):strings.Index(string(comment), "### staging")]
+	assert.Contains(t, production, "No change.")
+}
