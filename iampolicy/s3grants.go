@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -14,6 +15,9 @@ type S3Grant struct {
 	Bucket  string   `json:"bucket"`
 	Prefix  string   `json:"prefix"`
 	Actions []string `json:"actions"`
+	// AllowDelete accepts s3:DeleteObject on a bucket whose versioning this program does
+	// not guarantee (an external bucket), where a delete may be final.
+	AllowDelete bool `json:"allowDelete,omitempty"`
 }
 
 // prefixScopedBucketAction is the one bucket-level action a prefix-limited grant may hold:
@@ -44,6 +48,10 @@ func CheckS3Prefix(prefix string) error {
 		return fmt.Errorf("prefix %q must not start with /; S3 keys have no leading slash", prefix)
 	case !strings.HasSuffix(prefix, "/"):
 		return fmt.Errorf("prefix %q must end with / so it cannot match sibling keys", prefix)
+	case strings.Contains(prefix, "//"):
+		return fmt.Errorf("prefix %q must not contain //: an empty path segment is a different key than the one meant", prefix)
+	case slices.Contains(strings.Split(prefix, "/"), ".."), slices.Contains(strings.Split(prefix, "/"), "."):
+		return fmt.Errorf("prefix %q must not contain . or .. segments: S3 keys are literal, so the grant would not be the folder it looks like", prefix)
 	case len(prefix) > 1024:
 		return fmt.Errorf("prefix is %d bytes; S3 keys are at most 1024", len(prefix))
 	}

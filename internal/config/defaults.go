@@ -9,9 +9,14 @@ import (
 
 // Every default of the configuration, in one place.
 
-// DefaultGrantActions are allowed when a grant lists no actions: read, write and delete
-// objects (deletes leave a recoverable version) and list the bucket.
+// DefaultGrantActions are allowed when an application's grant lists no actions: read,
+// write and delete objects (on the stack's versioned buckets a delete leaves a recoverable
+// version) and list the bucket.
 var DefaultGrantActions = []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
+
+// DefaultThirdPartyActions are allowed when a third party's grant lists no actions: read
+// only. A service that writes says so.
+var DefaultThirdPartyActions = []string{"s3:GetObject", "s3:ListBucket"}
 
 func defaults(stack string) *Config {
 	return &Config{
@@ -55,11 +60,15 @@ func defaultBackup() Backup {
 // applyListDefaults fills what list elements leave empty and can only be known after
 // decoding.
 func applyListDefaults(cfg *Config) {
-	for _, principals := range [][]Principal{cfg.Apps, cfg.ThirdParties} {
-		for i := range principals {
-			for j := range principals[i].Grants {
-				if len(principals[i].Grants[j].Actions) == 0 {
-					principals[i].Grants[j].Actions = slices.Clone(DefaultGrantActions)
+	for _, p := range []struct {
+		principals []Principal
+		defaults   []string
+	}{{cfg.Apps, DefaultGrantActions}, {cfg.ThirdParties, DefaultThirdPartyActions}} {
+		for i := range p.principals {
+			for j := range p.principals[i].Grants {
+				// Left out (nil) takes the defaults; an explicit [] stays empty and is refused.
+				if p.principals[i].Grants[j].Actions == nil {
+					p.principals[i].Grants[j].Actions = slices.Clone(p.defaults)
 				}
 			}
 		}

@@ -294,15 +294,47 @@ func TestEnvironmentOverridesStackName(t *testing.T) {
 func TestGrantWithoutActionsGetsDefaults(t *testing.T) {
 	cfg := mustLoad(t, testStack,
 		set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"},{"bucket":"acme-assets","prefix":"logs/","actions":["s3:PutObject"]}]}]`),
-		set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","actions":[]}]}]`),
+		set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets"}]}]`),
 	)
 	require.Len(t, cfg.Apps, 1)
 	require.Len(t, cfg.Apps[0].Grants, 2)
 	assert.Equal(t, config.DefaultGrantActions, cfg.Apps[0].Grants[0].Actions)
 	assert.Equal(t, []string{"s3:PutObject"}, cfg.Apps[0].Grants[1].Actions, "given actions are kept")
 	require.Len(t, cfg.ThirdParties, 1)
-	assert.Equal(t, config.DefaultGrantActions, cfg.ThirdParties[0].Grants[0].Actions, "an empty list gets the defaults too")
+	assert.Equal(t, []string{"s3:GetObject", "s3:ListBucket"}, cfg.ThirdParties[0].Grants[0].Actions, "a third party reads only, unless it says otherwise")
 	assert.ElementsMatch(t, []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}, config.DefaultGrantActions)
+}
+
+// TestGrantsRefusedBeforeTheyWiden: an explicit empty list is not widened to the defaults,
+// a prefix that is not the folder it looks like is refused, and deletes on a bucket whose
+// versioning is not ours need an explicit opt-in.
+func TestGrantsRefusedBeforeTheyWiden(t *testing.T) {
+	external := set("externalBuckets", `["legacy-uploads"]`)
+	for name, c := range map[string]struct {
+		edits []edit
+		key   string
+		msg   string
+	}{
+		"empty actions":            {[]edit{set("thirdParties", `[{"name":"z","grants":[{"bucket":"acme-assets","actions":[]}]}]`)}, "secure-aws:thirdParties[0].grants[0].actions", "would grant nothing"},
+		"prefix with ..":           {[]edit{set("thirdParties", `[{"name":"z","grants":[{"bucket":"acme-assets","prefix":"in/../out/"}]}]`)}, "secure-aws:thirdParties[0].grants[0].prefix", ". or .. segments"},
+		"prefix with //":           {[]edit{set("thirdParties", `[{"name":"z","grants":[{"bucket":"acme-assets","prefix":"in//"}]}]`)}, "secure-aws:thirdParties[0].grants[0].prefix", "must not contain //"},
+		"app defaults on external": {[]edit{external, set("apps", `[{"name":"a","grants":[{"bucket":"legacy-uploads"}]}]`)}, "secure-aws:apps[0].grants[0].actions", "a delete may be final"},
+		"explicit delete external": {[]edit{external, set("thirdParties", `[{"name":"z","grants":[{"bucket":"legacy-uploads","actions":["s3:GetObject","s3:DeleteObject"]}]}]`)}, "secure-aws:thirdParties[0].grants[0].actions", "allowDelete: true"},
+		"allowDelete on our own":   {[]edit{set("apps", `[{"name":"a","grants":[{"bucket":"acme-assets","allowDelete":true}]}]`)}, "secure-aws:apps[0].grants[0].allowDelete", "only for external buckets"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load(testStack, c.edits...)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1, "%v", cfgErr)
+			assert.Equal(t, c.key, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+	cfg := mustLoad(t, testStack, external, set("apps", `[{"name":"a","grants":[{"bucket":"legacy-uploads","allowDelete":true}]}]`))
+	assert.Contains(t, cfg.Apps[0].Grants[0].Actions, "s3:DeleteObject", "opted in")
+	cfg = mustLoad(t, testStack, external, set("apps", `[{"name":"a","grants":[{"bucket":"legacy-uploads","actions":["s3:GetObject","s3:PutObject"]}]}]`))
+	assert.NotContains(t, cfg.Apps[0].Grants[0].Actions, "s3:DeleteObject")
 }
 
 func TestPartition(t *testing.T) {

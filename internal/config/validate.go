@@ -322,8 +322,18 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		v.errs.add(gk+".prefix", "%v", err)
 		return
 	}
+	if len(g.Actions) == 0 {
+		v.errs.add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults (applications: %s; third parties: %s)", strings.Join(DefaultGrantActions, ", "), strings.Join(DefaultThirdPartyActions, ", "))
+		return
+	}
 	for a, action := range g.Actions {
 		v.check(fmt.Sprintf("%s.actions[%d]", gk, a), iampolicy.CheckGrantAction(action, g.Prefix))
+	}
+	if slices.Contains(v.cfg.ExternalBuckets, g.Bucket) && slices.Contains(g.Actions, "s3:DeleteObject") && !g.AllowDelete {
+		v.errs.add(gk+".actions", "allows s3:DeleteObject on %q, a bucket this stack does not manage: its versioning is not guaranteed, so a delete may be final. List the actions without it (an application's defaults include it), or set allowDelete: true on the grant to accept that", g.Bucket)
+	}
+	if g.AllowDelete && !slices.Contains(v.cfg.ExternalBuckets, g.Bucket) {
+		v.errs.add(gk+".allowDelete", "is only for external buckets; on %q, a bucket of this stack, deletes leave a recoverable version", g.Bucket)
 	}
 }
 
