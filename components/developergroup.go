@@ -2,7 +2,7 @@ package components
 
 import (
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -27,8 +27,8 @@ type DeveloperGroup struct {
 func NewDeveloperGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opts ...pulumi.ResourceOption) (*DeveloperGroup, error) {
 	if args != nil {
 		for _, p := range args.ManagedPolicies {
-			if slices.Contains(AdminEquivalentPolicies, p) {
-				return nil, fmt.Errorf("developer group %s: %s makes developers admins; use the admin group", name, p)
+			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
+				return nil, fmt.Errorf("developer group %s: %s is not one of the AWS managed policies developers may hold (%s)", name, p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,10 +22,10 @@ func newTestDevelopers(args *ConsoleGroupArgs) pulumi.RunFunc {
 
 func TestDeveloperGroupCarriesManagedPoliciesAndMFA(t *testing.T) {
 	users := []ConsoleUser{{Name: "carol"}}
-	rec := mustRun(t, newTestDevelopers(developerArgs([]string{"ReadOnlyAccess", "job-function/ViewOnlyAccess"}, users...)))
+	rec := mustRun(t, newTestDevelopers(developerArgs([]string{"AWSSupportAccess", "job-function/ViewOnlyAccess"}, users...)))
 	consoleMemberChecks(t, rec, "developers", "/developers/", users)
 	assert.ElementsMatch(t, []string{
-		"arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"arn:aws:iam::aws:policy/AWSSupportAccess",
 		"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
 		"arn:aws:iam::111111111111:policy/developers/developers-console",
 	}, attachedPolicies(t, rec))
@@ -32,7 +33,7 @@ func TestDeveloperGroupCarriesManagedPoliciesAndMFA(t *testing.T) {
 	assert.True(t, ok, "a policy path becomes part of a valid logical name")
 
 	// The admins' console statements, for the developers' path, plus the deny of the
-	// destructive S3 actions everywhere: ReadOnlyAccess is no allow-list of ours.
+	// destructive S3 actions everywhere: an AWS managed policy is no allow-list of ours.
 	admins := policyStatements(t, one(t, mustRun(t, newTestAdmins(adminArgs())), policyType), "policy")
 	statements := policyStatements(t, one(t, rec, policyType), "policy")
 	require.Len(t, statements, len(admins)+1)
@@ -52,11 +53,18 @@ func TestDeveloperGroupWithoutPoliciesAttachesOnlyConsoleStatements(t *testing.T
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:policy/developers/developers-console"}, attachedPolicies(t, rec))
 }
 
-func TestDeveloperGroupRefusesAdminPolicies(t *testing.T) {
-	for _, p := range AdminEquivalentPolicies {
+// TestDeveloperGroupRefusesAllButTheAllowList: admin-equivalent policies, and policies
+// that escalate (iam:PassRole) or read data and secrets, are all refused: only the
+// allow-list passes.
+func TestDeveloperGroupRefusesAllButTheAllowList(t *testing.T) {
+	refused := append([]string{"ReadOnlyAccess", "AWSLambda_FullAccess", "AmazonSSMFullAccess", "AmazonS3ReadOnlyAccess", "CloudWatchLogsReadOnlyAccess"}, AdminEquivalentPolicies...)
+	for _, p := range refused {
 		t.Run(p, func(t *testing.T) {
-			requireRejected(t, "makes developers admins", newTestDevelopers(developerArgs([]string{p})))
+			requireRejected(t, "not one of the AWS managed policies developers may hold", newTestDevelopers(developerArgs([]string{p})))
 		})
+	}
+	for _, p := range iampolicy.DeveloperPolicies() {
+		mustRun(t, newTestDevelopers(developerArgs([]string{p})))
 	}
 	requireRejected(t, "args are required", newTestDevelopers(nil))
 }

@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"maps"
 	"fmt"
 	"slices"
 	"strings"
@@ -190,6 +191,27 @@ var AdminEquivalentPolicies = []string{
 	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
 	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
 }
+
+// developerPolicies are the AWS managed policies a developer group may hold, each with
+// why: none grants an IAM write or iam:PassRole (so none lets a developer make itself an
+// admin), and none reads data or secrets (object contents, items, messages, parameters,
+// logs, function code or environment). Anything else is refused, since a deny-list of
+// AWS's hundreds of managed policies could never be complete.
+var developerPolicies = map[string]string{
+	"job-function/ViewOnlyAccess":     "lists and describes resources in every service, without reading their contents",
+	"AWSSupportAccess":                "opens and reads AWS Support cases",
+	"AWSBillingReadOnlyAccess":        "reads billing and cost data",
+	"IAMAccessAnalyzerReadOnlyAccess": "reads Access Analyzer findings",
+}
+
+// DeveloperPolicy reports whether developers may hold the AWS managed policy name, and why.
+func DeveloperPolicy(name string) (why string, ok bool) {
+	why, ok = developerPolicies[name]
+	return why, ok
+}
+
+// DeveloperPolicies lists the AWS managed policies developers may hold, sorted.
+func DeveloperPolicies() []string { return slices.Sorted(maps.Keys(developerPolicies)) }
 
 // S3ActionLevel reports the level of a catalogued S3 action.
 func S3ActionLevel(action string) (Level, bool) {

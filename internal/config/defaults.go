@@ -37,7 +37,7 @@ func defaults(stack string) *Config {
 		},
 		AdminGroup:     GroupSettings{Name: "admins", Path: "/admins/"},
 		Quotas:         Quotas{GroupsPerAccount: 300, PoliciesPerGroup: 10},
-		DeveloperGroup: GroupSettings{Name: "developers", Path: "/developers/", ManagedPolicies: []string{"ReadOnlyAccess"}},
+		DeveloperGroup: GroupSettings{Name: "developers", Path: "/developers/", ManagedPolicies: []string{"job-function/ViewOnlyAccess"}},
 	}
 }
 

@@ -269,7 +269,7 @@ func TestDefaults(t *testing.T) {
 	assert.Empty(t, cfg.AdminGroup.ManagedPolicies)
 	assert.Equal(t, "developers", cfg.DeveloperGroup.Name)
 	assert.Equal(t, "/developers/", cfg.DeveloperGroup.Path)
-	assert.Equal(t, []string{"ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies)
+	assert.Equal(t, []string{"job-function/ViewOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies, "developers see no data by default")
 
 	require.Len(t, cfg.Backups, 1)
 	b := cfg.Backups[0]
@@ -383,7 +383,7 @@ func TestPartialObjectsKeepDefaults(t *testing.T) {
 	assert.Equal(t, "/ops/", cfg.AdminGroup.Path, "given")
 	assert.Equal(t, "devs", cfg.DeveloperGroup.Name, "given")
 	assert.Equal(t, "/developers/", cfg.DeveloperGroup.Path, "default")
-	assert.Equal(t, []string{"ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies, "default")
+	assert.Equal(t, []string{"job-function/ViewOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies, "default")
 
 	require.Len(t, cfg.Backups, 1)
 	b := cfg.Backups[0]
@@ -396,8 +396,8 @@ func TestPartialObjectsKeepDefaults(t *testing.T) {
 }
 
 func TestDeveloperManagedPoliciesOverride(t *testing.T) {
-	cfg := mustLoad(t, testStack, manage, set("developerGroup", `{"managedPolicies":["job-function/ViewOnlyAccess","AmazonS3ReadOnlyAccess"]}`))
-	assert.Equal(t, []string{"job-function/ViewOnlyAccess", "AmazonS3ReadOnlyAccess"}, cfg.DeveloperGroup.ManagedPolicies)
+	cfg := mustLoad(t, testStack, manage, set("developerGroup", `{"managedPolicies":["job-function/ViewOnlyAccess","AWSSupportAccess"]}`))
+	assert.Equal(t, []string{"job-function/ViewOnlyAccess", "AWSSupportAccess"}, cfg.DeveloperGroup.ManagedPolicies)
 
 	cfg = mustLoad(t, testStack, manage, set("developerGroup", `{"managedPolicies":[]}`))
 	assert.Empty(t, cfg.DeveloperGroup.ManagedPolicies, "an explicit empty list removes the default")
@@ -410,7 +410,7 @@ func TestDefaultsAreNotShared(t *testing.T) {
 	first.Account.PasswordPolicy.MinimumLength = 99
 
 	second := mustLoad(t, testStack)
-	assert.Equal(t, []string{"ReadOnlyAccess"}, second.DeveloperGroup.ManagedPolicies)
+	assert.Equal(t, []string{"job-function/ViewOnlyAccess"}, second.DeveloperGroup.ManagedPolicies)
 	assert.Equal(t, 14, second.Account.PasswordPolicy.MinimumLength)
 }
 
@@ -611,7 +611,9 @@ var invalidCases = []struct {
 	{name: "password maxAgeDays 1096", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":1096}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
 	{name: "password maxAgeDays negative", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":-1}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
 	{name: "hardExpiry without maxAgeDays", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"hardExpiry":true}}`)}, key: "secure-aws:account.passwordPolicy.hardExpiry"},
-	{name: "developers get AdministratorAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["ReadOnlyAccess","AdministratorAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[1]", msg: "admins"},
+	{name: "developers get AdministratorAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["job-function/ViewOnlyAccess","AdministratorAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[1]", msg: "admins"},
+	{name: "developers get ReadOnlyAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]", msg: "not one of the AWS managed policies developers may hold"},
+	{name: "developers get AWSLambda_FullAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["AWSLambda_FullAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]", msg: "job-function/ViewOnlyAccess"},
 	{name: "developers get PowerUserAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["PowerUserAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "developer policy name with a space", edits: []edit{set("developerGroup", `{"managedPolicies":["Read Only"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "admin group managed policies", edits: []edit{set("adminGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:adminGroup.managedPolicies"},

@@ -199,6 +199,10 @@ func (v *validator) console() {
 			v.errs.add(pk, "%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)
 		case slices.Contains(components.AdminEquivalentPolicies, p):
 			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
+		default:
+			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
+				v.errs.add(pk, "%s is not one of the AWS managed policies developers may hold: %s (each neither lets a developer make itself an admin nor reads data or secrets)", p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
+			}
 		}
 	}
 }
