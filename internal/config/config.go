@@ -94,6 +94,19 @@ type Backup struct {
 	components.BackupSchedule                        // glacierAfterDays, storageClass, ...
 }
 
+// Groups counts the IAM groups the stack creates: one per machine principal, and the
+// console groups of the stack that manages the account.
+func (c *Config) Groups() int {
+	groups := len(c.Apps) + len(c.ThirdParties) + len(c.Backups)
+	if c.Account.Manage {
+		groups++ // admins
+		if len(c.Developers) > 0 {
+			groups++
+		}
+	}
+	return groups
+}
+
 // AWSAccount is the account as the components take it.
 func (c *Config) AWSAccount() components.Account {
 	return components.Account{Partition: c.Partition, ID: c.AccountID}

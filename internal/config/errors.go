@@ -18,6 +18,9 @@ type Error struct {
 	Problems  []Problem
 }
 
+// Add records one more problem under key.
+func (e *Error) Add(key, format string, args ...any) { e.add(key, format, args...) }
+
 func (e *Error) add(key, format string, args ...any) {
 	e.Problems = append(e.Problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 }

@@ -885,3 +885,15 @@ func TestEveryProblemAtOnceDespiteTypeErrors(t *testing.T) {
 	}
 	assert.Subset(t, keys, []string{"secure-aws:environment", "aws:region", "secure-aws:apps[0]", "secure-aws:thirdParties[0].grants[0].bucket"})
 }
+
+// TestMistypedManageReportsOneProblem: when account.manage does not decode, whether the
+// stack manages the account is unknown, so the checks that depend on it stay silent.
+func TestMistypedManageReportsOneProblem(t *testing.T) {
+	_, err := load("production", set("account", `{"manage":"yes","alias":"acme-corp"}`),
+		set("admins", `[{"name":"alice"}]`), set("ci", `{"repository":"acme/infra"}`), set("adminGroup", `{"name":"admins"}`))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	require.Len(t, cfgErr.Problems, 1, "%v", cfgErr)
+	assert.Equal(t, "secure-aws:account", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "manage must be true or false")
+}

@@ -73,15 +73,11 @@ func (v *validator) quotas() {
 		v.errs.add(key("quotas.policiesPerGroup"), "%d is out of range: 1 to 20 (AWS default 10, maximum 20)", q.PoliciesPerGroup)
 		return
 	}
-	groups := len(c.Apps) + len(c.ThirdParties) + len(c.Backups)
-	if c.Account.Manage {
-		groups++ // admins
-		if len(c.Developers) > 0 {
-			groups++
-			// The developers' managed policies and their console policy share the group.
-			if n := len(c.DeveloperGroup.ManagedPolicies) + 1; n > q.PoliciesPerGroup {
-				v.errs.add(key("developerGroup.managedPolicies"), "%d policies with the console policy, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup)", n, q.PoliciesPerGroup)
-			}
+	groups := c.Groups()
+	if c.Account.Manage && len(c.Developers) > 0 {
+		// The developers' managed policies and their console policy share the group.
+		if n := len(c.DeveloperGroup.ManagedPolicies) + 1; n > q.PoliciesPerGroup {
+			v.errs.add(key("developerGroup.managedPolicies"), "%d policies with the console policy, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup)", n, q.PoliciesPerGroup)
 		}
 	}
 	if q.GroupsPerAccount >= 1 && groups > q.GroupsPerAccount {
@@ -91,8 +87,8 @@ func (v *validator) quotas() {
 
 func (v *validator) ci() {
 	c := v.cfg
-	if c.CI == nil {
-		return
+	if c.CI == nil || v.failed[key("account")] {
+		return // whether this stack manages the account is unknown
 	}
 	if !c.Account.Manage {
 		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
@@ -233,6 +229,9 @@ func (v *validator) consolePaths() {
 
 func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey string, users []components.ConsoleUser) {
 	if !v.cfg.Account.Manage {
+		if v.failed[key("account")] {
+			return // whether this stack manages the account is unknown: no follow-on errors
+		}
 		if len(users) > 0 {
 			v.errs.add(key(usersKey), "console users are account-wide: list them only in the stack with account.manage: true")
 		}

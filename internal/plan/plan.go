@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
@@ -51,6 +52,9 @@ func Run(dir, stack string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAccount(dir, cfg); err != nil {
+		return nil, err
+	}
 	rec := mock.New(config.Project, stack)
 	if err := rec.Run(st.Config, true, program.Run(offline{}, keys)); err != nil {
 		return nil, fmt.Errorf("running the program: %w", err)
@@ -58,6 +62,45 @@ func Run(dir, stack string) (*Plan, error) {
 	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All}
 	p.Violations = rules.Evaluate(p.Rules, Resources(p.Resources))
 	return p, nil
+}
+
+// checkAccount holds what stacks sharing an AWS account must agree on, across every stack
+// file in dir that names cfg's account (the program sees one stack at a time): one stack
+// manages the account, and their IAM groups together fit its quota. Stack files that do
+// not load are left to their own plans.
+func checkAccount(dir string, cfg *config.Config) error {
+	names, err := stackfile.Names(dir)
+	if err != nil {
+		return err
+	}
+	errs := &config.Error{Stack: cfg.Stack, StackFile: cfg.StackFile}
+	groups, quota, counted := cfg.Groups(), cfg.Quotas.GroupsPerAccount, []string{cfg.StackFile}
+	for _, name := range names {
+		if name == cfg.Stack {
+			continue
+		}
+		st, err := stackfile.Load(dir, name)
+		if err != nil {
+			continue
+		}
+		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+		if err != nil || other.AccountID != cfg.AccountID {
+			continue
+		}
+		if cfg.Account.Manage && other.Account.Manage {
+			errs.Add(config.Project+":account.manage", "%s manages account %s too; exactly one stack per account may (set manage: true in one of them)", other.StackFile, cfg.AccountID)
+		}
+		groups += other.Groups()
+		quota = min(quota, other.Quotas.GroupsPerAccount)
+		counted = append(counted, other.StackFile)
+	}
+	if groups > quota {
+		errs.Add(config.Project+":quotas.groupsPerAccount", "the stacks of account %s (%s) create %d IAM groups together, more than its quota of %d; ask AWS to raise 'Groups per account' and set secure-aws:quotas.groupsPerAccount", cfg.AccountID, strings.Join(counted, ", "), groups, quota)
+	}
+	if len(errs.Problems) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // Resources converts registrations into what the rules see.
