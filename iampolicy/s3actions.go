@@ -1,8 +1,8 @@
 package iampolicy
 
 import (
-	"maps"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
