@@ -1,5 +1,7 @@
 package iampolicy
 
+import "slices"
+
 // Canned statements and documents. Each follows an AWS documented policy, linked on it;
 // where it differs from the page, the comment says how and why.
 
@@ -9,6 +11,22 @@ func selfUserARNs(partition, accountID string) []string {
 	base := "arn:" + partition + ":iam::" + accountID + ":user/"
 	return []string{base + "${aws:username}", base + "*/${aws:username}"}
 }
+
+// ownUserBootstrapActions are the MFA set-up actions that act on an IAM user: without MFA
+// they must reach the signed-in user only, however much the user's other policies allow
+// (AdministratorAccess would otherwise let a password-only session enrol or resync a
+// device on another user, or read any user).
+var ownUserBootstrapActions = []string{
+	"iam:ChangePassword",
+	"iam:EnableMFADevice",
+	"iam:GetMFADevice",
+	"iam:GetUser",
+	"iam:ListMFADevices",
+	"iam:ResyncMFADevice",
+}
+
+// MFABootstrapActions are the actions a console user may take before signing in with MFA.
+func MFABootstrapActions() []string { return slices.Clone(mfaSetupActions) }
 
 // mfaSetupActions are what a signed-in user may do before MFA: set up their own MFA
 // device and get a session token, as on the AWS page, plus change their own password and
@@ -29,10 +47,12 @@ var mfaSetupActions = []string{
 // MFASelfServiceStatements let a console user manage their own password and MFA device and
 // deny everything else until they sign in with MFA (rule R4). After
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
-// with three differences: iam:ChangePassword and iam:GetAccountPasswordPolicy work without
-// MFA (a first-login forced password reset happens before MFA exists); the access-key,
-// signing-certificate, SSH and Git credential statements are left out (console users get
-// no programmatic credentials); and user ARNs also match users with an IAM path.
+// with four differences: iam:ChangePassword and iam:GetAccountPasswordPolicy work without
+// MFA (a first-login forced password reset happens before MFA exists); without MFA the
+// user-level set-up actions reach only the user's own user, whatever else the user's
+// groups allow (DenyOtherUsersIfNoMFA); the access-key, signing-certificate, SSH and Git
+// credential statements are left out (console users get no programmatic credentials); and
+// user ARNs also match users with an IAM path.
 func MFASelfServiceStatements(partition, accountID string) []Statement {
 	self := selfUserARNs(partition, accountID)
 	return []Statement{
@@ -66,6 +86,13 @@ func MFASelfServiceStatements(partition, accountID string) []Statement {
 			NotActions: mfaSetupActions,
 			Resources:  []string{"*"},
 			Conditions: []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
+		},
+		{
+			Sid:          "DenyOtherUsersIfNoMFA",
+			Effect:       Deny,
+			Actions:      ownUserBootstrapActions,
+			NotResources: self,
+			Conditions:   []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
 		},
 	}
 }

@@ -170,7 +170,7 @@ func TestMFASelfServiceAllowStatements(t *testing.T) {
 	assert.Contains(t, own.Actions, "iam:DeactivateMFADevice", "deactivation is allowed on the own user, with MFA")
 	deny := statementBySid(t, statements, "DenyAllExceptListedIfNoMFA")
 	assert.NotContains(t, deny.NotActions, "iam:DeactivateMFADevice")
-	assert.Equal(t, "DenyAllExceptListedIfNoMFA", statements[len(statements)-1].Sid, "the deny comes last")
+	assert.Equal(t, "DenyOtherUsersIfNoMFA", statements[len(statements)-1].Sid, "the denies come last")
 }
 
 func TestCannedStatementsUsePartitionAndAccount(t *testing.T) {

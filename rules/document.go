@@ -13,12 +13,13 @@ type Document struct {
 
 // Statement is one statement of a Document.
 type Statement struct {
-	Sid       string
-	Effect    string
-	Action    StringList
-	NotAction StringList
-	Resource  StringList
-	Condition map[string]map[string]StringList
+	Sid         string
+	Effect      string
+	Action      StringList
+	NotAction   StringList
+	Resource    StringList
+	NotResource StringList
+	Condition   map[string]map[string]StringList
 }
 
 // Statements reads a single statement object as a list of one.

@@ -370,6 +370,39 @@ func TestConsoleUsersMFA(t *testing.T) {
 	assert.Empty(t, check(t, "console-users-mfa", previewed...), "a policy ARN not known yet proves nothing")
 }
 
+// TestConsoleUsersMFAChecksTheDeny: only the deny as R4 means it counts. Every variant
+// below still carries a Deny with the MFA condition, and each is a violation.
+func TestConsoleUsersMFAChecksTheDeny(t *testing.T) {
+	mfaDeny := func(change func(*iampolicy.Statement)) iampolicy.Document {
+		statements := iampolicy.MFASelfServiceStatements("aws", "111111111111")
+		for i := range statements {
+			if statements[i].Sid == "DenyAllExceptListedIfNoMFA" {
+				change(&statements[i])
+			}
+		}
+		return iampolicy.Document{Statements: statements}
+	}
+	for name, doc := range map[string]iampolicy.Document{
+		"narrowed to some actions": mfaDeny(func(s *iampolicy.Statement) { s.NotActions, s.Actions = nil, []string{"s3:*"} }),
+		"narrowed to some resources": mfaDeny(func(s *iampolicy.Statement) {
+			s.Resources = []string{"arn:aws:s3:::*"}
+		}),
+		"widened to exempt more": mfaDeny(func(s *iampolicy.Statement) { s.NotActions = append(s.NotActions, "iam:CreateAccessKey") }),
+		"keyed on Bool, which requests without the key escape": mfaDeny(func(s *iampolicy.Statement) {
+			s.Conditions = []iampolicy.Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}}
+		}),
+		"missing": mfaDeny(func(s *iampolicy.Statement) {
+			*s = iampolicy.Statement{Sid: s.Sid, Effect: iampolicy.Deny, Actions: []string{"iam:CreateAccessKey"}, Resources: []string{"*"}, Conditions: []iampolicy.Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}}}
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, []string{"console user alice is in no group that denies access without MFA"}, check(t, "console-users-mfa", consoleUser("alice", "admins", doc)...))
+		})
+	}
+	narrower := mfaDeny(func(s *iampolicy.Statement) { s.NotActions = []string{"iam:ChangePassword"} })
+	assert.Empty(t, check(t, "console-users-mfa", consoleUser("alice", "admins", narrower)...), "exempting fewer bootstrap actions is stricter, and passes")
+}
+
 // TestRulesNeverPanic feeds every rule resources of every judged type with unknown and
 // oddly shaped properties.
 func TestRulesNeverPanic(t *testing.T) {

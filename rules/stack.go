@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
 // The stack rules tie side resources to their bucket or user by name. A name the engine
@@ -221,20 +223,31 @@ func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
 	return enforced, unknown
 }
 
+// deniesWithoutMFA reports whether r's policy holds the MFA deny as rule R4 means it:
+// Deny, on every resource, while BoolIfExists aws:MultiFactorAuthPresent is false (so
+// requests without the key are denied too), of every action but a NotAction set within
+// the MFA bootstrap actions. A deny narrowed to some actions or resources, widened to
+// exempt more, or keyed on Bool alone does not count.
 func deniesWithoutMFA(r Resource) bool {
 	doc, ok := policyDocument(r, "policy")
 	if !ok {
 		return false
 	}
+	bootstrap := iampolicy.MFABootstrapActions()
 	for _, s := range doc.Statement {
-		if s.Effect != "Deny" {
+		if s.Effect != "Deny" || len(s.Action) > 0 || len(s.NotAction) == 0 || len(s.NotResource) > 0 {
 			continue
 		}
-		for _, op := range []string{"BoolIfExists", "Bool"} {
-			if slices.Contains(s.Condition[op]["aws:MultiFactorAuthPresent"], "false") {
-				return true
-			}
+		if len(s.Resource) != 1 || s.Resource[0] != "*" {
+			continue
 		}
+		if len(s.Condition) != 1 || len(s.Condition["BoolIfExists"]) != 1 || !slices.Equal(s.Condition["BoolIfExists"]["aws:MultiFactorAuthPresent"], StringList{"false"}) {
+			continue
+		}
+		if slices.ContainsFunc(s.NotAction, func(a string) bool { return !slices.Contains(bootstrap, a) }) {
+			continue
+		}
+		return true
 	}
 	return false
 }
