@@ -107,8 +107,11 @@ func DenyAccessKeysStatement(partition, accountID, userPath string) Statement {
 		Sid:    "DenyAccessKeysForConsoleUsers",
 		Effect: Deny,
 		Actions: []string{
-			"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateServiceSpecificCredential",
-			"iam:UploadSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateUser",
+			"iam:CreateAccessKey", "iam:UpdateAccessKey",
+			"iam:CreateServiceSpecificCredential", "iam:UpdateServiceSpecificCredential", "iam:ResetServiceSpecificCredential",
+			"iam:UploadSSHPublicKey", "iam:UpdateSSHPublicKey",
+			"iam:UploadSigningCertificate", "iam:UpdateSigningCertificate",
+			"iam:UpdateUser",
 		},
 		Resources: []string{"arn:" + partition + ":iam::" + accountID + ":user" + userPath + "*"},
 	}

@@ -217,8 +217,12 @@ func TestDenyAccessKeysStatement(t *testing.T) {
 			require.NoError(t, Document{Statements: []Statement{s}}.Validate())
 			assert.Equal(t, Deny, s.Effect)
 			assert.Equal(t, "DenyAccessKeysForConsoleUsers", s.Sid)
-			assert.Contains(t, s.Actions, "iam:CreateAccessKey")
-			assert.Contains(t, s.Actions, "iam:UpdateAccessKey")
+			// Every action that mints or re-activates a long-lived credential of a user.
+			for _, a := range []string{"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateServiceSpecificCredential",
+				"iam:UpdateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:UploadSSHPublicKey",
+				"iam:UpdateSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateSigningCertificate"} {
+				assert.Contains(t, s.Actions, a)
+			}
 			assert.Empty(t, s.Conditions, "the deny must hold even with MFA")
 			assert.Equal(t, []string{tt.resource}, s.Resources)
 			for _, arn := range tt.matches {

@@ -2,6 +2,10 @@
 # Checks, before every deploy, that the GitHub deployment environments the deploy role
 # trusts can only be deployed from main, and that production needs a reviewer.
 #   scripts/check-environments.sh ENV...        (needs gh, authenticated; GITHUB_REPOSITORY)
+#   scripts/check-environments.sh --reviewers-only ENV
+# The second form checks only that ENV (the preview environment, which runs pull requests'
+# code with the state passphrase) has required reviewers, unless
+# ALLOW_PREVIEW_WITHOUT_REVIEWERS=true.
 # An environment passes when its deployment branch policy is either custom branch
 # policies that name exactly the branch main, or "protected branches" while main is the
 # repository's only protected branch. The last environment named is production: it must
@@ -11,6 +15,25 @@ set -euo pipefail
 repo="${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}"
 status=0
 fail() { echo "::error::$*"; status=1; }
+
+# reviewers ENV ALLOWED REASON: ENV has required reviewers, or ALLOWED is true.
+reviewers() {
+  local found
+  found="$(gh api "repos/$repo/environments/$1" --jq '[.protection_rules[]?.type] | index("required_reviewers") // empty')"
+  if [ -n "$found" ]; then
+    return
+  fi
+  if [ "$2" = "true" ]; then
+    echo "::warning::environment $1 has no required reviewers: $3"
+  else
+    fail "environment $1 has no required reviewers; add them, or, where your GitHub plan offers none, set the repository variable $4=true (README: Continuous delivery)"
+  fi
+}
+
+if [ "${1:-}" = "--reviewers-only" ]; then
+  reviewers "$2" "${ALLOW_PREVIEW_WITHOUT_REVIEWERS:-}" "whoever can push a branch can run a preview, which can read the stack state" ALLOW_PREVIEW_WITHOUT_REVIEWERS
+  exit "$status"
+fi
 
 for env in "$@"; do
   policy="$(gh api "repos/$repo/environments/$env" --jq '.deployment_branch_policy // empty | [.protected_branches, .custom_branch_policies] | @tsv')"
@@ -35,12 +58,5 @@ for env in "$@"; do
 done
 
 production="${*: -1}"
-reviewers="$(gh api "repos/$repo/environments/$production" --jq '[.protection_rules[]?.type] | index("required_reviewers") // empty')"
-if [ -z "$reviewers" ]; then
-  if [ "${ALLOW_PRODUCTION_WITHOUT_REVIEWERS:-}" = "true" ]; then
-    echo "::warning::environment $production has no required reviewers (ALLOW_PRODUCTION_WITHOUT_REVIEWERS=true): whoever can merge to main deploys to $production"
-  else
-    fail "environment $production has no required reviewers; add them, or, where your GitHub plan offers none, set the repository variable ALLOW_PRODUCTION_WITHOUT_REVIEWERS=true (README: Setting up the workflows)"
-  fi
-fi
+reviewers "$production" "${ALLOW_PRODUCTION_WITHOUT_REVIEWERS:-}" "whoever can merge to main deploys to $production" ALLOW_PRODUCTION_WITHOUT_REVIEWERS
 exit "$status"

@@ -114,3 +114,33 @@ func TestCheckEnvironments(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPreviewReviewers: the preview environment, which runs pull requests' code with
+// the state passphrase, must have required reviewers unless explicitly allowed.
+func TestCheckPreviewReviewers(t *testing.T) {
+	for name, c := range map[string]struct {
+		rules string
+		allow string
+		fails bool
+	}{
+		"reviewers":          {reviewers, "", false},
+		"none":               {none, "", true},
+		"none, allowed":      {none, "true", false},
+		"none, allowed typo": {none, "yes", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bin, api := t.TempDir(), t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(api, "repos_acme_infra_environments_preview.json"), []byte(env(`null`, c.rules)), 0o644))
+			cmd := exec.Command("bash", "check-environments.sh", "--reviewers-only", "preview")
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+api, "GITHUB_REPOSITORY=acme/infra", "ALLOW_PREVIEW_WITHOUT_REVIEWERS="+c.allow)
+			out, err := cmd.CombinedOutput()
+			if c.fails {
+				assert.Error(t, err)
+				assert.Contains(t, string(out), "environment preview has no required reviewers")
+			} else {
+				assert.NoError(t, err, string(out))
+			}
+		})
+	}
+}

@@ -33,6 +33,11 @@ type Config struct {
 	Backups         []Backup
 	CI              *CI // nil: no CI roles
 	Quotas          Quotas
+
+	// CredentialsAsPulumiSecrets lets credentials without a pgpKey be kept as Pulumi
+	// secrets, readable by whoever can decrypt the stack. Default false: every generated
+	// credential must be PGP-encrypted.
+	CredentialsAsPulumiSecrets bool
 }
 
 // Quotas are the account's IAM quotas the configuration is checked against, so a stack AWS

@@ -21,6 +21,7 @@ type Getter func(key string) (string, bool)
 var Keys = []string{
 	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
 	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci", "quotas",
+	"credentialsAsPulumiSecrets",
 }
 
 // Load reads, defaults and validates the configuration of stack. It returns every problem
@@ -47,6 +48,7 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	d.object(key("developerGroup"), &cfg.DeveloperGroup)
 	d.object(key("externalBuckets"), &cfg.ExternalBuckets)
 	d.object(key("quotas"), &cfg.Quotas)
+	d.object(key("credentialsAsPulumiSecrets"), &cfg.CredentialsAsPulumiSecrets)
 	cfg.Admins = list(d, "admins", zero[components.ConsoleUser])
 	cfg.Developers = list(d, "developers", zero[components.ConsoleUser])
 	cfg.Buckets = list(d, "buckets", zero[Bucket])

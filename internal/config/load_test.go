@@ -32,6 +32,9 @@ func baseConfig() map[string]string {
 		"secure-aws:apps":         `[{"name":"my-app","accessKey":true,"grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:ListBucket"]}]}]`,
 		"secure-aws:thirdParties": `[{"name":"zencoder","grants":[{"bucket":"acme-assets","prefix":"uploads/","actions":["s3:GetObject"]}]}]`,
 		"secure-aws:backups":      `[{"bucket":"acme-backups"}]`,
+		// Credentials as Pulumi secrets, so the cases need no PGP keys; the PGP requirement
+		// has its own test.
+		"secure-aws:credentialsAsPulumiSecrets": "true",
 	}
 }
 
@@ -896,4 +899,25 @@ func TestMistypedManageReportsOneProblem(t *testing.T) {
 	require.Len(t, cfgErr.Problems, 1, "%v", cfgErr)
 	assert.Equal(t, "secure-aws:account", cfgErr.Problems[0].Key)
 	assert.Contains(t, cfgErr.Problems[0].Message, "manage must be true or false")
+}
+
+// TestCredentialsNeedPGPKeys: every credential AWS generates is PGP-encrypted unless the
+// stack opts in to Pulumi secrets, and the error says what the opt-in costs.
+func TestCredentialsNeedPGPKeys(t *testing.T) {
+	_, err := load("production", manage, del("credentialsAsPulumiSecrets"), set("admins", `[{"name":"alice"}]`), set("developers", `[{"name":"carol"}]`))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.ElementsMatch(t, []string{
+		"secure-aws:admins[0].pgpKey", "secure-aws:developers[0].pgpKey",
+		"secure-aws:apps[0].pgpKey", // baseConfig's my-app has an access key; zencoder and the vault have none
+	}, problemKeys(cfgErr))
+	for _, p := range cfgErr.Problems {
+		assert.Contains(t, p.Message, "pull-request previews included")
+		assert.Contains(t, p.Message, "secure-aws:credentialsAsPulumiSecrets: true")
+	}
+
+	cfg := mustLoad(t, "production", manage, set("admins", `[{"name":"alice"}]`))
+	assert.True(t, cfg.CredentialsAsPulumiSecrets, "the explicit opt-in")
+	_, err = load("production", manage, set("credentialsAsPulumiSecrets", "false"), set("admins", `[{"name":"alice","pgpKey":"keybase:alice"}]`), set("apps", `[{"name":"my-app","accessKey":true,"pgpKey":"keybase:ops","grants":[{"bucket":"acme-assets"}]}]`))
+	assert.NoError(t, err, "every credential encrypted: nothing to opt in to")
 }

@@ -246,6 +246,7 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
 		v.userName(uk+".name", u.Name)
 		v.check(uk+".pgpKey", awsnames.PGPKey(u.PGPKey))
+		v.credential(uk+".pgpKey", u.PGPKey, "initial password")
 	}
 }
 
@@ -304,6 +305,18 @@ func (v *validator) accessKey(k string, create bool, pgp string) {
 	if pgp != "" && !create {
 		v.errs.add(k+".pgpKey", "is set but accessKey is false; it only encrypts an access key secret")
 	}
+	if create {
+		v.credential(k+".pgpKey", pgp, "access key secret")
+	}
+}
+
+// credential requires a PGP key for a credential AWS generates, unless the stack keeps
+// credentials as Pulumi secrets by choice.
+func (v *validator) credential(k, pgp, what string) {
+	if pgp != "" || v.cfg.CredentialsAsPulumiSecrets || v.failed[key("credentialsAsPulumiSecrets")] {
+		return
+	}
+	v.errs.add(k, "is required: the %s is encrypted to this public key (base64 of `gpg --export`), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what)
 }
 
 func (v *validator) grant(gk string, g iampolicy.S3Grant) {

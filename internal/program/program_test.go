@@ -396,8 +396,7 @@ func TestOutputsKeepSecretsApart(t *testing.T) {
 			secrets, ok := v.(map[string]string)
 			require.True(t, ok, "accessKeySecrets is a map of strings, not %T", v)
 			for key, hasKey := range want {
-				value := secrets[key]
-				assert.Equal(t, hasKey, generatedSecret(value), "%s: a secret exactly when it has an access key", key)
+				assert.Equal(t, hasKey, secrets[key] != "", "%s: a secret exactly when it has an access key", key)
 			}
 		})
 	}
@@ -409,12 +408,12 @@ func TestExampleOutputs(t *testing.T) {
 	captured := map[string]*mock.Value[any]{}
 	cfg := loadExample(t, "production")
 	require.NoError(t, rec.Run(cfg, false, captureRun(cfg, captured)))
-	secrets, _, _ := captured["accessKeySecrets"].Get()
-	assert.Equal(t, map[string]string{
-		"apps/my-application":             "mock-secret-my-application-production",
-		"thirdParties/zencoder":           "mock-secret-zencoder-production",
-		"backups/acme-backups-production": "mock-secret-backup-production",
-	}, secrets)
+	v, _, _ := captured["accessKeySecrets"].Get()
+	secrets := v.(map[string]string)
+	assert.ElementsMatch(t, []string{"apps/my-application", "thirdParties/zencoder", "backups/acme-backups-production"}, slices.Collect(maps.Keys(secrets)))
+	for k, secret := range secrets {
+		assert.Regexp(t, `^wcFMA\w+-pgp-ciphertext$`, secret, "%s: the example encrypts every key to a PGP key", k)
+	}
 }
 
 func TestNoDevelopersNoDeveloperGroup(t *testing.T) {

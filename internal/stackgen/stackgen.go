@@ -7,8 +7,9 @@ import (
 	"fmt"
 )
 
-// Apps is a stack of n applications, each with its own bucket and access key, and the
-// group quota raised to hold them.
+// Apps is a stack of n applications, each with its own bucket and access key (kept as
+// Pulumi secrets, to keep the configuration small), and the group quota raised to hold
+// them.
 func Apps(n int) map[string]string {
 	type grant struct {
 		Bucket string `json:"bucket"`
@@ -33,12 +34,15 @@ func Apps(n int) map[string]string {
 		"secure-aws:buckets":    string(b),
 		"secure-aws:apps":       string(a),
 		"secure-aws:quotas":     fmt.Sprintf(`{"groupsPerAccount":%d}`, n+100),
+
+		"secure-aws:credentialsAsPulumiSecrets": "true",
 	}
 }
 
 // Everything is a stack that manages its account and uses every feature of the program:
 // console users with and without PGP keys, CI roles, a bucket, an application, a
-// third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault.
+// third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault,
+// and the credentials without a PGP key kept as Pulumi secrets.
 func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "eu-west-1",
@@ -51,5 +55,7 @@ func Everything() map[string]string {
 		"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
 		"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
 		"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":120,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
+
+		"secure-aws:credentialsAsPulumiSecrets": "true",
 	}
 }
