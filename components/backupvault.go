@@ -105,6 +105,13 @@ func BackupWriterName(vault, environment string) string {
 	return "backup-" + vault + "-" + environment
 }
 
+// TransitionMinimumObjectSize is the vault lifecycle's transitionDefaultMinimumObjectSize:
+// objects smaller than 128 KB stay in S3 Standard. Moving them would cost more than it
+// saves: each transition is a billed request, and Glacier classes add about 40 KB of
+// billed overhead per object
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
+const TransitionMinimumObjectSize = "all_storage_classes_128K"
+
 // BackupVaultArgs configures a BackupVault.
 type BackupVaultArgs struct {
 	// Account the vault lives in (required).
@@ -191,6 +198,10 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.BucketName,
 		Rules:  lifecycleRules(args.Schedule),
+		// Set explicitly: S3 changed the default in September 2024, and an older lifecycle
+		// edited later flips to the new one, so what moves to the cold class would depend
+		// on when the rule was written.
+		TransitionDefaultMinimumObjectSize: pulumi.String(TransitionMinimumObjectSize),
 	}, pulumi.Parent(c), pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{bucket.Versioning})); err != nil {
 		return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.BucketName, err)
 	}

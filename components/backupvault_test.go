@@ -34,6 +34,7 @@ func TestBackupVaultLifecycle(t *testing.T) {
 	rec := mustRun(t, newTestVault(vaultArgs()))
 	lifecycle := one(t, rec, lifecycleType)
 	assert.Equal(t, "acme-backups-staging", lifecycle.Input("bucket"))
+	assert.Equal(t, "all_storage_classes_128K", lifecycle.Input("transitionDefaultMinimumObjectSize"), "set, so the lifecycle does not depend on when it was written")
 	assert.Equal(t, []any{
 		map[string]any{
 			"id":                          "backup-retention",
