@@ -78,6 +78,16 @@ type SecureBucket struct {
 	Versioning *s3.BucketVersioningV2
 }
 
+// bucketPolicy is the bucket's policy: TLS only, and with a GOVERNANCE lock no bypass of
+// the retention by anyone.
+func bucketPolicy(args *SecureBucketArgs) iampolicy.Document {
+	doc := iampolicy.TLSOnlyBucketPolicy(args.Account.Partition, args.BucketName)
+	if args.ObjectLock != nil && args.ObjectLock.Mode == "GOVERNANCE" {
+		doc.Statements = append(doc.Statements, iampolicy.DenyGovernanceBypassStatement(args.Account.Partition, args.BucketName))
+	}
+	return doc
+}
+
 // NewSecureBucket registers a SecureBucket and its side resources.
 func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, opts ...pulumi.ResourceOption) (*SecureBucket, error) {
 	if args == nil {
@@ -154,7 +164,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	// applied, so the policy waits for the block.
 	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
 		Bucket: bucket.Bucket,
-		Policy: pulumi.String(iampolicy.TLSOnlyBucketPolicy(args.Account.Partition, args.BucketName).MustJSON()),
+		Policy: pulumi.String(bucketPolicy(args).MustJSON()),
 	}, slices.Concat(retained, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{publicAccess})})...); err != nil {
 		return nil, fmt.Errorf("writing the TLS-only policy of %s: %w", args.BucketName, err)
 	}

@@ -87,6 +87,22 @@ func TestSecureBucketObjectLock(t *testing.T) {
 	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without ObjectLock")
 }
 
+// TestSecureBucketGovernanceLockDeniesBypass: with a GOVERNANCE lock the bucket policy
+// denies s3:BypassGovernanceRetention to everyone; COMPLIANCE needs no such statement.
+func TestSecureBucketGovernanceLockDeniesBypass(t *testing.T) {
+	rec := mustRun(t, newTestBucket(&ObjectLock{Mode: "GOVERNANCE", Days: 30}))
+	deny := statement(t, policyStatements(t, one(t, rec, bucketPolicyTyp), "policy"), "DenyGovernanceBypass")
+	assert.Equal(t, "Deny", deny["Effect"])
+	assert.Equal(t, map[string]any{"AWS": "*"}, deny["Principal"])
+	assert.Equal(t, "s3:BypassGovernanceRetention", deny["Action"])
+	assert.Equal(t, "arn:aws:s3:::acme-assets-staging/*", deny["Resource"])
+
+	for _, lock := range []*ObjectLock{nil, {Mode: "COMPLIANCE", Days: 30}} {
+		policy := one(t, mustRun(t, newTestBucket(lock)), bucketPolicyTyp)
+		assert.JSONEq(t, iampolicy.TLSOnlyBucketPolicy("aws", "acme-assets-staging").MustJSON(), policy.Input("policy"))
+	}
+}
+
 func TestSecureBucketRejectsBadArgs(t *testing.T) {
 	cases := map[string]struct {
 		args *SecureBucketArgs

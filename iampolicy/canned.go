@@ -117,6 +117,20 @@ func DenyAccessKeysStatement(partition, accountID, userPath string) Statement {
 	}
 }
 
+// DenyGovernanceBypassStatement denies s3:BypassGovernanceRetention on every object of
+// bucket to every principal, the account's own included: in GOVERNANCE mode Object Lock
+// then holds like COMPLIANCE for anyone who does not first rewrite the bucket policy
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-bypass).
+func DenyGovernanceBypassStatement(partition, bucket string) Statement {
+	return Statement{
+		Sid:        "DenyGovernanceBypass",
+		Effect:     Deny,
+		Principals: []Principal{{Type: "AWS", Identifiers: []string{"*"}}},
+		Actions:    []string{"s3:BypassGovernanceRetention"},
+		Resources:  []string{ObjectsARN(partition, bucket, "")},
+	}
+}
+
 // TLSOnlyBucketPolicy is every bucket's policy (rule R8). It denies every request made
 // without TLS, after
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit

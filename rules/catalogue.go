@@ -73,6 +73,12 @@ var All = []Rule{
 		Stack:       backupLifecycle,
 	},
 	{
+		Name:        "backup-lock-immutable",
+		Description: "R9: a locked vault's versions cannot be deleted early by any principal: COMPLIANCE mode, or GOVERNANCE with s3:BypassGovernanceRetention denied to everyone by the bucket policy.",
+		Level:       Mandatory,
+		Stack:       lockImmutable,
+	},
+	{
 		Name:        "console-users-mfa",
 		Description: "R3/R4: console users have no access keys and belong to a group that denies everything without MFA.",
 		Level:       Mandatory,

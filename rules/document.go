@@ -15,6 +15,7 @@ type Document struct {
 type Statement struct {
 	Sid         string
 	Effect      string
+	Principal   json.RawMessage
 	Action      StringList
 	NotAction   StringList
 	Resource    StringList

@@ -454,3 +454,31 @@ func TestNoDenyListedReach(t *testing.T) {
 	unknownArn := res(rules.TypeRoleAttachment, "u", map[string]any{"role": "reader", "policyArn": unknown()})
 	assert.Empty(t, check(t, "no-deny-listed-reach", role, unknownArn), "a policy not known yet proves nothing")
 }
+
+// TestBackupLockImmutable: a GOVERNANCE lock counts only with the bypass denied to every
+// principal by the bucket policy; COMPLIANCE holds by itself.
+func TestBackupLockImmutable(t *testing.T) {
+	lock := func(mode any) rules.Resource {
+		return res(rules.TypeObjectLock, "v-lock", map[string]any{"bucket": "v", "rule": map[string]any{"defaultRetention": map[string]any{"mode": mode, "days": 35}}})
+	}
+	policy := func(doc iampolicy.Document) rules.Resource {
+		return res(rules.TypeBucketPolicy, "v-policy", map[string]any{"bucket": "v", "policy": doc.MustJSON()})
+	}
+	tls := iampolicy.TLSOnlyBucketPolicy("aws", "v")
+	withDeny := iampolicy.TLSOnlyBucketPolicy("aws", "v")
+	withDeny.Statements = append(withDeny.Statements, iampolicy.DenyGovernanceBypassStatement("aws", "v"))
+	otherBucket := iampolicy.TLSOnlyBucketPolicy("aws", "v")
+	otherBucket.Statements = append(otherBucket.Statements, iampolicy.DenyGovernanceBypassStatement("aws", "w"))
+	onlyAdmins := iampolicy.TLSOnlyBucketPolicy("aws", "v")
+	deny := iampolicy.DenyGovernanceBypassStatement("aws", "v")
+	deny.Principals = []iampolicy.Principal{{Type: "AWS", Identifiers: []string{"arn:aws:iam::111111111111:role/deploy"}}}
+	onlyAdmins.Statements = append(onlyAdmins.Statements, deny)
+
+	violation := []string{"bucket v is locked in GOVERNANCE mode without a bucket policy denying s3:BypassGovernanceRetention to every principal"}
+	assert.Equal(t, violation, check(t, "backup-lock-immutable", lock("GOVERNANCE"), policy(tls)))
+	assert.Equal(t, violation, check(t, "backup-lock-immutable", lock("GOVERNANCE"), policy(otherBucket)), "a deny on another bucket")
+	assert.Equal(t, violation, check(t, "backup-lock-immutable", lock("GOVERNANCE"), policy(onlyAdmins)), "a deny for one principal")
+	assert.Empty(t, check(t, "backup-lock-immutable", lock("GOVERNANCE"), policy(withDeny)))
+	assert.Empty(t, check(t, "backup-lock-immutable", lock("COMPLIANCE"), policy(tls)), "COMPLIANCE holds by itself")
+	assert.Empty(t, check(t, "backup-lock-immutable", lock(unknown()), policy(tls)), "an unknown mode is not judged")
+}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -271,4 +272,78 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// lockImmutable checks every Object Lock configuration in GOVERNANCE mode: its bucket's
+// policy must deny s3:BypassGovernanceRetention to every principal on its objects, or
+// whoever holds that permission (admins, an s3:* role) can delete a locked version early.
+func lockImmutable(stack []Resource) []Violation {
+	var out []Violation
+	for _, lock := range stack {
+		if lock.Type != TypeObjectLock {
+			continue
+		}
+		bucket, ok := str(lock.Props, "bucket")
+		mode, modeKnown := lockMode(lock.Props)
+		if !ok || !modeKnown || mode != "GOVERNANCE" {
+			continue // COMPLIANCE holds by itself; an unknown bucket or mode cannot be judged
+		}
+		policies, unknown := sidecar(stack, TypeBucketPolicy, "bucket", bucket)
+		if unknown {
+			continue
+		}
+		denied := false
+		for _, p := range policies {
+			denied = denied || deniesBypassToEveryone(p, bucket)
+		}
+		if !denied {
+			out = append(out, Violation{Rule: "backup-lock-immutable", URN: lock.URN, Message: "bucket " + bucket + " is locked in GOVERNANCE mode without a bucket policy denying s3:BypassGovernanceRetention to every principal"})
+		}
+	}
+	return out
+}
+
+// lockMode reads rule.defaultRetention.mode of an Object Lock configuration.
+func lockMode(m property.Map) (string, bool) {
+	rule, ok := m.GetOk("rule")
+	if !ok || !rule.IsMap() {
+		return "", false
+	}
+	retention, ok := rule.AsMap().GetOk("defaultRetention")
+	if !ok || !retention.IsMap() {
+		return "", false
+	}
+	return str(retention.AsMap(), "mode")
+}
+
+func deniesBypassToEveryone(r Resource, bucket string) bool {
+	doc, ok := policyDocument(r, "policy")
+	if !ok {
+		return false
+	}
+	for _, s := range doc.Statement {
+		if s.Effect != "Deny" || len(s.Condition) > 0 || !everyone(s.Principal) {
+			continue
+		}
+		if !slices.ContainsFunc(s.Action, func(a string) bool { return a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" }) {
+			continue
+		}
+		if slices.ContainsFunc(s.Resource, func(res string) bool { return res == "*" || strings.HasSuffix(res, ":s3:::"+bucket+"/*") }) {
+			return true
+		}
+	}
+	return false
+}
+
+// everyone reports whether a policy principal is every principal: "*" or {"AWS": "*"}.
+func everyone(raw json.RawMessage) bool {
+	var star string
+	if json.Unmarshal(raw, &star) == nil {
+		return star == "*"
+	}
+	var byType map[string]StringList
+	if json.Unmarshal(raw, &byType) != nil {
+		return false
+	}
+	return slices.Contains(byType["AWS"], "*")
 }
