@@ -3,6 +3,7 @@ package enginetest
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,4 +47,45 @@ func TestWorkflowsPinTheTestedCLI(t *testing.T) {
 	root, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
 	require.NoError(t, err)
 	assert.Contains(t, string(root), "github.com/pulumi/pulumi/sdk/v3 "+cliVersion, "the CLI is the version of the program's SDK")
+}
+
+// TestWorkflowsPinActionsBySHA: every action from outside the repository is pinned to a
+// full commit SHA with its version in a comment (a tag can be moved to other code), and
+// every checkout leaves no token behind for the steps that run the repository's code.
+func TestWorkflowsPinActionsBySHA(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	uses := regexp.MustCompile(`(?m)^\s*(?:- )?uses:\s*(\S+)(.*)$`)
+	pinned := regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
+	comment := regexp.MustCompile(`^\s+# v\d+(\.\d+)*$`)
+	checkouts := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range uses.FindAllStringSubmatch(string(b), -1) {
+			if strings.HasPrefix(m[1], "./") {
+				continue // the repository's own reusable workflows
+			}
+			assert.Regexp(t, pinned, m[1], "%s: %s is not pinned to a commit SHA", filepath.Base(f), m[1])
+			assert.Regexp(t, comment, m[2], "%s: %s has no version comment", filepath.Base(f), m[1])
+		}
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string         `yaml:"uses"`
+					With map[string]any `yaml:"with"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &wf))
+		for job, j := range wf.Jobs {
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "actions/checkout@") {
+					checkouts++
+					assert.Equal(t, false, s.With["persist-credentials"], "%s job %s: checkout with persist-credentials: false", filepath.Base(f), job)
+				}
+			}
+		}
+	}
+	assert.NotZero(t, checkouts)
 }
