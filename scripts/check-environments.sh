@@ -31,7 +31,7 @@ reviewers() {
 }
 
 if [ "${1:-}" = "--reviewers-only" ]; then
-  reviewers "$2" "${ALLOW_PREVIEW_WITHOUT_REVIEWERS:-}" "whoever can push a branch can run a preview, which can read the stack state" ALLOW_PREVIEW_WITHOUT_REVIEWERS
+  reviewers "${2:?usage: check-environments.sh --reviewers-only ENV}" "${ALLOW_PREVIEW_WITHOUT_REVIEWERS:-}" "whoever can push a branch can run a preview, which can read the stack state" ALLOW_PREVIEW_WITHOUT_REVIEWERS
   exit "$status"
 fi
 
@@ -57,6 +57,15 @@ for env in "$@"; do
   fi
 done
 
+[ "$#" -gt 0 ] || { echo "usage: check-environments.sh ENV..." >&2; exit 2; }
 production="${*: -1}"
+bypass="$(gh api "repos/$repo/environments/$production" --jq '"\(.can_admins_bypass // true) \([.protection_rules[]? | select(.type == "required_reviewers") | .prevent_self_review] | any)"')"
+read -r admins_bypass no_self_review <<< "$bypass"
+if [ "$admins_bypass" = "true" ]; then
+  echo "::warning::environment $production lets repository admins bypass its protection rules; turn off 'Allow administrators to bypass configured protection rules'"
+fi
+if [ "$no_self_review" != "true" ]; then
+  echo "::warning::environment $production lets whoever triggers a deploy approve it; turn on 'Prevent self-review'"
+fi
 reviewers "$production" "${ALLOW_PRODUCTION_WITHOUT_REVIEWERS:-}" "whoever can merge to main deploys to $production" ALLOW_PRODUCTION_WITHOUT_REVIEWERS
 exit "$status"

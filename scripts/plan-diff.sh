@@ -10,7 +10,12 @@
 set -euo pipefail
 base="$(cd "$1" && pwd)"; head="$(cd "$2" && pwd)"; out="$3"
 mkdir -p "$out"; out="$(cd "$out" && pwd)"
-(cd "$head" && go build -o "$out/plan-head" ./cmd/plan)
+if ! (cd "$head" && go build -o "$out/plan-head" ./cmd/plan) 2> "$out/build.err"; then
+  { echo "<!-- secure-aws-plan-diff -->"; echo "## Offline plan diff"; echo
+    echo "**The head does not build**: no stack can be planned."; echo '~~~'; cat "$out/build.err"; echo '~~~'
+  } > "$out/comment.md"
+  exit 1
+fi
 (cd "$base" && go build -o "$out/plan-base" ./cmd/plan) 2>/dev/null || rm -f "$out/plan-base"
 
 status=0
@@ -53,6 +58,13 @@ status=0
       echo '~~~diff'
       cat "$out/$stack.diff"
       echo '~~~'
+    fi
+  done
+  for file in "$base"/Pulumi.*.yaml; do
+    stack="$(basename "$file")"; stack="${stack#Pulumi.}"; stack="${stack%.yaml}"
+    if [ -f "$file" ] && [ ! -f "$head/Pulumi.$stack.yaml" ]; then
+      echo "### $stack"
+      echo "**The stack file is removed.** Its resources stay in AWS and in the stack's state: protected ones cannot be destroyed, the rest only with \`pulumi destroy --stack $stack\`."
     fi
   done
 } > "$out/comment.md"

@@ -23,6 +23,9 @@ func checkout(t *testing.T) string {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join("..", f))
+		if os.IsNotExist(err) {
+			continue // deleted in the work tree (a golden of a stack that is gone)
+		}
 		require.NoError(t, err)
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
@@ -69,6 +72,17 @@ func TestPlanDiff(t *testing.T) {
 	assert.Contains(t, production, "**Invalid configuration**")
 	assert.Contains(t, production, "secure-aws:account.alias")
 	assert.NotContains(t, production, "~~~diff", "no diff of a plan that could not be made")
+
+	// A removed stack file is said, not left out.
+	require.NoError(t, os.Remove(filepath.Join(head, "Pulumi.staging.yaml")))
+	_ = exec.Command("bash", "plan-diff.sh", base, head, out).Run()
+	comment, err = os.ReadFile(filepath.Join(out, "comment.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(comment), "### staging\n**The stack file is removed.**")
+	b, err := os.ReadFile(filepath.Join(base, "Pulumi.staging.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(head, "Pulumi.staging.yaml"), b, 0o644))
+	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
 
 	// A clean head passes, and an unchanged stack says so.
 	edit(t, filepath.Join(head, "Pulumi.production.yaml"), "alias: Acme Corp", "alias: acme-corp")
