@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -63,6 +64,25 @@ type CIDeployRoleArgs struct {
 	// CreateOIDCProvider creates the account's GitHub OIDC provider; set it false where the
 	// account already has one (there is one per account).
 	CreateOIDCProvider bool
+	// OwnerID and RepositoryID are the numeric ids GitHub gives the owner and the
+	// repository (`gh api repos/OWNER/REPO --jq '.owner.id, .id'`). GitHub's tokens for
+	// repositories created, renamed or transferred since 2026-07-15 carry the immutable
+	// subject repo:OWNER@OWNER-ID/REPO@REPO-ID:..., which a recycled name can never
+	// match. Required unless NameOnlySubjects.
+	OwnerID, RepositoryID int64
+	// NameOnlySubjects trusts the older subject repo:OWNER/REPO:..., for a repository that
+	// has not switched: weaker, since whoever takes over a deleted or renamed name inherits
+	// the trust. Default false.
+	NameOnlySubjects bool
+}
+
+// subject is the OIDC subject prefix of the repository's tokens.
+func (a *CIDeployRoleArgs) subject() string {
+	if a.NameOnlySubjects {
+		return "repo:" + a.Repository
+	}
+	owner, repo, _ := strings.Cut(a.Repository, "/")
+	return fmt.Sprintf("repo:%s@%d/%s@%d", owner, a.OwnerID, repo, a.RepositoryID)
 }
 
 // Validate reports the first invalid field.
@@ -77,6 +97,12 @@ func (a *CIDeployRoleArgs) Validate() error {
 		if !refNamePattern.MatchString(e) {
 			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
 		}
+	}
+	switch {
+	case a.NameOnlySubjects && (a.OwnerID != 0 || a.RepositoryID != 0):
+		return errors.New("ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
+	case !a.NameOnlySubjects && (a.OwnerID < 1 || a.RepositoryID < 1):
+		return fmt.Errorf("ownerId and repositoryId are required: the numeric ids of the owner and the repository (gh api repos/%s --jq '.owner.id, .id'), which GitHub's tokens name in the immutable subject; for a repository still on name-only subjects, set nameOnlySubjects: true (weaker: a recycled name inherits the trust)", a.Repository)
 	}
 	return nil
 }
@@ -122,18 +148,18 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{provider}))
 	}
 
-	deploySubjects := []string{"repo:" + args.Repository + ":ref:refs/heads/" + args.Branch}
+	deploySubjects := []string{args.subject() + ":ref:refs/heads/" + args.Branch}
 	if len(args.Environments) > 0 {
 		deploySubjects = nil
 		for _, e := range args.Environments {
-			deploySubjects = append(deploySubjects, "repo:"+args.Repository+":environment:"+e)
+			deploySubjects = append(deploySubjects, args.subject()+":environment:"+e)
 		}
 	}
 	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
-	previewSubject := "repo:" + args.Repository + ":environment:" + PreviewEnvironment
+	previewSubject := args.subject() + ":environment:" + PreviewEnvironment
 	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject})}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err

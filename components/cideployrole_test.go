@@ -9,7 +9,8 @@ import (
 )
 
 func ciArgs() *CIDeployRoleArgs {
-	return &CIDeployRoleArgs{Account: testAccount, Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, CreateOIDCProvider: true}
+	return &CIDeployRoleArgs{Account: testAccount, Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, CreateOIDCProvider: true,
+		OwnerID: 1234567, RepositoryID: 89012345}
 }
 
 func newTestCI(args *CIDeployRoleArgs) pulumi.RunFunc {
@@ -39,13 +40,13 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	assert.Equal(t, map[string]any{"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"}, trust["Principal"])
 	assert.Equal(t, map[string]any{"StringEquals": map[string]any{
 		"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-		"token.actions.githubusercontent.com:sub": "repo:acme/secure-aws:environment:production",
+		"token.actions.githubusercontent.com:sub": "repo:acme@1234567/secure-aws@89012345:environment:production",
 	}}, trust["Condition"], "no wildcard subject; with environments, only they are trusted, not the bare branch")
 
 	preview, ok := rec.Find(roleType, "ci-preview")
 	require.True(t, ok)
 	previewTrust := statement(t, policyStatements(t, preview, "assumeRolePolicy"), "AllowGitHubActions")
-	assert.Equal(t, "repo:acme/secure-aws:environment:preview", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:environment:preview", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 
 	var attached []string
 	for _, a := range rec.OfType(roleAttachmentTy) {
@@ -69,7 +70,19 @@ func TestCIDeployRoleWithoutEnvironmentsTrustsTheBranch(t *testing.T) {
 	deploy, ok := rec.Find(roleType, "ci-deploy")
 	require.True(t, ok)
 	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
-	assert.Equal(t, "repo:acme/secure-aws:ref:refs/heads/main", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:ref:refs/heads/main", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+}
+
+// TestCIDeployRoleNameOnlySubjects: a repository still on name-only subjects is trusted by
+// name only when the configuration says so.
+func TestCIDeployRoleNameOnlySubjects(t *testing.T) {
+	args := ciArgs()
+	args.OwnerID, args.RepositoryID, args.NameOnlySubjects = 0, 0, true
+	rec := mustRun(t, newTestCI(args))
+	deploy, ok := rec.Find(roleType, "ci-deploy")
+	require.True(t, ok)
+	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
+	assert.Equal(t, "repo:acme/secure-aws:environment:production", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 }
 
 func TestCIDeployRoleWithExistingProvider(t *testing.T) {
@@ -96,6 +109,8 @@ func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
 		"wildcard branch":     {with(func(a *CIDeployRoleArgs) { a.Branch = "*" }), "plain branch name"},
 		"empty branch":        {with(func(a *CIDeployRoleArgs) { a.Branch = "" }), "plain branch name"},
 		"wildcard env":        {with(func(a *CIDeployRoleArgs) { a.Environments = []string{"prod*"} }), "plain name"},
+		"no ids":              {with(func(a *CIDeployRoleArgs) { a.OwnerID, a.RepositoryID = 0, 0 }), "gh api repos/acme/secure-aws --jq '.owner.id, .id'"},
+		"ids and name only":   {with(func(a *CIDeployRoleArgs) { a.NameOnlySubjects = true }), "set one or the other"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestCI(c.args)) })

@@ -51,6 +51,9 @@ type Quotas struct {
 // CI configures the GitHub Actions roles (components.CIDeployRole).
 type CI struct {
 	Repository         string   `json:"repository"`
+	OwnerID            int64    `json:"ownerId"`
+	RepositoryID       int64    `json:"repositoryId"`
+	NameOnlySubjects   bool     `json:"nameOnlySubjects"`
 	Branch             string   `json:"branch"`
 	Environments       []string `json:"environments"`
 	CreateOIDCProvider bool     `json:"createOidcProvider"`

@@ -783,9 +783,9 @@ func TestLoadReadsEveryKey(t *testing.T) {
 }
 
 func TestCIConfig(t *testing.T) {
-	cfg := mustLoad(t, "production", manage, set("ci", `{"repository":"acme/secure-aws"}`))
+	cfg := mustLoad(t, "production", manage, set("ci", `{"repository":"acme/secure-aws","ownerId":1234567,"repositoryId":89012345}`))
 	require.NotNil(t, cfg.CI)
-	assert.Equal(t, config.CI{Repository: "acme/secure-aws", Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
+	assert.Equal(t, config.CI{Repository: "acme/secure-aws", OwnerID: 1234567, RepositoryID: 89012345, Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
 	assert.Nil(t, mustLoad(t, "production", manage).CI, "no ci key, no CI roles")
 	assert.Nil(t, mustLoad(t, "production", manage, set("ci", `{}`)).CI, "ci: {} (the declared default) is no ci key")
 
@@ -795,7 +795,8 @@ func TestCIConfig(t *testing.T) {
 	}{
 		"not the managing stack": {[]edit{set("ci", `{"repository":"acme/secure-aws"}`)}, "account-wide"},
 		"no repository":          {[]edit{manage, set("ci", `{"branch":"main"}`)}, "owner/name"},
-		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","branch":"*"}`)}, "no wildcards"},
+		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"branch":"*"}`)}, "no wildcards"},
+		"no ids":                 {[]edit{manage, set("ci", `{"repository":"acme/x"}`)}, "nameOnlySubjects: true (weaker"},
 		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "unknown field"},
 	} {
 		t.Run(name, func(t *testing.T) {

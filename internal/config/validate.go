@@ -94,7 +94,8 @@ func (v *validator) ci() {
 		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
 		return
 	}
-	args := components.CIDeployRoleArgs{Repository: c.CI.Repository, Branch: c.CI.Branch, Environments: c.CI.Environments}
+	args := components.CIDeployRoleArgs{Repository: c.CI.Repository, Branch: c.CI.Branch, Environments: c.CI.Environments,
+		OwnerID: c.CI.OwnerID, RepositoryID: c.CI.RepositoryID, NameOnlySubjects: c.CI.NameOnlySubjects}
 	v.check(key("ci"), args.Validate())
 }
 

@@ -161,6 +161,9 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 			Branch:             ci.Branch,
 			Environments:       ci.Environments,
 			CreateOIDCProvider: ci.CreateOIDCProvider,
+			OwnerID:            ci.OwnerID,
+			RepositoryID:       ci.RepositoryID,
+			NameOnlySubjects:   ci.NameOnlySubjects,
 		}); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func Everything() map[string]string {
 		"aws:region":              "eu-west-1",
 		"aws:allowedAccountIds":   `["222222222222"]`,
 		"secure-aws:account":      `{"manage":true,"alias":"acme-corp"}`,
-		"secure-aws:ci":           `{"repository":"acme/infra","environments":["production"]}`,
+		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["production"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
 		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
