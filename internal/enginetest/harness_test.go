@@ -262,10 +262,25 @@ func (p *project) previewWith(s auto.Stack, skipCheckpoints bool) (*run, error) 
 // Automation API and pulumi/actions run it, skips the preview: the pack then judges each
 // resource as it is registered, and resources registered before a violation are created.)
 func (p *project) up(s auto.Stack) (*run, error) {
-	if r, err := p.preview(s); err != nil {
+	if r, err := p.previewRefresh(s); err != nil {
 		return r, err
 	}
-	return p.upSkipPreview(s)
+	ch, r, wait := collect()
+	_, err := s.Up(p.t.Context(), optup.PolicyPacks(tools.pack), optup.Refresh(), optup.EventStreams(ch))
+	wait(err)
+	return r, err
+}
+
+// previewRefresh is the deploy workflow's preview: with --refresh, so what AWS holds now
+// is compared with the program.
+func (p *project) previewRefresh(s auto.Stack) (*run, error) {
+	ws := s.Workspace()
+	ws.SetEnvVar("PULUMI_SKIP_CHECKPOINTS", "true")
+	defer ws.UnsetEnvVar("PULUMI_SKIP_CHECKPOINTS")
+	ch, r, wait := collect()
+	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.Refresh(), optpreview.EventStreams(ch))
+	wait(err)
+	return r, err
 }
 
 func (p *project) upSkipPreview(s auto.Stack) (*run, error) {

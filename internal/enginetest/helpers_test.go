@@ -171,11 +171,11 @@ func (d deployment) urns() []string {
 	return out
 }
 
-// changed drops the steps that change nothing ("same ...").
+// changed drops the steps that change nothing: "same", and the reads of a refresh.
 func changed(steps []string) []string {
 	var out []string
 	for _, s := range steps {
-		if !strings.HasPrefix(s, "same ") {
+		if !strings.HasPrefix(s, "same ") && !strings.HasPrefix(s, "refresh ") {
 			out = append(out, s)
 		}
 	}
