@@ -8,9 +8,10 @@
 # ALLOW_PREVIEW_WITHOUT_REVIEWERS=true.
 # An environment passes when its deployment branch policy is either custom branch
 # policies that name exactly the branch main, or "protected branches" while main is the
-# repository's only protected branch. The last environment named is production: it must
-# have required reviewers, unless ALLOW_PRODUCTION_WITHOUT_REVIEWERS=true (for plans where
-# GitHub offers no required reviewers; see the README, "Setting up the workflows").
+# repository's only protected branch. Every environment named must also have required
+# reviewers (staging holds the same deploy role as production), unless
+# ALLOW_DEPLOY_WITHOUT_REVIEWERS=true (for plans where GitHub offers none; see the README,
+# "Continuous delivery").
 set -euo pipefail
 repo="${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}"
 status=0
@@ -58,14 +59,15 @@ for env in "$@"; do
 done
 
 [ "$#" -gt 0 ] || { echo "usage: check-environments.sh ENV..." >&2; exit 2; }
-production="${*: -1}"
-bypass="$(gh api "repos/$repo/environments/$production" --jq '"\(.can_admins_bypass // true) \([.protection_rules[]? | select(.type == "required_reviewers") | .prevent_self_review] | any)"')"
-read -r admins_bypass no_self_review <<< "$bypass"
-if [ "$admins_bypass" = "true" ]; then
-  echo "::warning::environment $production lets repository admins bypass its protection rules; turn off 'Allow administrators to bypass configured protection rules'"
-fi
-if [ "$no_self_review" != "true" ]; then
-  echo "::warning::environment $production lets whoever triggers a deploy approve it; turn on 'Prevent self-review'"
-fi
-reviewers "$production" "${ALLOW_PRODUCTION_WITHOUT_REVIEWERS:-}" "whoever can merge to main deploys to $production" ALLOW_PRODUCTION_WITHOUT_REVIEWERS
+for env in "$@"; do
+  bypass="$(gh api "repos/$repo/environments/$env" --jq '"\(.can_admins_bypass // true) \([.protection_rules[]? | select(.type == "required_reviewers") | .prevent_self_review] | any)"')"
+  read -r admins_bypass no_self_review <<< "$bypass"
+  if [ "$admins_bypass" = "true" ]; then
+    echo "::warning::environment $env lets repository admins bypass its protection rules; turn off 'Allow administrators to bypass configured protection rules'"
+  fi
+  if [ "$no_self_review" != "true" ]; then
+    echo "::warning::environment $env lets whoever triggers a deploy approve it; turn on 'Prevent self-review'"
+  fi
+  reviewers "$env" "${ALLOW_DEPLOY_WITHOUT_REVIEWERS:-}" "whoever can merge to main deploys to $env" ALLOW_DEPLOY_WITHOUT_REVIEWERS
+done
 exit "$status"

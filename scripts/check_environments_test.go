@@ -61,34 +61,37 @@ func TestCheckEnvironments(t *testing.T) {
 		want  string // "" passes
 	}{
 		"custom policies naming main, reviewers": {with(onlyMain("staging", "production"), github{
-			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging": env(custom, reviewers), repo + "/environments/production": env(custom, reviewers),
 		}), false, ""},
 		"protected branches, main the only one": {github{
-			repo + "/environments/staging": env(protected, none), repo + "/environments/production": env(protected, reviewers),
+			repo + "/environments/staging": env(protected, reviewers), repo + "/environments/production": env(protected, reviewers),
 			repo + "/branches?protected=true&per_page=100": `[{"name":"main"}]`,
 		}, false, ""},
 		"no branch policy": {with(onlyMain("production"), github{
-			repo + "/environments/staging": env(`null`, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging": env(`null`, reviewers), repo + "/environments/production": env(custom, reviewers),
 		}), false, "environment staging can be deployed from any branch"},
 		"a second custom branch": {with(onlyMain("production"), github{
-			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging": env(custom, reviewers), repo + "/environments/production": env(custom, reviewers),
 			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"main","type":"branch"},{"name":"dev","type":"branch"}]}`,
 		}), false, "may be deployed from 'branch:dev branch:main'"},
 		"a wildcard branch": {with(onlyMain("production"), github{
-			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging": env(custom, reviewers), repo + "/environments/production": env(custom, reviewers),
 			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"*","type":"branch"}]}`,
 		}), false, "may be deployed from 'branch:*'"},
 		"a tag named main": {with(onlyMain("production"), github{
-			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+			repo + "/environments/staging": env(custom, reviewers), repo + "/environments/production": env(custom, reviewers),
 			repo + "/environments/staging/deployment-branch-policies": `{"branch_policies":[{"name":"main","type":"tag"}]}`,
 		}), false, "may be deployed from 'tag:main'"},
 		"protected branches, release protected too": {github{
-			repo + "/environments/staging": env(protected, none), repo + "/environments/production": env(protected, reviewers),
+			repo + "/environments/staging": env(protected, reviewers), repo + "/environments/production": env(protected, reviewers),
 			repo + "/branches?protected=true&per_page=100": `[{"name":"main"},{"name":"release"}]`,
 		}, false, "every protected branch ('main release')"},
 		"no reviewers": {with(onlyMain("staging", "production"), github{
-			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, none),
+			repo + "/environments/staging": env(custom, reviewers), repo + "/environments/production": env(custom, none),
 		}), false, "environment production has no required reviewers"},
+		"staging without reviewers": {with(onlyMain("staging", "production"), github{
+			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, reviewers),
+		}), false, "environment staging has no required reviewers"},
 		"no reviewers, explicitly allowed": {with(onlyMain("staging", "production"), github{
 			repo + "/environments/staging": env(custom, none), repo + "/environments/production": env(custom, none),
 		}), true, ""},
@@ -103,7 +106,7 @@ func TestCheckEnvironments(t *testing.T) {
 			}
 			cmd := exec.Command("bash", "check-environments.sh", "staging", "production")
 			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+api, "GITHUB_REPOSITORY=acme/infra",
-				"ALLOW_PRODUCTION_WITHOUT_REVIEWERS="+map[bool]string{true: "true"}[c.allow])
+				"ALLOW_DEPLOY_WITHOUT_REVIEWERS="+map[bool]string{true: "true"}[c.allow])
 			out, err := cmd.CombinedOutput()
 			if c.want == "" {
 				assert.NoError(t, err, string(out))
