@@ -130,3 +130,21 @@ func TestAccountBaselineRejectsBadArgs(t *testing.T) {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestBaseline(c.args)) })
 	}
 }
+
+// TestAccountBaselineAnalyzerPerRegion: each further region gets an analyzer of its own,
+// through a provider of that region pinned to the stack's account.
+func TestAccountBaselineAnalyzerPerRegion(t *testing.T) {
+	args := baselineArgs()
+	args.AnalyzerRegions = []string{"eu-west-1", "ap-southeast-2"}
+	rec := mustRun(t, newTestBaseline(args))
+	assert.Len(t, rec.OfType("aws:accessanalyzer/analyzer:Analyzer"), 3, "the stack's region and two more")
+	for _, region := range args.AnalyzerRegions {
+		provider, ok := rec.Find("pulumi:providers:aws", "account-"+region)
+		require.True(t, ok, region)
+		assert.Equal(t, region, provider.Input("region"))
+		assert.Equal(t, []any{"111111111111"}, inputs(provider)["allowedAccountIds"], "an explicit provider is pinned to the account too")
+		_, ok = rec.Find("aws:accessanalyzer/analyzer:Analyzer", "account-access-analyzer-"+region)
+		assert.True(t, ok, region)
+	}
+	assert.Len(t, mustRun(t, newTestBaseline(baselineArgs())).OfType("pulumi:providers:aws"), 0, "no further region, no extra provider")
+}

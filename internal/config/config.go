@@ -62,7 +62,8 @@ type CI struct {
 // Account holds the account-wide settings; only the stack with Manage set creates them.
 type Account struct {
 	Manage              bool                      `json:"manage"`
-	ImportExisting      bool                      `json:"importExisting"` // adopt the alias and password policy the account has
+	ImportExisting      bool                      `json:"importExisting"`  // adopt the alias and password policy the account has
+	AnalyzerRegions     []string                  `json:"analyzerRegions"` // regions with an Access Analyzer; default: the stack's
 	Alias               string                    `json:"alias"`
 	RootCredentialCheck string                    `json:"rootCredentialCheck"`
 	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`

@@ -922,3 +922,22 @@ func TestCredentialsNeedPGPKeys(t *testing.T) {
 	_, err = load("production", manage, set("credentialsAsPulumiSecrets", "false"), set("admins", `[{"name":"alice","pgpKey":"keybase:alice"}]`), set("apps", `[{"name":"my-app","accessKey":true,"pgpKey":"keybase:ops","grants":[{"bucket":"acme-assets"}]}]`))
 	assert.NoError(t, err, "every credential encrypted: nothing to opt in to")
 }
+
+func TestAnalyzerRegions(t *testing.T) {
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["us-east-1","eu-west-1"]}`))
+	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.Account.AnalyzerRegions)
+	for name, c := range map[string]struct{ value, key, msg string }{
+		"not a region":      {`["europe"]`, "secure-aws:account.analyzerRegions[0]", "not an AWS region name"},
+		"another partition": {`["cn-north-1"]`, "secure-aws:account.analyzerRegions[0]", "another partition"},
+		"twice":             {`["eu-west-1","eu-west-1"]`, "secure-aws:account.analyzerRegions[1]", "listed twice"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load("production", set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":`+c.value+`}`))
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1)
+			assert.Equal(t, c.key, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+}

@@ -160,6 +160,9 @@ func (v *validator) account() {
 		if a.ImportExisting {
 			v.errs.add(key("account.importExisting"), "is set but account.manage is false; only the stack that manages the account adopts its alias and password policy")
 		}
+		if len(a.AnalyzerRegions) > 0 {
+			v.errs.add(key("account.analyzerRegions"), "is set but account.manage is false; only the stack that manages the account creates the Access Analyzers")
+		}
 		if a.Alias != "" {
 			v.errs.add(key("account.alias"), "is set but account.manage is false; only the stack that manages the account sets the alias")
 		}
@@ -167,6 +170,19 @@ func (v *validator) account() {
 			v.errs.add(key("account.passwordPolicy"), "is set but account.manage is false; only the stack that manages the account sets the password policy")
 		}
 		return
+	}
+	seen := map[string]bool{}
+	for i, r := range a.AnalyzerRegions {
+		rk := fmt.Sprintf("%s[%d]", key("account.analyzerRegions"), i)
+		switch {
+		case !regionPattern.MatchString(r):
+			v.errs.add(rk, "%q is not an AWS region name such as eu-west-1", r)
+		case awsnames.Partition(r) != awsnames.Partition(v.cfg.Region):
+			v.errs.add(rk, "%q is in another partition than the stack's region %s; one stack reaches one partition", r, v.cfg.Region)
+		case seen[r]:
+			v.errs.add(rk, "%q is listed twice", r)
+		}
+		seen[r] = true
 	}
 	if a.Alias == "" {
 		v.errs.add(key("account.alias"), "is required when account.manage is true")

@@ -151,6 +151,9 @@ var ReplaceOn = map[string][]string{
 	rules.TypeAccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }
 
+// Regional are the types whose ids are unique per region rather than per account.
+var Regional = map[string]bool{rules.TypeAnalyzer: true}
+
 // CreateFails lists the types whose create call AWS refuses when the resource already
 // exists (a bucket name you own, an IAM name in the account), with the error code AWS
 // returns. Every other type is created by a "put" that overwrites: a bucket's versioning,

@@ -57,6 +57,16 @@ type server struct {
 	account fakeaws.Account
 }
 
+// region is where a resource of typ lives in the world: its region if it is regional.
+func (s *server) region(typ string) string {
+	if !fakeaws.Regional[typ] {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.account.Region
+}
+
 // change applies f to the world under the lock and saves it.
 func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
 	s.mu.Lock()
@@ -203,9 +213,10 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
 	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
+	region := s.region(req.GetType())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
-		created := world.Resource{Type: req.GetType(), ID: id, Inputs: inputs.Mappable()}
-		i := world.Find(rs, req.GetType(), id)
+		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
+		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
 			return append(rs, created), nil
 		}
@@ -250,6 +261,7 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 // inputs as AWS holds them and the state derived from them; a resource that does not exist
 // has no id.
 func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	region := s.region(req.GetType())
 	s.mu.Lock()
 	resources, err := world.Load(s.world)
 	account := s.account
@@ -257,7 +269,7 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 	if err != nil {
 		return nil, err
 	}
-	i := world.Find(resources, req.GetType(), req.GetId())
+	i := world.FindIn(resources, req.GetType(), req.GetId(), region)
 	if err := s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()}); err != nil {
 		return nil, err
 	}
@@ -318,8 +330,9 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	if req.GetPreview() {
 		return &pulumirpc.UpdateResponse{Properties: out}, nil
 	}
+	region := s.region(req.GetType())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
-		if i := world.Find(rs, req.GetType(), req.GetId()); i >= 0 {
+		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
 			rs[i].Inputs = news.Mappable()
 		}
 		return rs, nil
@@ -332,8 +345,9 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 }
 
 func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	region := s.region(req.GetType())
 	err := s.change(func(rs []world.Resource) ([]world.Resource, error) {
-		if i := world.Find(rs, req.GetType(), req.GetId()); i >= 0 {
+		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
 			rs = slices.Delete(rs, i, i+1)
 		}
 		return rs, nil

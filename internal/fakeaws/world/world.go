@@ -17,6 +17,7 @@ const EnvVar = "FAKEAWS_WORLD"
 type Resource struct {
 	Type   string         `json:"type"`
 	ID     string         `json:"id"`
+	Region string         `json:"region,omitempty"` // for regional resources; "" for global ones
 	Inputs map[string]any `json:"inputs"`
 }
 
@@ -48,10 +49,14 @@ func Save(path string, resources []Resource) error {
 	return os.WriteFile(path, b, 0o600)
 }
 
-// Find returns the index of the resource of typ and id, or -1.
-func Find(resources []Resource, typ, id string) int {
+// Find returns the index of the global resource of typ and id, or -1.
+func Find(resources []Resource, typ, id string) int { return FindIn(resources, typ, id, "") }
+
+// FindIn returns the index of the resource of typ and id in region ("" for a global
+// resource), or -1.
+func FindIn(resources []Resource, typ, id, region string) int {
 	for i, r := range resources {
-		if r.Type == typ && r.ID == id {
+		if r.Type == typ && r.ID == id && r.Region == region {
 			return i
 		}
 	}
