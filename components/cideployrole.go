@@ -24,7 +24,7 @@ const (
 // deployPolicies are what `pulumi up` of this program needs: it manages IAM, S3 and IAM
 // Access Analyzer. IAM write access is admin-equivalent, which is why the role trusts
 // only one branch and the protected deployment environments of one repository.
-var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess"}
+var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
 // PreviewEnvironment is the GitHub deployment environment pull-request previews run in:
 // its secrets (the state passphrase) and protection rules are the previews' own.

@@ -56,6 +56,7 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMFullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/AmazonS3FullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess",
+		"secure-aws-deploy arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess",
 		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
 	}, attached)
 	previewPolicy := one(t, rec, policyType)

@@ -25,6 +25,9 @@ type SecureBucketArgs struct {
 	// ObjectLock, when set, turns on S3 Object Lock with this default retention, for new
 	// and existing buckets. It cannot be turned off again. Optional.
 	ObjectLock *ObjectLock
+	// PolicyStatements are further statements of the bucket policy, for a service that
+	// writes to the bucket (CloudTrail). Optional.
+	PolicyStatements []iampolicy.Statement
 	// ImportExisting adopts a bucket of that name that already exists (it holds data, and
 	// creating it again would fail): the first up imports it instead of creating it, and
 	// its side resources (versioning, encryption, public access block, ownership, TLS
@@ -76,6 +79,8 @@ type SecureBucket struct {
 	Arn pulumi.StringOutput
 	// Versioning is the bucket's versioning resource; lifecycle rules depend on it.
 	Versioning *s3.BucketVersioningV2
+	// Policy is the bucket policy; a service that writes to the bucket waits for it.
+	Policy *s3.BucketPolicy
 }
 
 // bucketPolicy is the bucket's policy: TLS only, and with a GOVERNANCE lock no bypass of
@@ -85,6 +90,7 @@ func bucketPolicy(args *SecureBucketArgs) iampolicy.Document {
 	if args.ObjectLock != nil && args.ObjectLock.Mode == "GOVERNANCE" {
 		doc.Statements = append(doc.Statements, iampolicy.DenyGovernanceBypassStatement(args.Account.Partition, args.BucketName))
 	}
+	doc.Statements = append(doc.Statements, args.PolicyStatements...)
 	return doc
 }
 
@@ -162,12 +168,14 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	}
 	// S3 answers 409 when a policy is written while the public access block is still being
 	// applied, so the policy waits for the block.
-	if _, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
+	policy, err := s3.NewBucketPolicy(ctx, name+"-tls-only", &s3.BucketPolicyArgs{
 		Bucket: bucket.Bucket,
 		Policy: pulumi.String(bucketPolicy(args).MustJSON()),
-	}, slices.Concat(retained, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{publicAccess})})...); err != nil {
+	}, slices.Concat(retained, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{publicAccess})})...)
+	if err != nil {
 		return nil, fmt.Errorf("writing the TLS-only policy of %s: %w", args.BucketName, err)
 	}
+	c.Policy = policy
 	// Object Lock is turned on by its configuration, which S3 allows on new and existing
 	// versioned buckets alike; it can never be turned off, so the configuration is kept
 	// like the data it locks.

@@ -131,6 +131,32 @@ func DenyGovernanceBypassStatement(partition, bucket string) Statement {
 	}
 }
 
+// CloudTrailBucketStatements let the trail trailARN, and only it, check the bucket's ACL
+// and write its log files under AWSLogs/<account>/, owned by the bucket owner, after
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html.
+func CloudTrailBucketStatements(partition, bucket, accountID, trailARN string) []Statement {
+	service := []Principal{{Type: "Service", Identifiers: []string{"cloudtrail.amazonaws.com"}}}
+	source := Condition{Operator: "StringEquals", Key: "aws:SourceArn", Values: []string{trailARN}}
+	return []Statement{
+		{
+			Sid:        "AWSCloudTrailAclCheck",
+			Effect:     Allow,
+			Principals: service,
+			Actions:    []string{"s3:GetBucketAcl"},
+			Resources:  []string{BucketARN(partition, bucket)},
+			Conditions: []Condition{source},
+		},
+		{
+			Sid:        "AWSCloudTrailWrite",
+			Effect:     Allow,
+			Principals: service,
+			Actions:    []string{"s3:PutObject"},
+			Resources:  []string{ObjectsARN(partition, bucket, "AWSLogs/"+accountID+"/")},
+			Conditions: []Condition{source, {Operator: "StringEquals", Key: "s3:x-amz-acl", Values: []string{"bucket-owner-full-control"}}},
+		},
+	}
+}
+
 // TLSOnlyBucketPolicy is every bucket's policy (rule R8). It denies every request made
 // without TLS, after
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit

@@ -33,6 +33,7 @@ const (
 	TypeOIDCProvider          = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 	TypeAccountAlias          = "aws:iam/accountAlias:AccountAlias"
 	TypeAnalyzer              = "aws:accessanalyzer/analyzer:Analyzer"
+	TypeTrail                 = "aws:cloudtrail/trail:Trail"
 
 	// backupVaultType is the component whose buckets must carry a backup lifecycle.
 	backupVaultType = "secure-aws:components:BackupVault"

@@ -64,9 +64,17 @@ type Account struct {
 	Manage              bool                      `json:"manage"`
 	ImportExisting      bool                      `json:"importExisting"`  // adopt the alias and password policy the account has
 	AnalyzerRegions     []string                  `json:"analyzerRegions"` // regions with an Access Analyzer; default: the stack's
+	Trail               *Trail                    `json:"trail"`           // nil: no audit trail
 	Alias               string                    `json:"alias"`
 	RootCredentialCheck string                    `json:"rootCredentialCheck"`
 	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
+}
+
+// Trail is the account's audit trail: a multi-region CloudTrail trail into a bucket of
+// its own whose log files are locked.
+type Trail struct {
+	Bucket   string `json:"bucket"`
+	LockDays int    `json:"lockDays"` // COMPLIANCE retention of every log file; default 365
 }
 
 // GroupSettings names a console group and the IAM path of the group and its users.

@@ -60,6 +60,9 @@ func defaultBackup() Backup {
 // applyListDefaults fills what list elements leave empty and can only be known after
 // decoding.
 func applyListDefaults(cfg *Config) {
+	if t := cfg.Account.Trail; t != nil && t.LockDays == 0 {
+		t.LockDays = 365
+	}
 	for _, p := range []struct {
 		principals []Principal
 		defaults   []string

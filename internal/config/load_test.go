@@ -941,3 +941,23 @@ func TestAnalyzerRegions(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditTrailConfig(t *testing.T) {
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail"}}`))
+	require.NotNil(t, cfg.Account.Trail)
+	assert.Equal(t, config.Trail{Bucket: "acme-audit-trail", LockDays: 365}, *cfg.Account.Trail, "log files locked a year by default")
+	assert.Nil(t, mustLoad(t, "production", manage).Account.Trail, "no trail unless asked for")
+	for name, c := range map[string]struct{ account, key string }{
+		"bad bucket name":   {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"Audit"}}`, "secure-aws:account.trail.bucket"},
+		"lock out of range": {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":-1}}`, "secure-aws:account.trail.lockDays"},
+		"bucket used twice": {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-assets"}}`, "secure-aws:buckets[0].name"},
+		"not managing":      {`{"trail":{"bucket":"acme-audit-trail"}}`, "secure-aws:account.trail"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load("production", set("account", c.account))
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			assert.Contains(t, problemKeys(cfgErr), c.key)
+		})
+	}
+}

@@ -160,6 +160,9 @@ func (v *validator) account() {
 		if a.ImportExisting {
 			v.errs.add(key("account.importExisting"), "is set but account.manage is false; only the stack that manages the account adopts its alias and password policy")
 		}
+		if a.Trail != nil {
+			v.errs.add(key("account.trail"), "is set but account.manage is false; only the stack that manages the account records its audit trail")
+		}
 		if len(a.AnalyzerRegions) > 0 {
 			v.errs.add(key("account.analyzerRegions"), "is set but account.manage is false; only the stack that manages the account creates the Access Analyzers")
 		}
@@ -170,6 +173,12 @@ func (v *validator) account() {
 			v.errs.add(key("account.passwordPolicy"), "is set but account.manage is false; only the stack that manages the account sets the password policy")
 		}
 		return
+	}
+	if t := a.Trail; t != nil {
+		v.bucketName(key("account.trail.bucket"), t.Bucket, true)
+		if t.LockDays < 1 || t.LockDays > 36500 {
+			v.errs.add(key("account.trail.lockDays"), "%d is out of range: 1 to 36500 days (default 365)", t.LockDays)
+		}
 	}
 	seen := map[string]bool{}
 	for i, r := range a.AnalyzerRegions {

@@ -95,6 +95,9 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 		return str("accountAlias"), out
 	case rules.TypeAccountPasswordPolicy:
 		return "iam-account-password-policy", out
+	case rules.TypeTrail:
+		set("arn", "arn:"+a.Partition+":cloudtrail:"+a.Region+":"+a.ID+":trail/"+str("name"))
+		return str("name"), out
 	case rules.TypeAnalyzer:
 		set("arn", "arn:"+a.Partition+":access-analyzer:"+a.Region+":"+a.ID+":analyzer/"+str("analyzerName"))
 		return str("analyzerName"), out
@@ -146,6 +149,7 @@ var ReplaceOn = map[string][]string{
 	rules.TypeOIDCProvider:          {"url"},                                                       // iam/openid_connect_provider.go
 	rules.TypeAccountAlias:          {"accountAlias"},                                              // iam/account_alias.go (no update)
 	rules.TypeAnalyzer:              {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
+	rules.TypeTrail:                 {"name"},                                                      // cloudtrail/trail.go
 	rules.TypeUser:                  {},                                                            // iam/user.go: a new name or path is an UpdateUser in place
 	rules.TypeGroup:                 {},                                                            // iam/group.go: UpdateGroup in place
 	rules.TypeAccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
@@ -170,4 +174,5 @@ var CreateFails = map[string]string{
 	rules.TypeLoginProfile: "EntityAlreadyExists",
 	rules.TypeAccountAlias: "EntityAlreadyExists",
 	rules.TypeAnalyzer:     "ConflictException",
+	rules.TypeTrail:        "TrailAlreadyExistsException",
 }

@@ -84,5 +84,5 @@ func TestImportsOnlyUsedAWSPackages(t *testing.T) {
 			aws = append(aws, rest)
 		}
 	}
-	assert.ElementsMatch(t, []string{"", "/internal", "/accessanalyzer", "/iam", "/s3"}, aws, "the root package holds the provider, for Access Analyzers in further regions")
+	assert.ElementsMatch(t, []string{"", "/internal", "/accessanalyzer", "/cloudtrail", "/iam", "/s3"}, aws, "the root package holds the provider, for Access Analyzers in further regions")
 }

@@ -70,6 +70,9 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				want++
 			}
 		}
+		if cfg.Account.Manage && cfg.Account.Trail != nil {
+			want += 3 // the trail's bucket, versioning and lock
+		}
 		n := 0
 		for _, r := range rec.Registrations() {
 			if slices.Contains(dataBearing, r.Type) {

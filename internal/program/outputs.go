@@ -13,6 +13,10 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 		ctx.Export("accountAlias", o.Baseline.Alias)
 		ctx.Export("supportRoleArn", o.Baseline.SupportRoleArn)
 	}
+	if o.Trail != nil {
+		ctx.Export("auditTrailArn", o.Trail.Arn)
+		ctx.Export("auditTrailBucket", o.Trail.BucketName)
+	}
 	if o.CI != nil {
 		ctx.Export("ciDeployRoleArn", o.CI.DeployRoleArn)
 		ctx.Export("ciPreviewRoleArn", o.CI.PreviewRoleArn)

@@ -51,6 +51,7 @@ func Run(root rootcheck.Reader, configKeys []string) pulumi.RunFunc {
 type Outputs struct {
 	Environment    string
 	Baseline       *components.AccountBaseline
+	Trail          *components.AuditTrail
 	AdminGroup     *components.AdminGroup
 	DeveloperGroup *components.DeveloperGroup
 	CI             *components.CIDeployRole
@@ -143,6 +144,17 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		AnalyzerRegions: slices.DeleteFunc(slices.Clone(cfg.Account.AnalyzerRegions), func(r string) bool { return r == cfg.Region }),
 	}); err != nil {
 		return err
+	}
+	if t := cfg.Account.Trail; t != nil {
+		if out.Trail, err = components.NewAuditTrail(ctx, "audit", &components.AuditTrailArgs{
+			Account:    account,
+			Region:     cfg.Region,
+			TrailName:  cfg.Account.Alias + "-audit",
+			BucketName: t.Bucket,
+			LockDays:   t.LockDays,
+		}); err != nil {
+			return err
+		}
 	}
 	// Generated passwords are at least 20 characters and never shorter than the policy.
 	passwordLength := max(20, cfg.Account.PasswordPolicy.MinimumLength)
