@@ -245,47 +245,41 @@ func (p *project) preview(s auto.Stack) (*run, error) {
 	return p.previewWith(s, true)
 }
 
-func (p *project) previewWith(s auto.Stack, skipCheckpoints bool) (*run, error) {
+// previewRefresh is the deploy workflow's preview: with --refresh, so what AWS holds now
+// is compared with the program.
+func (p *project) previewRefresh(s auto.Stack) (*run, error) {
+	return p.previewWith(s, true, optpreview.Refresh())
+}
+
+func (p *project) previewWith(s auto.Stack, skipCheckpoints bool, opts ...optpreview.Option) (*run, error) {
 	ws := s.Workspace()
 	if skipCheckpoints {
 		ws.SetEnvVar("PULUMI_SKIP_CHECKPOINTS", "true")
 		defer ws.UnsetEnvVar("PULUMI_SKIP_CHECKPOINTS")
 	}
 	ch, r, wait := collect()
-	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.EventStreams(ch))
+	_, err := s.Preview(p.t.Context(), append([]optpreview.Option{optpreview.PolicyPacks(tools.pack), optpreview.EventStreams(ch)}, opts...)...)
 	wait(err)
 	return r, err
 }
 
-// up deploys as the deploy workflow does: a preview with the pack first, so a mandatory
-// violation stops the deployment before anything changes, then up. (up alone, as the
-// Automation API and pulumi/actions run it, skips the preview: the pack then judges each
-// resource as it is registered, and resources registered before a violation are created.)
+// up deploys as the deploy workflow does: a refreshing preview with the pack first, so a
+// mandatory violation stops the deployment before anything changes, then up --refresh.
+// (up alone, as the Automation API and pulumi/actions run it, skips the preview: the pack
+// then judges each resource as it is registered, and resources registered before a
+// violation are created.)
 func (p *project) up(s auto.Stack) (*run, error) {
 	if r, err := p.previewRefresh(s); err != nil {
 		return r, err
 	}
-	ch, r, wait := collect()
-	_, err := s.Up(p.t.Context(), optup.PolicyPacks(tools.pack), optup.Refresh(), optup.EventStreams(ch))
-	wait(err)
-	return r, err
+	return p.upWith(s, optup.Refresh())
 }
 
-// previewRefresh is the deploy workflow's preview: with --refresh, so what AWS holds now
-// is compared with the program.
-func (p *project) previewRefresh(s auto.Stack) (*run, error) {
-	ws := s.Workspace()
-	ws.SetEnvVar("PULUMI_SKIP_CHECKPOINTS", "true")
-	defer ws.UnsetEnvVar("PULUMI_SKIP_CHECKPOINTS")
-	ch, r, wait := collect()
-	_, err := s.Preview(p.t.Context(), optpreview.PolicyPacks(tools.pack), optpreview.Refresh(), optpreview.EventStreams(ch))
-	wait(err)
-	return r, err
-}
+func (p *project) upSkipPreview(s auto.Stack) (*run, error) { return p.upWith(s) }
 
-func (p *project) upSkipPreview(s auto.Stack) (*run, error) {
+func (p *project) upWith(s auto.Stack, opts ...optup.Option) (*run, error) {
 	ch, r, wait := collect()
-	_, err := s.Up(p.t.Context(), optup.PolicyPacks(tools.pack), optup.EventStreams(ch))
+	_, err := s.Up(p.t.Context(), append([]optup.Option{optup.PolicyPacks(tools.pack), optup.EventStreams(ch)}, opts...)...)
 	wait(err)
 	return r, err
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/internal/stackgen"
 )
 
 // projectDir holds Pulumi.yaml and the stack files of the repository: a team's own, which
@@ -161,20 +162,15 @@ func TestAccountBaselineOncePerAccount(t *testing.T) {
 	}
 }
 
-// TestNoAccountManagedTwice guards the account-wide singletons: for each AWS account named
-// in a stack's aws:allowedAccountIds, at most one stack sets account.manage, and stacks
-// sharing an account use distinct environments and bucket names.
-func TestNoAccountManagedTwice(t *testing.T) {
-	managers := map[string][]string{}
+// TestStacksOfOneAccountStayApart: stacks sharing an AWS account use distinct
+// environments and bucket names. (That one stack manages the account and that their groups
+// fit its quota together is checked by the offline plan, internal/plan checkAccount, which
+// TestGoldenPlans runs on every stack.)
+func TestStacksOfOneAccountStayApart(t *testing.T) {
 	environments := map[string]string{}
 	buckets := map[string]string{}
 	for _, stack := range repoStacks(t) {
-		raw := loadStack(t, stack)
-		cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
-		require.NoError(t, err)
-		if cfg.Account.Manage {
-			managers[cfg.AccountID] = append(managers[cfg.AccountID], stack)
-		}
+		cfg := stackConfig(t, stack)
 		envKey := cfg.AccountID + "/" + cfg.Environment
 		assert.NotContains(t, environments, envKey, "stacks %s and %s share environment %s in account %s", environments[envKey], stack, cfg.Environment, cfg.AccountID)
 		environments[envKey] = stack
@@ -187,23 +183,23 @@ func TestNoAccountManagedTwice(t *testing.T) {
 			buckets[b.Bucket] = stack
 		}
 	}
-	for account, stacks := range managers {
-		assert.Len(t, stacks, 1, "account %s is managed by %v", account, stacks)
-	}
-	// IAM's groups-per-account quota is the account's, shared by every stack in it.
-	groups, quota := map[string]int{}, map[string]int{}
+}
+
+// TestGroupCountMatchesTheProgram: the quota checks count groups with Config.Groups; it
+// must count what the program really creates, for every stack and one with every feature.
+func TestGroupCountMatchesTheProgram(t *testing.T) {
+	stacks := map[string]map[string]string{"everything": stackgen.Everything()}
 	for _, stack := range repoStacks(t) {
-		rec := runStack(t, stack)
-		raw := loadStack(t, stack)
-		cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
-		require.NoError(t, err)
-		groups[cfg.AccountID] += len(rec.OfType("aws:iam/group:Group"))
-		if q, ok := quota[cfg.AccountID]; !ok || cfg.Quotas.GroupsPerAccount < q {
-			quota[cfg.AccountID] = cfg.Quotas.GroupsPerAccount
-		}
+		stacks[stack] = loadStack(t, stack)
 	}
-	for account, n := range groups {
-		assert.LessOrEqual(t, n, quota[account], "account %s: the stacks together create %d groups", account, n)
+	for stack, raw := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
+			require.NoError(t, err)
+			rec, err := runConfig(t, stack, raw, healthyRoot, false)
+			require.NoError(t, err)
+			assert.Equal(t, len(rec.OfType("aws:iam/group:Group")), cfg.Groups())
+		})
 	}
 }
 
