@@ -80,8 +80,8 @@ func checkAccount(dir string, cfg *config.Config) error {
 			continue
 		}
 		st, err := stackfile.Load(dir, name)
-		if err != nil {
-			continue
+		if err != nil || !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
+			continue // another account's stack: not loaded further
 		}
 		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
 		if err != nil || other.AccountID != cfg.AccountID {
