@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/awsnames"
 )
 
 // CIDeployRoleType is the type token of CIDeployRole; renaming it changes every child URN.
@@ -19,6 +20,7 @@ const CIDeployRoleType = "secure-aws:components:CIDeployRole"
 const (
 	DeployRoleName  = "secure-aws-deploy"
 	PreviewRoleName = "secure-aws-preview"
+	DriftRoleName   = "secure-aws-drift"
 )
 
 // deployPolicies are what `pulumi up` of this program needs: it manages IAM, S3 and IAM
@@ -29,6 +31,11 @@ var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessA
 // PreviewEnvironment is the GitHub deployment environment pull-request previews run in:
 // its secrets (the state passphrase) and protection rules are the previews' own.
 const PreviewEnvironment = "preview"
+
+// DriftEnvironment is the GitHub deployment environment the scheduled drift check runs in
+// (.github/workflows/drift.yml): restricted to the main branch, it holds the state
+// passphrase for the check.
+const DriftEnvironment = "drift"
 
 // previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
 // does not refresh, so it reads no resource, only the IAM account summary of the root
@@ -74,6 +81,10 @@ type CIDeployRoleArgs struct {
 	// has not switched: weaker, since whoever takes over a deleted or renamed name inherits
 	// the trust. Default false.
 	NameOnlySubjects bool
+	// StateBucket is the S3 bucket of the Pulumi state backend, when the backend is one
+	// (s3://BUCKET): the drift role may read its objects, which it denies itself elsewhere.
+	// Optional.
+	StateBucket string
 }
 
 // subject is the OIDC subject prefix of the repository's tokens.
@@ -98,6 +109,11 @@ func (a *CIDeployRoleArgs) Validate() error {
 			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
 		}
 	}
+	if a.StateBucket != "" {
+		if err := awsnames.BucketName(a.StateBucket, false); err != nil {
+			return fmt.Errorf("stateBucket: %w", err)
+		}
+	}
 	switch {
 	case a.NameOnlySubjects && (a.OwnerID != 0 || a.RepositoryID != 0):
 		return errors.New("ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
@@ -108,8 +124,9 @@ func (a *CIDeployRoleArgs) Validate() error {
 }
 
 // CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
-// OIDC provider, a deploy role for one repository's branch or deployment environments, and
-// a preview role, for the repository's "preview" environment, that can read no data.
+// OIDC provider, a deploy role for one repository's branch or deployment environments, a
+// preview role, for the repository's "preview" environment, that can read no data, and a
+// drift role, for its "drift" environment, that reads configuration and no data.
 type CIDeployRole struct {
 	pulumi.ResourceState
 
@@ -117,6 +134,8 @@ type CIDeployRole struct {
 	DeployRoleArn pulumi.StringOutput
 	// PreviewRoleArn is the role `pulumi preview` assumes in pull requests.
 	PreviewRoleArn pulumi.StringOutput
+	// DriftRoleArn is the role of the scheduled drift check: configuration reads only.
+	DriftRoleArn pulumi.StringOutput
 }
 
 // NewCIDeployRole registers a CIDeployRole.
@@ -160,28 +179,21 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		return nil, err
 	}
 	previewSubject := args.subject() + ":environment:" + PreviewEnvironment
-	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject})}, args.Account, roleOpts...)
+	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), policy: previewPolicy()}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
-	readSummary, err := iam.NewPolicy(ctx, name+"-preview", &iam.PolicyArgs{
-		Name:   pulumi.String(PreviewRoleName),
-		Policy: pulumi.String(previewPolicy().MustJSON()),
-	}, pulumi.Parent(c))
+	drift, err := newRole(ctx, c, name+"-drift", roleSpec{name: DriftRoleName, description: "secure-aws: daily refresh-and-compare; reads configuration, no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{args.subject() + ":environment:" + DriftEnvironment}), policy: iampolicy.ConfigurationReaderPolicy(args.Account.Partition, args.StateBucket)}, args.Account, roleOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("creating the preview policy: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-preview", &iam.RolePolicyAttachmentArgs{
-		Role:      preview.Name,
-		PolicyArn: readSummary.Arn,
-	}, pulumi.Parent(c)); err != nil {
-		return nil, fmt.Errorf("attaching the preview policy: %w", err)
+		return nil, err
 	}
 	c.DeployRoleArn = deploy.Arn
 	c.PreviewRoleArn = preview.Arn
+	c.DriftRoleArn = drift.Arn
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"deployRoleArn":  c.DeployRoleArn,
 		"previewRoleArn": c.PreviewRoleArn,
+		"driftRoleArn":   c.DriftRoleArn,
 	}); err != nil {
 		return nil, err
 	}

@@ -58,8 +58,10 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess",
 		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
+		"secure-aws-drift arn:aws:iam::111111111111:policy/secure-aws-drift",
 	}, attached)
-	previewPolicy := one(t, rec, policyType)
+	previewPolicy, ok := rec.Find(policyType, "ci-preview")
+	require.True(t, ok)
 	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": "iam:GetAccountSummary", "Resource": "*"},
 		statement(t, policyStatements(t, previewPolicy, "policy"), "ReadRootCredentialStatus"), "previews read no data")
 }
@@ -91,7 +93,40 @@ func TestCIDeployRoleWithExistingProvider(t *testing.T) {
 	args.CreateOIDCProvider = false
 	rec := mustRun(t, newTestCI(args))
 	assert.Empty(t, rec.OfType(oidcType), "no provider when the account already has one")
-	assert.Len(t, rec.OfType(roleType), 2)
+	assert.Len(t, rec.OfType(roleType), 3)
+}
+
+// TestCIDriftRoleReadsConfigurationOnly: the drift role is trusted by the drift environment
+// only, and its policy reads configuration, denies everything else, and reads no data.
+func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
+	rec := mustRun(t, newTestCI(ciArgs()))
+	drift, ok := rec.Find(roleType, "ci-drift")
+	require.True(t, ok)
+	assert.Equal(t, DriftRoleName, drift.Input("name"))
+	trust := statement(t, policyStatements(t, drift, "assumeRolePolicy"), "AllowGitHubActions")
+	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:environment:drift", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
+
+	policy, ok := rec.Find(policyType, "ci-drift")
+	require.True(t, ok)
+	statements := policyStatements(t, policy, "policy")
+	require.Len(t, statements, 2)
+	allowed := statement(t, statements, "ReadConfiguration")["Action"].([]any)
+	assert.Equal(t, allowed, statement(t, statements, "DenyEverythingElse")["NotAction"], "everything it is not allowed is denied")
+	for _, a := range allowed {
+		assert.NotRegexp(t, `^s3:GetObject|^s3:ListBucketVersions$|\*|^(secretsmanager|ssm|kms):`, a, "no data, no version listing, no wildcard, no secret")
+	}
+	assert.Contains(t, allowed, "s3:GetBucketPolicy")
+	assert.Contains(t, allowed, "iam:GetAccountSummary", "the root check of the managing stack")
+
+	args := ciArgs()
+	args.StateBucket = "acme-pulumi-state"
+	rec = mustRun(t, newTestCI(args))
+	policy, ok = rec.Find(policyType, "ci-drift")
+	require.True(t, ok)
+	statements = policyStatements(t, policy, "policy")
+	assert.Equal(t, map[string]any{"Sid": "ReadState", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-pulumi-state/*"},
+		statement(t, statements, "ReadState"), "an S3 state backend is read, and only read")
+	assert.Equal(t, "arn:aws:s3:::acme-pulumi-state/*", statement(t, statements, "DenyEverythingElse")["NotResource"])
 }
 
 func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
@@ -108,6 +143,7 @@ func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
 		"no owner":            {with(func(a *CIDeployRoleArgs) { a.Repository = "secure-aws" }), "owner/name"},
 		"wildcard repository": {with(func(a *CIDeployRoleArgs) { a.Repository = "acme/*" }), "owner/name"},
 		"wildcard branch":     {with(func(a *CIDeployRoleArgs) { a.Branch = "*" }), "plain branch name"},
+		"state bucket":        {with(func(a *CIDeployRoleArgs) { a.StateBucket = "s3://acme-state" }), `stateBucket: "s3://acme-state" is not a valid S3 bucket name`},
 		"empty branch":        {with(func(a *CIDeployRoleArgs) { a.Branch = "" }), "plain branch name"},
 		"wildcard env":        {with(func(a *CIDeployRoleArgs) { a.Environments = []string{"prod*"} }), "plain name"},
 		"no ids":              {with(func(a *CIDeployRoleArgs) { a.OwnerID, a.RepositoryID = 0, 0 }), "gh api repos/acme/secure-aws --jq '.owner.id, .id'"},

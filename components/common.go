@@ -67,12 +67,15 @@ func attachGroupPolicy(ctx *pulumi.Context, parent pulumi.Resource, name string,
 // emptyString is the output of an optional attribute that was switched off.
 func emptyString() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }
 
-// roleSpec describes an IAM role: its name, trust policy and AWS managed policies.
+// roleSpec describes an IAM role: its name, trust policy and policies.
 type roleSpec struct {
 	name        string
 	description string
 	trust       iampolicy.Document
 	managed     []string // AWS managed policy names, attached as <logical name>-<policy>
+	// policy, when it has statements, is the role's own customer policy, named like the
+	// role and created and attached under the role's logical name.
+	policy iampolicy.Document
 }
 
 // newRole creates a role and attaches its AWS managed policies, as children of parent.
@@ -96,6 +99,26 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec role
 		}, pulumi.Parent(parent)); err != nil {
 			return nil, fmt.Errorf("attaching %s to %s: %w", p, spec.name, err)
 		}
+	}
+	if len(spec.policy.Statements) == 0 {
+		return role, nil
+	}
+	doc, err := spec.policy.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("rendering the policy of %s: %w", spec.name, err)
+	}
+	policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
+		Name:   pulumi.String(spec.name),
+		Policy: pulumi.String(doc),
+	}, pulumi.Parent(parent))
+	if err != nil {
+		return nil, fmt.Errorf("creating the policy of %s: %w", spec.name, err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: policy.Arn,
+	}, pulumi.Parent(parent)); err != nil {
+		return nil, fmt.Errorf("attaching the policy of %s: %w", spec.name, err)
 	}
 	return role, nil
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,7 +39,7 @@ var All = []Rule{
 	},
 	{
 		Name:        "s3-actions-on-right-resource",
-		Description: "R5/R7: every S3 action allowed is one AWS defines, on the resource type it applies to (bucket or objects).",
+		Description: "R5/R7: every S3 action allowed is one AWS defines, on the resource type it applies to (bucket or objects); of the account-level ones, only the configuration reads, on '*'.",
 		Level:       Mandatory,
 		Resource:    s3ActionsOnRightResource,
 	},
@@ -162,6 +163,9 @@ func s3ActionsOnRightResource(r Resource) []string {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
 			}
 			level, known := iampolicy.S3ActionLevel(a)
+			if level == iampolicy.AccountLevel && iampolicy.IsConfigurationRead(a) && slices.Equal(s.Resource, []string{"*"}) {
+				continue // an account setting, read where AWS authorizes it
+			}
 			if !known || level == iampolicy.AccountLevel {
 				out = append(out, fmt.Sprintf("statement %q allows %q, which is not a bucket or object action AWS defines", s.Sid, a))
 				continue
@@ -212,6 +216,16 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	if !ok {
 		return nil
 	}
+	// A configuration reader (iampolicy.ConfigurationReaderPolicy) denies every S3 action
+	// but its reads everywhere: that deny stands in for the deny list, and the one read
+	// of the list it needs (s3:GetBucketVersioning) is allowed.
+	var denies []iampolicy.DenyShape
+	for _, s := range doc.Statement {
+		if s.Effect == "Deny" {
+			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotAction, Resources: s.Resource, NotResources: s.NotResource})
+		}
+	}
+	reader := iampolicy.LimitsToConfigurationReads(denies)
 	var out []string
 	reached := map[string]bool{}
 	deniedOn := map[string][]string{} // resource ARN -> denied actions
@@ -219,13 +233,13 @@ func destructiveS3ActionsDenied(r Resource) []string {
 		switch s.Effect {
 		case "Allow":
 			for _, a := range s.Action {
-				if iampolicy.IsDestructive(a) {
+				if iampolicy.IsDestructive(a) && !(reader && iampolicy.IsConfigurationRead(a)) {
 					out = append(out, fmt.Sprintf("statement %q allows destructive %q", s.Sid, a))
 				}
 			}
 			for _, res := range s.Resource {
-				if b := bucketOf(res); b != "" && slices.ContainsFunc(s.Action, isS3) {
-					reached[b] = true
+				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Action, isS3) {
+					reached[cmp.Or(b, "*")] = true
 				}
 			}
 		case "Deny":
@@ -234,10 +248,14 @@ func destructiveS3ActionsDenied(r Resource) []string {
 			}
 		}
 	}
+	if reader {
+		return out
+	}
 	for _, b := range sortedKeys(reached) {
 		for _, res := range []string{"arn:" + partitionOf(doc) + ":s3:::" + b, "arn:" + partitionOf(doc) + ":s3:::" + b + "/*"} {
+			denied := append(slices.Clone(deniedOn[res]), deniedOn["*"]...)
 			for _, a := range iampolicy.DestructiveS3Actions {
-				if !slices.Contains(deniedOn[res], a) && !slices.Contains(deniedOn[res], "s3:*") {
+				if !slices.Contains(denied, a) && !slices.Contains(denied, "s3:*") {
 					out = append(out, fmt.Sprintf("%s is not denied on %s", a, res))
 				}
 			}

@@ -211,6 +211,44 @@ func TestS3ActionsOnRightResource(t *testing.T) {
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:ListBucket"}, "arn:aws:s3:::b/*"))), 1, "bucket action on objects")
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetObjects"}, "arn:aws:s3:::b/*"))), 1, "unknown action")
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:ListAllMyBuckets"}, "*"))), 1, "account-level action")
+	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "*"))), "an account configuration read, on *")
+	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "arn:aws:s3:::b"))), 1, "an account-level read on a bucket")
+	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(iampolicy.ConfigurationReaderPolicy("aws", ""))))
+}
+
+// TestConfigurationReaderNeedsItsDeny: the drift role's policy reads s3:GetBucketVersioning,
+// one of the deny list, because its second statement denies every other S3 action
+// everywhere; without that statement, or with a looser one, it is refused.
+func TestConfigurationReaderNeedsItsDeny(t *testing.T) {
+	reader := iampolicy.ConfigurationReaderPolicy("aws", "")
+	for _, rule := range []string{"destructive-s3-actions-denied", "no-wildcard-actions", "s3-actions-on-right-resource"} {
+		assert.Empty(t, check(t, rule, policy(reader)), rule)
+	}
+
+	withoutDeny := iampolicy.Document{Statements: reader.Statements[:1]}
+	assert.Contains(t, check(t, "destructive-s3-actions-denied", policy(withoutDeny)), `statement "ReadConfiguration" allows destructive "s3:GetBucketVersioning"`)
+
+	for name, notActions := range map[string][]string{
+		"lets a version listing through": append(iampolicy.ConfigurationReads(), "s3:ListBucketVersions"),
+		"lets every S3 action through":   append(iampolicy.ConfigurationReads(), "s3:*"),
+		"lets every action through":      {"*"},
+	} {
+		loose := iampolicy.Document{Statements: []iampolicy.Statement{reader.Statements[0],
+			{Sid: "DenyEverythingElse", Effect: iampolicy.Deny, NotActions: notActions, Resources: []string{"*"}}}}
+		assert.Contains(t, check(t, "destructive-s3-actions-denied", policy(loose)), `statement "ReadConfiguration" allows destructive "s3:GetBucketVersioning"`, name)
+	}
+	state := iampolicy.ConfigurationReaderPolicy("aws", "acme-pulumi-state")
+	for _, rule := range []string{"destructive-s3-actions-denied", "no-wildcard-actions", "s3-actions-on-right-resource"} {
+		assert.Empty(t, check(t, rule, policy(state)), "with a state bucket: "+rule)
+	}
+	narrowDeny := iampolicy.Document{Statements: []iampolicy.Statement{reader.Statements[0],
+		{Sid: "DenyEverythingElse", Effect: iampolicy.Deny, NotActions: iampolicy.ConfigurationReads(), Resources: []string{"arn:aws:s3:::b"}}}}
+	assert.NotEmpty(t, check(t, "destructive-s3-actions-denied", policy(narrowDeny)), "a deny on one bucket is not a deny everywhere")
+
+	readsData := iampolicy.Document{Statements: []iampolicy.Statement{
+		{Sid: "ReadConfiguration", Effect: iampolicy.Allow, Actions: []string{"s3:GetBucketPolicy", "s3:GetObjectVersionAcl"}, Resources: []string{"*"}},
+		reader.Statements[1]}}
+	assert.Contains(t, check(t, "destructive-s3-actions-denied", policy(readsData)), `statement "ReadConfiguration" allows destructive "s3:GetObjectVersionAcl"`, "only configuration reads of the deny list")
 }
 
 func TestDestructiveS3ActionsDenied(t *testing.T) {
@@ -224,6 +262,9 @@ func TestDestructiveS3ActionsDenied(t *testing.T) {
 	assert.Contains(t, got, `statement "A" allows destructive "s3:DeleteObjectVersion"`)
 	// With no deny at all, every destructive action is missing on bucket and objects.
 	assert.Len(t, got, 1+2*len(iampolicy.DestructiveS3Actions))
+
+	everywhere := policy(allow([]string{"s3:GetObject"}, "*"))
+	assert.Len(t, check(t, "destructive-s3-actions-denied", everywhere), 2*len(iampolicy.DestructiveS3Actions), "S3 access on * reaches every bucket")
 
 	console := policy(iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")})
 	assert.Empty(t, check(t, "destructive-s3-actions-denied", console), "policies without S3 access need no S3 deny")

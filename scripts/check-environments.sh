@@ -3,9 +3,11 @@
 # trusts can only be deployed from main, and that production needs a reviewer.
 #   scripts/check-environments.sh ENV...        (needs gh, authenticated; GITHUB_REPOSITORY)
 #   scripts/check-environments.sh --reviewers-only ENV
+#   scripts/check-environments.sh --main-only ENV
 # The second form checks only that ENV (the preview environment, which runs pull requests'
 # code with the state passphrase) has required reviewers, unless
-# ALLOW_PREVIEW_WITHOUT_REVIEWERS=true.
+# ALLOW_PREVIEW_WITHOUT_REVIEWERS=true. The third checks only that ENV (the drift
+# environment, which runs main's code on a schedule) deploys exactly main.
 # An environment passes when its deployment branch policy is either custom branch
 # policies that name exactly the branch main, or "protected branches" while main is the
 # repository's only protected branch. Every environment named must also have required
@@ -36,11 +38,13 @@ if [ "${1:-}" = "--reviewers-only" ]; then
   exit "$status"
 fi
 
-for env in "$@"; do
+# main_only ENV: ENV can be deployed from the branch main only.
+main_only() {
+  local env="$1" policy protected custom names branches
   policy="$(gh api "repos/$repo/environments/$env" --jq '.deployment_branch_policy // empty | [.protected_branches, .custom_branch_policies] | @tsv')"
   if [ -z "$policy" ]; then
     fail "environment $env can be deployed from any branch: restrict it to main (Settings > Environments > $env > Deployment branches)"
-    continue
+    return
   fi
   read -r protected custom <<< "$policy"
   if [ "$custom" = "true" ]; then
@@ -56,6 +60,15 @@ for env in "$@"; do
   else
     fail "environment $env has a deployment branch policy that allows no known branch set"
   fi
+}
+
+if [ "${1:-}" = "--main-only" ]; then
+  main_only "${2:?usage: check-environments.sh --main-only ENV}"
+  exit "$status"
+fi
+
+for env in "$@"; do
+  main_only "$env"
 done
 
 [ "$#" -gt 0 ] || { echo "usage: check-environments.sh ENV..." >&2; exit 2; }

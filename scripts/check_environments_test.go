@@ -52,6 +52,22 @@ func with(g github, extra github) github {
 	return g
 }
 
+// runCheck runs check-environments.sh with args against the API state api, with one more
+// environment variable.
+func runCheck(t *testing.T, api github, variable string, args ...string) (string, error) {
+	t.Helper()
+	bin, dir := t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
+	for path, body := range api {
+		file := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path) + ".json"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, file), []byte(body), 0o644))
+	}
+	cmd := exec.Command("bash", append([]string{"check-environments.sh"}, args...)...)
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+dir, "GITHUB_REPOSITORY=acme/infra", variable)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 func TestCheckEnvironments(t *testing.T) {
 	_, err := exec.LookPath("jq")
 	require.NoError(t, err, "the check (and this test) needs jq, as GitHub's runners have it")
@@ -98,22 +114,13 @@ func TestCheckEnvironments(t *testing.T) {
 		"environment missing": {github{}, false, "Not Found"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			bin, api := t.TempDir(), t.TempDir()
-			require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
-			for path, body := range c.api {
-				file := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path) + ".json"
-				require.NoError(t, os.WriteFile(filepath.Join(api, file), []byte(body), 0o644))
-			}
-			cmd := exec.Command("bash", "check-environments.sh", "staging", "production")
-			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+api, "GITHUB_REPOSITORY=acme/infra",
-				"ALLOW_DEPLOY_WITHOUT_REVIEWERS="+map[bool]string{true: "true"}[c.allow])
-			out, err := cmd.CombinedOutput()
+			out, err := runCheck(t, c.api, "ALLOW_DEPLOY_WITHOUT_REVIEWERS="+map[bool]string{true: "true"}[c.allow], "staging", "production")
 			if c.want == "" {
-				assert.NoError(t, err, string(out))
+				assert.NoError(t, err, out)
 				return
 			}
 			assert.Error(t, err, "the check must fail")
-			assert.Contains(t, string(out), c.want)
+			assert.Contains(t, out, c.want)
 		})
 	}
 }
@@ -132,18 +139,37 @@ func TestCheckPreviewReviewers(t *testing.T) {
 		"none, allowed typo": {none, "yes", true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			bin, api := t.TempDir(), t.TempDir()
-			require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
-			require.NoError(t, os.WriteFile(filepath.Join(api, "repos_acme_infra_environments_preview.json"), []byte(env(`null`, c.rules)), 0o644))
-			cmd := exec.Command("bash", "check-environments.sh", "--reviewers-only", "preview")
-			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_GH_DIR="+api, "GITHUB_REPOSITORY=acme/infra", "ALLOW_PREVIEW_WITHOUT_REVIEWERS="+c.allow)
-			out, err := cmd.CombinedOutput()
+			out, err := runCheck(t, github{repo + "/environments/preview": env(`null`, c.rules)}, "ALLOW_PREVIEW_WITHOUT_REVIEWERS="+c.allow, "--reviewers-only", "preview")
 			if c.fails {
 				assert.Error(t, err)
-				assert.Contains(t, string(out), "environment preview has no required reviewers")
+				assert.Contains(t, out, "environment preview has no required reviewers")
 			} else {
-				assert.NoError(t, err, string(out))
+				assert.NoError(t, err, out)
 			}
+		})
+	}
+}
+
+// TestCheckDriftMainOnly: the drift environment, which holds the state passphrase for the
+// scheduled check of main, must deploy exactly main; it needs no reviewers.
+func TestCheckDriftMainOnly(t *testing.T) {
+	for name, c := range map[string]struct {
+		api  github
+		want string // "" passes
+	}{
+		"main only, no reviewers": {with(onlyMain("drift"), github{repo + "/environments/drift": env(custom, none)}), ""},
+		"any branch":              {github{repo + "/environments/drift": env(`null`, reviewers)}, "environment drift can be deployed from any branch"},
+		"a second branch": {github{repo + "/environments/drift": env(custom, none),
+			repo + "/environments/drift/deployment-branch-policies": `{"branch_policies":[{"name":"main","type":"branch"},{"name":"dev","type":"branch"}]}`}, "may be deployed from 'branch:dev branch:main'"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, err := runCheck(t, c.api, "ALLOW_DEPLOY_WITHOUT_REVIEWERS=", "--main-only", "drift")
+			if c.want == "" {
+				assert.NoError(t, err, out)
+				return
+			}
+			assert.Error(t, err)
+			assert.Contains(t, out, c.want)
 		})
 	}
 }

@@ -57,6 +57,7 @@ type CI struct {
 	Branch             string   `json:"branch"`
 	Environments       []string `json:"environments"`
 	CreateOIDCProvider bool     `json:"createOidcProvider"`
+	StateBucket        string   `json:"stateBucket"` // the S3 state backend's bucket, if any
 }
 
 // Account holds the account-wide settings; only the stack with Manage set creates them.

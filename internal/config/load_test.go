@@ -786,6 +786,7 @@ func TestCIConfig(t *testing.T) {
 	cfg := mustLoad(t, "production", manage, set("ci", `{"repository":"acme/secure-aws","ownerId":1234567,"repositoryId":89012345}`))
 	require.NotNil(t, cfg.CI)
 	assert.Equal(t, config.CI{Repository: "acme/secure-aws", OwnerID: 1234567, RepositoryID: 89012345, Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
+	assert.Equal(t, "acme-state", mustLoad(t, "production", manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-state"}`)).CI.StateBucket)
 	assert.Nil(t, mustLoad(t, "production", manage).CI, "no ci key, no CI roles")
 	assert.Nil(t, mustLoad(t, "production", manage, set("ci", `{}`)).CI, "ci: {} (the declared default) is no ci key")
 
@@ -798,6 +799,7 @@ func TestCIConfig(t *testing.T) {
 		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"branch":"*"}`)}, "no wildcards"},
 		"no ids":                 {[]edit{manage, set("ci", `{"repository":"acme/x"}`)}, "nameOnlySubjects: true (weaker"},
 		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "unknown field"},
+		"state backend URL":      {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"s3://acme-state"}`)}, `stateBucket: "s3://acme-state" is not a valid S3 bucket name`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := load("production", c.edits...)

@@ -95,7 +95,7 @@ func (v *validator) ci() {
 		return
 	}
 	args := components.CIDeployRoleArgs{Repository: c.CI.Repository, Branch: c.CI.Branch, Environments: c.CI.Environments,
-		OwnerID: c.CI.OwnerID, RepositoryID: c.CI.RepositoryID, NameOnlySubjects: c.CI.NameOnlySubjects}
+		OwnerID: c.CI.OwnerID, RepositoryID: c.CI.RepositoryID, NameOnlySubjects: c.CI.NameOnlySubjects, StateBucket: c.CI.StateBucket}
 	v.check(key("ci"), args.Validate())
 }
 

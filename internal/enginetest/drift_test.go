@@ -2,19 +2,31 @@ package enginetest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
+	"github.com/secure-aws/secure-aws/components"
+
+	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
-// TestRefreshShowsChangesMadeOutsideTheProgram: after up, a refreshing preview (the deploy
-// workflow's) finds nothing; after a bucket policy is edited in AWS behind the program's
-// back, it shows an update of exactly that policy, and the next up puts it back.
-func TestRefreshShowsChangesMadeOutsideTheProgram(t *testing.T) {
+// TestDrift: changes made in AWS behind the program's back, seen and undone.
+//   - The scheduled drift workflow's check (cmd/drift, the same drift.Check) reports
+//     nothing right after up; after a bucket policy is edited and a public access block
+//     deleted in the stand-in's AWS, it reports exactly those two, per resource, with what
+//     the next up would do, and changes neither AWS nor the state.
+//   - The deploy workflow's refreshing preview shows the same two steps, and its up puts
+//     the program's settings back; the next check finds nothing.
+func TestDrift(t *testing.T) {
 	p := newProject(t)
 	const name = "drift"
 	p.writeStack(name, map[string]string{
@@ -26,9 +38,10 @@ func TestRefreshShowsChangesMadeOutsideTheProgram(t *testing.T) {
 	_, err := p.up(s)
 	require.NoError(t, err)
 
-	pre, err := p.previewRefresh(s)
+	report, err := drift.Check(t.Context(), s)
 	require.NoError(t, err)
-	assert.Empty(t, changed(pre.steps()), "no drift right after up")
+	assert.False(t, report.Drifted(), "no drift right after up: %+v", report.Changes)
+	assert.Greater(t, report.Same, 5)
 
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
@@ -36,16 +49,86 @@ func TestRefreshShowsChangesMadeOutsideTheProgram(t *testing.T) {
 	require.GreaterOrEqual(t, i, 0)
 	original := resources[i].Inputs["policy"]
 	resources[i].Inputs["policy"] = `{"Version":"2012-10-17","Statement":[]}`
+	j := world.Find(resources, rules.TypePublicAccessBlock, "enginetest-drift")
+	require.GreaterOrEqual(t, j, 0)
+	resources = slices.Delete(resources, j, j+1)
 	require.NoError(t, world.Save(p.world, resources))
+	before, _ := p.export(s)
+	opsBefore := len(p.ops())
 
-	pre, err = p.previewRefresh(s)
+	report, err = drift.Check(t.Context(), s)
+	require.NoError(t, err, "drift is a finding, not a failure")
+	component := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$", name)
+	policy := component + rules.TypeBucketPolicy + "::enginetest-drift-tls-only"
+	block := component + rules.TypePublicAccessBlock + "::enginetest-drift-public-access"
+	assert.Equal(t, []drift.Change{{URN: policy, Op: "update", Properties: []string{"policy"}}, {URN: block, Op: "create"}}, report.Changes)
+	assert.Contains(t, report.Markdown(), "| `enginetest-drift-tls-only` | `"+rules.TypeBucketPolicy+"` | update | `policy` |")
+	after, _ := p.export(s)
+	assert.Equal(t, before, after, "the check persists nothing")
+	for _, kind := range []string{"create", "update", "delete"} {
+		assert.Empty(t, opsOf(p.ops()[opsBefore:], kind), "the check does not %s anything in AWS", kind)
+	}
+
+	pre, err := p.previewRefresh(s)
 	require.NoError(t, err)
-	policy := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$%s::enginetest-drift-tls-only", name, rules.TypeBucketPolicy)
-	assert.Contains(t, changed(pre.steps()), "update "+policy, "the edited policy shows")
-
+	assert.Equal(t, []string{"create " + block, "update " + policy}, changed(pre.steps()), "the deploy's preview shows the same")
 	_, err = p.up(s)
 	require.NoError(t, err)
 	resources, err = world.Load(p.world)
 	require.NoError(t, err)
 	assert.Equal(t, original, resources[world.Find(resources, rules.TypeBucketPolicy, "enginetest-drift")].Inputs["policy"], "up put the program's policy back")
+	assert.GreaterOrEqual(t, world.Find(resources, rules.TypePublicAccessBlock, "enginetest-drift"), 0, "and the public access block")
+	report, err = drift.Check(t.Context(), s)
+	require.NoError(t, err)
+	assert.False(t, report.Drifted(), "%+v", report.Changes)
+}
+
+// TestDriftCheckThatCannotRun: a check that cannot compare (here the configuration is
+// refused) is an error, never "no drift".
+func TestDriftCheckThatCannotRun(t *testing.T) {
+	p := newProject(t)
+	cfg := map[string]string{"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`}
+	p.writeStack("broken", cfg)
+	s := p.stack("broken")
+	_, err := p.up(s)
+	require.NoError(t, err)
+	cfg["secure-aws:environment"] = "Prod"
+	p.writeStack("broken", cfg)
+	_, err = drift.Check(t.Context(), s)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "secure-aws:environment")
+}
+
+// TestDriftWorkflowRunsTheCheck: the scheduled workflow runs what TestDriftCheck tests,
+// daily and on demand, in the environment the drift role trusts, for every stack file.
+func TestDriftWorkflowRunsTheCheck(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, ".github", "workflows", "drift.yml"))
+	require.NoError(t, err)
+	var wf struct {
+		On struct {
+			Schedule []struct {
+				Cron string `yaml:"cron"`
+			} `yaml:"schedule"`
+			Dispatch *struct{} `yaml:"workflow_dispatch"`
+		} `yaml:"on"`
+		Jobs map[string]struct {
+			Environment string `yaml:"environment"`
+			Steps       []struct {
+				Run string            `yaml:"run"`
+				Env map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &wf))
+	require.Len(t, wf.On.Schedule, 1)
+	assert.Regexp(t, `^\d+ \d+ \* \* \*$`, wf.On.Schedule[0].Cron, "daily")
+	assert.Contains(t, string(b), "workflow_dispatch:", "on demand")
+	job := wf.Jobs["drift"]
+	assert.Equal(t, components.DriftEnvironment, job.Environment)
+	var runs []string
+	for _, s := range job.Steps {
+		runs = append(runs, s.Run)
+	}
+	assert.Contains(t, strings.Join(runs, "\n"), `go run ./cmd/drift --stack "$STACK"`)
+	assert.Contains(t, wf.Jobs["stacks"].Steps[1].Run, "--main-only "+components.DriftEnvironment)
 }

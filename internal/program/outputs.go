@@ -20,6 +20,7 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 	if o.CI != nil {
 		ctx.Export("ciDeployRoleArn", o.CI.DeployRoleArn)
 		ctx.Export("ciPreviewRoleArn", o.CI.PreviewRoleArn)
+		ctx.Export("ciDriftRoleArn", o.CI.DriftRoleArn)
 	}
 	if o.AdminGroup != nil {
 		ctx.Export("adminGroupArn", o.AdminGroup.Arn)

@@ -177,6 +177,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 			OwnerID:            ci.OwnerID,
 			RepositoryID:       ci.RepositoryID,
 			NameOnlySubjects:   ci.NameOnlySubjects,
+			StateBucket:        ci.StateBucket,
 		}); err != nil {
 			return err
 		}

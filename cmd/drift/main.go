@@ -1,0 +1,53 @@
+// Command drift compares what AWS holds with what the program declares for one stack, as
+// the scheduled drift workflow does (.github/workflows/drift.yml):
+//
+//	go run ./cmd/drift --stack production [--dir .]
+//
+// It runs `pulumi preview --refresh --expect-no-changes` through the Pulumi CLI on PATH,
+// with the credentials and backend of the environment, changes nothing, and prints a
+// Markdown summary per resource. It exits 0 when nothing drifted, 1 when a resource
+// differs, and 2 when the check could not run (usage, stack, backend or AWS errors).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/secure-aws/secure-aws/internal/drift"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("drift", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	stack := flags.String("stack", "", "stack name (required); the stack must exist in the backend")
+	dir := flags.String("dir", ".", "directory holding Pulumi.yaml")
+	if err := flags.Parse(args); err != nil || *stack == "" || flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: drift --stack NAME [--dir DIR]")
+		return 2
+	}
+	s, err := auto.SelectStackLocalSource(ctx, *stack, *dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "selecting stack %s: %v\n", *stack, err)
+		return 2
+	}
+	report, err := drift.Check(ctx, s)
+	if err != nil {
+		fmt.Fprintf(stdout, "### Stack %s: the drift check could not run\n\n```\n%v\n```\n", *stack, err)
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	fmt.Fprint(stdout, report.Markdown())
+	if report.Drifted() {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,138 @@
+package iampolicy
+
+import (
+	"slices"
+	"strings"
+)
+
+// configurationReads are the reads a refresh of this program's resources makes (the
+// upstream provider's Read of each resource type the program creates): bucket settings,
+// IAM, Access Analyzer and CloudTrail configuration. No object is read (s3:GetObject*),
+// no version listed (s3:ListBucketVersions), no secret exists behind an IAM read. One read
+// of the S3 deny list is among them, s3:GetBucketVersioning, which is how a refresh sees
+// that versioning is still on. s3:ListBucket is what S3 checks for HeadBucket, the call
+// that tells a refresh the bucket still exists; it also lists object keys, never their
+// contents.
+var configurationReads = []string{
+	"s3:GetAccelerateConfiguration",
+	"s3:GetAccountPublicAccessBlock",
+	"s3:GetBucketAcl",
+	"s3:GetBucketCORS",
+	"s3:GetBucketLocation",
+	"s3:GetBucketLogging",
+	"s3:GetBucketObjectLockConfiguration",
+	"s3:GetBucketOwnershipControls",
+	"s3:GetBucketPolicy",
+	"s3:GetBucketPublicAccessBlock",
+	"s3:GetBucketRequestPayment",
+	"s3:GetBucketTagging",
+	"s3:GetBucketVersioning",
+	"s3:GetBucketWebsite",
+	"s3:GetEncryptionConfiguration",
+	"s3:GetLifecycleConfiguration",
+	"s3:GetReplicationConfiguration",
+	"s3:ListBucket",
+	"iam:GetAccountPasswordPolicy",
+	"iam:GetAccountSummary",
+	"iam:GetGroup",
+	"iam:GetGroupPolicy",
+	"iam:GetLoginProfile",
+	"iam:GetOpenIDConnectProvider",
+	"iam:GetPolicy",
+	"iam:GetPolicyVersion",
+	"iam:GetRole",
+	"iam:GetRolePolicy",
+	"iam:GetUser",
+	"iam:GetUserPolicy",
+	"iam:ListAccessKeys",
+	"iam:ListAccountAliases",
+	"iam:ListAttachedGroupPolicies",
+	"iam:ListAttachedRolePolicies",
+	"iam:ListAttachedUserPolicies",
+	"iam:ListEntitiesForPolicy",
+	"iam:ListGroupPolicies",
+	"iam:ListGroupsForUser",
+	"iam:ListOpenIDConnectProviderTags",
+	"iam:ListPolicyTags",
+	"iam:ListPolicyVersions",
+	"iam:ListRolePolicies",
+	"iam:ListRoleTags",
+	"iam:ListUserPolicies",
+	"iam:ListUserTags",
+	"access-analyzer:GetAnalyzer",
+	"access-analyzer:ListAnalyzers",
+	"access-analyzer:ListTagsForResource",
+	"cloudtrail:DescribeTrails",
+	"cloudtrail:GetEventSelectors",
+	"cloudtrail:GetInsightSelectors",
+	"cloudtrail:GetTrail",
+	"cloudtrail:GetTrailStatus",
+	"cloudtrail:ListTags",
+}
+
+// ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
+func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }
+
+// IsConfigurationRead reports whether action is one of ConfigurationReads, exactly.
+func IsConfigurationRead(action string) bool { return slices.Contains(configurationReads, action) }
+
+// ConfigurationReaderPolicy is the policy of a principal that reads this program's
+// configuration and nothing else (the drift check's role): it allows ConfigurationReads,
+// and denies every other action of every service, so no other policy attached to the
+// principal can ever widen it. With stateBucket (an S3 state backend), it may also read
+// the objects of that one bucket, the Pulumi state, and do nothing else there.
+func ConfigurationReaderPolicy(partition, stateBucket string) Document {
+	read := Statement{Sid: "ReadConfiguration", Effect: Allow, Actions: configurationReads, Resources: []string{"*"}}
+	if stateBucket == "" {
+		return Document{Statements: []Statement{read,
+			{Sid: "DenyEverythingElse", Effect: Deny, NotActions: configurationReads, Resources: []string{"*"}},
+		}}
+	}
+	state := []string{"arn:" + partition + ":s3:::" + stateBucket + "/*"}
+	return Document{Statements: []Statement{read,
+		{Sid: "ReadState", Effect: Allow, Actions: []string{stateRead}, Resources: state},
+		{Sid: "DenyEverythingElse", Effect: Deny, NotActions: configurationReads, NotResources: state},
+		{Sid: "DenyStateWrites", Effect: Deny, NotActions: append(slices.Clone(configurationReads), stateRead), Resources: state},
+	}}
+}
+
+// stateRead is what a preview needs of an S3 state backend's objects.
+const stateRead = "s3:GetObject"
+
+// DenyShape is the part of a Deny statement that LimitsToConfigurationReads judges.
+type DenyShape struct {
+	NotActions, Resources, NotResources []string
+}
+
+// LimitsToConfigurationReads reports whether the Deny statements of a policy leave its
+// principal no S3 action beyond ConfigurationReads (and, on one state bucket's objects,
+// reading them): the shape of ConfigurationReaderPolicy, which the rules accept in place
+// of the explicit deny of DestructiveS3Actions.
+func LimitsToConfigurationReads(denies []DenyShape) bool {
+	only := func(notActions []string, extra ...string) bool {
+		return len(notActions) > 0 && !slices.ContainsFunc(notActions, func(a string) bool {
+			return a == "*" || strings.HasPrefix(a, "s3:") && !IsConfigurationRead(a) && !slices.Contains(extra, a)
+		})
+	}
+	for _, d := range denies {
+		if len(d.NotResources) == 0 && slices.Equal(d.Resources, []string{"*"}) && only(d.NotActions) {
+			return true
+		}
+		if len(d.NotResources) != 1 || len(d.Resources) != 0 || !only(d.NotActions) || !isObjectsOfOneBucket(d.NotResources[0]) {
+			continue
+		}
+		if slices.ContainsFunc(denies, func(e DenyShape) bool {
+			return slices.Equal(e.Resources, d.NotResources) && len(e.NotResources) == 0 && only(e.NotActions, stateRead)
+		}) {
+			return true
+		}
+	}
+	return false
+}
+
+// isObjectsOfOneBucket reports whether arn is arn:PARTITION:s3:::BUCKET/* for one bucket.
+func isObjectsOfOneBucket(arn string) bool {
+	_, rest, ok := strings.Cut(arn, ":s3:::")
+	bucket, found := strings.CutSuffix(rest, "/*")
+	return ok && found && strings.HasPrefix(arn, "arn:") && bucket != "" && !strings.ContainsAny(bucket, "*?/")
+}

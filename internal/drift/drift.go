@@ -1,0 +1,114 @@
+// Package drift compares what AWS holds with what the program declares: a preview that
+// refreshes first and expects no changes (pulumi preview --refresh --expect-no-changes),
+// summarised per resource.
+package drift
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// Change is one resource whose state in AWS differs from the program's.
+type Change struct {
+	URN string
+	// Op is what the next `pulumi up` would do to put it back: update, replace, create
+	// (it was deleted outside the program), delete.
+	Op string
+	// Properties are the inputs that differ.
+	Properties []string
+}
+
+// Report is the result of one check.
+type Report struct {
+	Stack string
+	// Same counts the resources that match.
+	Same    int
+	Changes []Change
+}
+
+// Drifted reports whether any resource differs.
+func (r Report) Drifted() bool { return len(r.Changes) > 0 }
+
+// unchanged are the step operations that change nothing: reads and the refresh itself.
+var unchanged = []apitype.OpType{apitype.OpSame, apitype.OpRead, apitype.OpRefresh, apitype.OpReadDiscard}
+
+// FromEvents builds the report of a refreshing preview from its engine events.
+func FromEvents(stack string, evs []events.EngineEvent) Report {
+	r := Report{Stack: stack}
+	for _, e := range evs {
+		if e.ResourcePreEvent == nil {
+			continue
+		}
+		m := e.ResourcePreEvent.Metadata
+		switch {
+		case m.Op == apitype.OpSame:
+			r.Same++
+		case slices.Contains(unchanged, m.Op):
+		default:
+			r.Changes = append(r.Changes, Change{URN: m.URN, Op: string(m.Op), Properties: slices.Sorted(slices.Values(m.Diffs))})
+		}
+	}
+	slices.SortFunc(r.Changes, func(a, b Change) int { return strings.Compare(a.URN, b.URN) })
+	return r
+}
+
+// Check runs the refresh-and-compare on s. The error is nil when the check ran, drift or
+// not; it is the preview's own failure otherwise (AWS denied a read, the program refused
+// its configuration), and then the report holds what was seen before it.
+func Check(ctx context.Context, s auto.Stack, opts ...optpreview.Option) (Report, error) {
+	ch := make(chan events.EngineEvent)
+	done := make(chan []events.EngineEvent)
+	go func() {
+		var evs []events.EngineEvent
+		for e := range ch {
+			evs = append(evs, e)
+		}
+		done <- evs
+	}()
+	_, err := s.Preview(ctx, append([]optpreview.Option{optpreview.Refresh(), optpreview.ExpectNoChanges(), optpreview.EventStreams(ch)}, opts...)...)
+	report := FromEvents(s.Name(), <-done)
+	if err != nil && !(report.Drifted() && strings.Contains(err.Error(), "no changes were expected")) {
+		return report, fmt.Errorf("the refreshing preview of stack %s failed: %w", s.Name(), err)
+	}
+	return report, nil
+}
+
+// Markdown renders the report for a job summary: a line when nothing drifted, a table of
+// the resources that did otherwise.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	if !r.Drifted() {
+		fmt.Fprintf(&b, "### Stack %s: no drift\n\nAll %d resources match the program.\n", r.Stack, r.Same)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "### Stack %s: %d resource(s) changed outside the program\n\n", r.Stack, len(r.Changes))
+	b.WriteString("The next `pulumi up` puts them back; find who changed them in the audit trail first.\n\n")
+	b.WriteString("| Resource | Type | Next `up` would | Properties that differ |\n|---|---|---|---|\n")
+	for _, c := range r.Changes {
+		typ, name := urnTypeName(c.URN)
+		props := "-"
+		if len(c.Properties) > 0 {
+			props = "`" + strings.Join(c.Properties, "`, `") + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", name, typ, c.Op, props)
+	}
+	return b.String()
+}
+
+// urnTypeName splits urn:pulumi:stack::project::parent$type::name into the resource's own
+// type and its name.
+func urnTypeName(urn string) (typ, name string) {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 4 {
+		return "", urn
+	}
+	types := strings.Split(parts[2], "$")
+	return types[len(types)-1], strings.Join(parts[3:], "::")
+}
