@@ -130,6 +130,9 @@ type BackupVaultArgs struct {
 	ObjectLock *ObjectLock
 	// CreateAccessKey creates an access key for the writer. Default false.
 	CreateAccessKey bool
+	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
+	// empty: generation 1 when CreateAccessKey is set. Optional.
+	AccessKeys []KeyGeneration
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
 	// ImportExistingBucket adopts an existing bucket of that name (see SecureBucketArgs);
@@ -152,8 +155,10 @@ type BackupVault struct {
 	WriterUserName pulumi.StringOutput
 	// WriterArn is the ARN of that user.
 	WriterArn pulumi.StringOutput
-	// AccessKeyId is the writer's access key id, or "".
+	// AccessKeyId is the writer's current access key id, or "".
 	AccessKeyId pulumi.StringOutput
+	// AccessKeyIds maps each of the writer's key generations to its access key id.
+	AccessKeyIds pulumi.StringMapOutput
 	// SecretAccessKey is the writer's key secret, a Pulumi secret, or "".
 	SecretAccessKey pulumi.StringOutput
 }
@@ -173,7 +178,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		userName:   BackupWriterName(args.VaultName, args.Environment),
 		path:       BackupWriterPath,
 		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
-		accessKey:  args.CreateAccessKey,
+		keys:       KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
 		importUser: args.ImportExistingWriter,
@@ -215,6 +220,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.WriterUserName = out.UserName
 	c.WriterArn = out.Arn
 	c.AccessKeyId = out.AccessKeyId
+	c.AccessKeyIds = out.AccessKeyIds
 	c.SecretAccessKey = out.SecretAccessKey
 	if err := ctx.RegisterResourceOutputs(c, withSecret(c.OutputMap(), c.SecretAccessKey)); err != nil {
 		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
@@ -230,6 +236,7 @@ func (c *BackupVault) OutputMap() pulumi.Map {
 		"writerUserName": c.WriterUserName,
 		"writerArn":      c.WriterArn,
 		"accessKeyId":    c.AccessKeyId,
+		"accessKeyIds":   c.AccessKeyIds,
 	}
 }
 

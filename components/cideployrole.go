@@ -38,13 +38,20 @@ const PreviewEnvironment = "preview"
 const DriftEnvironment = "drift"
 
 // previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
-// does not refresh, so it reads no resource, only the IAM account summary of the root
-// credential check. No data: ReadOnlyAccess would let any pull request read every bucket.
+// does not refresh, so it reads no resource, only what the managing stack's checks read:
+// the IAM account summary (the root check) and the credential report (the credential
+// audit), which holds users' credential dates and no secret. No data: ReadOnlyAccess
+// would let any pull request read every bucket.
 func previewPolicy() iampolicy.Document {
 	return iampolicy.Document{Statements: []iampolicy.Statement{{
 		Sid:       "ReadRootCredentialStatus",
 		Effect:    iampolicy.Allow,
 		Actions:   []string{"iam:GetAccountSummary"},
+		Resources: []string{"*"},
+	}, {
+		Sid:       "AuditCredentials",
+		Effect:    iampolicy.Allow,
+		Actions:   iampolicy.CredentialReportActions,
 		Resources: []string{"*"},
 	}}}
 }

@@ -62,8 +62,12 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	}, attached)
 	previewPolicy, ok := rec.Find(policyType, "ci-preview")
 	require.True(t, ok)
+	previewStatements := policyStatements(t, previewPolicy, "policy")
+	require.Len(t, previewStatements, 2, "previews read no data")
 	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": "iam:GetAccountSummary", "Resource": "*"},
-		statement(t, policyStatements(t, previewPolicy, "policy"), "ReadRootCredentialStatus"), "previews read no data")
+		statement(t, previewStatements, "ReadRootCredentialStatus"))
+	assert.Equal(t, map[string]any{"Sid": "AuditCredentials", "Effect": "Allow", "Action": []any{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}, "Resource": "*"},
+		statement(t, previewStatements, "AuditCredentials"), "and the credential report, nothing more")
 }
 
 func TestCIDeployRoleWithoutEnvironmentsTrustsTheBranch(t *testing.T) {
@@ -117,6 +121,7 @@ func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
 	}
 	assert.Contains(t, allowed, "s3:GetBucketPolicy")
 	assert.Contains(t, allowed, "iam:GetAccountSummary", "the root check of the managing stack")
+	assert.Contains(t, allowed, "iam:GetCredentialReport", "and its credential audit")
 
 	args := ciArgs()
 	args.StateBucket = "acme-pulumi-state"

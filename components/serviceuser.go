@@ -13,12 +13,12 @@ import (
 // serviceUser is what AppUser, ThirdPartyUser and BackupVault share: a machine identity
 // with its own group carrying its S3 policy, and optionally an access key.
 type serviceUser struct {
-	userName  string
-	path      string
-	grants    []iampolicy.S3Grant
-	accessKey bool
-	pgpKey    string
-	account   Account
+	userName string
+	path     string
+	grants   []iampolicy.S3Grant
+	keys     []KeyGeneration // see KeyGenerations
+	pgpKey   string
+	account  Account
 	// importUser adopts an IAM user of that name that already exists: the first up
 	// imports it instead of creating it, then brings it to this program's settings.
 	importUser bool
@@ -33,10 +33,13 @@ type PrincipalOutputs struct {
 	Arn pulumi.StringOutput
 	// GroupName is the IAM group that carries the user's permissions.
 	GroupName pulumi.StringOutput
-	// AccessKeyId is the access key id, or "" without an access key.
+	// AccessKeyId is the current generation's access key id (the newest active one), or
+	// "" without an access key.
 	AccessKeyId pulumi.StringOutput
-	// SecretAccessKey is the key secret as a Pulumi secret, PGP-encrypted when a pgpKey is
-	// set, or "" without an access key.
+	// AccessKeyIds maps each generation ("1", "2") to its access key id.
+	AccessKeyIds pulumi.StringMapOutput
+	// SecretAccessKey is the current generation's key secret as a Pulumi secret,
+	// PGP-encrypted when a pgpKey is set, or "" without an access key.
 	SecretAccessKey pulumi.StringOutput
 }
 
@@ -52,6 +55,9 @@ func (s serviceUser) validate() error {
 	}
 	if err := awsnames.PGPKey(s.pgpKey); err != nil {
 		return fmt.Errorf("pgpKey %w", err)
+	}
+	if problems := KeyGenerationProblems(s.keys); len(problems) > 0 {
+		return fmt.Errorf("%s %s", problems[0].Field, problems[0].Message)
 	}
 	_, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)
 	return err
@@ -125,24 +131,11 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 		Arn:             user.Arn,
 		GroupName:       group.Name,
 		AccessKeyId:     emptyString(),
+		AccessKeyIds:    pulumi.StringMap{}.ToStringMapOutput(),
 		SecretAccessKey: emptyString(),
 	}
-	if !s.accessKey {
-		return out, nil
-	}
-	keyArgs := &iam.AccessKeyArgs{User: user.Name}
-	if s.pgpKey != "" {
-		keyArgs.PgpKey = pulumi.String(s.pgpKey)
-	}
-	key, err := iam.NewAccessKey(ctx, name+"-key", keyArgs, opt)
-	if err != nil {
-		return PrincipalOutputs{}, fmt.Errorf("creating the access key of %s: %w", s.userName, err)
-	}
-	out.AccessKeyId = key.ID().ToStringOutput()
-	if s.pgpKey != "" {
-		out.SecretAccessKey = pulumi.ToSecret(key.EncryptedSecret).(pulumi.StringOutput)
-	} else {
-		out.SecretAccessKey = pulumi.ToSecret(key.Secret).(pulumi.StringOutput)
+	if err := s.registerKeys(ctx, parent, name, user, &out); err != nil {
+		return PrincipalOutputs{}, err
 	}
 	return out, nil
 }
@@ -150,10 +143,11 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 // outputMap is what a component built on a serviceUser registers as its outputs.
 func (o PrincipalOutputs) OutputMap() pulumi.Map {
 	return pulumi.Map{
-		"userName":    o.UserName,
-		"arn":         o.Arn,
-		"groupName":   o.GroupName,
-		"accessKeyId": o.AccessKeyId,
+		"userName":     o.UserName,
+		"arn":          o.Arn,
+		"groupName":    o.GroupName,
+		"accessKeyId":  o.AccessKeyId,
+		"accessKeyIds": o.AccessKeyIds,
 	}
 }
 

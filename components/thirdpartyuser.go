@@ -28,6 +28,9 @@ type ThirdPartyUserArgs struct {
 	Grants []iampolicy.S3Grant
 	// CreateAccessKey creates an access key to hand to the service. Default false.
 	CreateAccessKey bool
+	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
+	// empty: generation 1 when CreateAccessKey is set. Optional.
+	AccessKeys []KeyGeneration
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
 	// ImportExistingUser adopts an existing IAM user of the same name: the first up
@@ -54,7 +57,7 @@ func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArg
 		userName:   PrincipalName(args.Service, args.Environment),
 		path:       ThirdPartyUserPath,
 		grants:     args.Grants,
-		accessKey:  args.CreateAccessKey,
+		keys:       KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
 		importUser: args.ImportExistingUser,

@@ -68,7 +68,15 @@ var configurationReads = []string{
 	"cloudtrail:GetTrail",
 	"cloudtrail:GetTrailStatus",
 	"cloudtrail:ListTags",
+	// The managing stack's credential audit (CredentialReportActions).
+	"iam:GenerateCredentialReport",
+	"iam:GetCredentialReport",
 }
+
+// CredentialReportActions are what the credential audit needs: IAM generates the report
+// (it reuses one younger than four hours) and returns it. It lists users and the dates of
+// their credentials, never a secret.
+var CredentialReportActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}
 
 // ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
 func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }

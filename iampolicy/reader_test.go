@@ -17,7 +17,9 @@ func TestConfigurationReadsReadNoData(t *testing.T) {
 		assert.NotContains(t, a, "*", "each action named")
 		service, name, ok := strings.Cut(a, ":")
 		require.True(t, ok, a)
-		assert.Regexp(t, `^(Get|List|Describe)`, name, a)
+		if !slices.Contains(CredentialReportActions, a) {
+			assert.Regexp(t, `^(Get|List|Describe)`, name, a)
+		}
 		if service != "s3" {
 			continue
 		}

@@ -4,8 +4,11 @@
 package config
 
 import (
+	"slices"
+
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 )
 
 // Project is the Pulumi project name and so the namespace of every key.
@@ -68,6 +71,7 @@ type Account struct {
 	Trail               *Trail                    `json:"trail"`           // nil: no audit trail
 	Alias               string                    `json:"alias"`
 	RootCredentialCheck string                    `json:"rootCredentialCheck"`
+	CredentialAudit     credaudit.Settings        `json:"credentialAudit"` // CIS 1.12-1.14, every run
 	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
 }
 
@@ -93,23 +97,25 @@ type Bucket struct {
 
 // Principal is an application or third-party service: one IAM user per environment.
 type Principal struct {
-	Name      string              `json:"name"`
-	AccessKey bool                `json:"accessKey"`
-	PGPKey    string              `json:"pgpKey"`
-	Grants    []iampolicy.S3Grant `json:"grants"`
-	Import    bool                `json:"import"` // the IAM user exists: the first up imports it
+	Name       string                     `json:"name"`
+	AccessKey  bool                       `json:"accessKey"`
+	AccessKeys []components.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
+	PGPKey     string                     `json:"pgpKey"`
+	Grants     []iampolicy.S3Grant        `json:"grants"`
+	Import     bool                       `json:"import"` // the IAM user exists: the first up imports it
 }
 
 // Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
 type Backup struct {
-	Name                      string                 `json:"name"` // tells several vaults' writers apart
-	Bucket                    string                 `json:"bucket"`
-	AccessKey                 bool                   `json:"accessKey"`
-	PGPKey                    string                 `json:"pgpKey"`
-	ObjectLock                *components.ObjectLock `json:"objectLock"`
-	ImportBucket              bool                   `json:"importBucket"` // the bucket exists
-	ImportWriter              bool                   `json:"importWriter"` // the writer user exists
-	components.BackupSchedule                        // glacierAfterDays, storageClass, ...
+	Name                      string                     `json:"name"` // tells several vaults' writers apart
+	Bucket                    string                     `json:"bucket"`
+	AccessKey                 bool                       `json:"accessKey"`
+	AccessKeys                []components.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
+	PGPKey                    string                     `json:"pgpKey"`
+	ObjectLock                *components.ObjectLock     `json:"objectLock"`
+	ImportBucket              bool                       `json:"importBucket"` // the bucket exists
+	ImportWriter              bool                       `json:"importWriter"` // the writer user exists
+	components.BackupSchedule                            // glacierAfterDays, storageClass, ...
 }
 
 // Groups counts the IAM groups the stack creates: one per machine principal, and the
@@ -128,4 +134,34 @@ func (c *Config) Groups() int {
 // AWSAccount is the account as the components take it.
 func (c *Config) AWSAccount() components.Account {
 	return components.Account{Partition: c.Partition, ID: c.AccountID}
+}
+
+// Users are the IAM users the stack declares, for the credential audit: each machine
+// principal with its active key generations, and the console users of the managing stack.
+func (c *Config) Users() credaudit.Expected {
+	out := credaudit.Expected{}
+	machine := func(name string, create bool, gens []components.KeyGeneration) {
+		active := 0
+		for _, g := range components.KeyGenerations(create, gens) {
+			if g.Status != components.KeyInactive {
+				active++
+			}
+		}
+		out[name] = credaudit.User{ActiveKeys: active}
+	}
+	for _, a := range c.Apps {
+		machine(components.PrincipalName(a.Name, c.Environment), a.AccessKey, a.AccessKeys)
+	}
+	for _, t := range c.ThirdParties {
+		machine(components.PrincipalName(t.Name, c.Environment), t.AccessKey, t.AccessKeys)
+	}
+	for _, b := range c.Backups {
+		machine(components.BackupWriterName(b.Name, c.Environment), b.AccessKey, b.AccessKeys)
+	}
+	if c.Account.Manage {
+		for _, u := range append(slices.Clone(c.Admins), c.Developers...) {
+			out[u.Name] = credaudit.User{Console: true}
+		}
+	}
+	return out
 }

@@ -4,7 +4,8 @@ import (
 	"slices"
 
 	"github.com/secure-aws/secure-aws/components"
-	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/accountcheck"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 )
 
 // Every default of the configuration, in one place.
@@ -24,7 +25,8 @@ func defaults(stack string) *Config {
 		StackFile:   "Pulumi." + stack + ".yaml",
 		Environment: stack,
 		Account: Account{
-			RootCredentialCheck: rootcheck.ModeWarn,
+			RootCredentialCheck: accountcheck.ModeWarn,
+			CredentialAudit:     credaudit.Defaults,
 			PasswordPolicy: components.PasswordPolicy{
 				MinimumLength:      14, // CIS 1.8
 				ReusePrevention:    24, // CIS 1.9

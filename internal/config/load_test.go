@@ -13,9 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
-	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
@@ -253,7 +255,7 @@ func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, testStack)
 
 	assert.Equal(t, testStack, cfg.Environment, "environment defaults to the stack name")
-	assert.Equal(t, rootcheck.ModeWarn, cfg.Account.RootCredentialCheck)
+	assert.Equal(t, accountcheck.ModeWarn, cfg.Account.RootCredentialCheck)
 	assert.Empty(t, cfg.Account.Alias)
 
 	pp := cfg.Account.PasswordPolicy
@@ -371,7 +373,7 @@ func TestPartialObjectsKeepDefaults(t *testing.T) {
 		set("backups", `[{"bucket":"acme-backups","glacierAfterDays":60,"storageClass":"DEEP_ARCHIVE","expireAfterDays":400}]`),
 	)
 
-	assert.Equal(t, rootcheck.ModeFail, cfg.Account.RootCredentialCheck)
+	assert.Equal(t, accountcheck.ModeFail, cfg.Account.RootCredentialCheck)
 	pp := cfg.Account.PasswordPolicy
 	assert.Equal(t, 20, pp.MinimumLength, "given")
 	assert.False(t, pp.RequireSymbols, "given")
@@ -962,4 +964,85 @@ func TestAuditTrailConfig(t *testing.T) {
 			assert.Contains(t, problemKeys(cfgErr), c.key)
 		})
 	}
+}
+
+// TestAccessKeyGenerations: rotation is configured per principal as up to two key
+// generations; every problem names its key.
+func TestAccessKeyGenerations(t *testing.T) {
+	app := func(extra string) edit {
+		return set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}]`+extra+`}]`)
+	}
+	cfg := mustLoad(t, testStack, app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]`))
+	assert.Equal(t, []components.KeyGeneration{{Generation: 1, Status: "Inactive"}, {Generation: 2}}, cfg.Apps[0].AccessKeys)
+	mustLoad(t, testStack, app(`,"accessKeys":[{"generation":2,"pgpKey":"keybase:bob"}]`))
+
+	for name, c := range map[string]struct {
+		edit edit
+		key  string
+		msg  string
+	}{
+		"three generations": {app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1},{"generation":2},{"generation":3}]`), "secure-aws:apps[0].accessKeys", "IAM allows 2"},
+		"status typo":       {app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1,"status":"Disabled"}]`), "secure-aws:apps[0].accessKeys[0].status", "Active or Inactive"},
+		"no key":            {set("apps", `[{"name":"a","accessKey":false,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1}]}]`), "secure-aws:apps[0].accessKeys", "accessKey is false"},
+		"new generation without PGP key": {func(m map[string]string) {
+			app(`,"accessKeys":[{"generation":1,"pgpKey":"keybase:alice"},{"generation":2}]`)(m)
+			delete(m, "secure-aws:credentialsAsPulumiSecrets")
+		}, "secure-aws:apps[0].accessKeys[1].pgpKey", "is required"},
+		"backup writer": {set("backups", `[{"bucket":"acme-backups","accessKey":true,"pgpKey":"keybase:alice","accessKeys":[{"generation":0}]}]`), "secure-aws:backups[0].accessKeys[0].generation", "is required"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load(testStack, c.edit)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1, "%v", cfgErr)
+			assert.Equal(t, c.key, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+}
+
+func TestCredentialAuditConfig(t *testing.T) {
+	cfg := mustLoad(t, "production", manage)
+	assert.Equal(t, credaudit.Settings{Mode: "warn", MaxKeyAgeDays: 90, MaxUnusedDays: 45}, cfg.Account.CredentialAudit, "CIS's ages by default")
+	cfg = mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","maxUnusedDays":30}}`))
+	assert.Equal(t, credaudit.Settings{Mode: "fail", MaxKeyAgeDays: 90, MaxUnusedDays: 30}, cfg.Account.CredentialAudit)
+
+	for name, c := range map[string]struct {
+		audit, key, msg string
+		manage          bool
+	}{
+		"mode":          {`{"mode":"strict"}`, "account.credentialAudit.mode", `"strict" is not allowed`, true},
+		"age too long":  {`{"maxKeyAgeDays":180}`, "account.credentialAudit.maxKeyAgeDays", "1 to 90 days", true},
+		"unused zero":   {`{"maxUnusedDays":0}`, "account.credentialAudit.maxUnusedDays", "1 to 45 days", true},
+		"not managing":  {`{"mode":"fail"}`, "account.credentialAudit", "account.manage is false", false},
+		"unknown field": {`{"maxAgeDays":30}`, "account", "unknown field", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			account := fmt.Sprintf(`{"manage":true,"alias":"acme-corp","credentialAudit":%s}`, c.audit)
+			if !c.manage {
+				account = fmt.Sprintf(`{"credentialAudit":%s}`, c.audit)
+			}
+			_, err := load("production", set("account", account))
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.NotEmpty(t, cfgErr.Problems)
+			assert.Contains(t, cfgErr.Problems[0].Key, "secure-aws:"+c.key)
+			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+		})
+	}
+}
+
+// TestUsers: the users the credential audit expects, with their active key generations.
+func TestUsers(t *testing.T) {
+	cfg := mustLoad(t, "production", manage,
+		set("admins", `[{"name":"alice"}]`),
+		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]}]`),
+		set("backups", `[{"bucket":"acme-backups","accessKey":true}]`))
+	assert.Equal(t, credaudit.Expected{
+		"a-production":        {ActiveKeys: 1},
+		"b-production":        {},
+		"zencoder-production": {},
+		"backup-production":   {ActiveKeys: 1},
+		"alice":               {Console: true},
+	}, cfg.Users())
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/awsnames"
-	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
 var (
@@ -153,8 +153,18 @@ func (v *validator) account() {
 		return
 	}
 	a := v.cfg.Account
-	if !slices.Contains([]string{rootcheck.ModeWarn, rootcheck.ModeFail, rootcheck.ModeOff}, a.RootCredentialCheck) {
+	if !slices.Contains(accountcheck.Modes, a.RootCredentialCheck) {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
+	}
+	audit := a.CredentialAudit
+	if !slices.Contains(accountcheck.Modes, audit.Mode) {
+		v.errs.add(key("account.credentialAudit.mode"), "%q is not allowed: use warn (default), fail or off", audit.Mode)
+	}
+	if audit.MaxKeyAgeDays < 1 || audit.MaxKeyAgeDays > 90 {
+		v.errs.add(key("account.credentialAudit.maxKeyAgeDays"), "%d is not allowed: 1 to 90 days (default 90, CIS 1.14's most)", audit.MaxKeyAgeDays)
+	}
+	if audit.MaxUnusedDays < 1 || audit.MaxUnusedDays > 45 {
+		v.errs.add(key("account.credentialAudit.maxUnusedDays"), "%d is not allowed: 1 to 45 days (default 45, CIS 1.12's most)", audit.MaxUnusedDays)
 	}
 	if !a.Manage {
 		if a.ImportExisting {
@@ -168,6 +178,9 @@ func (v *validator) account() {
 		}
 		if a.Alias != "" {
 			v.errs.add(key("account.alias"), "is set but account.manage is false; only the stack that manages the account sets the alias")
+		}
+		if a.CredentialAudit != defaults("").Account.CredentialAudit {
+			v.errs.add(key("account.credentialAudit"), "is set but account.manage is false; the stack that manages the account audits every credential of it")
 		}
 		if a.PasswordPolicy != defaults("").Account.PasswordPolicy {
 			v.errs.add(key("account.passwordPolicy"), "is set but account.manage is false; only the stack that manages the account sets the password policy")
@@ -299,7 +312,7 @@ func (v *validator) principals(section string, list []Principal) {
 		}
 		names[p.Name] = true
 		v.userName(pk+".name", components.PrincipalName(p.Name, v.cfg.Environment))
-		v.accessKey(pk, p.AccessKey, p.PGPKey)
+		v.accessKey(pk, p.AccessKey, p.PGPKey, p.AccessKeys)
 		if len(p.Grants) == 0 {
 			v.errs.add(pk+".grants", "is empty: list at least one bucket this principal needs")
 		}
@@ -326,13 +339,24 @@ func (v *validator) principals(section string, list []Principal) {
 	}
 }
 
-func (v *validator) accessKey(k string, create bool, pgp string) {
+func (v *validator) accessKey(k string, create bool, pgp string, gens []components.KeyGeneration) {
 	v.check(k+".pgpKey", awsnames.PGPKey(pgp))
 	if pgp != "" && !create {
 		v.errs.add(k+".pgpKey", "is set but accessKey is false; it only encrypts an access key secret")
 	}
-	if create {
-		v.credential(k+".pgpKey", pgp, "access key secret")
+	if len(gens) > 0 && !create {
+		v.errs.add(k+".accessKeys", "lists key generations but accessKey is false; set accessKey: true, or remove accessKeys to have no key")
+		return
+	}
+	v.fields(k, components.KeyGenerationProblems(gens))
+	for i, g := range components.KeyGenerations(create, gens) {
+		if g.PGPKey == "" {
+			field := k + ".pgpKey"
+			if len(gens) > 0 && pgp == "" {
+				field = fmt.Sprintf("%s.accessKeys[%d].pgpKey", k, i)
+			}
+			v.credential(field, pgp, "access key secret")
+		}
 	}
 }
 
@@ -392,7 +416,7 @@ func (v *validator) backups() {
 		}
 		v.userName(bk+".name", components.BackupWriterName(b.Name, c.Environment))
 		v.bucketName(bk+".bucket", b.Bucket, true)
-		v.accessKey(bk, b.AccessKey, b.PGPKey)
+		v.accessKey(bk, b.AccessKey, b.PGPKey, b.AccessKeys)
 		v.fields(bk, b.Problems())
 		if b.ObjectLock != nil {
 			v.check(bk+".objectLock", b.ObjectLock.Validate())

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/program"
@@ -165,11 +166,16 @@ func newProject(t testing.TB) *project {
 	return p
 }
 
-// healthyRoot is a root user without access keys and with MFA.
+// healthyRoot is a root user without access keys and with MFA, in an account whose
+// credential report lists no user.
 type healthyRoot struct{}
 
 func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 	return rootcheck.Status{MFAEnabled: true}, nil
+}
+
+func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
+	return []byte(credaudit.Header), nil
 }
 
 // stack initialises stack in the project's backend and returns it, running the program
@@ -197,7 +203,7 @@ func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 			if err != nil {
 				return fmt.Errorf("reading the stack's keys: %w", err)
 			}
-			if err := program.Run(healthyRoot{}, slices.Collect(maps.Keys(cfg)))(pctx); err != nil || extra == nil {
+			if err := program.Run(program.Env{Account: healthyRoot{}, ConfigKeys: slices.Collect(maps.Keys(cfg)), Dir: p.dir})(pctx); err != nil || extra == nil {
 				return err
 			}
 			return extra(pctx)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
@@ -26,12 +27,16 @@ func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 	return rootcheck.Status{MFAEnabled: true}, nil
 }
 
+func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
+	return []byte(credaudit.Header), nil
+}
+
 // TestEveryTypeIsModelled: every resource type the program creates has a replacement
 // rule, so the stand-in provider never guesses; a new type fails here until it is added.
 func TestEveryTypeIsModelled(t *testing.T) {
 	everything := stackgen.Everything()
 	rec := mock.New(config.Project, "production")
-	require.NoError(t, rec.Run(everything, false, program.Run(healthyRoot{}, slices.Collect(maps.Keys(everything)))))
+	require.NoError(t, rec.Run(everything, false, program.Run(program.Env{Account: healthyRoot{}, ConfigKeys: slices.Collect(maps.Keys(everything))})))
 	types := map[string]bool{}
 	for _, r := range rec.Registrations() {
 		if r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") {

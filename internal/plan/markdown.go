@@ -24,7 +24,9 @@ func (p *Plan) Markdown() string {
 	fmt.Fprintf(&b, "Environment `%s`, account `%s`, region `%s`; %d resources. Generated offline by\n", c.Environment, c.AccountID, c.Region, len(p.Resources))
 	fmt.Fprintf(&b, "`go run ./cmd/plan --stack %s` from the stack file, without contacting AWS.\n\n", p.Stack)
 	if c.Account.Manage {
-		fmt.Fprintf(&b, "This stack manages the account. Root credential check: `%s` (warn: report, fail: stop the\nrun, off: skip).\n\n", c.Account.RootCredentialCheck)
+		a := c.Account.CredentialAudit
+		fmt.Fprintf(&b, "This stack manages the account. Root credential check: `%s`; credential audit: `%s`, keys\nrotated within %d days, credentials used within %d (warn: report, fail: stop the run, off: skip).\n\n",
+			c.Account.RootCredentialCheck, a.Mode, a.MaxKeyAgeDays, a.MaxUnusedDays)
 	}
 	p.writeRules(&b)
 	p.writeAccess(&b)

@@ -32,13 +32,18 @@ type Plan struct {
 	Violations []rules.Violation
 }
 
-// offline is the root credential reader of the plan: it never calls AWS, so the check
-// reports that it was skipped (a warning, even in fail mode, as in a preview).
+// offline is the account reader of the plan: it never calls AWS, so the root check and
+// the credential audit report that they were skipped (a warning, even in fail mode, as in
+// a preview).
 type offline struct{}
 
+var errOffline = errors.New("the offline plan does not call AWS")
+
 func (offline) RootStatus(context.Context) (rootcheck.Status, error) {
-	return rootcheck.Status{}, errors.New("the offline plan does not call AWS")
+	return rootcheck.Status{}, errOffline
 }
+
+func (offline) CredentialReport(context.Context) ([]byte, error) { return nil, errOffline }
 
 // Run loads the project in dir and the stack file of stack, runs the program as a preview
 // would and evaluates the rules. An invalid configuration is returned as a *config.Error.
@@ -56,7 +61,7 @@ func Run(dir, stack string) (*Plan, error) {
 		return nil, err
 	}
 	rec := mock.New(config.Project, stack)
-	if err := rec.Run(st.Config, true, program.Run(offline{}, keys)); err != nil {
+	if err := rec.Run(st.Config, true, program.Run(program.Env{Account: offline{}, ConfigKeys: keys, Dir: dir})); err != nil {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
 	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All}
@@ -69,24 +74,9 @@ func Run(dir, stack string) (*Plan, error) {
 // manages the account, and their IAM groups together fit its quota. Stack files that do
 // not load are left to their own plans.
 func checkAccount(dir string, cfg *config.Config) error {
-	names, err := stackfile.Names(dir)
-	if err != nil {
-		return err
-	}
 	errs := &config.Error{Stack: cfg.Stack, StackFile: cfg.StackFile}
 	groups, quota, counted := cfg.Groups(), cfg.Quotas.GroupsPerAccount, []string{cfg.StackFile}
-	for _, name := range names {
-		if name == cfg.Stack {
-			continue
-		}
-		st, err := stackfile.Load(dir, name)
-		if err != nil || !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
-			continue // another account's stack: not loaded further
-		}
-		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
-		if err != nil || other.AccountID != cfg.AccountID {
-			continue
-		}
+	for _, other := range program.AccountStacks(dir, cfg) {
 		if cfg.Account.Manage && other.Account.Manage {
 			errs.Add(config.Project+":account.manage", "%s manages account %s too; exactly one stack per account may (set manage: true in one of them)", other.StackFile, cfg.AccountID)
 		}

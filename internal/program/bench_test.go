@@ -18,7 +18,7 @@ import (
 // runOnce runs the whole program on cfg under a fresh recording mock.
 func runOnce(tb testing.TB, stack string, cfg map[string]string) *mock.Recorder {
 	rec := mock.New(config.Project, stack)
-	if err := rec.Run(cfg, false, program.Run(healthyRoot, keysOf(cfg))); err != nil {
+	if err := rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg)})); err != nil {
 		tb.Fatal(err)
 	}
 	return rec

@@ -24,7 +24,7 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 			rec.Unknowns = true
 			root := fakeRoot{err: errors.New("no credentials during this preview")}
 			cfg := loadStack(t, stack)
-			require.NoError(t, rec.Run(cfg, true, program.Run(root, keysOf(cfg))))
+			require.NoError(t, rec.Run(cfg, true, program.Run(program.Env{Account: root, ConfigKeys: keysOf(cfg)})))
 			assert.Equal(t, count(runStack(t, stack)), count(rec), "a preview registers what an update does")
 
 			unknown := 0

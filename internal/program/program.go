@@ -5,37 +5,54 @@ package program
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
-// Run returns the Pulumi program. root reads the root user's status (rule R1); configKeys
-// are every configuration key the stack sets, when the caller knows them (the engine's
-// EngineConfigKeys, the stack file's), so that unknown keys are refused.
-func Run(root rootcheck.Reader, configKeys []string) pulumi.RunFunc {
+// AccountReader reads what the checks of the managing stack judge and code cannot change:
+// the root user's status (rule R1) and the IAM credential report (CIS 1.12-1.14).
+type AccountReader interface {
+	rootcheck.Reader
+	credaudit.Reader
+}
+
+// Env is what the program needs besides the stack's configuration.
+type Env struct {
+	// Account is read on every run of the stack that manages the account.
+	Account AccountReader
+	// ConfigKeys are every configuration key the stack sets, when the caller knows them
+	// (the engine's EngineConfigKeys, the stack file's), so that unknown keys are refused.
+	ConfigKeys []string
+	// Dir holds Pulumi.yaml and the stack files: the credential audit expects the users
+	// that every stack of the account declares. "": this stack's users only.
+	Dir string
+}
+
+// Run returns the Pulumi program.
+func Run(env Env) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		// Configuration errors return before any resource is registered: nothing changes.
-		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig, configKeys...)
+		cfg, err := config.Load(ctx.Stack(), ctx.GetConfig, env.ConfigKeys...)
 		if err != nil {
 			return err
 		}
 		if cfg.Account.Manage {
-			result := rootcheck.Check(ctx.Context(), root, cfg.Account.RootCredentialCheck, ctx.DryRun())
-			for _, w := range result.Warnings {
-				if err := ctx.Log.Warn(w, nil); err != nil {
-					return fmt.Errorf("logging a warning: %w", err)
-				}
-			}
-			if result.Err != nil {
-				return result.Err
+			if err := checkAccount(ctx, env, cfg); err != nil {
+				return err
 			}
 		}
 		out, err := Build(ctx, cfg)
@@ -45,6 +62,60 @@ func Run(root rootcheck.Reader, configKeys []string) pulumi.RunFunc {
 		out.export(ctx)
 		return nil
 	}
+}
+
+// checkAccount runs the root check and the credential audit, logs their warnings and
+// returns what stops the run.
+func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
+	expected := cfg.Users()
+	for _, other := range AccountStacks(env.Dir, cfg) {
+		maps.Copy(expected, other.Users())
+	}
+	results := []accountcheck.Result{
+		rootcheck.Check(ctx.Context(), env.Account, cfg.Account.RootCredentialCheck, ctx.DryRun()),
+		credaudit.Check(ctx.Context(), env.Account, expected, cfg.Account.CredentialAudit, ctx.DryRun(), time.Now()),
+	}
+	var errs []error
+	for _, r := range results {
+		for _, w := range r.Warnings {
+			if err := ctx.Log.Warn(w, nil); err != nil {
+				return fmt.Errorf("logging a warning: %w", err)
+			}
+		}
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// AccountStacks are the configurations of the other stacks in dir that deploy to cfg's
+// account (the program sees one stack at a time). Stack files that do not load are left
+// to their own runs; another account's are not decoded further than its account id.
+func AccountStacks(dir string, cfg *config.Config) []*config.Config {
+	if dir == "" {
+		return nil
+	}
+	names, err := stackfile.Names(dir)
+	if err != nil {
+		return nil
+	}
+	var out []*config.Config
+	for _, name := range names {
+		if name == cfg.Stack {
+			continue
+		}
+		st, err := stackfile.Load(dir, name)
+		if err != nil || !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
+			continue
+		}
+		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+		if err != nil || other.AccountID != cfg.AccountID {
+			continue
+		}
+		out = append(out, other)
+	}
+	return out
 }
 
 // Outputs are the stack outputs.
@@ -93,6 +164,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 			Environment:        cfg.Environment,
 			Grants:             a.Grants,
 			CreateAccessKey:    a.AccessKey,
+			AccessKeys:         a.AccessKeys,
 			PGPKey:             a.PGPKey,
 			ImportExistingUser: a.Import,
 		}); err != nil {
@@ -106,6 +178,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 			Environment:        cfg.Environment,
 			Grants:             t.Grants,
 			CreateAccessKey:    t.AccessKey,
+			AccessKeys:         t.AccessKeys,
 			PGPKey:             t.PGPKey,
 			ImportExistingUser: t.Import,
 		}); err != nil {
@@ -121,6 +194,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 			Schedule:             b.BackupSchedule,
 			ObjectLock:           b.ObjectLock,
 			CreateAccessKey:      b.AccessKey,
+			AccessKeys:           b.AccessKeys,
 			PGPKey:               b.PGPKey,
 			ImportExistingBucket: b.ImportBucket,
 			ImportExistingWriter: b.ImportWriter,

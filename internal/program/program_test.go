@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -19,6 +21,7 @@ import (
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/mock"
@@ -33,10 +36,14 @@ import (
 // counts read the copies under testdata/examples (loadExample).
 const projectDir = "../.."
 
+// fakeRoot is the account as the checks of the managing stack read it: the root user's
+// status, and a credential report (by default one without users).
 type fakeRoot struct {
-	status rootcheck.Status
-	err    error
-	calls  *int
+	status    rootcheck.Status
+	err       error
+	calls     *int
+	report    string
+	reportErr error
 }
 
 func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
@@ -44,6 +51,10 @@ func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 		*f.calls++
 	}
 	return f.status, f.err
+}
+
+func (f fakeRoot) CredentialReport(context.Context) ([]byte, error) {
+	return []byte(cmp.Or(f.report, credaudit.Header)), f.reportErr
 }
 
 var healthyRoot = fakeRoot{status: rootcheck.Status{MFAEnabled: true}}
@@ -74,10 +85,10 @@ func stackConfig(t testing.TB, stack string) *config.Config {
 }
 
 // runConfig runs the real program on cfg as `pulumi up` (or preview, with dryRun).
-func runConfig(t *testing.T, stack string, cfg map[string]string, root rootcheck.Reader, dryRun bool) (*mock.Recorder, error) {
+func runConfig(t *testing.T, stack string, cfg map[string]string, root program.AccountReader, dryRun bool) (*mock.Recorder, error) {
 	t.Helper()
 	rec := mock.New(config.Project, stack)
-	return rec, rec.Run(cfg, dryRun, program.Run(root, keysOf(cfg)))
+	return rec, rec.Run(cfg, dryRun, program.Run(program.Env{Account: root, ConfigKeys: keysOf(cfg)}))
 }
 
 func runStack(t *testing.T, stack string) *mock.Recorder {
@@ -448,7 +459,7 @@ func keysOf(cfg map[string]string) []string {
 // captureRun runs the program on cfg and captures its stack outputs into captured.
 func captureRun(cfg map[string]string, captured map[string]*mock.Value[any]) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		if err := program.Run(healthyRoot, keysOf(cfg))(ctx); err != nil {
+		if err := program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg)})(ctx); err != nil {
 			return err
 		}
 		for name, out := range ctx.GetCurrentExportMap() {
@@ -463,4 +474,52 @@ func TestEngineConfigKeys(t *testing.T) {
 	assert.ElementsMatch(t, []string{"secure-aws:apps", "aws:region"}, program.EngineConfigKeys())
 	t.Setenv(pulumi.EnvConfig, "")
 	assert.Nil(t, program.EngineConfigKeys(), "no engine, no key list")
+}
+
+// reportRow is one user of a credential report, with one active key created and last used
+// on the given days.
+func reportRow(user, path, created, used string, twoKeys bool) string {
+	second := "false,N/A,N/A,N/A,N/A"
+	if twoKeys {
+		second = "true," + created + "T00:00:00+00:00," + used + "T00:00:00+00:00,us-east-1,s3"
+	}
+	return user + ",arn:aws:iam::111111111111:user" + path + user + "," + created + "T00:00:00+00:00,false,N/A,N/A,N/A,false," +
+		"true," + created + "T00:00:00+00:00," + used + "T00:00:00+00:00,us-east-1,s3," + second + ",false,N/A,false,N/A\n"
+}
+
+// TestCredentialAudit: the managing stack audits every user of the account, those other
+// stacks of the account declare included (read from the stack files beside it); in fail
+// mode a finding, or a report it cannot read during an up, stops the run before anything
+// is registered.
+func TestCredentialAudit(t *testing.T) {
+	dir := fixtures.Examples(t)
+	cfg := loadExample(t, "production")
+	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail"}}`
+	today := time.Now().UTC().Format(time.DateOnly)
+	staging := credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false)
+	run := func(account fakeRoot, dir string, dryRun bool) (*mock.Recorder, error) {
+		rec := mock.New(config.Project, "production")
+		return rec, rec.Run(cfg, dryRun, program.Run(program.Env{Account: account, ConfigKeys: keysOf(cfg), Dir: dir}))
+	}
+
+	rec, err := run(fakeRoot{status: healthyRoot.status, report: staging}, dir, false)
+	require.NoError(t, err, "staging's application is declared by Pulumi.staging.yaml")
+	assert.NotEmpty(t, rec.Registrations())
+
+	rec, err = run(fakeRoot{status: healthyRoot.status, report: staging}, "", false)
+	require.Error(t, err, "without the other stack files, nobody declares it")
+	assert.Contains(t, err.Error(), "user my-application-staging, access key 1 (created "+today+"): a credential of a user this program does not manage")
+	assert.Empty(t, rec.Registrations(), "a failed audit stops the run before anything is registered")
+
+	doubled := credaudit.Header + reportRow("my-application-production", "/apps/", today, today, true)
+	_, err = run(fakeRoot{status: healthyRoot.status, report: doubled}, dir, true)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "user my-application-production: two active access keys outside a rotation")
+
+	denied := fakeRoot{status: healthyRoot.status, reportErr: errors.New("AccessDenied")}
+	_, err = run(denied, dir, true)
+	require.NoError(t, err, "an unreadable report only warns in a preview")
+	_, err = run(denied, dir, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "could not read the IAM credential report: AccessDenied")
 }

@@ -1,4 +1,8 @@
-package rootcheck
+// Package awsaccount reads, with the AWS SDK, what the checks of the managing stack judge
+// and code cannot change: the root user's status (internal/rootcheck) and the IAM
+// credential report (internal/credaudit), with the credentials the Pulumi AWS provider
+// would use.
+package awsaccount
 
 import (
 	"context"
@@ -14,11 +18,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
-// timeout bounds the whole check, so a machine without a route to AWS is not held up.
-const timeout = 20 * time.Second
+// timeout bounds each check, so a machine without a route to AWS is not held up; IAM
+// generates a credential report within seconds (and reuses one younger than four hours).
+const timeout = 60 * time.Second
+
+// reportPoll is how often the reader asks whether the credential report is ready.
+var reportPoll = 2 * time.Second
 
 // AWSReader reads the IAM account summary with the region and credentials the Pulumi AWS
 // provider would use: the stack's aws:region, aws:profile, aws:accessKey/aws:secretKey/
@@ -33,22 +44,64 @@ type assumeRole struct {
 	ExternalID  string `json:"externalId"`
 }
 
-// RootStatus implements Reader.
-func (r AWSReader) RootStatus(ctx context.Context) (Status, error) {
+// RootStatus implements rootcheck.Reader: the IAM account summary.
+func (r AWSReader) RootStatus(ctx context.Context) (rootcheck.Status, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cfg, err := r.awsConfig(ctx)
+	client, err := r.iam(ctx)
 	if err != nil {
-		return Status{}, err
+		return rootcheck.Status{}, err
 	}
-	out, err := iam.NewFromConfig(cfg).GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	out, err := client.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
 	if err != nil {
-		return Status{}, err
+		return rootcheck.Status{}, err
 	}
-	return Status{
+	return rootcheck.Status{
 		AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] > 0,
 		MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] > 0,
 	}, nil
+}
+
+// CredentialReport implements credaudit.Reader: it asks IAM to generate the credential
+// report, waits until it is complete, and returns its CSV.
+func (r AWSReader) CredentialReport(ctx context.Context) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client, err := r.iam(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		gen, err := client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+		if err != nil {
+			return nil, err
+		}
+		if gen.State == iamtypes.ReportStateTypeComplete {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the credential report (%s): %w", gen.State, ctx.Err())
+		case <-time.After(reportPoll):
+		}
+	}
+	out, err := client.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+	if err != nil {
+		return nil, err
+	}
+	if out.ReportFormat != iamtypes.ReportFormatTypeTextCsv {
+		return nil, fmt.Errorf("the credential report is %q, not text/csv", out.ReportFormat)
+	}
+	return out.Content, nil
+}
+
+// iam is an IAM client with the stack's credentials.
+func (r AWSReader) iam(ctx context.Context) (*iam.Client, error) {
+	cfg, err := r.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return iam.NewFromConfig(cfg), nil
 }
 
 func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {

@@ -1,0 +1,94 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/mock"
+)
+
+// keysOf runs an application with the given generations and returns its access keys by
+// logical name, and the ids and secret it exports.
+func keysOf(t *testing.T, gens []KeyGeneration) (map[string]mock.Registration, interface{ Get() (string, bool, bool) }, interface{ Get() (string, bool, bool) }) {
+	t.Helper()
+	args := appArgs()
+	args.CreateAccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
+	var id, secret interface{ Get() (string, bool, bool) }
+	rec := mustRun(t, func(ctx *pulumi.Context) error {
+		app, err := NewAppUser(ctx, "my-application", args)
+		if err != nil {
+			return err
+		}
+		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+		return nil
+	})
+	keys := map[string]mock.Registration{}
+	for _, k := range rec.OfType(accessKeyType) {
+		keys[k.Name] = k
+	}
+	return keys, id, secret
+}
+
+// TestKeyRotation walks a rotation: one key; a second generation beside it; the first
+// deactivated; the first removed. Generation 1 keeps the logical name keys always had, so
+// adding a generation never touches the key in use.
+func TestKeyRotation(t *testing.T) {
+	one, id1, _ := keysOf(t, nil)
+	require.Len(t, one, 1)
+	first := one["my-application-key"]
+	assert.Equal(t, map[string]any{"user": "my-application-staging", "pgpKey": "keybase:alice"}, inputs(first), "no status: AWS's default, Active")
+
+	two, id2, secret := keysOf(t, []KeyGeneration{{Generation: 1}, {Generation: 2, PGPKey: "keybase:bob"}})
+	require.Len(t, two, 2)
+	assert.Equal(t, inputs(first), inputs(two["my-application-key"]), "generation 1 is unchanged")
+	assert.Equal(t, "keybase:bob", two["my-application-key-2"].Input("pgpKey"), "a generation may name its own key holder")
+	got1, _, _ := id1.Get()
+	got2, _, _ := id2.Get()
+	assert.NotEqual(t, got1, got2, "the exported key is the new generation's")
+	_, _, isSecret := secret.Get()
+	assert.True(t, isSecret)
+
+	deactivated, id3, _ := keysOf(t, []KeyGeneration{{Generation: 1, Status: KeyInactive}, {Generation: 2}})
+	assert.Equal(t, KeyInactive, deactivated["my-application-key"].Input("status"))
+	assert.Empty(t, deactivated["my-application-key-2"].Input("status"))
+	got3, _, _ := id3.Get()
+	assert.Equal(t, got2, got3, "the current key is the newest active one")
+
+	last, _, _ := keysOf(t, []KeyGeneration{{Generation: 2}})
+	require.Len(t, last, 1)
+	assert.Equal(t, inputs(two["my-application-key-2"])["user"], inputs(last["my-application-key-2"])["user"])
+	assert.NotContains(t, last, "my-application-key")
+}
+
+func TestCurrentGeneration(t *testing.T) {
+	assert.Equal(t, 2, current([]KeyGeneration{{Generation: 1}, {Generation: 2}}).Generation)
+	assert.Equal(t, 1, current([]KeyGeneration{{Generation: 1}, {Generation: 2, Status: KeyInactive}}).Generation, "a new key not yet activated")
+	assert.Equal(t, 3, current([]KeyGeneration{{Generation: 3, Status: KeyInactive}, {Generation: 2, Status: KeyInactive}}).Generation, "none active: the newest")
+}
+
+func TestKeyGenerationProblems(t *testing.T) {
+	for name, c := range map[string]struct {
+		gens  []KeyGeneration
+		field string
+		msg   string
+	}{
+		"three":       {[]KeyGeneration{{Generation: 1}, {Generation: 2}, {Generation: 3}}, "accessKeys", "IAM allows 2 access keys per user"},
+		"twice":       {[]KeyGeneration{{Generation: 2}, {Generation: 2}}, "accessKeys[1].generation", "listed twice"},
+		"no number":   {[]KeyGeneration{{}}, "accessKeys[0].generation", "is required"},
+		"status case": {[]KeyGeneration{{Generation: 1, Status: "inactive"}}, "accessKeys[0].status", `"inactive" is not Active or Inactive`},
+		"pgp armour":  {[]KeyGeneration{{Generation: 1, PGPKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----"}}, "accessKeys[0].pgpKey", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			problems := KeyGenerationProblems(c.gens)
+			require.Len(t, problems, 1)
+			assert.Equal(t, c.field, problems[0].Field)
+			assert.Contains(t, problems[0].Message, c.msg)
+		})
+	}
+	assert.Empty(t, KeyGenerationProblems([]KeyGeneration{{Generation: 4, Status: KeyInactive}, {Generation: 5, Status: KeyActive}}))
+	requireRejected(t, "accessKeys", newTestApp(&AppUserArgs{Account: testAccount, Application: "a", Environment: "staging",
+		Grants: appArgs().Grants, AccessKeys: []KeyGeneration{{Generation: 1}, {Generation: 2}, {Generation: 3}}}))
+}
