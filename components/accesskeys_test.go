@@ -3,7 +3,6 @@ package components
 import (
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,15 +15,7 @@ func keysOf(t *testing.T, gens []KeyGeneration) (map[string]mock.Registration, i
 	t.Helper()
 	args := appArgs()
 	args.CreateAccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
-	var id, secret interface{ Get() (string, bool, bool) }
-	rec := mustRun(t, func(ctx *pulumi.Context) error {
-		app, err := NewAppUser(ctx, "my-application", args)
-		if err != nil {
-			return err
-		}
-		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
-		return nil
-	})
+	rec, id, secret := runApp(t, args)
 	keys := map[string]mock.Registration{}
 	for _, k := range rec.OfType(accessKeyType) {
 		keys[k.Name] = k

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/mock"
 )
 
 func appArgs() *AppUserArgs {
@@ -28,6 +29,20 @@ func newTestApp(args *AppUserArgs) pulumi.RunFunc {
 		_, err := NewAppUser(ctx, "my-application", args)
 		return err
 	}
+}
+
+// runApp runs one AppUser and captures the access key id and secret it exports.
+func runApp(t *testing.T, args *AppUserArgs) (rec *mock.Recorder, id, secret interface{ Get() (string, bool, bool) }) {
+	t.Helper()
+	rec = mustRun(t, func(ctx *pulumi.Context) error {
+		app, err := NewAppUser(ctx, "my-application", args)
+		if err != nil {
+			return err
+		}
+		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+		return nil
+	})
+	return rec, id, secret
 }
 
 func TestAppUserIsOneUserPerEnvironmentWithGroupPolicy(t *testing.T) {
@@ -52,15 +67,7 @@ func TestAppUserAccessKeyIsSecret(t *testing.T) {
 			args := appArgs()
 			args.CreateAccessKey = true
 			args.PGPKey = pgp
-			var id, secret interface{ Get() (string, bool, bool) }
-			rec := mustRun(t, func(ctx *pulumi.Context) error {
-				app, err := NewAppUser(ctx, "my-application", args)
-				if err != nil {
-					return err
-				}
-				id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
-				return nil
-			})
+			rec, id, secret := runApp(t, args)
 			principalChecks(t, rec, "my-application-staging", AppUserPath, true,
 				"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
 			assert.Equal(t, pgp, one(t, rec, accessKeyType).Input("pgpKey"))

@@ -133,6 +133,8 @@ type project struct {
 	backend string
 	world   string // what exists in the stand-in's AWS
 	env     map[string]string
+	// account is what the managing stack's checks read; default healthyRoot.
+	account program.AccountReader
 }
 
 // newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository. The
@@ -146,7 +148,7 @@ func newProject(t testing.TB) *project {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o644))
 	state := t.TempDir()
-	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend"), world: filepath.Join(state, "world.json")}
+	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend"), world: filepath.Join(state, "world.json"), account: healthyRoot{}}
 	names, err := stackfile.Names(repoRoot)
 	require.NoError(t, err)
 	for _, name := range names {
@@ -203,7 +205,7 @@ func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 			if err != nil {
 				return fmt.Errorf("reading the stack's keys: %w", err)
 			}
-			if err := program.Run(program.Env{Account: healthyRoot{}, ConfigKeys: slices.Collect(maps.Keys(cfg)), Dir: p.dir})(pctx); err != nil || extra == nil {
+			if err := program.Run(program.Env{Account: p.account, ConfigKeys: slices.Collect(maps.Keys(cfg)), Dir: p.dir})(pctx); err != nil || extra == nil {
 				return err
 			}
 			return extra(pctx)
@@ -311,6 +313,17 @@ func (r *run) diffs(urn string) []string {
 		}
 	}
 	return nil
+}
+
+// warnings lists the engine's warning diagnostics.
+func (r *run) warnings() []string {
+	var out []string
+	for _, e := range r.events {
+		if d := e.DiagnosticEvent; d != nil && d.Severity == "warning" {
+			out = append(out, strings.TrimSpace(d.Message))
+		}
+	}
+	return out
 }
 
 // policyEvents lists the pack's findings: "policy: message".
