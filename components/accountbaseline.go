@@ -11,8 +11,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // AccountBaselineType is the type token of AccountBaseline; renaming it changes every child URN.
@@ -21,45 +22,14 @@ const AccountBaselineType = "secure-aws:components:AccountBaseline"
 // SupportRoleName is the CIS 1.17 support role's name.
 const SupportRoleName = "aws-support"
 
-// PasswordPolicy is the account password policy. The config defaults follow CIS 1.8/1.9.
-type PasswordPolicy struct {
-	MinimumLength      int  `json:"minimumLength"`      // 14 to 128
-	ReusePrevention    int  `json:"reusePrevention"`    // 1 to 24
-	RequireUppercase   bool `json:"requireUppercase"`   // A-Z
-	RequireLowercase   bool `json:"requireLowercase"`   // a-z
-	RequireNumbers     bool `json:"requireNumbers"`     // 0-9
-	RequireSymbols     bool `json:"requireSymbols"`     // ! @ # ...
-	AllowUsersToChange bool `json:"allowUsersToChange"` // users change their own password
-	MaxAgeDays         int  `json:"maxAgeDays"`         // 0: never expire; else 1 to 1095
-	HardExpiry         bool `json:"hardExpiry"`         // expired users need an admin reset
-}
-
-// Problems lists the fields outside AWS's limits or below the CIS floor on length.
-func (p PasswordPolicy) Problems() []FieldProblem {
-	var out []FieldProblem
-	if p.MinimumLength < 14 || p.MinimumLength > 128 {
-		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 (CIS 1.8) to 128 (AWS maximum)", p.MinimumLength)})
-	}
-	if p.ReusePrevention < 1 || p.ReusePrevention > 24 {
-		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; CIS 1.9 asks for 24)", p.ReusePrevention)})
-	}
-	if p.MaxAgeDays < 0 || p.MaxAgeDays > 1095 {
-		out = append(out, FieldProblem{"maxAgeDays", fmt.Sprintf("%d is out of range: 0 (never expire) or 1 to 1095", p.MaxAgeDays)})
-	}
-	if p.HardExpiry && p.MaxAgeDays == 0 {
-		out = append(out, FieldProblem{"hardExpiry", "needs maxAgeDays: passwords that never expire cannot hard-expire"})
-	}
-	return out
-}
-
 // AccountBaselineArgs configures an AccountBaseline.
 type AccountBaselineArgs struct {
 	// Account to configure (required).
-	Account Account
+	Account spec.Account
 	// Alias is the account alias used in the console sign-in URL (required).
 	Alias string
 	// PasswordPolicy for IAM users (required; see PasswordPolicy.Problems).
-	PasswordPolicy PasswordPolicy
+	PasswordPolicy spec.PasswordPolicy
 	// AdminUserPath is the IAM path of the admin users, who alone may assume the support
 	// role (required, e.g. /admins/).
 	AdminUserPath string
@@ -91,7 +61,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	if args == nil {
 		return nil, errors.New("account baseline: args are required")
 	}
-	if err := args.Account.validate(); err != nil {
+	if err := args.Account.Validate(); err != nil {
 		return nil, fmt.Errorf("account baseline %s: %w", name, err)
 	}
 	if err := awsnames.AccountAlias(args.Alias); err != nil {
@@ -197,7 +167,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 }
 
 // supportTrust lets only the account's admin users, signed in with MFA, assume the role.
-func supportTrust(a Account, adminPath string) iampolicy.Document {
+func supportTrust(a spec.Account, adminPath string) iampolicy.Document {
 	doc := iampolicy.AssumeRoleWithMFATrust(a.Partition, a.ID)
 	doc.Statements[0].Conditions = append(doc.Statements[0].Conditions, iampolicy.Condition{
 		Operator: "ArnLike",

@@ -4,12 +4,13 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func cisPasswordPolicy() PasswordPolicy {
-	return PasswordPolicy{
+func cisPasswordPolicy() spec.PasswordPolicy {
+	return spec.PasswordPolicy{
 		MinimumLength: 14, ReusePrevention: 24,
 		RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true,
 		AllowUsersToChange: true,
@@ -83,22 +84,22 @@ func TestAccountBaselineMaxPasswordAge(t *testing.T) {
 }
 
 func TestPasswordPolicyProblems(t *testing.T) {
-	with := func(change func(*PasswordPolicy)) PasswordPolicy {
+	with := func(change func(*spec.PasswordPolicy)) spec.PasswordPolicy {
 		p := cisPasswordPolicy()
 		change(&p)
 		return p
 	}
 	cases := map[string]struct {
-		policy PasswordPolicy
+		policy spec.PasswordPolicy
 		field  string
 	}{
-		"too short":          {with(func(p *PasswordPolicy) { p.MinimumLength = 8 }), "minimumLength"},
-		"too long":           {with(func(p *PasswordPolicy) { p.MinimumLength = 129 }), "minimumLength"},
-		"no reuse check":     {with(func(p *PasswordPolicy) { p.ReusePrevention = 0 }), "reusePrevention"},
-		"reuse over 24":      {with(func(p *PasswordPolicy) { p.ReusePrevention = 25 }), "reusePrevention"},
-		"negative max age":   {with(func(p *PasswordPolicy) { p.MaxAgeDays = -1 }), "maxAgeDays"},
-		"max age over limit": {with(func(p *PasswordPolicy) { p.MaxAgeDays = 1096 }), "maxAgeDays"},
-		"hard expiry alone":  {with(func(p *PasswordPolicy) { p.HardExpiry = true }), "hardExpiry"},
+		"too short":          {with(func(p *spec.PasswordPolicy) { p.MinimumLength = 8 }), "minimumLength"},
+		"too long":           {with(func(p *spec.PasswordPolicy) { p.MinimumLength = 129 }), "minimumLength"},
+		"no reuse check":     {with(func(p *spec.PasswordPolicy) { p.ReusePrevention = 0 }), "reusePrevention"},
+		"reuse over 24":      {with(func(p *spec.PasswordPolicy) { p.ReusePrevention = 25 }), "reusePrevention"},
+		"negative max age":   {with(func(p *spec.PasswordPolicy) { p.MaxAgeDays = -1 }), "maxAgeDays"},
+		"max age over limit": {with(func(p *spec.PasswordPolicy) { p.MaxAgeDays = 1096 }), "maxAgeDays"},
+		"hard expiry alone":  {with(func(p *spec.PasswordPolicy) { p.HardExpiry = true }), "hardExpiry"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -124,7 +125,7 @@ func TestAccountBaselineRejectsBadArgs(t *testing.T) {
 		"bad alias":       {with(func(a *AccountBaselineArgs) { a.Alias = "Acme_Corp" }), "not a valid account alias"},
 		"weak password":   {with(func(a *AccountBaselineArgs) { a.PasswordPolicy.MinimumLength = 8 }), "minimumLength"},
 		"bad admin path":  {with(func(a *AccountBaselineArgs) { a.AdminUserPath = "admins" }), "not a valid IAM path"},
-		"missing account": {with(func(a *AccountBaselineArgs) { a.Account = Account{} }), "partition is required"},
+		"missing account": {with(func(a *AccountBaselineArgs) { a.Account = spec.Account{} }), "partition is required"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestBaseline(c.args)) })

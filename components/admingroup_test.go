@@ -8,9 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
-func adminArgs(users ...ConsoleUser) *ConsoleGroupArgs {
+func adminArgs(users ...spec.ConsoleUser) *ConsoleGroupArgs {
 	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", Users: users, PasswordLength: 20}
 }
 
@@ -22,7 +23,7 @@ func newTestAdmins(args *ConsoleGroupArgs) pulumi.RunFunc {
 }
 
 func TestAdminGroupMembersAreConsoleOnly(t *testing.T) {
-	users := []ConsoleUser{{Name: "alice", PGPKey: "keybase:alice"}, {Name: "bob"}}
+	users := []spec.ConsoleUser{{Name: "alice", PGPKey: "keybase:alice"}, {Name: "bob"}}
 	var passwords, arns interface {
 		Get() (map[string]string, bool, bool)
 	}
@@ -92,9 +93,9 @@ func TestAdminGroupRejectsBadArgs(t *testing.T) {
 		"nil":              {nil, "args are required"},
 		"managed policies": {withPolicies, "managed policies are not allowed"},
 		"short password":   {shortPassword, "password length"},
-		"bad user name":    {adminArgs(ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
-		"duplicate user":   {adminArgs(ConsoleUser{Name: "alice"}, ConsoleUser{Name: "Alice"}), "listed twice"},
-		"bad pgp key":      {adminArgs(ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
+		"bad user name":    {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
+		"duplicate user":   {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
+		"bad pgp key":      {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestAdmins(c.args)) })

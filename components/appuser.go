@@ -7,18 +7,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // AppUserType is the type token of AppUser; renaming it changes every child URN.
 const AppUserType = "secure-aws:components:AppUser"
 
-// AppUserPath is the IAM path of application users and their groups.
-const AppUserPath = "/apps/"
-
 // AppUserArgs configures an AppUser.
 type AppUserArgs struct {
 	// Account the user lives in (required).
-	Account Account
+	Account spec.Account
 	// Application is the application name (required); the user is <application>-<environment>.
 	Application string
 	// Environment is the deployment environment (required), e.g. staging.
@@ -29,7 +27,7 @@ type AppUserArgs struct {
 	CreateAccessKey bool
 	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
 	// empty: generation 1 when CreateAccessKey is set. Optional.
-	AccessKeys []KeyGeneration
+	AccessKeys []spec.KeyGeneration
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
 	// ImportExistingUser adopts an existing IAM user of the same name: the first up
@@ -54,10 +52,10 @@ func NewAppUser(ctx *pulumi.Context, name string, args *AppUserArgs, opts ...pul
 		return nil, fmt.Errorf("app user %s: application and environment are required", name)
 	}
 	spec := serviceUser{
-		userName:   PrincipalName(args.Application, args.Environment),
-		path:       AppUserPath,
+		userName:   spec.PrincipalName(args.Application, args.Environment),
+		path:       spec.AppUserPath,
 		grants:     args.Grants,
-		keys:       KeyGenerations(args.CreateAccessKey, args.AccessKeys),
+		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
 		importUser: args.ImportExistingUser,

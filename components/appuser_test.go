@@ -10,6 +10,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 func appArgs() *AppUserArgs {
@@ -47,7 +48,7 @@ func runApp(t *testing.T, args *AppUserArgs) (rec *mock.Recorder, id, secret int
 
 func TestAppUserIsOneUserPerEnvironmentWithGroupPolicy(t *testing.T) {
 	rec := mustRun(t, newTestApp(appArgs()))
-	statements := principalChecks(t, rec, "my-application-staging", AppUserPath, false,
+	statements := principalChecks(t, rec, "my-application-staging", spec.AppUserPath, false,
 		"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
 
 	bucket := statement(t, statements, "BucketAcmeAssetsStaging")
@@ -68,7 +69,7 @@ func TestAppUserAccessKeyIsSecret(t *testing.T) {
 			args.CreateAccessKey = true
 			args.PGPKey = pgp
 			rec, id, secret := runApp(t, args)
-			principalChecks(t, rec, "my-application-staging", AppUserPath, true,
+			principalChecks(t, rec, "my-application-staging", spec.AppUserPath, true,
 				"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
 			assert.Equal(t, pgp, one(t, rec, accessKeyType).Input("pgpKey"))
 

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // AuditTrailType is the type token of AuditTrail.
@@ -16,7 +17,7 @@ const AuditTrailType = "secure-aws:components:AuditTrail"
 // AuditTrailArgs configures an AuditTrail.
 type AuditTrailArgs struct {
 	// Account the trail records (required).
-	Account Account
+	Account spec.Account
 	// Region is the stack's region, the trail's home region (required).
 	Region string
 	// TrailName is the trail's name (required).
@@ -45,7 +46,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	if args == nil {
 		return nil, errors.New("audit trail: args are required")
 	}
-	if err := args.Account.validate(); err != nil {
+	if err := args.Account.Validate(); err != nil {
 		return nil, fmt.Errorf("audit trail %s: %w", name, err)
 	}
 	if args.TrailName == "" || args.Region == "" {
@@ -55,7 +56,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	bucketArgs := &SecureBucketArgs{
 		Account:          args.Account,
 		BucketName:       args.BucketName,
-		ObjectLock:       &ObjectLock{Mode: "COMPLIANCE", Days: args.LockDays},
+		ObjectLock:       &spec.ObjectLock{Mode: "COMPLIANCE", Days: args.LockDays},
 		PolicyStatements: iampolicy.CloudTrailBucketStatements(args.Account.Partition, args.BucketName, args.Account.ID, trailARN),
 	}
 	if err := bucketArgs.validate(); err != nil {

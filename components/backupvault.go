@@ -8,102 +8,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // BackupVaultType is the type token of BackupVault; renaming it changes every child URN.
 const BackupVaultType = "secure-aws:components:BackupVault"
 
-// BackupWriterPath is the IAM path of backup writers and their groups.
-const BackupWriterPath = "/backup/"
-
 // BackupWriterActions are all a backup writer may do: list the vault and add objects.
 var BackupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
-
-// StorageClassMinimumDays maps each storage class a vault may move backups to onto the
-// minimum number of days S3 bills an object stored there
-// (https://aws.amazon.com/s3/storage-classes/, "minimum storage duration").
-var StorageClassMinimumDays = map[string]int{
-	"GLACIER":      90,
-	"GLACIER_IR":   90,
-	"DEEP_ARCHIVE": 180,
-}
-
-// BackupSchedule is how long backups stay in S3 Standard, in cold storage and in all.
-type BackupSchedule struct {
-	// GlacierAfterDays moves current backups to StorageClass after this many days.
-	GlacierAfterDays int `json:"glacierAfterDays"`
-	// StorageClass is GLACIER, GLACIER_IR or DEEP_ARCHIVE.
-	StorageClass string `json:"storageClass"`
-	// ExpireAfterDays expires current backups (they become noncurrent versions).
-	ExpireAfterDays int `json:"expireAfterDays"`
-	// NoncurrentGlacierAfterDays moves noncurrent versions to StorageClass; 0 leaves them.
-	NoncurrentGlacierAfterDays int `json:"noncurrentGlacierAfterDays"`
-	// NoncurrentExpireAfterDays deletes noncurrent versions for good.
-	NoncurrentExpireAfterDays int `json:"noncurrentExpireAfterDays"`
-	// AbortIncompleteUploadsAfterDays aborts multipart uploads that never completed.
-	AbortIncompleteUploadsAfterDays int `json:"abortIncompleteUploadsAfterDays"`
-}
-
-// FieldProblem is one invalid field, named as in the stack configuration.
-type FieldProblem struct {
-	Field   string
-	Message string
-}
-
-// Problems lists every rule the schedule breaks: S3's own (positive days, expiry after
-// transition) and one of cost: a schedule that deletes backups before the storage class's
-// minimum billed duration pays for days it does not keep.
-func (s BackupSchedule) Problems() []FieldProblem {
-	var out []FieldProblem
-	add := func(field, format string, args ...any) {
-		out = append(out, FieldProblem{field, fmt.Sprintf(format, args...)})
-	}
-	minDays, known := StorageClassMinimumDays[s.StorageClass]
-	if !known {
-		add("storageClass", "%q is not allowed: use GLACIER, GLACIER_IR or DEEP_ARCHIVE", s.StorageClass)
-	}
-	for _, f := range []struct {
-		field string
-		days  int
-	}{
-		{"glacierAfterDays", s.GlacierAfterDays},
-		{"expireAfterDays", s.ExpireAfterDays},
-		{"noncurrentExpireAfterDays", s.NoncurrentExpireAfterDays},
-		{"abortIncompleteUploadsAfterDays", s.AbortIncompleteUploadsAfterDays},
-	} {
-		if f.days < 1 {
-			add(f.field, "must be a whole number of days of at least 1, not %d", f.days)
-		}
-	}
-	if s.NoncurrentGlacierAfterDays < 0 {
-		add("noncurrentGlacierAfterDays", "must be 0 (no transition) or a positive number of days, not %d", s.NoncurrentGlacierAfterDays)
-	}
-	if len(out) > 0 {
-		return out
-	}
-	if s.ExpireAfterDays <= s.GlacierAfterDays {
-		add("expireAfterDays", "(%d) must be later than glacierAfterDays (%d): S3 refuses an expiry before the transition", s.ExpireAfterDays, s.GlacierAfterDays)
-	} else if kept := s.ExpireAfterDays - s.GlacierAfterDays; kept < minDays {
-		add("expireAfterDays", "(%d) keeps backups %d days in %s, which bills at least %d; set it to %d or more, or transition later", s.ExpireAfterDays, kept, s.StorageClass, minDays, s.GlacierAfterDays+minDays)
-	}
-	if n := s.NoncurrentGlacierAfterDays; n > 0 {
-		if s.NoncurrentExpireAfterDays <= n {
-			add("noncurrentExpireAfterDays", "(%d) must be later than noncurrentGlacierAfterDays (%d)", s.NoncurrentExpireAfterDays, n)
-		} else if kept := s.NoncurrentExpireAfterDays - n; kept < minDays {
-			add("noncurrentExpireAfterDays", "(%d) keeps old versions %d days in %s, which bills at least %d; set it to %d or more", s.NoncurrentExpireAfterDays, kept, s.StorageClass, minDays, n+minDays)
-		}
-	}
-	return out
-}
-
-// BackupWriterName is the IAM user that writes a vault: backup-<environment> as in the
-// seed guidance, or backup-<vault>-<environment> for a named vault.
-func BackupWriterName(vault, environment string) string {
-	if vault == "" {
-		return "backup-" + environment
-	}
-	return "backup-" + vault + "-" + environment
-}
 
 // TransitionMinimumObjectSize is the vault lifecycle's transitionDefaultMinimumObjectSize:
 // objects smaller than 128 KB stay in S3 Standard. Moving them would cost more than it
@@ -115,7 +27,7 @@ const TransitionMinimumObjectSize = "all_storage_classes_128K"
 // BackupVaultArgs configures a BackupVault.
 type BackupVaultArgs struct {
 	// Account the vault lives in (required).
-	Account Account
+	Account spec.Account
 	// Environment is the deployment environment (required).
 	Environment string
 	// VaultName tells several vaults' writers apart. Optional: the writer of an unnamed
@@ -124,15 +36,15 @@ type BackupVaultArgs struct {
 	// BucketName is the physical name of the vault's bucket (required).
 	BucketName string
 	// Schedule is the lifecycle of the backups (required; see BackupSchedule.Problems).
-	Schedule BackupSchedule
+	Schedule spec.BackupSchedule
 	// ObjectLock turns on Object Lock with this default retention, so no one can delete a
 	// backup version early. It cannot be turned off again. Optional.
-	ObjectLock *ObjectLock
+	ObjectLock *spec.ObjectLock
 	// CreateAccessKey creates an access key for the writer. Default false.
 	CreateAccessKey bool
 	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
 	// empty: generation 1 when CreateAccessKey is set. Optional.
-	AccessKeys []KeyGeneration
+	AccessKeys []spec.KeyGeneration
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
 	// ImportExistingBucket adopts an existing bucket of that name (see SecureBucketArgs);
@@ -175,10 +87,10 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		return nil, fmt.Errorf("backup vault %s: schedule %s %s", name, problems[0].Field, problems[0].Message)
 	}
 	writer := serviceUser{
-		userName:   BackupWriterName(args.VaultName, args.Environment),
-		path:       BackupWriterPath,
+		userName:   spec.BackupWriterName(args.VaultName, args.Environment),
+		path:       spec.BackupWriterPath,
 		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
-		keys:       KeyGenerations(args.CreateAccessKey, args.AccessKeys),
+		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
 		importUser: args.ImportExistingWriter,
@@ -244,7 +156,7 @@ func (c *BackupVault) OutputMap() pulumi.Map {
 // prefix filter): one ages and expires backups and their old versions, one cleans up
 // expired delete markers and abandoned uploads. S3 does not allow the delete-marker
 // cleanup in a rule that also expires by age, hence two rules.
-func lifecycleRules(s BackupSchedule) s3.BucketLifecycleConfigurationV2RuleArray {
+func lifecycleRules(s spec.BackupSchedule) s3.BucketLifecycleConfigurationV2RuleArray {
 	wholeBucket := &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}
 	retention := &s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:     pulumi.String("backup-retention"),

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,7 +14,7 @@ func vaultArgs() *BackupVaultArgs {
 		Account:     testAccount,
 		Environment: "staging",
 		BucketName:  "acme-backups-staging",
-		Schedule: BackupSchedule{
+		Schedule: spec.BackupSchedule{
 			GlacierAfterDays:                30,
 			StorageClass:                    "GLACIER",
 			ExpireAfterDays:                 365,
@@ -69,7 +70,7 @@ func TestBackupVaultNoncurrentTransition(t *testing.T) {
 
 func TestBackupVaultWriterMayOnlyListAndPut(t *testing.T) {
 	rec := mustRun(t, newTestVault(vaultArgs()))
-	statements := principalChecks(t, rec, "backup-staging", BackupWriterPath, false,
+	statements := principalChecks(t, rec, "backup-staging", spec.BackupWriterPath, false,
 		"BucketAcmeBackupsStaging", "ObjectsAcmeBackupsStaging", "DenyDestructiveS3Actions")
 	bucket := statement(t, statements, "BucketAcmeBackupsStaging")
 	assert.Equal(t, "s3:ListBucket", bucket["Action"])
@@ -90,15 +91,15 @@ func TestBackupVaultProtectsBucketAndObjectLock(t *testing.T) {
 	assert.Empty(t, rec.OfType(objectLockType), "no object lock unless asked for")
 
 	args := vaultArgs()
-	args.ObjectLock = &ObjectLock{Mode: "GOVERNANCE", Days: 35}
+	args.ObjectLock = &spec.ObjectLock{Mode: "GOVERNANCE", Days: 35}
 	locked := mustRun(t, newTestVault(args))
 	assert.Equal(t, "Enabled", one(t, locked, objectLockType).Input("objectLockEnabled"))
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(35)}}, inputs(one(t, locked, objectLockType))["rule"])
 }
 
 func TestBackupWriterName(t *testing.T) {
-	assert.Equal(t, "backup-staging", BackupWriterName("", "staging"))
-	assert.Equal(t, "backup-media-production", BackupWriterName("media", "production"))
+	assert.Equal(t, "backup-staging", spec.BackupWriterName("", "staging"))
+	assert.Equal(t, "backup-media-production", spec.BackupWriterName("media", "production"))
 
 	args := vaultArgs()
 	args.VaultName = "media"
@@ -122,28 +123,28 @@ func TestBackupWriterName(t *testing.T) {
 
 func TestBackupScheduleProblems(t *testing.T) {
 	base := vaultArgs().Schedule
-	with := func(change func(*BackupSchedule)) BackupSchedule {
+	with := func(change func(*spec.BackupSchedule)) spec.BackupSchedule {
 		s := base
 		change(&s)
 		return s
 	}
 	cases := map[string]struct {
-		schedule BackupSchedule
+		schedule spec.BackupSchedule
 		field    string
 		want     string
 	}{
-		"expiry before transition": {with(func(s *BackupSchedule) { s.ExpireAfterDays = 20 }), "expireAfterDays", "must be later than glacierAfterDays"},
-		"expiry equals transition": {with(func(s *BackupSchedule) { s.ExpireAfterDays = 30 }), "expireAfterDays", "must be later"},
-		"zero glacier days":        {with(func(s *BackupSchedule) { s.GlacierAfterDays = 0 }), "glacierAfterDays", "at least 1"},
-		"negative expiry":          {with(func(s *BackupSchedule) { s.ExpireAfterDays = -1 }), "expireAfterDays", "at least 1"},
-		"zero noncurrent expiry":   {with(func(s *BackupSchedule) { s.NoncurrentExpireAfterDays = 0 }), "noncurrentExpireAfterDays", "at least 1"},
-		"zero abort days":          {with(func(s *BackupSchedule) { s.AbortIncompleteUploadsAfterDays = 0 }), "abortIncompleteUploadsAfterDays", "at least 1"},
-		"negative noncurrent move": {with(func(s *BackupSchedule) { s.NoncurrentGlacierAfterDays = -5 }), "noncurrentGlacierAfterDays", "0 (no transition)"},
-		"unknown class":            {with(func(s *BackupSchedule) { s.StorageClass = "STANDARD_IA" }), "storageClass", "GLACIER, GLACIER_IR or DEEP_ARCHIVE"},
-		"too short in glacier":     {with(func(s *BackupSchedule) { s.ExpireAfterDays = 100 }), "expireAfterDays", "bills at least 90; set it to 120"},
-		"too short in deep":        {with(func(s *BackupSchedule) { s.StorageClass, s.ExpireAfterDays = "DEEP_ARCHIVE", 120 }), "expireAfterDays", "bills at least 180"},
-		"noncurrent move too late": {with(func(s *BackupSchedule) { s.NoncurrentGlacierAfterDays = 30 }), "noncurrentExpireAfterDays", "must be later than noncurrentGlacierAfterDays"},
-		"noncurrent too short":     {with(func(s *BackupSchedule) { s.NoncurrentGlacierAfterDays, s.NoncurrentExpireAfterDays = 10, 50 }), "noncurrentExpireAfterDays", "bills at least 90"},
+		"expiry before transition": {with(func(s *spec.BackupSchedule) { s.ExpireAfterDays = 20 }), "expireAfterDays", "must be later than glacierAfterDays"},
+		"expiry equals transition": {with(func(s *spec.BackupSchedule) { s.ExpireAfterDays = 30 }), "expireAfterDays", "must be later"},
+		"zero glacier days":        {with(func(s *spec.BackupSchedule) { s.GlacierAfterDays = 0 }), "glacierAfterDays", "at least 1"},
+		"negative expiry":          {with(func(s *spec.BackupSchedule) { s.ExpireAfterDays = -1 }), "expireAfterDays", "at least 1"},
+		"zero noncurrent expiry":   {with(func(s *spec.BackupSchedule) { s.NoncurrentExpireAfterDays = 0 }), "noncurrentExpireAfterDays", "at least 1"},
+		"zero abort days":          {with(func(s *spec.BackupSchedule) { s.AbortIncompleteUploadsAfterDays = 0 }), "abortIncompleteUploadsAfterDays", "at least 1"},
+		"negative noncurrent move": {with(func(s *spec.BackupSchedule) { s.NoncurrentGlacierAfterDays = -5 }), "noncurrentGlacierAfterDays", "0 (no transition)"},
+		"unknown class":            {with(func(s *spec.BackupSchedule) { s.StorageClass = "STANDARD_IA" }), "storageClass", "GLACIER, GLACIER_IR or DEEP_ARCHIVE"},
+		"too short in glacier":     {with(func(s *spec.BackupSchedule) { s.ExpireAfterDays = 100 }), "expireAfterDays", "bills at least 90; set it to 120"},
+		"too short in deep":        {with(func(s *spec.BackupSchedule) { s.StorageClass, s.ExpireAfterDays = "DEEP_ARCHIVE", 120 }), "expireAfterDays", "bills at least 180"},
+		"noncurrent move too late": {with(func(s *spec.BackupSchedule) { s.NoncurrentGlacierAfterDays = 30 }), "noncurrentExpireAfterDays", "must be later than noncurrentGlacierAfterDays"},
+		"noncurrent too short":     {with(func(s *spec.BackupSchedule) { s.NoncurrentGlacierAfterDays, s.NoncurrentExpireAfterDays = 10, 50 }), "noncurrentExpireAfterDays", "bills at least 90"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

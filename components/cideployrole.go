@@ -3,14 +3,12 @@ package components
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // CIDeployRoleType is the type token of CIDeployRole; renaming it changes every child URN.
@@ -56,78 +54,15 @@ func previewPolicy() iampolicy.Document {
 	}}}
 }
 
-var (
-	repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
-	refNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
-)
-
 // CIDeployRoleArgs configures a CIDeployRole.
 type CIDeployRoleArgs struct {
 	// Account the roles live in (required).
-	Account Account
-	// Repository is the GitHub repository, owner/name, whose workflows may assume the
-	// roles (required).
-	Repository string
-	// Branch whose pushes may deploy (required), e.g. main.
-	Branch string
-	// Environments are the GitHub deployment environments whose jobs may deploy. A job
-	// with an environment presents it instead of its branch, so when set, only these
-	// environments are trusted (restrict each to Branch in the repository settings; the
-	// deploy workflow checks it), and Branch alone is not. Optional.
-	Environments []string
+	Account spec.Account
+	// CITrust is the repository, branch or environments the roles trust (required).
+	spec.CITrust
 	// CreateOIDCProvider creates the account's GitHub OIDC provider; set it false where the
 	// account already has one (there is one per account).
 	CreateOIDCProvider bool
-	// OwnerID and RepositoryID are the numeric ids GitHub gives the owner and the
-	// repository (`gh api repos/OWNER/REPO --jq '.owner.id, .id'`). GitHub's tokens for
-	// repositories created, renamed or transferred since 2026-07-15 carry the immutable
-	// subject repo:OWNER@OWNER-ID/REPO@REPO-ID:..., which a recycled name can never
-	// match. Required unless NameOnlySubjects.
-	OwnerID, RepositoryID int64
-	// NameOnlySubjects trusts the older subject repo:OWNER/REPO:..., for a repository that
-	// has not switched: weaker, since whoever takes over a deleted or renamed name inherits
-	// the trust. Default false.
-	NameOnlySubjects bool
-	// StateBucket is the S3 bucket of the Pulumi state backend, when the backend is one
-	// (s3://BUCKET): the drift role may read its objects, which it denies itself elsewhere.
-	// Optional.
-	StateBucket string
-}
-
-// subject is the OIDC subject prefix of the repository's tokens.
-func (a *CIDeployRoleArgs) subject() string {
-	if a.NameOnlySubjects {
-		return "repo:" + a.Repository
-	}
-	owner, repo, _ := strings.Cut(a.Repository, "/")
-	return fmt.Sprintf("repo:%s@%d/%s@%d", owner, a.OwnerID, repo, a.RepositoryID)
-}
-
-// Validate reports the first invalid field.
-func (a *CIDeployRoleArgs) Validate() error {
-	if !repositoryPattern.MatchString(a.Repository) {
-		return fmt.Errorf("repository %q is not owner/name", a.Repository)
-	}
-	if !refNamePattern.MatchString(a.Branch) {
-		return fmt.Errorf("branch %q must be a plain branch name (no wildcards)", a.Branch)
-	}
-	for _, e := range a.Environments {
-		if !refNamePattern.MatchString(e) {
-			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
-		}
-	}
-	if a.StateBucket != "" {
-		if err := awsnames.BucketName(a.StateBucket, false); err != nil {
-			return fmt.Errorf("stateBucket: %w", err)
-		}
-	}
-	switch {
-	case a.NameOnlySubjects && (a.OwnerID != 0 || a.RepositoryID != 0):
-		return errors.New("ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
-	case !a.NameOnlySubjects && (a.OwnerID < 1 || a.RepositoryID < 1):
-		return fmt.Errorf("ownerId and repositoryId are required: the numeric ids of the owner and the repository (gh api repos/%s --jq '.owner.id, .id'), which GitHub's tokens name in the immutable subject; for a repository still on name-only subjects, set nameOnlySubjects: true (weaker: a recycled name inherits the trust)", a.Repository)
-	}
-	return nil
 }
 
 // CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
@@ -150,10 +85,10 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	if args == nil {
 		return nil, errors.New("ci deploy role: args are required")
 	}
-	if err := args.Account.validate(); err != nil {
+	if err := args.Account.Validate(); err != nil {
 		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
 	}
-	if err := args.Validate(); err != nil {
+	if err := args.CITrust.Validate(); err != nil {
 		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
 	}
 	c := &CIDeployRole{}
@@ -174,23 +109,23 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{provider}))
 	}
 
-	deploySubjects := []string{args.subject() + ":ref:refs/heads/" + args.Branch}
+	deploySubjects := []string{args.Subject() + ":ref:refs/heads/" + args.Branch}
 	if len(args.Environments) > 0 {
 		deploySubjects = nil
 		for _, e := range args.Environments {
-			deploySubjects = append(deploySubjects, args.subject()+":environment:"+e)
+			deploySubjects = append(deploySubjects, args.Subject()+":environment:"+e)
 		}
 	}
 	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
-	previewSubject := args.subject() + ":environment:" + PreviewEnvironment
+	previewSubject := args.Subject() + ":environment:" + PreviewEnvironment
 	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), policy: previewPolicy()}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
-	drift, err := newRole(ctx, c, name+"-drift", roleSpec{name: DriftRoleName, description: "secure-aws: daily refresh-and-compare; reads configuration, no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{args.subject() + ":environment:" + DriftEnvironment}), policy: iampolicy.ConfigurationReaderPolicy(args.Account.Partition, args.StateBucket)}, args.Account, roleOpts...)
+	drift, err := newRole(ctx, c, name+"-drift", roleSpec{name: DriftRoleName, description: "secure-aws: daily refresh-and-compare; reads configuration, no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{args.Subject() + ":environment:" + DriftEnvironment}), policy: iampolicy.ConfigurationReaderPolicy(args.Account.Partition, args.StateBucket)}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}

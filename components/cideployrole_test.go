@@ -6,11 +6,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 func ciArgs() *CIDeployRoleArgs {
-	return &CIDeployRoleArgs{Account: testAccount, Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, CreateOIDCProvider: true,
-		OwnerID: 1234567, RepositoryID: 89012345}
+	return &CIDeployRoleArgs{Account: testAccount, CreateOIDCProvider: true, CITrust: spec.CITrust{
+		Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, OwnerID: 1234567, RepositoryID: 89012345}}
 }
 
 func newTestCI(args *CIDeployRoleArgs) pulumi.RunFunc {

@@ -5,7 +5,6 @@
 package components
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -13,32 +12,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
-
-// Account identifies the AWS account every ARN is built for.
-type Account struct {
-	Partition string // aws, aws-cn or aws-us-gov
-	ID        string // 12-digit account id
-}
-
-func (a Account) validate() error {
-	if a.Partition == "" {
-		return errors.New("account partition is required")
-	}
-	return awsnames.AccountID(a.ID)
-}
-
-// managedPolicyARN is the ARN of an AWS managed policy such as ReadOnlyAccess.
-func (a Account) managedPolicyARN(name string) string {
-	return "arn:" + a.Partition + ":iam::aws:policy/" + name
-}
-
-// PrincipalName is the IAM user name of an application or third-party service in one
-// environment: <name>-<environment>, e.g. my-application-staging.
-func PrincipalName(name, environment string) string {
-	return name + "-" + environment
-}
 
 // attachGroupPolicy creates a customer managed policy from doc and attaches it to group:
 // the one way this project gives a principal permissions (rule R6: through groups only).
@@ -79,7 +54,7 @@ type roleSpec struct {
 }
 
 // newRole creates a role and attaches its AWS managed policies, as children of parent.
-func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec roleSpec, account Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec roleSpec, account spec.Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	trust, err := spec.trust.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("rendering the trust policy of %s: %w", spec.name, err)
@@ -95,7 +70,7 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec role
 	for _, p := range spec.managed {
 		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+strings.ReplaceAll(p, "/", "-"), &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
-			PolicyArn: pulumi.String(account.managedPolicyARN(p)),
+			PolicyArn: pulumi.String(account.ManagedPolicyARN(p)),
 		}, pulumi.Parent(parent)); err != nil {
 			return nil, fmt.Errorf("attaching %s to %s: %w", p, spec.name, err)
 		}

@@ -8,29 +8,21 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
-
-// ConsoleUser is a person who signs in to the AWS console.
-type ConsoleUser struct {
-	// Name is the IAM user name (required).
-	Name string `json:"name"`
-	// PGPKey encrypts the initial password (keybase:<user> or base64 key). Optional:
-	// without it the password is a Pulumi secret output.
-	PGPKey string `json:"pgpKey"`
-}
 
 // ConsoleGroupArgs configures an AdminGroup or a DeveloperGroup.
 type ConsoleGroupArgs struct {
 	// Account the group lives in (required).
-	Account Account
+	Account spec.Account
 	// GroupName is the IAM group name (required), e.g. admins.
 	GroupName string
 	// Path is the IAM path of the group and its users (required), e.g. /admins/.
 	Path string
 	// Users are the group's members, each created with a console login profile. Optional.
-	Users []ConsoleUser
+	Users []spec.ConsoleUser
 	// PasswordLength of generated initial passwords (required, 14 to 128; at least the
 	// password policy's minimum length).
 	PasswordLength int
@@ -54,17 +46,11 @@ type ConsoleGroupOutputs struct {
 	InitialPasswords pulumi.StringMapOutput
 }
 
-// consolePolicySuffix names a console group's own policy: <group>-console.
-const consolePolicySuffix = "-console"
-
-// MaxConsoleGroupName keeps <group>-console within IAM's policy name limit.
-const MaxConsoleGroupName = awsnames.MaxPolicyName - len(consolePolicySuffix)
-
 // consoleStatements are what every console group carries beside its managed policies:
 // MFA enforcement and self-service (rule R4), no access keys for its members (R3), and,
 // for non-admins, the deny of destructive S3 actions on every bucket (R5), since their AWS
 // managed policies are no allow-list of ours.
-func consoleStatements(a Account, path string, denyDestructive bool) iampolicy.Document {
+func consoleStatements(a spec.Account, path string, denyDestructive bool) iampolicy.Document {
 	statements := iampolicy.MFASelfServiceStatements(a.Partition, a.ID)
 	statements = append(statements, iampolicy.DenyAccessKeysStatement(a.Partition, a.ID, path))
 	if denyDestructive {
@@ -74,10 +60,10 @@ func consoleStatements(a Account, path string, denyDestructive bool) iampolicy.D
 }
 
 func (args *ConsoleGroupArgs) validate() error {
-	if err := args.Account.validate(); err != nil {
+	if err := args.Account.Validate(); err != nil {
 		return err
 	}
-	if err := awsnames.IAMName(args.GroupName, MaxConsoleGroupName, "group"); err != nil {
+	if err := awsnames.IAMName(args.GroupName, spec.MaxConsoleGroupName, "group"); err != nil {
 		return err
 	}
 	if err := awsnames.IAMPath(args.Path); err != nil {
@@ -124,12 +110,12 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 	for _, policy := range managedPolicies {
 		if _, err := iam.NewGroupPolicyAttachment(ctx, name+"-"+strings.ReplaceAll(policy, "/", "-"), &iam.GroupPolicyAttachmentArgs{
 			Group:     group.Name,
-			PolicyArn: pulumi.String(args.Account.managedPolicyARN(policy)),
+			PolicyArn: pulumi.String(args.Account.ManagedPolicyARN(policy)),
 		}, parent); err != nil {
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+consolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, !admin)); err != nil {
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, !admin)); err != nil {
 		return err
 	}
 

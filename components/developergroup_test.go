@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func developerArgs(policies []string, users ...ConsoleUser) *ConsoleGroupArgs {
+func developerArgs(policies []string, users ...spec.ConsoleUser) *ConsoleGroupArgs {
 	return &ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", Users: users, PasswordLength: 20, ManagedPolicies: policies}
 }
 
@@ -21,7 +22,7 @@ func newTestDevelopers(args *ConsoleGroupArgs) pulumi.RunFunc {
 }
 
 func TestDeveloperGroupCarriesManagedPoliciesAndMFA(t *testing.T) {
-	users := []ConsoleUser{{Name: "carol"}}
+	users := []spec.ConsoleUser{{Name: "carol"}}
 	rec := mustRun(t, newTestDevelopers(developerArgs([]string{"AWSSupportAccess", "job-function/ViewOnlyAccess"}, users...)))
 	consoleMemberChecks(t, rec, "developers", "/developers/", users)
 	assert.ElementsMatch(t, []string{

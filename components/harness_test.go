@@ -10,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // testAccount is the account every component test builds for.
-var testAccount = Account{Partition: "aws", ID: "111111111111"}
+var testAccount = spec.Account{Partition: "aws", ID: "111111111111"}
 
 // Type tokens of the AWS resources the tests look for.
 const (
@@ -167,7 +168,7 @@ func attachedPolicies(t *testing.T, rec *mock.Recorder) []string {
 // consoleMemberChecks asserts, for each member, one user under path, one login profile
 // that forces a password reset and ignores its drift, one membership of group, and no
 // access key or policy of the user's own.
-func consoleMemberChecks(t *testing.T, rec *mock.Recorder, group, path string, users []ConsoleUser) {
+func consoleMemberChecks(t *testing.T, rec *mock.Recorder, group, path string, users []spec.ConsoleUser) {
 	t.Helper()
 	require.Len(t, rec.OfType(userType), len(users))
 	require.Len(t, rec.OfType(loginType), len(users))

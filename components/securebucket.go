@@ -8,8 +8,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // SecureBucketType is the type token of SecureBucket; renaming it changes every child URN.
@@ -18,13 +19,13 @@ const SecureBucketType = "secure-aws:components:SecureBucket"
 // SecureBucketArgs configures a SecureBucket.
 type SecureBucketArgs struct {
 	// Account the bucket lives in (required; only its partition is used).
-	Account Account
+	Account spec.Account
 	// BucketName is the physical, globally unique bucket name (required, never derived
 	// randomly, so a replacement can never happen silently).
 	BucketName string
 	// ObjectLock, when set, turns on S3 Object Lock with this default retention, for new
 	// and existing buckets. It cannot be turned off again. Optional.
-	ObjectLock *ObjectLock
+	ObjectLock *spec.ObjectLock
 	// PolicyStatements are further statements of the bucket policy, for a service that
 	// writes to the bucket (CloudTrail). Optional.
 	PolicyStatements []iampolicy.Statement
@@ -35,25 +36,8 @@ type SecureBucketArgs struct {
 	ImportExisting bool
 }
 
-// ObjectLock is a default retention for new object versions.
-type ObjectLock struct {
-	Mode string `json:"mode"` // GOVERNANCE or COMPLIANCE
-	Days int    `json:"days"` // 1 to 36500
-}
-
-// Validate reports whether AWS would accept the retention.
-func (l ObjectLock) Validate() error {
-	if l.Mode != "GOVERNANCE" && l.Mode != "COMPLIANCE" {
-		return fmt.Errorf("mode %q is not allowed: use GOVERNANCE or COMPLIANCE", l.Mode)
-	}
-	if l.Days < 1 || l.Days > 36500 {
-		return fmt.Errorf("days %d is out of range: 1 to 36500", l.Days)
-	}
-	return nil
-}
-
 func (args *SecureBucketArgs) validate() error {
-	if err := args.Account.validate(); err != nil {
+	if err := args.Account.Validate(); err != nil {
 		return err
 	}
 	if err := awsnames.BucketName(args.BucketName, true); err != nil {

@@ -8,9 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
-func newTestBucket(lock *ObjectLock) pulumi.RunFunc {
+func newTestBucket(lock *spec.ObjectLock) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		_, err := NewSecureBucket(ctx, "assets", &SecureBucketArgs{Account: testAccount, BucketName: "acme-assets-staging", ObjectLock: lock})
 		return err
@@ -74,7 +75,7 @@ func TestSecureBucketPolicyDeniesInsecureTransportAfterPublicAccessBlock(t *test
 }
 
 func TestSecureBucketObjectLock(t *testing.T) {
-	rec := mustRun(t, newTestBucket(&ObjectLock{Mode: "COMPLIANCE", Days: 30}))
+	rec := mustRun(t, newTestBucket(&spec.ObjectLock{Mode: "COMPLIANCE", Days: 30}))
 	assert.NotContains(t, inputs(one(t, rec, bucketType)), "objectLockEnabled", "turning the lock on must not replace an existing bucket")
 	lock := one(t, rec, objectLockType)
 	assert.Equal(t, "Enabled", lock.Input("objectLockEnabled"))
@@ -84,20 +85,20 @@ func TestSecureBucketObjectLock(t *testing.T) {
 	assert.True(t, lock.RetainOnDelete)
 
 	off := mustRun(t, newTestBucket(nil))
-	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without ObjectLock")
+	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without spec.ObjectLock")
 }
 
 // TestSecureBucketGovernanceLockDeniesBypass: with a GOVERNANCE lock the bucket policy
 // denies s3:BypassGovernanceRetention to everyone; COMPLIANCE needs no such statement.
 func TestSecureBucketGovernanceLockDeniesBypass(t *testing.T) {
-	rec := mustRun(t, newTestBucket(&ObjectLock{Mode: "GOVERNANCE", Days: 30}))
+	rec := mustRun(t, newTestBucket(&spec.ObjectLock{Mode: "GOVERNANCE", Days: 30}))
 	deny := statement(t, policyStatements(t, one(t, rec, bucketPolicyTyp), "policy"), "DenyGovernanceBypass")
 	assert.Equal(t, "Deny", deny["Effect"])
 	assert.Equal(t, map[string]any{"AWS": "*"}, deny["Principal"])
 	assert.Equal(t, "s3:BypassGovernanceRetention", deny["Action"])
 	assert.Equal(t, "arn:aws:s3:::acme-assets-staging/*", deny["Resource"])
 
-	for _, lock := range []*ObjectLock{nil, {Mode: "COMPLIANCE", Days: 30}} {
+	for _, lock := range []*spec.ObjectLock{nil, {Mode: "COMPLIANCE", Days: 30}} {
 		policy := one(t, mustRun(t, newTestBucket(lock)), bucketPolicyTyp)
 		assert.JSONEq(t, iampolicy.TLSOnlyBucketPolicy("aws", "acme-assets-staging").MustJSON(), policy.Input("policy"))
 	}
@@ -112,10 +113,10 @@ func TestSecureBucketRejectsBadArgs(t *testing.T) {
 		"dotted name":      {&SecureBucketArgs{Account: testAccount, BucketName: "acme.assets"}, "contains a dot"},
 		"uppercase name":   {&SecureBucketArgs{Account: testAccount, BucketName: "Acme"}, "not a valid S3 bucket name"},
 		"no account":       {&SecureBucketArgs{BucketName: "acme-assets"}, "partition is required"},
-		"bad account id":   {&SecureBucketArgs{Account: Account{Partition: "aws", ID: "42"}, BucketName: "acme-assets"}, "12-digit"},
-		"bad lock mode":    {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "LEGAL", Days: 1}}, "GOVERNANCE or COMPLIANCE"},
-		"zero lock days":   {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "GOVERNANCE"}}, "out of range"},
-		"lock days > 100y": {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &ObjectLock{Mode: "GOVERNANCE", Days: 36501}}, "out of range"},
+		"bad account id":   {&SecureBucketArgs{Account: spec.Account{Partition: "aws", ID: "42"}, BucketName: "acme-assets"}, "12-digit"},
+		"bad lock mode":    {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &spec.ObjectLock{Mode: "LEGAL", Days: 1}}, "GOVERNANCE or COMPLIANCE"},
+		"zero lock days":   {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &spec.ObjectLock{Mode: "GOVERNANCE"}}, "out of range"},
+		"lock days > 100y": {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &spec.ObjectLock{Mode: "GOVERNANCE", Days: 36501}}, "out of range"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

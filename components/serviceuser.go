@@ -6,8 +6,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // serviceUser is what AppUser, ThirdPartyUser and BackupVault share: a machine identity
@@ -16,9 +17,9 @@ type serviceUser struct {
 	userName string
 	path     string
 	grants   []iampolicy.S3Grant
-	keys     []KeyGeneration // see KeyGenerations
+	keys     []spec.KeyGeneration // see spec.KeyGenerations
 	pgpKey   string
-	account  Account
+	account  spec.Account
 	// importUser adopts an IAM user of that name that already exists: the first up
 	// imports it instead of creating it, then brings it to this program's settings.
 	importUser bool
@@ -44,7 +45,7 @@ type PrincipalOutputs struct {
 }
 
 func (s serviceUser) validate() error {
-	if err := s.account.validate(); err != nil {
+	if err := s.account.Validate(); err != nil {
 		return err
 	}
 	if err := awsnames.IAMName(s.userName, awsnames.MaxUserName, "user"); err != nil {
@@ -56,7 +57,7 @@ func (s serviceUser) validate() error {
 	if err := awsnames.PGPKey(s.pgpKey); err != nil {
 		return fmt.Errorf("pgpKey %w", err)
 	}
-	if problems := KeyGenerationProblems(s.keys); len(problems) > 0 {
+	if problems := spec.KeyGenerationProblems(s.keys); len(problems) > 0 {
 		return fmt.Errorf("%s %s", problems[0].Field, problems[0].Message)
 	}
 	_, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)

@@ -7,18 +7,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // ThirdPartyUserType is the type token of ThirdPartyUser; renaming it changes every child URN.
 const ThirdPartyUserType = "secure-aws:components:ThirdPartyUser"
 
-// ThirdPartyUserPath is the IAM path of third-party service users and their groups.
-const ThirdPartyUserPath = "/third-party/"
-
 // ThirdPartyUserArgs configures a ThirdPartyUser.
 type ThirdPartyUserArgs struct {
 	// Account the user lives in (required).
-	Account Account
+	Account spec.Account
 	// Service is the third-party service name (required); the user is <service>-<environment>.
 	Service string
 	// Environment is the deployment environment (required), e.g. production.
@@ -30,7 +28,7 @@ type ThirdPartyUserArgs struct {
 	CreateAccessKey bool
 	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
 	// empty: generation 1 when CreateAccessKey is set. Optional.
-	AccessKeys []KeyGeneration
+	AccessKeys []spec.KeyGeneration
 	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
 	PGPKey string
 	// ImportExistingUser adopts an existing IAM user of the same name: the first up
@@ -54,10 +52,10 @@ func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArg
 		return nil, fmt.Errorf("third-party user %s: service and environment are required", name)
 	}
 	spec := serviceUser{
-		userName:   PrincipalName(args.Service, args.Environment),
-		path:       ThirdPartyUserPath,
+		userName:   spec.PrincipalName(args.Service, args.Environment),
+		path:       spec.ThirdPartyUserPath,
 		grants:     args.Grants,
-		keys:       KeyGenerations(args.CreateAccessKey, args.AccessKeys),
+		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
 		importUser: args.ImportExistingUser,

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 func zencoderArgs() *ThirdPartyUserArgs {
@@ -30,7 +31,7 @@ func newTestThirdParty(args *ThirdPartyUserArgs) pulumi.RunFunc {
 
 func TestThirdPartyUserIsLimitedToPrefixes(t *testing.T) {
 	rec := mustRun(t, newTestThirdParty(zencoderArgs()))
-	statements := principalChecks(t, rec, "zencoder-production", ThirdPartyUserPath, false,
+	statements := principalChecks(t, rec, "zencoder-production", spec.ThirdPartyUserPath, false,
 		"BucketAcmeAssetsProductionUploads", "ObjectsAcmeAssetsProductionUploads",
 		"ObjectsAcmeAssetsProductionEncoded", "DenyDestructiveS3Actions")
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/awsnames"
 )
 
 // S3Grant allows Actions on one bucket, optionally only below a key prefix.

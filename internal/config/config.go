@@ -6,9 +6,9 @@ package config
 import (
 	"slices"
 
-	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Project is the Pulumi project name and so the namespace of every key.
@@ -25,9 +25,9 @@ type Config struct {
 
 	Account        Account
 	AdminGroup     GroupSettings
-	Admins         []components.ConsoleUser
+	Admins         []spec.ConsoleUser
 	DeveloperGroup GroupSettings
-	Developers     []components.ConsoleUser
+	Developers     []spec.ConsoleUser
 
 	Buckets         []Bucket
 	ExternalBuckets []string
@@ -53,26 +53,20 @@ type Quotas struct {
 
 // CI configures the GitHub Actions roles (components.CIDeployRole).
 type CI struct {
-	Repository         string   `json:"repository"`
-	OwnerID            int64    `json:"ownerId"`
-	RepositoryID       int64    `json:"repositoryId"`
-	NameOnlySubjects   bool     `json:"nameOnlySubjects"`
-	Branch             string   `json:"branch"`
-	Environments       []string `json:"environments"`
-	CreateOIDCProvider bool     `json:"createOidcProvider"`
-	StateBucket        string   `json:"stateBucket"` // the S3 state backend's bucket, if any
+	spec.CITrust
+	CreateOIDCProvider bool `json:"createOidcProvider"`
 }
 
 // Account holds the account-wide settings; only the stack with Manage set creates them.
 type Account struct {
-	Manage              bool                      `json:"manage"`
-	ImportExisting      bool                      `json:"importExisting"`  // adopt the alias and password policy the account has
-	AnalyzerRegions     []string                  `json:"analyzerRegions"` // regions with an Access Analyzer; default: the stack's
-	Trail               *Trail                    `json:"trail"`           // nil: no audit trail
-	Alias               string                    `json:"alias"`
-	RootCredentialCheck string                    `json:"rootCredentialCheck"`
-	CredentialAudit     credaudit.Settings        `json:"credentialAudit"` // CIS 1.12-1.14, every run
-	PasswordPolicy      components.PasswordPolicy `json:"passwordPolicy"`
+	Manage              bool                `json:"manage"`
+	ImportExisting      bool                `json:"importExisting"`  // adopt the alias and password policy the account has
+	AnalyzerRegions     []string            `json:"analyzerRegions"` // regions with an Access Analyzer; default: the stack's
+	Trail               *Trail              `json:"trail"`           // nil: no audit trail
+	Alias               string              `json:"alias"`
+	RootCredentialCheck string              `json:"rootCredentialCheck"`
+	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS 1.12-1.14, every run
+	PasswordPolicy      spec.PasswordPolicy `json:"passwordPolicy"`
 }
 
 // Trail is the account's audit trail: a multi-region CloudTrail trail into a bucket of
@@ -97,25 +91,25 @@ type Bucket struct {
 
 // Principal is an application or third-party service: one IAM user per environment.
 type Principal struct {
-	Name       string                     `json:"name"`
-	AccessKey  bool                       `json:"accessKey"`
-	AccessKeys []components.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
-	PGPKey     string                     `json:"pgpKey"`
-	Grants     []iampolicy.S3Grant        `json:"grants"`
-	Import     bool                       `json:"import"` // the IAM user exists: the first up imports it
+	Name       string               `json:"name"`
+	AccessKey  bool                 `json:"accessKey"`
+	AccessKeys []spec.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
+	PGPKey     string               `json:"pgpKey"`
+	Grants     []iampolicy.S3Grant  `json:"grants"`
+	Import     bool                 `json:"import"` // the IAM user exists: the first up imports it
 }
 
 // Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
 type Backup struct {
-	Name                      string                     `json:"name"` // tells several vaults' writers apart
-	Bucket                    string                     `json:"bucket"`
-	AccessKey                 bool                       `json:"accessKey"`
-	AccessKeys                []components.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
-	PGPKey                    string                     `json:"pgpKey"`
-	ObjectLock                *components.ObjectLock     `json:"objectLock"`
-	ImportBucket              bool                       `json:"importBucket"` // the bucket exists
-	ImportWriter              bool                       `json:"importWriter"` // the writer user exists
-	components.BackupSchedule                            // glacierAfterDays, storageClass, ...
+	Name                string               `json:"name"` // tells several vaults' writers apart
+	Bucket              string               `json:"bucket"`
+	AccessKey           bool                 `json:"accessKey"`
+	AccessKeys          []spec.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
+	PGPKey              string               `json:"pgpKey"`
+	ObjectLock          *spec.ObjectLock     `json:"objectLock"`
+	ImportBucket        bool                 `json:"importBucket"` // the bucket exists
+	ImportWriter        bool                 `json:"importWriter"` // the writer user exists
+	spec.BackupSchedule                      // glacierAfterDays, storageClass, ...
 }
 
 // Groups counts the IAM groups the stack creates: one per machine principal, and the
@@ -132,31 +126,31 @@ func (c *Config) Groups() int {
 }
 
 // AWSAccount is the account as the components take it.
-func (c *Config) AWSAccount() components.Account {
-	return components.Account{Partition: c.Partition, ID: c.AccountID}
+func (c *Config) AWSAccount() spec.Account {
+	return spec.Account{Partition: c.Partition, ID: c.AccountID}
 }
 
 // Users are the IAM users the stack declares, for the credential audit: each machine
 // principal with its active key generations, and the console users of the managing stack.
 func (c *Config) Users() credaudit.Expected {
 	out := credaudit.Expected{}
-	machine := func(name string, create bool, gens []components.KeyGeneration) {
+	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		active := 0
-		for _, g := range components.KeyGenerations(create, gens) {
-			if g.Status != components.KeyInactive {
+		for _, g := range spec.KeyGenerations(create, gens) {
+			if g.Status != spec.KeyInactive {
 				active++
 			}
 		}
 		out[name] = credaudit.User{ActiveKeys: active}
 	}
 	for _, a := range c.Apps {
-		machine(components.PrincipalName(a.Name, c.Environment), a.AccessKey, a.AccessKeys)
+		machine(spec.PrincipalName(a.Name, c.Environment), a.AccessKey, a.AccessKeys)
 	}
 	for _, t := range c.ThirdParties {
-		machine(components.PrincipalName(t.Name, c.Environment), t.AccessKey, t.AccessKeys)
+		machine(spec.PrincipalName(t.Name, c.Environment), t.AccessKey, t.AccessKeys)
 	}
 	for _, b := range c.Backups {
-		machine(components.BackupWriterName(b.Name, c.Environment), b.AccessKey, b.AccessKeys)
+		machine(spec.BackupWriterName(b.Name, c.Environment), b.AccessKey, b.AccessKeys)
 	}
 	if c.Account.Manage {
 		for _, u := range append(slices.Clone(c.Admins), c.Developers...) {

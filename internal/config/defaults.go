@@ -3,9 +3,9 @@ package config
 import (
 	"slices"
 
-	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Every default of the configuration, in one place.
@@ -27,7 +27,7 @@ func defaults(stack string) *Config {
 		Account: Account{
 			RootCredentialCheck: accountcheck.ModeWarn,
 			CredentialAudit:     credaudit.Defaults,
-			PasswordPolicy: components.PasswordPolicy{
+			PasswordPolicy: spec.PasswordPolicy{
 				MinimumLength:      14, // CIS 1.8
 				ReusePrevention:    24, // CIS 1.9
 				RequireUppercase:   true,
@@ -44,12 +44,12 @@ func defaults(stack string) *Config {
 }
 
 func defaultCI() CI {
-	return CI{Branch: "main", CreateOIDCProvider: true}
+	return CI{CITrust: spec.CITrust{Branch: "main"}, CreateOIDCProvider: true}
 }
 
 func defaultBackup() Backup {
 	return Backup{
-		BackupSchedule: components.BackupSchedule{
+		BackupSchedule: spec.BackupSchedule{
 			GlacierAfterDays:                30,
 			StorageClass:                    "GLACIER",
 			ExpireAfterDays:                 365,

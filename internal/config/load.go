@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/spec"
 	"io"
 	"slices"
 	"strings"
@@ -49,8 +49,8 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	d.object(key("externalBuckets"), &cfg.ExternalBuckets)
 	d.object(key("quotas"), &cfg.Quotas)
 	d.object(key("credentialsAsPulumiSecrets"), &cfg.CredentialsAsPulumiSecrets)
-	cfg.Admins = list(d, "admins", zero[components.ConsoleUser])
-	cfg.Developers = list(d, "developers", zero[components.ConsoleUser])
+	cfg.Admins = list(d, "admins", zero[spec.ConsoleUser])
+	cfg.Developers = list(d, "developers", zero[spec.ConsoleUser])
 	cfg.Buckets = list(d, "buckets", zero[Bucket])
 	cfg.Apps = list(d, "apps", zero[Principal])
 	cfg.ThirdParties = list(d, "thirdParties", zero[Principal])

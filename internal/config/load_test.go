@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // testStack is the stack the cases load unless they name another.
@@ -787,7 +787,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 func TestCIConfig(t *testing.T) {
 	cfg := mustLoad(t, "production", manage, set("ci", `{"repository":"acme/secure-aws","ownerId":1234567,"repositoryId":89012345}`))
 	require.NotNil(t, cfg.CI)
-	assert.Equal(t, config.CI{Repository: "acme/secure-aws", OwnerID: 1234567, RepositoryID: 89012345, Branch: "main", CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
+	assert.Equal(t, config.CI{CITrust: spec.CITrust{Repository: "acme/secure-aws", OwnerID: 1234567, RepositoryID: 89012345, Branch: "main"}, CreateOIDCProvider: true}, *cfg.CI, "defaults: branch main, create the provider")
 	assert.Equal(t, "acme-state", mustLoad(t, "production", manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-state"}`)).CI.StateBucket)
 	assert.Nil(t, mustLoad(t, "production", manage).CI, "no ci key, no CI roles")
 	assert.Nil(t, mustLoad(t, "production", manage, set("ci", `{}`)).CI, "ci: {} (the declared default) is no ci key")
@@ -973,7 +973,7 @@ func TestAccessKeyGenerations(t *testing.T) {
 		return set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}]`+extra+`}]`)
 	}
 	cfg := mustLoad(t, testStack, app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]`))
-	assert.Equal(t, []components.KeyGeneration{{Generation: 1, Status: "Inactive"}, {Generation: 2}}, cfg.Apps[0].AccessKeys)
+	assert.Equal(t, []spec.KeyGeneration{{Generation: 1, Status: "Inactive"}, {Generation: 2}}, cfg.Apps[0].AccessKeys)
 	mustLoad(t, testStack, app(`,"accessKeys":[{"generation":2,"pgpKey":"keybase:bob"}]`))
 
 	for name, c := range map[string]struct {

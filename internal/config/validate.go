@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/secure-aws/secure-aws/components"
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 var (
@@ -94,9 +94,7 @@ func (v *validator) ci() {
 		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
 		return
 	}
-	args := components.CIDeployRoleArgs{Repository: c.CI.Repository, Branch: c.CI.Branch, Environments: c.CI.Environments,
-		OwnerID: c.CI.OwnerID, RepositoryID: c.CI.RepositoryID, NameOnlySubjects: c.CI.NameOnlySubjects, StateBucket: c.CI.StateBucket}
-	v.check(key("ci"), args.Validate())
+	v.check(key("ci"), c.CI.CITrust.Validate())
 }
 
 type validator struct {
@@ -120,7 +118,7 @@ func (v *validator) check(k string, err error) {
 }
 
 // fields records a component's field problems under the key prefix k.
-func (v *validator) fields(k string, problems []components.FieldProblem) {
+func (v *validator) fields(k string, problems []spec.FieldProblem) {
 	for _, p := range problems {
 		v.errs.add(k+"."+p.Field, "%s", p.Message)
 	}
@@ -232,7 +230,7 @@ func (v *validator) console() {
 		switch {
 		case !managedPolicyRe.MatchString(p):
 			v.errs.add(pk, "%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)
-		case slices.Contains(components.AdminEquivalentPolicies, p):
+		case slices.Contains(iampolicy.AdminEquivalentPolicies, p):
 			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
 		default:
 			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
@@ -255,7 +253,7 @@ func (v *validator) consolePaths() {
 			v.errs.add(k, "must not be /: console users need a path of their own, e.g. /%s/", strings.TrimSuffix(g.key, "Group")+"s")
 			continue
 		}
-		for _, machine := range []string{components.AppUserPath, components.ThirdPartyUserPath, components.BackupWriterPath} {
+		for _, machine := range []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath} {
 			if overlap(g.path, machine) {
 				v.errs.add(k, "%q overlaps %s, the path of machine principals; choose a path of its own", g.path, machine)
 			}
@@ -266,7 +264,7 @@ func (v *validator) consolePaths() {
 	}
 }
 
-func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey string, users []components.ConsoleUser) {
+func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey string, users []spec.ConsoleUser) {
 	if !v.cfg.Account.Manage {
 		if v.failed[key("account")] {
 			return // whether this stack manages the account is unknown: no follow-on errors
@@ -279,7 +277,7 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 		}
 		return
 	}
-	v.check(key(settingsKey+".name"), awsnames.IAMName(g.Name, components.MaxConsoleGroupName, "group"))
+	v.check(key(settingsKey+".name"), awsnames.IAMName(g.Name, spec.MaxConsoleGroupName, "group"))
 	v.check(key(settingsKey+".path"), awsnames.IAMPath(g.Path))
 	for i, u := range users {
 		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
@@ -311,7 +309,7 @@ func (v *validator) principals(section string, list []Principal) {
 			v.errs.add(pk+".name", "%q is listed twice in %s", p.Name, key(section))
 		}
 		names[p.Name] = true
-		v.userName(pk+".name", components.PrincipalName(p.Name, v.cfg.Environment))
+		v.userName(pk+".name", spec.PrincipalName(p.Name, v.cfg.Environment))
 		v.accessKey(pk, p.AccessKey, p.PGPKey, p.AccessKeys)
 		if len(p.Grants) == 0 {
 			v.errs.add(pk+".grants", "is empty: list at least one bucket this principal needs")
@@ -339,7 +337,7 @@ func (v *validator) principals(section string, list []Principal) {
 	}
 }
 
-func (v *validator) accessKey(k string, create bool, pgp string, gens []components.KeyGeneration) {
+func (v *validator) accessKey(k string, create bool, pgp string, gens []spec.KeyGeneration) {
 	v.check(k+".pgpKey", awsnames.PGPKey(pgp))
 	if pgp != "" && !create {
 		v.errs.add(k+".pgpKey", "is set but accessKey is false; it only encrypts an access key secret")
@@ -348,8 +346,8 @@ func (v *validator) accessKey(k string, create bool, pgp string, gens []componen
 		v.errs.add(k+".accessKeys", "lists key generations but accessKey is false; set accessKey: true, or remove accessKeys to have no key")
 		return
 	}
-	v.fields(k, components.KeyGenerationProblems(gens))
-	for i, g := range components.KeyGenerations(create, gens) {
+	v.fields(k, spec.KeyGenerationProblems(gens))
+	for i, g := range spec.KeyGenerations(create, gens) {
 		if g.PGPKey == "" {
 			field := k + ".pgpKey"
 			if len(gens) > 0 && pgp == "" {
@@ -411,10 +409,10 @@ func (v *validator) backups() {
 		if b.Name == "" {
 			unnamed++
 			if unnamed > 1 {
-				v.errs.add(bk+".name", "is required when a stack has more than one vault: only one vault may use the plain writer name %s", components.BackupWriterName("", c.Environment))
+				v.errs.add(bk+".name", "is required when a stack has more than one vault: only one vault may use the plain writer name %s", spec.BackupWriterName("", c.Environment))
 			}
 		}
-		v.userName(bk+".name", components.BackupWriterName(b.Name, c.Environment))
+		v.userName(bk+".name", spec.BackupWriterName(b.Name, c.Environment))
 		v.bucketName(bk+".bucket", b.Bucket, true)
 		v.accessKey(bk, b.AccessKey, b.PGPKey, b.AccessKeys)
 		v.fields(bk, b.Problems())

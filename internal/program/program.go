@@ -244,14 +244,8 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	if ci := cfg.CI; ci != nil {
 		if out.CI, err = components.NewCIDeployRole(ctx, "ci", &components.CIDeployRoleArgs{
 			Account:            account,
-			Repository:         ci.Repository,
-			Branch:             ci.Branch,
-			Environments:       ci.Environments,
+			CITrust:            ci.CITrust,
 			CreateOIDCProvider: ci.CreateOIDCProvider,
-			OwnerID:            ci.OwnerID,
-			RepositoryID:       ci.RepositoryID,
-			NameOnlySubjects:   ci.NameOnlySubjects,
-			StateBucket:        ci.StateBucket,
 		}); err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/awsnames"
+	"github.com/secure-aws/secure-aws/awsnames"
 )
 
 func TestIAMName(t *testing.T) {

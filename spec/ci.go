@@ -1,0 +1,81 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+)
+
+var (
+	repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	refNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+)
+
+// CITrust is who the CI roles trust: one GitHub repository's branch or deployment
+// environments, by the subject of GitHub's OIDC tokens.
+type CITrust struct {
+	// Repository is the GitHub repository, owner/name, whose workflows may assume the
+	// roles (required).
+	Repository string `json:"repository"`
+	// Branch whose pushes may deploy (required), e.g. main.
+	Branch string `json:"branch"`
+	// Environments are the GitHub deployment environments whose jobs may deploy. A job
+	// with an environment presents it instead of its branch, so when set, only these
+	// environments are trusted (restrict each to Branch in the repository settings; the
+	// deploy workflow checks it), and Branch alone is not. Optional.
+	Environments []string `json:"environments"`
+	// OwnerID and RepositoryID are the numeric ids GitHub gives the owner and the
+	// repository (`gh api repos/OWNER/REPO --jq '.owner.id, .id'`). GitHub's tokens for
+	// repositories created, renamed or transferred since 2026-07-15 carry the immutable
+	// subject repo:OWNER@OWNER-ID/REPO@REPO-ID:..., which a recycled name can never
+	// match. Required unless NameOnlySubjects.
+	OwnerID      int64 `json:"ownerId"`
+	RepositoryID int64 `json:"repositoryId"`
+	// NameOnlySubjects trusts the older subject repo:OWNER/REPO:..., for a repository that
+	// has not switched: weaker, since whoever takes over a deleted or renamed name inherits
+	// the trust. Default false.
+	NameOnlySubjects bool `json:"nameOnlySubjects"`
+	// StateBucket is the S3 bucket of the Pulumi state backend, when the backend is one
+	// (s3://BUCKET): the drift role may read its objects, which it denies itself elsewhere.
+	// Optional.
+	StateBucket string `json:"stateBucket"`
+}
+
+// Subject is the OIDC subject prefix of the repository's tokens.
+func (a CITrust) Subject() string {
+	if a.NameOnlySubjects {
+		return "repo:" + a.Repository
+	}
+	owner, repo, _ := strings.Cut(a.Repository, "/")
+	return fmt.Sprintf("repo:%s@%d/%s@%d", owner, a.OwnerID, repo, a.RepositoryID)
+}
+
+// Validate reports the first invalid field.
+func (a CITrust) Validate() error {
+	if !repositoryPattern.MatchString(a.Repository) {
+		return fmt.Errorf("repository %q is not owner/name", a.Repository)
+	}
+	if !refNamePattern.MatchString(a.Branch) {
+		return fmt.Errorf("branch %q must be a plain branch name (no wildcards)", a.Branch)
+	}
+	for _, e := range a.Environments {
+		if !refNamePattern.MatchString(e) {
+			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
+		}
+	}
+	if a.StateBucket != "" {
+		if err := awsnames.BucketName(a.StateBucket, false); err != nil {
+			return fmt.Errorf("stateBucket: %w", err)
+		}
+	}
+	switch {
+	case a.NameOnlySubjects && (a.OwnerID != 0 || a.RepositoryID != 0):
+		return errors.New("ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
+	case !a.NameOnlySubjects && (a.OwnerID < 1 || a.RepositoryID < 1):
+		return fmt.Errorf("ownerId and repositoryId are required: the numeric ids of the owner and the repository (gh api repos/%s --jq '.owner.id, .id'), which GitHub's tokens name in the immutable subject; for a repository still on name-only subjects, set nameOnlySubjects: true (weaker: a recycled name inherits the trust)", a.Repository)
+	}
+	return nil
+}

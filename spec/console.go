@@ -1,0 +1,53 @@
+package spec
+
+import (
+	"fmt"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+)
+
+// ConsoleUser is a person who signs in to the AWS console.
+type ConsoleUser struct {
+	// Name is the IAM user name (required).
+	Name string `json:"name"`
+	// PGPKey encrypts the initial password (keybase:<user> or base64 key). Optional:
+	// without it the password is a Pulumi secret output.
+	PGPKey string `json:"pgpKey"`
+}
+
+// ConsolePolicySuffix names a console group's own policy: <group>-console.
+const ConsolePolicySuffix = "-console"
+
+// MaxConsoleGroupName keeps <group>-console within IAM's policy name limit.
+const MaxConsoleGroupName = awsnames.MaxPolicyName - len(ConsolePolicySuffix)
+
+// PasswordPolicy is the account password policy. The config defaults follow CIS 1.8/1.9.
+type PasswordPolicy struct {
+	MinimumLength      int  `json:"minimumLength"`      // 14 to 128
+	ReusePrevention    int  `json:"reusePrevention"`    // 1 to 24
+	RequireUppercase   bool `json:"requireUppercase"`   // A-Z
+	RequireLowercase   bool `json:"requireLowercase"`   // a-z
+	RequireNumbers     bool `json:"requireNumbers"`     // 0-9
+	RequireSymbols     bool `json:"requireSymbols"`     // ! @ # ...
+	AllowUsersToChange bool `json:"allowUsersToChange"` // users change their own password
+	MaxAgeDays         int  `json:"maxAgeDays"`         // 0: never expire; else 1 to 1095
+	HardExpiry         bool `json:"hardExpiry"`         // expired users need an admin reset
+}
+
+// Problems lists the fields outside AWS's limits or below the CIS floor on length.
+func (p PasswordPolicy) Problems() []FieldProblem {
+	var out []FieldProblem
+	if p.MinimumLength < 14 || p.MinimumLength > 128 {
+		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 (CIS 1.8) to 128 (AWS maximum)", p.MinimumLength)})
+	}
+	if p.ReusePrevention < 1 || p.ReusePrevention > 24 {
+		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; CIS 1.9 asks for 24)", p.ReusePrevention)})
+	}
+	if p.MaxAgeDays < 0 || p.MaxAgeDays > 1095 {
+		out = append(out, FieldProblem{"maxAgeDays", fmt.Sprintf("%d is out of range: 0 (never expire) or 1 to 1095", p.MaxAgeDays)})
+	}
+	if p.HardExpiry && p.MaxAgeDays == 0 {
+		out = append(out, FieldProblem{"hardExpiry", "needs maxAgeDays: passwords that never expire cannot hard-expire"})
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+// Package spec holds the value types of secure-aws's settings, shared by the stack
+// configuration (internal/config), which reads them from the stack file, and the
+// components, which take them as arguments: plain data with the names and rules AWS
+// gives them, and no Pulumi or AWS SDK. Each type's Problems (or Validate) is the one
+// place its rules are written.
+package spec
+
+import (
+	"errors"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+)
+
+// FieldProblem is one invalid field, named as in the stack configuration.
+type FieldProblem struct {
+	Field   string
+	Message string
+}
+
+// Account identifies the AWS account every ARN is built for.
+type Account struct {
+	Partition string // aws, aws-cn or aws-us-gov
+	ID        string // 12-digit account id
+}
+
+// Validate reports whether the account can be built into ARNs.
+func (a Account) Validate() error {
+	if a.Partition == "" {
+		return errors.New("account partition is required")
+	}
+	return awsnames.AccountID(a.ID)
+}
+
+// ManagedPolicyARN is the ARN of an AWS managed policy such as ReadOnlyAccess.
+func (a Account) ManagedPolicyARN(name string) string {
+	return "arn:" + a.Partition + ":iam::aws:policy/" + name
+}
+
+// PrincipalName is the IAM user name of an application or third-party service in one
+// environment: <name>-<environment>, e.g. my-application-staging.
+func PrincipalName(name, environment string) string {
+	return name + "-" + environment
+}
+
+// IAM paths of the machine principals and their groups.
+const (
+	// AppUserPath is the IAM path of application users and their groups.
+	AppUserPath = "/apps/"
+	// ThirdPartyUserPath is the IAM path of third-party service users and their groups.
+	ThirdPartyUserPath = "/third-party/"
+	// BackupWriterPath is the IAM path of backup writers and their groups.
+	BackupWriterPath = "/backup/"
+)
+
+// BackupWriterName is the IAM user that writes a vault: backup-<environment> as in the
+// seed guidance, or backup-<vault>-<environment> for a named vault.
+func BackupWriterName(vault, environment string) string {
+	if vault == "" {
+		return "backup-" + environment
+	}
+	return "backup-" + vault + "-" + environment
+}
