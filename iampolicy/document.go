@@ -135,7 +135,7 @@ type jsonDocument struct {
 type jsonStatement struct {
 	Sid         string                             `json:"Sid"`
 	Effect      Effect                             `json:"Effect"`
-	Principal   map[string]stringOrList            `json:"Principal,omitempty"`
+	Principal   any                                `json:"Principal,omitempty"` // "*" or a map of types
 	Action      stringOrList                       `json:"Action,omitempty"`
 	NotAction   stringOrList                       `json:"NotAction,omitempty"`
 	Resource    stringOrList                       `json:"Resource,omitempty"`
@@ -152,11 +152,16 @@ func (s Statement) toJSON() jsonStatement {
 		Resource:    normalize(s.Resources),
 		NotResource: normalize(s.NotResources),
 	}
+	byType := map[string]stringOrList{}
 	for _, p := range s.Principals {
-		if out.Principal == nil {
-			out.Principal = map[string]stringOrList{}
+		if p.Type == Everyone {
+			out.Principal = "*"
+			break
 		}
-		out.Principal[p.Type] = normalize(append(out.Principal[p.Type], p.Identifiers...))
+		byType[p.Type] = normalize(append(byType[p.Type], p.Identifiers...))
+	}
+	if out.Principal == nil && len(byType) > 0 {
+		out.Principal = byType
 	}
 	for _, c := range s.Conditions {
 		if out.Condition == nil {

@@ -143,10 +143,10 @@ func noUserPolicies(r Resource) []string {
 func noWildcardActions(r Resource) []string {
 	var out []string
 	for _, s := range allowStatements(r) {
-		if len(s.NotAction) > 0 {
+		if len(s.NotActions) > 0 {
 			out = append(out, fmt.Sprintf("statement %q allows NotAction, which grants every other action", s.Sid))
 		}
-		for _, a := range s.Action {
+		for _, a := range s.Actions {
 			if strings.ContainsAny(a, "*?") {
 				out = append(out, fmt.Sprintf("statement %q allows wildcard action %q", s.Sid, a))
 			}
@@ -158,19 +158,19 @@ func noWildcardActions(r Resource) []string {
 func s3ActionsOnRightResource(r Resource) []string {
 	var out []string
 	for _, s := range allowStatements(r) {
-		for _, a := range s.Action {
+		for _, a := range s.Actions {
 			if !strings.HasPrefix(a, "s3:") || strings.ContainsAny(a, "*?") {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
 			}
 			level, known := iampolicy.S3ActionLevel(a)
-			if level == iampolicy.AccountLevel && iampolicy.IsConfigurationRead(a) && slices.Equal(s.Resource, []string{"*"}) {
+			if level == iampolicy.AccountLevel && iampolicy.IsConfigurationRead(a) && slices.Equal(s.Resources, []string{"*"}) {
 				continue // an account setting, read where AWS authorizes it
 			}
 			if !known || level == iampolicy.AccountLevel {
 				out = append(out, fmt.Sprintf("statement %q allows %q, which is not a bucket or object action AWS defines", s.Sid, a))
 				continue
 			}
-			for _, res := range s.Resource {
+			for _, res := range s.Resources {
 				if isObjectARN(res) != (level == iampolicy.ObjectLevel) {
 					out = append(out, fmt.Sprintf("statement %q allows %s action %q on %s", s.Sid, level, a, res))
 				}
@@ -181,13 +181,13 @@ func s3ActionsOnRightResource(r Resource) []string {
 }
 
 // allowStatements returns the Allow statements of r's identity policy, if it is one.
-func allowStatements(r Resource) []Statement {
+func allowStatements(r Resource) []iampolicy.Statement {
 	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
 	}
-	var out []Statement
-	for _, s := range doc.Statement {
+	var out []iampolicy.Statement
+	for _, s := range doc.Statements {
 		if s.Effect == "Allow" {
 			out = append(out, s)
 		}
@@ -220,31 +220,31 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	// but its reads everywhere: that deny stands in for the deny list, and the one read
 	// of the list it needs (s3:GetBucketVersioning) is allowed.
 	var denies []iampolicy.DenyShape
-	for _, s := range doc.Statement {
+	for _, s := range doc.Statements {
 		if s.Effect == "Deny" {
-			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotAction, Resources: s.Resource, NotResources: s.NotResource})
+			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources})
 		}
 	}
 	reader := iampolicy.LimitsToConfigurationReads(denies)
 	var out []string
 	reached := map[string]bool{}
 	deniedOn := map[string][]string{} // resource ARN -> denied actions
-	for _, s := range doc.Statement {
+	for _, s := range doc.Statements {
 		switch s.Effect {
 		case "Allow":
-			for _, a := range s.Action {
+			for _, a := range s.Actions {
 				if iampolicy.IsDestructive(a) && !(reader && iampolicy.IsConfigurationRead(a)) {
 					out = append(out, fmt.Sprintf("statement %q allows destructive %q", s.Sid, a))
 				}
 			}
-			for _, res := range s.Resource {
-				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Action, isS3) {
+			for _, res := range s.Resources {
+				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Actions, isS3) {
 					reached[cmp.Or(b, "*")] = true
 				}
 			}
 		case "Deny":
-			for _, res := range s.Resource {
-				deniedOn[res] = append(deniedOn[res], s.Action...)
+			for _, res := range s.Resources {
+				deniedOn[res] = append(deniedOn[res], s.Actions...)
 			}
 		}
 	}
@@ -267,9 +267,9 @@ func destructiveS3ActionsDenied(r Resource) []string {
 func isS3(action string) bool { return strings.HasPrefix(action, "s3:") }
 
 // partitionOf reads the ARN partition from the document's first S3 resource.
-func partitionOf(doc Document) string {
-	for _, s := range doc.Statement {
-		for _, res := range s.Resource {
+func partitionOf(doc iampolicy.Document) string {
+	for _, s := range doc.Statements {
+		for _, res := range s.Resources {
 			if p, _, ok := strings.Cut(strings.TrimPrefix(res, "arn:"), ":s3:::"); ok && strings.HasPrefix(res, "arn:") {
 				return p
 			}

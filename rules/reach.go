@@ -94,7 +94,7 @@ func awsManagedName(arn string) (string, bool) {
 func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 	for _, p := range stack {
 		if p.Type != TypePolicy || !slices.ContainsFunc(arns, func(arn string) bool {
-			return strings.HasSuffix(arn, ":policy"+strOrDefault(p.Props, "path", "/")+strOr(p.Props, "name"))
+			return iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name"))
 		}) {
 			continue
 		}
@@ -102,11 +102,11 @@ func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 		if !ok {
 			continue
 		}
-		for _, s := range doc.Statement {
-			everywhere := slices.ContainsFunc(s.Resource, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*") }) &&
-				slices.ContainsFunc(s.Resource, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*/*") })
+		for _, s := range doc.Statements {
+			everywhere := slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*") }) &&
+				slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*/*") })
 			if s.Effect == "Deny" && everywhere && !slices.ContainsFunc(iampolicy.DestructiveS3Actions, func(a string) bool {
-				return !slices.Contains(s.Action, a) && !slices.Contains(s.Action, "s3:*")
+				return !slices.Contains(s.Actions, a) && !slices.Contains(s.Actions, "s3:*")
 			}) {
 				return true
 			}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,10 +105,10 @@ func deniesInsecureTransport(r Resource) bool {
 	if !ok {
 		return false
 	}
-	for _, s := range doc.Statement {
-		if s.Effect == "Deny" && slices.Contains(s.Condition["Bool"]["aws:SecureTransport"], "false") &&
-			slices.Contains(s.Action, "s3:*") && slices.ContainsFunc(s.Resource, isObjectARN) &&
-			slices.ContainsFunc(s.Resource, func(r string) bool { return !isObjectARN(r) }) {
+	for _, s := range doc.Statements {
+		if s.Effect == "Deny" && slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") &&
+			slices.Contains(s.Actions, "s3:*") && slices.ContainsFunc(s.Resources, isObjectARN) &&
+			slices.ContainsFunc(s.Resources, func(r string) bool { return !isObjectARN(r) }) {
 			return true
 		}
 	}
@@ -215,7 +214,7 @@ func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
 				continue
 			}
 			for _, p := range stack {
-				if p.Type == TypePolicy && strings.HasSuffix(arn, ":policy"+strOrDefault(p.Props, "path", "/")+strOr(p.Props, "name")) {
+				if p.Type == TypePolicy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
 					enforced = enforced || deniesWithoutMFA(p)
 				}
 			}
@@ -235,17 +234,17 @@ func deniesWithoutMFA(r Resource) bool {
 		return false
 	}
 	bootstrap := iampolicy.MFABootstrapActions()
-	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || len(s.Action) > 0 || len(s.NotAction) == 0 || len(s.NotResource) > 0 {
+	for _, s := range doc.Statements {
+		if s.Effect != "Deny" || len(s.Actions) > 0 || len(s.NotActions) == 0 || len(s.NotResources) > 0 {
 			continue
 		}
-		if len(s.Resource) != 1 || s.Resource[0] != "*" {
+		if len(s.Resources) != 1 || s.Resources[0] != "*" {
 			continue
 		}
-		if len(s.Condition) != 1 || len(s.Condition["BoolIfExists"]) != 1 || !slices.Equal(s.Condition["BoolIfExists"]["aws:MultiFactorAuthPresent"], StringList{"false"}) {
+		if len(s.Conditions) != 1 || !slices.Equal(s.ConditionValues("BoolIfExists", "aws:MultiFactorAuthPresent"), []string{"false"}) {
 			continue
 		}
-		if slices.ContainsFunc(s.NotAction, func(a string) bool { return !slices.Contains(bootstrap, a) }) {
+		if slices.ContainsFunc(s.NotActions, func(a string) bool { return !slices.Contains(bootstrap, a) }) {
 			continue
 		}
 		return true
@@ -321,29 +320,16 @@ func deniesBypassToEveryone(r Resource, bucket string) bool {
 	if !ok {
 		return false
 	}
-	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || len(s.Condition) > 0 || !everyone(s.Principal) {
+	for _, s := range doc.Statements {
+		if s.Effect != "Deny" || len(s.Conditions) > 0 || !s.IsEveryone() {
 			continue
 		}
-		if !slices.ContainsFunc(s.Action, func(a string) bool { return a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" }) {
+		if !slices.ContainsFunc(s.Actions, func(a string) bool { return a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" }) {
 			continue
 		}
-		if slices.ContainsFunc(s.Resource, func(res string) bool { return res == "*" || strings.HasSuffix(res, ":s3:::"+bucket+"/*") }) {
+		if slices.ContainsFunc(s.Resources, func(res string) bool { return res == "*" || strings.HasSuffix(res, ":s3:::"+bucket+"/*") }) {
 			return true
 		}
 	}
 	return false
-}
-
-// everyone reports whether a policy principal is every principal: "*" or {"AWS": "*"}.
-func everyone(raw json.RawMessage) bool {
-	var star string
-	if json.Unmarshal(raw, &star) == nil {
-		return star == "*"
-	}
-	var byType map[string]StringList
-	if json.Unmarshal(raw, &byType) != nil {
-		return false
-	}
-	return slices.Contains(byType["AWS"], "*")
 }

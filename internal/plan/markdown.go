@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/rules"
 )
@@ -93,9 +94,10 @@ func (p *Plan) writeAccess(b *strings.Builder) {
 			rows = append(rows, p.accessRows("role "+a.Input("role"), a.Input("policyArn"))...)
 		}
 	}
-	slices.SortFunc(rows, func(x, y accessRow) int {
-		return strings.Compare(x.principal+"\x00"+x.resource+"\x00"+x.condition, y.principal+"\x00"+y.resource+"\x00"+y.condition)
-	})
+	key := func(r accessRow) string {
+		return strings.Join(append([]string{r.principal, r.resource, r.condition}, r.actions...), "\x00")
+	}
+	slices.SortFunc(rows, func(x, y accessRow) int { return strings.Compare(key(x), key(y)) })
 	for _, r := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.principal, r.resource, r.condition, strings.Join(r.actions, ", "))
 	}
@@ -109,30 +111,28 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 	}
 	var out []accessRow
 	for _, r := range p.Resources {
-		if r.Type != rules.TypePolicy || !strings.HasSuffix(arn, ":policy"+r.Input("path")+r.Input("name")) {
+		if r.Type != rules.TypePolicy || !iampolicy.NamesPolicy(arn, r.Input("path"), r.Input("name")) {
 			continue
 		}
-		doc, err := rules.ParseDocument(r.Input("policy"))
+		doc, err := iampolicy.Parse(r.Input("policy"))
 		if err != nil {
 			continue
 		}
-		for _, s := range doc.Statement {
-			if s.Effect != "Allow" || !slices.ContainsFunc(s.Action, func(a string) bool { return strings.HasPrefix(a, "s3:") }) {
+		for _, s := range doc.Statements {
+			if s.Effect != iampolicy.Allow || !slices.ContainsFunc(s.Actions, func(a string) bool { return strings.HasPrefix(a, "s3:") }) {
 				continue
 			}
 			var cond []string
-			for op, keys := range s.Condition {
-				for k, vals := range keys {
-					cond = append(cond, fmt.Sprintf("%s %s %s", op, k, strings.Join(vals, ",")))
-				}
+			for _, c := range s.Conditions {
+				cond = append(cond, fmt.Sprintf("%s %s %s", c.Operator, c.Key, strings.Join(c.Values, ",")))
 			}
 			slices.Sort(cond)
-			for _, res := range s.Resource {
+			for _, res := range s.Resources {
 				out = append(out, accessRow{
 					principal: user,
 					resource:  strings.TrimPrefix(res, "arn:"+p.Config.Partition+":s3:::"),
 					condition: strings.Join(cond, "; "),
-					actions:   slices.Sorted(slices.Values(s.Action)),
+					actions:   slices.DeleteFunc(slices.Sorted(slices.Values(s.Actions)), func(a string) bool { return !strings.HasPrefix(a, "s3:") }),
 				})
 			}
 		}
