@@ -2,6 +2,9 @@ package rules_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -522,4 +525,27 @@ func TestBackupLockImmutable(t *testing.T) {
 	assert.Empty(t, check(t, "backup-lock-immutable", lock("GOVERNANCE"), policy(withDeny)))
 	assert.Empty(t, check(t, "backup-lock-immutable", lock("COMPLIANCE"), policy(tls)), "COMPLIANCE holds by itself")
 	assert.Empty(t, check(t, "backup-lock-immutable", lock(unknown()), policy(tls)), "an unknown mode is not judged")
+}
+
+// TestDesignDocListsEveryRule: the rule table of docs/design.md names every rule of the
+// catalogue, in its order, with its level; a rule added without its row fails here.
+func TestDesignDocListsEveryRule(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "design.md"))
+	require.NoError(t, err)
+	text := string(b)
+	start := strings.Index(text, "| Rule | Level | Checks |")
+	require.GreaterOrEqual(t, start, 0)
+	var documented []string
+	for _, line := range strings.Split(text[start:], "\n")[2:] {
+		if !strings.HasPrefix(line, "| `") {
+			break
+		}
+		cells := strings.Split(line, " | ")
+		documented = append(documented, strings.Trim(cells[0], "| `")+" "+cells[1])
+	}
+	var catalogue []string
+	for _, r := range rules.All {
+		catalogue = append(catalogue, r.Name+" "+string(r.Level))
+	}
+	assert.Equal(t, catalogue, documented)
 }

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/secure-aws/secure-aws/spec"
 	"io"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Getter reads one raw configuration value by its full key, e.g. "secure-aws:apps".
