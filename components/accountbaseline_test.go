@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,7 +32,7 @@ func newTestBaseline(args *AccountBaselineArgs) pulumi.RunFunc {
 func TestAccountBaselineSettings(t *testing.T) {
 	rec := mustRun(t, newTestBaseline(baselineArgs()))
 
-	assert.Equal(t, "acme-corp", one(t, rec, "aws:iam/accountAlias:AccountAlias").Input("accountAlias"))
+	assert.Equal(t, "acme-corp", one(t, rec, awstypes.AccountAlias).Input("accountAlias"))
 	assert.Equal(t, map[string]any{
 		"minimumPasswordLength":      float64(14),
 		"passwordReusePrevention":    float64(24),
@@ -42,24 +43,24 @@ func TestAccountBaselineSettings(t *testing.T) {
 		"allowUsersToChangePassword": true,
 		"hardExpiry":                 false,
 		"maxPasswordAge":             float64(0),
-	}, inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")), "maxPasswordAge is always set, so a change back to 0 (never expire) applies")
-	for _, typ := range []string{"aws:iam/accountAlias:AccountAlias", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"} {
+	}, inputs(one(t, rec, awstypes.AccountPasswordPolicy)), "maxPasswordAge is always set, so a change back to 0 (never expire) applies")
+	for _, typ := range []string{awstypes.AccountAlias, awstypes.AccountPasswordPolicy, awstypes.AccountPublicAccess} {
 		assert.True(t, one(t, rec, typ).RetainOnDelete, "%s outlives the stack that set it", typ)
 	}
 
-	block := inputs(one(t, rec, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"))
+	block := inputs(one(t, rec, awstypes.AccountPublicAccess))
 	assert.Equal(t, "111111111111", block["accountId"])
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		assert.Equal(t, true, block[k], k)
 	}
-	analyzer := inputs(one(t, rec, "aws:accessanalyzer/analyzer:Analyzer"))
+	analyzer := inputs(one(t, rec, awstypes.Analyzer))
 	assert.Equal(t, "ACCOUNT", analyzer["type"])
 	assert.Equal(t, "acme-corp-account", analyzer["analyzerName"])
 }
 
 func TestAccountBaselineSupportRole(t *testing.T) {
 	rec := mustRun(t, newTestBaseline(baselineArgs()))
-	role := one(t, rec, "aws:iam/role:Role")
+	role := one(t, rec, awstypes.Role)
 	assert.Equal(t, SupportRoleName, role.Input("name"))
 	trust := statement(t, policyStatements(t, role, "assumeRolePolicy"), "AllowAccountPrincipalsWithMFA")
 	assert.Equal(t, "sts:AssumeRole", trust["Action"])
@@ -68,7 +69,7 @@ func TestAccountBaselineSupportRole(t *testing.T) {
 		"Bool":    map[string]any{"aws:MultiFactorAuthPresent": "true"},
 		"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::111111111111:user/admins/*"},
 	}, trust["Condition"], "only admins signed in with MFA may assume it")
-	attachment := one(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+	attachment := one(t, rec, awstypes.RoleAttachment)
 	assert.Equal(t, "arn:aws:iam::aws:policy/AWSSupportAccess", attachment.Input("policyArn"))
 	assert.Equal(t, SupportRoleName, attachment.Input("role"))
 }
@@ -78,7 +79,7 @@ func TestAccountBaselineMaxPasswordAge(t *testing.T) {
 	args.PasswordPolicy.MaxAgeDays = 90
 	args.PasswordPolicy.HardExpiry = true
 	rec := mustRun(t, newTestBaseline(args))
-	policy := inputs(one(t, rec, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"))
+	policy := inputs(one(t, rec, awstypes.AccountPasswordPolicy))
 	assert.Equal(t, float64(90), policy["maxPasswordAge"])
 	assert.Equal(t, true, policy["hardExpiry"])
 }
@@ -138,13 +139,13 @@ func TestAccountBaselineAnalyzerPerRegion(t *testing.T) {
 	args := baselineArgs()
 	args.AnalyzerRegions = []string{"eu-west-1", "ap-southeast-2"}
 	rec := mustRun(t, newTestBaseline(args))
-	assert.Len(t, rec.OfType("aws:accessanalyzer/analyzer:Analyzer"), 3, "the stack's region and two more")
+	assert.Len(t, rec.OfType(awstypes.Analyzer), 3, "the stack's region and two more")
 	for _, region := range args.AnalyzerRegions {
 		provider, ok := rec.Find("pulumi:providers:aws", "account-"+region)
 		require.True(t, ok, region)
 		assert.Equal(t, region, provider.Input("region"))
 		assert.Equal(t, []any{"111111111111"}, inputs(provider)["allowedAccountIds"], "an explicit provider is pinned to the account too")
-		_, ok = rec.Find("aws:accessanalyzer/analyzer:Analyzer", "account-access-analyzer-"+region)
+		_, ok = rec.Find(awstypes.Analyzer, "account-access-analyzer-"+region)
 		assert.True(t, ok, region)
 	}
 	assert.Len(t, mustRun(t, newTestBaseline(baselineArgs())).OfType("pulumi:providers:aws"), 0, "no further region, no extra provider")

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func trailArgs() *AuditTrailArgs {
 // log files are locked in COMPLIANCE mode, and which only this trail may write to.
 func TestAuditTrail(t *testing.T) {
 	rec := mustRun(t, newTestTrail(trailArgs()))
-	trail := one(t, rec, "aws:cloudtrail/trail:Trail")
+	trail := one(t, rec, awstypes.Trail)
 	in := inputs(trail)
 	assert.Equal(t, true, in["isMultiRegionTrail"])
 	assert.Equal(t, true, in["includeGlobalServiceEvents"])

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -23,9 +24,9 @@ func newTestCI(args *CIDeployRoleArgs) pulumi.RunFunc {
 }
 
 const (
-	oidcType         = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
-	roleType         = "aws:iam/role:Role"
-	roleAttachmentTy = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	oidcType         = awstypes.OIDCProvider
+	roleType         = awstypes.Role
+	roleAttachmentTy = awstypes.RoleAttachment
 )
 
 func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -18,19 +19,19 @@ var testAccount = spec.Account{Partition: "aws", ID: "111111111111"}
 
 // Type tokens of the AWS resources the tests look for.
 const (
-	userType        = "aws:iam/user:User"
-	groupType       = "aws:iam/group:Group"
-	policyType      = "aws:iam/policy:Policy"
-	attachmentType  = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
-	membershipType  = "aws:iam/userGroupMembership:UserGroupMembership"
-	accessKeyType   = "aws:iam/accessKey:AccessKey"
-	loginType       = "aws:iam/userLoginProfile:UserLoginProfile"
-	bucketType      = "aws:s3/bucketV2:BucketV2"
-	versioningType  = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	lifecycleType   = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	objectLockType  = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
-	bucketPolicyTyp = "aws:s3/bucketPolicy:BucketPolicy"
-	publicBlockType = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	userType        = awstypes.User
+	groupType       = awstypes.Group
+	policyType      = awstypes.Policy
+	attachmentType  = awstypes.GroupAttachment
+	membershipType  = awstypes.Membership
+	accessKeyType   = awstypes.AccessKey
+	loginType       = awstypes.LoginProfile
+	bucketType      = awstypes.Bucket
+	versioningType  = awstypes.Versioning
+	lifecycleType   = awstypes.Lifecycle
+	objectLockType  = awstypes.ObjectLock
+	bucketPolicyTyp = awstypes.BucketPolicy
+	publicBlockType = awstypes.PublicAccessBlock
 )
 
 // run runs body under a fresh recording mock as `pulumi up` would.
@@ -135,7 +136,7 @@ func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, wi
 	assert.Equal(t, userName, membership.Input("user"))
 	assert.Equal(t, []any{userName}, inputs(membership)["groups"])
 
-	for _, forbidden := range []string{"aws:iam/userPolicy:UserPolicy", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"} {
+	for _, forbidden := range []string{awstypes.UserPolicy, awstypes.UserAttachment, awstypes.PolicyAttachment} {
 		assert.Empty(t, rec.OfType(forbidden), "users get permissions only through groups")
 	}
 	if withKey {
@@ -191,6 +192,6 @@ func consoleMemberChecks(t *testing.T, rec *mock.Recorder, group, path string, u
 		assert.Equal(t, []any{group}, inputs(membership)["groups"])
 	}
 	assert.Empty(t, rec.OfType(accessKeyType), "console users never get access keys")
-	assert.Empty(t, rec.OfType("aws:iam/userPolicy:UserPolicy"))
-	assert.Empty(t, rec.OfType("aws:iam/userPolicyAttachment:UserPolicyAttachment"))
+	assert.Empty(t, rec.OfType(awstypes.UserPolicy))
+	assert.Empty(t, rec.OfType(awstypes.UserAttachment))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -26,13 +27,13 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 		types[r.Type]++
 	}
 	assert.Equal(t, map[string]int{
-		SecureBucketType: 1,
-		bucketType:       1,
-		versioningType:   1,
-		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
-		"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     1,
-		publicBlockType: 1,
-		bucketPolicyTyp: 1,
+		SecureBucketType:    1,
+		bucketType:          1,
+		versioningType:      1,
+		awstypes.Encryption: 1,
+		awstypes.Ownership:  1,
+		publicBlockType:     1,
+		bucketPolicyTyp:     1,
 	}, types)
 
 	bucket := one(t, rec, bucketType)
@@ -40,9 +41,9 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 		"a stable name and nothing else: no forceDestroy, no inline settings, no lock flag that would replace it")
 
 	assert.Equal(t, map[string]any{"status": "Enabled"}, inputs(one(t, rec, versioningType))["versioningConfiguration"])
-	enc := inputs(one(t, rec, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"))
+	enc := inputs(one(t, rec, awstypes.Encryption))
 	assert.Equal(t, []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}, enc["rules"])
-	ownership := inputs(one(t, rec, "aws:s3/bucketOwnershipControls:BucketOwnershipControls"))
+	ownership := inputs(one(t, rec, awstypes.Ownership))
 	assert.Equal(t, map[string]any{"objectOwnership": "BucketOwnerEnforced"}, ownership["rule"])
 	block := inputs(one(t, rec, publicBlockType))
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/rules"
 )
@@ -108,27 +109,27 @@ func TestAnalyzerProtocol(t *testing.T) {
 	}
 
 	// A violating resource: public ACLs allowed at account level.
-	diags := analyze(rules.TypeAccountPublicAccess, "account-s3-public-access", publicAccess(resource.NewProperty(false)), false)
+	diags := analyze(awstypes.AccountPublicAccess, "account-s3-public-access", publicAccess(resource.NewProperty(false)), false)
 	require.Len(t, diags, 1)
 	assert.Equal(t, "account-public-access-blocked", diags[0].GetPolicyName())
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, diags[0].GetEnforcementLevel())
 	assert.Contains(t, diags[0].GetMessage(), "blockPublicAcls is not true")
-	assert.Equal(t, urn(rules.TypeAccountPublicAccess, "account-s3-public-access"), diags[0].GetUrn())
+	assert.Equal(t, urn(awstypes.AccountPublicAccess, "account-s3-public-access"), diags[0].GetUrn())
 
 	// The compliant resource, and the same one during a preview with a value not known yet.
-	assert.Empty(t, analyze(rules.TypeAccountPublicAccess, "account-s3-public-access", publicAccess(resource.NewProperty(true)), false))
-	assert.Empty(t, analyze(rules.TypeAccountPublicAccess, "account-s3-public-access", publicAccess(resource.MakeComputed(resource.NewProperty(""))), false))
+	assert.Empty(t, analyze(awstypes.AccountPublicAccess, "account-s3-public-access", publicAccess(resource.NewProperty(true)), false))
+	assert.Empty(t, analyze(awstypes.AccountPublicAccess, "account-s3-public-access", publicAccess(resource.MakeComputed(resource.NewProperty(""))), false))
 
 	// Resource options reach the rules: an unprotected bucket is a violation.
 	bucket := resource.PropertyMap{"bucket": resource.NewProperty("acme-assets-staging")}
-	diags = analyze(rules.TypeBucket, "assets", bucket, false)
+	diags = analyze(awstypes.Bucket, "assets", bucket, false)
 	require.Len(t, diags, 1)
 	assert.Equal(t, "bucket-data-protected", diags[0].GetPolicyName())
-	assert.Empty(t, analyze(rules.TypeBucket, "assets", bucket, true))
+	assert.Empty(t, analyze(awstypes.Bucket, "assets", bucket, true))
 
 	// A wildcard grant in a customer policy.
 	wildcard := iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "All", Effect: iampolicy.Allow, Actions: []string{"s3:*"}, Resources: []string{"*"}}}}
-	diags = analyze(rules.TypePolicy, "app-s3", resource.PropertyMap{"policy": resource.NewProperty(wildcard.MustJSON())}, false)
+	diags = analyze(awstypes.Policy, "app-s3", resource.PropertyMap{"policy": resource.NewProperty(wildcard.MustJSON())}, false)
 	names := []string{}
 	for _, d := range diags {
 		names = append(names, d.GetPolicyName())
@@ -145,9 +146,9 @@ func TestAnalyzeStackProtocol(t *testing.T) {
 	_, err = client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{Stack: "staging", Project: "secure-aws"})
 	require.NoError(t, err)
 
-	bucketURN := urn(rules.TypeBucket, "assets")
+	bucketURN := urn(awstypes.Bucket, "assets")
 	resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: []*pulumirpc.AnalyzerResource{{
-		Type: rules.TypeBucket, Name: "assets", Urn: bucketURN,
+		Type: awstypes.Bucket, Name: "assets", Urn: bucketURN,
 		Properties: props(t, resource.PropertyMap{"bucket": resource.NewProperty("acme-assets-staging")}),
 		Options:    &pulumirpc.AnalyzerResourceOptions{Protect: true},
 	}}})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
@@ -88,7 +89,7 @@ var All = []Rule{
 }
 
 func passwordPolicyCIS(r Resource) []string {
-	if r.Type != TypeAccountPasswordPolicy {
+	if r.Type != awstypes.AccountPasswordPolicy {
 		return nil
 	}
 	var out []string
@@ -120,7 +121,7 @@ func publicAccessProblems(props property.Map) []string {
 }
 
 func accountPublicAccessBlocked(r Resource) []string {
-	if r.Type != TypeAccountPublicAccess {
+	if r.Type != awstypes.AccountPublicAccess {
 		return nil
 	}
 	return publicAccessProblems(r.Props)
@@ -128,11 +129,11 @@ func accountPublicAccessBlocked(r Resource) []string {
 
 func noUserPolicies(r Resource) []string {
 	switch r.Type {
-	case TypeUserPolicy, TypeUserAttachment, TypeUserPoliciesExcl, TypeUserAttachmentsExcl:
+	case awstypes.UserPolicy, awstypes.UserAttachment, awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
 		return []string{"a policy attached to a user; attach it to the user's group"}
-	case TypeGroupMembership:
+	case awstypes.GroupMembership:
 		return []string{"GroupMembership owns the group's whole member list; use UserGroupMembership"}
-	case TypePolicyAttachment:
+	case awstypes.PolicyAttachment:
 		if len(strs(r.Props, "users")) > 0 {
 			return []string{"a policy attachment names users; attach it to their groups"}
 		}
@@ -279,7 +280,7 @@ func partitionOf(doc iampolicy.Document) string {
 }
 
 func bucketDataProtected(r Resource) []string {
-	if r.Type != TypeBucket && r.Type != TypeVersioning {
+	if r.Type != awstypes.Bucket && r.Type != awstypes.Versioning {
 		return nil
 	}
 	var out []string

@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/secure-aws/secure-aws/iampolicy"
+import (
+	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/iampolicy"
+)
 
 // unreadable is the Sid of the statement that stands for a policy the rules cannot read.
 const unreadable = "UnreadablePolicy"
@@ -31,8 +34,8 @@ func identityDocument(r Resource) (iampolicy.Document, bool) {
 
 // identityPolicies are the resource types whose `policy` property is an identity policy.
 var identityPolicies = map[string]bool{
-	TypePolicy:      true,
-	TypeGroupPolicy: true,
-	TypeUserPolicy:  true,
-	TypeRolePolicy:  true,
+	awstypes.Policy:      true,
+	awstypes.GroupPolicy: true,
+	awstypes.UserPolicy:  true,
+	awstypes.RolePolicy:  true,
 }

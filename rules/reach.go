@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
@@ -55,13 +56,13 @@ func principalPolicies(stack []Resource) (map[string][]string, map[string]bool) 
 	unknown := map[string]bool{}
 	for _, r := range stack {
 		switch r.Type {
-		case TypeGroupAttachment:
+		case awstypes.GroupAttachment:
 			if arn, ok := str(r.Props, "policyArn"); ok {
 				groupPolicies[strOr(r.Props, "group")] = append(groupPolicies[strOr(r.Props, "group")], arn)
 			} else {
 				groupPolicies[strOr(r.Props, "group")] = append(groupPolicies[strOr(r.Props, "group")], "")
 			}
-		case TypeRoleAttachment:
+		case awstypes.RoleAttachment:
 			role := "role " + strOr(r.Props, "role")
 			arn, ok := str(r.Props, "policyArn")
 			unknown[role] = unknown[role] || !ok
@@ -69,7 +70,7 @@ func principalPolicies(stack []Resource) (map[string][]string, map[string]bool) 
 		}
 	}
 	for _, m := range stack {
-		if m.Type != TypeMembership {
+		if m.Type != awstypes.Membership {
 			continue
 		}
 		user := "user " + strOr(m.Props, "user")
@@ -93,7 +94,7 @@ func awsManagedName(arn string) (string, bool) {
 // denies every destructive S3 action on all buckets and all objects.
 func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 	for _, p := range stack {
-		if p.Type != TypePolicy || !slices.ContainsFunc(arns, func(arn string) bool {
+		if p.Type != awstypes.Policy || !slices.ContainsFunc(arns, func(arn string) bool {
 			return iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name"))
 		}) {
 			continue
@@ -118,9 +119,9 @@ func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 // principalURN finds the resource a principal violation is reported on.
 func principalURN(stack []Resource, principal string) string {
 	kind, name, _ := strings.Cut(principal, " ")
-	typ := TypeUser
+	typ := awstypes.User
 	if kind == "role" {
-		typ = TypeRole
+		typ = awstypes.Role
 	}
 	for _, r := range stack {
 		if r.Type == typ && strOr(r.Props, "name") == name {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/plan"
@@ -119,7 +120,7 @@ func cisPolicy(changes map[string]any) rules.Resource {
 			in[k] = v
 		}
 	}
-	return res(rules.TypeAccountPasswordPolicy, "pp", in)
+	return res(awstypes.AccountPasswordPolicy, "pp", in)
 }
 
 func TestPasswordPolicyCIS(t *testing.T) {
@@ -140,8 +141,8 @@ func publicAccess(typ string, off string) rules.Resource {
 }
 
 func TestAccountPublicAccessBlocked(t *testing.T) {
-	assert.Empty(t, check(t, "account-public-access-blocked", publicAccess(rules.TypeAccountPublicAccess, "")))
-	assert.Equal(t, []string{"restrictPublicBuckets is not true"}, check(t, "account-public-access-blocked", publicAccess(rules.TypeAccountPublicAccess, "restrictPublicBuckets")))
+	assert.Empty(t, check(t, "account-public-access-blocked", publicAccess(awstypes.AccountPublicAccess, "")))
+	assert.Equal(t, []string{"restrictPublicBuckets is not true"}, check(t, "account-public-access-blocked", publicAccess(awstypes.AccountPublicAccess, "restrictPublicBuckets")))
 }
 
 // TestForbiddenTypesAreRealTokens registers the resource types no-user-policies forbids
@@ -173,7 +174,7 @@ func TestForbiddenTypesAreRealTokens(t *testing.T) {
 }
 
 func policy(doc iampolicy.Document) rules.Resource {
-	return res(rules.TypePolicy, "p", map[string]any{"name": "p", "path": "/apps/", "policy": doc.MustJSON()})
+	return res(awstypes.Policy, "p", map[string]any{"name": "p", "path": "/apps/", "policy": doc.MustJSON()})
 }
 
 func appPolicy(t *testing.T, grants ...iampolicy.S3Grant) rules.Resource {
@@ -197,14 +198,14 @@ func TestNoWildcardActions(t *testing.T) {
 	assert.Len(t, check(t, "no-wildcard-actions", notAction), 1)
 	deny := policy(iampolicy.Document{Statements: []iampolicy.Statement{{Sid: "D", Effect: iampolicy.Deny, Actions: []string{"*"}, Resources: []string{"*"}}}})
 	assert.Empty(t, check(t, "no-wildcard-actions", deny), "a wildcard Deny grants nothing")
-	assert.Empty(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": unknown()})))
+	assert.Empty(t, check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": unknown()})))
 	assert.Equal(t, []string{`statement "UnreadablePolicy" allows wildcard action "*"`},
-		check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": "not json"})),
+		check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": "not json"})),
 		"a policy the rules cannot read is refused, never skipped")
 
 	// IAM accepts booleans and numbers as condition values; they must not hide a grant.
 	boolCondition := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:TlsVersion":1.2}}}]}`
-	assert.Len(t, check(t, "no-wildcard-actions", res(rules.TypePolicy, "p", map[string]any{"policy": boolCondition})), 1)
+	assert.Len(t, check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": boolCondition})), 1)
 }
 
 func TestS3ActionsOnRightResource(t *testing.T) {
@@ -274,12 +275,12 @@ func TestDestructiveS3ActionsDenied(t *testing.T) {
 }
 
 func TestBucketDataProtected(t *testing.T) {
-	b := res(rules.TypeBucket, "b", map[string]any{"bucket": "b"})
+	b := res(awstypes.Bucket, "b", map[string]any{"bucket": "b"})
 	assert.Empty(t, check(t, "bucket-data-protected", b))
 	b.Protect = false
 	assert.Len(t, check(t, "bucket-data-protected", b), 1)
 	f := false
-	v := res(rules.TypeVersioning, "v", map[string]any{"bucket": "b"})
+	v := res(awstypes.Versioning, "v", map[string]any{"bucket": "b"})
 	v.RetainOnDelete = &f
 	assert.Len(t, check(t, "bucket-data-protected", v), 1)
 	v.RetainOnDelete = nil
@@ -289,17 +290,17 @@ func TestBucketDataProtected(t *testing.T) {
 // secureBucket is a compliant bucket and its side resources.
 func secureBucket(name string) []rules.Resource {
 	return []rules.Resource{
-		res(rules.TypeBucket, name, map[string]any{"bucket": name}),
-		res(rules.TypeVersioning, name+"-v", map[string]any{"bucket": name, "versioningConfiguration": map[string]any{"status": "Enabled"}}),
-		res(rules.TypeEncryption, name+"-e", map[string]any{"bucket": name, "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}),
-		res(rules.TypeOwnership, name+"-o", map[string]any{"bucket": name, "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}),
+		res(awstypes.Bucket, name, map[string]any{"bucket": name}),
+		res(awstypes.Versioning, name+"-v", map[string]any{"bucket": name, "versioningConfiguration": map[string]any{"status": "Enabled"}}),
+		res(awstypes.Encryption, name+"-e", map[string]any{"bucket": name, "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}),
+		res(awstypes.Ownership, name+"-o", map[string]any{"bucket": name, "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}),
 		publicAccessFor(name),
-		res(rules.TypeBucketPolicy, name+"-p", map[string]any{"bucket": name, "policy": iampolicy.TLSOnlyBucketPolicy("aws", name).MustJSON()}),
+		res(awstypes.BucketPolicy, name+"-p", map[string]any{"bucket": name, "policy": iampolicy.TLSOnlyBucketPolicy("aws", name).MustJSON()}),
 	}
 }
 
 func publicAccessFor(bucket string) rules.Resource {
-	return res(rules.TypePublicAccessBlock, bucket+"-pab", map[string]any{"bucket": bucket, "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true})
+	return res(awstypes.PublicAccessBlock, bucket+"-pab", map[string]any{"bucket": bucket, "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true})
 }
 
 func TestBucketSecure(t *testing.T) {
@@ -314,40 +315,40 @@ func TestBucketSecure(t *testing.T) {
 	}
 
 	suspended := secureBucket("b")
-	suspended[1] = res(rules.TypeVersioning, "b-v", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Suspended"}})
+	suspended[1] = res(awstypes.Versioning, "b-v", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Suspended"}})
 	assert.Equal(t, []string{"bucket b: versioning is Suspended, not Enabled"}, check(t, "bucket-secure", suspended...))
 
 	acls := secureBucket("b")
-	acls[3] = res(rules.TypeOwnership, "b-o", map[string]any{"bucket": "b", "rule": map[string]any{"objectOwnership": "ObjectWriter"}})
+	acls[3] = res(awstypes.Ownership, "b-o", map[string]any{"bucket": "b", "rule": map[string]any{"objectOwnership": "ObjectWriter"}})
 	assert.Len(t, check(t, "bucket-secure", acls...), 1)
 
 	boolean := secureBucket("b")
-	boolean[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":false}}}]}`})
+	boolean[5] = res(awstypes.BucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":false}}}]}`})
 	assert.Empty(t, check(t, "bucket-secure", boolean...), "a boolean false is the same condition")
 
 	narrow := secureBucket("b")
-	narrow[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`})
+	narrow[5] = res(awstypes.BucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`})
 	assert.Len(t, check(t, "bucket-secure", narrow...), 1, "denying one action without TLS is not TLS-only")
 
 	open := secureBucket("b")
-	open[5] = res(rules.TypeBucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": allow([]string{"s3:GetObject"}, "arn:aws:s3:::b/*").MustJSON()})
+	open[5] = res(awstypes.BucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": allow([]string{"s3:GetObject"}, "arn:aws:s3:::b/*").MustJSON()})
 	assert.Len(t, check(t, "bucket-secure", open...), 1)
 
 	// A side resource whose bucket is not known yet (preview of a new bucket) proves nothing.
 	previewed := secureBucket("b")
-	previewed[1] = res(rules.TypeVersioning, "b-v", map[string]any{"bucket": unknown(), "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	previewed[1] = res(awstypes.Versioning, "b-v", map[string]any{"bucket": unknown(), "versioningConfiguration": map[string]any{"status": "Enabled"}})
 	assert.Empty(t, check(t, "bucket-secure", previewed...))
-	assert.Empty(t, check(t, "bucket-secure", res(rules.TypeBucket, "b", map[string]any{"bucket": unknown()})))
+	assert.Empty(t, check(t, "bucket-secure", res(awstypes.Bucket, "b", map[string]any{"bucket": unknown()})))
 }
 
 func vaultBucket(name string) rules.Resource {
-	r := res(rules.TypeBucket, name, map[string]any{"bucket": name})
+	r := res(awstypes.Bucket, name, map[string]any{"bucket": name})
 	r.URN = "urn:pulumi:test::secure-aws::secure-aws:components:BackupVault$secure-aws:components:SecureBucket$aws:s3/bucketV2:BucketV2::" + name
 	return r
 }
 
 func lifecycle(bucket string, rulesList ...any) rules.Resource {
-	return res(rules.TypeLifecycle, bucket+"-lc", map[string]any{"bucket": bucket, "rules": rulesList})
+	return res(awstypes.Lifecycle, bucket+"-lc", map[string]any{"bucket": bucket, "rules": rulesList})
 }
 
 var (
@@ -366,7 +367,7 @@ var (
 
 func TestBackupLifecycle(t *testing.T) {
 	assert.Empty(t, check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", retentionRule, cleanupRule)))
-	assert.Empty(t, check(t, "backup-lifecycle", res(rules.TypeBucket, "plain", map[string]any{"bucket": "plain"})), "only vault buckets need one")
+	assert.Empty(t, check(t, "backup-lifecycle", res(awstypes.Bucket, "plain", map[string]any{"bucket": "plain"})), "only vault buckets need one")
 	assert.Equal(t, []string{"backup bucket v has no lifecycle configuration"}, check(t, "backup-lifecycle", vaultBucket("v")))
 
 	got := check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", retentionRule))
@@ -386,16 +387,16 @@ func TestBackupLifecycle(t *testing.T) {
 		}
 	}
 	assert.Len(t, check(t, "backup-lifecycle", vaultBucket("v"), lifecycle("v", noFilter, cleanupRule)), 3)
-	assert.Empty(t, check(t, "backup-lifecycle", vaultBucket("v"), res(rules.TypeLifecycle, "lc", map[string]any{"bucket": "v", "rules": unknown()})))
+	assert.Empty(t, check(t, "backup-lifecycle", vaultBucket("v"), res(awstypes.Lifecycle, "lc", map[string]any{"bucket": "v", "rules": unknown()})))
 }
 
 // consoleUser is a console user in group g whose attached policy is doc.
 func consoleUser(user, group string, doc iampolicy.Document) []rules.Resource {
 	return []rules.Resource{
-		res(rules.TypeLoginProfile, user+"-login", map[string]any{"user": user}),
-		res(rules.TypeMembership, user+"-m", map[string]any{"user": user, "groups": []string{group}}),
-		res(rules.TypeGroupAttachment, group+"-a", map[string]any{"group": group, "policyArn": "arn:aws:iam::111111111111:policy/admins/" + group + "-console"}),
-		res(rules.TypePolicy, group+"-console", map[string]any{"name": group + "-console", "path": "/admins/", "policy": doc.MustJSON()}),
+		res(awstypes.LoginProfile, user+"-login", map[string]any{"user": user}),
+		res(awstypes.Membership, user+"-m", map[string]any{"user": user, "groups": []string{group}}),
+		res(awstypes.GroupAttachment, group+"-a", map[string]any{"group": group, "policyArn": "arn:aws:iam::111111111111:policy/admins/" + group + "-console"}),
+		res(awstypes.Policy, group+"-console", map[string]any{"name": group + "-console", "path": "/admins/", "policy": doc.MustJSON()}),
 	}
 }
 
@@ -406,11 +407,11 @@ func TestConsoleUsersMFA(t *testing.T) {
 	noMFA := allow([]string{"iam:GetUser"}, "*")
 	assert.Equal(t, []string{"console user alice is in no group that denies access without MFA"}, check(t, "console-users-mfa", consoleUser("alice", "admins", noMFA)...))
 
-	withKey := append(consoleUser("alice", "admins", mfa), res(rules.TypeAccessKey, "k", map[string]any{"user": "alice"}))
+	withKey := append(consoleUser("alice", "admins", mfa), res(awstypes.AccessKey, "k", map[string]any{"user": "alice"}))
 	assert.Equal(t, []string{"console user alice has an access key"}, check(t, "console-users-mfa", withKey...))
 
 	previewed := consoleUser("alice", "admins", noMFA)
-	previewed[2] = res(rules.TypeGroupAttachment, "admins-a", map[string]any{"group": "admins", "policyArn": unknown()})
+	previewed[2] = res(awstypes.GroupAttachment, "admins-a", map[string]any{"group": "admins", "policyArn": unknown()})
 	assert.Empty(t, check(t, "console-users-mfa", previewed...), "a policy ARN not known yet proves nothing")
 }
 
@@ -450,9 +451,9 @@ func TestConsoleUsersMFAChecksTheDeny(t *testing.T) {
 // TestRulesNeverPanic feeds every rule resources of every judged type with unknown and
 // oddly shaped properties.
 func TestRulesNeverPanic(t *testing.T) {
-	types := []string{rules.TypeAccountPasswordPolicy, rules.TypeAccountPublicAccess, rules.TypePolicy, rules.TypeBucket,
-		rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock, rules.TypeBucketPolicy,
-		rules.TypeLifecycle, rules.TypeLoginProfile, rules.TypeMembership, rules.TypeGroupAttachment, rules.TypeAccessKey, rules.TypePolicyAttachment}
+	types := []string{awstypes.AccountPasswordPolicy, awstypes.AccountPublicAccess, awstypes.Policy, awstypes.Bucket,
+		awstypes.Versioning, awstypes.Encryption, awstypes.Ownership, awstypes.PublicAccessBlock, awstypes.BucketPolicy,
+		awstypes.Lifecycle, awstypes.LoginProfile, awstypes.Membership, awstypes.GroupAttachment, awstypes.AccessKey, awstypes.PolicyAttachment}
 	shapes := []map[string]any{
 		{},
 		{"bucket": unknown(), "policy": unknown(), "user": unknown(), "rules": unknown(), "groups": unknown(), "rule": unknown()},
@@ -471,16 +472,16 @@ func TestRulesNeverPanic(t *testing.T) {
 
 // member is a user in group, whose group holds the managed policies arns.
 func member(user, group string, arns ...string) []rules.Resource {
-	out := []rules.Resource{res(rules.TypeMembership, user+"-m", map[string]any{"user": user, "groups": []string{group}})}
+	out := []rules.Resource{res(awstypes.Membership, user+"-m", map[string]any{"user": user, "groups": []string{group}})}
 	for i, arn := range arns {
-		out = append(out, res(rules.TypeGroupAttachment, fmt.Sprintf("%s-a%d", group, i), map[string]any{"group": group, "policyArn": arn}))
+		out = append(out, res(awstypes.GroupAttachment, fmt.Sprintf("%s-a%d", group, i), map[string]any{"group": group, "policyArn": arn}))
 	}
 	return out
 }
 
 func TestNoDenyListedReach(t *testing.T) {
 	everywhere := iampolicy.Document{Statements: []iampolicy.Statement{iampolicy.DenyDestructiveS3EverywhereStatement("aws")}}
-	denyPolicy := res(rules.TypePolicy, "developers-console", map[string]any{"name": "developers-console", "path": "/developers/", "policy": everywhere.MustJSON()})
+	denyPolicy := res(awstypes.Policy, "developers-console", map[string]any{"name": "developers-console", "path": "/developers/", "policy": everywhere.MustJSON()})
 	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 	const console = "arn:aws:iam::111111111111:policy/developers/developers-console"
 
@@ -491,11 +492,11 @@ func TestNoDenyListedReach(t *testing.T) {
 	assert.Contains(t, got[0], "user carol holds ReadOnlyAccess")
 	assert.Empty(t, check(t, "no-deny-listed-reach", member("alice", "admins", "arn:aws:iam::aws:policy/AdministratorAccess")...), "admins are outside R5")
 
-	role := res(rules.TypeRoleAttachment, "r", map[string]any{"role": "reader", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})
+	role := res(awstypes.RoleAttachment, "r", map[string]any{"role": "reader", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})
 	assert.Len(t, check(t, "no-deny-listed-reach", role), 1, "roles count too")
-	support := res(rules.TypeRoleAttachment, "s", map[string]any{"role": "aws-support", "policyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"})
+	support := res(awstypes.RoleAttachment, "s", map[string]any{"role": "aws-support", "policyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"})
 	assert.Empty(t, check(t, "no-deny-listed-reach", support), "AWSSupportAccess grants no S3 action")
-	unknownArn := res(rules.TypeRoleAttachment, "u", map[string]any{"role": "reader", "policyArn": unknown()})
+	unknownArn := res(awstypes.RoleAttachment, "u", map[string]any{"role": "reader", "policyArn": unknown()})
 	assert.Empty(t, check(t, "no-deny-listed-reach", role, unknownArn), "a policy not known yet proves nothing")
 }
 
@@ -503,10 +504,10 @@ func TestNoDenyListedReach(t *testing.T) {
 // principal by the bucket policy; COMPLIANCE holds by itself.
 func TestBackupLockImmutable(t *testing.T) {
 	lock := func(mode any) rules.Resource {
-		return res(rules.TypeObjectLock, "v-lock", map[string]any{"bucket": "v", "rule": map[string]any{"defaultRetention": map[string]any{"mode": mode, "days": 35}}})
+		return res(awstypes.ObjectLock, "v-lock", map[string]any{"bucket": "v", "rule": map[string]any{"defaultRetention": map[string]any{"mode": mode, "days": 35}}})
 	}
 	policy := func(doc iampolicy.Document) rules.Resource {
-		return res(rules.TypeBucketPolicy, "v-policy", map[string]any{"bucket": "v", "policy": doc.MustJSON()})
+		return res(awstypes.BucketPolicy, "v-policy", map[string]any{"bucket": "v", "policy": doc.MustJSON()})
 	}
 	tls := iampolicy.TLSOnlyBucketPolicy("aws", "v")
 	withDeny := iampolicy.TLSOnlyBucketPolicy("aws", "v")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
@@ -39,13 +40,13 @@ type bucketCheck struct {
 }
 
 var bucketChecks = []bucketCheck{
-	{TypeVersioning, "versioning", func(p property.Map) string {
+	{awstypes.Versioning, "versioning", func(p property.Map) string {
 		if s, ok := str(p, "versioningConfiguration", "status"); ok && s != "Enabled" {
 			return "versioning is " + s + ", not Enabled"
 		}
 		return ""
 	}},
-	{TypeEncryption, "default encryption", func(p property.Map) string {
+	{awstypes.Encryption, "default encryption", func(p property.Map) string {
 		for _, rule := range mapsAt(p, "rules") {
 			if alg, ok := str(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"); ok && !slices.Contains([]string{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
 				return "encryption algorithm " + alg + " is not AES256 or aws:kms"
@@ -53,16 +54,16 @@ var bucketChecks = []bucketCheck{
 		}
 		return ""
 	}},
-	{TypeOwnership, "ownership controls", func(p property.Map) string {
+	{awstypes.Ownership, "ownership controls", func(p property.Map) string {
 		if o, ok := str(p, "rule", "objectOwnership"); ok && o != "BucketOwnerEnforced" {
 			return "object ownership is " + o + ", so ACLs still apply; use BucketOwnerEnforced"
 		}
 		return ""
 	}},
-	{TypePublicAccessBlock, "public access block", func(p property.Map) string {
+	{awstypes.PublicAccessBlock, "public access block", func(p property.Map) string {
 		return strings.Join(publicAccessProblems(p), "; ")
 	}},
-	{TypeBucketPolicy, "TLS-only bucket policy", func(p property.Map) string {
+	{awstypes.BucketPolicy, "TLS-only bucket policy", func(p property.Map) string {
 		if !known(p, "policy") {
 			return ""
 		}
@@ -76,7 +77,7 @@ var bucketChecks = []bucketCheck{
 func bucketSecure(stack []Resource) []Violation {
 	var out []Violation
 	for _, b := range stack {
-		if b.Type != TypeBucket {
+		if b.Type != awstypes.Bucket {
 			continue
 		}
 		name, ok := str(b.Props, "bucket")
@@ -119,10 +120,10 @@ func backupLifecycle(stack []Resource) []Violation {
 	var out []Violation
 	for _, b := range stack {
 		name, ok := str(b.Props, "bucket")
-		if b.Type != TypeBucket || !ok || !strings.Contains(b.URN, backupVaultType+"$") {
+		if b.Type != awstypes.Bucket || !ok || !strings.Contains(b.URN, backupVaultType+"$") {
 			continue
 		}
-		found, unknown := sidecar(stack, TypeLifecycle, "bucket", name)
+		found, unknown := sidecar(stack, awstypes.Lifecycle, "bucket", name)
 		if len(found) == 0 {
 			if !unknown {
 				out = append(out, Violation{Rule: "backup-lifecycle", URN: b.URN, Message: "backup bucket " + name + " has no lifecycle configuration"})
@@ -180,10 +181,10 @@ func consoleUsersMFA(stack []Resource) []Violation {
 	var out []Violation
 	for _, profile := range stack {
 		user, ok := str(profile.Props, "user")
-		if profile.Type != TypeLoginProfile || !ok {
+		if profile.Type != awstypes.LoginProfile || !ok {
 			continue
 		}
-		if keys, _ := sidecar(stack, TypeAccessKey, "user", user); len(keys) > 0 {
+		if keys, _ := sidecar(stack, awstypes.AccessKey, "user", user); len(keys) > 0 {
 			out = append(out, Violation{Rule: "console-users-mfa", URN: keys[0].URN, Message: "console user " + user + " has an access key"})
 		}
 		enforced, unknown := mfaEnforced(stack, user)
@@ -197,7 +198,7 @@ func consoleUsersMFA(stack []Resource) []Violation {
 // mfaEnforced reports whether one of user's groups carries a policy that denies while
 // aws:MultiFactorAuthPresent is false; unknown when a link in the chain is not known yet.
 func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
-	memberships, unknown := sidecar(stack, TypeMembership, "user", user)
+	memberships, unknown := sidecar(stack, awstypes.Membership, "user", user)
 	var groups []string
 	for _, m := range memberships {
 		groups = append(groups, strs(m.Props, "groups")...)
@@ -205,16 +206,16 @@ func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
 	}
 	for _, r := range stack {
 		switch {
-		case r.Type == TypeGroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
+		case r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
 			enforced = enforced || deniesWithoutMFA(r)
-		case r.Type == TypeGroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
+		case r.Type == awstypes.GroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
 			arn, ok := str(r.Props, "policyArn")
 			if !ok {
 				unknown = true
 				continue
 			}
 			for _, p := range stack {
-				if p.Type == TypePolicy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
+				if p.Type == awstypes.Policy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
 					enforced = enforced || deniesWithoutMFA(p)
 				}
 			}
@@ -279,7 +280,7 @@ func sortedKeys(m map[string]bool) []string {
 func lockImmutable(stack []Resource) []Violation {
 	var out []Violation
 	for _, lock := range stack {
-		if lock.Type != TypeObjectLock {
+		if lock.Type != awstypes.ObjectLock {
 			continue
 		}
 		bucket, ok := str(lock.Props, "bucket")
@@ -287,7 +288,7 @@ func lockImmutable(stack []Resource) []Violation {
 		if !ok || !modeKnown || mode != "GOVERNANCE" {
 			continue // COMPLIANCE holds by itself; an unknown bucket or mode cannot be judged
 		}
-		policies, unknown := sidecar(stack, TypeBucketPolicy, "bucket", bucket)
+		policies, unknown := sidecar(stack, awstypes.BucketPolicy, "bucket", bucket)
 		if unknown {
 			continue
 		}

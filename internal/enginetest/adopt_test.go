@@ -8,17 +8,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 // legacy is an account a team already runs: a bucket holding data, an application's IAM
 // user at the root path, an account alias and a weak password policy.
 var legacy = []world.Resource{
-	{Type: rules.TypeBucket, ID: "enginetest-legacy-data", Inputs: map[string]any{"bucket": "enginetest-legacy-data"}},
-	{Type: rules.TypeUser, ID: "legacy-adopt", Inputs: map[string]any{"name": "legacy-adopt", "path": "/"}},
-	{Type: rules.TypeAccountAlias, ID: "acme-legacy", Inputs: map[string]any{"accountAlias": "acme-legacy"}},
-	{Type: rules.TypeAccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
+	{Type: awstypes.Bucket, ID: "enginetest-legacy-data", Inputs: map[string]any{"bucket": "enginetest-legacy-data"}},
+	{Type: awstypes.User, ID: "legacy-adopt", Inputs: map[string]any{"name": "legacy-adopt", "path": "/"}},
+	{Type: awstypes.AccountAlias, ID: "acme-legacy", Inputs: map[string]any{"accountAlias": "acme-legacy"}},
+	{Type: awstypes.AccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
 }
 
 // adoptStack is a managing stack over the legacy account; adopt marks what exists.
@@ -63,10 +63,10 @@ func TestAdoptExistingResources(t *testing.T) {
 		return fmt.Sprintf("urn:pulumi:%s::secure-aws::%s%s::%s", name, parent, typ, res)
 	}
 	adopted := []string{
-		urn("secure-aws:components:SecureBucket$", rules.TypeBucket, "enginetest-legacy-data-bucket"),
-		urn("secure-aws:components:AppUser$", rules.TypeUser, "legacy-user"),
-		urn("secure-aws:components:AccountBaseline$", rules.TypeAccountAlias, "account-alias"),
-		urn("secure-aws:components:AccountBaseline$", rules.TypeAccountPasswordPolicy, "account-password-policy"),
+		urn("secure-aws:components:SecureBucket$", awstypes.Bucket, "enginetest-legacy-data-bucket"),
+		urn("secure-aws:components:AppUser$", awstypes.User, "legacy-user"),
+		urn("secure-aws:components:AccountBaseline$", awstypes.AccountAlias, "account-alias"),
+		urn("secure-aws:components:AccountBaseline$", awstypes.AccountPasswordPolicy, "account-password-policy"),
 	}
 	steps := strings.Join(pre.steps(), "\n")
 	for _, u := range adopted {
@@ -82,11 +82,11 @@ func TestAdoptExistingResources(t *testing.T) {
 	require.NoError(t, err)
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
-	user := resources[world.Find(resources, rules.TypeUser, "legacy-adopt")]
+	user := resources[world.Find(resources, awstypes.User, "legacy-adopt")]
 	assert.Equal(t, "/apps/", user.Inputs["path"], "the adopted user is moved to the program's path")
-	policy := resources[world.Find(resources, rules.TypeAccountPasswordPolicy, "iam-account-password-policy")]
+	policy := resources[world.Find(resources, awstypes.AccountPasswordPolicy, "iam-account-password-policy")]
 	assert.EqualValues(t, 14, policy.Inputs["minimumPasswordLength"], "the adopted policy is brought to CIS")
-	assert.Equal(t, 1, countOf(resources, rules.TypeBucket, "enginetest-legacy-data"), "the bucket is the one that was there")
+	assert.Equal(t, 1, countOf(resources, awstypes.Bucket, "enginetest-legacy-data"), "the bucket is the one that was there")
 
 	up, err := p.up(s)
 	require.NoError(t, err)

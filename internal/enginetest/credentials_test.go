@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 // TestKeyRotation rotates an application's access key through the real engine, step by
@@ -39,7 +39,7 @@ func TestKeyRotation(t *testing.T) {
 		return cfg
 	}
 	const read = `["s3:GetObject"]`
-	component := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:AppUser$%s::", name, rules.TypeAccessKey)
+	component := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:AppUser$%s::", name, awstypes.AccessKey)
 	key1, key2 := component+"rot-key", component+"rot-key-2"
 
 	// step applies cfg as the deploy workflow does, and returns the preview's changed steps
@@ -91,7 +91,7 @@ func TestKeyRotation(t *testing.T) {
 	steps, ops = step(withApps(`,"accessKeys":[{"generation":2}]`, `["s3:GetObject","s3:PutObject"]`))
 	require.NotEmpty(t, steps, "the grant changed")
 	for _, s := range append(steps, opsOn(ops)...) {
-		assert.NotContains(t, s, rules.TypeAccessKey, "a change of grants touches no key")
+		assert.NotContains(t, s, awstypes.AccessKey, "a change of grants touches no key")
 	}
 
 	_, ops = step(withApps(`,"accessKeys":[{"generation":3}]`, `["s3:GetObject","s3:PutObject"]`))

@@ -14,9 +14,9 @@ import (
 
 	"github.com/secure-aws/secure-aws/components"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 // TestDrift: changes made in AWS behind the program's back, seen and undone.
@@ -45,11 +45,11 @@ func TestDrift(t *testing.T) {
 
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
-	i := world.Find(resources, rules.TypeBucketPolicy, "enginetest-drift")
+	i := world.Find(resources, awstypes.BucketPolicy, "enginetest-drift")
 	require.GreaterOrEqual(t, i, 0)
 	original := resources[i].Inputs["policy"]
 	resources[i].Inputs["policy"] = `{"Version":"2012-10-17","Statement":[]}`
-	j := world.Find(resources, rules.TypePublicAccessBlock, "enginetest-drift")
+	j := world.Find(resources, awstypes.PublicAccessBlock, "enginetest-drift")
 	require.GreaterOrEqual(t, j, 0)
 	resources = slices.Delete(resources, j, j+1)
 	require.NoError(t, world.Save(p.world, resources))
@@ -59,10 +59,10 @@ func TestDrift(t *testing.T) {
 	report, err = drift.Check(t.Context(), s)
 	require.NoError(t, err, "drift is a finding, not a failure")
 	component := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$", name)
-	policy := component + rules.TypeBucketPolicy + "::enginetest-drift-tls-only"
-	block := component + rules.TypePublicAccessBlock + "::enginetest-drift-public-access"
+	policy := component + awstypes.BucketPolicy + "::enginetest-drift-tls-only"
+	block := component + awstypes.PublicAccessBlock + "::enginetest-drift-public-access"
 	assert.Equal(t, []drift.Change{{URN: policy, Op: "update", Properties: []string{"policy"}}, {URN: block, Op: "create"}}, report.Changes)
-	assert.Contains(t, report.Markdown(), "| `enginetest-drift-tls-only` | `"+rules.TypeBucketPolicy+"` | update | `policy` |")
+	assert.Contains(t, report.Markdown(), "| `enginetest-drift-tls-only` | `"+awstypes.BucketPolicy+"` | update | `policy` |")
 	after, _ := p.export(s)
 	assert.Equal(t, before, after, "the check persists nothing")
 	for _, kind := range []string{"create", "update", "delete"} {
@@ -76,8 +76,8 @@ func TestDrift(t *testing.T) {
 	require.NoError(t, err)
 	resources, err = world.Load(p.world)
 	require.NoError(t, err)
-	assert.Equal(t, original, resources[world.Find(resources, rules.TypeBucketPolicy, "enginetest-drift")].Inputs["policy"], "up put the program's policy back")
-	assert.GreaterOrEqual(t, world.Find(resources, rules.TypePublicAccessBlock, "enginetest-drift"), 0, "and the public access block")
+	assert.Equal(t, original, resources[world.Find(resources, awstypes.BucketPolicy, "enginetest-drift")].Inputs["policy"], "up put the program's policy back")
+	assert.GreaterOrEqual(t, world.Find(resources, awstypes.PublicAccessBlock, "enginetest-drift"), 0, "and the public access block")
 	report, err = drift.Check(t.Context(), s)
 	require.NoError(t, err)
 	assert.False(t, report.Drifted(), "%+v", report.Changes)

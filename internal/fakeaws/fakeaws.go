@@ -12,7 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/secure-aws/secure-aws/rules"
+	"github.com/secure-aws/secure-aws/awstypes"
 )
 
 // Account is where resources are created: it shapes their ARNs.
@@ -45,60 +45,60 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 		return "arn:" + a.Partition + ":iam::" + a.ID + ":" + kind + path + name
 	}
 	switch typ {
-	case rules.TypeBucket:
+	case awstypes.Bucket:
 		set("arn", "arn:"+a.Partition+":s3:::"+str("bucket"))
 		set("bucketDomainName", str("bucket")+".s3.amazonaws.com")
 		return str("bucket"), out
-	case rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock,
-		rules.TypeBucketPolicy, rules.TypeLifecycle, rules.TypeObjectLock:
+	case awstypes.Versioning, awstypes.Encryption, awstypes.Ownership, awstypes.PublicAccessBlock,
+		awstypes.BucketPolicy, awstypes.Lifecycle, awstypes.ObjectLock:
 		return str("bucket"), out
-	case rules.TypeAccountPublicAccess:
+	case awstypes.AccountPublicAccess:
 		set("accountId", a.ID)
 		return a.ID, out
-	case rules.TypeUser:
+	case awstypes.User:
 		set("arn", iamARN("user", str("name")))
 		set("uniqueId", "AIDA"+uniqueSuffix(name))
 		return str("name"), out
-	case rules.TypeGroup:
+	case awstypes.Group:
 		set("arn", iamARN("group", str("name")))
 		set("uniqueId", "AGPA"+uniqueSuffix(name))
 		return str("name"), out
-	case rules.TypeRole:
+	case awstypes.Role:
 		set("arn", iamARN("role", str("name")))
 		set("uniqueId", "AROA"+uniqueSuffix(name))
 		return str("name"), out
-	case rules.TypePolicy:
+	case awstypes.Policy:
 		arn := iamARN("policy", str("name"))
 		set("arn", arn)
 		set("policyId", "ANPA"+uniqueSuffix(name))
 		return arn, out
-	case rules.TypeOIDCProvider:
+	case awstypes.OIDCProvider:
 		arn := "arn:" + a.Partition + ":iam::" + a.ID + ":oidc-provider/" + strings.TrimPrefix(str("url"), "https://")
 		set("arn", arn)
 		return arn, out
-	case rules.TypeGroupAttachment:
+	case awstypes.GroupAttachment:
 		return str("group") + "-" + strings.ToLower(uniqueSuffix(name)), out
-	case rules.TypeRoleAttachment:
+	case awstypes.RoleAttachment:
 		return str("role") + "-" + strings.ToLower(uniqueSuffix(name)), out
-	case rules.TypeMembership:
+	case awstypes.Membership:
 		return "terraform-" + strings.ToLower(uniqueSuffix(name)), out
-	case rules.TypeAccessKey:
+	case awstypes.AccessKey:
 		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", credentials(str("user"), "secret"))
 		if _, ok := inputs["status"]; !ok {
 			set("status", "Active")
 		}
 		return "AKIA" + uniqueSuffix(name), out
-	case rules.TypeLoginProfile:
+	case awstypes.LoginProfile:
 		generated(out, str("pgpKey") != "", "encryptedPassword", "password", credentials(str("user"), "password"))
 		return str("user"), out
-	case rules.TypeAccountAlias:
+	case awstypes.AccountAlias:
 		return str("accountAlias"), out
-	case rules.TypeAccountPasswordPolicy:
+	case awstypes.AccountPasswordPolicy:
 		return "iam-account-password-policy", out
-	case rules.TypeTrail:
+	case awstypes.Trail:
 		set("arn", "arn:"+a.Partition+":cloudtrail:"+a.Region+":"+a.ID+":trail/"+str("name"))
 		return str("name"), out
-	case rules.TypeAnalyzer:
+	case awstypes.Analyzer:
 		set("arn", "arn:"+a.Partition+":access-analyzer:"+a.Region+":"+a.ID+":analyzer/"+str("analyzerName"))
 		return str("analyzerName"), out
 	}
@@ -130,33 +130,33 @@ func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain
 // update), as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go,
 // which pulumi-aws v6 bridges. An empty list updates every input in place.
 var ReplaceOn = map[string][]string{
-	rules.TypeBucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
-	rules.TypeVersioning:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
-	rules.TypeEncryption:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
-	rules.TypeOwnership:             {"bucket"},                                                    // s3/bucket_ownership_controls.go
-	rules.TypePublicAccessBlock:     {"bucket"},                                                    // s3/bucket_public_access_block.go
-	rules.TypeBucketPolicy:          {"bucket"},                                                    // s3/bucket_policy.go
-	rules.TypeLifecycle:             {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
-	rules.TypeObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
-	rules.TypeAccountPublicAccess:   {"accountId"},                                                 // s3control/account_public_access_block.go
-	rules.TypePolicy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
-	rules.TypeGroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
-	rules.TypeMembership:            {"user"},                                                      // iam/user_group_membership.go
-	rules.TypeAccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
-	rules.TypeLoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
-	rules.TypeRole:                  {"name", "namePrefix", "path"},                                // iam/role.go
-	rules.TypeRoleAttachment:        {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
-	rules.TypeOIDCProvider:          {"url"},                                                       // iam/openid_connect_provider.go
-	rules.TypeAccountAlias:          {"accountAlias"},                                              // iam/account_alias.go (no update)
-	rules.TypeAnalyzer:              {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
-	rules.TypeTrail:                 {"name"},                                                      // cloudtrail/trail.go
-	rules.TypeUser:                  {},                                                            // iam/user.go: a new name or path is an UpdateUser in place
-	rules.TypeGroup:                 {},                                                            // iam/group.go: UpdateGroup in place
-	rules.TypeAccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
+	awstypes.Bucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
+	awstypes.Versioning:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
+	awstypes.Encryption:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
+	awstypes.Ownership:             {"bucket"},                                                    // s3/bucket_ownership_controls.go
+	awstypes.PublicAccessBlock:     {"bucket"},                                                    // s3/bucket_public_access_block.go
+	awstypes.BucketPolicy:          {"bucket"},                                                    // s3/bucket_policy.go
+	awstypes.Lifecycle:             {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
+	awstypes.ObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
+	awstypes.AccountPublicAccess:   {"accountId"},                                                 // s3control/account_public_access_block.go
+	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
+	awstypes.GroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
+	awstypes.Membership:            {"user"},                                                      // iam/user_group_membership.go
+	awstypes.AccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
+	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
+	awstypes.Role:                  {"name", "namePrefix", "path"},                                // iam/role.go
+	awstypes.RoleAttachment:        {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
+	awstypes.OIDCProvider:          {"url"},                                                       // iam/openid_connect_provider.go
+	awstypes.AccountAlias:          {"accountAlias"},                                              // iam/account_alias.go (no update)
+	awstypes.Analyzer:              {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
+	awstypes.Trail:                 {"name"},                                                      // cloudtrail/trail.go
+	awstypes.User:                  {},                                                            // iam/user.go: a new name or path is an UpdateUser in place
+	awstypes.Group:                 {},                                                            // iam/group.go: UpdateGroup in place
+	awstypes.AccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }
 
 // Regional are the types whose ids are unique per region rather than per account.
-var Regional = map[string]bool{rules.TypeAnalyzer: true}
+var Regional = map[string]bool{awstypes.Analyzer: true}
 
 // CreateFails lists the types whose create call AWS refuses when the resource already
 // exists (a bucket name you own, an IAM name in the account), with the error code AWS
@@ -165,14 +165,14 @@ var Regional = map[string]bool{rules.TypeAnalyzer: true}
 // AccountAlias is listed on the cautious reading that CreateAccountAlias does not take
 // over an alias set outside the program; adopt it with account.importExisting.
 var CreateFails = map[string]string{
-	rules.TypeBucket:       "BucketAlreadyOwnedByYou",
-	rules.TypeUser:         "EntityAlreadyExists",
-	rules.TypeGroup:        "EntityAlreadyExists",
-	rules.TypeRole:         "EntityAlreadyExists",
-	rules.TypePolicy:       "EntityAlreadyExists",
-	rules.TypeOIDCProvider: "EntityAlreadyExists",
-	rules.TypeLoginProfile: "EntityAlreadyExists",
-	rules.TypeAccountAlias: "EntityAlreadyExists",
-	rules.TypeAnalyzer:     "ConflictException",
-	rules.TypeTrail:        "TrailAlreadyExistsException",
+	awstypes.Bucket:       "BucketAlreadyOwnedByYou",
+	awstypes.User:         "EntityAlreadyExists",
+	awstypes.Group:        "EntityAlreadyExists",
+	awstypes.Role:         "EntityAlreadyExists",
+	awstypes.Policy:       "EntityAlreadyExists",
+	awstypes.OIDCProvider: "EntityAlreadyExists",
+	awstypes.LoginProfile: "EntityAlreadyExists",
+	awstypes.AccountAlias: "EntityAlreadyExists",
+	awstypes.Analyzer:     "ConflictException",
+	awstypes.Trail:        "TrailAlreadyExistsException",
 }

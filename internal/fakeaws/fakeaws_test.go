@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
@@ -18,7 +19,6 @@ import (
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackgen"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 type healthyRoot struct{}
@@ -67,17 +67,17 @@ func TestStateAsAWSReports(t *testing.T) {
 		id     string
 		arn    string
 	}{
-		{rules.TypeUser, in("name", "web-prod", "path", "/apps/"), "web-prod", "arn:aws-cn:iam::222222222222:user/apps/web-prod"},
-		{rules.TypeUser, in("name", "bob"), "bob", "arn:aws-cn:iam::222222222222:user/bob"},
-		{rules.TypeGroup, in("name", "admins", "path", "/admins/"), "admins", "arn:aws-cn:iam::222222222222:group/admins/admins"},
-		{rules.TypeRole, in("name", "deploy"), "deploy", "arn:aws-cn:iam::222222222222:role/deploy"},
-		{rules.TypePolicy, in("name", "web-s3", "path", "/apps/"), "arn:aws-cn:iam::222222222222:policy/apps/web-s3", "arn:aws-cn:iam::222222222222:policy/apps/web-s3"},
-		{rules.TypeBucket, in("bucket", "acme-assets"), "acme-assets", "arn:aws-cn:s3:::acme-assets"},
-		{rules.TypeVersioning, in("bucket", "acme-assets"), "acme-assets", ""},
-		{rules.TypeOIDCProvider, in("url", "https://token.actions.githubusercontent.com"), "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
-		{rules.TypeAnalyzer, in("analyzerName", "acme"), "acme", "arn:aws-cn:access-analyzer:cn-north-1:222222222222:analyzer/acme"},
-		{rules.TypeAccountPublicAccess, in(), "222222222222", ""},
-		{rules.TypeAccountPasswordPolicy, in(), "iam-account-password-policy", ""},
+		{awstypes.User, in("name", "web-prod", "path", "/apps/"), "web-prod", "arn:aws-cn:iam::222222222222:user/apps/web-prod"},
+		{awstypes.User, in("name", "bob"), "bob", "arn:aws-cn:iam::222222222222:user/bob"},
+		{awstypes.Group, in("name", "admins", "path", "/admins/"), "admins", "arn:aws-cn:iam::222222222222:group/admins/admins"},
+		{awstypes.Role, in("name", "deploy"), "deploy", "arn:aws-cn:iam::222222222222:role/deploy"},
+		{awstypes.Policy, in("name", "web-s3", "path", "/apps/"), "arn:aws-cn:iam::222222222222:policy/apps/web-s3", "arn:aws-cn:iam::222222222222:policy/apps/web-s3"},
+		{awstypes.Bucket, in("bucket", "acme-assets"), "acme-assets", "arn:aws-cn:s3:::acme-assets"},
+		{awstypes.Versioning, in("bucket", "acme-assets"), "acme-assets", ""},
+		{awstypes.OIDCProvider, in("url", "https://token.actions.githubusercontent.com"), "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", "arn:aws-cn:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
+		{awstypes.Analyzer, in("analyzerName", "acme"), "acme", "arn:aws-cn:access-analyzer:cn-north-1:222222222222:analyzer/acme"},
+		{awstypes.AccountPublicAccess, in(), "222222222222", ""},
+		{awstypes.AccountPasswordPolicy, in(), "iam-account-password-policy", ""},
 	} {
 		id, state := a.State(c.typ, "x", c.inputs, noCredential)
 		assert.Equal(t, c.id, id, c.typ)
@@ -85,7 +85,7 @@ func TestStateAsAWSReports(t *testing.T) {
 			assert.Equal(t, c.arn, state["arn"].StringValue(), c.typ)
 		}
 	}
-	id, _ := a.State(rules.TypeGroupAttachment, "web-s3", in("group", "web-prod"), noCredential)
+	id, _ := a.State(awstypes.GroupAttachment, "web-s3", in("group", "web-prod"), noCredential)
 	assert.Regexp(t, `^web-prod-[a-z2-7]{16}$`, id)
 }
 
@@ -94,13 +94,13 @@ func TestStateAsAWSReports(t *testing.T) {
 func TestCredentials(t *testing.T) {
 	a := fakeaws.Account{ID: "222222222222", Partition: "aws", Region: "us-east-1"}
 	gen := func(user, kind string) string { return "plain-" + kind + "-" + user }
-	id, state := a.State(rules.TypeAccessKey, "web-key", resource.PropertyMap{"user": resource.NewProperty("web")}, gen)
+	id, state := a.State(awstypes.AccessKey, "web-key", resource.PropertyMap{"user": resource.NewProperty("web")}, gen)
 	assert.Regexp(t, `^AKIA[A-Z2-7]{16}$`, id)
 	require.True(t, state["secret"].IsSecret())
 	assert.Equal(t, "plain-secret-web", state["secret"].SecretValue().Element.StringValue())
 	assert.Equal(t, "Active", state["status"].StringValue())
 
-	_, state = a.State(rules.TypeLoginProfile, "alice", resource.PropertyMap{"user": resource.NewProperty("alice"), "pgpKey": resource.NewProperty("mQENBFake")}, gen)
+	_, state = a.State(awstypes.LoginProfile, "alice", resource.PropertyMap{"user": resource.NewProperty("alice"), "pgpKey": resource.NewProperty("mQENBFake")}, gen)
 	assert.NotContains(t, state, resource.PropertyKey("password"))
 	assert.True(t, strings.HasPrefix(state["encryptedPassword"].StringValue(), "wcFMA"))
 	assert.NotContains(t, state["encryptedPassword"].StringValue(), "plain-")

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,14 +31,14 @@ func TestRecorderKeepsEveryOption(t *testing.T) {
 		return nil
 	}))
 
-	b, ok := rec.Find("aws:s3/bucketV2:BucketV2", "b")
+	b, ok := rec.Find(awstypes.Bucket, "b")
 	require.True(t, ok)
 	assert.True(t, b.Protect)
 	assert.True(t, b.RetainOnDelete)
 	assert.Contains(t, b.Aliases, "name=old-b type= parent=", "the program's alias (the SDK adds the provider's own)")
 	assert.Equal(t, "urn:pulumi:test::secure-aws::aws:s3/bucketV2:BucketV2::b", b.URN)
 
-	u, ok := rec.Find("aws:iam/user:User", "u")
+	u, ok := rec.Find(awstypes.User, "u")
 	require.True(t, ok)
 	assert.Equal(t, []string{b.URN}, u.Dependencies)
 	assert.Equal(t, []string{"tags"}, u.IgnoreChanges)
@@ -67,7 +68,7 @@ func TestRecorderUnknownsInPreview(t *testing.T) {
 		_, err = iam.NewAccessKey(ctx, "k", &iam.AccessKeyArgs{User: user.Arn})
 		return err
 	}))
-	key, ok := rec.Find("aws:iam/accessKey:AccessKey", "k")
+	key, ok := rec.Find(awstypes.AccessKey, "k")
 	require.True(t, ok)
 	assert.True(t, key.Inputs.ContainsUnknowns(), "an input from an attribute not known in a preview stays unknown")
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/mock"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 // Markdown renders the plan for review. The output is deterministic: the same program and
@@ -73,13 +73,13 @@ func (p *Plan) writeAccess(b *strings.Builder) {
 	b.WriteString("| Principal | Resource | Condition | Allowed |\n|-----------|----------|-----------|---------|\n")
 	policies := map[string][]string{} // group -> policy ARNs
 	for _, r := range p.Resources {
-		if r.Type == rules.TypeGroupAttachment {
+		if r.Type == awstypes.GroupAttachment {
 			policies[r.Input("group")] = append(policies[r.Input("group")], r.Input("policyArn"))
 		}
 	}
 	var rows []accessRow
 	for _, m := range p.Resources {
-		if m.Type != rules.TypeMembership {
+		if m.Type != awstypes.Membership {
 			continue
 		}
 		user := m.Input("user")
@@ -90,7 +90,7 @@ func (p *Plan) writeAccess(b *strings.Builder) {
 		}
 	}
 	for _, a := range p.Resources {
-		if a.Type == rules.TypeRoleAttachment {
+		if a.Type == awstypes.RoleAttachment {
 			rows = append(rows, p.accessRows("role "+a.Input("role"), a.Input("policyArn"))...)
 		}
 	}
@@ -111,7 +111,7 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 	}
 	var out []accessRow
 	for _, r := range p.Resources {
-		if r.Type != rules.TypePolicy || !iampolicy.NamesPolicy(arn, r.Input("path"), r.Input("name")) {
+		if r.Type != awstypes.Policy || !iampolicy.NamesPolicy(arn, r.Input("path"), r.Input("name")) {
 			continue
 		}
 		doc, err := iampolicy.Parse(r.Input("policy"))

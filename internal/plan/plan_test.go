@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
-	"github.com/secure-aws/secure-aws/rules"
 )
 
 // projectDir holds Pulumi.yaml and the repository's stack files, a team's own.
@@ -121,10 +121,10 @@ func TestRulesSeeEveryJudgedType(t *testing.T) {
 		registered[r.Type] = true
 	}
 	for _, typ := range []string{
-		rules.TypeAccountPasswordPolicy, rules.TypeAccountPublicAccess, rules.TypeUser, rules.TypeLoginProfile,
-		rules.TypeAccessKey, rules.TypeMembership, rules.TypePolicy, rules.TypeGroupAttachment, rules.TypeBucket,
-		rules.TypeVersioning, rules.TypeEncryption, rules.TypeOwnership, rules.TypePublicAccessBlock,
-		rules.TypeBucketPolicy, rules.TypeLifecycle,
+		awstypes.AccountPasswordPolicy, awstypes.AccountPublicAccess, awstypes.User, awstypes.LoginProfile,
+		awstypes.AccessKey, awstypes.Membership, awstypes.Policy, awstypes.GroupAttachment, awstypes.Bucket,
+		awstypes.Versioning, awstypes.Encryption, awstypes.Ownership, awstypes.PublicAccessBlock,
+		awstypes.BucketPolicy, awstypes.Lifecycle,
 	} {
 		assert.True(t, registered[typ], "the program registers no %s", typ)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/mock"
@@ -58,7 +59,7 @@ func TestURNsArePinned(t *testing.T) {
 }
 
 // dataBearing are the resource types whose loss loses data or its protection.
-var dataBearing = []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucketVersioningV2:BucketVersioningV2", "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"}
+var dataBearing = []string{awstypes.Bucket, awstypes.Versioning, awstypes.ObjectLock}
 
 func TestDataIsProtectedAndRetained(t *testing.T) {
 	for _, stack := range repoStacks(t) {
@@ -80,7 +81,7 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				assert.True(t, r.Protect, "%s is protected", r.URN)
 				assert.True(t, r.RetainOnDelete, "%s is retained on delete", r.URN)
 			}
-			if strings.HasPrefix(r.Type, "aws:s3/bucket") || r.Type == "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock" {
+			if strings.HasPrefix(r.Type, "aws:s3/bucket") || r.Type == awstypes.AccountPublicAccess {
 				assert.True(t, r.RetainOnDelete, "%s keeps protecting its data when it leaves the program", r.URN)
 			}
 		}
@@ -163,15 +164,15 @@ func TestEveryUserInOneGroup(t *testing.T) {
 		rec := runStack(t, stack)
 		// Groups carry managed policies only, so IAM's 5,120-character limit on a group's
 		// inline policies can never be reached.
-		assert.Empty(t, rec.OfType("aws:iam/groupPolicy:GroupPolicy"))
+		assert.Empty(t, rec.OfType(awstypes.GroupPolicy))
 		memberships := map[string]int{}
-		for _, m := range rec.OfType("aws:iam/userGroupMembership:UserGroupMembership") {
+		for _, m := range rec.OfType(awstypes.Membership) {
 			groups, ok := m.Inputs["groups"]
 			require.True(t, ok && groups.IsArray(), m.URN)
 			assert.Len(t, groups.ArrayValue(), 1, m.URN)
 			memberships[m.Input("user")]++
 		}
-		for _, u := range rec.OfType("aws:iam/user:User") {
+		for _, u := range rec.OfType(awstypes.User) {
 			assert.Equal(t, 1, memberships[u.Input("name")], "user %s", u.Input("name"))
 		}
 	}

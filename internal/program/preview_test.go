@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/plan"
@@ -33,7 +34,7 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 					unknown++
 				}
 			}
-			if len(rec.OfType(rules.TypePolicy)) > 0 {
+			if len(rec.OfType(awstypes.Policy)) > 0 {
 				assert.Positive(t, unknown, "the preview really carries unknown values (policy ARNs, group names)")
 			}
 
@@ -43,11 +44,11 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 			assert.Empty(t, violations)
 
 			// What can be judged still is: an unprotected bucket is reported in a preview too.
-			if len(rec.OfType(rules.TypeBucket)) == 0 {
+			if len(rec.OfType(awstypes.Bucket)) == 0 {
 				return
 			}
 			for i := range stack {
-				if stack[i].Type == rules.TypeBucket {
+				if stack[i].Type == awstypes.Bucket {
 					stack[i].Protect = false
 				}
 			}

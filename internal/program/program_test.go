@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/config"
@@ -151,7 +152,7 @@ func TestProductionStack(t *testing.T) {
 		components.BackupVaultType:     1,
 	}, componentCounts(rec))
 	assert.ElementsMatch(t, []string{"alice", "bob", "carol", "my-application-production", "zencoder-production", "backup-production"}, userNames(rec))
-	alias, ok := rec.Find("aws:iam/accountAlias:AccountAlias", "account-alias")
+	alias, ok := rec.Find(awstypes.AccountAlias, "account-alias")
 	require.True(t, ok)
 	assert.Equal(t, "acme-corp", alias.Input("accountAlias"))
 }
@@ -209,7 +210,7 @@ func TestGroupCountMatchesTheProgram(t *testing.T) {
 			require.NoError(t, err)
 			rec, err := runConfig(t, stack, raw, healthyRoot, false)
 			require.NoError(t, err)
-			assert.Equal(t, len(rec.OfType("aws:iam/group:Group")), cfg.Groups())
+			assert.Equal(t, len(rec.OfType(awstypes.Group)), cfg.Groups())
 		})
 	}
 }
@@ -278,7 +279,7 @@ func TestPolicyDocumentsGolden(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			rec := runStack(t, stack)
 			docs := map[string]json.RawMessage{}
-			for _, typ := range []string{"aws:iam/policy:Policy", "aws:iam/role:Role", "aws:s3/bucketPolicy:BucketPolicy"} {
+			for _, typ := range []string{awstypes.Policy, awstypes.Role, awstypes.BucketPolicy} {
 				for _, r := range rec.OfType(typ) {
 					text := r.Input("policy") + r.Input("assumeRolePolicy")
 					docs[typ+"::"+r.Name] = json.RawMessage(text)
@@ -301,7 +302,7 @@ func TestPolicyDocumentsGolden(t *testing.T) {
 func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
 	for _, stack := range repoStacks(t) {
 		rec := runStack(t, stack)
-		for _, r := range rec.OfType("aws:iam/policy:Policy") {
+		for _, r := range rec.OfType(awstypes.Policy) {
 			if !strings.Contains(r.Input("name"), "-s3") {
 				continue // console groups and the CI preview role: checked in components
 			}
@@ -363,7 +364,7 @@ func componentCounts(rec *mock.Recorder) map[string]int {
 
 func userNames(rec *mock.Recorder) []string {
 	var out []string
-	for _, u := range rec.OfType("aws:iam/user:User") {
+	for _, u := range rec.OfType(awstypes.User) {
 		out = append(out, u.Input("name"))
 	}
 	return out
@@ -446,7 +447,7 @@ func TestCrossEnvironmentGrants(t *testing.T) {
 	cfg["secure-aws:externalBuckets"] = `["acme-assets-production"]`
 	rec, err = runConfig(t, "staging", cfg, healthyRoot, false)
 	require.NoError(t, err)
-	policy, ok := rec.Find("aws:iam/policy:Policy", "my-application-s3")
+	policy, ok := rec.Find(awstypes.Policy, "my-application-s3")
 	require.True(t, ok)
 	assert.Contains(t, policy.Input("policy"), "arn:aws:s3:::acme-assets-production/*")
 }

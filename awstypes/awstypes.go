@@ -1,0 +1,41 @@
+// Package awstypes holds the type tokens of the AWS resources this program creates: the
+// one place they are spelled. The rules judge resources by them, the stand-in provider
+// models them, the offline plan names them, and the tests find resources with them; a
+// typo would be a rule that silently checks nothing, so the tests register each type
+// through the real program and assert the rules see it.
+package awstypes
+
+// Type tokens, as the Pulumi AWS provider names them.
+const (
+	AccountPasswordPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+	AccountPublicAccess   = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+	User                  = "aws:iam/user:User"
+	LoginProfile          = "aws:iam/userLoginProfile:UserLoginProfile"
+	AccessKey             = "aws:iam/accessKey:AccessKey"
+	Membership            = "aws:iam/userGroupMembership:UserGroupMembership"
+	GroupMembership       = "aws:iam/groupMembership:GroupMembership"
+	Policy                = "aws:iam/policy:Policy"
+	GroupPolicy           = "aws:iam/groupPolicy:GroupPolicy"
+	GroupAttachment       = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+	UserPolicy            = "aws:iam/userPolicy:UserPolicy"
+	UserAttachment        = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+	UserPoliciesExcl      = "aws:iam/userPoliciesExclusive:UserPoliciesExclusive"
+	UserAttachmentsExcl   = "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"
+	PolicyAttachment      = "aws:iam/policyAttachment:PolicyAttachment"
+	RolePolicy            = "aws:iam/rolePolicy:RolePolicy"
+	Bucket                = "aws:s3/bucketV2:BucketV2"
+	Versioning            = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	Encryption            = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	Ownership             = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	PublicAccessBlock     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	BucketPolicy          = "aws:s3/bucketPolicy:BucketPolicy"
+	Lifecycle             = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	ObjectLock            = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	Group                 = "aws:iam/group:Group"
+	Role                  = "aws:iam/role:Role"
+	RoleAttachment        = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	OIDCProvider          = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	AccountAlias          = "aws:iam/accountAlias:AccountAlias"
+	Analyzer              = "aws:accessanalyzer/analyzer:Analyzer"
+	Trail                 = "aws:cloudtrail/trail:Trail"
+)
