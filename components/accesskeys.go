@@ -53,13 +53,13 @@ func (s serviceUser) registerKeys(ctx *pulumi.Context, parent pulumi.Resource, n
 		if g.Generation != current(s.keys).Generation {
 			continue
 		}
-		out.AccessKeyId = key.ID().ToStringOutput()
+		out.AccessKeyID = key.ID().ToStringOutput()
 		if pgp != "" {
 			out.SecretAccessKey = pulumi.ToSecret(key.EncryptedSecret).(pulumi.StringOutput)
 		} else {
 			out.SecretAccessKey = pulumi.ToSecret(key.Secret).(pulumi.StringOutput)
 		}
 	}
-	out.AccessKeyIds = ids.ToStringMapOutput()
+	out.AccessKeyIDs = ids.ToStringMapOutput()
 	return nil
 }

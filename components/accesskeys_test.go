@@ -6,18 +6,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
 // keysOf runs an application with the given generations and returns its access keys by
 // logical name, and the ids and secret it exports.
-func keysOf(t *testing.T, gens []spec.KeyGeneration) (map[string]mock.Registration, interface{ Get() (string, bool, bool) }, interface{ Get() (string, bool, bool) }) {
+func keysOf(t *testing.T, gens []spec.KeyGeneration) (map[string]record.Registration, interface{ Get() (string, bool, bool) }, interface{ Get() (string, bool, bool) }) {
 	t.Helper()
 	args := appArgs()
 	args.CreateAccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
 	rec, id, secret := runApp(t, args)
-	keys := map[string]mock.Registration{}
+	keys := map[string]record.Registration{}
 	for _, k := range rec.OfType(accessKeyType) {
 		keys[k.Name] = k
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -32,7 +32,7 @@ func TestAdminGroupMembersAreConsoleOnly(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		passwords, arns = mock.Capture[map[string]string](g.InitialPasswords), mock.Capture[map[string]string](g.UserArns)
+		passwords, arns = record.Capture[map[string]string](g.InitialPasswords), record.Capture[map[string]string](g.UserArns)
 		return nil
 	})
 	consoleMemberChecks(t, rec, "admins", "/admins/", users)

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -33,14 +33,14 @@ func newTestApp(args *AppUserArgs) pulumi.RunFunc {
 }
 
 // runApp runs one AppUser and captures the access key id and secret it exports.
-func runApp(t *testing.T, args *AppUserArgs) (rec *mock.Recorder, id, secret interface{ Get() (string, bool, bool) }) {
+func runApp(t *testing.T, args *AppUserArgs) (rec *record.Recorder, id, secret interface{ Get() (string, bool, bool) }) {
 	t.Helper()
 	rec = mustRun(t, func(ctx *pulumi.Context) error {
 		app, err := NewAppUser(ctx, "my-application", args)
 		if err != nil {
 			return err
 		}
-		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+		id, secret = capture(app.AccessKeyID), capture(app.SecretAccessKey)
 		return nil
 	})
 	return rec, id, secret
@@ -59,7 +59,7 @@ func TestAppUserIsOneUserPerEnvironmentWithGroupPolicy(t *testing.T) {
 	assert.Equal(t, "arn:aws:s3:::acme-assets-staging/*", objects["Resource"])
 	deny := statement(t, statements, "DenyDestructiveS3Actions")
 	assert.ElementsMatch(t, []any{"arn:aws:s3:::acme-assets-staging", "arn:aws:s3:::acme-assets-staging/*"}, deny["Resource"])
-	assert.Len(t, deny["Action"], len(iampolicy.DestructiveS3Actions))
+	assert.Len(t, deny["Action"], len(iampolicy.DestructiveS3Actions()))
 }
 
 func TestAppUserAccessKeyIsSecret(t *testing.T) {
@@ -96,7 +96,7 @@ func TestAppUserWithoutKeyExportsEmptyKey(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		id, secret = capture(app.AccessKeyId), capture(app.SecretAccessKey)
+		id, secret = capture(app.AccessKeyID), capture(app.SecretAccessKey)
 		return nil
 	})
 	got, known, _ := id.Get()

@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,8 +15,11 @@ import (
 // BackupVaultType is the type token of BackupVault; renaming it changes every child URN.
 const BackupVaultType = "secure-aws:components:BackupVault"
 
-// BackupWriterActions are all a backup writer may do: list the vault and add objects.
-var BackupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
+// backupWriterActions are all a backup writer may do: list the vault and add objects.
+var backupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
+
+// BackupWriterActions returns a copy of backupWriterActions, so no caller can change the list.
+func BackupWriterActions() []string { return slices.Clone(backupWriterActions) }
 
 // TransitionMinimumObjectSize is the vault lifecycle's transitionDefaultMinimumObjectSize:
 // objects smaller than 128 KB stay in S3 Standard. Moving them would cost more than it
@@ -67,10 +71,10 @@ type BackupVault struct {
 	WriterUserName pulumi.StringOutput
 	// WriterArn is the ARN of that user.
 	WriterArn pulumi.StringOutput
-	// AccessKeyId is the writer's current access key id, or "".
-	AccessKeyId pulumi.StringOutput
-	// AccessKeyIds maps each of the writer's key generations to its access key id.
-	AccessKeyIds pulumi.StringMapOutput
+	// AccessKeyID is the writer's current access key id, or "".
+	AccessKeyID pulumi.StringOutput
+	// AccessKeyIDs maps each of the writer's key generations to its access key id.
+	AccessKeyIDs pulumi.StringMapOutput
 	// SecretAccessKey is the writer's key secret, a Pulumi secret, or "".
 	SecretAccessKey pulumi.StringOutput
 }
@@ -89,7 +93,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	writer := serviceUser{
 		userName:   spec.BackupWriterName(args.VaultName, args.Environment),
 		path:       spec.BackupWriterPath,
-		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: BackupWriterActions}},
+		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: backupWriterActions}},
 		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
@@ -131,8 +135,8 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.Arn = bucket.Arn
 	c.WriterUserName = out.UserName
 	c.WriterArn = out.Arn
-	c.AccessKeyId = out.AccessKeyId
-	c.AccessKeyIds = out.AccessKeyIds
+	c.AccessKeyID = out.AccessKeyID
+	c.AccessKeyIDs = out.AccessKeyIDs
 	c.SecretAccessKey = out.SecretAccessKey
 	if err := ctx.RegisterResourceOutputs(c, withSecret(c.OutputMap(), c.SecretAccessKey)); err != nil {
 		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
@@ -147,8 +151,8 @@ func (c *BackupVault) OutputMap() pulumi.Map {
 		"arn":            c.Arn,
 		"writerUserName": c.WriterUserName,
 		"writerArn":      c.WriterArn,
-		"accessKeyId":    c.AccessKeyId,
-		"accessKeyIds":   c.AccessKeyIds,
+		"accessKeyId":    c.AccessKeyID,
+		"accessKeyIds":   c.AccessKeyIDs,
 	}
 }
 

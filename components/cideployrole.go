@@ -49,7 +49,7 @@ func previewPolicy() iampolicy.Document {
 	}, {
 		Sid:       "AuditCredentials",
 		Effect:    iampolicy.Allow,
-		Actions:   iampolicy.CredentialReportActions,
+		Actions:   iampolicy.CredentialReportActions(),
 		Resources: []string{"*"},
 	}}}
 }

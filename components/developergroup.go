@@ -12,9 +12,6 @@ import (
 // DeveloperGroupType is the type token of DeveloperGroup; renaming it changes every child URN.
 const DeveloperGroupType = "secure-aws:components:DeveloperGroup"
 
-// AdminEquivalentPolicies are the AWS managed policies a developer group refuses.
-var AdminEquivalentPolicies = iampolicy.AdminEquivalentPolicies
-
 // DeveloperGroup is a group of non-admin console users (developers, ops) with the same
 // MFA enforcement and no-access-key rule as admins, and the AWS managed policies given.
 // It is account-wide: create it in the stack that manages the account.

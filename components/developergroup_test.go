@@ -58,7 +58,7 @@ func TestDeveloperGroupWithoutPoliciesAttachesOnlyConsoleStatements(t *testing.T
 // that escalate (iam:PassRole) or read data and secrets, are all refused: only the
 // allow-list passes.
 func TestDeveloperGroupRefusesAllButTheAllowList(t *testing.T) {
-	refused := append([]string{"ReadOnlyAccess", "AWSLambda_FullAccess", "AmazonSSMFullAccess", "AmazonS3ReadOnlyAccess", "CloudWatchLogsReadOnlyAccess"}, AdminEquivalentPolicies...)
+	refused := append([]string{"ReadOnlyAccess", "AWSLambda_FullAccess", "AmazonSSMFullAccess", "AmazonS3ReadOnlyAccess", "CloudWatchLogsReadOnlyAccess"}, iampolicy.AdminEquivalentPolicies()...)
 	for _, p := range refused {
 		t.Run(p, func(t *testing.T) {
 			requireRejected(t, "not one of the AWS managed policies developers may hold", newTestDevelopers(developerArgs([]string{p})))

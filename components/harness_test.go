@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -35,15 +35,15 @@ const (
 )
 
 // run runs body under a fresh recording mock as `pulumi up` would.
-func run(t *testing.T, body pulumi.RunFunc) (*mock.Recorder, error) {
+func run(t *testing.T, body pulumi.RunFunc) (*record.Recorder, error) {
 	t.Helper()
-	rec := mock.New("secure-aws", "test")
+	rec := record.New("secure-aws", "test")
 	rec.AccountID = testAccount.ID
 	return rec, rec.Run(nil, false, body)
 }
 
 // mustRun is run for bodies that must succeed.
-func mustRun(t *testing.T, body pulumi.RunFunc) *mock.Recorder {
+func mustRun(t *testing.T, body pulumi.RunFunc) *record.Recorder {
 	t.Helper()
 	rec, err := run(t, body)
 	require.NoError(t, err)
@@ -61,7 +61,7 @@ func requireRejected(t *testing.T, want string, body pulumi.RunFunc) {
 }
 
 // one returns the single registration of typ, failing unless there is exactly one.
-func one(t *testing.T, rec *mock.Recorder, typ string) mock.Registration {
+func one(t *testing.T, rec *record.Recorder, typ string) record.Registration {
 	t.Helper()
 	regs := rec.OfType(typ)
 	require.Len(t, regs, 1, "registrations of %s", typ)
@@ -69,12 +69,12 @@ func one(t *testing.T, rec *mock.Recorder, typ string) mock.Registration {
 }
 
 // inputs returns a registration's inputs as plain Go values.
-func inputs(reg mock.Registration) map[string]any {
+func inputs(reg record.Registration) map[string]any {
 	return reg.Inputs.Mappable()
 }
 
 // policyStatements decodes the policy document in input key of reg.
-func policyStatements(t *testing.T, reg mock.Registration, key string) []map[string]any {
+func policyStatements(t *testing.T, reg record.Registration, key string) []map[string]any {
 	t.Helper()
 	var doc struct {
 		Version   string
@@ -99,14 +99,14 @@ func statement(t *testing.T, statements []map[string]any, sid string) map[string
 
 // capture records a string output's value during a run, for reading after it.
 func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
-	return mock.Capture[string](o)
+	return record.Capture[string](o)
 }
 
 // principalChecks asserts what every machine principal registers: one user and one group
 // named userName under path, the group's policy with the given statement Sids attached to
 // the group, the membership, an access key only when withKey, and nothing attached to the
 // user itself (rule R6).
-func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
+func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
 	t.Helper()
 	want := map[string]int{userType: 1, groupType: 1, policyType: 1, attachmentType: 1, membershipType: 1}
 	if withKey {
@@ -157,7 +157,7 @@ func principalChecks(t *testing.T, rec *mock.Recorder, userName, path string, wi
 }
 
 // attachedPolicies lists the policy ARNs attached to groups.
-func attachedPolicies(t *testing.T, rec *mock.Recorder) []string {
+func attachedPolicies(t *testing.T, rec *record.Recorder) []string {
 	t.Helper()
 	var out []string
 	for _, a := range rec.OfType(attachmentType) {
@@ -169,7 +169,7 @@ func attachedPolicies(t *testing.T, rec *mock.Recorder) []string {
 // consoleMemberChecks asserts, for each member, one user under path, one login profile
 // that forces a password reset and ignores its drift, one membership of group, and no
 // access key or policy of the user's own.
-func consoleMemberChecks(t *testing.T, rec *mock.Recorder, group, path string, users []spec.ConsoleUser) {
+func consoleMemberChecks(t *testing.T, rec *record.Recorder, group, path string, users []spec.ConsoleUser) {
 	t.Helper()
 	require.Len(t, rec.OfType(userType), len(users))
 	require.Len(t, rec.OfType(loginType), len(users))

@@ -34,11 +34,11 @@ type PrincipalOutputs struct {
 	Arn pulumi.StringOutput
 	// GroupName is the IAM group that carries the user's permissions.
 	GroupName pulumi.StringOutput
-	// AccessKeyId is the current generation's access key id (the newest active one), or
+	// AccessKeyID is the current generation's access key id (the newest active one), or
 	// "" without an access key.
-	AccessKeyId pulumi.StringOutput
-	// AccessKeyIds maps each generation ("1", "2") to its access key id.
-	AccessKeyIds pulumi.StringMapOutput
+	AccessKeyID pulumi.StringOutput
+	// AccessKeyIDs maps each generation ("1", "2") to its access key id.
+	AccessKeyIDs pulumi.StringMapOutput
 	// SecretAccessKey is the current generation's key secret as a Pulumi secret,
 	// PGP-encrypted when a pgpKey is set, or "" without an access key.
 	SecretAccessKey pulumi.StringOutput
@@ -131,8 +131,8 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 		UserName:        user.Name,
 		Arn:             user.Arn,
 		GroupName:       group.Name,
-		AccessKeyId:     emptyString(),
-		AccessKeyIds:    pulumi.StringMap{}.ToStringMapOutput(),
+		AccessKeyID:     emptyString(),
+		AccessKeyIDs:    pulumi.StringMap{}.ToStringMapOutput(),
 		SecretAccessKey: emptyString(),
 	}
 	if err := s.registerKeys(ctx, parent, name, user, &out); err != nil {
@@ -147,8 +147,8 @@ func (o PrincipalOutputs) OutputMap() pulumi.Map {
 		"userName":     o.UserName,
 		"arn":          o.Arn,
 		"groupName":    o.GroupName,
-		"accessKeyId":  o.AccessKeyId,
-		"accessKeyIds": o.AccessKeyIds,
+		"accessKeyId":  o.AccessKeyID,
+		"accessKeyIds": o.AccessKeyIDs,
 	}
 }
 

@@ -219,14 +219,14 @@ func GitHubOIDCTrust(providerARN string, subjects []string) Document {
 	}}}
 }
 
-// DenyDestructiveS3EverywhereStatement denies DestructiveS3Actions on every bucket and
+// DenyDestructiveS3EverywhereStatement denies destructiveS3Actions on every bucket and
 // object (rule R5), for principals whose AWS managed policies (ReadOnlyAccess and the like)
 // reach S3 beyond an allow-list this project writes.
 func DenyDestructiveS3EverywhereStatement(partition string) Statement {
 	return Statement{
 		Sid:       "DenyDestructiveS3Actions",
 		Effect:    Deny,
-		Actions:   DestructiveS3Actions,
+		Actions:   destructiveS3Actions,
 		Resources: []string{BucketARN(partition, "*"), ObjectsARN(partition, "*", "")},
 	}
 }

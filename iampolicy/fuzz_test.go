@@ -40,7 +40,7 @@ func FuzzS3AccessDocument(f *testing.F) {
 		denied := false
 		for _, s := range doc.Statements {
 			if s.Effect == Deny {
-				denied = len(s.Actions) == len(DestructiveS3Actions)
+				denied = len(s.Actions) == len(destructiveS3Actions)
 				continue
 			}
 			for _, a := range s.Actions {

@@ -68,15 +68,18 @@ var configurationReads = []string{
 	"cloudtrail:GetTrail",
 	"cloudtrail:GetTrailStatus",
 	"cloudtrail:ListTags",
-	// The managing stack's credential audit (CredentialReportActions).
+	// The managing stack's credential audit (credentialReportActions).
 	"iam:GenerateCredentialReport",
 	"iam:GetCredentialReport",
 }
 
-// CredentialReportActions are what the credential audit needs: IAM generates the report
+// credentialReportActions are what the credential audit needs: IAM generates the report
 // (it reuses one younger than four hours) and returns it. It lists users and the dates of
 // their credentials, never a secret.
-var CredentialReportActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}
+var credentialReportActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}
+
+// CredentialReportActions returns a copy of credentialReportActions, so no caller can change the list.
+func CredentialReportActions() []string { return slices.Clone(credentialReportActions) }
 
 // ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
 func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }
@@ -115,7 +118,7 @@ type DenyShape struct {
 // LimitsToConfigurationReads reports whether the Deny statements of a policy leave its
 // principal no S3 action beyond ConfigurationReads (and, on one state bucket's objects,
 // reading them): the shape of ConfigurationReaderPolicy, which the rules accept in place
-// of the explicit deny of DestructiveS3Actions.
+// of the explicit deny of destructiveS3Actions.
 func LimitsToConfigurationReads(denies []DenyShape) bool {
 	only := func(notActions []string, extra ...string) bool {
 		return len(notActions) > 0 && !slices.ContainsFunc(notActions, func(a string) bool {

@@ -135,12 +135,12 @@ var s3Actions = map[string]Level{
 	"s3:PutStorageLensConfiguration":     AccountLevel,
 }
 
-// DestructiveS3Actions are denied explicitly to every non-admin principal on every bucket it
+// destructiveS3Actions are denied explicitly to every non-admin principal on every bucket it
 // can reach (rule R5): they delete data or versions, or change the versioning, lifecycle,
 // encryption, lock, replication, ownership, access, logging, notification, inventory and
 // other settings that keep data safe and private. The first eleven are the seed guidance's
 // deny block. (Deleting ownership controls is authorized by s3:PutBucketOwnershipControls.)
-var DestructiveS3Actions = []string{
+var destructiveS3Actions = []string{
 	"s3:DeleteBucket",
 	"s3:PutBucketVersioning",
 	"s3:PutObjectVersionAcl",
@@ -176,6 +176,9 @@ var DestructiveS3Actions = []string{
 	"s3:ReplicateDelete",
 }
 
+// DestructiveS3Actions returns a copy of destructiveS3Actions, so no caller can change the list.
+func DestructiveS3Actions() []string { return slices.Clone(destructiveS3Actions) }
+
 // replicationActions belong to S3's replication role, never to an application.
 var replicationActions = []string{
 	"s3:GetObjectVersionForReplication",
@@ -185,12 +188,15 @@ var replicationActions = []string{
 	"s3:ReplicateTags",
 }
 
-// AdminEquivalentPolicies are AWS managed policies that make a principal an admin, or let
+// adminEquivalentPolicies are AWS managed policies that make a principal an admin, or let
 // it make itself one (IAM writes, iam:PassRole on any role, organization control).
-var AdminEquivalentPolicies = []string{
+var adminEquivalentPolicies = []string{
 	"AdministratorAccess", "AdministratorAccess-Amplify", "AWSOrganizationsFullAccess", "IAMFullAccess",
 	"PowerUserAccess", "job-function/SystemAdministrator", "job-function/NetworkAdministrator",
 }
+
+// AdminEquivalentPolicies returns a copy of adminEquivalentPolicies, so no caller can change the list.
+func AdminEquivalentPolicies() []string { return slices.Clone(adminEquivalentPolicies) }
 
 // developerPolicies are the AWS managed policies a developer group may hold, each with
 // why: none grants an IAM write or iam:PassRole (so none lets a developer make itself an
@@ -219,14 +225,14 @@ func S3ActionLevel(action string) (Level, bool) {
 	return l, ok
 }
 
-// IsDestructive reports whether action is one of DestructiveS3Actions.
+// IsDestructive reports whether action is one of destructiveS3Actions.
 func IsDestructive(action string) bool {
-	return slices.Contains(DestructiveS3Actions, action)
+	return slices.Contains(destructiveS3Actions, action)
 }
 
 // CheckGrantableS3Action returns an error unless action may be allowed to a non-admin
 // principal on a bucket (rules R5, R7): a catalogued S3 action, spelled as AWS spells it,
-// not one of DestructiveS3Actions nor of the replication role's; at bucket level only one
+// not one of destructiveS3Actions nor of the replication role's; at bucket level only one
 // that reads (Get or List): a bucket's configuration is this program's to set.
 func CheckGrantableS3Action(action string) error {
 	if strings.Contains(action, "*") || strings.Contains(action, "?") {

@@ -53,9 +53,9 @@ func TestCatalogueNamesAreWellFormed(t *testing.T) {
 }
 
 func TestDestructiveActionsAreCatalogued(t *testing.T) {
-	require.NotEmpty(t, DestructiveS3Actions)
+	require.NotEmpty(t, destructiveS3Actions)
 	seen := map[string]bool{}
-	for _, a := range DestructiveS3Actions {
+	for _, a := range destructiveS3Actions {
 		level, ok := S3ActionLevel(a)
 		if assert.True(t, ok, "%s is not in the catalogue", a) {
 			assert.NotEqual(t, AccountLevel, level, "%s cannot be denied on a bucket", a)
@@ -67,7 +67,7 @@ func TestDestructiveActionsAreCatalogued(t *testing.T) {
 }
 
 func TestDestructiveActionsCoverRuleR5(t *testing.T) {
-	assert.Equal(t, seedDenyActions, DestructiveS3Actions[:len(seedDenyActions)], "the first eleven are the seed's deny block, in its order")
+	assert.Equal(t, seedDenyActions, destructiveS3Actions[:len(seedDenyActions)], "the first eleven are the seed's deny block, in its order")
 	required := append(slices.Clone(seedDenyActions),
 		"s3:DeleteBucketPolicy",
 		"s3:PutBucketPublicAccessBlock",
@@ -89,7 +89,7 @@ func TestDestructiveActionsCoverRuleR5(t *testing.T) {
 	_, defined := S3ActionLevel("s3:DeleteBucketOwnershipControls")
 	assert.False(t, defined, "DeleteBucketOwnershipControls is an API operation, not an IAM action")
 	for _, a := range required {
-		assert.Contains(t, DestructiveS3Actions, a)
+		assert.Contains(t, destructiveS3Actions, a)
 		assert.True(t, IsDestructive(a), a)
 	}
 	for _, a := range []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "", "s3:*"} {
@@ -184,7 +184,7 @@ func TestCheckGrantableS3ActionRejects(t *testing.T) {
 }
 
 func TestCheckGrantableS3ActionRejectsEveryDestructiveAction(t *testing.T) {
-	for _, a := range DestructiveS3Actions {
+	for _, a := range destructiveS3Actions {
 		err := CheckGrantableS3Action(a)
 		if assert.Error(t, err, a) {
 			assert.Contains(t, err.Error(), "always denied", a)

@@ -76,7 +76,7 @@ func CheckGrantAction(action, prefix string) error {
 const MaxManagedPolicySize = 6144
 
 // S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
-// on the right resource type, then an explicit Deny of DestructiveS3Actions on every bucket
+// on the right resource type, then an explicit Deny of destructiveS3Actions on every bucket
 // the grants reach, whole bucket and all objects, whatever the prefix.
 func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 	if len(grants) == 0 {
@@ -106,7 +106,7 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 	doc.Statements = append(doc.Statements, Statement{
 		Sid:       "DenyDestructiveS3Actions",
 		Effect:    Deny,
-		Actions:   DestructiveS3Actions,
+		Actions:   destructiveS3Actions,
 		Resources: denyResources,
 	})
 	text, err := doc.JSON()

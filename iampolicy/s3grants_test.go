@@ -166,7 +166,7 @@ func assertDenyStatement(t *testing.T, doc Document, buckets ...string) {
 	assert.Equal(t, "DenyDestructiveS3Actions", deny.Sid)
 	assert.Equal(t, Deny, deny.Effect)
 	assert.Empty(t, deny.Conditions, "the deny must be unconditional")
-	assert.ElementsMatch(t, DestructiveS3Actions, deny.Actions)
+	assert.ElementsMatch(t, destructiveS3Actions, deny.Actions)
 	var want []string
 	for _, b := range buckets {
 		want = append(want, BucketARN("aws", b), ObjectsARN("aws", b, ""))
@@ -208,11 +208,11 @@ func TestS3AccessDocumentIsDeterministic(t *testing.T) {
 }
 
 func TestS3AccessDocumentLeavesDestructiveListAlone(t *testing.T) {
-	before := slices.Clone(DestructiveS3Actions)
+	before := slices.Clone(destructiveS3Actions)
 	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject"}}})
 	require.NoError(t, err)
 	_ = doc.MustJSON()
-	assert.Equal(t, before, DestructiveS3Actions)
+	assert.Equal(t, before, destructiveS3Actions)
 }
 
 // TestS3AccessDocumentEveryGrantableAction is a property test over the catalogue: each

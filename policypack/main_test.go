@@ -92,7 +92,7 @@ func TestAnalyzerProtocol(t *testing.T) {
 	for _, p := range info.GetPolicies() {
 		levels[p.GetName()] = p.GetEnforcementLevel()
 	}
-	require.Len(t, levels, len(rules.All))
+	require.Len(t, levels, len(rules.All()))
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, levels["bucket-secure"])
 	for name, level := range levels {
 		assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, level, "%s: every rule is a security rule", name)

@@ -15,11 +15,11 @@ const PackName = "secure-aws"
 // packVersion is the pack's version; bump it when a rule changes.
 var packVersion = semver.MustParse("1.0.0")
 
-// NewPack wraps every rule of rules.All as a policyx policy, each with its own enforcement
+// NewPack wraps every rule of rules.All() as a policyx policy, each with its own enforcement
 // level (policyx ignores the pack-level one).
 func NewPack() (policyx.PolicyPack, error) {
 	var policies []policyx.Policy
-	for _, r := range rules.All {
+	for _, r := range rules.All() {
 		policies = append(policies, policyFor(r))
 	}
 	return policyx.NewPolicyPack(PackName, packVersion, policyx.EnforcementLevelMandatory, policies)

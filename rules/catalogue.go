@@ -12,8 +12,8 @@ import (
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
-// All is every rule, in the order reports list them.
-var All = []Rule{
+// all is every rule, in the order reports list them.
+var all = []Rule{
 	{
 		Name:        "password-policy-cis",
 		Description: "R2: the account password policy meets CIS 1.8/1.9 (length >= 14, reuse prevention 24, all character classes).",
@@ -87,6 +87,10 @@ var All = []Rule{
 		Stack:       consoleUsersMFA,
 	},
 }
+
+// All returns every rule, in the order reports list them: a copy, so no caller can drop
+// one from what the policy pack and the plan run.
+func All() []Rule { return slices.Clone(all) }
 
 func passwordPolicyCIS(r Resource) []string {
 	if r.Type != awstypes.AccountPasswordPolicy {
@@ -255,7 +259,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	for _, b := range sortedKeys(reached) {
 		for _, res := range []string{"arn:" + partitionOf(doc) + ":s3:::" + b, "arn:" + partitionOf(doc) + ":s3:::" + b + "/*"} {
 			denied := append(slices.Clone(deniedOn[res]), deniedOn["*"]...)
-			for _, a := range iampolicy.DestructiveS3Actions {
+			for _, a := range iampolicy.DestructiveS3Actions() {
 				if !slices.Contains(denied, a) && !slices.Contains(denied, "s3:*") {
 					out = append(out, fmt.Sprintf("%s is not denied on %s", a, res))
 				}

@@ -35,7 +35,7 @@ func noDenyListedReach(stack []Resource) []Violation {
 				customer = append(customer, arn)
 			}
 		}
-		if slices.ContainsFunc(managed, func(m string) bool { return slices.Contains(iampolicy.AdminEquivalentPolicies, m) }) {
+		if slices.ContainsFunc(managed, func(m string) bool { return slices.Contains(iampolicy.AdminEquivalentPolicies(), m) }) {
 			continue
 		}
 		risky := slices.DeleteFunc(slices.Clone(managed), func(m string) bool { return slices.Contains(reachesNoS3, m) })
@@ -106,7 +106,7 @@ func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 		for _, s := range doc.Statements {
 			everywhere := slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*") }) &&
 				slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*/*") })
-			if s.Effect == "Deny" && everywhere && !slices.ContainsFunc(iampolicy.DestructiveS3Actions, func(a string) bool {
+			if s.Effect == "Deny" && everywhere && !slices.ContainsFunc(iampolicy.DestructiveS3Actions(), func(a string) bool {
 				return !slices.Contains(s.Actions, a) && !slices.Contains(s.Actions, "s3:*")
 			}) {
 				return true

@@ -15,8 +15,8 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
@@ -75,7 +75,7 @@ func toProp(v any) resource.PropertyValue {
 
 func rule(t *testing.T, name string) rules.Rule {
 	t.Helper()
-	for _, r := range rules.All {
+	for _, r := range rules.All() {
 		if r.Name == name {
 			return r
 		}
@@ -97,7 +97,7 @@ func check(t *testing.T, name string, stack ...rules.Resource) []string {
 
 func TestEveryRuleIsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, r := range rules.All {
+	for _, r := range rules.All() {
 		assert.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)*$`, r.Name, "kebab-case name")
 		assert.False(t, seen[r.Name], "duplicate rule %s", r.Name)
 		seen[r.Name] = true
@@ -148,7 +148,7 @@ func TestAccountPublicAccessBlocked(t *testing.T) {
 // TestForbiddenTypesAreRealTokens registers the resource types no-user-policies forbids
 // through the pulumi-aws SDK itself, so a typo in a type constant cannot hide them.
 func TestForbiddenTypesAreRealTokens(t *testing.T) {
-	rec := mock.New("secure-aws", "test")
+	rec := record.New("secure-aws", "test")
 	require.NoError(t, rec.Run(nil, false, func(ctx *pulumi.Context) error {
 		if _, err := iam.NewUserPolicy(ctx, "inline", &iam.UserPolicyArgs{User: pulumi.String("u"), Policy: pulumi.String("{}")}); err != nil {
 			return err
@@ -265,10 +265,10 @@ func TestDestructiveS3ActionsDenied(t *testing.T) {
 	got := check(t, "destructive-s3-actions-denied", allowsDestructive)
 	assert.Contains(t, got, `statement "A" allows destructive "s3:DeleteObjectVersion"`)
 	// With no deny at all, every destructive action is missing on bucket and objects.
-	assert.Len(t, got, 1+2*len(iampolicy.DestructiveS3Actions))
+	assert.Len(t, got, 1+2*len(iampolicy.DestructiveS3Actions()))
 
 	everywhere := policy(allow([]string{"s3:GetObject"}, "*"))
-	assert.Len(t, check(t, "destructive-s3-actions-denied", everywhere), 2*len(iampolicy.DestructiveS3Actions), "S3 access on * reaches every bucket")
+	assert.Len(t, check(t, "destructive-s3-actions-denied", everywhere), 2*len(iampolicy.DestructiveS3Actions()), "S3 access on * reaches every bucket")
 
 	console := policy(iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")})
 	assert.Empty(t, check(t, "destructive-s3-actions-denied", console), "policies without S3 access need no S3 deny")
@@ -467,7 +467,7 @@ func TestRulesNeverPanic(t *testing.T) {
 			stack = append(stack, res(typ, typ+string(rune('a'+i)), shape))
 		}
 	}
-	assert.NotPanics(t, func() { rules.Evaluate(rules.All, stack) })
+	assert.NotPanics(t, func() { rules.Evaluate(rules.All(), stack) })
 }
 
 // member is a user in group, whose group holds the managed policies arns.
@@ -545,7 +545,7 @@ func TestDesignDocListsEveryRule(t *testing.T) {
 		documented = append(documented, strings.Trim(cells[0], "| `")+" "+cells[1])
 	}
 	var catalogue []string
-	for _, r := range rules.All {
+	for _, r := range rules.All() {
 		catalogue = append(catalogue, r.Name+" "+string(r.Level))
 	}
 	assert.Equal(t, catalogue, documented)

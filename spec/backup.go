@@ -2,10 +2,10 @@ package spec
 
 import "fmt"
 
-// StorageClassMinimumDays maps each storage class a vault may move backups to onto the
+// storageClassMinimumDays maps each storage class a vault may move backups to onto the
 // minimum number of days S3 bills an object stored there
 // (https://aws.amazon.com/s3/storage-classes/, "minimum storage duration").
-var StorageClassMinimumDays = map[string]int{
+var storageClassMinimumDays = map[string]int{
 	"GLACIER":      90,
 	"GLACIER_IR":   90,
 	"DEEP_ARCHIVE": 180,
@@ -35,7 +35,7 @@ func (s BackupSchedule) Problems() []FieldProblem {
 	add := func(field, format string, args ...any) {
 		out = append(out, FieldProblem{field, fmt.Sprintf(format, args...)})
 	}
-	minDays, known := StorageClassMinimumDays[s.StorageClass]
+	minDays, known := storageClassMinimumDays[s.StorageClass]
 	if !known {
 		add("storageClass", "%q is not allowed: use GLACIER, GLACIER_IR or DEEP_ARCHIVE", s.StorageClass)
 	}

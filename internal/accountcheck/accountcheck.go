@@ -6,17 +6,21 @@ package accountcheck
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
-// Modes of a check, as the configuration names them.
+// modes of a check, as the configuration names them.
 const (
 	ModeWarn = "warn"
 	ModeFail = "fail"
 	ModeOff  = "off"
 )
 
-// Modes lists the modes, the default first.
-var Modes = []string{ModeWarn, ModeFail, ModeOff}
+// modes lists the modes, the default first.
+var modes = []string{ModeWarn, ModeFail, ModeOff}
+
+// Modes returns a copy of modes, so no caller can change the list.
+func Modes() []string { return slices.Clone(modes) }
 
 // Result is the outcome of a check: warnings to log, and an error that stops the run.
 type Result struct {

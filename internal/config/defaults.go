@@ -10,14 +10,20 @@ import (
 
 // Every default of the configuration, in one place.
 
-// DefaultGrantActions are allowed when an application's grant lists no actions: read,
+// defaultGrantActions are allowed when an application's grant lists no actions: read,
 // write and delete objects (on the stack's versioned buckets a delete leaves a recoverable
 // version) and list the bucket.
-var DefaultGrantActions = []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
+var defaultGrantActions = []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
 
-// DefaultThirdPartyActions are allowed when a third party's grant lists no actions: read
+// DefaultGrantActions returns a copy of defaultGrantActions, so no caller can change the list.
+func DefaultGrantActions() []string { return slices.Clone(defaultGrantActions) }
+
+// defaultThirdPartyActions are allowed when a third party's grant lists no actions: read
 // only. A service that writes says so.
-var DefaultThirdPartyActions = []string{"s3:GetObject", "s3:ListBucket"}
+var defaultThirdPartyActions = []string{"s3:GetObject", "s3:ListBucket"}
+
+// DefaultThirdPartyActions returns a copy of defaultThirdPartyActions, so no caller can change the list.
+func DefaultThirdPartyActions() []string { return slices.Clone(defaultThirdPartyActions) }
 
 func defaults(stack string) *Config {
 	return &Config{
@@ -68,7 +74,7 @@ func applyListDefaults(cfg *Config) {
 	for _, p := range []struct {
 		principals []Principal
 		defaults   []string
-	}{{cfg.Apps, DefaultGrantActions}, {cfg.ThirdParties, DefaultThirdPartyActions}} {
+	}{{cfg.Apps, defaultGrantActions}, {cfg.ThirdParties, defaultThirdPartyActions}} {
 		for i := range p.principals {
 			for j := range p.principals[i].Grants {
 				// Left out (nil) takes the defaults; an explicit [] stays empty and is refused.

@@ -303,11 +303,11 @@ func TestGrantWithoutActionsGetsDefaults(t *testing.T) {
 	)
 	require.Len(t, cfg.Apps, 1)
 	require.Len(t, cfg.Apps[0].Grants, 2)
-	assert.Equal(t, config.DefaultGrantActions, cfg.Apps[0].Grants[0].Actions)
+	assert.Equal(t, config.DefaultGrantActions(), cfg.Apps[0].Grants[0].Actions)
 	assert.Equal(t, []string{"s3:PutObject"}, cfg.Apps[0].Grants[1].Actions, "given actions are kept")
 	require.Len(t, cfg.ThirdParties, 1)
 	assert.Equal(t, []string{"s3:GetObject", "s3:ListBucket"}, cfg.ThirdParties[0].Grants[0].Actions, "a third party reads only, unless it says otherwise")
-	assert.ElementsMatch(t, []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}, config.DefaultGrantActions)
+	assert.ElementsMatch(t, []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}, config.DefaultGrantActions())
 }
 
 // TestGrantsRefusedBeforeTheyWiden: an explicit empty list is not widened to the defaults,

@@ -151,11 +151,11 @@ func (v *validator) account() {
 		return
 	}
 	a := v.cfg.Account
-	if !slices.Contains(accountcheck.Modes, a.RootCredentialCheck) {
+	if !slices.Contains(accountcheck.Modes(), a.RootCredentialCheck) {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
 	audit := a.CredentialAudit
-	if !slices.Contains(accountcheck.Modes, audit.Mode) {
+	if !slices.Contains(accountcheck.Modes(), audit.Mode) {
 		v.errs.add(key("account.credentialAudit.mode"), "%q is not allowed: use warn (default), fail or off", audit.Mode)
 	}
 	if audit.MaxKeyAgeDays < 1 || audit.MaxKeyAgeDays > 90 {
@@ -230,7 +230,7 @@ func (v *validator) console() {
 		switch {
 		case !managedPolicyRe.MatchString(p):
 			v.errs.add(pk, "%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)
-		case slices.Contains(iampolicy.AdminEquivalentPolicies, p):
+		case slices.Contains(iampolicy.AdminEquivalentPolicies(), p):
 			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
 		default:
 			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
@@ -387,7 +387,7 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		return
 	}
 	if len(g.Actions) == 0 {
-		v.errs.add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults (applications: %s; third parties: %s)", strings.Join(DefaultGrantActions, ", "), strings.Join(DefaultThirdPartyActions, ", "))
+		v.errs.add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults (applications: %s; third parties: %s)", strings.Join(defaultGrantActions, ", "), strings.Join(defaultThirdPartyActions, ", "))
 		return
 	}
 	for a, action := range g.Actions {

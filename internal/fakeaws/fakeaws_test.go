@@ -15,8 +15,8 @@ import (
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackgen"
 )
@@ -35,7 +35,7 @@ func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
 // rule, so the stand-in provider never guesses; a new type fails here until it is added.
 func TestEveryTypeIsModelled(t *testing.T) {
 	everything := stackgen.Everything()
-	rec := mock.New(config.Project, "production")
+	rec := record.New(config.Project, "production")
 	require.NoError(t, rec.Run(everything, false, program.Run(program.Env{Account: healthyRoot{}, ConfigKeys: slices.Collect(maps.Keys(everything))})))
 	types := map[string]bool{}
 	for _, r := range rec.Registrations() {

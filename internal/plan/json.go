@@ -5,7 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
@@ -93,7 +93,7 @@ func PlainInputs(m resource.PropertyMap) map[string]any {
 func plain(v resource.PropertyValue) any {
 	switch {
 	case v.IsSecret():
-		return mock.SecretMarker
+		return record.SecretMarker
 	case v.IsComputed() || v.IsOutput():
 		return "[unknown]"
 	case v.IsObject():

@@ -13,7 +13,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 )
 
 // Markdown renders the plan for review. The output is deterministic: the same program and
@@ -145,7 +145,7 @@ var documentInputs = []string{"policy", "assumeRolePolicy"}
 
 func (p *Plan) writeTree(b *strings.Builder) {
 	b.WriteString("\n## Resources\n\nEvery resource with every input it is created with (`·` lines; policy documents follow\nin the next section). `[protected]`: protected and retained on delete; `[retained]`:\nretained on delete (left in AWS when removed from the program); `[adopted]`: exists\nalready, imported instead of created.\n\n```\n")
-	children := map[string][]mock.Registration{}
+	children := map[string][]record.Registration{}
 	urns := map[string]bool{}
 	for _, r := range p.Resources {
 		urns[r.URN] = true
@@ -187,7 +187,7 @@ func inputText(key string, v resource.PropertyValue) string {
 	return string(text)
 }
 
-func flags(r mock.Registration) string {
+func flags(r record.Registration) string {
 	var out string
 	switch {
 	case r.Protect && r.RetainOnDelete:

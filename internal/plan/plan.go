@@ -15,8 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 	"github.com/secure-aws/secure-aws/rules"
@@ -26,7 +26,7 @@ import (
 type Plan struct {
 	Stack     string
 	Config    *config.Config
-	Resources []mock.Registration // ordered by URN
+	Resources []record.Registration // ordered by URN
 	Rules     []rules.Rule
 	// Violations of Rules, in rule order.
 	Violations []rules.Violation
@@ -60,11 +60,11 @@ func Run(dir, stack string) (*Plan, error) {
 	if err := checkAccount(dir, cfg); err != nil {
 		return nil, err
 	}
-	rec := mock.New(config.Project, stack)
+	rec := record.New(config.Project, stack)
 	if err := rec.Run(st.Config, true, program.Run(program.Env{Account: offline{}, ConfigKeys: keys, Dir: dir})); err != nil {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
-	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All}
+	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All()}
 	p.Violations = rules.Evaluate(p.Rules, Resources(p.Resources))
 	return p, nil
 }
@@ -94,7 +94,7 @@ func checkAccount(dir string, cfg *config.Config) error {
 }
 
 // Resources converts registrations into what the rules see.
-func Resources(regs []mock.Registration) []rules.Resource {
+func Resources(regs []record.Registration) []rules.Resource {
 	out := make([]rules.Resource, 0, len(regs))
 	for _, r := range regs {
 		retain := r.RetainOnDelete

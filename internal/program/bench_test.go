@@ -10,14 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/stackgen"
 )
 
 // runOnce runs the whole program on cfg under a fresh recording mock.
-func runOnce(tb testing.TB, stack string, cfg map[string]string) *mock.Recorder {
-	rec := mock.New(config.Project, stack)
+func runOnce(tb testing.TB, stack string, cfg map[string]string) *record.Recorder {
+	rec := record.New(config.Project, stack)
 	if err := rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg)})); err != nil {
 		tb.Fatal(err)
 	}

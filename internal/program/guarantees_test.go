@@ -16,7 +16,7 @@ import (
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/golden"
-	"github.com/secure-aws/secure-aws/internal/mock"
+	"github.com/secure-aws/secure-aws/internal/record"
 )
 
 // The guarantees of rule R11 (nothing lost by accident) and R12 (no secret in plain
@@ -148,10 +148,10 @@ func plainCredentials(cfg *config.Config) bool {
 }
 
 // captureExports runs a stack and captures every stack output.
-func captureExports(t *testing.T, stack string) map[string]*mock.Value[any] {
+func captureExports(t *testing.T, stack string) map[string]*record.Value[any] {
 	t.Helper()
-	rec := mock.New("secure-aws", stack)
-	captured := map[string]*mock.Value[any]{}
+	rec := record.New("secure-aws", stack)
+	captured := map[string]*record.Value[any]{}
 	cfg := loadStack(t, stack)
 	require.NoError(t, rec.Run(cfg, false, captureRun(cfg, captured)))
 	return captured

@@ -9,9 +9,9 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/rules"
 )
 
@@ -21,7 +21,7 @@ import (
 func TestPreviewWithUnknownValues(t *testing.T) {
 	for _, stack := range repoStacks(t) {
 		t.Run(stack, func(t *testing.T) {
-			rec := mock.New(config.Project, stack)
+			rec := record.New(config.Project, stack)
 			rec.Unknowns = true
 			root := fakeRoot{err: errors.New("no credentials during this preview")}
 			cfg := loadStack(t, stack)
@@ -40,7 +40,7 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 
 			stack := plan.Resources(rec.Registrations())
 			var violations []rules.Violation
-			require.NotPanics(t, func() { violations = rules.Evaluate(rules.All, stack) })
+			require.NotPanics(t, func() { violations = rules.Evaluate(rules.All(), stack) })
 			assert.Empty(t, violations)
 
 			// What can be judged still is: an unprotected bucket is reported in a preview too.
@@ -52,7 +52,7 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 					stack[i].Protect = false
 				}
 			}
-			assert.NotEmpty(t, rules.Evaluate(rules.All, stack), "rules still fire on known values during a preview")
+			assert.NotEmpty(t, rules.Evaluate(rules.All(), stack), "rules still fire on known values during a preview")
 		})
 	}
 }

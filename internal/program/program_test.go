@@ -25,8 +25,8 @@ import (
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/golden"
-	"github.com/secure-aws/secure-aws/internal/mock"
 	"github.com/secure-aws/secure-aws/internal/program"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 	"github.com/secure-aws/secure-aws/internal/stackgen"
@@ -86,20 +86,20 @@ func stackConfig(t testing.TB, stack string) *config.Config {
 }
 
 // runConfig runs the real program on cfg as `pulumi up` (or preview, with dryRun).
-func runConfig(t *testing.T, stack string, cfg map[string]string, root program.AccountReader, dryRun bool) (*mock.Recorder, error) {
+func runConfig(t *testing.T, stack string, cfg map[string]string, root program.AccountReader, dryRun bool) (*record.Recorder, error) {
 	t.Helper()
-	rec := mock.New(config.Project, stack)
+	rec := record.New(config.Project, stack)
 	return rec, rec.Run(cfg, dryRun, program.Run(program.Env{Account: root, ConfigKeys: keysOf(cfg)}))
 }
 
-func runStack(t *testing.T, stack string) *mock.Recorder {
+func runStack(t *testing.T, stack string) *record.Recorder {
 	t.Helper()
 	rec, err := runConfig(t, stack, loadStack(t, stack), healthyRoot, false)
 	require.NoError(t, err)
 	return rec
 }
 
-func runExample(t *testing.T, stack string) *mock.Recorder {
+func runExample(t *testing.T, stack string) *record.Recorder {
 	t.Helper()
 	rec, err := runConfig(t, stack, loadExample(t, stack), healthyRoot, false)
 	require.NoError(t, err)
@@ -115,7 +115,7 @@ func repoStacks(t *testing.T) []string {
 	return names
 }
 
-func count(rec *mock.Recorder) map[string]int {
+func count(rec *record.Recorder) map[string]int {
 	out := map[string]int{}
 	for _, r := range rec.Registrations() {
 		out[r.Type]++
@@ -311,7 +311,7 @@ func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
 			var allowed, denied []string
 			for _, s := range doc.Statement {
 				if s.Effect == "Deny" {
-					assert.ElementsMatch(t, iampolicy.DestructiveS3Actions, []string(s.Action), "%s denies the destructive actions", r.Name)
+					assert.ElementsMatch(t, iampolicy.DestructiveS3Actions(), []string(s.Action), "%s denies the destructive actions", r.Name)
 					denied = append(denied, s.Resource...)
 					continue
 				}
@@ -352,7 +352,7 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*[]string)(l))
 }
 
-func componentCounts(rec *mock.Recorder) map[string]int {
+func componentCounts(rec *record.Recorder) map[string]int {
 	out := map[string]int{}
 	for typ, n := range count(rec) {
 		if strings.HasPrefix(typ, "secure-aws:") {
@@ -362,7 +362,7 @@ func componentCounts(rec *mock.Recorder) map[string]int {
 	return out
 }
 
-func userNames(rec *mock.Recorder) []string {
+func userNames(rec *record.Recorder) []string {
 	var out []string
 	for _, u := range rec.OfType(awstypes.User) {
 		out = append(out, u.Input("name"))
@@ -413,8 +413,8 @@ func TestOutputsKeepSecretsApart(t *testing.T) {
 
 // TestExampleOutputs: the production example's secrets, by name.
 func TestExampleOutputs(t *testing.T) {
-	rec := mock.New("secure-aws", "production")
-	captured := map[string]*mock.Value[any]{}
+	rec := record.New("secure-aws", "production")
+	captured := map[string]*record.Value[any]{}
 	cfg := loadExample(t, "production")
 	require.NoError(t, rec.Run(cfg, false, captureRun(cfg, captured)))
 	v, _, _ := captured["accessKeySecrets"].Get()
@@ -458,13 +458,13 @@ func keysOf(cfg map[string]string) []string {
 }
 
 // captureRun runs the program on cfg and captures its stack outputs into captured.
-func captureRun(cfg map[string]string, captured map[string]*mock.Value[any]) pulumi.RunFunc {
+func captureRun(cfg map[string]string, captured map[string]*record.Value[any]) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		if err := program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg)})(ctx); err != nil {
 			return err
 		}
 		for name, out := range ctx.GetCurrentExportMap() {
-			captured[name] = mock.Capture[any](pulumi.ToOutput(out))
+			captured[name] = record.Capture[any](pulumi.ToOutput(out))
 		}
 		return nil
 	}
@@ -498,8 +498,8 @@ func TestCredentialAudit(t *testing.T) {
 	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail"}}`
 	today := time.Now().UTC().Format(time.DateOnly)
 	staging := credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false)
-	run := func(account fakeRoot, dir string, dryRun bool) (*mock.Recorder, error) {
-		rec := mock.New(config.Project, "production")
+	run := func(account fakeRoot, dir string, dryRun bool) (*record.Recorder, error) {
+		rec := record.New(config.Project, "production")
 		return rec, rec.Run(cfg, dryRun, program.Run(program.Env{Account: account, ConfigKeys: keysOf(cfg), Dir: dir}))
 	}
 

@@ -1,7 +1,8 @@
-// Package mock is the recording Pulumi mock shared by the tests and the offline plan. It
-// keeps every registration with its options, fills computed attributes the way AWS does
-// (ARNs, ids, generated secrets) and fails on any invoke the program is not expected to make.
-package mock
+// Package record runs the program against a recording Pulumi mock, for the offline plan
+// (cmd/plan) and the tests. It keeps every registration with its options, fills computed
+// attributes the way AWS does (ARNs, ids, generated secrets) and fails on any invoke the
+// program is not expected to make.
+package record
 
 import (
 	"encoding/json"
