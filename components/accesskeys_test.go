@@ -15,7 +15,7 @@ import (
 func keysOf(t *testing.T, gens []spec.KeyGeneration) (map[string]record.Registration, interface{ Get() (string, bool, bool) }, interface{ Get() (string, bool, bool) }) {
 	t.Helper()
 	args := appArgs()
-	args.CreateAccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
+	args.AccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
 	rec, id, secret := runApp(t, args)
 	keys := map[string]record.Registration{}
 	for _, k := range rec.OfType(accessKeyType) {
@@ -81,6 +81,6 @@ func TestKeyGenerationProblems(t *testing.T) {
 		})
 	}
 	assert.Empty(t, spec.KeyGenerationProblems([]spec.KeyGeneration{{Generation: 4, Status: spec.KeyInactive}, {Generation: 5, Status: spec.KeyActive}}))
-	requireRejected(t, "accessKeys", newTestApp(&AppUserArgs{Account: testAccount, Application: "a", Environment: "staging",
-		Grants: appArgs().Grants, AccessKeys: []spec.KeyGeneration{{Generation: 1}, {Generation: 2}, {Generation: 3}}}))
+	requireRejected(t, "accessKeys", newTestApp(&AppUserArgs{Account: testAccount, Environment: "staging", Principal: spec.Principal{Name: "a", AccessKey: true,
+		Grants: appArgs().Grants, AccessKeys: []spec.KeyGeneration{{Generation: 1}, {Generation: 2}, {Generation: 3}}}}))
 }

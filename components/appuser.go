@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -17,22 +16,11 @@ const AppUserType = "secure-aws:components:AppUser"
 type AppUserArgs struct {
 	// Account the user lives in (required).
 	Account spec.Account
-	// Application is the application name (required); the user is <application>-<environment>.
-	Application string
 	// Environment is the deployment environment (required), e.g. staging.
 	Environment string
-	// Grants is the allow-list of S3 actions per bucket (required, at least one).
-	Grants []iampolicy.S3Grant
-	// CreateAccessKey creates an access key for the user. Default false.
-	CreateAccessKey bool
-	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
-	// empty: generation 1 when CreateAccessKey is set. Optional.
-	AccessKeys []spec.KeyGeneration
-	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
-	PGPKey string
-	// ImportExistingUser adopts an existing IAM user of the same name: the first up
-	// imports it instead of failing to create it. Default false.
-	ImportExistingUser bool
+	// Principal is the application: its name (the user is <name>-<environment>), access
+	// keys and grants (see spec.Principal; every problem is reported).
+	spec.Principal
 }
 
 // AppUser is one application's IAM identity in one environment (rule R5): a user in its
@@ -48,20 +36,12 @@ func NewAppUser(ctx *pulumi.Context, name string, args *AppUserArgs, opts ...pul
 	if args == nil {
 		return nil, errors.New("app user: args are required")
 	}
-	if args.Application == "" || args.Environment == "" {
-		return nil, fmt.Errorf("app user %s: application and environment are required", name)
-	}
-	spec := serviceUser{
-		userName:   spec.PrincipalName(args.Application, args.Environment),
-		path:       spec.AppUserPath,
-		grants:     args.Grants,
-		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
-		pgpKey:     args.PGPKey,
-		account:    args.Account,
-		importUser: args.ImportExistingUser,
+	user, err := principalUser(args.Account, args.Environment, spec.AppUserPath, args.Principal)
+	if err != nil {
+		return nil, fmt.Errorf("app user %s: %w", name, err)
 	}
 	c := &AppUser{}
-	if err := spec.component(ctx, AppUserType, name, c, &c.PrincipalOutputs, opts...); err != nil {
+	if err := user.component(ctx, AppUserType, name, c, &c.PrincipalOutputs, opts...); err != nil {
 		return nil, err
 	}
 	return c, nil

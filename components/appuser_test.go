@@ -16,12 +16,14 @@ import (
 func appArgs() *AppUserArgs {
 	return &AppUserArgs{
 		Account:     testAccount,
-		Application: "my-application",
 		Environment: "staging",
-		Grants: []iampolicy.S3Grant{{
-			Bucket:  "acme-assets-staging",
-			Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
-		}},
+		Principal: spec.Principal{
+			Name: "my-application",
+			Grants: []iampolicy.S3Grant{{
+				Bucket:  "acme-assets-staging",
+				Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
+			}},
+		},
 	}
 }
 
@@ -66,7 +68,7 @@ func TestAppUserAccessKeyIsSecret(t *testing.T) {
 	for name, pgp := range map[string]string{"plain": "", "pgp": "keybase:alice"} {
 		t.Run(name, func(t *testing.T) {
 			args := appArgs()
-			args.CreateAccessKey = true
+			args.AccessKey = true
 			args.PGPKey = pgp
 			rec, id, secret := runApp(t, args)
 			principalChecks(t, rec, "my-application-staging", spec.AppUserPath, true,
@@ -117,17 +119,31 @@ func TestAppUserRejectsBadArgs(t *testing.T) {
 		want string
 	}{
 		"nil":             {nil, "args are required"},
-		"no application":  {with(func(a *AppUserArgs) { a.Application = "" }), "application and environment are required"},
-		"no environment":  {with(func(a *AppUserArgs) { a.Environment = "" }), "application and environment are required"},
-		"no grants":       {with(func(a *AppUserArgs) { a.Grants = nil }), "no grants"},
+		"no application":  {with(func(a *AppUserArgs) { a.Name = "" }), "name is required"},
+		"no environment":  {with(func(a *AppUserArgs) { a.Environment = "" }), "environment is required"},
+		"no grants":       {with(func(a *AppUserArgs) { a.Grants = nil }), "grants is empty"},
 		"wildcard":        {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:*"} }), "wildcard"},
 		"destructive":     {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:DeleteObjectVersion"} }), "always denied"},
-		"name too long":   {with(func(a *AppUserArgs) { a.Application = "an-application-name-that-is-far-too-long-for-iam-user-names" }), "at most 64"},
-		"bad pgp key":     {with(func(a *AppUserArgs) { a.CreateAccessKey, a.PGPKey = true, "-----BEGIN PGP PUBLIC KEY BLOCK-----" }), "pgpKey"},
+		"name too long":   {with(func(a *AppUserArgs) { a.Name = "an-application-name-that-is-far-too-long-for-iam-user-names" }), "at most 64"},
+		"bad pgp key":     {with(func(a *AppUserArgs) { a.AccessKey, a.PGPKey = true, "-----BEGIN PGP PUBLIC KEY BLOCK-----" }), "pgpKey"},
 		"prefix no slash": {with(func(a *AppUserArgs) { a.Grants[0].Prefix = "uploads" }), "must end with /"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestApp(c.args)) })
+	}
+}
+
+// TestAppUserReportsEveryProblem: one run names every invalid field, not the first.
+func TestAppUserReportsEveryProblem(t *testing.T) {
+	args := appArgs()
+	args.Name = "an-application-name-that-is-far-too-long-for-iam-user-names"
+	args.PGPKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+	args.Grants[0].Actions = []string{"s3:DeleteObjectVersion"}
+	rec, err := run(t, newTestApp(args))
+	require.Error(t, err)
+	assert.Empty(t, rec.Registrations())
+	for _, want := range []string{"name ", "at most 64", "pgpKey ", "grants[0].actions[0] ", "always denied"} {
+		assert.Contains(t, err.Error(), want)
 	}
 }
 

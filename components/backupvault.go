@@ -34,27 +34,9 @@ type BackupVaultArgs struct {
 	Account spec.Account
 	// Environment is the deployment environment (required).
 	Environment string
-	// VaultName tells several vaults' writers apart. Optional: the writer of an unnamed
-	// vault is backup-<environment>.
-	VaultName string
-	// BucketName is the physical name of the vault's bucket (required).
-	BucketName string
-	// Schedule is the lifecycle of the backups (required; see BackupSchedule.Problems).
-	Schedule spec.BackupSchedule
-	// ObjectLock turns on Object Lock with this default retention, so no one can delete a
-	// backup version early. It cannot be turned off again. Optional.
-	ObjectLock *spec.ObjectLock
-	// CreateAccessKey creates an access key for the writer. Default false.
-	CreateAccessKey bool
-	// AccessKeys are the key generations, to rotate without downtime (see KeyGeneration);
-	// empty: generation 1 when CreateAccessKey is set. Optional.
-	AccessKeys []spec.KeyGeneration
-	// PGPKey encrypts the access key secret (keybase:<user> or base64 key). Optional.
-	PGPKey string
-	// ImportExistingBucket adopts an existing bucket of that name (see SecureBucketArgs);
-	// ImportExistingWriter an existing writer user. Default false.
-	ImportExistingBucket bool
-	ImportExistingWriter bool
+	// Backup is the vault: its bucket, schedule, Object Lock and writer's access keys (see
+	// spec.Backup; every problem is reported).
+	spec.Backup
 }
 
 // BackupVault is a dedicated, versioned backup bucket with a lifecycle that ages backups
@@ -87,26 +69,19 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	if args.Environment == "" {
 		return nil, fmt.Errorf("backup vault %s: environment is required", name)
 	}
-	if problems := args.Schedule.Problems(); len(problems) > 0 {
-		return nil, fmt.Errorf("backup vault %s: schedule %s %s", name, problems[0].Field, problems[0].Message)
-	}
-	writer := serviceUser{
-		userName:   spec.BackupWriterName(args.VaultName, args.Environment),
-		path:       spec.BackupWriterPath,
-		grants:     []iampolicy.S3Grant{{Bucket: args.BucketName, Actions: backupWriterActions}},
-		keys:       spec.KeyGenerations(args.CreateAccessKey, args.AccessKeys),
-		pgpKey:     args.PGPKey,
-		account:    args.Account,
-		importUser: args.ImportExistingWriter,
-	}
-	if err := writer.validate(); err != nil {
-		return nil, fmt.Errorf("backup vault %s: writer %w", name, err)
-	}
-
-	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.BucketName, ObjectLock: args.ObjectLock, ImportExisting: args.ImportExistingBucket}
-	if err := bucketArgs.validate(); err != nil {
+	if err := spec.ProblemsError(append(accountProblems(args.Account), args.Backup.Problems(args.Environment)...)); err != nil {
 		return nil, fmt.Errorf("backup vault %s: %w", name, err)
 	}
+	writer := serviceUser{
+		userName:   args.WriterName(args.Environment),
+		path:       spec.BackupWriterPath,
+		grants:     []iampolicy.S3Grant{{Bucket: args.Bucket, Actions: backupWriterActions}},
+		keys:       spec.KeyGenerations(args.AccessKey, args.AccessKeys),
+		pgpKey:     args.PGPKey,
+		account:    args.Account,
+		importUser: args.ImportWriter,
+	}
+	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.Bucket, ObjectLock: args.ObjectLock, ImportExisting: args.ImportBucket}
 
 	c := &BackupVault{}
 	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {
@@ -118,13 +93,13 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.BucketName,
-		Rules:  lifecycleRules(args.Schedule),
+		Rules:  lifecycleRules(args.BackupSchedule),
 		// Set explicitly: S3 changed the default in September 2024, and an older lifecycle
 		// edited later flips to the new one, so what moves to the cold class would depend
 		// on when the rule was written.
 		TransitionDefaultMinimumObjectSize: pulumi.String(TransitionMinimumObjectSize),
 	}, pulumi.Parent(c), pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{bucket.Versioning})); err != nil {
-		return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.BucketName, err)
+		return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.Bucket, err)
 	}
 	out, err := writer.register(ctx, c, name+"-writer")
 	if err != nil {

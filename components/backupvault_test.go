@@ -13,13 +13,15 @@ func vaultArgs() *BackupVaultArgs {
 	return &BackupVaultArgs{
 		Account:     testAccount,
 		Environment: "staging",
-		BucketName:  "acme-backups-staging",
-		Schedule: spec.BackupSchedule{
-			GlacierAfterDays:                30,
-			StorageClass:                    "GLACIER",
-			ExpireAfterDays:                 365,
-			NoncurrentExpireAfterDays:       30,
-			AbortIncompleteUploadsAfterDays: 7,
+		Backup: spec.Backup{
+			Bucket: "acme-backups-staging",
+			BackupSchedule: spec.BackupSchedule{
+				GlacierAfterDays:                30,
+				StorageClass:                    "GLACIER",
+				ExpireAfterDays:                 365,
+				NoncurrentExpireAfterDays:       30,
+				AbortIncompleteUploadsAfterDays: 7,
+			},
 		},
 	}
 }
@@ -58,9 +60,9 @@ func TestBackupVaultLifecycle(t *testing.T) {
 
 func TestBackupVaultNoncurrentTransition(t *testing.T) {
 	args := vaultArgs()
-	args.Schedule.StorageClass = "DEEP_ARCHIVE"
-	args.Schedule.NoncurrentGlacierAfterDays = 10
-	args.Schedule.NoncurrentExpireAfterDays = 190
+	args.BackupSchedule.StorageClass = "DEEP_ARCHIVE"
+	args.BackupSchedule.NoncurrentGlacierAfterDays = 10
+	args.BackupSchedule.NoncurrentExpireAfterDays = 190
 	rec := mustRun(t, newTestVault(args))
 	rules := inputs(one(t, rec, lifecycleType))["rules"].([]any)
 	retention := rules[0].(map[string]any)
@@ -102,8 +104,8 @@ func TestBackupWriterName(t *testing.T) {
 	assert.Equal(t, "backup-media-production", spec.BackupWriterName("media", "production"))
 
 	args := vaultArgs()
-	args.VaultName = "media"
-	args.CreateAccessKey = true
+	args.Name = "media"
+	args.AccessKey = true
 	var writer, key interface{ Get() (string, bool, bool) }
 	rec := mustRun(t, func(ctx *pulumi.Context) error {
 		v, err := NewBackupVault(ctx, "media", args)
@@ -122,7 +124,7 @@ func TestBackupWriterName(t *testing.T) {
 }
 
 func TestBackupScheduleProblems(t *testing.T) {
-	base := vaultArgs().Schedule
+	base := vaultArgs().BackupSchedule
 	with := func(change func(*spec.BackupSchedule)) spec.BackupSchedule {
 		s := base
 		change(&s)
@@ -159,11 +161,11 @@ func TestBackupScheduleProblems(t *testing.T) {
 
 func TestBackupVaultRejectsBadArgs(t *testing.T) {
 	badSchedule := vaultArgs()
-	badSchedule.Schedule.ExpireAfterDays = 10
+	badSchedule.BackupSchedule.ExpireAfterDays = 10
 	noEnv := vaultArgs()
 	noEnv.Environment = ""
 	dotted := vaultArgs()
-	dotted.BucketName = "acme.backups"
+	dotted.Bucket = "acme.backups"
 	cases := map[string]struct {
 		args *BackupVaultArgs
 		want string

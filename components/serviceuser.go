@@ -6,7 +6,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -44,32 +43,39 @@ type PrincipalOutputs struct {
 	SecretAccessKey pulumi.StringOutput
 }
 
-func (s serviceUser) validate() error {
-	if err := s.account.Validate(); err != nil {
-		return err
+// principalUser is the serviceUser of an application or third-party service, once the
+// account and the principal have no problem.
+func principalUser(account spec.Account, environment, path string, p spec.Principal) (serviceUser, error) {
+	problems := accountProblems(account)
+	if environment == "" {
+		problems = append(problems, spec.FieldProblem{Field: "environment", Message: "is required"})
 	}
-	if err := awsnames.IAMName(s.userName, awsnames.MaxUserName, "user"); err != nil {
-		return err
+	problems = append(problems, p.Problems(account.Partition, environment)...)
+	if err := spec.ProblemsError(problems); err != nil {
+		return serviceUser{}, err
 	}
-	if err := awsnames.IAMPath(s.path); err != nil {
-		return err
-	}
-	if err := awsnames.PGPKey(s.pgpKey); err != nil {
-		return fmt.Errorf("pgpKey %w", err)
-	}
-	if problems := spec.KeyGenerationProblems(s.keys); len(problems) > 0 {
-		return fmt.Errorf("%s %s", problems[0].Field, problems[0].Message)
-	}
-	_, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)
-	return err
+	return serviceUser{
+		userName:   p.UserName(environment),
+		path:       path,
+		grants:     p.Grants,
+		keys:       spec.KeyGenerations(p.AccessKey, p.AccessKeys),
+		pgpKey:     p.PGPKey,
+		account:    account,
+		importUser: p.Import,
+	}, nil
 }
 
-// component validates the spec, registers c as a component of type token and the user's
-// resources as its children, and fills outs.
-func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *PrincipalOutputs, opts ...pulumi.ResourceOption) error {
-	if err := s.validate(); err != nil {
-		return fmt.Errorf("%s %s: %w", token, name, err)
+// accountProblems reports an account that ARNs cannot be built for.
+func accountProblems(a spec.Account) []spec.FieldProblem {
+	if err := a.Validate(); err != nil {
+		return []spec.FieldProblem{{Field: "account", Message: err.Error()}}
 	}
+	return nil
+}
+
+// component registers c as a component of type token and the user's resources as its
+// children, and fills outs.
+func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *PrincipalOutputs, opts ...pulumi.ResourceOption) error {
 	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
 		return fmt.Errorf("registering %s %s: %w", token, name, err)
 	}

@@ -13,11 +13,13 @@ import (
 func zencoderArgs() *ThirdPartyUserArgs {
 	return &ThirdPartyUserArgs{
 		Account:     testAccount,
-		Service:     "zencoder",
 		Environment: "production",
-		Grants: []iampolicy.S3Grant{
-			{Bucket: "acme-assets-production", Prefix: "uploads/", Actions: []string{"s3:GetObject", "s3:ListBucket"}},
-			{Bucket: "acme-assets-production", Prefix: "encoded/", Actions: []string{"s3:PutObject"}},
+		Principal: spec.Principal{
+			Name: "zencoder",
+			Grants: []iampolicy.S3Grant{
+				{Bucket: "acme-assets-production", Prefix: "uploads/", Actions: []string{"s3:GetObject", "s3:ListBucket"}},
+				{Bucket: "acme-assets-production", Prefix: "encoded/", Actions: []string{"s3:PutObject"}},
+			},
 		},
 	}
 }
@@ -52,13 +54,13 @@ func TestThirdPartyUserRejectsBadArgs(t *testing.T) {
 	whole := zencoderArgs()
 	whole.Grants[1].Actions = []string{"s3:PutObject", "s3:GetBucketTagging"}
 	noService := zencoderArgs()
-	noService.Service = ""
+	noService.Name = ""
 	cases := map[string]struct {
 		args *ThirdPartyUserArgs
 		want string
 	}{
 		"nil":                       {nil, "args are required"},
-		"no service":                {noService, "service and environment are required"},
+		"no service":                {noService, "name is required"},
 		"bucket action with prefix": {whole, "cannot be limited to prefix"},
 	}
 	for name, c := range cases {

@@ -1,6 +1,10 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+)
 
 // storageClassMinimumDays maps each storage class a vault may move backups to onto the
 // minimum number of days S3 bills an object stored there
@@ -88,4 +92,50 @@ func (l ObjectLock) Validate() error {
 		return fmt.Errorf("days %d is out of range: 1 to 36500", l.Days)
 	}
 	return nil
+}
+
+// Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
+type Backup struct {
+	// Name tells several vaults' writers apart: the writer is backup-<name>-<environment>;
+	// unnamed, backup-<environment>.
+	Name string `json:"name"`
+	// Bucket is the vault's bucket (required).
+	Bucket string `json:"bucket"`
+	// AccessKey, AccessKeys and PGPKey are the writer's access key, as for a Principal.
+	AccessKey  bool            `json:"accessKey"`
+	AccessKeys []KeyGeneration `json:"accessKeys"`
+	PGPKey     string          `json:"pgpKey"`
+	// ObjectLock turns on Object Lock with this default retention; it can never be
+	// turned off. Optional.
+	ObjectLock *ObjectLock `json:"objectLock"`
+	// ImportBucket and ImportWriter adopt the vault's bucket, or its writer user, that
+	// exist already.
+	ImportBucket bool `json:"importBucket"`
+	ImportWriter bool `json:"importWriter"`
+	BackupSchedule
+}
+
+// WriterName is the vault's writer in environment.
+func (b Backup) WriterName(environment string) string { return BackupWriterName(b.Name, environment) }
+
+// Problems checks the vault on its own, in environment: every problem, each naming its
+// field.
+func (b Backup) Problems(environment string) []FieldProblem {
+	var out []FieldProblem
+	if err := awsnames.IAMName(b.WriterName(environment), awsnames.MaxUserName, "user"); err != nil {
+		out = append(out, FieldProblem{"name", err.Error()})
+	}
+	if b.Bucket == "" {
+		out = append(out, FieldProblem{"bucket", "is required"})
+	} else if err := awsnames.BucketName(b.Bucket, true); err != nil {
+		out = append(out, FieldProblem{"bucket", err.Error()})
+	}
+	out = append(out, AccessKeyProblems(b.AccessKey, b.PGPKey, b.AccessKeys)...)
+	out = append(out, b.BackupSchedule.Problems()...)
+	if b.ObjectLock != nil {
+		if err := b.ObjectLock.Validate(); err != nil {
+			out = append(out, FieldProblem{"objectLock", err.Error()})
+		}
+	}
+	return out
 }

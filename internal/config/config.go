@@ -6,7 +6,6 @@ package config
 import (
 	"slices"
 
-	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -31,9 +30,9 @@ type Config struct {
 
 	Buckets         []Bucket
 	ExternalBuckets []string
-	Apps            []Principal
-	ThirdParties    []Principal
-	Backups         []Backup
+	Apps            []spec.Principal
+	ThirdParties    []spec.Principal
+	Backups         []spec.Backup
 	CI              *CI // nil: no CI roles
 	Quotas          Quotas
 
@@ -87,29 +86,6 @@ type GroupSettings struct {
 type Bucket struct {
 	Name   string `json:"name"`
 	Import bool   `json:"import"` // the bucket exists: the first up imports it
-}
-
-// Principal is an application or third-party service: one IAM user per environment.
-type Principal struct {
-	Name       string               `json:"name"`
-	AccessKey  bool                 `json:"accessKey"`
-	AccessKeys []spec.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
-	PGPKey     string               `json:"pgpKey"`
-	Grants     []iampolicy.S3Grant  `json:"grants"`
-	Import     bool                 `json:"import"` // the IAM user exists: the first up imports it
-}
-
-// Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
-type Backup struct {
-	Name                string               `json:"name"` // tells several vaults' writers apart
-	Bucket              string               `json:"bucket"`
-	AccessKey           bool                 `json:"accessKey"`
-	AccessKeys          []spec.KeyGeneration `json:"accessKeys"` // rotation: up to two generations
-	PGPKey              string               `json:"pgpKey"`
-	ObjectLock          *spec.ObjectLock     `json:"objectLock"`
-	ImportBucket        bool                 `json:"importBucket"` // the bucket exists
-	ImportWriter        bool                 `json:"importWriter"` // the writer user exists
-	spec.BackupSchedule                      // glacierAfterDays, storageClass, ...
 }
 
 // Groups counts the IAM groups the stack creates: one per machine principal, and the

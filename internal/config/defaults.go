@@ -53,8 +53,8 @@ func defaultCI() CI {
 	return CI{CITrust: spec.CITrust{Branch: "main"}, CreateOIDCProvider: true}
 }
 
-func defaultBackup() Backup {
-	return Backup{
+func defaultBackup() spec.Backup {
+	return spec.Backup{
 		BackupSchedule: spec.BackupSchedule{
 			GlacierAfterDays:                30,
 			StorageClass:                    "GLACIER",
@@ -72,7 +72,7 @@ func applyListDefaults(cfg *Config) {
 		t.LockDays = 365
 	}
 	for _, p := range []struct {
-		principals []Principal
+		principals []spec.Principal
 		defaults   []string
 	}{{cfg.Apps, defaultGrantActions}, {cfg.ThirdParties, defaultThirdPartyActions}} {
 		for i := range p.principals {

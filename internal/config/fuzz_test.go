@@ -52,7 +52,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		for _, b := range cfg.Backups {
-			if len(b.Problems()) > 0 || b.ExpireAfterDays <= b.GlacierAfterDays {
+			if len(b.BackupSchedule.Problems()) > 0 || b.ExpireAfterDays <= b.GlacierAfterDays {
 				t.Fatalf("impossible schedule accepted: %+v", b.BackupSchedule)
 			}
 		}

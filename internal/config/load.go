@@ -53,8 +53,8 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg.Admins = list(d, "admins", zero[spec.ConsoleUser])
 	cfg.Developers = list(d, "developers", zero[spec.ConsoleUser])
 	cfg.Buckets = list(d, "buckets", zero[Bucket])
-	cfg.Apps = list(d, "apps", zero[Principal])
-	cfg.ThirdParties = list(d, "thirdParties", zero[Principal])
+	cfg.Apps = list(d, "apps", zero[spec.Principal])
+	cfg.ThirdParties = list(d, "thirdParties", zero[spec.Principal])
 	cfg.Backups = list(d, "backups", defaultBackup)
 	if _, ok := get(key("ci")); ok {
 		ci := defaultCI()

@@ -20,8 +20,8 @@ import (
 var keyTypes = map[string]any{
 	"environment": "", "account": config.Account{}, "adminGroup": config.GroupSettings{}, "admins": []spec.ConsoleUser{},
 	"developerGroup": config.GroupSettings{}, "developers": []spec.ConsoleUser{}, "buckets": []config.Bucket{},
-	"externalBuckets": []string{}, "apps": []config.Principal{}, "thirdParties": []config.Principal{},
-	"backups": []config.Backup{}, "ci": config.CI{}, "quotas": config.Quotas{}, "credentialsAsPulumiSecrets": false,
+	"externalBuckets": []string{}, "apps": []spec.Principal{}, "thirdParties": []spec.Principal{},
+	"backups": []spec.Backup{}, "ci": config.CI{}, "quotas": config.Quotas{}, "credentialsAsPulumiSecrets": false,
 }
 
 // settingPaths lists every setting a stack file can hold, as the README names them:

@@ -297,39 +297,29 @@ func (v *validator) bucketNames() {
 	}
 }
 
-func (v *validator) principals(section string, list []Principal) {
+func (v *validator) principals(section string, list []spec.Principal) {
 	names := map[string]bool{}
 	for i, p := range list {
 		pk := fmt.Sprintf("%s[%d]", key(section), i)
+		problems := p.Problems(v.cfg.Partition, v.cfg.Environment)
+		v.fields(pk, problems)
 		if p.Name == "" {
-			v.errs.add(pk+".name", "is required")
 			continue
 		}
 		if names[p.Name] {
 			v.errs.add(pk+".name", "%q is listed twice in %s", p.Name, key(section))
 		}
 		names[p.Name] = true
-		v.userName(pk+".name", spec.PrincipalName(p.Name, v.cfg.Environment))
-		v.accessKey(pk, p.AccessKey, p.PGPKey, p.AccessKeys)
-		if len(p.Grants) == 0 {
-			v.errs.add(pk+".grants", "is empty: list at least one bucket this principal needs")
-		}
-		seen := map[string]bool{}
+		v.claimUser(pk+".name", p.UserName(v.cfg.Environment))
+		v.credentials(pk, p.AccessKey, p.PGPKey, p.AccessKeys)
 		before := len(v.errs.Problems)
 		for j, g := range p.Grants {
-			gk := fmt.Sprintf("%s.grants[%d]", pk, j)
-			v.grant(gk, g)
-			id := g.Bucket + "/" + g.Prefix
-			if seen[id] {
-				v.errs.add(gk, "repeats bucket %q with prefix %q; merge the actions into one grant", g.Bucket, g.Prefix)
-			}
-			seen[id] = true
+			v.grant(fmt.Sprintf("%s.grants[%d]", pk, j), g)
 		}
-		if len(v.errs.Problems) == before && len(p.Grants) > 0 {
+		if len(problems) == 0 && len(v.errs.Problems) == before && len(p.Grants) > 0 {
 			// Each grant is fine; what is left is the policies as a whole: how many of
 			// IAM's size it takes, against the group's quota of attached policies.
-			docs, err := iampolicy.S3AccessDocuments(v.cfg.Partition, p.Grants)
-			v.check(pk+".grants", err)
+			docs, _ := iampolicy.S3AccessDocuments(v.cfg.Partition, p.Grants)
 			if limit := v.cfg.Quotas.PoliciesPerGroup; len(docs) > limit {
 				v.errs.add(pk+".grants", "need %d managed policies of IAM's maximum size, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup); merge grants on the same bucket or split the workload", len(docs), limit)
 			}
@@ -337,16 +327,12 @@ func (v *validator) principals(section string, list []Principal) {
 	}
 }
 
-func (v *validator) accessKey(k string, create bool, pgp string, gens []spec.KeyGeneration) {
-	v.check(k+".pgpKey", awsnames.PGPKey(pgp))
-	if pgp != "" && !create {
-		v.errs.add(k+".pgpKey", "is set but accessKey is false; it only encrypts an access key secret")
-	}
+// credentials requires a PGP key for each access key generation, unless the stack keeps
+// credentials as Pulumi secrets (spec.AccessKeyProblems checks the rest).
+func (v *validator) credentials(k string, create bool, pgp string, gens []spec.KeyGeneration) {
 	if len(gens) > 0 && !create {
-		v.errs.add(k+".accessKeys", "lists key generations but accessKey is false; set accessKey: true, or remove accessKeys to have no key")
 		return
 	}
-	v.fields(k, spec.KeyGenerationProblems(gens))
 	for i, g := range spec.KeyGenerations(create, gens) {
 		if g.PGPKey == "" {
 			field := k + ".pgpKey"
@@ -367,10 +353,11 @@ func (v *validator) credential(k, pgp, what string) {
 	v.errs.add(k, "is required: the %s is encrypted to this public key (base64 of `gpg --export`), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what)
 }
 
+// grant checks what a grant needs of the rest of the stack: a bucket it may reach, and,
+// on external buckets, deletes only by choice (spec.Principal checks the grant itself).
 func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 	switch {
 	case g.Bucket == "":
-		v.errs.add(gk+".bucket", "is required")
 		return
 	case v.vaults[g.Bucket]:
 		v.errs.add(gk+".bucket", "%q is a backup vault; only its backup writer may reach it", g.Bucket)
@@ -382,16 +369,9 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		}
 		return
 	}
-	if err := iampolicy.CheckS3Prefix(g.Prefix); err != nil {
-		v.errs.add(gk+".prefix", "%v", err)
-		return
-	}
 	if len(g.Actions) == 0 {
 		v.errs.add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults (applications: %s; third parties: %s)", strings.Join(defaultGrantActions, ", "), strings.Join(defaultThirdPartyActions, ", "))
 		return
-	}
-	for a, action := range g.Actions {
-		v.check(fmt.Sprintf("%s.actions[%d]", gk, a), iampolicy.CheckGrantAction(action, g.Prefix))
 	}
 	if slices.Contains(v.cfg.ExternalBuckets, g.Bucket) && slices.Contains(g.Actions, "s3:DeleteObject") && !g.AllowDelete {
 		v.errs.add(gk+".actions", "allows s3:DeleteObject on %q, a bucket this stack does not manage: its versioning is not guaranteed, so a delete may be final. List the actions without it (an application's defaults include it), or set allowDelete: true on the grant to accept that", g.Bucket)
@@ -406,25 +386,27 @@ func (v *validator) backups() {
 	unnamed := 0
 	for i, b := range c.Backups {
 		bk := fmt.Sprintf("%s[%d]", key("backups"), i)
+		v.fields(bk, b.Problems(c.Environment))
 		if b.Name == "" {
 			unnamed++
 			if unnamed > 1 {
-				v.errs.add(bk+".name", "is required when a stack has more than one vault: only one vault may use the plain writer name %s", spec.BackupWriterName("", c.Environment))
+				v.errs.add(bk+".name", "is required when a stack has more than one vault: only one vault may use the plain writer name %s", b.WriterName(c.Environment))
 			}
 		}
-		v.userName(bk+".name", spec.BackupWriterName(b.Name, c.Environment))
-		v.bucketName(bk+".bucket", b.Bucket, true)
-		v.accessKey(bk, b.AccessKey, b.PGPKey, b.AccessKeys)
-		v.fields(bk, b.Problems())
-		if b.ObjectLock != nil {
-			v.check(bk+".objectLock", b.ObjectLock.Validate())
-		}
+		v.claimUser(bk+".name", b.WriterName(c.Environment))
+		v.claimBucket(bk+".bucket", b.Bucket)
+		v.credentials(bk, b.AccessKey, b.PGPKey, b.AccessKeys)
 	}
 }
 
 // userName checks a full IAM user name and that no other key claims it.
 func (v *validator) userName(k, name string) {
 	v.check(k, awsnames.IAMName(name, awsnames.MaxUserName, "user"))
+	v.claimUser(k, name)
+}
+
+// claimUser records that key k names the IAM user name, or reports the key that did first.
+func (v *validator) claimUser(k, name string) {
 	lower := strings.ToLower(name)
 	if prev, dup := v.users[lower]; dup {
 		v.errs.add(k, "user name %q is already used by %s (IAM names ignore case)", name, prev)
@@ -440,6 +422,14 @@ func (v *validator) bucketName(k, name string, created bool) {
 		return
 	}
 	v.check(k, awsnames.BucketName(name, created))
+	v.claimBucket(k, name)
+}
+
+// claimBucket records that key k names the bucket, or reports the key that did first.
+func (v *validator) claimBucket(k, name string) {
+	if name == "" {
+		return
+	}
 	if prev, dup := v.buckets[name]; dup {
 		v.errs.add(k, "bucket %q is already named by %s", name, prev)
 		return

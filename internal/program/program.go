@@ -159,45 +159,27 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	}
 	for _, a := range cfg.Apps {
 		if out.Apps[a.Name], err = components.NewAppUser(ctx, a.Name, &components.AppUserArgs{
-			Account:            account,
-			Application:        a.Name,
-			Environment:        cfg.Environment,
-			Grants:             a.Grants,
-			CreateAccessKey:    a.AccessKey,
-			AccessKeys:         a.AccessKeys,
-			PGPKey:             a.PGPKey,
-			ImportExistingUser: a.Import,
+			Account:     account,
+			Environment: cfg.Environment,
+			Principal:   a,
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, t := range cfg.ThirdParties {
 		if out.ThirdParties[t.Name], err = components.NewThirdPartyUser(ctx, t.Name, &components.ThirdPartyUserArgs{
-			Account:            account,
-			Service:            t.Name,
-			Environment:        cfg.Environment,
-			Grants:             t.Grants,
-			CreateAccessKey:    t.AccessKey,
-			AccessKeys:         t.AccessKeys,
-			PGPKey:             t.PGPKey,
-			ImportExistingUser: t.Import,
+			Account:     account,
+			Environment: cfg.Environment,
+			Principal:   t,
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, b := range cfg.Backups {
 		if out.Backups[b.Bucket], err = components.NewBackupVault(ctx, b.Bucket, &components.BackupVaultArgs{
-			Account:              account,
-			Environment:          cfg.Environment,
-			VaultName:            b.Name,
-			BucketName:           b.Bucket,
-			Schedule:             b.BackupSchedule,
-			ObjectLock:           b.ObjectLock,
-			CreateAccessKey:      b.AccessKey,
-			AccessKeys:           b.AccessKeys,
-			PGPKey:               b.PGPKey,
-			ImportExistingBucket: b.ImportBucket,
-			ImportExistingWriter: b.ImportWriter,
+			Account:     account,
+			Environment: cfg.Environment,
+			Backup:      b,
 		}); err != nil {
 			return nil, err
 		}
