@@ -49,11 +49,11 @@ type AccountBaseline struct {
 	pulumi.ResourceState
 
 	// Alias is the account alias.
-	Alias pulumi.StringOutput
+	Alias pulumi.StringOutput `output:"alias"`
 	// SupportRoleArn is the ARN of the support role.
-	SupportRoleArn pulumi.StringOutput
+	SupportRoleArn pulumi.StringOutput `output:"supportRoleArn"`
 	// AnalyzerArn is the ARN of the account's IAM Access Analyzer.
-	AnalyzerArn pulumi.StringOutput
+	AnalyzerArn pulumi.StringOutput `output:"analyzerArn"`
 }
 
 // NewAccountBaseline registers an AccountBaseline.
@@ -156,11 +156,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	c.Alias = alias.AccountAlias
 	c.SupportRoleArn = role.Arn
 	c.AnalyzerArn = analyzer.Arn
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"alias":          c.Alias,
-		"supportRoleArn": c.SupportRoleArn,
-		"analyzerArn":    c.AnalyzerArn,
-	}); err != nil {
+	if err := registerOutputs(ctx, c, name); err != nil {
 		return nil, err
 	}
 	return c, nil

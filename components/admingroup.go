@@ -1,8 +1,6 @@
 package components
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -19,11 +17,8 @@ type AdminGroup struct {
 
 // NewAdminGroup registers an AdminGroup.
 func NewAdminGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opts ...pulumi.ResourceOption) (*AdminGroup, error) {
-	if args != nil && len(args.ManagedPolicies) > 0 {
-		return nil, fmt.Errorf("admin group %s: managed policies are not allowed; admins get AdministratorAccess", name)
-	}
 	c := &AdminGroup{}
-	if err := newConsoleGroup(ctx, AdminGroupType, name, c, &c.ConsoleGroupOutputs, args, []string{"AdministratorAccess"}, true, opts...); err != nil {
+	if err := newConsoleGroup(ctx, name, c, &c.ConsoleGroupOutputs, args, consoleKind{token: AdminGroupType, managed: []string{"AdministratorAccess"}}, opts...); err != nil {
 		return nil, err
 	}
 	return c, nil

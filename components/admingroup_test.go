@@ -82,20 +82,17 @@ func TestAdminGroupWithoutMembersCreatesNoUsers(t *testing.T) {
 }
 
 func TestAdminGroupRejectsBadArgs(t *testing.T) {
-	withPolicies := adminArgs()
-	withPolicies.ManagedPolicies = []string{"ReadOnlyAccess"}
 	shortPassword := adminArgs()
 	shortPassword.PasswordLength = 8
 	cases := map[string]struct {
 		args *ConsoleGroupArgs
 		want string
 	}{
-		"nil":              {nil, "args are required"},
-		"managed policies": {withPolicies, "managed policies are not allowed"},
-		"short password":   {shortPassword, "password length"},
-		"bad user name":    {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
-		"duplicate user":   {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
-		"bad pgp key":      {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
+		"nil":            {nil, "args are required"},
+		"short password": {shortPassword, "password length"},
+		"bad user name":  {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
+		"duplicate user": {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
+		"bad pgp key":    {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestAdmins(c.args)) })

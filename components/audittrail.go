@@ -36,9 +36,9 @@ type AuditTrail struct {
 	pulumi.ResourceState
 
 	// Arn is the trail's ARN.
-	Arn pulumi.StringOutput
+	Arn pulumi.StringOutput `output:"arn"`
 	// BucketName is the log bucket.
-	BucketName pulumi.StringOutput
+	BucketName pulumi.StringOutput `output:"bucketName"`
 }
 
 // NewAuditTrail registers an AuditTrail.
@@ -83,8 +83,8 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	}
 	c.Arn = trail.Arn
 	c.BucketName = bucket.BucketName
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"arn": c.Arn, "bucketName": c.BucketName}); err != nil {
-		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
+	if err := registerOutputs(ctx, c, name); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

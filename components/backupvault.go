@@ -46,19 +46,19 @@ type BackupVault struct {
 	pulumi.ResourceState
 
 	// BucketName is the vault's bucket name.
-	BucketName pulumi.StringOutput
+	BucketName pulumi.StringOutput `output:"bucketName"`
 	// Arn is the vault's bucket ARN.
-	Arn pulumi.StringOutput
+	Arn pulumi.StringOutput `output:"arn"`
 	// WriterUserName is the IAM user that writes backups.
-	WriterUserName pulumi.StringOutput
+	WriterUserName pulumi.StringOutput `output:"writerUserName"`
 	// WriterArn is the ARN of that user.
-	WriterArn pulumi.StringOutput
+	WriterArn pulumi.StringOutput `output:"writerArn"`
 	// AccessKeyID is the writer's current access key id, or "".
-	AccessKeyID pulumi.StringOutput
+	AccessKeyID pulumi.StringOutput `output:"accessKeyId"`
 	// AccessKeyIDs maps each of the writer's key generations to its access key id.
-	AccessKeyIDs pulumi.StringMapOutput
+	AccessKeyIDs pulumi.StringMapOutput `output:"accessKeyIds"`
 	// SecretAccessKey is the writer's key secret, a Pulumi secret, or "".
-	SecretAccessKey pulumi.StringOutput
+	SecretAccessKey pulumi.StringOutput `output:"secretAccessKey,secret"`
 }
 
 // NewBackupVault registers a BackupVault.
@@ -113,22 +113,10 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.AccessKeyID = out.AccessKeyID
 	c.AccessKeyIDs = out.AccessKeyIDs
 	c.SecretAccessKey = out.SecretAccessKey
-	if err := ctx.RegisterResourceOutputs(c, withSecret(c.OutputMap(), c.SecretAccessKey)); err != nil {
-		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
+	if err := registerOutputs(ctx, c, name); err != nil {
+		return nil, err
 	}
 	return c, nil
-}
-
-// OutputMap is the outputs that are not secret, as a map for stack outputs.
-func (c *BackupVault) OutputMap() pulumi.Map {
-	return pulumi.Map{
-		"bucketName":     c.BucketName,
-		"arn":            c.Arn,
-		"writerUserName": c.WriterUserName,
-		"writerArn":      c.WriterArn,
-		"accessKeyId":    c.AccessKeyID,
-		"accessKeyIds":   c.AccessKeyIDs,
-	}
 }
 
 // lifecycleRules are the vault's two rules, both over the whole bucket (an explicit empty
@@ -175,6 +163,3 @@ func lifecycleRules(s spec.BackupSchedule) s3.BucketLifecycleConfigurationV2Rule
 	}
 	return s3.BucketLifecycleConfigurationV2RuleArray{retention, cleanup}
 }
-
-// AccessKeySecret is SecretAccessKey, for code that handles every principal alike.
-func (c *BackupVault) AccessKeySecret() pulumi.StringOutput { return c.SecretAccessKey }

@@ -73,11 +73,11 @@ type CIDeployRole struct {
 	pulumi.ResourceState
 
 	// DeployRoleArn is the role `pulumi up` assumes.
-	DeployRoleArn pulumi.StringOutput
+	DeployRoleArn pulumi.StringOutput `output:"deployRoleArn"`
 	// PreviewRoleArn is the role `pulumi preview` assumes in pull requests.
-	PreviewRoleArn pulumi.StringOutput
+	PreviewRoleArn pulumi.StringOutput `output:"previewRoleArn"`
 	// DriftRoleArn is the role of the scheduled drift check: configuration reads only.
-	DriftRoleArn pulumi.StringOutput
+	DriftRoleArn pulumi.StringOutput `output:"driftRoleArn"`
 }
 
 // NewCIDeployRole registers a CIDeployRole.
@@ -132,11 +132,7 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	c.DeployRoleArn = deploy.Arn
 	c.PreviewRoleArn = preview.Arn
 	c.DriftRoleArn = drift.Arn
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"deployRoleArn":  c.DeployRoleArn,
-		"previewRoleArn": c.PreviewRoleArn,
-		"driftRoleArn":   c.DriftRoleArn,
-	}); err != nil {
+	if err := registerOutputs(ctx, c, name); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -26,24 +26,31 @@ type ConsoleGroupArgs struct {
 	// PasswordLength of generated initial passwords (required, 14 to 128; at least the
 	// password policy's minimum length).
 	PasswordLength int
-	// ManagedPolicies are AWS managed policy names attached to a DeveloperGroup, e.g.
-	// ReadOnlyAccess. AdminGroup refuses them: it carries AdministratorAccess.
-	ManagedPolicies []string
+}
+
+// consoleKind is what tells the two console groups apart.
+type consoleKind struct {
+	token string
+	// managed are the AWS managed policies the group holds.
+	managed []string
+	// denyDestructive adds the deny of destructive S3 actions on every bucket (R5), for
+	// non-admins, whose managed policies are no allow-list of ours.
+	denyDestructive bool
 }
 
 // ConsoleGroupOutputs are the attributes every console group exports.
 type ConsoleGroupOutputs struct {
 	// GroupName is the IAM group name.
-	GroupName pulumi.StringOutput
+	GroupName pulumi.StringOutput `output:"groupName"`
 	// Arn is the IAM group ARN.
-	Arn pulumi.StringOutput
+	Arn pulumi.StringOutput `output:"arn"`
 	// UserNames are the member user names.
-	UserNames pulumi.StringArrayOutput
+	UserNames pulumi.StringArrayOutput `output:"userNames"`
 	// UserArns maps each member to its ARN.
-	UserArns pulumi.StringMapOutput
+	UserArns pulumi.StringMapOutput `output:"userArns"`
 	// InitialPasswords maps each member to the initial password, a Pulumi secret, or the
 	// PGP-encrypted password (base64) for members with a pgpKey.
-	InitialPasswords pulumi.StringMapOutput
+	InitialPasswords pulumi.StringMapOutput `output:"initialPasswords,secret"`
 }
 
 // consoleStatements are what every console group carries beside its managed policies:
@@ -88,16 +95,16 @@ func (args *ConsoleGroupArgs) validate() error {
 	return nil
 }
 
-// newConsoleGroup registers c (of type token) with its group, policies and members.
-func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, outs *ConsoleGroupOutputs, args *ConsoleGroupArgs, managedPolicies []string, admin bool, opts ...pulumi.ResourceOption) error {
+// newConsoleGroup registers c, of the given kind, with its group, policies and members.
+func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResource, outs *ConsoleGroupOutputs, args *ConsoleGroupArgs, kind consoleKind, opts ...pulumi.ResourceOption) error {
 	if args == nil {
-		return errors.New(token + ": args are required")
+		return errors.New(kind.token + ": args are required")
 	}
 	if err := args.validate(); err != nil {
-		return fmt.Errorf("%s %s: %w", token, name, err)
+		return fmt.Errorf("%s %s: %w", kind.token, name, err)
 	}
-	if err := ctx.RegisterComponentResource(token, name, c, opts...); err != nil {
-		return fmt.Errorf("registering %s %s: %w", token, name, err)
+	if err := ctx.RegisterComponentResource(kind.token, name, c, opts...); err != nil {
+		return fmt.Errorf("registering %s %s: %w", kind.token, name, err)
 	}
 	parent := pulumi.Parent(c)
 	group, err := iam.NewGroup(ctx, name+"-group", &iam.GroupArgs{
@@ -107,7 +114,7 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 	if err != nil {
 		return fmt.Errorf("creating group %s: %w", args.GroupName, err)
 	}
-	for _, policy := range managedPolicies {
+	for _, policy := range kind.managed {
 		if _, err := iam.NewGroupPolicyAttachment(ctx, name+"-"+strings.ReplaceAll(policy, "/", "-"), &iam.GroupPolicyAttachmentArgs{
 			Group:     group.Name,
 			PolicyArn: pulumi.String(args.Account.ManagedPolicyARN(policy)),
@@ -115,7 +122,7 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, !admin)); err != nil {
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, kind.denyDestructive)); err != nil {
 		return err
 	}
 
@@ -169,14 +176,5 @@ func newConsoleGroup(ctx *pulumi.Context, token, name string, c pulumi.Component
 		UserArns:         userArns.ToStringMapOutput(),
 		InitialPasswords: pulumi.ToSecret(passwords.ToStringMapOutput()).(pulumi.StringMapOutput),
 	}
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"groupName":        outs.GroupName,
-		"arn":              outs.Arn,
-		"userNames":        outs.UserNames,
-		"userArns":         outs.UserArns,
-		"initialPasswords": outs.InitialPasswords,
-	}); err != nil {
-		return fmt.Errorf("registering the outputs of %s: %w", name, err)
-	}
-	return nil
+	return registerOutputs(ctx, c, name)
 }

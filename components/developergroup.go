@@ -1,6 +1,7 @@
 package components
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,21 +21,28 @@ type DeveloperGroup struct {
 	ConsoleGroupOutputs
 }
 
+// DeveloperGroupArgs configures a DeveloperGroup.
+type DeveloperGroupArgs struct {
+	ConsoleGroupArgs
+	// ManagedPolicies are the AWS managed policies the group holds, from the allow-list of
+	// iampolicy.DeveloperPolicies (none lets a developer make itself an admin or read
+	// data), e.g. job-function/ViewOnlyAccess.
+	ManagedPolicies []string
+}
+
 // NewDeveloperGroup registers a DeveloperGroup.
-func NewDeveloperGroup(ctx *pulumi.Context, name string, args *ConsoleGroupArgs, opts ...pulumi.ResourceOption) (*DeveloperGroup, error) {
-	if args != nil {
-		for _, p := range args.ManagedPolicies {
-			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
-				return nil, fmt.Errorf("developer group %s: %s is not one of the AWS managed policies developers may hold (%s)", name, p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
-			}
+func NewDeveloperGroup(ctx *pulumi.Context, name string, args *DeveloperGroupArgs, opts ...pulumi.ResourceOption) (*DeveloperGroup, error) {
+	if args == nil {
+		return nil, errors.New(DeveloperGroupType + ": args are required")
+	}
+	for _, p := range args.ManagedPolicies {
+		if _, ok := iampolicy.DeveloperPolicy(p); !ok {
+			return nil, fmt.Errorf("developer group %s: %s is not one of the AWS managed policies developers may hold (%s)", name, p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
 		}
 	}
 	c := &DeveloperGroup{}
-	var policies []string
-	if args != nil {
-		policies = args.ManagedPolicies
-	}
-	if err := newConsoleGroup(ctx, DeveloperGroupType, name, c, &c.ConsoleGroupOutputs, args, policies, false, opts...); err != nil {
+	kind := consoleKind{token: DeveloperGroupType, managed: args.ManagedPolicies, denyDestructive: true}
+	if err := newConsoleGroup(ctx, name, c, &c.ConsoleGroupOutputs, &args.ConsoleGroupArgs, kind, opts...); err != nil {
 		return nil, err
 	}
 	return c, nil

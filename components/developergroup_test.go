@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func developerArgs(policies []string, users ...spec.ConsoleUser) *ConsoleGroupArgs {
-	return &ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", Users: users, PasswordLength: 20, ManagedPolicies: policies}
+func developerArgs(policies []string, users ...spec.ConsoleUser) *DeveloperGroupArgs {
+	return &DeveloperGroupArgs{ConsoleGroupArgs: ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", Users: users, PasswordLength: 20}, ManagedPolicies: policies}
 }
 
-func newTestDevelopers(args *ConsoleGroupArgs) pulumi.RunFunc {
+func newTestDevelopers(args *DeveloperGroupArgs) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		_, err := NewDeveloperGroup(ctx, "developers", args)
 		return err

@@ -58,9 +58,9 @@ type SecureBucket struct {
 	pulumi.ResourceState
 
 	// BucketName is the physical bucket name.
-	BucketName pulumi.StringOutput
+	BucketName pulumi.StringOutput `output:"bucketName"`
 	// Arn is the bucket ARN.
-	Arn pulumi.StringOutput
+	Arn pulumi.StringOutput `output:"arn"`
 	// Versioning is the bucket's versioning resource; lifecycle rules depend on it.
 	Versioning *s3.BucketVersioningV2
 	// Policy is the bucket policy; a service that writes to the bucket waits for it.
@@ -181,13 +181,8 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	c.BucketName = bucket.Bucket
 	c.Arn = bucket.Arn
 	c.Versioning = versioning
-	if err := ctx.RegisterResourceOutputs(c, c.OutputMap()); err != nil {
-		return nil, fmt.Errorf("registering the outputs of %s: %w", name, err)
+	if err := registerOutputs(ctx, c, name); err != nil {
+		return nil, err
 	}
 	return c, nil
-}
-
-// OutputMap is the outputs as a map, as registered and exported.
-func (c *SecureBucket) OutputMap() pulumi.Map {
-	return pulumi.Map{"bucketName": c.BucketName, "arn": c.Arn}
 }

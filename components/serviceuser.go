@@ -28,19 +28,19 @@ type serviceUser struct {
 // exports.
 type PrincipalOutputs struct {
 	// UserName is the IAM user name.
-	UserName pulumi.StringOutput
+	UserName pulumi.StringOutput `output:"userName"`
 	// Arn is the IAM user ARN.
-	Arn pulumi.StringOutput
+	Arn pulumi.StringOutput `output:"arn"`
 	// GroupName is the IAM group that carries the user's permissions.
-	GroupName pulumi.StringOutput
+	GroupName pulumi.StringOutput `output:"groupName"`
 	// AccessKeyID is the current generation's access key id (the newest active one), or
 	// "" without an access key.
-	AccessKeyID pulumi.StringOutput
+	AccessKeyID pulumi.StringOutput `output:"accessKeyId"`
 	// AccessKeyIDs maps each generation ("1", "2") to its access key id.
-	AccessKeyIDs pulumi.StringMapOutput
+	AccessKeyIDs pulumi.StringMapOutput `output:"accessKeyIds"`
 	// SecretAccessKey is the current generation's key secret as a Pulumi secret,
 	// PGP-encrypted when a pgpKey is set, or "" without an access key.
-	SecretAccessKey pulumi.StringOutput
+	SecretAccessKey pulumi.StringOutput `output:"secretAccessKey,secret"`
 }
 
 // principalUser is the serviceUser of an application or third-party service, once the
@@ -84,10 +84,7 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 		return err
 	}
 	*outs = out
-	if err := ctx.RegisterResourceOutputs(c, withSecret(out.OutputMap(), out.SecretAccessKey)); err != nil {
-		return fmt.Errorf("registering the outputs of %s: %w", name, err)
-	}
-	return nil
+	return registerOutputs(ctx, c, name)
 }
 
 // register creates the user, its group, the group's policy, the membership and the
@@ -146,23 +143,3 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 	}
 	return out, nil
 }
-
-// outputMap is what a component built on a serviceUser registers as its outputs.
-func (o PrincipalOutputs) OutputMap() pulumi.Map {
-	return pulumi.Map{
-		"userName":     o.UserName,
-		"arn":          o.Arn,
-		"groupName":    o.GroupName,
-		"accessKeyId":  o.AccessKeyID,
-		"accessKeyIds": o.AccessKeyIDs,
-	}
-}
-
-// withSecret adds the access key secret to a component's registered outputs.
-func withSecret(m pulumi.Map, secret pulumi.StringOutput) pulumi.Map {
-	m["secretAccessKey"] = secret
-	return m
-}
-
-// AccessKeySecret is SecretAccessKey, for code that handles every principal alike.
-func (o PrincipalOutputs) AccessKeySecret() pulumi.StringOutput { return o.SecretAccessKey }

@@ -2,6 +2,8 @@ package program
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/components"
 )
 
 // export publishes the stack outputs under lowerCamelCase names. Secrets (initial
@@ -44,18 +46,21 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 	ctx.Export("accessKeySecrets", pulumi.ToSecret(secrets.ToStringMapOutput()))
 }
 
-// addSecrets adds each component's access key secret under <section>/<name>.
-func addSecrets[T interface{ AccessKeySecret() pulumi.StringOutput }](into pulumi.StringMap, section string, components map[string]T) {
-	for name, c := range components {
-		into[section+"/"+name] = c.AccessKeySecret()
+// addSecrets adds each component's credential under <section>/<name>.
+func addSecrets[T any](into pulumi.StringMap, section string, set map[string]T) {
+	for name, c := range set {
+		for _, secret := range components.Outputs(c, components.SecretOutputs) {
+			into[section+"/"+name] = secret.(pulumi.StringOutput)
+		}
 	}
 }
 
-// outputMaps exports a set of components as one map from logical name to their outputs.
-func outputMaps[T interface{ OutputMap() pulumi.Map }](components map[string]T) pulumi.Map {
+// outputMaps exports a set of components as one map from logical name to their public
+// outputs.
+func outputMaps[T any](set map[string]T) pulumi.Map {
 	out := pulumi.Map{}
-	for name, c := range components {
-		out[name] = c.OutputMap()
+	for name, c := range set {
+		out[name] = components.Outputs(c, components.PublicOutputs)
 	}
 	return out
 }

@@ -235,12 +235,14 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	if len(cfg.Developers) == 0 {
 		return nil
 	}
-	out.DeveloperGroup, err = components.NewDeveloperGroup(ctx, "developers", &components.ConsoleGroupArgs{
-		Account:         account,
-		GroupName:       cfg.DeveloperGroup.Name,
-		Path:            cfg.DeveloperGroup.Path,
-		Users:           cfg.Developers,
-		PasswordLength:  passwordLength,
+	out.DeveloperGroup, err = components.NewDeveloperGroup(ctx, "developers", &components.DeveloperGroupArgs{
+		ConsoleGroupArgs: components.ConsoleGroupArgs{
+			Account:        account,
+			GroupName:      cfg.DeveloperGroup.Name,
+			Path:           cfg.DeveloperGroup.Path,
+			Users:          cfg.Developers,
+			PasswordLength: passwordLength,
+		},
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
 	})
 	return err
