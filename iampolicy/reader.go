@@ -84,8 +84,11 @@ func CredentialReportActions() []string { return slices.Clone(credentialReportAc
 // ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
 func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }
 
-// IsConfigurationRead reports whether action is one of ConfigurationReads, exactly.
-func IsConfigurationRead(action string) bool { return slices.Contains(configurationReads, action) }
+// IsConfigurationRead reports whether action is one of ConfigurationReads, in any case, as
+// IAM matches it.
+func IsConfigurationRead(action string) bool {
+	return slices.ContainsFunc(configurationReads, func(a string) bool { return strings.EqualFold(a, action) })
+}
 
 // ConfigurationReaderPolicy is the policy of a principal that reads this program's
 // configuration and nothing else (the drift check's role): it allows ConfigurationReads,
@@ -113,6 +116,9 @@ const stateRead = "s3:GetObject"
 // DenyShape is the part of a Deny statement that LimitsToConfigurationReads judges.
 type DenyShape struct {
 	NotActions, Resources, NotResources []string
+	// Conditional is set when the statement has a condition: it may not apply, so it
+	// limits nothing.
+	Conditional bool
 }
 
 // LimitsToConfigurationReads reports whether the Deny statements of a policy leave its
@@ -122,9 +128,10 @@ type DenyShape struct {
 func LimitsToConfigurationReads(denies []DenyShape) bool {
 	only := func(notActions []string, extra ...string) bool {
 		return len(notActions) > 0 && !slices.ContainsFunc(notActions, func(a string) bool {
-			return a == "*" || strings.HasPrefix(a, "s3:") && !IsConfigurationRead(a) && !slices.Contains(extra, a)
+			return a == "*" || IsS3(a) && !IsConfigurationRead(a) && !slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, a) })
 		})
 	}
+	denies = slices.DeleteFunc(slices.Clone(denies), func(d DenyShape) bool { return d.Conditional })
 	for _, d := range denies {
 		if len(d.NotResources) == 0 && slices.Equal(d.Resources, []string{"*"}) && only(d.NotActions) {
 			return true

@@ -227,8 +227,12 @@ func S3ActionLevel(action string) (Level, bool) {
 
 // IsDestructive reports whether action is one of destructiveS3Actions.
 func IsDestructive(action string) bool {
-	return slices.Contains(destructiveS3Actions, action)
+	return slices.ContainsFunc(destructiveS3Actions, func(a string) bool { return strings.EqualFold(a, action) })
 }
+
+// IsS3 reports whether action is an S3 action, in any case: IAM compares action names
+// without regard to case.
+func IsS3(action string) bool { return strings.HasPrefix(strings.ToLower(action), "s3:") }
 
 // CheckGrantableS3Action returns an error unless action may be allowed to a non-admin
 // principal on a bucket (rules R5, R7): a catalogued S3 action, spelled as AWS spells it,

@@ -164,7 +164,7 @@ func s3ActionsOnRightResource(r Resource) []string {
 	var out []string
 	for _, s := range allowStatements(r) {
 		for _, a := range s.Actions {
-			if !strings.HasPrefix(a, "s3:") || strings.ContainsAny(a, "*?") {
+			if !iampolicy.IsS3(a) || strings.ContainsAny(a, "*?") {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
 			}
 			level, known := iampolicy.S3ActionLevel(a)
@@ -227,7 +227,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	var denies []iampolicy.DenyShape
 	for _, s := range doc.Statements {
 		if s.Effect == "Deny" {
-			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources})
+			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources, Conditional: len(s.Conditions) > 0})
 		}
 	}
 	reader := iampolicy.LimitsToConfigurationReads(denies)
@@ -243,7 +243,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 				}
 			}
 			for _, res := range s.Resources {
-				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Actions, isS3) {
+				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Actions, iampolicy.IsS3) {
 					reached[cmp.Or(b, "*")] = true
 				}
 			}
@@ -269,7 +269,6 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	return out
 }
 
-func isS3(action string) bool { return strings.HasPrefix(action, "s3:") }
 
 // partitionOf reads the ARN partition from the document's first S3 resource.
 func partitionOf(doc iampolicy.Document) string {

@@ -249,6 +249,19 @@ func TestConfigurationReaderNeedsItsDeny(t *testing.T) {
 		{Sid: "DenyEverythingElse", Effect: iampolicy.Deny, NotActions: iampolicy.ConfigurationReads(), Resources: []string{"arn:aws:s3:::b"}}}}
 	assert.NotEmpty(t, check(t, "destructive-s3-actions-denied", policy(narrowDeny)), "a deny on one bucket is not a deny everywhere")
 
+	conditioned := iampolicy.Document{Statements: []iampolicy.Statement{
+		{Sid: "App", Effect: iampolicy.Allow, Actions: []string{"s3:ListBucket", "s3:PutObject", "s3:DeleteObject"}, Resources: []string{"arn:aws:s3:::b", "arn:aws:s3:::b/*"}},
+		{Sid: "Inert", Effect: iampolicy.Deny, NotActions: []string{"s3:ListBucket"}, Resources: []string{"*"},
+			Conditions: []iampolicy.Condition{{Operator: "StringEquals", Key: "aws:username", Values: []string{"nobody"}}}}}}
+	assert.Len(t, check(t, "destructive-s3-actions-denied", policy(conditioned)), 2*len(iampolicy.DestructiveS3Actions()), "a deny with a condition may never apply: it limits nothing")
+
+	mixedCase := iampolicy.Document{Statements: []iampolicy.Statement{
+		{Sid: "A", Effect: iampolicy.Allow, Actions: []string{"S3:DeleteBucket", "S3:PutBucketPolicy"}, Resources: []string{"arn:aws:s3:::b"}},
+		{Sid: "D", Effect: iampolicy.Deny, NotActions: []string{"S3:DeleteBucket", "S3:PutBucketPolicy"}, Resources: []string{"*"}}}}
+	got := check(t, "destructive-s3-actions-denied", policy(mixedCase))
+	assert.Contains(t, got, `statement "A" allows destructive "S3:DeleteBucket"`, "IAM matches actions in any case")
+	assert.NotEmpty(t, check(t, "s3-actions-on-right-resource", policy(mixedCase)), "only the spelling AWS defines")
+
 	readsData := iampolicy.Document{Statements: []iampolicy.Statement{
 		{Sid: "ReadConfiguration", Effect: iampolicy.Allow, Actions: []string{"s3:GetBucketPolicy", "s3:GetObjectVersionAcl"}, Resources: []string{"*"}},
 		reader.Statements[1]}}

@@ -113,9 +113,13 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 		} `yaml:"on"`
 		Jobs map[string]struct {
 			Environment string `yaml:"environment"`
-			Steps       []struct {
-				Run string            `yaml:"run"`
-				Env map[string]string `yaml:"env"`
+			Concurrency struct {
+				Group string `yaml:"group"`
+			} `yaml:"concurrency"`
+			Steps []struct {
+				Run   string            `yaml:"run"`
+				Shell string            `yaml:"shell"`
+				Env   map[string]string `yaml:"env"`
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
@@ -125,10 +129,14 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 	assert.Contains(t, string(b), "workflow_dispatch:", "on demand")
 	job := wf.Jobs["drift"]
 	assert.Equal(t, components.DriftEnvironment, job.Environment)
-	var runs []string
+	checks := 0
 	for _, s := range job.Steps {
-		runs = append(runs, s.Run)
+		if strings.Contains(s.Run, `go run ./cmd/drift --stack "$STACK"`) {
+			checks++
+			assert.Equal(t, "bash", s.Shell, "shell: bash runs with pipefail: the check's exit code, not tee's, decides the job")
+		}
 	}
-	assert.Contains(t, strings.Join(runs, "\n"), `go run ./cmd/drift --stack "$STACK"`)
+	assert.Equal(t, 1, checks, "one step runs the check")
+	assert.Equal(t, "up-${{ matrix.stack }}", job.Concurrency.Group, "never beside a deploy of the same stack")
 	assert.Contains(t, wf.Jobs["stacks"].Steps[1].Run, "--main-only "+components.DriftEnvironment)
 }
