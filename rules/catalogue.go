@@ -269,7 +269,6 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	return out
 }
 
-
 // partitionOf reads the ARN partition from the document's first S3 resource.
 func partitionOf(doc iampolicy.Document) string {
 	for _, s := range doc.Statements {
