@@ -45,7 +45,9 @@ func (s serviceUser) registerKeys(ctx *pulumi.Context, parent pulumi.Resource, n
 		if g.Status == spec.KeyInactive {
 			args.Status = pulumi.String(spec.KeyInactive)
 		}
-		key, err := iam.NewAccessKey(ctx, keyName(name, g.Generation), args, pulumi.Parent(parent))
+		// AWS encrypts a secret once, when it creates the key: a new pgpKey is for the next
+		// generation, and must never replace (delete) the key a workload uses.
+		key, err := iam.NewAccessKey(ctx, keyName(name, g.Generation), args, pulumi.Parent(parent), pulumi.IgnoreChanges([]string{"pgpKey"}))
 		if err != nil {
 			return fmt.Errorf("creating access key generation %d of %s: %w", g.Generation, s.userName, err)
 		}

@@ -32,6 +32,7 @@ func TestKeyRotation(t *testing.T) {
 	require.Len(t, one, 1)
 	first := one["my-application-key"]
 	assert.Equal(t, map[string]any{"user": "my-application-staging", "pgpKey": "keybase:alice"}, inputs(first), "no status: AWS's default, Active")
+	assert.Equal(t, []string{"pgpKey"}, first.IgnoreChanges, "a new pgpKey never replaces a key in use; it applies to the next generation")
 
 	two, id2, secret := keysOf(t, []spec.KeyGeneration{{Generation: 1}, {Generation: 2, PGPKey: "keybase:bob"}})
 	require.Len(t, two, 2)

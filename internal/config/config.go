@@ -106,31 +106,31 @@ func (c *Config) AWSAccount() spec.Account {
 	return spec.Account{Partition: c.Partition, ID: c.AccountID}
 }
 
-// Users are the IAM users the stack declares, for the credential audit: each machine
-// principal with its active key generations, and the console users of the managing stack.
-func (c *Config) Users() credaudit.Expected {
-	out := credaudit.Expected{}
+// Expected is what the stack declares for the credential audit: each machine principal
+// with its key generations, the console users of the managing stack, and the IAM paths
+// all of them live under.
+func (c *Config) Expected() credaudit.Expected {
+	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath}}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
-		active := 0
+		u := credaudit.User{}
 		for _, g := range spec.KeyGenerations(create, gens) {
+			u.Generations++
 			if g.Status != spec.KeyInactive {
-				active++
+				u.ActiveKeys++
 			}
 		}
-		out[name] = credaudit.User{ActiveKeys: active}
+		out.Users[name] = u
 	}
-	for _, a := range c.Apps {
-		machine(spec.PrincipalName(a.Name, c.Environment), a.AccessKey, a.AccessKeys)
-	}
-	for _, t := range c.ThirdParties {
-		machine(spec.PrincipalName(t.Name, c.Environment), t.AccessKey, t.AccessKeys)
+	for _, p := range append(slices.Clone(c.Apps), c.ThirdParties...) {
+		machine(p.UserName(c.Environment), p.AccessKey, p.AccessKeys)
 	}
 	for _, b := range c.Backups {
-		machine(spec.BackupWriterName(b.Name, c.Environment), b.AccessKey, b.AccessKeys)
+		machine(b.WriterName(c.Environment), b.AccessKey, b.AccessKeys)
 	}
 	if c.Account.Manage {
+		out.Paths = append(out.Paths, c.AdminGroup.Path, c.DeveloperGroup.Path)
 		for _, u := range append(slices.Clone(c.Admins), c.Developers...) {
-			out[u.Name] = credaudit.User{Console: true}
+			out.Users[u.Name] = credaudit.User{Console: true}
 		}
 	}
 	return out

@@ -1032,17 +1032,22 @@ func TestCredentialAuditConfig(t *testing.T) {
 	}
 }
 
-// TestUsers: the users the credential audit expects, with their active key generations.
-func TestUsers(t *testing.T) {
+// TestExpected: what the credential audit expects of the stack: its users with their
+// key generations, and the IAM paths the program's users live under.
+func TestExpected(t *testing.T) {
 	cfg := mustLoad(t, "production", manage,
 		set("admins", `[{"name":"alice"}]`),
 		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]}]`),
 		set("backups", `[{"bucket":"acme-backups","accessKey":true}]`))
 	assert.Equal(t, credaudit.Expected{
-		"a-production":        {ActiveKeys: 1},
-		"b-production":        {},
-		"zencoder-production": {},
-		"backup-production":   {ActiveKeys: 1},
-		"alice":               {Console: true},
-	}, cfg.Users())
+		Users: map[string]credaudit.User{
+			"a-production":        {Generations: 2, ActiveKeys: 1},
+			"b-production":        {},
+			"zencoder-production": {},
+			"backup-production":   {Generations: 1, ActiveKeys: 1},
+			"alice":               {Console: true},
+		},
+		Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+	}, cfg.Expected())
+	assert.Equal(t, []string{"/apps/", "/third-party/", "/backup/"}, mustLoad(t, "staging").Expected().Paths, "console paths belong to the managing stack")
 }

@@ -11,7 +11,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
@@ -35,12 +37,48 @@ var Defaults = Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnuse
 
 // User is what the program declares for one IAM user of the account.
 type User struct {
-	ActiveKeys int  // access key generations not marked Inactive
-	Console    bool // an admin or developer: a password, no keys
+	Generations int  // access key generations
+	ActiveKeys  int  // of which not marked Inactive
+	Console     bool // an admin or developer: a password, no keys
 }
 
-// Expected are the users every stack of the account declares, by IAM user name.
-type Expected map[string]User
+// Expected is what every stack of the account declares.
+type Expected struct {
+	// Users by IAM user name.
+	Users map[string]User
+	// Paths are the IAM paths the program's users live under: a user there that no stack
+	// declares is one the next up deletes.
+	Paths []string
+}
+
+// Merge adds what another stack declares.
+func (e *Expected) Merge(other Expected) {
+	if e.Users == nil {
+		e.Users = map[string]User{}
+	}
+	maps.Copy(e.Users, other.Users)
+	for _, p := range other.Paths {
+		if !slices.Contains(e.Paths, p) {
+			e.Paths = append(e.Paths, p)
+		}
+	}
+}
+
+// Finding is one credential the audit reports.
+type Finding struct {
+	Message string
+	// Addressed is set when the configuration being applied resolves it (the user is
+	// removed, a key deactivated, a rotation under way, a new user not signed in yet): it
+	// warns, in fail mode too, so the run that fixes it is never stopped by it.
+	Addressed bool
+}
+
+// rotationDays is how long two active generations may both stay active (CIS 1.13 allows
+// a second key only while rotating).
+const rotationDays = 14
+
+// mfaGraceDays is how long a new console user may have no MFA before first signing in.
+const mfaGraceDays = 7
 
 // Header is the credential report's header line, every column in the order AWS documents;
 // a report of only this line is an account without IAM users.
@@ -70,6 +108,16 @@ type Row struct {
 	PasswordLastChanged *time.Time
 	MFAActive           bool
 	Keys                [2]Key
+}
+
+// Path is the IAM path of the row's user, read from its ARN (arn:...:user/apps/name is
+// /apps/).
+func (r Row) Path() string {
+	_, rest, ok := strings.Cut(r.ARN, ":user/")
+	if !ok {
+		return ""
+	}
+	return "/" + rest[:strings.LastIndex(rest, "/")+1]
 }
 
 // Key is one of the user's two access key slots.
@@ -142,71 +190,107 @@ func timestamp(s string) (*time.Time, error) {
 }
 
 // Findings judges the report against what the program declares, as of now. Each finding
-// names the user (and the key slot: the report has no key ids; `aws iam list-access-keys
-// --user-name USER` shows them, oldest first) and says what to do.
-func Findings(rows []Row, expected Expected, s Settings, now time.Time) []string {
-	maxAge := time.Duration(s.MaxKeyAgeDays) * 24 * time.Hour
-	maxUnused := time.Duration(s.MaxUnusedDays) * 24 * time.Hour
+// names the user, and the key by its slot and creation date as the report does (the report
+// has no key ids: match the date with `aws iam list-access-keys --user-name USER`), and
+// says what to do.
+func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Finding {
+	days := func(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 	older := func(t *time.Time, d time.Duration) bool { return t != nil && now.Sub(*t) > d }
-	day := func(t *time.Time) string { return t.Format(time.DateOnly) }
-	var out []string
+	var out []Finding
+	add := func(addressed bool, format string, args ...any) {
+		out = append(out, Finding{Message: fmt.Sprintf(format, args...), Addressed: addressed})
+	}
 	for _, r := range rows {
 		if r.User == root {
 			continue
 		}
-		declared, managed := expected[r.User]
-		active := 0
+		declared, managed := expected.Users[r.User]
+		ours := slices.Contains(expected.Paths, r.Path())
+		var active []int
 		for i, k := range r.Keys {
-			if !k.Active {
-				continue
-			}
-			active++
-			key := fmt.Sprintf("user %s, access key %d (created %s)", r.User, i+1, dayOr(k.LastRotated, day))
-			if !managed {
-				out = append(out, key+": a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited")
-				continue
-			}
-			if older(k.LastRotated, maxAge) {
-				out = append(out, fmt.Sprintf("%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then remove this one (README, 'Rotate a key')", key, s.MaxKeyAgeDays))
-			}
-			lastUse := k.LastUsed
-			if lastUse == nil {
-				lastUse = k.LastRotated // never used: idle since it was made
-			}
-			if older(lastUse, maxUnused) {
-				out = append(out, fmt.Sprintf("%s: unused for more than %d days (CIS 1.12, last used %s); deactivate it (status: Inactive) and remove its generation once nothing breaks", key, s.MaxUnusedDays, dayOr(k.LastUsed, day)))
+			if k.Active {
+				active = append(active, i)
 			}
 		}
-		if managed && active == 2 && declared.ActiveKeys < 2 {
-			out = append(out, fmt.Sprintf("user %s: two active access keys outside a rotation (CIS 1.13); the configuration declares %d active generation(s): delete the key it does not declare", r.User, declared.ActiveKeys))
-		}
-		if !r.PasswordEnabled {
-			continue
+		keyName := func(i int) string {
+			return fmt.Sprintf("user %s, access key %d (created %s)", r.User, i+1, dayOr(r.Keys[i].LastRotated))
 		}
 		switch {
 		case !managed:
-			out = append(out, fmt.Sprintf("user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User))
+			for _, i := range active {
+				if ours {
+					add(true, "%s: no stack file declares this user any more; the next up deletes it", keyName(i))
+				} else {
+					add(false, "%s: a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited", keyName(i))
+				}
+			}
+			if r.PasswordEnabled {
+				if ours {
+					add(true, "user %s: a console password of a user no stack file declares any more; the next up deletes it", r.User)
+				} else {
+					add(false, "user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User)
+				}
+			}
 			continue
-		case !r.MFAActive:
-			out = append(out, fmt.Sprintf("user %s: a console password without MFA (CIS 1.10); the user can only set up MFA until they do, but enrol it, or remove the person if they have left", r.User))
+		case declared.Console:
+			for _, i := range active {
+				add(false, "%s: an access key of a console user (rule R3); delete it: admins and developers sign in with MFA and use short-lived credentials", keyName(i))
+			}
+		default:
+			if r.PasswordEnabled {
+				add(false, "user %s: a console password of a machine user; delete its login profile", r.User)
+			}
+			if len(active) > declared.ActiveKeys {
+				add(declared.Generations > declared.ActiveKeys, "user %s: %d active access keys where the configuration declares %d active generation(s) (CIS 1.13); deactivate the generation being retired, or delete the key no stack file declares", r.User, len(active), declared.ActiveKeys)
+			}
+			if len(active) == 2 && declared.ActiveKeys == 2 {
+				newer := r.Keys[0].LastRotated
+				if t := r.Keys[1].LastRotated; newer == nil || t != nil && t.After(*newer) {
+					newer = t
+				}
+				if older(newer, days(rotationDays)) {
+					add(false, "user %s: a rotation open for more than %d days, both generations active (CIS 1.13); set the old generation to status: Inactive, then remove it", r.User, rotationDays)
+				}
+			}
+			for _, i := range active {
+				k := r.Keys[i]
+				if older(k.LastRotated, days(s.MaxKeyAgeDays)) {
+					add(declared.Generations == 2, "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
+				}
+				lastUse := k.LastUsed
+				if lastUse == nil {
+					lastUse = k.LastRotated // never used: idle since it was made
+				}
+				if older(lastUse, days(s.MaxUnusedDays)) {
+					add(len(active) > declared.ActiveKeys, "%s: unused for more than %d days (CIS 1.12, last used %s); deactivate its generation (status: Inactive), and remove it once nothing breaks", keyName(i), s.MaxUnusedDays, dayOr(k.LastUsed))
+				}
+			}
+		}
+		if !r.PasswordEnabled || !declared.Console {
+			continue
+		}
+		if !r.MFAActive {
+			fresh := r.PasswordLastUsed == nil && r.Created != nil && !older(r.Created, days(mfaGraceDays))
+			add(fresh, "user %s: a console password without MFA (CIS 1.10); the user can do nothing but set up MFA until they enrol it: have them enrol at first sign-in, or remove the person if they have left", r.User)
 		}
 		lastUse := r.PasswordLastUsed
 		if lastUse == nil {
 			lastUse = cmpTime(r.PasswordLastChanged, r.Created)
 		}
-		if older(lastUse, maxUnused) {
-			out = append(out, fmt.Sprintf("user %s: console password unused for more than %d days (CIS 1.12, last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed, day)))
+		if older(lastUse, days(s.MaxUnusedDays)) {
+			add(false, "user %s: console password unused for more than %d days (CIS 1.12, last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed))
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b Finding) int { return strings.Compare(a.Message, b.Message) })
 	return out
 }
 
-func dayOr(t *time.Time, day func(*time.Time) string) string {
+// dayOr is t's day, or "never".
+func dayOr(t *time.Time) string {
 	if t == nil {
 		return "never"
 	}
-	return day(t)
+	return t.Format(time.DateOnly)
 }
 
 // cmpTime is the first of the times that is known.
@@ -236,9 +320,16 @@ func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun 
 	if err == nil {
 		rows, err = Parse(report)
 	}
-	findings := Findings(rows, expected, s, now)
-	for i, f := range findings {
-		findings[i] = "credential audit: " + f
+	// Findings the configuration being applied resolves only warn, in fail mode too.
+	var stopping, warnings []string
+	for _, f := range Findings(rows, expected, s, now) {
+		if f.Addressed {
+			warnings = append(warnings, "credential audit: "+f.Message+" (the configuration being applied resolves it)")
+		} else {
+			stopping = append(stopping, "credential audit: "+f.Message)
+		}
 	}
-	return check.Result(err, findings)
+	result := check.Result(err, stopping)
+	result.Warnings = append(result.Warnings, warnings...)
+	return result
 }

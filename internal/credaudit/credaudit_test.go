@@ -3,6 +3,7 @@ package credaudit
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,43 +17,56 @@ import (
 // now is the day the report is judged.
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
-// report is a credential report as IAM writes it: the root user, a healthy application,
-// an old key, an idle key, a user mid-rotation, one with two keys outside a rotation, an
-// admin without MFA, an idle admin, and a user nobody declared.
+// report is a credential report as IAM writes it: the root user; applications healthy,
+// with an old key, an idle key, mid-rotation, a rotation left open, two keys where one is
+// declared, a generation being retired, and one no stack declares any more; admins new
+// and without MFA, idle, and with an access key; and a user nobody declared.
 var report = Header + strings.Join([]string{
 	"<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-30T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"my-app-production,arn:aws:iam::111111111111:user/apps/my-app-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"old-app-production,arn:aws:iam::111111111111:user/apps/old-app-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"idle-app-production,arn:aws:iam::111111111111:user/apps/idle-app-production,2026-11-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-09-20T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"rotating-production,arn:aws:iam::111111111111:user/apps/rotating-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
-	"doubled-production,arn:aws:iam::111111111111:user/apps/doubled-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
-	"alice,arn:aws:iam::111111111111:user/admins/alice,2026-11-25T00:00:00+00:00,true,no_information,2026-11-25T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"bob,arn:aws:iam::111111111111:user/admins/bob,2026-01-01T00:00:00+00:00,true,2026-08-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-	"deploy-bot,arn:aws:iam::111111111111:user/deploy-bot,2025-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,2025-01-01T00:00:00+00:00,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-30T08:00:00+00:00,us-east-1,iam,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"my-app-production,arn:aws:iam::111111111111:user/apps/my-app-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"old-app-production,arn:aws:iam::111111111111:user/apps/old-app-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"idle-app-production,arn:aws:iam::111111111111:user/apps/idle-app-production,2026-09-20T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-09-20T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"rotating-production,arn:aws:iam::111111111111:user/apps/rotating-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
+	"stale-rotation-production,arn:aws:iam::111111111111:user/apps/stale-rotation-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
+	"doubled-production,arn:aws:iam::111111111111:user/apps/doubled-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
+	"retiring-production,arn:aws:iam::111111111111:user/apps/retiring-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
+	"gone-production,arn:aws:iam::111111111111:user/apps/gone-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"alice,arn:aws:iam::111111111111:user/admins/alice,2026-11-25T00:00:00+00:00,true,no_information,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"bob,arn:aws:iam::111111111111:user/admins/bob,2026-01-01T00:00:00+00:00,true,2026-08-01T00:00:00+00:00,N/A,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"carol,arn:aws:iam::111111111111:user/admins/carol,2026-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,true,true,2026-11-20T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"deploy-bot,arn:aws:iam::111111111111:user/deploy-bot,2025-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 }, "\n") + "\n"
 
 var expected = Expected{
-	"my-app-production":   {ActiveKeys: 1},
-	"old-app-production":  {ActiveKeys: 1},
-	"idle-app-production": {ActiveKeys: 1},
-	"rotating-production": {ActiveKeys: 2},
-	"doubled-production":  {ActiveKeys: 1},
-	"alice":               {Console: true},
-	"bob":                 {Console: true},
+	Users: map[string]User{
+		"my-app-production":         {Generations: 1, ActiveKeys: 1},
+		"old-app-production":        {Generations: 1, ActiveKeys: 1},
+		"idle-app-production":       {Generations: 1, ActiveKeys: 1},
+		"rotating-production":       {Generations: 2, ActiveKeys: 2},
+		"stale-rotation-production": {Generations: 2, ActiveKeys: 2},
+		"doubled-production":        {Generations: 1, ActiveKeys: 1},
+		"retiring-production":       {Generations: 2, ActiveKeys: 1},
+		"alice":                     {Console: true},
+		"bob":                       {Console: true},
+		"carol":                     {Console: true},
+	},
+	Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
 }
 
 func TestParse(t *testing.T) {
 	rows, err := Parse([]byte(report))
 	require.NoError(t, err)
-	require.Len(t, rows, 9)
+	require.Len(t, rows, 13)
 	app := rows[1]
 	assert.Equal(t, "my-app-production", app.User)
 	assert.True(t, app.Keys[0].Active)
 	assert.Equal(t, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), app.Keys[0].LastRotated.UTC())
 	assert.False(t, app.Keys[1].Active)
 	assert.Nil(t, app.Keys[1].LastRotated, "N/A")
-	assert.Nil(t, rows[6].PasswordLastUsed, "no_information")
-	assert.True(t, rows[6].PasswordEnabled)
+	assert.Nil(t, rows[9].PasswordLastUsed, "no_information")
+	assert.True(t, rows[9].PasswordEnabled)
+	assert.Equal(t, "/admins/", rows[9].Path())
+	assert.Equal(t, "/", rows[12].Path())
 	assert.False(t, rows[0].PasswordEnabled, "not_supported")
 
 	for name, c := range map[string]struct{ report, msg string }{
@@ -66,39 +80,55 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// TestFindings: each kind of finding, on the user it concerns and nowhere else.
+// TestFindings: each kind of finding, on the user it concerns and nowhere else, and
+// whether the configuration being applied resolves it.
 func TestFindings(t *testing.T) {
 	rows, err := Parse([]byte(report))
 	require.NoError(t, err)
 	got := Findings(rows, expected, Defaults, now)
-	byUser := map[string][]string{}
+	byUser := map[string][]Finding{}
 	for _, f := range got {
-		user := strings.TrimRight(strings.Fields(strings.TrimPrefix(f, "user "))[0], ",:")
+		user := strings.TrimRight(strings.Fields(strings.TrimPrefix(f.Message, "user "))[0], ",:")
 		byUser[user] = append(byUser[user], f)
 	}
-	assert.NotContains(t, byUser, "<root_account>", "rootcheck judges the root user")
-	assert.NotContains(t, byUser, "my-app-production", "a young, used key is fine")
-	assert.NotContains(t, byUser, "rotating-production", "two active keys while the configuration rotates")
-
-	one := func(user string, parts ...string) {
+	for _, quiet := range []string{"<root_account>", "my-app-production", "rotating-production"} {
+		assert.NotContains(t, byUser, quiet, "root is rootcheck's; a young used key and a fresh rotation are fine")
+	}
+	one := func(user string, addressed bool, parts ...string) {
 		t.Helper()
-		require.Len(t, byUser[user], 1, "%s: %q", user, byUser[user])
+		require.Len(t, byUser[user], 1, "%s: %+v", user, byUser[user])
+		f := byUser[user][0]
+		assert.Equal(t, addressed, f.Addressed, "%s: %s", user, f.Message)
 		for _, p := range parts {
-			assert.Contains(t, byUser[user][0], p)
+			assert.Contains(t, f.Message, p)
 		}
 	}
-	one("old-app-production", "access key 1 (created 2026-01-01)", "older than 90 days (CIS 1.14)", "add the next key generation")
-	one("idle-app-production", "access key 1 (created 2026-09-20)", "unused for more than 45 days", "last used never", "status: Inactive")
-	one("doubled-production", "two active access keys outside a rotation (CIS 1.13)", "declares 1 active generation")
-	one("alice", "console password without MFA")
-	one("bob", "console password unused for more than 45 days", "last used 2026-08-01")
+	one("old-app-production", false, "access key 1 (created 2026-01-01)", "older than 90 days (CIS 1.14)", "add the next key generation")
+	one("idle-app-production", false, "access key 1 (created 2026-09-20)", "unused for more than 45 days", "last used never", "status: Inactive")
+	one("stale-rotation-production", false, "a rotation open for more than 14 days")
+	one("doubled-production", false, "2 active access keys where the configuration declares 1", "CIS 1.13")
+	one("retiring-production", true, "2 active access keys where the configuration declares 1")
+	one("gone-production", true, "no stack file declares this user any more; the next up deletes it")
+	one("alice", true, "console password without MFA", "enrol at first sign-in")
+	one("bob", false, "console password unused for more than 45 days", "last used 2026-08-01")
+	one("carol", false, "access key 1 (created 2026-11-20): an access key of a console user (rule R3)")
 	require.Len(t, byUser["deploy-bot"], 2, "a key and a password nobody declared")
-	assert.Contains(t, byUser["deploy-bot"][0], "access key 1 (created 2025-01-01): a credential of a user this program does not manage")
-	assert.Contains(t, byUser["deploy-bot"][1], "a console password of a user this program does not manage")
-	assert.Len(t, got, 7)
+	assert.Contains(t, byUser["deploy-bot"][0].Message, "access key 1 (created 2025-01-01): a credential of a user this program does not manage")
+	assert.Contains(t, byUser["deploy-bot"][1].Message, "a console password of a user this program does not manage")
+	assert.False(t, byUser["deploy-bot"][0].Addressed || byUser["deploy-bot"][1].Addressed)
+	assert.Len(t, got, 11)
 
 	relaxed := Findings(rows, expected, Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 400, MaxUnusedDays: 200}, now)
-	assert.Len(t, relaxed, 4, "the ages are settings: %q", relaxed)
+	for _, f := range relaxed {
+		assert.NotContains(t, f.Message, "older than", "the ages are settings")
+		assert.NotContains(t, f.Message, "unused for")
+	}
+	assert.Len(t, relaxed, 8)
+
+	later := Findings(rows, expected, Defaults, now.AddDate(0, 0, 10))
+	assert.True(t, slices.ContainsFunc(later, func(f Finding) bool {
+		return strings.HasPrefix(f.Message, "user alice: a console password without MFA") && !f.Addressed
+	}), "past the grace days, no MFA is no longer forgiven")
 }
 
 type fakeReader struct {
@@ -108,20 +138,28 @@ type fakeReader struct {
 
 func (f fakeReader) CredentialReport(context.Context) ([]byte, error) { return []byte(f.report), f.err }
 
-// TestCheckModes: findings warn, or fail in fail mode; an unreadable report warns in a
-// preview and in warn mode, and stops an up in fail mode; off reads nothing.
+// TestCheckModes: findings warn, or in fail mode stop the run unless the configuration
+// being applied resolves them; an unreadable report warns in a preview and in warn mode,
+// and stops an up in fail mode; off reads nothing.
 func TestCheckModes(t *testing.T) {
 	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
 	denied := fakeReader{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 
 	warned := Check(t.Context(), fakeReader{report: report}, expected, Defaults, false, now)
 	assert.NoError(t, warned.Err)
-	assert.Len(t, warned.Warnings, 7)
-	assert.True(t, strings.HasPrefix(warned.Warnings[0], "credential audit: user "))
+	assert.Len(t, warned.Warnings, 11)
+	for _, w := range warned.Warnings {
+		assert.True(t, strings.HasPrefix(w, "credential audit: user "), w)
+	}
 
 	failed := Check(t.Context(), fakeReader{report: report}, expected, fail, true, now)
 	require.Error(t, failed.Err, "findings fail a preview too, so the pull request shows them")
-	assert.Contains(t, failed.Err.Error(), "outside a rotation")
+	assert.Contains(t, failed.Err.Error(), "declares 1 active generation")
+	assert.NotContains(t, failed.Err.Error(), "gone-production", "what this run resolves never stops it")
+	require.Len(t, failed.Warnings, 3)
+	for _, w := range failed.Warnings {
+		assert.True(t, strings.HasSuffix(w, "(the configuration being applied resolves it)"), w)
+	}
 
 	for name, c := range map[string]struct {
 		r       Reader

@@ -23,7 +23,7 @@ import (
 // generation 2 creates one key and touches the first; deactivating generation 1 updates
 // its status in place; removing it deletes that key only. Swapping generations in a single
 // change creates the new key before it deletes the old one. A change unrelated to keys
-// (a grant) touches no key.
+// (a grant) touches no key, and neither does a new pgpKey.
 func TestKeyRotation(t *testing.T) {
 	p := newProject(t)
 	const name = "rotation"
@@ -93,6 +93,10 @@ func TestKeyRotation(t *testing.T) {
 	for _, s := range append(steps, opsOn(ops)...) {
 		assert.NotContains(t, s, awstypes.AccessKey, "a change of grants touches no key")
 	}
+
+	steps, ops = step(withApps(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":2}]`, `["s3:GetObject","s3:PutObject"]`))
+	assert.Empty(t, steps, "a new pgpKey replaces no key in use: it is for the next generation")
+	assert.Empty(t, ops)
 
 	_, ops = step(withApps(`,"accessKeys":[{"generation":3}]`, `["s3:GetObject","s3:PutObject"]`))
 	key3 := component + "rot-key-3"

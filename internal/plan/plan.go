@@ -76,7 +76,8 @@ func Run(dir, stack string) (*Plan, error) {
 func checkAccount(dir string, cfg *config.Config) error {
 	errs := &config.Error{Stack: cfg.Stack, StackFile: cfg.StackFile}
 	groups, quota, counted := cfg.Groups(), cfg.Quotas.GroupsPerAccount, []string{cfg.StackFile}
-	for _, other := range program.AccountStacks(dir, cfg) {
+	others, _ := program.AccountStacks(dir, cfg) // unreadable ones fail their own plans
+	for _, other := range others {
 		if cfg.Account.Manage && other.Account.Manage {
 			errs.Add(config.Project+":account.manage", "%s manages account %s too; exactly one stack per account may (set manage: true in one of them)", other.StackFile, cfg.AccountID)
 		}

@@ -67,9 +67,15 @@ func Run(env Env) pulumi.RunFunc {
 // checkAccount runs the root check and the credential audit, logs their warnings and
 // returns what stops the run.
 func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
-	expected := cfg.Users()
-	for _, other := range AccountStacks(env.Dir, cfg) {
-		maps.Copy(expected, other.Users())
+	expected := cfg.Expected()
+	others, unreadable := AccountStacks(env.Dir, cfg)
+	for _, other := range others {
+		expected.Merge(other.Expected())
+	}
+	for _, u := range unreadable {
+		if err := ctx.Log.Warn("credential audit: "+u+"; the users it declares count as undeclared", nil); err != nil {
+			return fmt.Errorf("logging a warning: %w", err)
+		}
 	}
 	results := []accountcheck.Result{
 		rootcheck.Check(ctx.Context(), env.Account, cfg.Account.RootCredentialCheck, ctx.DryRun()),
@@ -90,32 +96,39 @@ func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
 }
 
 // AccountStacks are the configurations of the other stacks in dir that deploy to cfg's
-// account (the program sees one stack at a time). Stack files that do not load are left
-// to their own runs; another account's are not decoded further than its account id.
-func AccountStacks(dir string, cfg *config.Config) []*config.Config {
+// account (the program sees one stack at a time), and what could not be read: stack files
+// that do not load, which are left to their own runs. Another account's stack files are
+// not decoded further than their account id.
+func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unreadable []string) {
 	if dir == "" {
-		return nil
+		return nil, nil
 	}
 	names, err := stackfile.Names(dir)
 	if err != nil {
-		return nil
+		return nil, []string{fmt.Sprintf("the stack files of %s could not be listed: %v", dir, err)}
 	}
-	var out []*config.Config
 	for _, name := range names {
 		if name == cfg.Stack {
 			continue
 		}
 		st, err := stackfile.Load(dir, name)
-		if err != nil || !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
+		if err != nil {
+			unreadable = append(unreadable, fmt.Sprintf("Pulumi.%s.yaml could not be read: %v", name, err))
+			continue
+		}
+		if !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
 			continue
 		}
 		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
-		if err != nil || other.AccountID != cfg.AccountID {
+		if err != nil {
+			unreadable = append(unreadable, fmt.Sprintf("Pulumi.%s.yaml is invalid", name))
 			continue
 		}
-		out = append(out, other)
+		if other.AccountID == cfg.AccountID {
+			stacks = append(stacks, other)
+		}
 	}
-	return out
+	return stacks, unreadable
 }
 
 // Outputs are the stack outputs.

@@ -490,8 +490,8 @@ func reportRow(user, path, created, used string, twoKeys bool) string {
 
 // TestCredentialAudit: the managing stack audits every user of the account, those other
 // stacks of the account declare included (read from the stack files beside it); in fail
-// mode a finding, or a report it cannot read during an up, stops the run before anything
-// is registered.
+// mode a finding the configuration does not resolve, or a report it cannot read during an
+// up, stops the run before anything is registered.
 func TestCredentialAudit(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "production")
@@ -507,15 +507,19 @@ func TestCredentialAudit(t *testing.T) {
 	require.NoError(t, err, "staging's application is declared by Pulumi.staging.yaml")
 	assert.NotEmpty(t, rec.Registrations())
 
-	rec, err = run(fakeRoot{status: healthyRoot.status, report: staging}, "", false)
-	require.Error(t, err, "without the other stack files, nobody declares it")
-	assert.Contains(t, err.Error(), "user my-application-staging, access key 1 (created "+today+"): a credential of a user this program does not manage")
+	stray := credaudit.Header + reportRow("deploy-bot", "/", today, today, false)
+	rec, err = run(fakeRoot{status: healthyRoot.status, report: stray}, dir, false)
+	require.Error(t, err, "a user outside the program's paths that no stack declares")
+	assert.Contains(t, err.Error(), "user deploy-bot, access key 1 (created "+today+"): a credential of a user this program does not manage")
 	assert.Empty(t, rec.Registrations(), "a failed audit stops the run before anything is registered")
+
+	_, err = run(fakeRoot{status: healthyRoot.status, report: staging}, "", false)
+	require.NoError(t, err, "without the other stack files, staging's user is one the next up would delete: a warning, not a stop")
 
 	doubled := credaudit.Header + reportRow("my-application-production", "/apps/", today, today, true)
 	_, err = run(fakeRoot{status: healthyRoot.status, report: doubled}, dir, true)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "user my-application-production: two active access keys outside a rotation")
+	assert.Contains(t, err.Error(), "user my-application-production: 2 active access keys where the configuration declares 1 active generation(s)")
 
 	denied := fakeRoot{status: healthyRoot.status, reportErr: errors.New("AccessDenied")}
 	_, err = run(denied, dir, true)
