@@ -61,17 +61,18 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	if args == nil {
 		return nil, errors.New("account baseline: args are required")
 	}
-	if err := args.Account.Validate(); err != nil {
-		return nil, fmt.Errorf("account baseline %s: %w", name, err)
-	}
+	problems := accountProblems(args.Account)
 	if err := awsnames.AccountAlias(args.Alias); err != nil {
-		return nil, fmt.Errorf("account baseline %s: %w", name, err)
+		problems = append(problems, spec.FieldProblem{Field: "alias", Message: err.Error()})
 	}
-	if p := args.PasswordPolicy.Problems(); len(p) > 0 {
-		return nil, fmt.Errorf("account baseline %s: password policy %s %s", name, p[0].Field, p[0].Message)
+	for _, p := range args.PasswordPolicy.Problems() {
+		problems = append(problems, spec.FieldProblem{Field: "passwordPolicy." + p.Field, Message: p.Message})
 	}
 	if err := awsnames.IAMPath(args.AdminUserPath); err != nil {
-		return nil, fmt.Errorf("account baseline %s: admin user path %w", name, err)
+		problems = append(problems, spec.FieldProblem{Field: "adminUserPath", Message: err.Error()})
+	}
+	if err := spec.ProblemsError(problems); err != nil {
+		return nil, fmt.Errorf("account baseline %s: %w", name, err)
 	}
 
 	c := &AccountBaseline{}

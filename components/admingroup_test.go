@@ -89,7 +89,7 @@ func TestAdminGroupRejectsBadArgs(t *testing.T) {
 		want string
 	}{
 		"nil":            {nil, "args are required"},
-		"short password": {shortPassword, "password length"},
+		"short password": {shortPassword, "passwordLength 8 is out of range"},
 		"bad user name":  {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
 		"duplicate user": {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
 		"bad pgp key":    {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},

@@ -8,7 +8,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -67,32 +66,21 @@ func consoleStatements(a spec.Account, path string, denyDestructive bool) iampol
 }
 
 func (args *ConsoleGroupArgs) validate() error {
-	if err := args.Account.Validate(); err != nil {
-		return err
-	}
-	if err := awsnames.IAMName(args.GroupName, spec.MaxConsoleGroupName, "group"); err != nil {
-		return err
-	}
-	if err := awsnames.IAMPath(args.Path); err != nil {
-		return err
-	}
+	problems := append(accountProblems(args.Account), spec.ConsoleGroupProblems(args.GroupName, args.Path)...)
 	if args.PasswordLength < 14 || args.PasswordLength > 128 {
-		return fmt.Errorf("password length %d is out of range: 14 to 128", args.PasswordLength)
+		problems = append(problems, spec.FieldProblem{Field: "passwordLength", Message: fmt.Sprintf("%d is out of range: 14 to 128", args.PasswordLength)})
 	}
 	seen := map[string]bool{}
-	for _, u := range args.Users {
-		if err := awsnames.IAMName(u.Name, awsnames.MaxUserName, "user"); err != nil {
-			return err
-		}
-		if err := awsnames.PGPKey(u.PGPKey); err != nil {
-			return fmt.Errorf("user %s: pgpKey %w", u.Name, err)
+	for i, u := range args.Users {
+		for _, p := range u.Problems() {
+			problems = append(problems, spec.FieldProblem{Field: fmt.Sprintf("users[%d].%s", i, p.Field), Message: p.Message})
 		}
 		if seen[strings.ToLower(u.Name)] {
-			return fmt.Errorf("user %s is listed twice", u.Name)
+			problems = append(problems, spec.FieldProblem{Field: fmt.Sprintf("users[%d].name", i), Message: fmt.Sprintf("user %s is listed twice", u.Name)})
 		}
 		seen[strings.ToLower(u.Name)] = true
 	}
-	return nil
+	return spec.ProblemsError(problems)
 }
 
 // newConsoleGroup registers c, of the given kind, with its group, policies and members.

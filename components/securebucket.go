@@ -37,18 +37,16 @@ type SecureBucketArgs struct {
 }
 
 func (args *SecureBucketArgs) validate() error {
-	if err := args.Account.Validate(); err != nil {
-		return err
-	}
+	problems := accountProblems(args.Account)
 	if err := awsnames.BucketName(args.BucketName, true); err != nil {
-		return err
+		problems = append(problems, spec.FieldProblem{Field: "bucketName", Message: err.Error()})
 	}
 	if args.ObjectLock != nil {
 		if err := args.ObjectLock.Validate(); err != nil {
-			return fmt.Errorf("object lock %w", err)
+			problems = append(problems, spec.FieldProblem{Field: "objectLock", Message: err.Error()})
 		}
 	}
-	return nil
+	return spec.ProblemsError(problems)
 }
 
 // SecureBucket is an S3 bucket that is versioned, encrypted, private, owner-enforced and

@@ -15,6 +15,30 @@ type ConsoleUser struct {
 	PGPKey string `json:"pgpKey"`
 }
 
+// Problems checks the user on its own: an IAM user name and a PGP key AWS accepts.
+func (u ConsoleUser) Problems() []FieldProblem {
+	var out []FieldProblem
+	if err := awsnames.IAMName(u.Name, awsnames.MaxUserName, "user"); err != nil {
+		out = append(out, FieldProblem{"name", err.Error()})
+	}
+	if err := awsnames.PGPKey(u.PGPKey); err != nil {
+		out = append(out, FieldProblem{"pgpKey", err.Error()})
+	}
+	return out
+}
+
+// ConsoleGroupProblems checks a console group's name and IAM path.
+func ConsoleGroupProblems(name, path string) []FieldProblem {
+	var out []FieldProblem
+	if err := awsnames.IAMName(name, MaxConsoleGroupName, "group"); err != nil {
+		out = append(out, FieldProblem{"name", err.Error()})
+	}
+	if err := awsnames.IAMPath(path); err != nil {
+		out = append(out, FieldProblem{"path", err.Error()})
+	}
+	return out
+}
+
 // ConsolePolicySuffix names a console group's own policy: <group>-console.
 const ConsolePolicySuffix = "-console"
 

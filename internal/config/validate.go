@@ -277,12 +277,11 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 		}
 		return
 	}
-	v.check(key(settingsKey+".name"), awsnames.IAMName(g.Name, spec.MaxConsoleGroupName, "group"))
-	v.check(key(settingsKey+".path"), awsnames.IAMPath(g.Path))
+	v.fields(key(settingsKey), spec.ConsoleGroupProblems(g.Name, g.Path))
 	for i, u := range users {
 		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
-		v.userName(uk+".name", u.Name)
-		v.check(uk+".pgpKey", awsnames.PGPKey(u.PGPKey))
+		v.fields(uk, u.Problems())
+		v.claimUser(uk+".name", u.Name)
 		v.credential(uk+".pgpKey", u.PGPKey, "initial password")
 	}
 }
