@@ -29,6 +29,18 @@ func current(gens []spec.KeyGeneration) spec.KeyGeneration {
 	return slices.MaxFunc(active, func(a, b spec.KeyGeneration) int { return a.Generation - b.Generation })
 }
 
+// KeyOutputs are a principal's access key outputs.
+type KeyOutputs struct {
+	// AccessKeyID is the current generation's access key id (the newest active one), or
+	// "" without an access key.
+	AccessKeyID pulumi.StringOutput `output:"accessKeyId"`
+	// AccessKeyIDs maps each generation ("1", "2") to its access key id.
+	AccessKeyIDs pulumi.StringMapOutput `output:"accessKeyIds"`
+	// SecretAccessKey is the current generation's key secret as a Pulumi secret,
+	// PGP-encrypted when a pgpKey is set, or "" without an access key.
+	SecretAccessKey pulumi.StringOutput `output:"secretAccessKey,secret"`
+}
+
 // registerKeys creates one access key per generation for user, and fills the key outputs
 // of out with the current generation's id and secret, and every generation's id.
 func (s serviceUser) registerKeys(ctx *pulumi.Context, parent pulumi.Resource, name string, user *iam.User, out *PrincipalOutputs) error {

@@ -53,12 +53,8 @@ type BackupVault struct {
 	WriterUserName pulumi.StringOutput `output:"writerUserName"`
 	// WriterArn is the ARN of that user.
 	WriterArn pulumi.StringOutput `output:"writerArn"`
-	// AccessKeyID is the writer's current access key id, or "".
-	AccessKeyID pulumi.StringOutput `output:"accessKeyId"`
-	// AccessKeyIDs maps each of the writer's key generations to its access key id.
-	AccessKeyIDs pulumi.StringMapOutput `output:"accessKeyIds"`
-	// SecretAccessKey is the writer's key secret, a Pulumi secret, or "".
-	SecretAccessKey pulumi.StringOutput `output:"secretAccessKey,secret"`
+	// KeyOutputs are the writer's access key.
+	KeyOutputs
 }
 
 // NewBackupVault registers a BackupVault.
@@ -110,9 +106,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	c.Arn = bucket.Arn
 	c.WriterUserName = out.UserName
 	c.WriterArn = out.Arn
-	c.AccessKeyID = out.AccessKeyID
-	c.AccessKeyIDs = out.AccessKeyIDs
-	c.SecretAccessKey = out.SecretAccessKey
+	c.KeyOutputs = out.KeyOutputs
 	if err := registerOutputs(ctx, c, name); err != nil {
 		return nil, err
 	}

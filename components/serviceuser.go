@@ -33,14 +33,7 @@ type PrincipalOutputs struct {
 	Arn pulumi.StringOutput `output:"arn"`
 	// GroupName is the IAM group that carries the user's permissions.
 	GroupName pulumi.StringOutput `output:"groupName"`
-	// AccessKeyID is the current generation's access key id (the newest active one), or
-	// "" without an access key.
-	AccessKeyID pulumi.StringOutput `output:"accessKeyId"`
-	// AccessKeyIDs maps each generation ("1", "2") to its access key id.
-	AccessKeyIDs pulumi.StringMapOutput `output:"accessKeyIds"`
-	// SecretAccessKey is the current generation's key secret as a Pulumi secret,
-	// PGP-encrypted when a pgpKey is set, or "" without an access key.
-	SecretAccessKey pulumi.StringOutput `output:"secretAccessKey,secret"`
+	KeyOutputs
 }
 
 // principalUser is the serviceUser of an application or third-party service, once the
@@ -131,12 +124,14 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 		return PrincipalOutputs{}, fmt.Errorf("adding %s to its group: %w", s.userName, err)
 	}
 	out := PrincipalOutputs{
-		UserName:        user.Name,
-		Arn:             user.Arn,
-		GroupName:       group.Name,
-		AccessKeyID:     emptyString(),
-		AccessKeyIDs:    pulumi.StringMap{}.ToStringMapOutput(),
-		SecretAccessKey: emptyString(),
+		UserName:  user.Name,
+		Arn:       user.Arn,
+		GroupName: group.Name,
+		KeyOutputs: KeyOutputs{
+			AccessKeyID:     emptyString(),
+			AccessKeyIDs:    pulumi.StringMap{}.ToStringMapOutput(),
+			SecretAccessKey: emptyString(),
+		},
 	}
 	if err := s.registerKeys(ctx, parent, name, user, &out); err != nil {
 		return PrincipalOutputs{}, err
