@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -527,4 +528,31 @@ func TestCredentialAudit(t *testing.T) {
 	_, err = run(denied, dir, false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "could not read the IAM credential report: AccessDenied")
+}
+
+// TestAccountStacksNamesWhatItCannotRead: a stack file beside the managing stack's that
+// does not load is named, so the audit can say its users count as undeclared; another
+// account's stack is not one of the account's.
+func TestAccountStacksNamesWhatItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.production.yaml", "Pulumi.staging.yaml"} {
+		src := filepath.Join(fixtures.Examples(t), f)
+		if f == "Pulumi.yaml" {
+			src = filepath.Join(projectDir, f)
+		}
+		b, err := os.ReadFile(src)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.broken.yaml"), []byte("config: [\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.other.yaml"), []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n"), 0o644))
+	st, err := stackfile.Load(dir, "production")
+	require.NoError(t, err)
+	cfg, err := config.Load("production", func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	require.NoError(t, err)
+	stacks, unreadable := program.AccountStacks(dir, cfg)
+	require.Len(t, stacks, 1)
+	assert.Equal(t, "staging", stacks[0].Stack)
+	require.Len(t, unreadable, 1)
+	assert.Contains(t, unreadable[0], "Pulumi.broken.yaml could not be read")
 }
