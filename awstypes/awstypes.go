@@ -39,3 +39,7 @@ const (
 	Analyzer              = "aws:accessanalyzer/analyzer:Analyzer"
 	Trail                 = "aws:cloudtrail/trail:Trail"
 )
+
+// BackupVault is this program's component token that the rules read: a bucket under it
+// must carry a backup lifecycle. components.BackupVaultType is this constant.
+const BackupVault = "secure-aws:components:BackupVault"

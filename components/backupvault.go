@@ -8,12 +8,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
 // BackupVaultType is the type token of BackupVault; renaming it changes every child URN.
-const BackupVaultType = "secure-aws:components:BackupVault"
+const BackupVaultType = awstypes.BackupVault
 
 // backupWriterActions are all a backup writer may do: list the vault and add objects.
 var backupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}

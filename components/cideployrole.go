@@ -85,10 +85,7 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	if args == nil {
 		return nil, errors.New("ci deploy role: args are required")
 	}
-	if err := args.Account.Validate(); err != nil {
-		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
-	}
-	if err := args.CITrust.Validate(); err != nil {
+	if err := spec.ProblemsError(append(accountProblems(args.Account), args.CITrust.Problems()...)); err != nil {
 		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
 	}
 	c := &CIDeployRole{}

@@ -1,7 +1,7 @@
 // Package components holds the secure-aws Pulumi ComponentResources: the account
 // baseline, console groups, application, third-party and backup principals, and the
-// secure bucket they all share. Each constructor validates its arguments before it
-// registers anything.
+// secure bucket they all share. Each constructor reports every problem of its arguments,
+// each with its field, before it registers anything.
 package components
 
 import (
@@ -54,46 +54,46 @@ type roleSpec struct {
 }
 
 // newRole creates a role and attaches its AWS managed policies, as children of parent.
-func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, spec roleSpec, account spec.Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
-	trust, err := spec.trust.JSON()
+func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role roleSpec, account spec.Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	trust, err := role.trust.JSON()
 	if err != nil {
-		return nil, fmt.Errorf("rendering the trust policy of %s: %w", spec.name, err)
+		return nil, fmt.Errorf("rendering the trust policy of %s: %w", role.name, err)
 	}
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Name:             pulumi.String(spec.name),
-		Description:      pulumi.String(spec.description),
+	r, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(role.name),
+		Description:      pulumi.String(role.description),
 		AssumeRolePolicy: pulumi.String(trust),
 	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("creating role %s: %w", spec.name, err)
+		return nil, fmt.Errorf("creating role %s: %w", role.name, err)
 	}
-	for _, p := range spec.managed {
+	for _, p := range role.managed {
 		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+strings.ReplaceAll(p, "/", "-"), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
+			Role:      r.Name,
 			PolicyArn: pulumi.String(account.ManagedPolicyARN(p)),
 		}, pulumi.Parent(parent)); err != nil {
-			return nil, fmt.Errorf("attaching %s to %s: %w", p, spec.name, err)
+			return nil, fmt.Errorf("attaching %s to %s: %w", p, role.name, err)
 		}
 	}
-	if len(spec.policy.Statements) == 0 {
-		return role, nil
+	if len(role.policy.Statements) == 0 {
+		return r, nil
 	}
-	doc, err := spec.policy.JSON()
+	doc, err := role.policy.JSON()
 	if err != nil {
-		return nil, fmt.Errorf("rendering the policy of %s: %w", spec.name, err)
+		return nil, fmt.Errorf("rendering the policy of %s: %w", role.name, err)
 	}
 	policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
-		Name:   pulumi.String(spec.name),
+		Name:   pulumi.String(role.name),
 		Policy: pulumi.String(doc),
 	}, pulumi.Parent(parent))
 	if err != nil {
-		return nil, fmt.Errorf("creating the policy of %s: %w", spec.name, err)
+		return nil, fmt.Errorf("creating the policy of %s: %w", role.name, err)
 	}
 	if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
+		Role:      r.Name,
 		PolicyArn: policy.Arn,
 	}, pulumi.Parent(parent)); err != nil {
-		return nil, fmt.Errorf("attaching the policy of %s: %w", spec.name, err)
+		return nil, fmt.Errorf("attaching the policy of %s: %w", role.name, err)
 	}
-	return role, nil
+	return r, nil
 }

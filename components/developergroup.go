@@ -3,11 +3,10 @@ package components
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // DeveloperGroupType is the type token of DeveloperGroup; renaming it changes every child URN.
@@ -35,10 +34,8 @@ func NewDeveloperGroup(ctx *pulumi.Context, name string, args *DeveloperGroupArg
 	if args == nil {
 		return nil, errors.New(DeveloperGroupType + ": args are required")
 	}
-	for _, p := range args.ManagedPolicies {
-		if _, ok := iampolicy.DeveloperPolicy(p); !ok {
-			return nil, fmt.Errorf("developer group %s: %s is not one of the AWS managed policies developers may hold (%s)", name, p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
-		}
+	if err := spec.ProblemsError(spec.DeveloperPolicyProblems(args.ManagedPolicies)); err != nil {
+		return nil, fmt.Errorf("developer group %s: %w", name, err)
 	}
 	c := &DeveloperGroup{}
 	kind := consoleKind{token: DeveloperGroupType, managed: args.ManagedPolicies, denyDestructive: true}

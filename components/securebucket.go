@@ -42,9 +42,7 @@ func (args *SecureBucketArgs) validate() error {
 		problems = append(problems, spec.FieldProblem{Field: "bucketName", Message: err.Error()})
 	}
 	if args.ObjectLock != nil {
-		if err := args.ObjectLock.Validate(); err != nil {
-			problems = append(problems, spec.FieldProblem{Field: "objectLock", Message: err.Error()})
-		}
+		problems = append(problems, spec.Prefixed("objectLock", args.ObjectLock.Problems())...)
 	}
 	return spec.ProblemsError(problems)
 }

@@ -83,14 +83,14 @@ func MFASelfServiceStatements(partition, accountID string) []Statement {
 		{
 			Sid:        "DenyAllExceptListedIfNoMFA",
 			Effect:     Deny,
-			NotActions: mfaSetupActions,
+			NotActions: slices.Clone(mfaSetupActions),
 			Resources:  []string{"*"},
 			Conditions: []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
 		},
 		{
 			Sid:          "DenyOtherUsersIfNoMFA",
 			Effect:       Deny,
-			Actions:      ownUserBootstrapActions,
+			Actions:      slices.Clone(ownUserBootstrapActions),
 			NotResources: self,
 			Conditions:   []Condition{{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
 		},
@@ -226,7 +226,7 @@ func DenyDestructiveS3EverywhereStatement(partition string) Statement {
 	return Statement{
 		Sid:       "DenyDestructiveS3Actions",
 		Effect:    Deny,
-		Actions:   destructiveS3Actions,
+		Actions:   slices.Clone(destructiveS3Actions),
 		Resources: []string{BucketARN(partition, "*"), ObjectsARN(partition, "*", "")},
 	}
 }

@@ -135,10 +135,24 @@ func (l *readList) UnmarshalJSON(b []byte) error {
 }
 
 // NamesPolicy reports whether arn is the ARN of the customer managed policy with that
-// path (default "/") and name: the one way an attachment is traced to its document.
+// path (default "/") and name: the one way an attachment is traced to its document. An
+// AWS managed policy's ARN (account "aws") never names a customer policy.
 func NamesPolicy(arn, path, name string) bool {
 	if path == "" {
 		path = "/"
 	}
-	return strings.HasPrefix(arn, "arn:") && strings.HasSuffix(arn, ":policy"+path+name)
+	_, managed := AWSManagedPolicyName(arn)
+	return !managed && strings.HasPrefix(arn, "arn:") && strings.HasSuffix(arn, ":policy"+path+name)
+}
+
+// AWSManagedPolicyARN is the ARN of the AWS managed policy name, e.g. ReadOnlyAccess.
+func AWSManagedPolicyARN(partition, name string) string {
+	return "arn:" + partition + ":iam::aws:policy/" + name
+}
+
+// AWSManagedPolicyName is the name of the AWS managed policy arn names
+// (arn:PARTITION:iam::aws:policy/NAME), in any partition.
+func AWSManagedPolicyName(arn string) (string, bool) {
+	_, name, ok := strings.Cut(arn, ":iam::aws:policy/")
+	return name, ok && strings.HasPrefix(arn, "arn:")
 }

@@ -77,3 +77,15 @@ func TestParseAcceptsWhatAWSAccepts(t *testing.T) {
 	assert.True(t, aws.IsEveryone())
 	assert.False(t, Statement{Principals: []Principal{{Type: "AWS", Identifiers: []string{"arn:aws:iam::1:root"}}}}.IsEveryone())
 }
+
+func TestPolicyARNs(t *testing.T) {
+	assert.True(t, NamesPolicy("arn:aws:iam::111111111111:policy/apps/a-s3", "/apps/", "a-s3"))
+	assert.True(t, NamesPolicy("arn:aws:iam::111111111111:policy/p", "", "p"), "the default path is /")
+	assert.False(t, NamesPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess", "/", "ReadOnlyAccess"), "an AWS managed policy is no customer policy of the same name")
+	assert.False(t, NamesPolicy("arn:aws:iam::111111111111:policy/apps/a-s3", "/", "a-s3"))
+	name, ok := AWSManagedPolicyName(AWSManagedPolicyARN("aws-us-gov", "job-function/ViewOnlyAccess"))
+	assert.True(t, ok)
+	assert.Equal(t, "job-function/ViewOnlyAccess", name)
+	_, ok = AWSManagedPolicyName("arn:aws:iam::111111111111:policy/ReadOnlyAccess")
+	assert.False(t, ok)
+}

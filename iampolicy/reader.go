@@ -96,16 +96,16 @@ func IsConfigurationRead(action string) bool {
 // principal can ever widen it. With stateBucket (an S3 state backend), it may also read
 // the objects of that one bucket, the Pulumi state, and do nothing else there.
 func ConfigurationReaderPolicy(partition, stateBucket string) Document {
-	read := Statement{Sid: "ReadConfiguration", Effect: Allow, Actions: configurationReads, Resources: []string{"*"}}
+	read := Statement{Sid: "ReadConfiguration", Effect: Allow, Actions: slices.Clone(configurationReads), Resources: []string{"*"}}
 	if stateBucket == "" {
 		return Document{Statements: []Statement{read,
-			{Sid: "DenyEverythingElse", Effect: Deny, NotActions: configurationReads, Resources: []string{"*"}},
+			{Sid: "DenyEverythingElse", Effect: Deny, NotActions: slices.Clone(configurationReads), Resources: []string{"*"}},
 		}}
 	}
 	state := []string{"arn:" + partition + ":s3:::" + stateBucket + "/*"}
 	return Document{Statements: []Statement{read,
 		{Sid: "ReadState", Effect: Allow, Actions: []string{stateRead}, Resources: state},
-		{Sid: "DenyEverythingElse", Effect: Deny, NotActions: configurationReads, NotResources: state},
+		{Sid: "DenyEverythingElse", Effect: Deny, NotActions: slices.Clone(configurationReads), NotResources: state},
 		{Sid: "DenyStateWrites", Effect: Deny, NotActions: append(slices.Clone(configurationReads), stateRead), Resources: state},
 	}}
 }
@@ -113,25 +113,23 @@ func ConfigurationReaderPolicy(partition, stateBucket string) Document {
 // stateRead is what a preview needs of an S3 state backend's objects.
 const stateRead = "s3:GetObject"
 
-// DenyShape is the part of a Deny statement that LimitsToConfigurationReads judges.
-type DenyShape struct {
-	NotActions, Resources, NotResources []string
-	// Conditional is set when the statement has a condition: it may not apply, so it
-	// limits nothing.
-	Conditional bool
-}
-
-// LimitsToConfigurationReads reports whether the Deny statements of a policy leave its
-// principal no S3 action beyond ConfigurationReads (and, on one state bucket's objects,
-// reading them): the shape of ConfigurationReaderPolicy, which the rules accept in place
-// of the explicit deny of destructiveS3Actions.
-func LimitsToConfigurationReads(denies []DenyShape) bool {
+// LimitsToConfigurationReads reports whether doc's Deny statements (those without a
+// condition: a conditional deny may not apply) leave its principal no S3 action beyond
+// ConfigurationReads, and, on one state bucket's objects, reading them: the shape of
+// ConfigurationReaderPolicy, which the rules accept in place of the explicit deny of
+// destructiveS3Actions.
+func LimitsToConfigurationReads(doc Document) bool {
 	only := func(notActions []string, extra ...string) bool {
 		return len(notActions) > 0 && !slices.ContainsFunc(notActions, func(a string) bool {
 			return a == "*" || IsS3(a) && !IsConfigurationRead(a) && !slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, a) })
 		})
 	}
-	denies = slices.DeleteFunc(slices.Clone(denies), func(d DenyShape) bool { return d.Conditional })
+	var denies []Statement
+	for _, s := range doc.Statements {
+		if s.Effect == Deny && len(s.Conditions) == 0 && len(s.Actions) == 0 {
+			denies = append(denies, s)
+		}
+	}
 	for _, d := range denies {
 		if len(d.NotResources) == 0 && slices.Equal(d.Resources, []string{"*"}) && only(d.NotActions) {
 			return true
@@ -139,7 +137,7 @@ func LimitsToConfigurationReads(denies []DenyShape) bool {
 		if len(d.NotResources) != 1 || len(d.Resources) != 0 || !only(d.NotActions) || !isObjectsOfOneBucket(d.NotResources[0]) {
 			continue
 		}
-		if slices.ContainsFunc(denies, func(e DenyShape) bool {
+		if slices.ContainsFunc(denies, func(e Statement) bool {
 			return slices.Equal(e.Resources, d.NotResources) && len(e.NotResources) == 0 && only(e.NotActions, stateRead)
 		}) {
 			return true

@@ -34,35 +34,67 @@ func TestConfigurationReadsReadNoData(t *testing.T) {
 }
 
 func TestConfigurationReaderPolicyDeniesEverythingElse(t *testing.T) {
-	denies := func(doc Document) []DenyShape {
-		var out []DenyShape
-		for _, s := range doc.Statements {
-			if s.Effect == Deny {
-				out = append(out, DenyShape{NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources})
-			}
-		}
-		return out
-	}
 	for _, state := range []string{"", "acme-pulumi-state"} {
 		doc := ConfigurationReaderPolicy("aws", state)
 		require.NoError(t, doc.Validate(), state)
-		assert.True(t, LimitsToConfigurationReads(denies(doc)), state)
+		assert.True(t, LimitsToConfigurationReads(doc), state)
 	}
-	state := denies(ConfigurationReaderPolicy("aws", "acme-pulumi-state"))
-	assert.False(t, LimitsToConfigurationReads(state[:1]), "outside the state bucket only, nothing limits the state bucket")
-	assert.False(t, LimitsToConfigurationReads(state[1:]), "on the state bucket only")
-	for name, d := range map[string]DenyShape{
+	state := ConfigurationReaderPolicy("aws", "acme-pulumi-state")
+	without := func(sid string) Document {
+		return Document{Statements: slices.DeleteFunc(slices.Clone(state.Statements), func(s Statement) bool { return s.Sid == sid })}
+	}
+	assert.False(t, LimitsToConfigurationReads(without("DenyStateWrites")), "outside the state bucket only, nothing limits the state bucket")
+	assert.False(t, LimitsToConfigurationReads(without("DenyEverythingElse")), "on the state bucket only")
+	deny := func(s Statement) Document {
+		s.Sid, s.Effect = "D", Deny
+		return Document{Statements: []Statement{s}}
+	}
+	for name, d := range map[string]Statement{
 		"a data read let through":  {NotActions: append(ConfigurationReads(), "s3:GetObject"), Resources: []string{"*"}},
 		"every action let through": {NotActions: []string{"*"}, Resources: []string{"*"}},
 		"one bucket only":          {NotActions: ConfigurationReads(), Resources: []string{"arn:aws:s3:::b"}},
 		"no actions":               {Resources: []string{"*"}},
 		"every bucket's objects":   {NotActions: ConfigurationReads(), NotResources: []string{"arn:aws:s3:::*/*"}},
+		"with a condition":         {NotActions: ConfigurationReads(), Resources: []string{"*"}, Conditions: []Condition{{Operator: "Bool", Key: "aws:ViaAWSService", Values: []string{"true"}}}},
+		"mixed-case data read":     {NotActions: append(ConfigurationReads(), "S3:getobject"), Resources: []string{"*"}},
 	} {
-		assert.False(t, LimitsToConfigurationReads([]DenyShape{d}), name)
+		assert.False(t, LimitsToConfigurationReads(deny(d)), name)
 	}
-	loose := slices.Clone(state)
-	loose[1].NotActions = append(slices.Clone(loose[1].NotActions), "s3:PutObject")
+	loose := Document{Statements: slices.Clone(state.Statements)}
+	for i, s := range loose.Statements {
+		if s.Sid == "DenyStateWrites" {
+			loose.Statements[i].NotActions = append(slices.Clone(s.NotActions), "s3:PutObject")
+		}
+	}
 	assert.False(t, LimitsToConfigurationReads(loose), "the state may be read, not written")
 	assert.True(t, IsConfigurationRead("s3:GetBucketPolicy"))
+	assert.True(t, IsConfigurationRead("S3:getbucketpolicy"), "IAM matches actions in any case")
 	assert.False(t, IsConfigurationRead("s3:GetObject"))
+}
+
+// TestListsCannotBeChangedThroughDocuments: the statements built from the security lists
+// hold copies; changing one changes no list.
+func TestListsCannotBeChangedThroughDocuments(t *testing.T) {
+	before := DestructiveS3Actions()
+	DenyDestructiveS3EverywhereStatement("aws").Actions[0] = "s3:GetObject"
+	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
+	require.NoError(t, err)
+	doc.Statements[len(doc.Statements)-1].Actions[0] = "s3:GetObject"
+	assert.Equal(t, before, DestructiveS3Actions())
+
+	reads := ConfigurationReads()
+	ConfigurationReaderPolicy("aws", "").Statements[0].Actions[0] = "s3:GetObject"
+	ConfigurationReaderPolicy("aws", "").Statements[1].NotActions[0] = "s3:GetObject"
+	assert.Equal(t, reads, ConfigurationReads())
+
+	mfa := MFABootstrapActions()
+	for _, s := range MFASelfServiceStatements("aws", "111111111111") {
+		if len(s.NotActions) > 0 {
+			s.NotActions[0] = "*"
+		}
+		if len(s.Actions) > 0 {
+			s.Actions[0] = "*"
+		}
+	}
+	assert.Equal(t, mfa, MFABootstrapActions())
 }

@@ -106,7 +106,7 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 	doc.Statements = append(doc.Statements, Statement{
 		Sid:       "DenyDestructiveS3Actions",
 		Effect:    Deny,
-		Actions:   destructiveS3Actions,
+		Actions:   slices.Clone(destructiveS3Actions),
 		Resources: denyResources,
 	})
 	text, err := doc.JSON()

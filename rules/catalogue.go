@@ -224,13 +224,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 	// A configuration reader (iampolicy.ConfigurationReaderPolicy) denies every S3 action
 	// but its reads everywhere: that deny stands in for the deny list, and the one read
 	// of the list it needs (s3:GetBucketVersioning) is allowed.
-	var denies []iampolicy.DenyShape
-	for _, s := range doc.Statements {
-		if s.Effect == "Deny" {
-			denies = append(denies, iampolicy.DenyShape{NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources, Conditional: len(s.Conditions) > 0})
-		}
-	}
-	reader := iampolicy.LimitsToConfigurationReads(denies)
+	reader := iampolicy.LimitsToConfigurationReads(doc)
 	var out []string
 	reached := map[string]bool{}
 	deniedOn := map[string][]string{} // resource ARN -> denied actions

@@ -29,7 +29,7 @@ func noDenyListedReach(stack []Resource) []Violation {
 		arns := principals[p]
 		var managed, customer []string
 		for _, arn := range arns {
-			if name, ok := awsManagedName(arn); ok {
+			if name, ok := iampolicy.AWSManagedPolicyName(arn); ok {
 				managed = append(managed, name)
 			} else {
 				customer = append(customer, arn)
@@ -82,12 +82,6 @@ func principalPolicies(stack []Resource) (map[string][]string, map[string]bool) 
 		}
 	}
 	return out, unknown
-}
-
-// awsManagedName returns the name of an AWS managed policy ARN.
-func awsManagedName(arn string) (string, bool) {
-	_, rest, ok := strings.Cut(arn, ":iam::aws:policy/")
-	return rest, ok
 }
 
 // deniesDestructiveEverywhere reports whether one of the customer policies (by ARN)

@@ -120,7 +120,7 @@ func backupLifecycle(stack []Resource) []Violation {
 	var out []Violation
 	for _, b := range stack {
 		name, ok := str(b.Props, "bucket")
-		if b.Type != awstypes.Bucket || !ok || !strings.Contains(b.URN, backupVaultType+"$") {
+		if b.Type != awstypes.Bucket || !ok || !strings.Contains(b.URN, awstypes.BackupVault+"$") {
 			continue
 		}
 		found, unknown := sidecar(stack, awstypes.Lifecycle, "bucket", name)
@@ -256,13 +256,6 @@ func deniesWithoutMFA(r Resource) bool {
 func strOr(m property.Map, key string) string {
 	s, _ := str(m, key)
 	return s
-}
-
-func strOrDefault(m property.Map, key, def string) string {
-	if s, ok := str(m, key); ok && s != "" {
-		return s
-	}
-	return def
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -83,15 +83,16 @@ type ObjectLock struct {
 	Days int    `json:"days"` // 1 to 36500
 }
 
-// Validate reports whether AWS would accept the retention.
-func (l ObjectLock) Validate() error {
+// Problems reports what AWS would not accept of the retention.
+func (l ObjectLock) Problems() []FieldProblem {
+	var out []FieldProblem
 	if l.Mode != "GOVERNANCE" && l.Mode != "COMPLIANCE" {
-		return fmt.Errorf("mode %q is not allowed: use GOVERNANCE or COMPLIANCE", l.Mode)
+		out = append(out, FieldProblem{"mode", fmt.Sprintf("%q is not allowed: use GOVERNANCE or COMPLIANCE", l.Mode)})
 	}
 	if l.Days < 1 || l.Days > 36500 {
-		return fmt.Errorf("days %d is out of range: 1 to 36500", l.Days)
+		out = append(out, FieldProblem{"days", fmt.Sprintf("%d is out of range: 1 to 36500", l.Days)})
 	}
-	return nil
+	return out
 }
 
 // Backup is a backup vault: a dedicated bucket, its schedule and the user that writes it.
@@ -133,9 +134,7 @@ func (b Backup) Problems(environment string) []FieldProblem {
 	out = append(out, AccessKeyProblems(b.AccessKey, b.PGPKey, b.AccessKeys)...)
 	out = append(out, b.BackupSchedule.Problems()...)
 	if b.ObjectLock != nil {
-		if err := b.ObjectLock.Validate(); err != nil {
-			out = append(out, FieldProblem{"objectLock", err.Error()})
-		}
+		out = append(out, Prefixed("objectLock", b.ObjectLock.Problems())...)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -53,29 +52,33 @@ func (a CITrust) Subject() string {
 	return fmt.Sprintf("repo:%s@%d/%s@%d", owner, a.OwnerID, repo, a.RepositoryID)
 }
 
-// Validate reports the first invalid field.
-func (a CITrust) Validate() error {
+// Problems reports every invalid field.
+func (a CITrust) Problems() []FieldProblem {
+	var out []FieldProblem
+	add := func(field, format string, args ...any) {
+		out = append(out, FieldProblem{field, fmt.Sprintf(format, args...)})
+	}
 	if !repositoryPattern.MatchString(a.Repository) {
-		return fmt.Errorf("repository %q is not owner/name", a.Repository)
+		add("repository", "%q is not owner/name", a.Repository)
 	}
 	if !refNamePattern.MatchString(a.Branch) {
-		return fmt.Errorf("branch %q must be a plain branch name (no wildcards)", a.Branch)
+		add("branch", "%q must be a plain branch name (no wildcards)", a.Branch)
 	}
-	for _, e := range a.Environments {
+	for i, e := range a.Environments {
 		if !refNamePattern.MatchString(e) {
-			return fmt.Errorf("environment %q must be a plain name (no wildcards)", e)
+			add(fmt.Sprintf("environments[%d]", i), "%q must be a plain name (no wildcards)", e)
 		}
 	}
 	if a.StateBucket != "" {
 		if err := awsnames.BucketName(a.StateBucket, false); err != nil {
-			return fmt.Errorf("stateBucket: %w", err)
+			add("stateBucket", "%v", err)
 		}
 	}
 	switch {
 	case a.NameOnlySubjects && (a.OwnerID != 0 || a.RepositoryID != 0):
-		return errors.New("ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
+		add("nameOnlySubjects", "ownerId and repositoryId make the trust match GitHub's immutable subject; nameOnlySubjects would drop them: set one or the other")
 	case !a.NameOnlySubjects && (a.OwnerID < 1 || a.RepositoryID < 1):
-		return fmt.Errorf("ownerId and repositoryId are required: the numeric ids of the owner and the repository (gh api repos/%s --jq '.owner.id, .id'), which GitHub's tokens name in the immutable subject; for a repository still on name-only subjects, set nameOnlySubjects: true (weaker: a recycled name inherits the trust)", a.Repository)
+		add("ownerId", "and repositoryId are required: the numeric ids of the owner and the repository (gh api repos/%s --jq '.owner.id, .id'), which GitHub's tokens name in the immutable subject; for a repository still on name-only subjects, set nameOnlySubjects: true (weaker: a recycled name inherits the trust)", a.Repository)
 	}
-	return nil
+	return out
 }

@@ -2,8 +2,12 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
 // ConsoleUser is a person who signs in to the AWS console.
@@ -72,6 +76,29 @@ func (p PasswordPolicy) Problems() []FieldProblem {
 	}
 	if p.HardExpiry && p.MaxAgeDays == 0 {
 		out = append(out, FieldProblem{"hardExpiry", "needs maxAgeDays: passwords that never expire cannot hard-expire"})
+	}
+	return out
+}
+
+// managedPolicyName is the shape of an AWS managed policy name, with its path.
+var managedPolicyName = regexp.MustCompile(`^([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$`)
+
+// DeveloperPolicyProblems checks a developer group's AWS managed policies against the
+// allow-list (iampolicy.DeveloperPolicies), as managedPolicies[i].
+func DeveloperPolicyProblems(policies []string) []FieldProblem {
+	var out []FieldProblem
+	for i, p := range policies {
+		field := fmt.Sprintf("managedPolicies[%d]", i)
+		switch {
+		case !managedPolicyName.MatchString(p):
+			out = append(out, FieldProblem{field, fmt.Sprintf("%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)})
+		case slices.Contains(iampolicy.AdminEquivalentPolicies(), p):
+			out = append(out, FieldProblem{field, fmt.Sprintf("%s makes developers admins; put such people in admins instead", p)})
+		default:
+			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
+				out = append(out, FieldProblem{field, fmt.Sprintf("%s is not one of the AWS managed policies developers may hold: %s (each neither lets a developer make itself an admin nor reads data or secrets)", p, strings.Join(iampolicy.DeveloperPolicies(), ", "))})
+			}
+		}
 	}
 	return out
 }

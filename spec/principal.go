@@ -31,7 +31,8 @@ type Principal struct {
 func (p Principal) UserName(environment string) string { return PrincipalName(p.Name, environment) }
 
 // Problems checks the principal on its own, in environment and the account's partition:
-// every problem, each naming its field. What depends on the rest of the stack (which
+// every problem, each naming its field. Grants need actions: the configuration gives
+// those that list none its defaults before they get here. What depends on the rest of the stack (which
 // buckets exist, names used twice, quotas) is the configuration's to check.
 func (p Principal) Problems(partition, environment string) []FieldProblem {
 	var out []FieldProblem
@@ -54,6 +55,11 @@ func (p Principal) Problems(partition, environment string) []FieldProblem {
 		before := len(out)
 		if g.Bucket == "" {
 			add(gk+".bucket", "is required")
+		} else if err := awsnames.BucketName(g.Bucket, false); err != nil {
+			add(gk+".bucket", "%v", err)
+		}
+		if len(g.Actions) == 0 {
+			add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults")
 		}
 		if err := iampolicy.CheckS3Prefix(g.Prefix); err != nil {
 			add(gk+".prefix", "%v", err)
@@ -69,7 +75,7 @@ func (p Principal) Problems(partition, environment string) []FieldProblem {
 		} else {
 			seen[id] = true
 		}
-		grantsValid = grantsValid && len(out) == before && len(g.Actions) > 0
+		grantsValid = grantsValid && len(out) == before
 	}
 	if grantsValid && len(p.Grants) > 0 {
 		if _, err := iampolicy.S3AccessDocuments(partition, p.Grants); err != nil {
@@ -95,7 +101,8 @@ func AccessKeyProblems(accessKey bool, pgpKey string, gens []KeyGeneration) []Fi
 	return append(out, KeyGenerationProblems(gens)...)
 }
 
-// ProblemsError joins problems into one error, each as "field: message"; nil without any.
+// ProblemsError joins problems into one error, each as "field message" (the messages read
+// on from their field: "name is required"); nil without any.
 func ProblemsError(problems []FieldProblem) error {
 	if len(problems) == 0 {
 		return nil

@@ -9,12 +9,22 @@ import (
 	"errors"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
 // FieldProblem is one invalid field, named as in the stack configuration.
 type FieldProblem struct {
 	Field   string
 	Message string
+}
+
+// Prefixed names problems of a nested value from its parent: field.sub.
+func Prefixed(field string, problems []FieldProblem) []FieldProblem {
+	out := make([]FieldProblem, len(problems))
+	for i, p := range problems {
+		out[i] = FieldProblem{Field: field + "." + p.Field, Message: p.Message}
+	}
+	return out
 }
 
 // Account identifies the AWS account every ARN is built for.
@@ -26,14 +36,14 @@ type Account struct {
 // Validate reports whether the account can be built into ARNs.
 func (a Account) Validate() error {
 	if a.Partition == "" {
-		return errors.New("account partition is required")
+		return errors.New("partition is required")
 	}
 	return awsnames.AccountID(a.ID)
 }
 
 // ManagedPolicyARN is the ARN of an AWS managed policy such as ReadOnlyAccess.
 func (a Account) ManagedPolicyARN(name string) string {
-	return "arn:" + a.Partition + ":iam::aws:policy/" + name
+	return iampolicy.AWSManagedPolicyARN(a.Partition, name)
 }
 
 // PrincipalName is the IAM user name of an application or third-party service in one

@@ -32,7 +32,7 @@ func defaults(stack string) *Config {
 		Environment: stack,
 		Account: Account{
 			RootCredentialCheck: accountcheck.ModeWarn,
-			CredentialAudit:     credaudit.Defaults,
+			CredentialAudit:     credaudit.Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays: 45}, // CIS 1.12, 1.14
 			PasswordPolicy: spec.PasswordPolicy{
 				MinimumLength:      14, // CIS 1.8
 				ReusePrevention:    24, // CIS 1.9

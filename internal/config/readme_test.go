@@ -45,6 +45,9 @@ func settingPaths(prefix string, t reflect.Type) []string {
 				out = append(out, settingPaths(prefix, f.Type)...)
 			case name != "" && name != "-":
 				out = append(out, settingPaths(prefix+"."+name, f.Type)...)
+			case name == "" && f.IsExported():
+				// encoding/json decodes it by its Go name: a setting nobody meant to name.
+				out = append(out, prefix+"."+f.Name+" (no json tag)")
 			}
 		}
 		return out

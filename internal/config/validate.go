@@ -13,9 +13,8 @@ import (
 )
 
 var (
-	envPattern      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
-	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	managedPolicyRe = regexp.MustCompile(`^([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$`)
+	envPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 )
 
 // validate checks the decoded configuration; present holds the keys the stack file sets,
@@ -94,7 +93,7 @@ func (v *validator) ci() {
 		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
 		return
 	}
-	v.check(key("ci"), c.CI.CITrust.Validate())
+	v.fields(key("ci"), c.CI.CITrust.Problems())
 }
 
 type validator struct {
@@ -154,16 +153,7 @@ func (v *validator) account() {
 	if !slices.Contains(accountcheck.Modes(), a.RootCredentialCheck) {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
-	audit := a.CredentialAudit
-	if !slices.Contains(accountcheck.Modes(), audit.Mode) {
-		v.errs.add(key("account.credentialAudit.mode"), "%q is not allowed: use warn (default), fail or off", audit.Mode)
-	}
-	if audit.MaxKeyAgeDays < 1 || audit.MaxKeyAgeDays > 90 {
-		v.errs.add(key("account.credentialAudit.maxKeyAgeDays"), "%d is not allowed: 1 to 90 days (default 90, CIS 1.14's most)", audit.MaxKeyAgeDays)
-	}
-	if audit.MaxUnusedDays < 1 || audit.MaxUnusedDays > 45 {
-		v.errs.add(key("account.credentialAudit.maxUnusedDays"), "%d is not allowed: 1 to 45 days (default 45, CIS 1.12's most)", audit.MaxUnusedDays)
-	}
+	v.fields(key("account.credentialAudit"), a.CredentialAudit.Problems())
 	if !a.Manage {
 		if a.ImportExisting {
 			v.errs.add(key("account.importExisting"), "is set but account.manage is false; only the stack that manages the account adopts its alias and password policy")
@@ -225,19 +215,8 @@ func (v *validator) console() {
 	if len(c.AdminGroup.ManagedPolicies) > 0 {
 		v.errs.add(key("adminGroup.managedPolicies"), "is not allowed: admins get AWS managed AdministratorAccess and nothing else")
 	}
-	for i, p := range c.DeveloperGroup.ManagedPolicies {
-		pk := fmt.Sprintf("%s[%d]", key("developerGroup.managedPolicies"), i)
-		switch {
-		case !managedPolicyRe.MatchString(p):
-			v.errs.add(pk, "%q is not an AWS managed policy name such as ReadOnlyAccess or job-function/ViewOnlyAccess", p)
-		case slices.Contains(iampolicy.AdminEquivalentPolicies(), p):
-			v.errs.add(pk, "%s makes developers admins; put such people in admins instead", p)
-		default:
-			if _, ok := iampolicy.DeveloperPolicy(p); !ok {
-				v.errs.add(pk, "%s is not one of the AWS managed policies developers may hold: %s (each neither lets a developer make itself an admin nor reads data or secrets)", p, strings.Join(iampolicy.DeveloperPolicies(), ", "))
-			}
-		}
-	}
+	v.fields(key("developerGroup"), spec.DeveloperPolicyProblems(c.DeveloperGroup.ManagedPolicies))
+
 }
 
 // consolePaths keeps the console groups' IAM paths apart from each other and from the
@@ -368,10 +347,6 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		}
 		return
 	}
-	if len(g.Actions) == 0 {
-		v.errs.add(gk+".actions", "is empty, which would grant nothing; list the actions, or leave actions out for the defaults (applications: %s; third parties: %s)", strings.Join(defaultGrantActions, ", "), strings.Join(defaultThirdPartyActions, ", "))
-		return
-	}
 	if slices.Contains(v.cfg.ExternalBuckets, g.Bucket) && slices.Contains(g.Actions, "s3:DeleteObject") && !g.AllowDelete {
 		v.errs.add(gk+".actions", "allows s3:DeleteObject on %q, a bucket this stack does not manage: its versioning is not guaranteed, so a delete may be final. List the actions without it (an application's defaults include it), or set allowDelete: true on the grant to accept that", g.Bucket)
 	}
@@ -396,12 +371,6 @@ func (v *validator) backups() {
 		v.claimBucket(bk+".bucket", b.Bucket)
 		v.credentials(bk, b.AccessKey, b.PGPKey, b.AccessKeys)
 	}
-}
-
-// userName checks a full IAM user name and that no other key claims it.
-func (v *validator) userName(k, name string) {
-	v.check(k, awsnames.IAMName(name, awsnames.MaxUserName, "user"))
-	v.claimUser(k, name)
 }
 
 // claimUser records that key k names the IAM user name, or reports the key that did first.

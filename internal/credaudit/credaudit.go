@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Reader reads the account's credential report: the CSV IAM returns from
@@ -32,8 +33,20 @@ type Settings struct {
 	MaxUnusedDays int    `json:"maxUnusedDays"` // credentials unused this long; default 45 (CIS 1.12)
 }
 
-// Defaults are CIS's.
-var Defaults = Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
+// Problems checks the settings; CIS's ages are the most they allow.
+func (s Settings) Problems() []spec.FieldProblem {
+	var out []spec.FieldProblem
+	if !slices.Contains(accountcheck.Modes(), s.Mode) {
+		out = append(out, spec.FieldProblem{Field: "mode", Message: fmt.Sprintf("%q is not allowed: use warn (default), fail or off", s.Mode)})
+	}
+	if s.MaxKeyAgeDays < 1 || s.MaxKeyAgeDays > 90 {
+		out = append(out, spec.FieldProblem{Field: "maxKeyAgeDays", Message: fmt.Sprintf("%d is not allowed: 1 to 90 days (default 90, CIS 1.14's most)", s.MaxKeyAgeDays)})
+	}
+	if s.MaxUnusedDays < 1 || s.MaxUnusedDays > 45 {
+		out = append(out, spec.FieldProblem{Field: "maxUnusedDays", Message: fmt.Sprintf("%d is not allowed: 1 to 45 days (default 45, CIS 1.12's most)", s.MaxUnusedDays)})
+	}
+	return out
+}
 
 // User is what the program declares for one IAM user of the account.
 type User struct {

@@ -17,6 +17,9 @@ import (
 // now is the day the report is judged.
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
+// cis are the configuration's defaults: CIS's ages, warn mode.
+var cis = Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
+
 // report is a credential report as IAM writes it: the root user; applications healthy,
 // with an old key, an idle key, mid-rotation, a rotation left open, two keys where one is
 // declared, a generation being retired, and one no stack declares any more; admins new
@@ -85,7 +88,7 @@ func TestParse(t *testing.T) {
 func TestFindings(t *testing.T) {
 	rows, err := Parse([]byte(report))
 	require.NoError(t, err)
-	got := Findings(rows, expected, Defaults, now)
+	got := Findings(rows, expected, cis, now)
 	byUser := map[string][]Finding{}
 	for _, f := range got {
 		user := strings.TrimRight(strings.Fields(strings.TrimPrefix(f.Message, "user "))[0], ",:")
@@ -125,7 +128,7 @@ func TestFindings(t *testing.T) {
 	}
 	assert.Len(t, relaxed, 8)
 
-	later := Findings(rows, expected, Defaults, now.AddDate(0, 0, 10))
+	later := Findings(rows, expected, cis, now.AddDate(0, 0, 10))
 	assert.True(t, slices.ContainsFunc(later, func(f Finding) bool {
 		return strings.HasPrefix(f.Message, "user alice: a console password without MFA") && !f.Addressed
 	}), "past the grace days, no MFA is no longer forgiven")
@@ -145,7 +148,7 @@ func TestCheckModes(t *testing.T) {
 	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
 	denied := fakeReader{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 
-	warned := Check(t.Context(), fakeReader{report: report}, expected, Defaults, false, now)
+	warned := Check(t.Context(), fakeReader{report: report}, expected, cis, false, now)
 	assert.NoError(t, warned.Err)
 	assert.Len(t, warned.Warnings, 11)
 	for _, w := range warned.Warnings {
@@ -167,11 +170,11 @@ func TestCheckModes(t *testing.T) {
 		dryRun  bool
 		wantErr bool
 	}{
-		"denied, warn, up":         {denied, Defaults, false, false},
+		"denied, warn, up":         {denied, cis, false, false},
 		"denied, fail, preview":    {denied, fail, true, false},
 		"denied, fail, up":         {denied, fail, false, true},
 		"garbled, fail, up":        {fakeReader{report: "user\n"}, fail, false, true},
-		"garbled, warn, preview":   {fakeReader{report: "user\n"}, Defaults, true, false},
+		"garbled, warn, preview":   {fakeReader{report: "user\n"}, cis, true, false},
 		"no reader, fail, up":      {nil, fail, false, true},
 		"denied, off, fail-worthy": {denied, Settings{Mode: accountcheck.ModeOff}, false, false},
 	} {

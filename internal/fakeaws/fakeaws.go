@@ -1,7 +1,7 @@
 // Package fakeaws answers the way the AWS provider answers for every resource type the
 // program creates: the id it reports, ARNs formed as AWS forms them, the credentials AWS
 // generates, and which input changes force a replacement. It is a test double, shared by
-// the recording mock (internal/mock) and the stand-in AWS provider that the real-engine
+// the recording mock (internal/record) and the stand-in AWS provider that the real-engine
 // tests run (internal/fakeaws/pulumi-resource-aws), so both answer alike.
 package fakeaws
 

@@ -106,7 +106,7 @@ func (p *Plan) writeAccess(b *strings.Builder) {
 // accessRows reads one policy of user: an AWS managed policy by name, a customer policy
 // statement by statement.
 func (p *Plan) accessRows(user, arn string) []accessRow {
-	if name, ok := strings.CutPrefix(arn, "arn:"+p.Config.Partition+":iam::aws:policy/"); ok {
+	if name, ok := iampolicy.AWSManagedPolicyName(arn); ok {
 		return []accessRow{{principal: user, resource: "*", condition: "AWS managed policy", actions: []string{name}}}
 	}
 	var out []accessRow

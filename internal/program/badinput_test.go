@@ -86,7 +86,7 @@ var badInputs = []badInput{
 	{"negative noncurrent days", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","noncurrentExpireAfterDays":-1}]`}, "secure-aws:backups[0].noncurrentExpireAfterDays"},
 	{"unknown storage class", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","storageClass":"STANDARD_IA"}]`}, "secure-aws:backups[0].storageClass"},
 	{"too short in deep archive", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","storageClass":"DEEP_ARCHIVE","glacierAfterDays":30,"expireAfterDays":120}]`}, "secure-aws:backups[0].expireAfterDays"},
-	{"bad object lock mode", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","objectLock":{"mode":"LEGAL","days":30}}]`}, "secure-aws:backups[0].objectLock"},
+	{"bad object lock mode", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","objectLock":{"mode":"LEGAL","days":30}}]`}, "secure-aws:backups[0].objectLock.mode"},
 	{"developer name with a space", "production", map[string]string{"secure-aws:developers": `[{"name":"carol smith"}]`}, "secure-aws:developers[0].name"},
 	{"external bucket wildcard", "staging", map[string]string{"secure-aws:externalBuckets": `["acme-*"]`}, "secure-aws:externalBuckets[0]"},
 	{"group quota exceeded", "staging", map[string]string{"secure-aws:quotas": `{"groupsPerAccount":1}`}, "secure-aws:quotas.groupsPerAccount"},

@@ -307,24 +307,24 @@ func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
 			if !strings.Contains(r.Input("name"), "-s3") {
 				continue // console groups and the CI preview role: checked in components
 			}
-			var doc struct{ Statement []statementJSON }
-			require.NoError(t, json.Unmarshal([]byte(r.Input("policy")), &doc))
+			doc, err := iampolicy.Parse(r.Input("policy"))
+			require.NoError(t, err)
 			var allowed, denied []string
-			for _, s := range doc.Statement {
-				if s.Effect == "Deny" {
-					assert.ElementsMatch(t, iampolicy.DestructiveS3Actions(), []string(s.Action), "%s denies the destructive actions", r.Name)
-					denied = append(denied, s.Resource...)
+			for _, s := range doc.Statements {
+				if s.Effect == iampolicy.Deny {
+					assert.ElementsMatch(t, iampolicy.DestructiveS3Actions(), s.Actions, "%s denies the destructive actions", r.Name)
+					denied = append(denied, s.Resources...)
 					continue
 				}
-				for _, a := range s.Action {
+				for _, a := range s.Actions {
 					level, ok := iampolicy.S3ActionLevel(a)
 					require.True(t, ok, "%s: %s is catalogued", r.Name, a)
 					assert.False(t, iampolicy.IsDestructive(a), "%s allows destructive %s", r.Name, a)
-					for _, res := range s.Resource {
+					for _, res := range s.Resources {
 						assert.Equal(t, level == iampolicy.ObjectLevel, strings.Contains(res, "/"), "%s: %s on %s", r.Name, a, res)
 					}
 				}
-				allowed = append(allowed, s.Resource...)
+				allowed = append(allowed, s.Resources...)
 			}
 			for _, res := range allowed {
 				bucket := strings.SplitN(strings.TrimPrefix(res, "arn:aws:s3:::"), "/", 2)[0]
@@ -333,24 +333,6 @@ func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
 			}
 		}
 	}
-}
-
-// statementJSON reads Action and Resource whether AWS-flattened to a string or a list.
-type statementJSON struct {
-	Effect   string
-	Action   stringList
-	Resource stringList
-}
-
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*l = []string{one}
-		return nil
-	}
-	return json.Unmarshal(b, (*[]string)(l))
 }
 
 func componentCounts(rec *record.Recorder) map[string]int {
