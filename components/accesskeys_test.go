@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -18,7 +19,7 @@ func keysOf(t *testing.T, gens []spec.KeyGeneration) (map[string]record.Registra
 	args.AccessKey, args.PGPKey, args.AccessKeys = true, "keybase:alice", gens
 	rec, id, secret := runApp(t, args)
 	keys := map[string]record.Registration{}
-	for _, k := range rec.OfType(accessKeyType) {
+	for _, k := range rec.OfType(awstypes.AccessKey) {
 		keys[k.Name] = k
 	}
 	return keys, id, secret

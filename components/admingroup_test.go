@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -52,7 +53,7 @@ func TestAdminGroupMembersAreConsoleOnly(t *testing.T) {
 
 func TestAdminGroupPolicies(t *testing.T) {
 	rec := mustRun(t, newTestAdmins(adminArgs()))
-	group := one(t, rec, groupType)
+	group := one(t, rec, awstypes.Group)
 	assert.Equal(t, "admins", group.Input("name"))
 	assert.Equal(t, "/admins/", group.Input("path"))
 
@@ -62,7 +63,7 @@ func TestAdminGroupPolicies(t *testing.T) {
 		"arn:aws:iam::111111111111:policy/admins/admins-console",
 	}, attached, "full access comes from the AWS managed policy, never a customer *:* policy")
 
-	statements := policyStatements(t, one(t, rec, policyType), "policy")
+	statements := policyStatements(t, one(t, rec, awstypes.Policy), "policy")
 	deny := statement(t, statements, "DenyAccessKeysForConsoleUsers")
 	assert.Equal(t, "Deny", deny["Effect"])
 	assert.Contains(t, deny["Action"], "iam:CreateAccessKey")
@@ -76,7 +77,7 @@ func TestAdminGroupPolicies(t *testing.T) {
 
 func TestAdminGroupWithoutMembersCreatesNoUsers(t *testing.T) {
 	rec := mustRun(t, newTestAdmins(adminArgs()))
-	for _, typ := range []string{userType, loginType, membershipType, accessKeyType} {
+	for _, typ := range []string{awstypes.User, awstypes.LoginProfile, awstypes.Membership, awstypes.AccessKey} {
 		assert.Empty(t, rec.OfType(typ), typ)
 	}
 }

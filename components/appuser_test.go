@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
@@ -73,7 +74,7 @@ func TestAppUserAccessKeyIsSecret(t *testing.T) {
 			rec, id, secret := runApp(t, args)
 			principalChecks(t, rec, "my-application-staging", spec.AppUserPath, true,
 				"BucketAcmeAssetsStaging", "ObjectsAcmeAssetsStaging", "DenyDestructiveS3Actions")
-			assert.Equal(t, pgp, one(t, rec, accessKeyType).Input("pgpKey"))
+			assert.Equal(t, pgp, one(t, rec, awstypes.AccessKey).Input("pgpKey"))
 
 			got, known, isSecret := id.Get()
 			require.True(t, known)
@@ -156,7 +157,7 @@ func TestAppUserSplitsLargePolicies(t *testing.T) {
 		args.Grants = append(args.Grants, iampolicy.S3Grant{Bucket: fmt.Sprintf("acme-assets-%02d", i), Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}})
 	}
 	rec := mustRun(t, newTestApp(args))
-	policies := rec.OfType(policyType)
+	policies := rec.OfType(awstypes.Policy)
 	require.Len(t, policies, 2)
 	names := map[string]bool{}
 	buckets := 0
@@ -169,7 +170,7 @@ func TestAppUserSplitsLargePolicies(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"my-application-staging-s3": true, "my-application-staging-s3-2": true}, names)
 	assert.Equal(t, 30, buckets, "every bucket is denied the destructive actions in the policy that grants it")
-	assert.Len(t, rec.OfType(attachmentType), 2, "both attached to the group")
-	_, ok := rec.Find(policyType, "my-application-s3")
+	assert.Len(t, rec.OfType(awstypes.GroupAttachment), 2, "both attached to the group")
+	_, ok := rec.Find(awstypes.Policy, "my-application-s3")
 	assert.True(t, ok, "the first policy keeps its logical name")
 }

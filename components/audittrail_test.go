@@ -30,10 +30,10 @@ func TestAuditTrail(t *testing.T) {
 	assert.Equal(t, true, in["includeGlobalServiceEvents"])
 	assert.Equal(t, true, in["enableLogFileValidation"])
 	assert.Equal(t, "acme-audit-trail", trail.Input("s3BucketName"))
-	policy := one(t, rec, bucketPolicyTyp)
+	policy := one(t, rec, awstypes.BucketPolicy)
 	assert.Contains(t, trail.Dependencies, policy.URN, "the trail waits for the policy that lets it write")
 
-	lock := one(t, rec, objectLockType)
+	lock := one(t, rec, awstypes.ObjectLock)
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "COMPLIANCE", "days": float64(365)}}, inputs(lock)["rule"])
 	write := statement(t, policyStatements(t, policy, "policy"), "AWSCloudTrailWrite")
 	assert.Equal(t, map[string]any{"Service": "cloudtrail.amazonaws.com"}, write["Principal"])

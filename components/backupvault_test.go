@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,7 +36,7 @@ func newTestVault(args *BackupVaultArgs) pulumi.RunFunc {
 
 func TestBackupVaultLifecycle(t *testing.T) {
 	rec := mustRun(t, newTestVault(vaultArgs()))
-	lifecycle := one(t, rec, lifecycleType)
+	lifecycle := one(t, rec, awstypes.Lifecycle)
 	assert.Equal(t, "acme-backups-staging", lifecycle.Input("bucket"))
 	assert.Equal(t, "all_storage_classes_128K", lifecycle.Input("transitionDefaultMinimumObjectSize"), "set, so the lifecycle does not depend on when it was written")
 	assert.Equal(t, []any{
@@ -55,7 +56,7 @@ func TestBackupVaultLifecycle(t *testing.T) {
 			"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": float64(7)},
 		},
 	}, inputs(lifecycle)["rules"])
-	assert.Contains(t, lifecycle.Dependencies, one(t, rec, versioningType).URN, "lifecycle waits for versioning")
+	assert.Contains(t, lifecycle.Dependencies, one(t, rec, awstypes.Versioning).URN, "lifecycle waits for versioning")
 }
 
 func TestBackupVaultNoncurrentTransition(t *testing.T) {
@@ -64,7 +65,7 @@ func TestBackupVaultNoncurrentTransition(t *testing.T) {
 	args.BackupSchedule.NoncurrentGlacierAfterDays = 10
 	args.BackupSchedule.NoncurrentExpireAfterDays = 190
 	rec := mustRun(t, newTestVault(args))
-	rules := inputs(one(t, rec, lifecycleType))["rules"].([]any)
+	rules := inputs(one(t, rec, awstypes.Lifecycle))["rules"].([]any)
 	retention := rules[0].(map[string]any)
 	assert.Equal(t, []any{map[string]any{"noncurrentDays": float64(10), "storageClass": "DEEP_ARCHIVE"}}, retention["noncurrentVersionTransitions"])
 	assert.Equal(t, map[string]any{"noncurrentDays": float64(190)}, retention["noncurrentVersionExpiration"])
@@ -84,19 +85,19 @@ func TestBackupVaultWriterMayOnlyListAndPut(t *testing.T) {
 
 func TestBackupVaultProtectsBucketAndObjectLock(t *testing.T) {
 	rec := mustRun(t, newTestVault(vaultArgs()))
-	for _, typ := range []string{bucketType, versioningType} {
+	for _, typ := range []string{awstypes.Bucket, awstypes.Versioning} {
 		r := one(t, rec, typ)
 		assert.True(t, r.Protect, "%s protected", typ)
 		assert.True(t, r.RetainOnDelete, "%s retained on delete", typ)
 	}
-	assert.True(t, one(t, rec, lifecycleType).RetainOnDelete, "a dropped vault keeps expiring its backups")
-	assert.Empty(t, rec.OfType(objectLockType), "no object lock unless asked for")
+	assert.True(t, one(t, rec, awstypes.Lifecycle).RetainOnDelete, "a dropped vault keeps expiring its backups")
+	assert.Empty(t, rec.OfType(awstypes.ObjectLock), "no object lock unless asked for")
 
 	args := vaultArgs()
 	args.ObjectLock = &spec.ObjectLock{Mode: "GOVERNANCE", Days: 35}
 	locked := mustRun(t, newTestVault(args))
-	assert.Equal(t, "Enabled", one(t, locked, objectLockType).Input("objectLockEnabled"))
-	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(35)}}, inputs(one(t, locked, objectLockType))["rule"])
+	assert.Equal(t, "Enabled", one(t, locked, awstypes.ObjectLock).Input("objectLockEnabled"))
+	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(35)}}, inputs(one(t, locked, awstypes.ObjectLock))["rule"])
 }
 
 func TestBackupWriterName(t *testing.T) {
@@ -115,7 +116,7 @@ func TestBackupWriterName(t *testing.T) {
 		writer, key = capture(v.WriterUserName), capture(v.SecretAccessKey)
 		return nil
 	})
-	assert.Equal(t, "backup-media-staging", one(t, rec, userType).Input("name"))
+	assert.Equal(t, "backup-media-staging", one(t, rec, awstypes.User).Input("name"))
 	got, known, _ := writer.Get()
 	require.True(t, known)
 	assert.Equal(t, "backup-media-staging", got)

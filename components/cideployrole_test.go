@@ -23,19 +23,13 @@ func newTestCI(args *CIDeployRoleArgs) pulumi.RunFunc {
 	}
 }
 
-const (
-	oidcType         = awstypes.OIDCProvider
-	roleType         = awstypes.Role
-	roleAttachmentTy = awstypes.RoleAttachment
-)
-
 func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	rec := mustRun(t, newTestCI(ciArgs()))
-	provider := one(t, rec, oidcType)
+	provider := one(t, rec, awstypes.OIDCProvider)
 	assert.Equal(t, "https://token.actions.githubusercontent.com", provider.Input("url"))
 	assert.Equal(t, []any{"sts.amazonaws.com"}, inputs(provider)["clientIdLists"])
 
-	deploy, ok := rec.Find(roleType, "ci-deploy")
+	deploy, ok := rec.Find(awstypes.Role, "ci-deploy")
 	require.True(t, ok)
 	assert.Equal(t, DeployRoleName, deploy.Input("name"))
 	assert.Contains(t, deploy.Dependencies, provider.URN, "the role waits for the provider it trusts")
@@ -46,13 +40,13 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"token.actions.githubusercontent.com:sub": "repo:acme@1234567/secure-aws@89012345:environment:production",
 	}}, trust["Condition"], "no wildcard subject; with environments, only they are trusted, not the bare branch")
 
-	preview, ok := rec.Find(roleType, "ci-preview")
+	preview, ok := rec.Find(awstypes.Role, "ci-preview")
 	require.True(t, ok)
 	previewTrust := statement(t, policyStatements(t, preview, "assumeRolePolicy"), "AllowGitHubActions")
 	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:environment:preview", previewTrust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 
 	var attached []string
-	for _, a := range rec.OfType(roleAttachmentTy) {
+	for _, a := range rec.OfType(awstypes.RoleAttachment) {
 		attached = append(attached, a.Input("role")+" "+a.Input("policyArn"))
 	}
 	assert.ElementsMatch(t, []string{
@@ -63,7 +57,7 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
 		"secure-aws-drift arn:aws:iam::111111111111:policy/secure-aws-drift",
 	}, attached)
-	previewPolicy, ok := rec.Find(policyType, "ci-preview")
+	previewPolicy, ok := rec.Find(awstypes.Policy, "ci-preview")
 	require.True(t, ok)
 	previewStatements := policyStatements(t, previewPolicy, "policy")
 	require.Len(t, previewStatements, 2, "previews read no data")
@@ -77,7 +71,7 @@ func TestCIDeployRoleWithoutEnvironmentsTrustsTheBranch(t *testing.T) {
 	args := ciArgs()
 	args.Environments = nil
 	rec := mustRun(t, newTestCI(args))
-	deploy, ok := rec.Find(roleType, "ci-deploy")
+	deploy, ok := rec.Find(awstypes.Role, "ci-deploy")
 	require.True(t, ok)
 	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
 	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:ref:refs/heads/main", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
@@ -89,7 +83,7 @@ func TestCIDeployRoleNameOnlySubjects(t *testing.T) {
 	args := ciArgs()
 	args.OwnerID, args.RepositoryID, args.NameOnlySubjects = 0, 0, true
 	rec := mustRun(t, newTestCI(args))
-	deploy, ok := rec.Find(roleType, "ci-deploy")
+	deploy, ok := rec.Find(awstypes.Role, "ci-deploy")
 	require.True(t, ok)
 	trust := statement(t, policyStatements(t, deploy, "assumeRolePolicy"), "AllowGitHubActions")
 	assert.Equal(t, "repo:acme/secure-aws:environment:production", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
@@ -99,21 +93,21 @@ func TestCIDeployRoleWithExistingProvider(t *testing.T) {
 	args := ciArgs()
 	args.CreateOIDCProvider = false
 	rec := mustRun(t, newTestCI(args))
-	assert.Empty(t, rec.OfType(oidcType), "no provider when the account already has one")
-	assert.Len(t, rec.OfType(roleType), 3)
+	assert.Empty(t, rec.OfType(awstypes.OIDCProvider), "no provider when the account already has one")
+	assert.Len(t, rec.OfType(awstypes.Role), 3)
 }
 
 // TestCIDriftRoleReadsConfigurationOnly: the drift role is trusted by the drift environment
 // only, and its policy reads configuration, denies everything else, and reads no data.
 func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
 	rec := mustRun(t, newTestCI(ciArgs()))
-	drift, ok := rec.Find(roleType, "ci-drift")
+	drift, ok := rec.Find(awstypes.Role, "ci-drift")
 	require.True(t, ok)
 	assert.Equal(t, DriftRoleName, drift.Input("name"))
 	trust := statement(t, policyStatements(t, drift, "assumeRolePolicy"), "AllowGitHubActions")
 	assert.Equal(t, "repo:acme@1234567/secure-aws@89012345:environment:drift", trust["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"])
 
-	policy, ok := rec.Find(policyType, "ci-drift")
+	policy, ok := rec.Find(awstypes.Policy, "ci-drift")
 	require.True(t, ok)
 	statements := policyStatements(t, policy, "policy")
 	require.Len(t, statements, 2)
@@ -129,7 +123,7 @@ func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
 	args := ciArgs()
 	args.StateBucket = "acme-pulumi-state"
 	rec = mustRun(t, newTestCI(args))
-	policy, ok = rec.Find(policyType, "ci-drift")
+	policy, ok = rec.Find(awstypes.Policy, "ci-drift")
 	require.True(t, ok)
 	statements = policyStatements(t, policy, "policy")
 	assert.Equal(t, map[string]any{"Sid": "ReadState", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-pulumi-state/*"},

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"testing"
 
@@ -30,13 +31,13 @@ func TestDeveloperGroupCarriesManagedPoliciesAndMFA(t *testing.T) {
 		"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
 		"arn:aws:iam::111111111111:policy/developers/developers-console",
 	}, attachedPolicies(t, rec))
-	_, ok := rec.Find(attachmentType, "developers-job-function-ViewOnlyAccess")
+	_, ok := rec.Find(awstypes.GroupAttachment, "developers-job-function-ViewOnlyAccess")
 	assert.True(t, ok, "a policy path becomes part of a valid logical name")
 
 	// The admins' console statements, for the developers' path, plus the deny of the
 	// destructive S3 actions everywhere: an AWS managed policy is no allow-list of ours.
-	admins := policyStatements(t, one(t, mustRun(t, newTestAdmins(adminArgs())), policyType), "policy")
-	statements := policyStatements(t, one(t, rec, policyType), "policy")
+	admins := policyStatements(t, one(t, mustRun(t, newTestAdmins(adminArgs())), awstypes.Policy), "policy")
+	statements := policyStatements(t, one(t, rec, awstypes.Policy), "policy")
 	require.Len(t, statements, len(admins)+1)
 	for i, s := range admins {
 		if s["Sid"] == "DenyAccessKeysForConsoleUsers" {

@@ -17,23 +17,6 @@ import (
 // testAccount is the account every component test builds for.
 var testAccount = spec.Account{Partition: "aws", ID: "111111111111"}
 
-// Type tokens of the AWS resources the tests look for.
-const (
-	userType        = awstypes.User
-	groupType       = awstypes.Group
-	policyType      = awstypes.Policy
-	attachmentType  = awstypes.GroupAttachment
-	membershipType  = awstypes.Membership
-	accessKeyType   = awstypes.AccessKey
-	loginType       = awstypes.LoginProfile
-	bucketType      = awstypes.Bucket
-	versioningType  = awstypes.Versioning
-	lifecycleType   = awstypes.Lifecycle
-	objectLockType  = awstypes.ObjectLock
-	bucketPolicyTyp = awstypes.BucketPolicy
-	publicBlockType = awstypes.PublicAccessBlock
-)
-
 // run runs body under a fresh recording mock as `pulumi up` would.
 func run(t *testing.T, body pulumi.RunFunc) (*record.Recorder, error) {
 	t.Helper()
@@ -108,9 +91,9 @@ func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
 // user itself (rule R6).
 func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
 	t.Helper()
-	want := map[string]int{userType: 1, groupType: 1, policyType: 1, attachmentType: 1, membershipType: 1}
+	want := map[string]int{awstypes.User: 1, awstypes.Group: 1, awstypes.Policy: 1, awstypes.GroupAttachment: 1, awstypes.Membership: 1}
 	if withKey {
-		want[accessKeyType] = 1
+		want[awstypes.AccessKey] = 1
 	}
 	got := map[string]int{}
 	for _, r := range rec.Registrations() {
@@ -119,20 +102,20 @@ func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, 
 		}
 	}
 	assert.Equal(t, want, got, "exactly these IAM resources")
-	user := one(t, rec, userType)
+	user := one(t, rec, awstypes.User)
 	assert.Equal(t, userName, user.Input("name"))
 	assert.Equal(t, path, user.Input("path"))
-	group := one(t, rec, groupType)
+	group := one(t, rec, awstypes.Group)
 	assert.Equal(t, userName, group.Input("name"))
 	assert.Equal(t, path, group.Input("path"))
 
-	policy := one(t, rec, policyType)
+	policy := one(t, rec, awstypes.Policy)
 	assert.Equal(t, userName+"-s3", policy.Input("name"))
-	attachment := one(t, rec, attachmentType)
+	attachment := one(t, rec, awstypes.GroupAttachment)
 	assert.Equal(t, userName, attachment.Input("group"), "the policy is attached to the group")
 	assert.Equal(t, "arn:aws:iam::111111111111:policy"+path+userName+"-s3", attachment.Input("policyArn"))
 
-	membership := one(t, rec, membershipType)
+	membership := one(t, rec, awstypes.Membership)
 	assert.Equal(t, userName, membership.Input("user"))
 	assert.Equal(t, []any{userName}, inputs(membership)["groups"])
 
@@ -140,9 +123,9 @@ func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, 
 		assert.Empty(t, rec.OfType(forbidden), "users get permissions only through groups")
 	}
 	if withKey {
-		assert.Equal(t, userName, one(t, rec, accessKeyType).Input("user"))
+		assert.Equal(t, userName, one(t, rec, awstypes.AccessKey).Input("user"))
 	} else {
-		assert.Empty(t, rec.OfType(accessKeyType), "no access key unless asked for")
+		assert.Empty(t, rec.OfType(awstypes.AccessKey), "no access key unless asked for")
 	}
 
 	statements := policyStatements(t, policy, "policy")
@@ -160,7 +143,7 @@ func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, 
 func attachedPolicies(t *testing.T, rec *record.Recorder) []string {
 	t.Helper()
 	var out []string
-	for _, a := range rec.OfType(attachmentType) {
+	for _, a := range rec.OfType(awstypes.GroupAttachment) {
 		out = append(out, a.Input("policyArn"))
 	}
 	return out
@@ -171,27 +154,27 @@ func attachedPolicies(t *testing.T, rec *record.Recorder) []string {
 // access key or policy of the user's own.
 func consoleMemberChecks(t *testing.T, rec *record.Recorder, group, path string, users []spec.ConsoleUser) {
 	t.Helper()
-	require.Len(t, rec.OfType(userType), len(users))
-	require.Len(t, rec.OfType(loginType), len(users))
-	require.Len(t, rec.OfType(membershipType), len(users))
+	require.Len(t, rec.OfType(awstypes.User), len(users))
+	require.Len(t, rec.OfType(awstypes.LoginProfile), len(users))
+	require.Len(t, rec.OfType(awstypes.Membership), len(users))
 	for _, u := range users {
-		user, ok := rec.Find(userType, group+"-"+u.Name)
+		user, ok := rec.Find(awstypes.User, group+"-"+u.Name)
 		require.True(t, ok, "user %s", u.Name)
 		assert.Equal(t, u.Name, user.Input("name"))
 		assert.Equal(t, path, user.Input("path"))
 
-		login, ok := rec.Find(loginType, group+"-"+u.Name+"-login")
+		login, ok := rec.Find(awstypes.LoginProfile, group+"-"+u.Name+"-login")
 		require.True(t, ok, "login profile of %s", u.Name)
 		assert.Equal(t, u.Name, login.Input("user"))
 		assert.Equal(t, true, inputs(login)["passwordResetRequired"])
 		assert.Equal(t, u.PGPKey, login.Input("pgpKey"))
 		assert.ElementsMatch(t, []string{"passwordResetRequired", "passwordLength", "pgpKey"}, login.IgnoreChanges)
 
-		membership, ok := rec.Find(membershipType, group+"-"+u.Name+"-membership")
+		membership, ok := rec.Find(awstypes.Membership, group+"-"+u.Name+"-membership")
 		require.True(t, ok, "membership of %s", u.Name)
 		assert.Equal(t, []any{group}, inputs(membership)["groups"])
 	}
-	assert.Empty(t, rec.OfType(accessKeyType), "console users never get access keys")
+	assert.Empty(t, rec.OfType(awstypes.AccessKey), "console users never get access keys")
 	assert.Empty(t, rec.OfType(awstypes.UserPolicy))
 	assert.Empty(t, rec.OfType(awstypes.UserAttachment))
 }

@@ -27,25 +27,25 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 		types[r.Type]++
 	}
 	assert.Equal(t, map[string]int{
-		SecureBucketType:    1,
-		bucketType:          1,
-		versioningType:      1,
-		awstypes.Encryption: 1,
-		awstypes.Ownership:  1,
-		publicBlockType:     1,
-		bucketPolicyTyp:     1,
+		SecureBucketType:           1,
+		awstypes.Bucket:            1,
+		awstypes.Versioning:        1,
+		awstypes.Encryption:        1,
+		awstypes.Ownership:         1,
+		awstypes.PublicAccessBlock: 1,
+		awstypes.BucketPolicy:      1,
 	}, types)
 
-	bucket := one(t, rec, bucketType)
+	bucket := one(t, rec, awstypes.Bucket)
 	assert.Equal(t, map[string]any{"bucket": "acme-assets-staging"}, inputs(bucket),
 		"a stable name and nothing else: no forceDestroy, no inline settings, no lock flag that would replace it")
 
-	assert.Equal(t, map[string]any{"status": "Enabled"}, inputs(one(t, rec, versioningType))["versioningConfiguration"])
+	assert.Equal(t, map[string]any{"status": "Enabled"}, inputs(one(t, rec, awstypes.Versioning))["versioningConfiguration"])
 	enc := inputs(one(t, rec, awstypes.Encryption))
 	assert.Equal(t, []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}, enc["rules"])
 	ownership := inputs(one(t, rec, awstypes.Ownership))
 	assert.Equal(t, map[string]any{"objectOwnership": "BucketOwnerEnforced"}, ownership["rule"])
-	block := inputs(one(t, rec, publicBlockType))
+	block := inputs(one(t, rec, awstypes.PublicAccessBlock))
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		assert.Equal(t, true, block[k], k)
 	}
@@ -59,7 +59,7 @@ func TestSecureBucketProtectsData(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, component.URN, r.Parent, "%s is parented to the component", r.Name)
-		dataBearing := r.Type == bucketType || r.Type == versioningType
+		dataBearing := r.Type == awstypes.Bucket || r.Type == awstypes.Versioning
 		assert.Equal(t, dataBearing, r.Protect, "protect on %s", r.Type)
 		assert.True(t, r.RetainOnDelete, "%s is retained: a bucket left in AWS keeps its safeguards", r.Type)
 	}
@@ -67,40 +67,40 @@ func TestSecureBucketProtectsData(t *testing.T) {
 
 func TestSecureBucketPolicyDeniesInsecureTransportAfterPublicAccessBlock(t *testing.T) {
 	rec := mustRun(t, newTestBucket(nil))
-	policy := one(t, rec, bucketPolicyTyp)
+	policy := one(t, rec, awstypes.BucketPolicy)
 	assert.JSONEq(t, iampolicy.TLSOnlyBucketPolicy("aws", "acme-assets-staging").MustJSON(), policy.Input("policy"))
 	deny := statement(t, policyStatements(t, policy, "policy"), "DenyInsecureTransport")
 	assert.Equal(t, "Deny", deny["Effect"])
 	assert.Equal(t, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}, deny["Condition"])
-	assert.Contains(t, policy.Dependencies, one(t, rec, publicBlockType).URN, "the policy must wait for the public access block (409 otherwise)")
+	assert.Contains(t, policy.Dependencies, one(t, rec, awstypes.PublicAccessBlock).URN, "the policy must wait for the public access block (409 otherwise)")
 }
 
 func TestSecureBucketObjectLock(t *testing.T) {
 	rec := mustRun(t, newTestBucket(&spec.ObjectLock{Mode: "COMPLIANCE", Days: 30}))
-	assert.NotContains(t, inputs(one(t, rec, bucketType)), "objectLockEnabled", "turning the lock on must not replace an existing bucket")
-	lock := one(t, rec, objectLockType)
+	assert.NotContains(t, inputs(one(t, rec, awstypes.Bucket)), "objectLockEnabled", "turning the lock on must not replace an existing bucket")
+	lock := one(t, rec, awstypes.ObjectLock)
 	assert.Equal(t, "Enabled", lock.Input("objectLockEnabled"))
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "COMPLIANCE", "days": float64(30)}}, inputs(lock)["rule"])
-	assert.Contains(t, lock.Dependencies, one(t, rec, versioningType).URN)
+	assert.Contains(t, lock.Dependencies, one(t, rec, awstypes.Versioning).URN)
 	assert.True(t, lock.Protect, "a lock cannot be turned off; removing it from code must not look like it could")
 	assert.True(t, lock.RetainOnDelete)
 
 	off := mustRun(t, newTestBucket(nil))
-	assert.Empty(t, off.OfType(objectLockType), "no object lock configuration without spec.ObjectLock")
+	assert.Empty(t, off.OfType(awstypes.ObjectLock), "no object lock configuration without spec.ObjectLock")
 }
 
 // TestSecureBucketGovernanceLockDeniesBypass: with a GOVERNANCE lock the bucket policy
 // denies s3:BypassGovernanceRetention to everyone; COMPLIANCE needs no such statement.
 func TestSecureBucketGovernanceLockDeniesBypass(t *testing.T) {
 	rec := mustRun(t, newTestBucket(&spec.ObjectLock{Mode: "GOVERNANCE", Days: 30}))
-	deny := statement(t, policyStatements(t, one(t, rec, bucketPolicyTyp), "policy"), "DenyGovernanceBypass")
+	deny := statement(t, policyStatements(t, one(t, rec, awstypes.BucketPolicy), "policy"), "DenyGovernanceBypass")
 	assert.Equal(t, "Deny", deny["Effect"])
 	assert.Equal(t, map[string]any{"AWS": "*"}, deny["Principal"])
 	assert.Equal(t, "s3:BypassGovernanceRetention", deny["Action"])
 	assert.Equal(t, "arn:aws:s3:::acme-assets-staging/*", deny["Resource"])
 
 	for _, lock := range []*spec.ObjectLock{nil, {Mode: "COMPLIANCE", Days: 30}} {
-		policy := one(t, mustRun(t, newTestBucket(lock)), bucketPolicyTyp)
+		policy := one(t, mustRun(t, newTestBucket(lock)), awstypes.BucketPolicy)
 		assert.JSONEq(t, iampolicy.TLSOnlyBucketPolicy("aws", "acme-assets-staging").MustJSON(), policy.Input("policy"))
 	}
 }
