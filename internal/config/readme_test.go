@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -124,4 +125,129 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		assert.True(t, documented(p), "the README's configuration reference does not document %s: add its row", config.Project+":"+p)
 	}
 	assert.False(t, documented("apps[].noSuchSetting"), "the check can fail")
+}
+
+// TestREADMEDefaultsAreTheConfigurations: each default the README's reference states (a
+// value in backticks) is the one the configuration applies; a default changed in
+// defaults.go without the README fails here.
+func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
+	base := baseConfig()
+	delete(base, "secure-aws:credentialsAsPulumiSecrets")
+	cfg, err := config.Load("production", getter(map[string]string{
+		"aws:region":            base["aws:region"],
+		"aws:allowedAccountIds": base["aws:allowedAccountIds"],
+		"secure-aws:account":    `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-trail"}}`,
+		"secure-aws:ci":         `{"repository":"acme/x","ownerId":1,"repositoryId":2}`,
+		"secure-aws:buckets":    `[{"name":"acme-assets"}]`,
+		"secure-aws:apps":       `[{"name":"a","grants":[{"bucket":"acme-assets"}]}]`,
+		"secure-aws:backups":    `[{"bucket":"acme-backups"}]`,
+	}))
+	require.NoError(t, err)
+	top := map[string]reflect.Value{
+		"account": reflect.ValueOf(cfg.Account), "adminGroup": reflect.ValueOf(cfg.AdminGroup),
+		"developerGroup": reflect.ValueOf(cfg.DeveloperGroup), "apps": reflect.ValueOf(cfg.Apps),
+		"backups": reflect.ValueOf(cfg.Backups), "ci": reflect.ValueOf(*cfg.CI), "quotas": reflect.ValueOf(cfg.Quotas),
+		"credentialsAsPulumiSecrets": reflect.ValueOf(cfg.CredentialsAsPulumiSecrets),
+	}
+	var all []string
+	for k := range keyTypes {
+		all = append(all, settingPaths(k, reflect.TypeOf(keyTypes[k]))...)
+	}
+	code := regexp.MustCompile("`([^`]+)`")
+	valuesOnly := regexp.MustCompile("^`[^`]+`( / `[^`]+`)*$")
+	set := map[string]bool{"account.manage": true, "account.alias": true, "account.trail.bucket": true,
+		"ci.repository": true, "ci.ownerId": true, "ci.repositoryId": true}
+	checked := 0
+	for k, row := range readmeRows(t) {
+		path := k
+		if suffix, ok := strings.CutPrefix(k, "…"); ok {
+			matches := slices.DeleteFunc(slices.Clone(all), func(p string) bool { return !strings.HasSuffix(p, "."+suffix) && p != suffix })
+			if len(matches) != 1 {
+				continue
+			}
+			path = matches[0]
+		}
+		v, ok := settingValue(top, path)
+		cells := strings.Split(row, " | ")
+		if !ok || len(cells) < 3 {
+			continue
+		}
+		keys, defaults := code.FindAllStringSubmatch(cells[0], -1), code.FindAllStringSubmatch(cells[2], -1)
+		if set[path] || !valuesOnly.MatchString(cells[2]) || len(defaults) != len(keys) && len(defaults) != 1 {
+			continue // set by this test, or a default in words: "required", "none (no trail)"
+		}
+		want := defaults[0][1]
+		for i, kk := range keys {
+			if strings.TrimPrefix(kk[1], config.Project+":") == k || strings.HasSuffix(k, strings.TrimPrefix(kk[1], ".")) && len(defaults) == len(keys) {
+				want = defaults[i][1]
+			}
+		}
+		assert.Equal(t, want, v, "README's default of %s", config.Project+":"+path)
+		checked++
+	}
+	assert.Greater(t, checked, 25, "the defaults were read")
+}
+
+// settingValue formats the value the configuration holds at path, a scalar or a list of
+// scalars; the first element of a list of objects stands for all.
+func settingValue(top map[string]reflect.Value, path string) (string, bool) {
+	segments := strings.Split(strings.ReplaceAll(path, "[]", ".[]"), ".")
+	v, ok := top[segments[0]]
+	for _, seg := range segments[1:] {
+		if !ok {
+			return "", false
+		}
+		if seg == "[]" {
+			if v.Kind() != reflect.Slice || v.Len() == 0 {
+				return "", false
+			}
+			v = v.Index(0)
+			continue
+		}
+		v, ok = field(v, seg)
+	}
+	if !ok {
+		return "", false
+	}
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int64, reflect.String:
+		return fmt.Sprint(v.Interface()), true
+	case reflect.Slice:
+		if s, isStrings := v.Interface().([]string); isStrings {
+			return "[" + strings.Join(s, ", ") + "]", true
+		}
+	}
+	return "", false
+}
+
+// field is the struct field named name in JSON, embedded structs included.
+func field(v reflect.Value, name string) (reflect.Value, bool) {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return reflect.Value{}, false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name {
+			return v.Field(i), true
+		}
+		if f.Anonymous && tag == "" {
+			if got, ok := field(v.Field(i), name); ok {
+				return got, true
+			}
+		}
+	}
+	return reflect.Value{}, false
 }
