@@ -3,7 +3,6 @@ package components
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,9 +17,6 @@ const BackupVaultType = awstypes.BackupVault
 
 // backupWriterActions are all a backup writer may do: list the vault and add objects.
 var backupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
-
-// BackupWriterActions returns a copy of backupWriterActions, so no caller can change the list.
-func BackupWriterActions() []string { return slices.Clone(backupWriterActions) }
 
 // TransitionMinimumObjectSize is the vault lifecycle's transitionDefaultMinimumObjectSize:
 // objects smaller than 128 KB stay in S3 Standard. Moving them would cost more than it

@@ -22,9 +22,6 @@ func DefaultGrantActions() []string { return slices.Clone(defaultGrantActions) }
 // only. A service that writes says so.
 var defaultThirdPartyActions = []string{"s3:GetObject", "s3:ListBucket"}
 
-// DefaultThirdPartyActions returns a copy of defaultThirdPartyActions, so no caller can change the list.
-func DefaultThirdPartyActions() []string { return slices.Clone(defaultThirdPartyActions) }
-
 func defaults(stack string) *Config {
 	return &Config{
 		Stack:       stack,
