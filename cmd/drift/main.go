@@ -39,15 +39,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "selecting stack %s: %v\n", *stack, err)
 		return 2
 	}
-	report, err := drift.Check(ctx, s)
-	if err != nil {
-		fmt.Fprintf(stdout, "### Stack %s: the drift check could not run\n\n```\n%v\n```\n", *stack, err)
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	fmt.Fprint(stdout, report.Markdown())
-	if report.Drifted() {
-		return 1
-	}
-	return 0
+	return drift.Run(ctx, s, stdout, stderr)
 }

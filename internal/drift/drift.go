@@ -6,6 +6,7 @@ package drift
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -78,6 +79,29 @@ func Check(ctx context.Context, s auto.Stack, opts ...optpreview.Option) (Report
 		return report, fmt.Errorf("the refreshing preview of stack %s failed: %w", s.Name(), err)
 	}
 	return report, nil
+}
+
+// Exit codes of Run: the drift workflow fails on anything but NoDrift.
+const (
+	NoDrift   = 0
+	Drifted   = 1
+	CannotRun = 2
+)
+
+// Run is the drift check as cmd/drift runs it: Check on s, the Markdown summary on
+// stdout (the job summary), the preview's error on stderr, and the exit code.
+func Run(ctx context.Context, s auto.Stack, stdout, stderr io.Writer) int {
+	report, err := Check(ctx, s)
+	if err != nil {
+		fmt.Fprintf(stdout, "### Stack %s: the drift check could not run\n\n```\n%v\n```\n", s.Name(), err)
+		fmt.Fprintln(stderr, err)
+		return CannotRun
+	}
+	fmt.Fprint(stdout, report.Markdown())
+	if report.Drifted() {
+		return Drifted
+	}
+	return NoDrift
 }
 
 // Markdown renders the report for a job summary: a line when nothing drifted, a table of

@@ -38,10 +38,9 @@ func TestDrift(t *testing.T) {
 	_, err := p.up(s)
 	require.NoError(t, err)
 
-	report, err := drift.Check(t.Context(), s)
-	require.NoError(t, err)
-	assert.False(t, report.Drifted(), "no drift right after up: %+v", report.Changes)
-	assert.Greater(t, report.Same, 5)
+	var stdout, stderr strings.Builder
+	require.Equal(t, drift.NoDrift, drift.Run(t.Context(), s, &stdout, &stderr), "no drift right after up: %s%s", stdout.String(), stderr.String())
+	assert.Regexp(t, `^### Stack drift: no drift\n\nAll \d+ resources match the program\.\n$`, stdout.String())
 
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
@@ -56,13 +55,15 @@ func TestDrift(t *testing.T) {
 	before, _ := p.export(s)
 	opsBefore := len(p.ops())
 
-	report, err = drift.Check(t.Context(), s)
+	report, err := drift.Check(t.Context(), s)
 	require.NoError(t, err, "drift is a finding, not a failure")
 	component := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$", name)
 	policy := component + awstypes.BucketPolicy + "::enginetest-drift-tls-only"
 	block := component + awstypes.PublicAccessBlock + "::enginetest-drift-public-access"
 	assert.Equal(t, []drift.Change{{URN: policy, Op: "update", Properties: []string{"policy"}}, {URN: block, Op: "create"}}, report.Changes)
-	assert.Contains(t, report.Markdown(), "| `enginetest-drift-tls-only` | `"+awstypes.BucketPolicy+"` | update | `policy` |")
+	stdout.Reset()
+	assert.Equal(t, drift.Drifted, drift.Run(t.Context(), s, &stdout, &stderr), "the workflow's exit code for drift")
+	assert.Contains(t, stdout.String(), "| `enginetest-drift-tls-only` | `"+awstypes.BucketPolicy+"` | update | `policy` |")
 	after, _ := p.export(s)
 	assert.Equal(t, before, after, "the check persists nothing")
 	for _, kind := range []string{"create", "update", "delete"} {
@@ -94,9 +95,11 @@ func TestDriftCheckThatCannotRun(t *testing.T) {
 	require.NoError(t, err)
 	cfg["secure-aws:environment"] = "Prod"
 	p.writeStack("broken", cfg)
-	_, err = drift.Check(t.Context(), s)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "secure-aws:environment")
+	var stdout, stderr strings.Builder
+	require.Equal(t, drift.CannotRun, drift.Run(t.Context(), s, &stdout, &stderr))
+	assert.Contains(t, stdout.String(), "### Stack broken: the drift check could not run")
+	assert.Contains(t, stdout.String(), "secure-aws:environment", "the summary says why")
+	assert.Contains(t, stderr.String(), "secure-aws:environment")
 }
 
 // TestDriftWorkflowRunsTheCheck: the scheduled workflow runs what TestDriftCheck tests,
@@ -138,5 +141,9 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 	}
 	assert.Equal(t, 1, checks, "one step runs the check")
 	assert.Equal(t, "up-${{ matrix.stack }}", job.Concurrency.Group, "never beside a deploy of the same stack")
-	assert.Contains(t, wf.Jobs["stacks"].Steps[1].Run, "--main-only "+components.DriftEnvironment)
+	guarded := false
+	for _, s := range wf.Jobs["stacks"].Steps {
+		guarded = guarded || strings.Contains(s.Run, "scripts/check-environments.sh --main-only "+components.DriftEnvironment)
+	}
+	assert.True(t, guarded, "the environment holding the passphrase is checked to run main only")
 }
