@@ -23,13 +23,11 @@ var legacy = []world.Resource{
 
 // adoptStack is a managing stack over the legacy account; adopt marks what exists.
 func adoptStack(adopt bool) map[string]string {
-	return map[string]string{
-		"aws:region":            "us-east-1",
-		"aws:allowedAccountIds": `["111111111111"]`,
-		"secure-aws:account":    fmt.Sprintf(`{"manage":true,"alias":"acme-legacy","importExisting":%t}`, adopt),
-		"secure-aws:buckets":    fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
-		"secure-aws:apps":       fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
-	}
+	return ownStack(map[string]string{
+		"secure-aws:account": fmt.Sprintf(`{"manage":true,"alias":"acme-legacy","importExisting":%t}`, adopt),
+		"secure-aws:buckets": fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
+		"secure-aws:apps":    fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
+	})
 }
 
 // TestAdoptExistingResources: in an account that already has the bucket, the user, the

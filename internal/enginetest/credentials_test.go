@@ -27,12 +27,10 @@ import (
 func TestKeyRotation(t *testing.T) {
 	p := newProject(t)
 	const name = "rotation"
-	base := map[string]string{
-		"aws:region":                            "us-east-1",
-		"aws:allowedAccountIds":                 `["111111111111"]`,
+	base := ownStack(map[string]string{
 		"secure-aws:credentialsAsPulumiSecrets": "true",
 		"secure-aws:buckets":                    `[{"name":"enginetest-rotation"}]`,
-	}
+	})
 	withApps := func(keys, actions string) map[string]string {
 		cfg := maps.Clone(base)
 		cfg["secure-aws:apps"] = fmt.Sprintf(`[{"name":"rot","accessKey":true%s,"grants":[{"bucket":"enginetest-rotation","actions":%s}]}]`, keys, actions)
@@ -129,12 +127,10 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	stray := credaudit.Header + "deploy-bot,arn:aws:iam::111111111111:user/deploy-bot," + today + "T00:00:00+00:00,false,N/A,N/A,N/A,false," +
 		"true," + today + "T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
 	cfg := func(mode string) map[string]string {
-		return map[string]string{
-			"aws:region":                            "us-east-1",
-			"aws:allowedAccountIds":                 `["111111111111"]`,
+		return ownStack(map[string]string{
 			"secure-aws:credentialsAsPulumiSecrets": "true",
 			"secure-aws:account":                    `{"manage":true,"alias":"enginetest-audit","credentialAudit":{"mode":"` + mode + `"}}`,
-		}
+		})
 	}
 	const finding = "credential audit: user deploy-bot, access key 1 (created "
 

@@ -29,11 +29,9 @@ import (
 func TestDrift(t *testing.T) {
 	p := newProject(t)
 	const name = "drift"
-	p.writeStack(name, map[string]string{
-		"aws:region":            "us-east-1",
-		"aws:allowedAccountIds": `["111111111111"]`,
-		"secure-aws:buckets":    `[{"name":"enginetest-drift"}]`,
-	})
+	p.writeStack(name, ownStack(map[string]string{
+		"secure-aws:buckets": `[{"name":"enginetest-drift"}]`,
+	}))
 	s := p.stack(name)
 	_, err := p.up(s)
 	require.NoError(t, err)
@@ -88,7 +86,7 @@ func TestDrift(t *testing.T) {
 // refused) is an error, never "no drift".
 func TestDriftCheckThatCannotRun(t *testing.T) {
 	p := newProject(t)
-	cfg := map[string]string{"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`}
+	cfg := ownStack(nil)
 	p.writeStack("broken", cfg)
 	s := p.stack("broken")
 	_, err := p.up(s)

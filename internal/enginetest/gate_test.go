@@ -147,12 +147,10 @@ func TestBadInputThroughTheCLI(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t)
 			const name = "badinput"
-			cfg := map[string]string{
-				"aws:region":            "us-east-1",
-				"aws:allowedAccountIds": `["111111111111"]`,
-				"secure-aws:account":    `{"manage":true,"alias":"acme-corp"}`,
-				"secure-aws:buckets":    `[{"name":"enginetest-assets"}]`,
-			}
+			cfg := ownStack(map[string]string{
+				"secure-aws:account": `{"manage":true,"alias":"acme-corp"}`,
+				"secure-aws:buckets": `[{"name":"enginetest-assets"}]`,
+			})
 			for k, v := range c.set {
 				cfg[k] = v
 			}

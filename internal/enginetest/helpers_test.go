@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -103,6 +104,14 @@ func (f stackFile) setJSON(t testing.TB, key, value string) {
 	var v any
 	require.NoError(t, yaml.Unmarshal([]byte(value), &v))
 	f.config()[key] = v
+}
+
+// ownStack is the configuration of a stack a test writes for itself: the tier's region and
+// account, and cfg.
+func ownStack(cfg map[string]string) map[string]string {
+	out := map[string]string{"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`}
+	maps.Copy(out, cfg)
+	return out
 }
 
 // writeStack writes a stack file of the project copy from JSON-valued config.
