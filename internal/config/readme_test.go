@@ -56,17 +56,32 @@ func settingPaths(prefix string, t reflect.Type) []string {
 	return []string{prefix}
 }
 
+// names reports whether the README row key k names path: exactly, or as an abbreviation
+// (…x names every path ending in .x), a list's [] aside.
+func names(k, path string) bool {
+	k, path = strings.TrimSuffix(k, "[]"), strings.TrimSuffix(path, "[]")
+	suffix, abbreviated := strings.CutPrefix(k, "…")
+	rest, found := strings.CutSuffix(path, suffix)
+	return k == path || abbreviated && found && (rest == "" || strings.HasSuffix(rest, "."))
+}
+
+// readmeRow is one row of the README's configuration reference, for one of its keys.
+type readmeRow struct {
+	cells []string // key names, type, default, meaning
+	index int      // which of the row's keys this is
+}
+
 // readmeRows reads the README's configuration reference: each row's key names (a
 // leading … abbreviates a path's start; `.b` or `b` after `a.x` in one cell is `a.b`)
 // and its text.
-func readmeRows(t *testing.T) map[string]string {
+func readmeRows(t *testing.T) map[string]readmeRow {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	require.NoError(t, err)
 	text := string(b)
 	start := strings.Index(text, "### Reference")
 	require.GreaterOrEqual(t, start, 0, "the README has a configuration reference")
-	rows := map[string]string{}
+	rows := map[string]readmeRow{}
 	code := regexp.MustCompile("`([^`]+)`")
 	for _, line := range strings.Split(text[start:], "\n")[4:] {
 		if !strings.HasPrefix(line, "| `") {
@@ -74,12 +89,12 @@ func readmeRows(t *testing.T) map[string]string {
 		}
 		cells := strings.Split(line, " | ")
 		last := ""
-		for _, m := range code.FindAllStringSubmatch(cells[0], -1) {
+		for i, m := range code.FindAllStringSubmatch(cells[0], -1) {
 			k := strings.TrimPrefix(m[1], config.Project+":")
 			if last != "" && (strings.HasPrefix(k, ".") || !strings.ContainsAny(k, ".:[")) {
 				k = last[:strings.LastIndex(last, ".")+1] + strings.TrimPrefix(k, ".")
 			}
-			rows[k] = line
+			rows[k] = readmeRow{cells: cells, index: i}
 			last = k
 		}
 	}
@@ -99,18 +114,10 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 	})
 	assert.ElementsMatch(t, config.Keys, keys, "keyTypes lists every key of config.Keys")
 	rows := readmeRows(t)
-	// names reports whether the row key k names path: exactly, or as an abbreviation
-	// (…x names every path ending in .x), a list's [] aside.
-	names := func(k, path string) bool {
-		k, path = strings.TrimSuffix(k, "[]"), strings.TrimSuffix(path, "[]")
-		suffix, abbreviated := strings.CutPrefix(k, "…")
-		rest, found := strings.CutSuffix(path, suffix)
-		return k == path || abbreviated && found && (rest == "" || strings.HasSuffix(rest, "."))
-	}
 	documented := func(path string) bool {
 		dot := strings.LastIndex(path, ".")
 		for k, row := range rows {
-			if names(k, path) || dot > 0 && names(k, path[:dot]) && strings.Contains(row, "`"+path[dot+1:]+"`") {
+			if names(k, path) || dot > 0 && names(k, path[:dot]) && strings.Contains(row.cells[len(row.cells)-1], "`"+path[dot+1:]+"`") {
 				return true
 			}
 		}
@@ -160,27 +167,21 @@ func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 	checked := 0
 	for k, row := range readmeRows(t) {
 		path := k
-		if suffix, ok := strings.CutPrefix(k, "…"); ok {
-			matches := slices.DeleteFunc(slices.Clone(all), func(p string) bool { return !strings.HasSuffix(p, "."+suffix) && p != suffix })
+		if strings.HasPrefix(k, "…") {
+			matches := slices.DeleteFunc(slices.Clone(all), func(p string) bool { return !names(k, p) })
 			if len(matches) != 1 {
 				continue
 			}
 			path = matches[0]
 		}
 		v, ok := settingValue(top, path)
-		cells := strings.Split(row, " | ")
-		if !ok || len(cells) < 3 {
-			continue
-		}
-		keys, defaults := code.FindAllStringSubmatch(cells[0], -1), code.FindAllStringSubmatch(cells[2], -1)
-		if set[path] || !valuesOnly.MatchString(cells[2]) || len(defaults) != len(keys) && len(defaults) != 1 {
+		keys, defaults := code.FindAllString(row.cells[0], -1), code.FindAllStringSubmatch(row.cells[2], -1)
+		if !ok || set[path] || !valuesOnly.MatchString(row.cells[2]) || len(defaults) != len(keys) && len(defaults) != 1 {
 			continue // set by this test, or a default in words: "required", "none (no trail)"
 		}
 		want := defaults[0][1]
-		for i, kk := range keys {
-			if strings.TrimPrefix(kk[1], config.Project+":") == k || strings.HasSuffix(k, strings.TrimPrefix(kk[1], ".")) && len(defaults) == len(keys) {
-				want = defaults[i][1]
-			}
+		if len(defaults) == len(keys) {
+			want = defaults[row.index][1] // `a` / `.b` with `x` / `y`
 		}
 		assert.Equal(t, want, v, "README's default of %s", config.Project+":"+path)
 		checked++
