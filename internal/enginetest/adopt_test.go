@@ -88,7 +88,7 @@ func TestAdoptExistingResources(t *testing.T) {
 
 	up, err := p.up(s)
 	require.NoError(t, err)
-	assert.Empty(t, changed(up.steps()), "once adopted, managed like any other")
+	assert.Empty(t, up.changed(), "once adopted, managed like any other")
 }
 
 func countOf(rs []world.Resource, typ, id string) int {

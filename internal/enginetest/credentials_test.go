@@ -58,7 +58,7 @@ func TestKeyRotation(t *testing.T) {
 				writes = append(writes, o)
 			}
 		}
-		return changed(pre.steps()), writes
+		return pre.changed(), writes
 	}
 	opsOn := func(ops []oplog.Op) []string {
 		var out []string

@@ -70,7 +70,7 @@ func TestDrift(t *testing.T) {
 
 	pre, err := p.previewRefresh(s)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"create " + block, "update " + policy}, changed(pre.steps()), "the deploy's preview shows the same")
+	assert.Equal(t, []string{"create " + block, "update " + policy}, pre.changed(), "the deploy's preview shows the same")
 	_, err = p.up(s)
 	require.NoError(t, err)
 	resources, err = world.Load(p.world)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -14,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
@@ -180,13 +180,14 @@ func (d deployment) urns() []string {
 	return out
 }
 
-// changed drops the steps that change nothing: "same", and the reads of a refresh.
-func changed(steps []string) []string {
+// changed lists the steps that change something, "op urn" sorted: what the drift check
+// (drift.FromEvents) counts as a change, so the tier and the check agree on what "no
+// change" means.
+func (r *run) changed() []string {
 	var out []string
-	for _, s := range steps {
-		if !strings.HasPrefix(s, "same ") && !strings.HasPrefix(s, "refresh ") {
-			out = append(out, s)
-		}
+	for _, c := range drift.FromEvents("", r.events).Changes {
+		out = append(out, c.Op+" "+c.URN)
 	}
+	slices.Sort(out)
 	return out
 }

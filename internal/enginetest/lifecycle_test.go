@@ -38,7 +38,7 @@ func TestLifecycle(t *testing.T) {
 				before := len(p.ops())
 				up, err := p.up(s)
 				require.NoError(t, err)
-				assert.Empty(t, changed(up.steps()))
+				assert.Empty(t, up.changed())
 				for _, o := range p.ops()[before:] {
 					assert.NotContains(t, []string{"create", "update", "delete"}, o.Op, o.URN)
 				}
@@ -76,7 +76,7 @@ func TestLifecycle(t *testing.T) {
 				require.NoError(t, err)
 				appName := apps[app]["name"].(string)
 				policy := fmt.Sprintf("urn:pulumi:%s::%s::secure-aws:components:AppUser$aws:iam/policy:Policy::%s-s3", name, config.Project, appName)
-				assert.Equal(t, []string{"update " + policy}, changed(pre.steps()))
+				assert.Equal(t, []string{"update " + policy}, pre.changed())
 				assert.Equal(t, []string{"policy"}, pre.diffs(policy), "only the policy document changes")
 			})
 			t.Run("e renaming an application replaces its principal and nothing else", func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestLifecycle(t *testing.T) {
 				require.NoError(t, err)
 				prefix := fmt.Sprintf("urn:pulumi:%s::%s::secure-aws:components:AppUser", name, config.Project)
 				var creates, deletes []string
-				for _, step := range changed(pre.steps()) {
+				for _, step := range pre.changed() {
 					op, urn, _ := strings.Cut(step, " ")
 					require.True(t, strings.HasPrefix(urn, prefix), "only the application changes: %s", step)
 					switch op {
