@@ -2,15 +2,12 @@ package enginetest
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aws/secure-aws/components"
 
@@ -103,31 +100,15 @@ func TestDriftCheckThatCannotRun(t *testing.T) {
 // TestDriftWorkflowRunsTheCheck: the scheduled workflow runs what TestDriftCheck tests,
 // daily and on demand, in the environment the drift role trusts, for every stack file.
 func TestDriftWorkflowRunsTheCheck(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot, ".github", "workflows", "drift.yml"))
-	require.NoError(t, err)
-	var wf struct {
-		On struct {
-			Schedule []struct {
-				Cron string `yaml:"cron"`
-			} `yaml:"schedule"`
-			Dispatch *struct{} `yaml:"workflow_dispatch"`
-		} `yaml:"on"`
-		Jobs map[string]struct {
-			Environment string `yaml:"environment"`
-			Concurrency struct {
-				Group string `yaml:"group"`
-			} `yaml:"concurrency"`
-			Steps []struct {
-				Run   string            `yaml:"run"`
-				Shell string            `yaml:"shell"`
-				Env   map[string]string `yaml:"env"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
+	wf := workflows(t)["drift.yml"]
+	var schedule []struct {
+		Cron string `yaml:"cron"`
 	}
-	require.NoError(t, yaml.Unmarshal(b, &wf))
-	require.Len(t, wf.On.Schedule, 1)
-	assert.Regexp(t, `^\d+ \d+ \* \* \*$`, wf.On.Schedule[0].Cron, "daily")
-	assert.Contains(t, string(b), "workflow_dispatch:", "on demand")
+	node := wf.On["schedule"]
+	require.NoError(t, node.Decode(&schedule))
+	require.Len(t, schedule, 1)
+	assert.Regexp(t, `^\d+ \d+ \* \* \*$`, schedule[0].Cron, "daily")
+	assert.Contains(t, wf.On, "workflow_dispatch", "on demand")
 	job := wf.Jobs["drift"]
 	assert.Equal(t, components.DriftEnvironment, job.Environment)
 	checks := 0

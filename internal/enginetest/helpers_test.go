@@ -191,3 +191,38 @@ func (r *run) changed() []string {
 	slices.Sort(out)
 	return out
 }
+
+// workflow is the part of a GitHub Actions workflow the tests read.
+type workflow struct {
+	On   map[string]yaml.Node `yaml:"on"`
+	Jobs map[string]struct {
+		Environment string `yaml:"environment"`
+		Concurrency struct {
+			Group string `yaml:"group"`
+		} `yaml:"concurrency"`
+		Steps []struct {
+			Uses  string            `yaml:"uses"`
+			With  map[string]any    `yaml:"with"`
+			Run   string            `yaml:"run"`
+			Shell string            `yaml:"shell"`
+			Env   map[string]string `yaml:"env"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+// workflows reads every workflow of the repository, by file name, with its text.
+func workflows(t *testing.T) map[string]workflow {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string]workflow{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var wf workflow
+		require.NoError(t, yaml.Unmarshal(b, &wf), f)
+		out[filepath.Base(f)] = wf
+	}
+	return out
+}

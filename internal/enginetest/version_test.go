@@ -9,32 +9,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 )
 
 // TestWorkflowsPinTheTestedCLI: every pulumi/actions step runs the CLI version this tier
 // builds and tests, and the tools module builds that version.
 func TestWorkflowsPinTheTestedCLI(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
-	require.NoError(t, err)
 	steps := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var wf struct {
-			Jobs map[string]struct {
-				Steps []struct {
-					Uses string            `yaml:"uses"`
-					With map[string]string `yaml:"with"`
-				} `yaml:"steps"`
-			} `yaml:"jobs"`
-		}
-		require.NoError(t, yaml.Unmarshal(b, &wf), f)
+	for file, wf := range workflows(t) {
 		for job, j := range wf.Jobs {
 			for i, step := range j.Steps {
 				if strings.HasPrefix(step.Uses, "pulumi/actions@") {
 					steps++
-					assert.Equal(t, strings.TrimPrefix(cliVersion, "v"), step.With["pulumi-version"], "%s job %s step %d pins the tested CLI", filepath.Base(f), job, i+1)
+					assert.Equal(t, strings.TrimPrefix(cliVersion, "v"), step.With["pulumi-version"], "%s job %s step %d pins the tested CLI", file, job, i+1)
 				}
 			}
 		}
@@ -69,20 +55,13 @@ func TestWorkflowsPinActionsBySHA(t *testing.T) {
 			assert.Regexp(t, pinned, m[1], "%s: %s is not pinned to a commit SHA", filepath.Base(f), m[1])
 			assert.Regexp(t, comment, m[2], "%s: %s has no version comment", filepath.Base(f), m[1])
 		}
-		var wf struct {
-			Jobs map[string]struct {
-				Steps []struct {
-					Uses string         `yaml:"uses"`
-					With map[string]any `yaml:"with"`
-				} `yaml:"steps"`
-			} `yaml:"jobs"`
-		}
-		require.NoError(t, yaml.Unmarshal(b, &wf))
+	}
+	for file, wf := range workflows(t) {
 		for job, j := range wf.Jobs {
 			for _, s := range j.Steps {
 				if strings.HasPrefix(s.Uses, "actions/checkout@") {
 					checkouts++
-					assert.Equal(t, false, s.With["persist-credentials"], "%s job %s: checkout with persist-credentials: false", filepath.Base(f), job)
+					assert.Equal(t, false, s.With["persist-credentials"], "%s job %s: checkout with persist-credentials: false", file, job)
 				}
 			}
 		}
