@@ -232,14 +232,14 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		case !managed:
 			for _, i := range active {
 				if ours {
-					add(true, "%s: no stack file declares this user any more; the next up deletes it", keyName(i))
+					add(true, "%s: no stack file declares this user any more; the next up deletes it if this program created it (a user made by hand under the program's paths is not in the state: delete it by hand)", keyName(i))
 				} else {
 					add(false, "%s: a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited", keyName(i))
 				}
 			}
 			if r.PasswordEnabled {
 				if ours {
-					add(true, "user %s: a console password of a user no stack file declares any more; the next up deletes it", r.User)
+					add(true, "user %s: a console password of a user no stack file declares any more; the next up deletes it if this program created it (otherwise delete it by hand)", r.User)
 				} else {
 					add(false, "user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User)
 				}
