@@ -21,6 +21,10 @@ type AppUserArgs struct {
 	// Principal is the application: its name (the user is <name>-<environment>), access
 	// keys and grants (see spec.Principal; every problem is reported).
 	spec.Principal
+	// ExternalBuckets maps each bucket of the grants that the stack does not manage to the
+	// 12-digit id of the account that owns it (default: none). Every grant is pinned to its
+	// bucket's owner with s3:ResourceAccount; a bucket not listed is Account's own.
+	ExternalBuckets map[string]string
 }
 
 // AppUser is one application's IAM identity in one environment (rule R5): a user in its
@@ -36,7 +40,7 @@ func NewAppUser(ctx *pulumi.Context, name string, args *AppUserArgs, opts ...pul
 	if args == nil {
 		return nil, errors.New("app user: args are required")
 	}
-	user, err := principalUser(args.Account, args.Environment, spec.AppUserPath, args.Principal)
+	user, err := principalUser(args.Account, args.Environment, spec.AppUserPath, args.Principal, args.ExternalBuckets)
 	if err != nil {
 		return nil, fmt.Errorf("app user %s: %w", name, err)
 	}

@@ -158,7 +158,7 @@ func TestAppUserSplitsLargePolicies(t *testing.T) {
 	}
 	rec := mustRun(t, newTestApp(args))
 	policies := rec.OfType(awstypes.Policy)
-	require.Len(t, policies, 2)
+	require.Len(t, policies, 3)
 	names := map[string]bool{}
 	buckets := 0
 	for _, p := range policies {
@@ -168,9 +168,9 @@ func TestAppUserSplitsLargePolicies(t *testing.T) {
 		deny := statement(t, statements, "DenyDestructiveS3Actions")
 		buckets += len(deny["Resource"].([]any)) / 2
 	}
-	assert.Equal(t, map[string]bool{"my-application-staging-s3": true, "my-application-staging-s3-2": true}, names)
+	assert.Equal(t, map[string]bool{"my-application-staging-s3": true, "my-application-staging-s3-2": true, "my-application-staging-s3-3": true}, names)
 	assert.Equal(t, 30, buckets, "every bucket is denied the destructive actions in the policy that grants it")
-	assert.Len(t, rec.OfType(awstypes.GroupAttachment), 2, "both attached to the group")
+	assert.Len(t, rec.OfType(awstypes.GroupAttachment), 3, "all attached to the group")
 	_, ok := rec.Find(awstypes.Policy, "my-application-s3")
 	assert.True(t, ok, "the first policy keeps its logical name")
 }

@@ -26,15 +26,6 @@ const (
 // only one branch and the protected deployment environments of one repository.
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
-// PreviewEnvironment is the GitHub deployment environment pull-request previews run in:
-// its secrets (the state passphrase) and protection rules are the previews' own.
-const PreviewEnvironment = "preview"
-
-// DriftEnvironment is the GitHub deployment environment the scheduled drift check runs in
-// (.github/workflows/drift.yml): restricted to the main branch, it holds the state
-// passphrase for the check.
-const DriftEnvironment = "drift"
-
 // previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
 // does not refresh, so it reads no resource, only what the managing stack's checks read:
 // the IAM account summary (the root check) and the credential report (the credential
@@ -117,12 +108,12 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	if err != nil {
 		return nil, err
 	}
-	previewSubject := args.Subject() + ":environment:" + PreviewEnvironment
+	previewSubject := args.Subject() + ":environment:" + spec.PreviewEnvironment
 	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), policy: previewPolicy()}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
-	drift, err := newRole(ctx, c, name+"-drift", roleSpec{name: DriftRoleName, description: "secure-aws: daily refresh-and-compare; reads configuration, no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{args.Subject() + ":environment:" + DriftEnvironment}), policy: iampolicy.ConfigurationReaderPolicy(args.Account.Partition, args.StateBucket)}, args.Account, roleOpts...)
+	drift, err := newRole(ctx, c, name+"-drift", roleSpec{name: DriftRoleName, description: "secure-aws: daily refresh-and-compare; reads configuration, no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{args.Subject() + ":environment:" + spec.DriftEnvironment}), policy: iampolicy.ConfigurationReaderPolicy(args.Account.Partition, args.StateBucket)}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}

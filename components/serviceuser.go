@@ -16,6 +16,9 @@ type serviceUser struct {
 	userName string
 	path     string
 	grants   []iampolicy.S3Grant
+	// external maps the buckets of grants that the stack does not manage to the accounts
+	// that own them; every other bucket is account's.
+	external map[string]string
 	keys     []spec.KeyGeneration // see spec.KeyGenerations
 	pgpKey   string
 	account  spec.Account
@@ -38,7 +41,7 @@ type PrincipalOutputs struct {
 
 // principalUser is the serviceUser of an application or third-party service, once the
 // account and the principal have no problem.
-func principalUser(account spec.Account, environment, path string, p spec.Principal) (serviceUser, error) {
+func principalUser(account spec.Account, environment, path string, p spec.Principal, external map[string]string) (serviceUser, error) {
 	problems := accountProblems(account)
 	if environment == "" {
 		problems = append(problems, spec.FieldProblem{Field: "environment", Message: "is required"})
@@ -51,6 +54,7 @@ func principalUser(account spec.Account, environment, path string, p spec.Princi
 		userName:   p.UserName(environment),
 		path:       path,
 		grants:     p.Grants,
+		external:   external,
 		keys:       spec.KeyGenerations(p.AccessKey, p.AccessKeys),
 		pgpKey:     p.PGPKey,
 		account:    account,
@@ -84,7 +88,7 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 // optional access key as children of parent, named from name.
 func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name string) (PrincipalOutputs, error) {
 	opt := pulumi.Parent(parent)
-	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, s.grants)
+	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, iampolicy.BucketOwners{Account: s.account.ID, External: s.external}, s.grants)
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("building the policy of %s: %w", s.userName, err)
 	}

@@ -22,6 +22,10 @@ type ThirdPartyUserArgs struct {
 	// and the smallest set of S3 grants it needs, preferably per key prefix (see
 	// spec.Principal; every problem is reported).
 	spec.Principal
+	// ExternalBuckets maps each bucket of the grants that the stack does not manage to the
+	// 12-digit id of the account that owns it (default: none). Every grant is pinned to its
+	// bucket's owner with s3:ResourceAccount; a bucket not listed is Account's own.
+	ExternalBuckets map[string]string
 }
 
 // ThirdPartyUser is an external service's IAM identity in one environment (rule R10),
@@ -36,7 +40,7 @@ func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArg
 	if args == nil {
 		return nil, errors.New("third-party user: args are required")
 	}
-	user, err := principalUser(args.Account, args.Environment, spec.ThirdPartyUserPath, args.Principal)
+	user, err := principalUser(args.Account, args.Environment, spec.ThirdPartyUserPath, args.Principal, args.ExternalBuckets)
 	if err != nil {
 		return nil, fmt.Errorf("third-party user %s: %w", name, err)
 	}

@@ -39,8 +39,8 @@ func TestThirdPartyUserIsLimitedToPrefixes(t *testing.T) {
 
 	list := statement(t, statements, "BucketAcmeAssetsProductionUploads")
 	assert.Equal(t, "s3:ListBucket", list["Action"])
-	assert.Equal(t, map[string]any{"StringLike": map[string]any{"s3:prefix": "uploads/*"}}, list["Condition"],
-		"listing is confined to the prefix")
+	assert.Equal(t, map[string]any{"StringLike": map[string]any{"s3:prefix": "uploads/*"}, "StringEquals": map[string]any{"s3:ResourceAccount": "111111111111"}}, list["Condition"],
+		"listing is confined to the prefix, on the bucket of the stack's account")
 	assert.Equal(t, "arn:aws:s3:::acme-assets-production/uploads/*", statement(t, statements, "ObjectsAcmeAssetsProductionUploads")["Resource"])
 	encoded := statement(t, statements, "ObjectsAcmeAssetsProductionEncoded")
 	assert.Equal(t, "s3:PutObject", encoded["Action"])

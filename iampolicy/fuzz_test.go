@@ -20,7 +20,7 @@ func FuzzS3AccessDocument(f *testing.F) {
 	f.Add("acme-*", "", "s3:GetObject")
 	f.Fuzz(func(t *testing.T, bucket, prefix, actions string) {
 		grant := S3Grant{Bucket: bucket, Prefix: prefix, Actions: strings.Split(actions, ",")}
-		doc, err := S3AccessDocument("aws", []S3Grant{grant, {Bucket: bucket + "-2", Actions: []string{"s3:GetObject"}}})
+		doc, err := S3AccessDocument("aws", owners, []S3Grant{grant, {Bucket: bucket + "-2", Actions: []string{"s3:GetObject"}}})
 		if err != nil {
 			return
 		}

@@ -77,7 +77,7 @@ func TestConfigurationReaderPolicyDeniesEverythingElse(t *testing.T) {
 func TestListsCannotBeChangedThroughDocuments(t *testing.T) {
 	before := DestructiveS3Actions()
 	DenyDestructiveS3EverywhereStatement("aws").Actions[0] = "s3:GetObject"
-	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
 	require.NoError(t, err)
 	doc.Statements[len(doc.Statements)-1].Actions[0] = "s3:GetObject"
 	assert.Equal(t, before, DestructiveS3Actions())

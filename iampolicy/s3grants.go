@@ -20,6 +20,22 @@ type S3Grant struct {
 	AllowDelete bool `json:"allowDelete,omitempty"`
 }
 
+// BucketOwners names the account that owns each bucket a grant may reach. Every grant
+// statement is pinned to it with s3:ResourceAccount: S3 bucket names are global, so a
+// bucket deleted and its name registered again in another account is then out of reach.
+type BucketOwners struct {
+	Account  string            // the stack's own account: the owner of every bucket not in External
+	External map[string]string // bucket name -> the account that owns it
+}
+
+// Of returns the account that owns bucket.
+func (o BucketOwners) Of(bucket string) string {
+	if a, ok := o.External[bucket]; ok {
+		return a
+	}
+	return o.Account
+}
+
 // prefixScopedBucketAction is the one bucket-level action a prefix-limited grant may hold:
 // ListBucket, confined to the prefix by an s3:prefix condition. Any other bucket-level
 // action would reach the whole bucket, and its requests carry no s3:prefix to condition on.
@@ -76,9 +92,9 @@ func CheckGrantAction(action, prefix string) error {
 const MaxManagedPolicySize = 6144
 
 // S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
-// on the right resource type, then an explicit Deny of destructiveS3Actions on every bucket
+// on the right resource type, pinned to the bucket's owning account, then an explicit Deny of destructiveS3Actions on every bucket
 // the grants reach, whole bucket and all objects, whatever the prefix.
-func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
+func S3AccessDocument(partition string, owners BucketOwners, grants []S3Grant) (Document, error) {
 	if len(grants) == 0 {
 		return Document{}, errors.New("no grants: a principal without S3 access needs no policy")
 	}
@@ -86,7 +102,7 @@ func S3AccessDocument(partition string, grants []S3Grant) (Document, error) {
 	var denyResources []string
 	used := map[string]bool{}
 	for _, g := range grants {
-		statements, err := grantStatements(partition, g)
+		statements, err := grantStatements(partition, owners.Of(g.Bucket), g)
 		if err != nil {
 			return Document{}, fmt.Errorf("grant on bucket %q: %w", g.Bucket, err)
 		}
@@ -126,20 +142,20 @@ var ErrPolicyTooLarge = errors.New("the policy is too large for one IAM managed 
 // order, into as few documents as fit IAM's size limit, each with its own deny of the
 // destructive actions on the buckets it reaches. One grant too large for a document on its
 // own is an error.
-func S3AccessDocuments(partition string, grants []S3Grant) ([]Document, error) {
+func S3AccessDocuments(partition string, owners BucketOwners, grants []S3Grant) ([]Document, error) {
 	if len(grants) == 0 {
 		return nil, errors.New("no grants: a principal without S3 access needs no policy")
 	}
 	var docs []Document
 	start := 0
 	for start < len(grants) {
-		doc, err := S3AccessDocument(partition, grants[start:start+1])
+		doc, err := S3AccessDocument(partition, owners, grants[start:start+1])
 		if err != nil {
 			return nil, err
 		}
 		end := start + 1
 		for ; end < len(grants); end++ {
-			bigger, err := S3AccessDocument(partition, grants[start:end+1])
+			bigger, err := S3AccessDocument(partition, owners, grants[start:end+1])
 			if errors.Is(err, ErrPolicyTooLarge) {
 				break
 			}
@@ -154,10 +170,14 @@ func S3AccessDocuments(partition string, grants []S3Grant) ([]Document, error) {
 	return docs, nil
 }
 
-func grantStatements(partition string, g S3Grant) ([]Statement, error) {
+func grantStatements(partition, owner string, g S3Grant) ([]Statement, error) {
 	if g.Bucket == "" {
 		return nil, errors.New("bucket name is empty")
 	}
+	if err := awsnames.AccountID(owner); err != nil {
+		return nil, fmt.Errorf("owning account: %w", err)
+	}
+	pinned := Condition{Operator: "StringEquals", Key: "s3:ResourceAccount", Values: []string{owner}}
 	// A wildcard or malformed bucket name would reach buckets nobody named.
 	if err := awsnames.BucketName(g.Bucket, false); err != nil {
 		return nil, err
@@ -183,22 +203,24 @@ func grantStatements(partition string, g S3Grant) ([]Statement, error) {
 	var out []Statement
 	if len(bucketActions) > 0 {
 		s := Statement{
-			Sid:       "Bucket" + name,
-			Effect:    Allow,
-			Actions:   bucketActions,
-			Resources: []string{BucketARN(partition, g.Bucket)},
+			Sid:        "Bucket" + name,
+			Effect:     Allow,
+			Actions:    bucketActions,
+			Resources:  []string{BucketARN(partition, g.Bucket)},
+			Conditions: []Condition{pinned},
 		}
 		if g.Prefix != "" {
-			s.Conditions = []Condition{{Operator: "StringLike", Key: "s3:prefix", Values: []string{g.Prefix + "*"}}}
+			s.Conditions = append(s.Conditions, Condition{Operator: "StringLike", Key: "s3:prefix", Values: []string{g.Prefix + "*"}})
 		}
 		out = append(out, s)
 	}
 	if len(objectActions) > 0 {
 		out = append(out, Statement{
-			Sid:       "Objects" + name,
-			Effect:    Allow,
-			Actions:   objectActions,
-			Resources: []string{ObjectsARN(partition, g.Bucket, g.Prefix)},
+			Sid:        "Objects" + name,
+			Effect:     Allow,
+			Actions:    objectActions,
+			Resources:  []string{ObjectsARN(partition, g.Bucket, g.Prefix)},
+			Conditions: []Condition{pinned},
 		})
 	}
 	return out, nil

@@ -11,6 +11,9 @@ import (
 
 const assetsBucket = "acme-assets-production"
 
+// owners is the stack's own account, owner of every bucket of these tests.
+var owners = BucketOwners{Account: "111111111111"}
+
 func TestARNs(t *testing.T) {
 	assert.Equal(t, "arn:aws:s3:::acme-assets-production", BucketARN("aws", assetsBucket))
 	assert.Equal(t, "arn:aws-cn:s3:::b", BucketARN("aws-cn", "b"))
@@ -86,7 +89,7 @@ func TestS3AccessDocumentErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := S3AccessDocument("aws", tt.grants)
+			doc, err := S3AccessDocument("aws", owners, tt.grants)
 			require.Error(t, err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
@@ -97,7 +100,7 @@ func TestS3AccessDocumentErrors(t *testing.T) {
 }
 
 func TestGoldenS3AppGrant(t *testing.T) {
-	doc, err := S3AccessDocument("aws", []S3Grant{{
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{{
 		Bucket:  assetsBucket,
 		Actions: []string{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"},
 	}})
@@ -108,16 +111,18 @@ func TestGoldenS3AppGrant(t *testing.T) {
 	assert.Equal(t, Statement{
 		Sid: "BucketAcmeAssetsProduction", Effect: Allow,
 		Actions: []string{"s3:ListBucket"}, Resources: []string{"arn:aws:s3:::acme-assets-production"},
+		Conditions: []Condition{pinnedTo(owners.Account)},
 	}, doc.Statements[0])
 	assert.Equal(t, Statement{
 		Sid: "ObjectsAcmeAssetsProduction", Effect: Allow,
 		Actions: []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, Resources: []string{"arn:aws:s3:::acme-assets-production/*"},
+		Conditions: []Condition{pinnedTo(owners.Account)},
 	}, doc.Statements[1])
 	assertDenyStatement(t, doc, assetsBucket)
 }
 
 func TestGoldenS3ThirdPartyPrefixGrants(t *testing.T) {
-	doc, err := S3AccessDocument("aws", []S3Grant{
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{
 		{Bucket: assetsBucket, Prefix: "uploads/", Actions: []string{"s3:GetObject", "s3:ListBucket"}},
 		{Bucket: assetsBucket, Prefix: "encoded/", Actions: []string{"s3:PutObject"}},
 	})
@@ -128,15 +133,17 @@ func TestGoldenS3ThirdPartyPrefixGrants(t *testing.T) {
 	assert.Equal(t, Statement{
 		Sid: "BucketAcmeAssetsProductionUploads", Effect: Allow,
 		Actions: []string{"s3:ListBucket"}, Resources: []string{"arn:aws:s3:::acme-assets-production"},
-		Conditions: []Condition{{Operator: "StringLike", Key: "s3:prefix", Values: []string{"uploads/*"}}},
+		Conditions: []Condition{pinnedTo(owners.Account), {Operator: "StringLike", Key: "s3:prefix", Values: []string{"uploads/*"}}},
 	}, doc.Statements[0])
 	assert.Equal(t, Statement{
 		Sid: "ObjectsAcmeAssetsProductionUploads", Effect: Allow,
 		Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::acme-assets-production/uploads/*"},
+		Conditions: []Condition{pinnedTo(owners.Account)},
 	}, doc.Statements[1])
 	assert.Equal(t, Statement{
 		Sid: "ObjectsAcmeAssetsProductionEncoded", Effect: Allow,
 		Actions: []string{"s3:PutObject"}, Resources: []string{"arn:aws:s3:::acme-assets-production/encoded/*"},
+		Conditions: []Condition{pinnedTo(owners.Account)},
 	}, doc.Statements[2])
 	// The deny is not limited to the prefixes: it covers the whole bucket.
 	assertDenyStatement(t, doc, assetsBucket)
@@ -145,7 +152,7 @@ func TestGoldenS3ThirdPartyPrefixGrants(t *testing.T) {
 }
 
 func TestGoldenS3BackupWriter(t *testing.T) {
-	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: "acme-backups-production", Actions: []string{"s3:ListBucket", "s3:PutObject"}}})
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: "acme-backups-production", Actions: []string{"s3:ListBucket", "s3:PutObject"}}})
 	require.NoError(t, err)
 	assertGolden(t, "s3_backup_writer", doc)
 
@@ -178,7 +185,7 @@ func assertDenyStatement(t *testing.T, doc Document, buckets ...string) {
 }
 
 func TestS3AccessDocumentSeveralBuckets(t *testing.T) {
-	doc, err := S3AccessDocument("aws", []S3Grant{
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{
 		{Bucket: "acme-a", Actions: []string{"s3:GetObject"}},
 		{Bucket: "acme-b", Prefix: "in/", Actions: []string{"s3:ListBucket"}},
 		{Bucket: "acme-a", Prefix: "logs/", Actions: []string{"s3:PutObject"}},
@@ -191,7 +198,7 @@ func TestS3AccessDocumentSeveralBuckets(t *testing.T) {
 }
 
 func TestS3AccessDocumentPartition(t *testing.T) {
-	doc, err := S3AccessDocument("aws-cn", []S3Grant{{Bucket: "b-cn", Actions: []string{"s3:GetObject", "s3:ListBucket"}}})
+	doc, err := S3AccessDocument("aws-cn", owners, []S3Grant{{Bucket: "b-cn", Actions: []string{"s3:GetObject", "s3:ListBucket"}}})
 	require.NoError(t, err)
 	s := doc.MustJSON()
 	assert.NotContains(t, s, "arn:aws:")
@@ -200,16 +207,16 @@ func TestS3AccessDocumentPartition(t *testing.T) {
 }
 
 func TestS3AccessDocumentIsDeterministic(t *testing.T) {
-	a, err := S3AccessDocument("aws", []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:PutObject", "s3:ListBucket", "s3:GetObject", "s3:DeleteObject"}}})
+	a, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:PutObject", "s3:ListBucket", "s3:GetObject", "s3:DeleteObject"}}})
 	require.NoError(t, err)
-	b, err := S3AccessDocument("aws", []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}}})
+	b, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}}})
 	require.NoError(t, err)
 	assert.Equal(t, a.MustJSON(), b.MustJSON())
 }
 
 func TestS3AccessDocumentLeavesDestructiveListAlone(t *testing.T) {
 	before := slices.Clone(destructiveS3Actions)
-	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject"}}})
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject"}}})
 	require.NoError(t, err)
 	_ = doc.MustJSON()
 	assert.Equal(t, before, destructiveS3Actions)
@@ -226,7 +233,7 @@ func TestS3AccessDocumentEveryGrantableAction(t *testing.T) {
 		for _, action := range grantable {
 			level, ok := S3ActionLevel(action)
 			require.True(t, ok)
-			doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: bucket, Prefix: prefix, Actions: []string{action}}})
+			doc, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: bucket, Prefix: prefix, Actions: []string{action}}})
 			if prefix != "" && level == BucketLevel && action != prefixScopedBucketAction {
 				assert.ErrorContains(t, err, "applies to the whole bucket", "%s with prefix", action)
 				continue
@@ -238,7 +245,7 @@ func TestS3AccessDocumentEveryGrantableAction(t *testing.T) {
 			assertDenyStatement(t, doc, bucket)
 		}
 	}
-	doc, err := S3AccessDocument("aws", []S3Grant{{Bucket: bucket, Actions: grantable}})
+	doc, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: bucket, Actions: grantable}})
 	require.NoError(t, err)
 	assertAllowsOnRightResource(t, doc, bucket, "")
 	assertDenyStatement(t, doc, bucket)
@@ -269,7 +276,7 @@ func assertAllowsOnRightResource(t *testing.T, doc Document, bucket, prefix stri
 				assert.Equal(t, BucketARN("aws", bucket), s.Resources[0], "%s: bucket-level %s", s.Sid, a)
 			case ObjectLevel:
 				assert.Equal(t, ObjectsARN("aws", bucket, prefix), s.Resources[0], "%s: object-level %s", s.Sid, a)
-				assert.Empty(t, s.Conditions, "%s: object statements need no condition", s.Sid)
+				assert.Equal(t, []Condition{pinnedTo(owners.Account)}, s.Conditions, "%s: object statements need only the owner's pin", s.Sid)
 			default:
 				assert.Failf(t, "action not grantable on a bucket", "%s: %s is %s", s.Sid, a, level)
 			}
@@ -278,17 +285,46 @@ func assertAllowsOnRightResource(t *testing.T, doc Document, bucket, prefix stri
 			assert.Contains(t, s.Conditions, Condition{Operator: "StringLike", Key: "s3:prefix", Values: []string{prefix + "*"}},
 				"%s: a prefixed ListBucket must be confined to the prefix", s.Sid)
 		}
+		assert.Contains(t, s.Conditions, pinnedTo(owners.Account), "%s: every grant is pinned to the bucket's owner", s.Sid)
 		if prefix == "" {
-			assert.Empty(t, s.Conditions, s.Sid)
+			assert.Len(t, s.Conditions, 1, s.Sid)
 		}
 	}
+}
+
+func pinnedTo(account string) Condition {
+	return Condition{Operator: "StringEquals", Key: "s3:ResourceAccount", Values: []string{account}}
+}
+
+// TestS3AccessDocumentPinsEachBucketToItsOwner: an external bucket's grant names the
+// account that owns it, every other bucket the stack's, and an owner that is no account
+// id is refused.
+func TestS3AccessDocumentPinsEachBucketToItsOwner(t *testing.T) {
+	mixed := BucketOwners{Account: "111111111111", External: map[string]string{"legacy-uploads": "222222222222"}}
+	doc, err := S3AccessDocument("aws", mixed, []S3Grant{
+		{Bucket: assetsBucket, Actions: []string{"s3:GetObject", "s3:ListBucket"}},
+		{Bucket: "legacy-uploads", Prefix: "in/", Actions: []string{"s3:PutObject", "s3:ListBucket"}},
+	})
+	require.NoError(t, err)
+	for _, s := range doc.Statements {
+		switch {
+		case s.Effect == Deny:
+			assert.Empty(t, s.Conditions, "the deny of destructive actions holds whoever owns the bucket")
+		case strings.Contains(s.Resources[0], "legacy-uploads"):
+			assert.Contains(t, s.Conditions, pinnedTo("222222222222"), s.Sid)
+		default:
+			assert.Equal(t, []Condition{pinnedTo("111111111111")}, s.Conditions, s.Sid)
+		}
+	}
+	_, err = S3AccessDocument("aws", BucketOwners{Account: "acme"}, []S3Grant{{Bucket: assetsBucket, Actions: []string{"s3:GetObject"}}})
+	assert.ErrorContains(t, err, "owning account")
 }
 
 // A prefix-limited grant holds no bucket-level action but s3:ListBucket: GetBucketLocation
 // requests carry no s3:prefix, so under the prefix condition it would allow nothing, and
 // without it, it would reach the whole bucket.
 func TestPrefixGrantRefusesGetBucketLocation(t *testing.T) {
-	_, err := S3AccessDocument("aws", []S3Grant{{Bucket: assetsBucket, Prefix: "uploads/", Actions: []string{"s3:GetBucketLocation", "s3:ListBucket", "s3:GetObject"}}})
+	_, err := S3AccessDocument("aws", owners, []S3Grant{{Bucket: assetsBucket, Prefix: "uploads/", Actions: []string{"s3:GetBucketLocation", "s3:ListBucket", "s3:GetObject"}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "grant it without a prefix")
 }
@@ -308,7 +344,7 @@ func TestS3AccessDocumentDistinctGrantsGetDistinctSids(t *testing.T) {
 		},
 	}
 	for _, grants := range tests {
-		doc, err := S3AccessDocument("aws", grants)
+		doc, err := S3AccessDocument("aws", owners, grants)
 		require.NoError(t, err, "distinct grants %+v", grants)
 		require.Len(t, doc.Statements, 3)
 		assert.Equal(t, doc.Statements[0].Sid+"2", doc.Statements[1].Sid)

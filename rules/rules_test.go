@@ -179,7 +179,7 @@ func policy(doc iampolicy.Document) rules.Resource {
 
 func appPolicy(t *testing.T, grants ...iampolicy.S3Grant) rules.Resource {
 	t.Helper()
-	doc, err := iampolicy.S3AccessDocument("aws", grants)
+	doc, err := iampolicy.S3AccessDocument("aws", iampolicy.BucketOwners{Account: "111111111111"}, grants)
 	require.NoError(t, err)
 	return policy(doc)
 }

@@ -53,7 +53,10 @@ func edit(t *testing.T, path, old, new string) {
 func TestPlanDiff(t *testing.T) {
 	base, head := checkout(t), checkout(t)
 	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
-	edit(t, filepath.Join(head, "Pulumi.production.yaml"), "alias: acme-corp", "alias: Acme Corp")
+	// An invalid stack file of another account: the account-wide checks read only the stack
+	// files of a stack's own account, so the others still plan.
+	qa := filepath.Join(head, "Pulumi.qa.yaml")
+	require.NoError(t, os.WriteFile(qa, []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {manage: true, alias: Acme Corp}\n"), 0o644))
 	out := t.TempDir()
 
 	cmd := exec.Command("bash", "plan-diff.sh", base, head, out)
@@ -68,10 +71,10 @@ func TestPlanDiff(t *testing.T) {
 	assert.Contains(t, staging, "+", "the added action shows as an added line")
 	assert.Contains(t, staging, "s3:GetObject")
 
-	production := text[strings.Index(text, "### production"):strings.Index(text, "### staging")]
-	assert.Contains(t, production, "**Invalid configuration**")
-	assert.Contains(t, production, "secure-aws:account.alias")
-	assert.NotContains(t, production, "~~~diff", "no diff of a plan that could not be made")
+	invalid := text[strings.Index(text, "### qa"):strings.Index(text, "### staging")]
+	assert.Contains(t, invalid, "**Invalid configuration**")
+	assert.Contains(t, invalid, "secure-aws:account.alias")
+	assert.NotContains(t, invalid, "~~~diff", "no diff of a plan that could not be made")
 
 	// A removed stack file is said, not left out.
 	require.NoError(t, os.Remove(filepath.Join(head, "Pulumi.staging.yaml")))
@@ -85,10 +88,10 @@ func TestPlanDiff(t *testing.T) {
 	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
 
 	// A clean head passes, and an unchanged stack says so.
-	edit(t, filepath.Join(head, "Pulumi.production.yaml"), "alias: Acme Corp", "alias: acme-corp")
+	require.NoError(t, os.Remove(qa))
 	require.NoError(t, exec.Command("bash", "plan-diff.sh", base, head, out).Run())
 	comment, err = os.ReadFile(filepath.Join(out, "comment.md"))
 	require.NoError(t, err)
-	production = string(comment)[strings.Index(string(comment), "### production"):strings.Index(string(comment), "### staging")]
+	production := string(comment)[strings.Index(string(comment), "### production"):strings.Index(string(comment), "### staging")]
 	assert.Contains(t, production, "No change.")
 }

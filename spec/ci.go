@@ -13,6 +13,15 @@ var (
 	refNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
 )
 
+// PreviewEnvironment is the GitHub deployment environment pull-request previews run in:
+// its secrets (the state passphrase) and protection rules are the previews' own.
+const PreviewEnvironment = "preview"
+
+// DriftEnvironment is the GitHub deployment environment the scheduled drift check runs in
+// (.github/workflows/drift.yml): restricted to the main branch, it holds the state
+// passphrase for the check.
+const DriftEnvironment = "drift"
+
 // CITrust is who the CI roles trust: one GitHub repository's branch or deployment
 // environments, by the subject of GitHub's OIDC tokens.
 type CITrust struct {
@@ -24,7 +33,9 @@ type CITrust struct {
 	// Environments are the GitHub deployment environments whose jobs may deploy. A job
 	// with an environment presents it instead of its branch, so when set, only these
 	// environments are trusted (restrict each to Branch in the repository settings; the
-	// deploy workflow checks it), and Branch alone is not. Optional.
+	// deploy workflow checks it), and Branch alone is not. Each is the name of a stack of
+	// the account (the deploy job's environment is its stack's name), never the preview's
+	// or the drift check's. Optional.
 	Environments []string `json:"environments"`
 	// OwnerID and RepositoryID are the numeric ids GitHub gives the owner and the
 	// repository (`gh api repos/OWNER/REPO --jq '.owner.id, .id'`). GitHub's tokens for
@@ -65,8 +76,13 @@ func (a CITrust) Problems() []FieldProblem {
 		add("branch", "%q must be a plain branch name (no wildcards)", a.Branch)
 	}
 	for i, e := range a.Environments {
-		if !refNamePattern.MatchString(e) {
+		switch {
+		case !refNamePattern.MatchString(e):
 			add(fmt.Sprintf("environments[%d]", i), "%q must be a plain name (no wildcards)", e)
+		case e == PreviewEnvironment:
+			add(fmt.Sprintf("environments[%d]", i), "%q is where pull-request previews run code no one has approved yet; the deploy role must never trust it", e)
+		case e == DriftEnvironment:
+			add(fmt.Sprintf("environments[%d]", i), "%q is the drift check's, which runs with no approval; the deploy role must never trust it", e)
 		}
 	}
 	if a.StateBucket != "" {

@@ -4,6 +4,9 @@
 package config
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/secure-aws/secure-aws/internal/credaudit"
@@ -29,7 +32,7 @@ type Config struct {
 	Developers     []spec.ConsoleUser
 
 	Buckets         []Bucket
-	ExternalBuckets []string
+	ExternalBuckets []ExternalBucket
 	Apps            []spec.Principal
 	ThirdParties    []spec.Principal
 	Backups         []spec.Backup
@@ -59,9 +62,10 @@ type CI struct {
 // Account holds the account-wide settings; only the stack with Manage set creates them.
 type Account struct {
 	Manage              bool                `json:"manage"`
-	ImportExisting      bool                `json:"importExisting"`  // adopt the alias and password policy the account has
-	AnalyzerRegions     []string            `json:"analyzerRegions"` // regions with an Access Analyzer; default: the stack's
-	Trail               *Trail              `json:"trail"`           // nil: no audit trail
+	ManagedElsewhere    bool                `json:"managedElsewhere"` // no stack here manages the account: another repository does
+	ImportExisting      bool                `json:"importExisting"`   // adopt the alias and password policy the account has
+	AnalyzerRegions     []string            `json:"analyzerRegions"`  // regions with an Access Analyzer; default: the stack's
+	Trail               *Trail              `json:"trail"`            // nil: no audit trail
 	Alias               string              `json:"alias"`
 	RootCredentialCheck string              `json:"rootCredentialCheck"`
 	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS 1.12-1.14, every run
@@ -80,6 +84,35 @@ type GroupSettings struct {
 	Name            string   `json:"name"`
 	Path            string   `json:"path"`
 	ManagedPolicies []string `json:"managedPolicies"` // AWS managed policy names
+}
+
+// ExternalBucket is a bucket this stack does not manage that its grants may reach, and the
+// account that owns it: every grant on it is pinned to that account (s3:ResourceAccount),
+// so a bucket deleted and its name registered again by someone else is out of reach.
+type ExternalBucket struct {
+	Name    string `json:"name"`
+	Account string `json:"account"` // the owning account's 12-digit id, quoted
+}
+
+// UnmarshalJSON refuses a bare bucket name with the form an entry takes.
+func (b *ExternalBucket) UnmarshalJSON(data []byte) error {
+	var name string
+	if json.Unmarshal(data, &name) == nil {
+		return fmt.Errorf(`%q names no owning account; write {name: %s, account: "<12-digit id of the account that owns it>"}`, name, name)
+	}
+	type plain ExternalBucket // without this method
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode((*plain)(b))
+}
+
+// ExternalBucketOwners maps each external bucket to the account that owns it.
+func (c *Config) ExternalBucketOwners() map[string]string {
+	owners := map[string]string{}
+	for _, b := range c.ExternalBuckets {
+		owners[b.Name] = b.Account
+	}
+	return owners
 }
 
 // Bucket is a bucket this stack creates for applications and third parties.

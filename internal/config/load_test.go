@@ -136,7 +136,7 @@ func TestManagedConfigIsValid(t *testing.T) {
 	cfg := mustLoad(t, "production", manage,
 		set("admins", `[{"name":"alice","pgpKey":"keybase:alice"},{"name":"bob"}]`),
 		set("developers", `[{"name":"carol"}]`),
-		set("externalBuckets", `["legacy.example.com"]`),
+		set("externalBuckets", `[{"name":"legacy.example.com","account":"222222222222"}]`),
 		set("backups", `[{"name":"db","bucket":"acme-db-backups","accessKey":true,"pgpKey":"keybase:ops","objectLock":{"mode":"COMPLIANCE","days":30}},{"bucket":"acme-backups"}]`),
 	)
 	assert.True(t, cfg.Account.Manage)
@@ -147,7 +147,7 @@ func TestManagedConfigIsValid(t *testing.T) {
 	assert.Equal(t, "bob", cfg.Admins[1].Name)
 	require.Len(t, cfg.Developers, 1)
 	assert.Equal(t, "carol", cfg.Developers[0].Name)
-	assert.Equal(t, []string{"legacy.example.com"}, cfg.ExternalBuckets)
+	assert.Equal(t, []config.ExternalBucket{{Name: "legacy.example.com", Account: "222222222222"}}, cfg.ExternalBuckets)
 	require.Len(t, cfg.Backups, 2)
 	assert.Equal(t, "db", cfg.Backups[0].Name)
 	require.NotNil(t, cfg.Backups[0].ObjectLock)
@@ -314,7 +314,7 @@ func TestGrantWithoutActionsGetsDefaults(t *testing.T) {
 // a prefix that is not the folder it looks like is refused, and deletes on a bucket whose
 // versioning is not ours need an explicit opt-in.
 func TestGrantsRefusedBeforeTheyWiden(t *testing.T) {
-	external := set("externalBuckets", `["legacy-uploads"]`)
+	external := set("externalBuckets", `[{"name":"legacy-uploads","account":"222222222222"}]`)
 	for name, c := range map[string]struct {
 		edits []edit
 		key   string
@@ -427,7 +427,7 @@ func TestValidEdgeCases(t *testing.T) {
 	}{
 		{name: "environment of 20 characters", edits: []edit{set("environment", "a2345678901234567890")}},
 		{name: "dotted external bucket", edits: []edit{
-			set("externalBuckets", `["logs.example.com"]`),
+			set("externalBuckets", `[{"name":"logs.example.com","account":"111111111111"}]`),
 			set("apps", `[{"name":"my-app","grants":[{"bucket":"logs.example.com","actions":["s3:GetObject"]}]}]`),
 		}},
 		{name: "user name of exactly 64 characters", edits: []edit{
@@ -523,8 +523,14 @@ var invalidCases = []struct {
 	{name: "bucket with -s3alias suffix", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-s3alias"}]`)}, key: "secure-aws:buckets[1].name", msg: "reserves"},
 	{name: "bucket name too long", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"`+strings.Repeat("b", 64)+`"}]`)}, key: "secure-aws:buckets[1].name"},
 	{name: "bucket without a name", edits: []edit{set("buckets", `[{"name":"acme-assets"},{}]`)}, key: "secure-aws:buckets[1].name", msg: "required"},
-	{name: "external bucket too short", edits: []edit{set("externalBuckets", `["ab"]`)}, key: "secure-aws:externalBuckets[0]"},
-	{name: "external bucket with double dot", edits: []edit{set("externalBuckets", `["legacy..bucket"]`)}, key: "secure-aws:externalBuckets[0]"},
+	{name: "external bucket too short", edits: []edit{set("externalBuckets", `[{"name":"ab","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
+	{name: "external bucket with double dot", edits: []edit{set("externalBuckets", `[{"name":"legacy..bucket","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
+	{name: "external bucket without its owner", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "is required"},
+	{name: "external bucket owned by no account id", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"acme"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "12"},
+	{name: "external bucket as a bare name", edits: []edit{set("externalBuckets", `["legacy-bucket"]`)}, key: "secure-aws:externalBuckets[0]", msg: "names no owning account"},
+	{name: "external bucket with an unknown field", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","acount":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0]", msg: "unknown field"},
+	{name: "object ACLs on an external bucket", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"222222222222"}]`), set("thirdParties", `[{"name":"z","grants":[{"bucket":"legacy-bucket","actions":["s3:GetObject","s3:PutObjectAcl"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].actions", msg: "s3:PutObjectAcl"},
+	{name: "managed here and elsewhere", edits: []edit{set("account", `{"manage":true,"managedElsewhere":true,"alias":"acme-corp"}`)}, key: "secure-aws:account.managedElsewhere", msg: "so is account.manage"},
 	{name: "backup bucket with dots", edits: []edit{set("backups", `[{"bucket":"acme.backups"}]`)}, key: "secure-aws:backups[0].bucket"},
 	{name: "user name too long with the environment suffix", edits: []edit{set("apps", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name", msg: "64"},
 	{name: "third party name too long with the environment suffix", edits: []edit{set("thirdParties", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
@@ -545,7 +551,7 @@ var invalidCases = []struct {
 	{name: "app and third party with the same name", edits: []edit{set("thirdParties", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
 	{name: "app named like the backup writer", edits: []edit{set("apps", `[{"name":"backup","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:backups[0].name"},
 	{name: "same bucket in buckets and backups", edits: []edit{set("backups", `[{"bucket":"acme-assets"}]`)}, key: "secure-aws:backups[0].bucket", msg: "secure-aws:buckets[0].name"},
-	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `["acme-assets"]`)}, key: "secure-aws:externalBuckets[0]"},
+	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `[{"name":"acme-assets","account":"111111111111"}]`)}, key: "secure-aws:externalBuckets[0].name"},
 	{name: "same bucket twice in buckets", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-assets"}]`)}, key: "secure-aws:buckets[1].name"},
 	{name: "same bucket in two vaults", edits: []edit{set("backups", `[{"name":"a","bucket":"acme-backups"},{"name":"b","bucket":"acme-backups"}]`)}, key: "secure-aws:backups[1].bucket"},
 	{name: "two vaults with the same name", edits: []edit{set("backups", `[{"name":"db","bucket":"acme-backups"},{"name":"db","bucket":"acme-backups-2"}]`)}, key: "secure-aws:backups[1].name"},
@@ -854,7 +860,7 @@ func TestPolicySizeAndQuotas(t *testing.T) {
 	require.ErrorAs(t, err, &cfgErr)
 	require.Len(t, cfgErr.Problems, 1)
 	assert.Equal(t, "secure-aws:apps[0].grants", cfgErr.Problems[0].Key)
-	assert.Contains(t, cfgErr.Problems[0].Message, "need 2 managed policies")
+	assert.Contains(t, cfgErr.Problems[0].Message, "need 3 managed policies")
 
 	_, err = load(testStack, set("quotas", `{"groupsPerAccount":2}`))
 	require.ErrorAs(t, err, &cfgErr)

@@ -21,7 +21,7 @@ var (
 // failed those that did not decode (checks that would read them are skipped).
 func validate(c *Config, e *Error, present, failed map[string]bool) {
 	v := validator{cfg: c, errs: e, present: present, failed: failed, users: map[string]string{}, buckets: map[string]string{},
-		vaults: map[string]bool{}, grantable: map[string]bool{}}
+		vaults: map[string]bool{}, grantable: map[string]bool{}, external: map[string]bool{}}
 	for _, b := range c.Backups {
 		v.vaults[b.Bucket] = true
 	}
@@ -29,7 +29,8 @@ func validate(c *Config, e *Error, present, failed map[string]bool) {
 		v.grantable[b.Name] = true
 	}
 	for _, b := range c.ExternalBuckets {
-		v.grantable[b] = true
+		v.grantable[b.Name] = true
+		v.external[b.Name] = true
 	}
 	v.stack()
 	v.account()
@@ -105,8 +106,9 @@ type validator struct {
 	// in IAM names); buckets does the same for bucket names.
 	users   map[string]string
 	buckets map[string]string
-	// vaults are the backup buckets; grantable the buckets a grant may name.
-	vaults, grantable map[string]bool
+	// vaults are the backup buckets; grantable the buckets a grant may name; external
+	// those of them the stack does not manage.
+	vaults, grantable, external map[string]bool
 }
 
 // check records err, if any, against key k.
@@ -154,6 +156,9 @@ func (v *validator) account() {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
 	v.fields(key("account.credentialAudit"), a.CredentialAudit.Problems())
+	if a.Manage && a.ManagedElsewhere {
+		v.errs.add(key("account.managedElsewhere"), "is true, but so is account.manage: a stack either manages its account or says another repository does")
+	}
 	if !a.Manage {
 		if a.ImportExisting {
 			v.errs.add(key("account.importExisting"), "is set but account.manage is false; only the stack that manages the account adopts its alias and password policy")
@@ -270,8 +275,14 @@ func (v *validator) bucketNames() {
 	for i, b := range c.Buckets {
 		v.bucketName(fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name, true)
 	}
-	for i, name := range c.ExternalBuckets {
-		v.bucketName(fmt.Sprintf("%s[%d]", key("externalBuckets"), i), name, false)
+	for i, b := range c.ExternalBuckets {
+		bk := fmt.Sprintf("%s[%d]", key("externalBuckets"), i)
+		v.bucketName(bk+".name", b.Name, false)
+		if b.Account == "" {
+			v.errs.add(bk+".account", `is required: the quoted 12-digit id of the account that owns %q; every grant on it is pinned to that account, so the bucket deleted and its name registered again by someone else stays out of reach`, b.Name)
+		} else {
+			v.check(bk+".account", awsnames.AccountID(b.Account))
+		}
 	}
 }
 
@@ -297,7 +308,7 @@ func (v *validator) principals(section string, list []spec.Principal) {
 		if len(problems) == 0 && len(v.errs.Problems) == before && len(p.Grants) > 0 {
 			// Each grant is fine; what is left is the policies as a whole: how many of
 			// IAM's size it takes, against the group's quota of attached policies.
-			docs, _ := iampolicy.S3AccessDocuments(v.cfg.Partition, p.Grants)
+			docs, _ := iampolicy.S3AccessDocuments(v.cfg.Partition, iampolicy.BucketOwners{Account: v.cfg.AccountID, External: v.cfg.ExternalBucketOwners()}, p.Grants)
 			if limit := v.cfg.Quotas.PoliciesPerGroup; len(docs) > limit {
 				v.errs.add(pk+".grants", "need %d managed policies of IAM's maximum size, more than the %d a group may hold (secure-aws:quotas.policiesPerGroup); merge grants on the same bucket or split the workload", len(docs), limit)
 			}
@@ -347,10 +358,13 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		}
 		return
 	}
-	if slices.Contains(v.cfg.ExternalBuckets, g.Bucket) && slices.Contains(g.Actions, "s3:DeleteObject") && !g.AllowDelete {
+	if v.external[g.Bucket] && slices.Contains(g.Actions, "s3:PutObjectAcl") {
+		v.errs.add(gk+".actions", "allows s3:PutObjectAcl on %q, a bucket this stack does not manage: whether its ACLs are disabled is not guaranteed there, so the grant could make objects public or hand them to another account", g.Bucket)
+	}
+	if v.external[g.Bucket] && slices.Contains(g.Actions, "s3:DeleteObject") && !g.AllowDelete {
 		v.errs.add(gk+".actions", "allows s3:DeleteObject on %q, a bucket this stack does not manage: its versioning is not guaranteed, so a delete may be final. List the actions without it (an application's defaults include it), or set allowDelete: true on the grant to accept that", g.Bucket)
 	}
-	if g.AllowDelete && !slices.Contains(v.cfg.ExternalBuckets, g.Bucket) {
+	if g.AllowDelete && !v.external[g.Bucket] {
 		v.errs.add(gk+".allowDelete", "is only for external buckets; on %q, a bucket of this stack, deletes leave a recoverable version", g.Bucket)
 	}
 }

@@ -18,6 +18,7 @@ func benchStacks(b *testing.B, p *project) []string {
 		// generated groups would exceed its quota (the offline plan checks the account's
 		// stacks together).
 		stack["aws:allowedAccountIds"] = fmt.Sprintf(`["%012d"]`, 200000000000+n)
+		stack["secure-aws:account"] = `{"managedElsewhere":true}`
 		p.writeStack(name, stack)
 		names = append(names, name)
 	}

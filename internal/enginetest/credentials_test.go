@@ -124,7 +124,7 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	p := newProject(t)
 	const name = "audit"
 	today := time.Now().UTC().Format(time.DateOnly)
-	stray := credaudit.Header + "deploy-bot,arn:aws:iam::111111111111:user/deploy-bot," + today + "T00:00:00+00:00,false,N/A,N/A,N/A,false," +
+	stray := credaudit.Header + "deploy-bot,arn:aws:iam::" + tierAccount + ":user/deploy-bot," + today + "T00:00:00+00:00,false,N/A,N/A,N/A,false," +
 		"true," + today + "T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
 	cfg := func(mode string) map[string]string {
 		return ownStack(map[string]string{

@@ -9,11 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/components"
-
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // TestDrift: changes made in AWS behind the program's back, seen and undone.
@@ -110,7 +109,7 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 	assert.Regexp(t, `^\d+ \d+ \* \* \*$`, schedule[0].Cron, "daily")
 	assert.Contains(t, wf.On, "workflow_dispatch", "on demand")
 	job := wf.Jobs["drift"]
-	assert.Equal(t, components.DriftEnvironment, job.Environment)
+	assert.Equal(t, spec.DriftEnvironment, job.Environment)
 	checks := 0
 	for _, s := range job.Steps {
 		if strings.Contains(s.Run, `go run ./cmd/drift --stack "$STACK"`) {
@@ -122,7 +121,7 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 	assert.Equal(t, "up-${{ matrix.stack }}", job.Concurrency.Group, "never beside a deploy of the same stack")
 	guarded := false
 	for _, s := range wf.Jobs["stacks"].Steps {
-		guarded = guarded || strings.Contains(s.Run, "scripts/check-environments.sh --main-only "+components.DriftEnvironment)
+		guarded = guarded || strings.Contains(s.Run, "scripts/check-environments.sh --main-only "+spec.DriftEnvironment)
 	}
 	assert.True(t, guarded, "the environment holding the passphrase is checked to run main only")
 }

@@ -106,10 +106,17 @@ func (f stackFile) setJSON(t testing.TB, key, value string) {
 	f.config()[key] = v
 }
 
+// tierAccount is the account of the stacks the tests write for themselves: one of its own,
+// so that the account-wide checks never set them against the repository's stacks, whatever
+// accounts, names and buckets a team gives those.
+const tierAccount = "999999999999"
+
 // ownStack is the configuration of a stack a test writes for itself: the tier's region and
-// account, and cfg.
+// account, and cfg. A stack that says nothing of the account says another repository
+// manages it; a test that manages the account writes one such stack per project.
 func ownStack(cfg map[string]string) map[string]string {
-	out := map[string]string{"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`}
+	out := map[string]string{"aws:region": "us-east-1", "aws:allowedAccountIds": `["` + tierAccount + `"]`,
+		"secure-aws:account": `{"managedElsewhere":true}`}
 	maps.Copy(out, cfg)
 	return out
 }

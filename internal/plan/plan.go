@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
@@ -57,7 +56,10 @@ func Run(dir, stack string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkAccount(dir, cfg); err != nil {
+	// The program checks the account too; checked here first, a refusal is the
+	// *config.Error itself, as for a single stack's problems.
+	others, unreadable := program.AccountStacks(dir, cfg)
+	if err := config.CheckAccount(cfg, others, unreadable); err != nil {
 		return nil, err
 	}
 	rec := record.New(config.Project, stack)
@@ -67,31 +69,6 @@ func Run(dir, stack string) (*Plan, error) {
 	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All()}
 	p.Violations = rules.Evaluate(p.Rules, Resources(p.Resources))
 	return p, nil
-}
-
-// checkAccount holds what stacks sharing an AWS account must agree on, across every stack
-// file in dir that names cfg's account (the program sees one stack at a time): one stack
-// manages the account, and their IAM groups together fit its quota. Stack files that do
-// not load are left to their own plans.
-func checkAccount(dir string, cfg *config.Config) error {
-	errs := &config.Error{Stack: cfg.Stack, StackFile: cfg.StackFile}
-	groups, quota, counted := cfg.Groups(), cfg.Quotas.GroupsPerAccount, []string{cfg.StackFile}
-	others, _ := program.AccountStacks(dir, cfg) // unreadable ones fail their own plans
-	for _, other := range others {
-		if cfg.Account.Manage && other.Account.Manage {
-			errs.Add(config.Project+":account.manage", "%s manages account %s too; exactly one stack per account may (set manage: true in one of them)", other.StackFile, cfg.AccountID)
-		}
-		groups += other.Groups()
-		quota = min(quota, other.Quotas.GroupsPerAccount)
-		counted = append(counted, other.StackFile)
-	}
-	if groups > quota {
-		errs.Add(config.Project+":quotas.groupsPerAccount", "the stacks of account %s (%s) create %d IAM groups together, more than its quota of %d; ask AWS to raise 'Groups per account' and set secure-aws:quotas.groupsPerAccount", cfg.AccountID, strings.Join(counted, ", "), groups, quota)
-	}
-	if len(errs.Problems) > 0 {
-		return errs
-	}
-	return nil
 }
 
 // Resources converts registrations into what the rules see.

@@ -50,8 +50,16 @@ func Run(env Env) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		var others []*config.Config
+		if env.Dir != "" {
+			var unreadable []config.Problem
+			others, unreadable = AccountStacks(env.Dir, cfg)
+			if err := config.CheckAccount(cfg, others, unreadable); err != nil {
+				return err
+			}
+		}
 		if cfg.Account.Manage {
-			if err := checkAccount(ctx, env, cfg); err != nil {
+			if err := checkAccount(ctx, env, cfg, others); err != nil {
 				return err
 			}
 		}
@@ -65,17 +73,12 @@ func Run(env Env) pulumi.RunFunc {
 }
 
 // checkAccount runs the root check and the credential audit, logs their warnings and
-// returns what stops the run.
-func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
+// returns what stops the run. others are the account's other stacks, whose users the audit
+// expects too.
+func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config, others []*config.Config) error {
 	expected := cfg.Expected()
-	others, unreadable := AccountStacks(env.Dir, cfg)
 	for _, other := range others {
 		expected.Merge(other.Expected())
-	}
-	for _, u := range unreadable {
-		if err := ctx.Log.Warn("credential audit: "+u+"; the users it declares count as undeclared", nil); err != nil {
-			return fmt.Errorf("logging a warning: %w", err)
-		}
 	}
 	results := []accountcheck.Result{
 		rootcheck.Check(ctx.Context(), env.Account, cfg.Account.RootCredentialCheck, ctx.DryRun()),
@@ -96,24 +99,23 @@ func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
 }
 
 // AccountStacks are the configurations of the other stacks in dir that deploy to cfg's
-// account (the program sees one stack at a time), and what could not be read: stack files
-// that do not load, which are left to their own runs. Another account's stack files are
-// not decoded further than their account id.
-func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unreadable []string) {
-	if dir == "" {
-		return nil, nil
-	}
+// account (the program sees one stack at a time), and the stack files that could not be
+// read, each a problem under its file's name: a stack file that does not load, or one of
+// the account's that is invalid. Another account's stack files are not decoded further
+// than their account id.
+func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unreadable []config.Problem) {
 	names, err := stackfile.Names(dir)
 	if err != nil {
-		return nil, []string{fmt.Sprintf("the stack files of %s could not be listed: %v", dir, err)}
+		return nil, []config.Problem{{Key: dir, Message: fmt.Sprintf("the stack files could not be listed: %v", err)}}
 	}
 	for _, name := range names {
 		if name == cfg.Stack {
 			continue
 		}
+		file := "Pulumi." + name + ".yaml"
 		st, err := stackfile.Load(dir, name)
 		if err != nil {
-			unreadable = append(unreadable, fmt.Sprintf("Pulumi.%s.yaml could not be read: %v", name, err))
+			unreadable = append(unreadable, config.Problem{Key: file, Message: fmt.Sprintf("could not be read: %v", err)})
 			continue
 		}
 		if !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
@@ -121,7 +123,7 @@ func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unr
 		}
 		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
 		if err != nil {
-			unreadable = append(unreadable, fmt.Sprintf("Pulumi.%s.yaml is invalid", name))
+			unreadable = append(unreadable, config.Problem{Key: file, Message: "is invalid (its own plan says why)"})
 			continue
 		}
 		if other.AccountID == cfg.AccountID {
@@ -172,18 +174,20 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	}
 	for _, a := range cfg.Apps {
 		if out.Apps[a.Name], err = components.NewAppUser(ctx, a.Name, &components.AppUserArgs{
-			Account:     account,
-			Environment: cfg.Environment,
-			Principal:   a,
+			Account:         account,
+			Environment:     cfg.Environment,
+			Principal:       a,
+			ExternalBuckets: cfg.ExternalBucketOwners(),
 		}); err != nil {
 			return nil, err
 		}
 	}
 	for _, t := range cfg.ThirdParties {
 		if out.ThirdParties[t.Name], err = components.NewThirdPartyUser(ctx, t.Name, &components.ThirdPartyUserArgs{
-			Account:     account,
-			Environment: cfg.Environment,
-			Principal:   t,
+			Account:         account,
+			Environment:     cfg.Environment,
+			Principal:       t,
+			ExternalBuckets: cfg.ExternalBucketOwners(),
 		}); err != nil {
 			return nil, err
 		}

@@ -418,21 +418,23 @@ func TestNoDevelopersNoDeveloperGroup(t *testing.T) {
 }
 
 // TestCrossEnvironmentGrants: a staging principal can never reach a production bucket by a
-// typo; naming one takes the explicit externalBuckets opt-in.
+// typo; naming a bucket the stack does not manage takes the explicit externalBuckets
+// opt-in, with the account that owns it, and every grant is pinned to its owner. (That a
+// bucket another stack of the account owns is refused even then: account_test.go.)
 func TestCrossEnvironmentGrants(t *testing.T) {
 	cfg := loadExample(t, "staging")
-	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-assets-production","actions":["s3:GetObject"]}]}]`
+	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-partner-drop","actions":["s3:GetObject"]}]}]`
 	rec, err := runConfig(t, "staging", cfg, healthyRoot, false)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `secure-aws:apps[0].grants[0].bucket: "acme-assets-production" is neither created by this stack`)
+	assert.Contains(t, err.Error(), `secure-aws:apps[0].grants[0].bucket: "acme-partner-drop" is neither created by this stack`)
 	assert.Empty(t, rec.Registrations())
 
-	cfg["secure-aws:externalBuckets"] = `["acme-assets-production"]`
+	cfg["secure-aws:externalBuckets"] = `[{"name":"acme-partner-drop","account":"222222222222"}]`
 	rec, err = runConfig(t, "staging", cfg, healthyRoot, false)
 	require.NoError(t, err)
 	policy, ok := rec.Find(awstypes.Policy, "my-application-s3")
 	require.True(t, ok)
-	assert.Contains(t, policy.Input("policy"), "arn:aws:s3:::acme-assets-production/*")
+	assert.Contains(t, policy.Input("policy"), `"Resource":"arn:aws:s3:::acme-partner-drop/*","Condition":{"StringEquals":{"s3:ResourceAccount":"222222222222"}}`)
 }
 
 // keysOf lists the keys of a configuration, as the engine would pass them.
@@ -513,7 +515,7 @@ func TestCredentialAudit(t *testing.T) {
 }
 
 // TestAccountStacksNamesWhatItCannotRead: a stack file beside the managing stack's that
-// does not load is named, so the audit can say its users count as undeclared; another
+// does not load is named, so the account-wide checks can refuse to run without it; another
 // account's stack is not one of the account's.
 func TestAccountStacksNamesWhatItCannotRead(t *testing.T) {
 	dir := t.TempDir()
@@ -536,5 +538,26 @@ func TestAccountStacksNamesWhatItCannotRead(t *testing.T) {
 	require.Len(t, stacks, 1)
 	assert.Equal(t, "staging", stacks[0].Stack)
 	require.Len(t, unreadable, 1)
-	assert.Contains(t, unreadable[0], "Pulumi.broken.yaml could not be read")
+	assert.Equal(t, "Pulumi.broken.yaml", unreadable[0].Key)
+	assert.Contains(t, unreadable[0].Message, "could not be read")
+}
+
+// TestAccountChecksStopBeforeAnything: `pulumi up` of a stack that reaches a bucket another
+// stack of its account owns stops before it registers any resource, as the offline plan
+// refuses it (cmd/plan's TestOneAccountManyStacks holds every account-wide check).
+func TestAccountChecksStopBeforeAnything(t *testing.T) {
+	dir := fixtures.Examples(t)
+	cfg := loadExample(t, "staging")
+	cfg["secure-aws:externalBuckets"] = `[{"name":"acme-backups-production","account":"111111111111"}]`
+	rec := record.New(config.Project, "staging")
+	err := rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg), Dir: dir}))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Contains(t, err.Error(), `secure-aws:externalBuckets[0].name: "acme-backups-production" is owned by Pulumi.production.yaml (secure-aws:backups[0].bucket)`)
+	assert.Empty(t, rec.Registrations())
+
+	delete(cfg, "secure-aws:externalBuckets")
+	rec = record.New(config.Project, "staging")
+	require.NoError(t, rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg), Dir: dir})))
+	assert.NotEmpty(t, rec.Registrations())
 }

@@ -39,7 +39,7 @@ func Apps(n int) map[string]string {
 	}
 }
 
-// Everything is a stack that manages its account and uses every feature of the program:
+// Everything is the stack "everything" (the one environment its deploy role trusts): it manages its account and uses every feature of the program:
 // console users with and without PGP keys, CI roles, a bucket, an application, a
 // third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault,
 // and the credentials without a PGP key kept as Pulumi secrets.
@@ -48,7 +48,7 @@ func Everything() map[string]string {
 		"aws:region":              "eu-west-1",
 		"aws:allowedAccountIds":   `["222222222222"]`,
 		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"}}`,
-		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["production"]}`,
+		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
 		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
