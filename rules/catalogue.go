@@ -40,7 +40,7 @@ var all = []Rule{
 	},
 	{
 		Name:        "s3-actions-on-right-resource",
-		Description: "R5/R7: every S3 action allowed is one AWS defines, named (no NotAction), on the resource type it applies to (bucket or objects, named: no NotResource); of the account-level ones, only the configuration reads, on '*'.",
+		Description: "R5/R7: every S3 action allowed is one AWS defines, named (no NotAction), on the resource type it applies to (bucket or objects) of one named bucket (no NotResource, no wildcard bucket); only configuration reads may be allowed on '*', and of the account-level actions only they.",
 		Level:       Mandatory,
 		Resource:    s3ActionsOnRightResource,
 	},
@@ -185,8 +185,11 @@ func s3ActionsOnRightResource(r Resource) []string {
 				continue
 			}
 			for _, res := range s.Resources {
-				if isObjectARN(res) != (level == iampolicy.ObjectLevel) {
+				switch {
+				case isObjectARN(res) != (level == iampolicy.ObjectLevel):
 					out = append(out, fmt.Sprintf("statement %q allows %s action %q on %s", s.Sid, level, a, res))
+				case !namesOneBucket(res) && !iampolicy.IsConfigurationRead(a):
+					out = append(out, fmt.Sprintf("statement %q allows %q on %s, which names no one bucket", s.Sid, a, res))
 				}
 			}
 		}
@@ -234,6 +237,14 @@ func notListed(notActions []string, action string) bool {
 // (iampolicy.LimitsToConfigurationReads, the TLS deny, the MFA denies).
 func plainDeny(s iampolicy.Statement) bool {
 	return s.Effect == iampolicy.Deny && len(s.Conditions) == 0 && len(s.NotActions) == 0 && len(s.NotResources) == 0
+}
+
+// namesOneBucket reports whether an S3 ARN names one bucket: no wildcard in the bucket name
+// ("*" and "arn:aws:s3:::*/*" reach every bucket, "arn:aws:s3:::acme-*" every bucket a
+// name could start with). Wildcards in the key are a grant's prefix.
+func namesOneBucket(arn string) bool {
+	b := bucketOf(arn)
+	return b != "" && !strings.ContainsAny(b, "*?")
 }
 
 // isObjectARN tells arn:aws:s3:::bucket/key from arn:aws:s3:::bucket.

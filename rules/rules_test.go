@@ -219,6 +219,21 @@ func TestS3ActionsOnRightResource(t *testing.T) {
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "*"))), "an account configuration read, on *")
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "arn:aws:s3:::b"))), 1, "an account-level read on a bucket")
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(iampolicy.ConfigurationReaderPolicy("aws", ""))))
+
+	// A wildcard bucket reads every bucket, as a NotResource does; only configuration reads
+	// may reach every bucket.
+	for _, doc := range []iampolicy.Document{
+		allow([]string{"s3:GetObject"}, "arn:aws:s3:::*/*"),
+		allow([]string{"s3:GetObject"}, "arn:aws:s3:::acme-*/*"),
+		allow([]string{"s3:GetObjectTagging"}, "arn:aws:s3:::ac?e/*"),
+		allow([]string{"s3:ListBucketMultipartUploads"}, "*"),
+	} {
+		assert.Len(t, check(t, "s3-actions-on-right-resource", policy(doc)), 1, doc.Statements[0].Resources)
+	}
+	everyBucket := allow([]string{"s3:GetObject"}, "arn:aws:s3:::*/*")
+	everyBucket.Statements = append(everyBucket.Statements, iampolicy.DenyDestructiveS3EverywhereStatement("aws"))
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", policy(everyBucket)), "a deny everywhere satisfies the deny rule, so this rule must refuse the read")
+	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetBucketPolicy", "s3:ListBucket"}, "*"))), "configuration reads on *")
 }
 
 // TestConfigurationReaderNeedsItsDeny: the drift role's policy reads s3:GetBucketVersioning,
