@@ -109,9 +109,8 @@ func deniesInsecureTransport(r Resource, bucket string) bool {
 		return false
 	}
 	for _, s := range doc.Statements {
-		unconditioned := s
-		unconditioned.Conditions = nil
-		if !plainDeny(unconditioned) || len(s.Conditions) != 1 || !slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") || !s.IsEveryone() {
+		if s.Effect != iampolicy.Deny || len(s.NotActions) > 0 || len(s.NotResources) > 0 || !s.IsEveryone() ||
+			len(s.Conditions) != 1 || !slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") {
 			continue
 		}
 		if slices.ContainsFunc(s.Actions, func(a string) bool { return a == "*" || strings.EqualFold(a, "s3:*") }) &&
