@@ -1,6 +1,11 @@
 package iampolicy
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+)
 
 // Canned statements and documents. Each follows an AWS documented policy, linked on it;
 // where it differs from the page, the comment says how and why.
@@ -8,9 +13,28 @@ import "slices"
 // selfUserARNs matches every IAM user ARN in the account for the signed-in user, with or without
 // an IAM path: "user/alice" and "user/admins/alice", never "user/malice".
 func selfUserARNs(partition, accountID string) []string {
-	base := "arn:" + partition + ":iam::" + accountID + ":user/"
-	return []string{base + "${aws:username}", base + "*/${aws:username}"}
+	var out []string
+	for _, u := range ownUser {
+		out = append(out, "arn:"+partition+":iam::"+accountID+":"+u)
+	}
+	return out
 }
+
+// ownUser is the resource part of selfUserARNs, without and with an IAM path.
+var ownUser = []string{"user/${aws:username}", "user/*/${aws:username}"}
+
+// IsOwnUserARN reports whether arn is one of the ARNs selfUserARNs writes, in any
+// partition and account: the signed-in user's own user, with or without an IAM path (IAM
+// user names are unique across paths). A NotResource of such ARNs alone exempts only the
+// user's own user from a Deny.
+func IsOwnUserARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && !strings.ContainsAny(parts[1], "*?") &&
+		parts[2] == "iam" && parts[3] == "" && awsnames.AccountID(parts[4]) == nil && slices.Contains(ownUser, parts[5])
+}
+
+// OwnUserBootstrapActions returns a copy of ownUserBootstrapActions, so no caller can change the list.
+func OwnUserBootstrapActions() []string { return slices.Clone(ownUserBootstrapActions) }
 
 // ownUserBootstrapActions are the MFA set-up actions that act on an IAM user: without MFA
 // they must reach the signed-in user only, however much the user's other policies allow

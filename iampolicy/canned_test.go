@@ -269,3 +269,27 @@ func TestAssumeRoleWithMFATrust(t *testing.T) {
 	doc.Statements[0].Conditions = append(doc.Statements[0].Conditions, Condition{Operator: "ArnLike", Key: "aws:PrincipalArn", Values: []string{"x"}})
 	assert.Len(t, AssumeRoleWithMFATrust(testPartition, testAccount).Statements[0].Conditions, 1)
 }
+
+// TestIsOwnUserARN: the rules accept a NotResource of these ARNs as "every user but the
+// signed-in one", so it accepts the shapes selfUserARNs writes, in any partition and
+// account, and refuses any ARN that could match another user (and other shapes).
+func TestIsOwnUserARN(t *testing.T) {
+	deny := statementBySid(t, MFASelfServiceStatements(testPartition, testAccount), "DenyOtherUsersIfNoMFA")
+	require.NotEmpty(t, deny.NotResources)
+	for _, arn := range append(deny.NotResources, "arn:aws-cn:iam::222222222222:user/${aws:username}") {
+		assert.True(t, IsOwnUserARN(arn), arn)
+		assert.False(t, anyMatch([]string{arn}, "arn:aws:iam::111111111111:user/bob", "alice"), "%s reaches only alice's own user", arn)
+	}
+	for _, arn := range []string{
+		"arn:aws:iam::111111111111:user/*",
+		"arn:aws:iam::111111111111:user/${aws:username}*",
+		"arn:aws:iam::111111111111:user/admins/${aws:username}",
+		"arn:aws:iam::*:user/${aws:username}",
+		"arn:*:iam::111111111111:user/${aws:username}",
+		"arn:aws:iam::111111111111:group/${aws:username}",
+		"arn:aws:s3:::${aws:username}",
+		"*",
+	} {
+		assert.False(t, IsOwnUserARN(arn), arn)
+	}
+}

@@ -34,25 +34,25 @@ var all = []Rule{
 	},
 	{
 		Name:        "no-wildcard-actions",
-		Description: "R3/R7: no customer policy allows '*', a service wildcard or NotAction (admins use AWS managed AdministratorAccess).",
+		Description: "R3/R7: no customer policy allows '*', a service wildcard, NotAction or NotResource (admins use AWS managed AdministratorAccess; the program writes NotAction and NotResource only in Deny statements).",
 		Level:       Mandatory,
 		Resource:    noWildcardActions,
 	},
 	{
 		Name:        "s3-actions-on-right-resource",
-		Description: "R5/R7: every S3 action allowed is one AWS defines, on the resource type it applies to (bucket or objects); of the account-level ones, only the configuration reads, on '*'.",
+		Description: "R5/R7: every S3 action allowed is one AWS defines, named (no NotAction), on the resource type it applies to (bucket or objects) of one named bucket (no NotResource, no wildcard bucket); only configuration reads may be allowed on '*', and of the account-level actions only they.",
 		Level:       Mandatory,
 		Resource:    s3ActionsOnRightResource,
 	},
 	{
 		Name:        "destructive-s3-actions-denied",
-		Description: "R5: a policy allowing S3 access never allows a destructive action and explicitly denies all of them on every bucket it reaches.",
+		Description: "R5: a policy allowing S3 access never allows a destructive action and explicitly denies all of them on every bucket it reaches (NotResource reaches every bucket), with a Deny that always applies: no Condition, NotAction or NotResource, except the configuration reader's deny of everything but its reads.",
 		Level:       Mandatory,
 		Resource:    destructiveS3ActionsDenied,
 	},
 	{
 		Name:        "no-deny-listed-reach",
-		Description: "R5: no non-admin principal can reach a deny-listed S3 action: whoever holds AWS managed policies that touch S3 also holds the deny on every bucket.",
+		Description: "R5: no non-admin principal can reach a deny-listed S3 action: whoever holds AWS managed policies that touch S3 also holds the deny on every bucket, without Condition, NotAction or NotResource.",
 		Level:       Mandatory,
 		Stack:       noDenyListedReach,
 	},
@@ -64,7 +64,7 @@ var all = []Rule{
 	},
 	{
 		Name:        "bucket-secure",
-		Description: "R8: every bucket is versioned, encrypted, owner-enforced (no ACLs), blocks all public access and denies requests without TLS.",
+		Description: "R8: every bucket is versioned, encrypted, owner-enforced (no ACLs), blocks all public access and denies requests without TLS: s3:* to every principal on the bucket and all its objects, on aws:SecureTransport false alone.",
 		Level:       Mandatory,
 		Stack:       bucketSecure,
 	},
@@ -82,7 +82,7 @@ var all = []Rule{
 	},
 	{
 		Name:        "console-users-mfa",
-		Description: "R3/R4: console users have no access keys and belong to a group that denies everything without MFA.",
+		Description: "R3/R4: console users have no access keys and belong to a group that denies everything without MFA but the bootstrap actions, and denies those that act on a user on every user but the signed-in one.",
 		Level:       Mandatory,
 		Stack:       consoleUsersMFA,
 	},
@@ -151,6 +151,9 @@ func noWildcardActions(r Resource) []string {
 		if len(s.NotActions) > 0 {
 			out = append(out, fmt.Sprintf("statement %q allows NotAction, which grants every other action", s.Sid))
 		}
+		if len(s.NotResources) > 0 {
+			out = append(out, fmt.Sprintf("statement %q allows its actions on NotResource, every resource but those listed", s.Sid))
+		}
 		for _, a := range s.Actions {
 			if strings.ContainsAny(a, "*?") {
 				out = append(out, fmt.Sprintf("statement %q allows wildcard action %q", s.Sid, a))
@@ -163,6 +166,12 @@ func noWildcardActions(r Resource) []string {
 func s3ActionsOnRightResource(r Resource) []string {
 	var out []string
 	for _, s := range allowStatements(r) {
+		if len(s.NotActions) > 0 && allowsS3(s) {
+			out = append(out, fmt.Sprintf("statement %q allows NotAction: every S3 action it does not list, whatever the resource type", s.Sid))
+		}
+		if len(s.NotResources) > 0 && allowsS3(s) {
+			out = append(out, fmt.Sprintf("statement %q allows S3 actions on NotResource: every bucket and object but those listed", s.Sid))
+		}
 		for _, a := range s.Actions {
 			if !iampolicy.IsS3(a) || strings.ContainsAny(a, "*?") {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
@@ -176,8 +185,11 @@ func s3ActionsOnRightResource(r Resource) []string {
 				continue
 			}
 			for _, res := range s.Resources {
-				if isObjectARN(res) != (level == iampolicy.ObjectLevel) {
+				switch {
+				case isObjectARN(res) != (level == iampolicy.ObjectLevel):
 					out = append(out, fmt.Sprintf("statement %q allows %s action %q on %s", s.Sid, level, a, res))
+				case !namesOneBucket(res) && !iampolicy.IsConfigurationRead(a):
+					out = append(out, fmt.Sprintf("statement %q allows %q on %s, which names no one bucket", s.Sid, a, res))
 				}
 			}
 		}
@@ -198,6 +210,41 @@ func allowStatements(r Resource) []iampolicy.Statement {
 		}
 	}
 	return out
+}
+
+// allowsS3 reports whether an Allow statement may allow an S3 action: one it names, or,
+// with NotAction, every S3 action unless the list excludes them all ("*" or "s3:*").
+func allowsS3(s iampolicy.Statement) bool {
+	if len(s.NotActions) > 0 {
+		return !slices.ContainsFunc(s.NotActions, func(a string) bool { return a == "*" || strings.EqualFold(a, "s3:*") })
+	}
+	return slices.ContainsFunc(s.Actions, iampolicy.IsS3)
+}
+
+// notListed reports whether action is outside an Allow's NotAction list, which IAM
+// matches in any case ("*" and "s3:*" exclude every S3 action; other wildcards are read
+// as excluding nothing, which only errs towards a violation).
+func notListed(notActions []string, action string) bool {
+	return !slices.ContainsFunc(notActions, func(a string) bool {
+		return a == "*" || strings.EqualFold(a, "s3:*") || strings.EqualFold(a, action)
+	})
+}
+
+// plainDeny reports whether s is a Deny that always applies to exactly the actions and
+// resources it names: no Condition (which may never hold) and no NotAction or NotResource
+// (whose reach is everything but a list). Only such a deny counts where a rule requires
+// one; the shapes the program writes otherwise are read by their own checks
+// (iampolicy.LimitsToConfigurationReads, the TLS deny, the MFA denies).
+func plainDeny(s iampolicy.Statement) bool {
+	return s.Effect == iampolicy.Deny && len(s.Conditions) == 0 && len(s.NotActions) == 0 && len(s.NotResources) == 0
+}
+
+// namesOneBucket reports whether an S3 ARN names one bucket: no wildcard in the bucket name
+// ("*" and "arn:aws:s3:::*/*" reach every bucket, "arn:aws:s3:::acme-*" every bucket a
+// name could start with). Wildcards in the key are a grant's prefix.
+func namesOneBucket(arn string) bool {
+	b := bucketOf(arn)
+	return b != "" && !strings.ContainsAny(b, "*?")
 }
 
 // isObjectARN tells arn:aws:s3:::bucket/key from arn:aws:s3:::bucket.
@@ -236,12 +283,24 @@ func destructiveS3ActionsDenied(r Resource) []string {
 					out = append(out, fmt.Sprintf("statement %q allows destructive %q", s.Sid, a))
 				}
 			}
+			if len(s.NotActions) > 0 && slices.ContainsFunc(iampolicy.DestructiveS3Actions(), func(a string) bool { return notListed(s.NotActions, a) }) {
+				out = append(out, fmt.Sprintf("statement %q allows NotAction, which reaches every destructive S3 action it does not list", s.Sid))
+			}
+			if !allowsS3(s) {
+				continue
+			}
+			if len(s.NotResources) > 0 {
+				reached["*"] = true // every bucket but those listed
+			}
 			for _, res := range s.Resources {
-				if b := bucketOf(res); (b != "" || res == "*") && slices.ContainsFunc(s.Actions, iampolicy.IsS3) {
+				if b := bucketOf(res); b != "" || res == "*" {
 					reached[cmp.Or(b, "*")] = true
 				}
 			}
 		case "Deny":
+			if !plainDeny(s) {
+				continue
+			}
 			for _, res := range s.Resources {
 				deniedOn[res] = append(deniedOn[res], s.Actions...)
 			}

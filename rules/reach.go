@@ -100,7 +100,7 @@ func deniesDestructiveEverywhere(stack []Resource, arns []string) bool {
 		for _, s := range doc.Statements {
 			everywhere := slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*") }) &&
 				slices.ContainsFunc(s.Resources, func(r string) bool { return r == "*" || strings.HasSuffix(r, ":s3:::*/*") })
-			if s.Effect == "Deny" && everywhere && !slices.ContainsFunc(iampolicy.DestructiveS3Actions(), func(a string) bool {
+			if plainDeny(s) && everywhere && !slices.ContainsFunc(iampolicy.DestructiveS3Actions(), func(a string) bool {
 				return !slices.Contains(s.Actions, a) && !slices.Contains(s.Actions, "s3:*")
 			}) {
 				return true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,6 +219,21 @@ func TestS3ActionsOnRightResource(t *testing.T) {
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "*"))), "an account configuration read, on *")
 	assert.Len(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetAccountPublicAccessBlock"}, "arn:aws:s3:::b"))), 1, "an account-level read on a bucket")
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(iampolicy.ConfigurationReaderPolicy("aws", ""))))
+
+	// A wildcard bucket reads every bucket, as a NotResource does; only configuration reads
+	// may reach every bucket.
+	for _, doc := range []iampolicy.Document{
+		allow([]string{"s3:GetObject"}, "arn:aws:s3:::*/*"),
+		allow([]string{"s3:GetObject"}, "arn:aws:s3:::acme-*/*"),
+		allow([]string{"s3:GetObjectTagging"}, "arn:aws:s3:::ac?e/*"),
+		allow([]string{"s3:ListBucketMultipartUploads"}, "*"),
+	} {
+		assert.Len(t, check(t, "s3-actions-on-right-resource", policy(doc)), 1, doc.Statements[0].Resources)
+	}
+	everyBucket := allow([]string{"s3:GetObject"}, "arn:aws:s3:::*/*")
+	everyBucket.Statements = append(everyBucket.Statements, iampolicy.DenyDestructiveS3EverywhereStatement("aws"))
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", policy(everyBucket)), "a deny everywhere satisfies the deny rule, so this rule must refuse the read")
+	assert.Empty(t, check(t, "s3-actions-on-right-resource", policy(allow([]string{"s3:GetBucketPolicy", "s3:ListBucket"}, "*"))), "configuration reads on *")
 }
 
 // TestConfigurationReaderNeedsItsDeny: the drift role's policy reads s3:GetBucketVersioning,
@@ -426,6 +442,9 @@ func TestConsoleUsersMFA(t *testing.T) {
 	previewed := consoleUser("alice", "admins", noMFA)
 	previewed[2] = res(awstypes.GroupAttachment, "admins-a", map[string]any{"group": "admins", "policyArn": unknown()})
 	assert.Empty(t, check(t, "console-users-mfa", previewed...), "a policy ARN not known yet proves nothing")
+	unknownDoc := consoleUser("alice", "admins", noMFA)
+	unknownDoc[3] = res(awstypes.Policy, "admins-console", map[string]any{"name": "admins-console", "path": "/admins/", "policy": unknown()})
+	assert.Empty(t, check(t, "console-users-mfa", unknownDoc...), "a policy document not known yet proves nothing")
 }
 
 // TestConsoleUsersMFAChecksTheDeny: only the deny as R4 means it counts. Every variant
@@ -562,4 +581,156 @@ func TestDesignDocListsEveryRule(t *testing.T) {
 		catalogue = append(catalogue, r.Name+" "+string(r.Level))
 	}
 	assert.Equal(t, catalogue, documented)
+}
+
+// TestAllowMustNameItsActionsAndResources: an Allow with NotResource grants its actions on
+// every resource but a few (every bucket), and one with NotAction every action but a few;
+// the program writes neither, and each action rule refuses both on its own, so disabling
+// one rule in the pack does not let them through.
+func TestAllowMustNameItsActionsAndResources(t *testing.T) {
+	readEverything := iampolicy.Statement{Sid: "N", Effect: iampolicy.Allow, Actions: []string{"s3:GetObject", "s3:ListBucket"}, NotResources: []string{"arn:aws:s3:::secret/*"}}
+	notResource := policy(iampolicy.Document{Statements: []iampolicy.Statement{readEverything}})
+	notAction := policy(iampolicy.Document{Statements: []iampolicy.Statement{
+		{Sid: "N", Effect: iampolicy.Allow, NotActions: []string{"iam:*"}, Resources: []string{"arn:aws:s3:::b", "arn:aws:s3:::b/*"}}}})
+	for _, r := range []string{"no-wildcard-actions", "s3-actions-on-right-resource", "destructive-s3-actions-denied"} {
+		assert.NotEmpty(t, check(t, r, notResource), "NotResource: %s", r)
+		assert.NotEmpty(t, check(t, r, notAction), "NotAction: %s", r)
+	}
+	assert.Contains(t, check(t, "no-wildcard-actions", notResource), `statement "N" allows its actions on NotResource, every resource but those listed`)
+	assert.Contains(t, check(t, "destructive-s3-actions-denied", notResource), "s3:DeleteBucket is not denied on arn:aws:s3:::*", "NotResource reaches every bucket")
+	deniedEverywhere := policy(iampolicy.Document{Statements: []iampolicy.Statement{readEverything, iampolicy.DenyDestructiveS3EverywhereStatement("aws")}})
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", deniedEverywhere), "with the deny on every bucket, nothing destructive is reached")
+	assert.NotEmpty(t, check(t, "s3-actions-on-right-resource", deniedEverywhere), "but the grant names no resource")
+	assert.Contains(t, check(t, "destructive-s3-actions-denied", notAction), `statement "N" allows NotAction, which reaches every destructive S3 action it does not list`)
+
+	notS3 := policy(iampolicy.Document{Statements: []iampolicy.Statement{
+		{Sid: "N", Effect: iampolicy.Allow, NotActions: []string{"s3:*"}, Resources: []string{"*"}}}})
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", notS3), "a NotAction that excludes all of S3 reaches no S3 action")
+	assert.NotEmpty(t, check(t, "no-wildcard-actions", notS3), "but it still grants every other action")
+
+	// Conditions only narrow an Allow: a grant limited to the account's own buckets stays
+	// acceptable to every action rule.
+	grant := appPolicy(t, iampolicy.S3Grant{Bucket: "bkt", Prefix: "in/", Actions: []string{"s3:ListBucket", "s3:GetObject"}})
+	doc, err := iampolicy.Parse(strOf(t, grant))
+	require.NoError(t, err)
+	for i := range doc.Statements {
+		if doc.Statements[i].Effect == iampolicy.Allow {
+			doc.Statements[i].Conditions = append(doc.Statements[i].Conditions, iampolicy.Condition{Operator: "StringEquals", Key: "s3:ResourceAccount", Values: []string{"111111111111"}})
+		}
+	}
+	for _, r := range []string{"no-wildcard-actions", "s3-actions-on-right-resource", "destructive-s3-actions-denied"} {
+		assert.Empty(t, check(t, r, policy(doc)), "an Allow with a condition: %s", r)
+	}
+}
+
+// strOf returns the policy JSON of a policy resource built by policy().
+func strOf(t *testing.T, r rules.Resource) string {
+	t.Helper()
+	v, ok := r.Props.GetOk("policy")
+	require.True(t, ok && v.IsString())
+	return v.AsString()
+}
+
+// TestDenyMustBeUnconditional: a deny that may not apply (a condition), or whose reach is
+// "everything but" (NotAction, NotResource), is no deny for the rules that require one.
+func TestDenyMustBeUnconditional(t *testing.T) {
+	never := iampolicy.Condition{Operator: "StringEquals", Key: "aws:username", Values: []string{"nobody"}}
+	withDeny := func(change func(*iampolicy.Statement)) rules.Resource {
+		doc, err := iampolicy.S3AccessDocument("aws", []iampolicy.S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
+		require.NoError(t, err)
+		last := &doc.Statements[len(doc.Statements)-1]
+		require.Equal(t, iampolicy.Deny, last.Effect)
+		change(last)
+		return policy(doc)
+	}
+	require.Empty(t, check(t, "destructive-s3-actions-denied", withDeny(func(*iampolicy.Statement) {})))
+	for name, r := range map[string]rules.Resource{
+		"a condition that never holds": withDeny(func(s *iampolicy.Statement) { s.Conditions = []iampolicy.Condition{never} }),
+		"NotResource":                  withDeny(func(s *iampolicy.Statement) { s.Resources, s.NotResources = nil, []string{"arn:aws:s3:::other"} }),
+		"NotAction":                    withDeny(func(s *iampolicy.Statement) { s.Actions, s.NotActions = nil, []string{"s3:GetObject"} }),
+	} {
+		assert.Len(t, check(t, "destructive-s3-actions-denied", r), 2*len(iampolicy.DestructiveS3Actions()), name)
+	}
+
+	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	const console = "arn:aws:iam::111111111111:policy/developers/developers-console"
+	everywhere := iampolicy.DenyDestructiveS3EverywhereStatement("aws")
+	everywhere.Conditions = []iampolicy.Condition{never}
+	denyPolicy := res(awstypes.Policy, "developers-console", map[string]any{"name": "developers-console", "path": "/developers/",
+		"policy": iampolicy.Document{Statements: []iampolicy.Statement{everywhere}}.MustJSON()})
+	assert.Len(t, check(t, "no-deny-listed-reach", append(member("carol", "developers", readOnly, console), denyPolicy)...), 1, "a conditioned deny everywhere")
+}
+
+// TestBucketSecureTLSDenyCoversEveryoneOnTheBucket: the TLS deny counts only for every
+// principal, on the bucket's own ARNs, with no other condition.
+func TestBucketSecureTLSDenyCoversEveryoneOnTheBucket(t *testing.T) {
+	const violation = "bucket b: the bucket policy does not deny requests without TLS (aws:SecureTransport false)"
+	with := func(change func(*iampolicy.Statement)) []rules.Resource {
+		doc := iampolicy.TLSOnlyBucketPolicy("aws", "b")
+		change(&doc.Statements[0])
+		stack := secureBucket("b")
+		stack[5] = res(awstypes.BucketPolicy, "b-p", map[string]any{"bucket": "b", "policy": doc.MustJSON()})
+		return stack
+	}
+	for name, stack := range map[string][]rules.Resource{
+		"one principal": with(func(s *iampolicy.Statement) {
+			s.Principals = []iampolicy.Principal{{Type: "AWS", Identifiers: []string{"arn:aws:iam::111111111111:role/reader"}}}
+		}),
+		"another bucket": with(func(s *iampolicy.Statement) {
+			s.Resources = []string{"arn:aws:s3:::other", "arn:aws:s3:::other/*"}
+		}),
+		"some objects only": with(func(s *iampolicy.Statement) {
+			s.Resources = []string{"arn:aws:s3:::b", "arn:aws:s3:::b/public/*"}
+		}),
+		"a condition that may not hold": with(func(s *iampolicy.Statement) {
+			s.Conditions = append(s.Conditions, iampolicy.Condition{Operator: "StringEquals", Key: "aws:username", Values: []string{"nobody"}})
+		}),
+		"NotAction": with(func(s *iampolicy.Statement) { s.Actions, s.NotActions = nil, []string{"s3:GetObject"} }),
+	} {
+		assert.Equal(t, []string{violation}, check(t, "bucket-secure", stack...), name)
+	}
+	assert.Empty(t, check(t, "bucket-secure", with(func(s *iampolicy.Statement) {
+		s.Principals = []iampolicy.Principal{{Type: iampolicy.Everyone, Identifiers: []string{"*"}}}
+	})...), `Principal "*" is every principal too`)
+}
+
+// TestConsoleUsersMFAOwnUserOnly: without MFA, the bootstrap actions that act on a user
+// must reach only the user's own user; the deny that says so is required, whole.
+func TestConsoleUsersMFAOwnUserOnly(t *testing.T) {
+	const violation = "console user alice is in no group that limits the MFA bootstrap actions to the user's own user without MFA"
+	ownUser := func(change func(*iampolicy.Statement)) iampolicy.Document {
+		var statements []iampolicy.Statement
+		for _, s := range iampolicy.MFASelfServiceStatements("aws", "111111111111") {
+			if s.Sid == "DenyOtherUsersIfNoMFA" {
+				if change == nil {
+					continue
+				}
+				change(&s)
+			}
+			statements = append(statements, s)
+		}
+		return iampolicy.Document{Statements: statements}
+	}
+	for name, doc := range map[string]iampolicy.Document{
+		"missing":    ownUser(nil),
+		"every user": ownUser(func(s *iampolicy.Statement) { s.NotResources = []string{"arn:aws:iam::111111111111:user/*"} }),
+		"one action short": ownUser(func(s *iampolicy.Statement) {
+			s.Actions = slices.DeleteFunc(slices.Clone(s.Actions), func(a string) bool { return a == "iam:EnableMFADevice" })
+		}),
+		"another condition": ownUser(func(s *iampolicy.Statement) {
+			s.Conditions = []iampolicy.Condition{{Operator: "StringEquals", Key: "aws:username", Values: []string{"nobody"}}}
+		}),
+	} {
+		assert.Equal(t, []string{violation}, check(t, "console-users-mfa", consoleUser("alice", "admins", doc)...), name)
+	}
+	everywhere := ownUser(func(s *iampolicy.Statement) { s.NotResources, s.Resources = nil, []string{"*"} })
+	assert.Empty(t, check(t, "console-users-mfa", consoleUser("alice", "admins", everywhere)...), "denying them on every user is stricter, and passes")
+
+	onlyPolicyTypes := ownUser(nil)
+	for i := range onlyPolicyTypes.Statements {
+		if onlyPolicyTypes.Statements[i].Sid == "DenyAllExceptListedIfNoMFA" {
+			onlyPolicyTypes.Statements[i].NotActions = []string{"iam:GetAccountPasswordPolicy", "sts:GetSessionToken"}
+		}
+	}
+	assert.Empty(t, check(t, "console-users-mfa", consoleUser("alice", "admins", onlyPolicyTypes)...), "a deny that exempts no user-level action needs no own-user limit")
 }

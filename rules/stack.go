@@ -36,17 +36,17 @@ func sidecar(stack []Resource, typ, key, name string) (found []Resource, unknown
 type bucketCheck struct {
 	typ   string
 	what  string
-	check func(property.Map) string
+	check func(p property.Map, bucket string) string
 }
 
 var bucketChecks = []bucketCheck{
-	{awstypes.Versioning, "versioning", func(p property.Map) string {
+	{awstypes.Versioning, "versioning", func(p property.Map, _ string) string {
 		if s, ok := str(p, "versioningConfiguration", "status"); ok && s != "Enabled" {
 			return "versioning is " + s + ", not Enabled"
 		}
 		return ""
 	}},
-	{awstypes.Encryption, "default encryption", func(p property.Map) string {
+	{awstypes.Encryption, "default encryption", func(p property.Map, _ string) string {
 		for _, rule := range mapsAt(p, "rules") {
 			if alg, ok := str(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"); ok && !slices.Contains([]string{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
 				return "encryption algorithm " + alg + " is not AES256 or aws:kms"
@@ -54,20 +54,20 @@ var bucketChecks = []bucketCheck{
 		}
 		return ""
 	}},
-	{awstypes.Ownership, "ownership controls", func(p property.Map) string {
+	{awstypes.Ownership, "ownership controls", func(p property.Map, _ string) string {
 		if o, ok := str(p, "rule", "objectOwnership"); ok && o != "BucketOwnerEnforced" {
 			return "object ownership is " + o + ", so ACLs still apply; use BucketOwnerEnforced"
 		}
 		return ""
 	}},
-	{awstypes.PublicAccessBlock, "public access block", func(p property.Map) string {
+	{awstypes.PublicAccessBlock, "public access block", func(p property.Map, _ string) string {
 		return strings.Join(publicAccessProblems(p), "; ")
 	}},
-	{awstypes.BucketPolicy, "TLS-only bucket policy", func(p property.Map) string {
+	{awstypes.BucketPolicy, "TLS-only bucket policy", func(p property.Map, bucket string) string {
 		if !known(p, "policy") {
 			return ""
 		}
-		if !deniesInsecureTransport(Resource{Props: p}) {
+		if !deniesInsecureTransport(Resource{Props: p}, bucket) {
 			return "the bucket policy does not deny requests without TLS (aws:SecureTransport false)"
 		}
 		return ""
@@ -90,7 +90,7 @@ func bucketSecure(stack []Resource) []Violation {
 				out = append(out, Violation{Rule: "bucket-secure", URN: b.URN, Message: fmt.Sprintf("bucket %s has no %s", name, c.what)})
 			}
 			for _, f := range found {
-				if msg := c.check(f.Props); msg != "" {
+				if msg := c.check(f.Props, name); msg != "" {
 					out = append(out, Violation{Rule: "bucket-secure", URN: f.URN, Message: "bucket " + name + ": " + msg})
 				}
 			}
@@ -99,17 +99,23 @@ func bucketSecure(stack []Resource) []Violation {
 	return out
 }
 
-// deniesInsecureTransport reports whether r's policy denies every action, to everyone, on
-// the bucket and its objects, when the request does not use TLS.
-func deniesInsecureTransport(r Resource) bool {
+// deniesInsecureTransport reports whether r's policy denies every S3 action to every
+// principal ("*" or {"AWS": "*"}) on bucket and all its objects whenever the request does
+// not use TLS: a Deny whose one condition is Bool aws:SecureTransport false (another
+// condition could keep it from applying), with no NotAction or NotResource.
+func deniesInsecureTransport(r Resource, bucket string) bool {
 	doc, ok := policyDocument(r, "policy")
 	if !ok {
 		return false
 	}
 	for _, s := range doc.Statements {
-		if s.Effect == "Deny" && slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") &&
-			slices.Contains(s.Actions, "s3:*") && slices.ContainsFunc(s.Resources, isObjectARN) &&
-			slices.ContainsFunc(s.Resources, func(r string) bool { return !isObjectARN(r) }) {
+		if s.Effect != iampolicy.Deny || len(s.NotActions) > 0 || len(s.NotResources) > 0 || !s.IsEveryone() ||
+			len(s.Conditions) != 1 || !slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") {
+			continue
+		}
+		if slices.ContainsFunc(s.Actions, func(a string) bool { return a == "*" || strings.EqualFold(a, "s3:*") }) &&
+			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && !isObjectARN(res) }) &&
+			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && strings.HasSuffix(res, ":s3:::"+bucket+"/*") }) {
 			return true
 		}
 	}
@@ -187,17 +193,39 @@ func consoleUsersMFA(stack []Resource) []Violation {
 		if keys, _ := sidecar(stack, awstypes.AccessKey, "user", user); len(keys) > 0 {
 			out = append(out, Violation{Rule: "console-users-mfa", URN: keys[0].URN, Message: "console user " + user + " has an access key"})
 		}
-		enforced, unknown := mfaEnforced(stack, user)
-		if !enforced && !unknown {
-			out = append(out, Violation{Rule: "console-users-mfa", URN: profile.URN, Message: "console user " + user + " is in no group that denies access without MFA"})
+		statements, unknown := groupStatements(stack, user)
+		if problem := mfaProblem(statements); problem != "" && !unknown {
+			out = append(out, Violation{Rule: "console-users-mfa", URN: profile.URN, Message: "console user " + user + " is in no group that " + problem})
 		}
 	}
 	return out
 }
 
-// mfaEnforced reports whether one of user's groups carries a policy that denies while
-// aws:MultiFactorAuthPresent is false; unknown when a link in the chain is not known yet.
-func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
+// mfaProblem says what statements, all the policies of a console user's groups, lack of
+// rule R4, or "" when nothing: the MFA deny (deniesWithoutMFA), and, for the bootstrap
+// actions it exempts that act on a user, a deny on every user but the signed-in one
+// (ownUserOnly). Without the second, a password-only session of an admin could enrol a
+// device on another user or read any user.
+func mfaProblem(statements []iampolicy.Statement) string {
+	enforced := false
+	for _, s := range statements {
+		if !deniesWithoutMFA(s) {
+			continue
+		}
+		enforced = true
+		if ownUserOnly(statements, s.NotActions) {
+			return ""
+		}
+	}
+	if !enforced {
+		return "denies access without MFA"
+	}
+	return "limits the MFA bootstrap actions to the user's own user without MFA"
+}
+
+// groupStatements returns the statements of every policy of user's groups, inline or
+// attached; unknown when a link in the chain is not known yet.
+func groupStatements(stack []Resource, user string) (statements []iampolicy.Statement, unknown bool) {
 	memberships, unknown := sidecar(stack, awstypes.Membership, "user", user)
 	var groups []string
 	for _, m := range memberships {
@@ -207,7 +235,7 @@ func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
 	for _, r := range stack {
 		switch {
 		case r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
-			enforced = enforced || deniesWithoutMFA(r)
+			statements, unknown = withPolicy(statements, unknown, r)
 		case r.Type == awstypes.GroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
 			arn, ok := str(r.Props, "policyArn")
 			if !ok {
@@ -216,41 +244,63 @@ func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
 			}
 			for _, p := range stack {
 				if p.Type == awstypes.Policy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
-					enforced = enforced || deniesWithoutMFA(p)
+					statements, unknown = withPolicy(statements, unknown, p)
 				}
 			}
 		}
 	}
-	return enforced, unknown
+	return statements, unknown
 }
 
-// deniesWithoutMFA reports whether r's policy holds the MFA deny as rule R4 means it:
-// Deny, on every resource, while BoolIfExists aws:MultiFactorAuthPresent is false (so
-// requests without the key are denied too), of every action but a NotAction set within
-// the MFA bootstrap actions. A deny narrowed to some actions or resources, widened to
-// exempt more, or keyed on Bool alone does not count.
-func deniesWithoutMFA(r Resource) bool {
+// withPolicy adds the statements of r's policy, or marks them unknown when the policy is
+// not known yet.
+func withPolicy(statements []iampolicy.Statement, unknown bool, r Resource) ([]iampolicy.Statement, bool) {
 	doc, ok := policyDocument(r, "policy")
-	if !ok {
-		return false
-	}
+	return append(statements, doc.Statements...), unknown || !ok && !known(r.Props, "policy")
+}
+
+// deniesWithoutMFA reports whether s is the MFA deny as rule R4 means it: Deny, on every
+// resource, without MFA (withoutMFA), of every action but a NotAction set within the MFA
+// bootstrap actions. A deny narrowed to some actions or resources, widened to exempt
+// more, or keyed on Bool alone does not count.
+func deniesWithoutMFA(s iampolicy.Statement) bool {
 	bootstrap := iampolicy.MFABootstrapActions()
-	for _, s := range doc.Statements {
-		if s.Effect != "Deny" || len(s.Actions) > 0 || len(s.NotActions) == 0 || len(s.NotResources) > 0 {
-			continue
+	return s.Effect == iampolicy.Deny && len(s.Actions) == 0 && len(s.NotActions) > 0 && len(s.NotResources) == 0 &&
+		slices.Equal(s.Resources, []string{"*"}) && withoutMFA(s) &&
+		!slices.ContainsFunc(s.NotActions, func(a string) bool { return !slices.Contains(bootstrap, a) })
+}
+
+// withoutMFA reports whether s's one condition is BoolIfExists aws:MultiFactorAuthPresent
+// false, which holds for every request without MFA, those without the key included.
+func withoutMFA(s iampolicy.Statement) bool {
+	return len(s.Conditions) == 1 && slices.Equal(s.ConditionValues("BoolIfExists", "aws:MultiFactorAuthPresent"), []string{"false"})
+}
+
+// ownUserOnly reports whether statements deny, without MFA, each bootstrap action among
+// exempt that acts on a user (iampolicy.OwnUserBootstrapActions) on every user but the
+// signed-in one: a Deny naming those actions, conditioned on withoutMFA or on nothing,
+// either with a NotResource of the own user's ARNs only (iampolicy.IsOwnUserARN, the shape
+// iampolicy.MFASelfServiceStatements writes) or on every resource.
+func ownUserOnly(statements []iampolicy.Statement, exempt []string) bool {
+	var need []string
+	for _, a := range iampolicy.OwnUserBootstrapActions() {
+		if slices.Contains(exempt, a) {
+			need = append(need, a)
 		}
-		if len(s.Resources) != 1 || s.Resources[0] != "*" {
-			continue
-		}
-		if len(s.Conditions) != 1 || !slices.Equal(s.ConditionValues("BoolIfExists", "aws:MultiFactorAuthPresent"), []string{"false"}) {
-			continue
-		}
-		if slices.ContainsFunc(s.NotActions, func(a string) bool { return !slices.Contains(bootstrap, a) }) {
-			continue
-		}
-		return true
 	}
-	return false
+	return len(need) == 0 || slices.ContainsFunc(statements, func(s iampolicy.Statement) bool {
+		if s.Effect != iampolicy.Deny || len(s.NotActions) > 0 || len(s.Conditions) > 0 && !withoutMFA(s) {
+			return false
+		}
+		if slices.ContainsFunc(need, func(a string) bool {
+			return !slices.ContainsFunc(s.Actions, func(d string) bool { return d == "*" || strings.EqualFold(d, "iam:*") || strings.EqualFold(d, a) })
+		}) {
+			return false
+		}
+		othersOnly := len(s.Resources) == 0 && len(s.NotResources) > 0 && !slices.ContainsFunc(s.NotResources, func(r string) bool { return !iampolicy.IsOwnUserARN(r) })
+		everywhere := len(s.NotResources) == 0 && slices.Equal(s.Resources, []string{"*"})
+		return othersOnly || everywhere
+	})
 }
 
 func strOr(m property.Map, key string) string {
@@ -315,7 +365,7 @@ func deniesBypassToEveryone(r Resource, bucket string) bool {
 		return false
 	}
 	for _, s := range doc.Statements {
-		if s.Effect != "Deny" || len(s.Conditions) > 0 || !s.IsEveryone() {
+		if !plainDeny(s) || !s.IsEveryone() {
 			continue
 		}
 		if !slices.ContainsFunc(s.Actions, func(a string) bool { return a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" }) {

@@ -107,3 +107,10 @@ func TestMarkdownShowsAccountSettings(t *testing.T) {
 	assert.NotEqual(t, base, changed.Markdown())
 	assert.Contains(t, changed.Markdown(), "Root credential check: `off`")
 }
+
+// TestEveryFeatureFollowsEveryRule: what the program writes with every feature on (the
+// drift role's reader policy, GOVERNANCE Object Lock, the MFA denies, the TLS deny, ...)
+// passes every rule: no rule refuses a shape the program itself writes.
+func TestEveryFeatureFollowsEveryRule(t *testing.T) {
+	assert.Empty(t, everythingPlan(t).Violations)
+}
