@@ -636,7 +636,7 @@ func strOf(t *testing.T, r rules.Resource) string {
 func TestDenyMustBeUnconditional(t *testing.T) {
 	never := iampolicy.Condition{Operator: "StringEquals", Key: "aws:username", Values: []string{"nobody"}}
 	withDeny := func(change func(*iampolicy.Statement)) rules.Resource {
-		doc, err := iampolicy.S3AccessDocument("aws", []iampolicy.S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
+		doc, err := iampolicy.S3AccessDocument("aws", iampolicy.BucketOwners{Account: "111111111111"}, []iampolicy.S3Grant{{Bucket: "bkt", Actions: []string{"s3:GetObject"}}})
 		require.NoError(t, err)
 		last := &doc.Statements[len(doc.Statements)-1]
 		require.Equal(t, iampolicy.Deny, last.Effect)
