@@ -132,3 +132,17 @@ func TestExampleKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: no text makes Parse panic, and what it accepts it can describe.
+func FuzzParse(f *testing.F) {
+	f.Add(pgpkeytest.Public(f, "dana"))
+	f.Add("keybase:alice")
+	f.Add("452A6E74E542539D848595F5097D306875BEF9C0")
+	f.Add("mQENBFx0Z3UBCABwdWJsaWMta2V5LW1hdGVyaWFs")
+	f.Fuzz(func(t *testing.T, text string) {
+		k, err := pgpkey.Parse(text, time.Now())
+		if err == nil {
+			assert.NotEmpty(t, k.String())
+		}
+	})
+}
