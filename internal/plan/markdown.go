@@ -175,13 +175,14 @@ func (p *Plan) writeTree(b *strings.Builder) {
 }
 
 // inputText renders one input as compact JSON (secrets masked, unknowns marked); a PGP
-// public key, long base64 no reviewer can read, by whose key it is (pgpkey.Key.String).
+// key, long base64 no reviewer can read, by whose key it is (pgpkey.Key.String), and a
+// Keybase user with the warning that nobody sees its key.
 func inputText(key string, v resource.PropertyValue) string {
 	text, err := json.Marshal(plain(v))
 	if err != nil {
 		return fmt.Sprintf("%v", v)
 	}
-	if key == "pgpKey" && v.IsString() && !pgpkey.IsKeybase(v.StringValue()) {
+	if key == "pgpKey" && v.IsString() {
 		k, err := pgpkey.Parse(v.StringValue(), time.Now())
 		if err != nil {
 			return fmt.Sprintf("(not a key AWS can encrypt to: it %v)", err)
