@@ -61,6 +61,15 @@ func TestParse(t *testing.T) {
 	random := make([]byte, 400)
 	_, err := rand.Read(random)
 	require.NoError(t, err)
+	// An RSA key whose primary key may encrypt, and no subkey: AWS encrypts to the primary.
+	rsaConfig := &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048, Time: func() time.Time { return dayAgo }}
+	rsaKey, err := openpgp.NewEntity("mia", "", "mia@example.com", rsaConfig)
+	require.NoError(t, err)
+	rsaKey.Subkeys = nil
+	for _, id := range rsaKey.Identities {
+		id.SelfSignature.FlagEncryptCommunications = true
+		require.NoError(t, id.SelfSignature.SignUserId(id.UserId.Id, rsaKey.PrimaryKey, rsaKey.PrivateKey, rsaConfig))
+	}
 	twoKeys := encode(func(b *bytes.Buffer) error {
 		require.NoError(t, good.Serialize(b))
 		return signingOnly.Serialize(b)
@@ -75,6 +84,7 @@ func TestParse(t *testing.T) {
 	}{
 		{"public key", pgpkeytest.Export(t, good), []string{fpr(good), `"dana (test key) <dana@example.com>"`, "EdDSA Curve25519", "no expiry", "encrypts with subkey " + good.Subkeys[0].PublicKey.KeyIdString(), "ECDH Curve25519"}, nil},
 		{"key with an expiry", pgpkeytest.Export(t, expiring), []string{"expires " + dayAgo.Add(400*24*time.Hour).UTC().Format("2006-01-02")}, nil},
+		{"primary key that encrypts", pgpkeytest.Export(t, rsaKey), []string{fpr(rsaKey), "RSA 2048", "no expiry; encrypts with the primary key"}, nil},
 		{"keybase user", "keybase:alice", []string{"keybase:alice", "Keybase at apply time"}, nil},
 
 		{"keybase user with a space", "keybase:bad user", nil, []string{"keybase:<username>"}},
