@@ -4,7 +4,6 @@
 package awsnames
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -17,7 +16,6 @@ var (
 	aliasPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	keybasePattern = regexp.MustCompile(`^keybase:[A-Za-z0-9_]{2,16}$`)
 )
 
 // IAM name length limits.
@@ -100,25 +98,6 @@ func reservedBucketName(name string) bool {
 		}
 	}
 	return false
-}
-
-// PGPKey checks a pgpKey setting: keybase:<user> or a base64 public key without armor.
-func PGPKey(key string) error {
-	switch {
-	case key == "":
-		return nil
-	case strings.HasPrefix(key, "keybase:"):
-		if !keybasePattern.MatchString(key) {
-			return fmt.Errorf("%q is not keybase:<username> (2 to 16 letters, digits or _)", key)
-		}
-	case strings.Contains(key, "BEGIN PGP"):
-		return fmt.Errorf("must be the base64 body of the public key, without the armor headers")
-	default:
-		if _, err := base64.StdEncoding.DecodeString(key); err != nil {
-			return fmt.Errorf("must be keybase:<username> or a base64-encoded public key: %v", err)
-		}
-	}
-	return nil
 }
 
 // Partition maps a region name to its ARN partition.

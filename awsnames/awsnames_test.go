@@ -230,35 +230,6 @@ func TestBucketName(t *testing.T) {
 	}
 }
 
-func TestPGPKey(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		key  string
-		ok   bool
-	}{
-		{"empty means none", "", true},
-		{"keybase user", "keybase:alice", true},
-		{"base64 key", "mQENBFx0Z3UBCABwdWJsaWMta2V5LW1hdGVyaWFs", true},
-		{"not base64", "%%%not-a-key!!", false},
-		{"keybase user with a space", "keybase:bad user", false},
-		{"keybase without user", "keybase:", false},
-		{"armored key", "-----BEGIN PGP PUBLIC KEY BLOCK-----", false},
-		{"armor header inside", "xBEGIN PGP", false},
-		{"space", "mQENBF x0Z3U", false},
-		{"line break", "mQENBF\nx0Z3U", false},
-		{"tab", "mQENBF\tx0Z3U", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := awsnames.PGPKey(tc.key)
-			if tc.ok {
-				assert.NoError(t, err)
-			} else {
-				assert.Error(t, err)
-			}
-		})
-	}
-}
-
 func TestPartition(t *testing.T) {
 	for _, tc := range []struct {
 		region, partition string

@@ -14,7 +14,7 @@ import (
 type ConsoleUser struct {
 	// Name is the IAM user name (required).
 	Name string `json:"name"`
-	// PGPKey encrypts the initial password (keybase:<user> or base64 key). Optional:
+	// PGPKey encrypts the initial password (base64 public key, or keybase:<user>). Optional:
 	// without it the password is a Pulumi secret output.
 	PGPKey string `json:"pgpKey"`
 }
@@ -25,10 +25,7 @@ func (u ConsoleUser) Problems() []FieldProblem {
 	if err := awsnames.IAMName(u.Name, awsnames.MaxUserName, "user"); err != nil {
 		out = append(out, FieldProblem{"name", err.Error()})
 	}
-	if err := awsnames.PGPKey(u.PGPKey); err != nil {
-		out = append(out, FieldProblem{"pgpKey", err.Error()})
-	}
-	return out
+	return append(out, pgpKeyProblems("pgpKey", u.PGPKey)...)
 }
 
 // ConsoleGroupProblems checks a console group's name and IAM path.

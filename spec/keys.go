@@ -2,8 +2,9 @@ package spec
 
 import (
 	"fmt"
+	"time"
 
-	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/pgpkey"
 )
 
 // KeyGeneration is one access key of a machine principal. IAM allows two keys per user,
@@ -40,6 +41,18 @@ func KeyGenerations(create bool, gens []KeyGeneration) []KeyGeneration {
 	return gens
 }
 
+// pgpKeyProblems checks a pgpKey setting, if set, as of now: keybase:<user>, or a public
+// key AWS can encrypt to (pgpkey.Parse); whether keybase is allowed is the stack's to say.
+func pgpKeyProblems(field, key string) []FieldProblem {
+	if key == "" {
+		return nil
+	}
+	if _, err := pgpkey.Parse(key, time.Now()); err != nil {
+		return []FieldProblem{{Field: field, Message: err.Error()}}
+	}
+	return nil
+}
+
 // KeyGenerationProblems checks a principal's generations; each problem names the field.
 func KeyGenerationProblems(gens []KeyGeneration) []FieldProblem {
 	var out []FieldProblem
@@ -58,9 +71,7 @@ func KeyGenerationProblems(gens []KeyGeneration) []FieldProblem {
 		if g.Status != "" && g.Status != KeyActive && g.Status != KeyInactive {
 			out = append(out, FieldProblem{Field: field + ".status", Message: fmt.Sprintf("%q is not Active or Inactive", g.Status)})
 		}
-		if err := awsnames.PGPKey(g.PGPKey); err != nil {
-			out = append(out, FieldProblem{Field: field + ".pgpKey", Message: err.Error()})
-		}
+		out = append(out, pgpKeyProblems(field+".pgpKey", g.PGPKey)...)
 	}
 	return out
 }

@@ -19,7 +19,7 @@ type Principal struct {
 	// AccessKeys are the key generations, to rotate without downtime; empty: generation 1
 	// when AccessKey is set.
 	AccessKeys []KeyGeneration `json:"accessKeys"`
-	// PGPKey encrypts the access key secret (keybase:<user> or base64 key).
+	// PGPKey encrypts the access key secret (base64 public key, or keybase:<user>).
 	PGPKey string `json:"pgpKey"`
 	// Grants is the allow-list of S3 actions per bucket (required, at least one).
 	Grants []iampolicy.S3Grant `json:"grants"`
@@ -90,10 +90,7 @@ func (p Principal) Problems(partition, environment string) []FieldProblem {
 // AccessKeyProblems checks a principal's access key settings: its PGP key, and its key
 // generations, which need AccessKey.
 func AccessKeyProblems(accessKey bool, pgpKey string, gens []KeyGeneration) []FieldProblem {
-	var out []FieldProblem
-	if err := awsnames.PGPKey(pgpKey); err != nil {
-		out = append(out, FieldProblem{"pgpKey", err.Error()})
-	}
+	out := pgpKeyProblems("pgpKey", pgpKey)
 	if pgpKey != "" && !accessKey {
 		out = append(out, FieldProblem{"pgpKey", "is set but accessKey is false; it only encrypts an access key secret"})
 	}

@@ -43,6 +43,10 @@ type Config struct {
 	// secrets, readable by whoever can decrypt the stack. Default false: every generated
 	// credential must be PGP-encrypted.
 	CredentialsAsPulumiSecrets bool
+
+	// AllowKeybase lets a pgpKey be keybase:<user>. Default false: the provider fetches
+	// such a key from Keybase at apply time, so no reviewer sees whose key it is.
+	AllowKeybase bool
 }
 
 // Quotas are the account's IAM quotas the configuration is checked against, so a stack AWS

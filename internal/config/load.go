@@ -22,7 +22,7 @@ type Getter func(key string) (string, bool)
 var Keys = []string{
 	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
 	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci", "quotas",
-	"credentialsAsPulumiSecrets",
+	"credentialsAsPulumiSecrets", "allowKeybase",
 }
 
 // Load reads, defaults and validates the configuration of stack. It returns every problem
@@ -49,6 +49,7 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	d.object(key("developerGroup"), &cfg.DeveloperGroup)
 	d.object(key("quotas"), &cfg.Quotas)
 	d.object(key("credentialsAsPulumiSecrets"), &cfg.CredentialsAsPulumiSecrets)
+	d.object(key("allowKeybase"), &cfg.AllowKeybase)
 	cfg.Admins = list(d, "admins", zero[spec.ConsoleUser])
 	cfg.Developers = list(d, "developers", zero[spec.ConsoleUser])
 	cfg.Buckets = list(d, "buckets", zero[Bucket])

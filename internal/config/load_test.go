@@ -1,6 +1,9 @@
 package config_test
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"os"
@@ -8,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/stretchr/testify/assert"
@@ -18,6 +22,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -133,17 +138,18 @@ func TestBaseConfigIsValid(t *testing.T) {
 }
 
 func TestManagedConfigIsValid(t *testing.T) {
+	alice := pgpkeytest.Public(t, "alice")
 	cfg := mustLoad(t, "production", manage,
-		set("admins", `[{"name":"alice","pgpKey":"keybase:alice"},{"name":"bob"}]`),
+		set("admins", `[{"name":"alice","pgpKey":"`+alice+`"},{"name":"bob"}]`),
 		set("developers", `[{"name":"carol"}]`),
 		set("externalBuckets", `[{"name":"legacy.example.com","account":"222222222222"}]`),
-		set("backups", `[{"name":"db","bucket":"acme-db-backups","accessKey":true,"pgpKey":"keybase:ops","objectLock":{"mode":"COMPLIANCE","days":30}},{"bucket":"acme-backups"}]`),
+		set("backups", `[{"name":"db","bucket":"acme-db-backups","accessKey":true,"pgpKey":"`+pgpkeytest.Public(t, "ops")+`","objectLock":{"mode":"COMPLIANCE","days":30}},{"bucket":"acme-backups"}]`),
 	)
 	assert.True(t, cfg.Account.Manage)
 	assert.Equal(t, "acme-corp", cfg.Account.Alias)
 	require.Len(t, cfg.Admins, 2)
 	assert.Equal(t, "alice", cfg.Admins[0].Name)
-	assert.Equal(t, "keybase:alice", cfg.Admins[0].PGPKey)
+	assert.Equal(t, alice, cfg.Admins[0].PGPKey)
 	assert.Equal(t, "bob", cfg.Admins[1].Name)
 	require.Len(t, cfg.Developers, 1)
 	assert.Equal(t, "carol", cfg.Developers[0].Name)
@@ -929,8 +935,62 @@ func TestCredentialsNeedPGPKeys(t *testing.T) {
 
 	cfg := mustLoad(t, "production", manage, set("admins", `[{"name":"alice"}]`))
 	assert.True(t, cfg.CredentialsAsPulumiSecrets, "the explicit opt-in")
-	_, err = load("production", manage, set("credentialsAsPulumiSecrets", "false"), set("admins", `[{"name":"alice","pgpKey":"keybase:alice"}]`), set("apps", `[{"name":"my-app","accessKey":true,"pgpKey":"keybase:ops","grants":[{"bucket":"acme-assets"}]}]`))
+	_, err = load("production", manage, set("credentialsAsPulumiSecrets", "false"), set("admins", `[{"name":"alice","pgpKey":"`+pgpkeytest.Public(t, "alice")+`"}]`), set("apps", `[{"name":"my-app","accessKey":true,"pgpKey":"`+pgpkeytest.Public(t, "ops")+`","grants":[{"bucket":"acme-assets"}]}]`))
 	assert.NoError(t, err, "every credential encrypted: nothing to opt in to")
+}
+
+// TestPGPKeys: every pgpKey a stack file can hold (console users, applications, third
+// parties, vault writers, key generations) is read as an OpenPGP public key, and
+// keybase:<user> only with allowKeybase; the error names the key, the stack file and what
+// to give instead.
+func TestPGPKeys(t *testing.T) {
+	good := pgpkeytest.Public(t, "dana")
+	dana := pgpkeytest.NewEntity(t, "dana", time.Now().Add(-time.Hour), 0)
+	var secret bytes.Buffer
+	require.NoError(t, dana.SerializePrivate(&secret, nil))
+	random := make([]byte, 300)
+	_, err := rand.Read(random)
+	require.NoError(t, err)
+	grants := `"grants":[{"bucket":"acme-assets"}]`
+	places := map[string]func(key string) edit{
+		"secure-aws:admins[0].pgpKey":     func(k string) edit { return set("admins", `[{"name":"dana","pgpKey":"`+k+`"}]`) },
+		"secure-aws:developers[0].pgpKey": func(k string) edit { return set("developers", `[{"name":"dana","pgpKey":"`+k+`"}]`) },
+		"secure-aws:apps[0].pgpKey": func(k string) edit {
+			return set("apps", `[{"name":"a","accessKey":true,"pgpKey":"`+k+`",`+grants+`}]`)
+		},
+		"secure-aws:thirdParties[0].pgpKey": func(k string) edit {
+			return set("thirdParties", `[{"name":"t","accessKey":true,"pgpKey":"`+k+`",`+grants+`}]`)
+		},
+		"secure-aws:backups[0].pgpKey": func(k string) edit {
+			return set("backups", `[{"bucket":"acme-backups","accessKey":true,"pgpKey":"`+k+`"}]`)
+		},
+		"secure-aws:apps[0].accessKeys[1].pgpKey": func(k string) edit {
+			return set("apps", `[{"name":"a","accessKey":true,"pgpKey":"`+good+`","accessKeys":[{"generation":1},{"generation":2,"pgpKey":"`+k+`"}],`+grants+`}]`)
+		},
+		"secure-aws:backups[0].accessKeys[0].pgpKey": func(k string) edit {
+			return set("backups", `[{"bucket":"acme-backups","accessKey":true,"accessKeys":[{"generation":1,"pgpKey":"`+k+`"}]}]`)
+		},
+	}
+	bad := map[string]struct{ key, msg string }{
+		"a name":         {"dana", "too short"},
+		"a fingerprint":  {fmt.Sprintf("%X", dana.PrimaryKey.Fingerprint), "key id or fingerprint"},
+		"random base64":  {base64.StdEncoding.EncodeToString(random), "not an OpenPGP key"},
+		"a secret key":   {base64.StdEncoding.EncodeToString(secret.Bytes()), "revoke key"},
+		"a Keybase user": {"keybase:dana", "secure-aws:allowKeybase: true"},
+		"armor":          {"-----BEGIN PGP PUBLIC KEY BLOCK-----", "gpg --export KEY-ID | base64 -w0"},
+	}
+	for place, edit := range places {
+		t.Run(place, func(t *testing.T) {
+			mustLoad(t, "production", manage, edit(good))
+			for name, b := range bad {
+				cfgErr := configError(t, "production", manage, edit(b.key))
+				assert.Equal(t, []string{place}, problemKeys(cfgErr), name)
+				assert.Contains(t, cfgErr.Error(), b.msg, name)
+				assert.Contains(t, cfgErr.Error(), "Pulumi.production.yaml", name)
+			}
+			mustLoad(t, "production", manage, edit("keybase:dana"), set("allowKeybase", "true"))
+		})
+	}
 }
 
 func TestAnalyzerRegions(t *testing.T) {
@@ -978,23 +1038,24 @@ func TestAccessKeyGenerations(t *testing.T) {
 	app := func(extra string) edit {
 		return set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}]`+extra+`}]`)
 	}
-	cfg := mustLoad(t, testStack, app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]`))
+	alice := pgpkeytest.Public(t, "alice")
+	cfg := mustLoad(t, testStack, app(`,"pgpKey":"`+alice+`","accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]`))
 	assert.Equal(t, []spec.KeyGeneration{{Generation: 1, Status: "Inactive"}, {Generation: 2}}, cfg.Apps[0].AccessKeys)
-	mustLoad(t, testStack, app(`,"accessKeys":[{"generation":2,"pgpKey":"keybase:bob"}]`))
+	mustLoad(t, testStack, app(`,"accessKeys":[{"generation":2,"pgpKey":"`+pgpkeytest.Public(t, "bob")+`"}]`))
 
 	for name, c := range map[string]struct {
 		edit edit
 		key  string
 		msg  string
 	}{
-		"three generations": {app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1},{"generation":2},{"generation":3}]`), "secure-aws:apps[0].accessKeys", "IAM allows 2"},
-		"status typo":       {app(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":1,"status":"Disabled"}]`), "secure-aws:apps[0].accessKeys[0].status", "Active or Inactive"},
+		"three generations": {app(`,"pgpKey":"` + alice + `","accessKeys":[{"generation":1},{"generation":2},{"generation":3}]`), "secure-aws:apps[0].accessKeys", "IAM allows 2"},
+		"status typo":       {app(`,"pgpKey":"` + alice + `","accessKeys":[{"generation":1,"status":"Disabled"}]`), "secure-aws:apps[0].accessKeys[0].status", "Active or Inactive"},
 		"no key":            {set("apps", `[{"name":"a","accessKey":false,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1}]}]`), "secure-aws:apps[0].accessKeys", "accessKey is false"},
 		"new generation without PGP key": {func(m map[string]string) {
-			app(`,"accessKeys":[{"generation":1,"pgpKey":"keybase:alice"},{"generation":2}]`)(m)
+			app(`,"accessKeys":[{"generation":1,"pgpKey":"` + alice + `"},{"generation":2}]`)(m)
 			delete(m, "secure-aws:credentialsAsPulumiSecrets")
 		}, "secure-aws:apps[0].accessKeys[1].pgpKey", "is required"},
-		"backup writer": {set("backups", `[{"bucket":"acme-backups","accessKey":true,"pgpKey":"keybase:alice","accessKeys":[{"generation":0}]}]`), "secure-aws:backups[0].accessKeys[0].generation", "is required"},
+		"backup writer": {set("backups", `[{"bucket":"acme-backups","accessKey":true,"pgpKey":"`+alice+`","accessKeys":[{"generation":0}]}]`), "secure-aws:backups[0].accessKeys[0].generation", "is required"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := load(testStack, c.edit)

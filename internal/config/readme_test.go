@@ -23,6 +23,7 @@ var keyTypes = map[string]any{
 	"developerGroup": config.GroupSettings{}, "developers": []spec.ConsoleUser{}, "buckets": []config.Bucket{},
 	"externalBuckets": []string{}, "apps": []spec.Principal{}, "thirdParties": []spec.Principal{},
 	"backups": []spec.Backup{}, "ci": config.CI{}, "quotas": config.Quotas{}, "credentialsAsPulumiSecrets": false,
+	"allowKeybase": false,
 }
 
 // settingPaths lists every setting a stack file can hold, as the README names them:
@@ -155,6 +156,7 @@ func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 		"developerGroup": reflect.ValueOf(cfg.DeveloperGroup), "apps": reflect.ValueOf(cfg.Apps),
 		"backups": reflect.ValueOf(cfg.Backups), "ci": reflect.ValueOf(*cfg.CI), "quotas": reflect.ValueOf(cfg.Quotas),
 		"credentialsAsPulumiSecrets": reflect.ValueOf(cfg.CredentialsAsPulumiSecrets),
+		"allowKeybase":               reflect.ValueOf(cfg.AllowKeybase),
 	}
 	plain, err := config.Load("staging", getter(map[string]string{"aws:region": base["aws:region"], "aws:allowedAccountIds": base["aws:allowedAccountIds"]}))
 	require.NoError(t, err)

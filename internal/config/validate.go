@@ -9,6 +9,7 @@ import (
 	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
+	"github.com/secure-aws/secure-aws/pgpkey"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -266,6 +267,7 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
 		v.fields(uk, u.Problems())
 		v.claimUser(uk+".name", u.Name)
+		v.keybase(uk+".pgpKey", u.PGPKey)
 		v.credential(uk+".pgpKey", u.PGPKey, "initial password")
 	}
 }
@@ -317,8 +319,13 @@ func (v *validator) principals(section string, list []spec.Principal) {
 }
 
 // credentials requires a PGP key for each access key generation, unless the stack keeps
-// credentials as Pulumi secrets (spec.AccessKeyProblems checks the rest).
+// credentials as Pulumi secrets, and refuses Keybase keys the stack does not allow
+// (spec.AccessKeyProblems checks the rest).
 func (v *validator) credentials(k string, create bool, pgp string, gens []spec.KeyGeneration) {
+	v.keybase(k+".pgpKey", pgp)
+	for i, g := range gens {
+		v.keybase(fmt.Sprintf("%s.accessKeys[%d].pgpKey", k, i), g.PGPKey)
+	}
 	if len(gens) > 0 && !create {
 		return
 	}
@@ -340,6 +347,16 @@ func (v *validator) credential(k, pgp, what string) {
 		return
 	}
 	v.errs.add(k, "is required: the %s is encrypted to this public key (base64 of `gpg --export`), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what)
+}
+
+// keybase refuses a keybase:<user> pgpKey at key k unless the stack allows them: the
+// provider fetches that key from Keybase at apply time, so neither the stack file nor the
+// plan shows whose key receives the credential, and Keybase is no longer maintained.
+func (v *validator) keybase(k, pgp string) {
+	if !pgpkey.IsKeybase(pgp) || v.cfg.AllowKeybase || v.failed[key("allowKeybase")] {
+		return
+	}
+	v.errs.add(k, "%q is a Keybase user, not allowed by default: the AWS provider fetches its key from Keybase when it applies, so no reviewer sees whose key receives the credential, and Keybase is no longer maintained. Give the owner's public key (%s), or set secure-aws:allowKeybase: true to accept that", pgp, pgpkey.Export)
 }
 
 // grant checks what a grant needs of the rest of the stack: a bucket it may reach, and,

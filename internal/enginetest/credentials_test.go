@@ -16,6 +16,7 @@ import (
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
 
 // TestKeyRotation rotates an application's access key through the real engine, step by
@@ -92,7 +93,7 @@ func TestKeyRotation(t *testing.T) {
 		assert.NotContains(t, s, awstypes.AccessKey, "a change of grants touches no key")
 	}
 
-	steps, ops = step(withApps(`,"pgpKey":"keybase:alice","accessKeys":[{"generation":2}]`, `["s3:GetObject","s3:PutObject"]`))
+	steps, ops = step(withApps(`,"pgpKey":"`+pgpkeytest.Public(t, "alice")+`","accessKeys":[{"generation":2}]`, `["s3:GetObject","s3:PutObject"]`))
 	assert.Empty(t, steps, "a new pgpKey replaces no key in use: it is for the next generation")
 	assert.Empty(t, ops)
 

@@ -2,18 +2,19 @@ package plan
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/record"
+	"github.com/secure-aws/secure-aws/pgpkey"
 )
 
 // Markdown renders the plan for review. The output is deterministic: the same program and
@@ -174,15 +175,19 @@ func (p *Plan) writeTree(b *strings.Builder) {
 }
 
 // inputText renders one input as compact JSON (secrets masked, unknowns marked); a PGP
-// public key, long and of no interest but for its identity, by its length and digest.
+// key, long base64 no reviewer can read, by whose key it is (pgpkey.Key.String), and a
+// Keybase user with the warning that nobody sees its key.
 func inputText(key string, v resource.PropertyValue) string {
 	text, err := json.Marshal(plain(v))
 	if err != nil {
 		return fmt.Sprintf("%v", v)
 	}
-	if key == "pgpKey" && v.IsString() && !strings.HasPrefix(v.StringValue(), "keybase:") {
-		sum := sha256.Sum256([]byte(v.StringValue()))
-		return fmt.Sprintf("(base64 public key, %d characters, sha256 %x)", len(v.StringValue()), sum[:8])
+	if key == "pgpKey" && v.IsString() {
+		k, err := pgpkey.Parse(v.StringValue(), time.Now())
+		if err != nil {
+			return fmt.Sprintf("(not a key AWS can encrypt to: it %v)", err)
+		}
+		return k.String()
 	}
 	return string(text)
 }

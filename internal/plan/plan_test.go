@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/pgpkey"
 )
 
 // projectDir holds Pulumi.yaml and the repository's stack files, a team's own.
@@ -145,4 +147,39 @@ func TestPlanChecksTheStacksOfOneAccount(t *testing.T) {
 	require.ErrorAs(t, err, &cfgErr)
 	assert.Equal(t, "secure-aws:quotas.groupsPerAccount", cfgErr.Problems[0].Key)
 	assert.Contains(t, cfgErr.Problems[0].Message, "create 8 IAM groups together")
+}
+
+// TestPlanNamesPGPKeys: a reviewer sees whose key each credential is encrypted to: the
+// plan shows every pgpKey by its description (fingerprint, user id, algorithm, expiry),
+// never as base64, and a Keybase user with the warning that nobody sees its key.
+func TestPlanNamesPGPKeys(t *testing.T) {
+	plans := map[string]*plan.Plan{"everything": everythingPlan(t)}
+	names, err := stackfile.Names(projectDir)
+	require.NoError(t, err)
+	for _, stack := range names {
+		p, err := plan.Run(projectDir, stack)
+		require.NoError(t, err)
+		plans[stack] = p
+	}
+	keybase := 0
+	for stack, p := range plans {
+		md := p.Markdown()
+		for _, r := range p.Resources {
+			text := r.Input("pgpKey")
+			if text == "" {
+				continue
+			}
+			k, err := pgpkey.Parse(text, time.Now())
+			require.NoError(t, err, "%s: %s", stack, r.URN)
+			want := "· pgpKey = " + k.String()
+			assert.True(t, strings.Contains(md, want), "%s: %s does not show %q", stack, r.URN, want)
+			if pgpkey.IsKeybase(text) {
+				keybase++
+				assert.Contains(t, k.String(), "not shown")
+			} else {
+				assert.False(t, strings.Contains(md, text), "%s: %s shows the key's base64", stack, r.URN)
+			}
+		}
+	}
+	assert.NotZero(t, keybase, "the stack with every feature has a Keybase key")
 }

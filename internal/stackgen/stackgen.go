@@ -42,7 +42,7 @@ func Apps(n int) map[string]string {
 // Everything is the stack "everything" (the one environment its deploy role trusts): it manages its account and uses every feature of the program:
 // console users with and without PGP keys, CI roles, a bucket, an application, a
 // third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault,
-// and the credentials without a PGP key kept as Pulumi secrets.
+// the credentials without a PGP key kept as Pulumi secrets, and Keybase keys allowed.
 func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "eu-west-1",
@@ -57,5 +57,6 @@ func Everything() map[string]string {
 		"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":120,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
 
 		"secure-aws:credentialsAsPulumiSecrets": "true",
+		"secure-aws:allowKeybase":               "true",
 	}
 }
