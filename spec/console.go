@@ -43,6 +43,17 @@ func ConsoleGroupProblems(name, path string) []FieldProblem {
 	return out
 }
 
+// IAMPathProblems checks a list of IAM paths, each reported as field[i].
+func IAMPathProblems(field string, paths []string) []FieldProblem {
+	var out []FieldProblem
+	for i, p := range paths {
+		if err := awsnames.IAMPath(p); err != nil {
+			out = append(out, FieldProblem{fmt.Sprintf("%s[%d]", field, i), err.Error()})
+		}
+	}
+	return out
+}
+
 // ConsolePolicySuffix names a console group's own policy: <group>-console.
 const ConsolePolicySuffix = "-console"
 

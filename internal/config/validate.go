@@ -232,7 +232,7 @@ func (v *validator) consolePaths() {
 			v.errs.add(k, "must not be /: console users need a path of their own, e.g. /%s/", strings.TrimSuffix(g.key, "Group")+"s")
 			continue
 		}
-		for _, machine := range []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath} {
+		for _, machine := range spec.MachineUserPaths() {
 			if overlap(g.path, machine) {
 				v.errs.add(k, "%q overlaps %s, the path of machine principals; choose a path of its own", g.path, machine)
 			}
