@@ -112,7 +112,7 @@ func TestAdminGroupRejectsBadArgs(t *testing.T) {
 		"duplicate user":  {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
 		"bad pgp key":     {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
 		"bad other path":  {withOtherPaths("developers"), `otherConsolePaths[0] "developers" is not a valid IAM path`},
-		"policy too long": {withOtherPaths(longPath("a"), longPath("b"), longPath("c"), longPath("d")), "path with otherConsolePaths, makes the group's policy"},
+		"policy too long": {withOtherPaths(longPath("a"), longPath("b")), "path with otherConsolePaths: the console paths make the console groups' policy"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestAdmins(c.args)) })

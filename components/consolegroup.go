@@ -62,7 +62,7 @@ func (args *ConsoleGroupArgs) userPaths() iampolicy.UserPaths {
 	return iampolicy.UserPaths{Console: append([]string{args.Path}, args.OtherConsolePaths...), Machine: spec.MachineUserPaths()}
 }
 
-func (args *ConsoleGroupArgs) validate(kind consoleKind) error {
+func (args *ConsoleGroupArgs) validate() error {
 	problems := append(accountProblems(args.Account), spec.ConsoleGroupProblems(args.GroupName, args.Path)...)
 	if args.PasswordLength < 14 || args.PasswordLength > 128 {
 		problems = append(problems, spec.FieldProblem{Field: "passwordLength", Message: fmt.Sprintf("%d is out of range: 14 to 128", args.PasswordLength)})
@@ -79,13 +79,8 @@ func (args *ConsoleGroupArgs) validate(kind consoleKind) error {
 		seen[strings.ToLower(u.Name)] = true
 	}
 	if len(problems) == 0 {
-		// The paths are in the group's own policy, twice each: very long ones overflow it.
-		text, err := kind.policy(args.Account.Partition, args.Account.ID, args.userPaths()).JSON()
-		if err != nil {
-			return fmt.Errorf("rendering the console policy: %w", err)
-		}
-		if len(text) > iampolicy.MaxManagedPolicySize {
-			problems = append(problems, spec.FieldProblem{Field: "path", Message: fmt.Sprintf("with otherConsolePaths, makes the group's policy %d characters, over IAM's %d: use shorter paths", len(text), iampolicy.MaxManagedPolicySize)})
+		if msg := spec.ConsolePathsProblem(args.Account, args.userPaths().Console); msg != "" {
+			problems = append(problems, spec.FieldProblem{Field: "path", Message: "with otherConsolePaths: " + msg})
 		}
 	}
 	return spec.ProblemsError(problems)
@@ -96,7 +91,7 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 	if args == nil {
 		return errors.New(kind.token + ": args are required")
 	}
-	if err := args.validate(kind); err != nil {
+	if err := args.validate(); err != nil {
 		return fmt.Errorf("%s %s: %w", kind.token, name, err)
 	}
 	if err := ctx.RegisterComponentResource(kind.token, name, c, opts...); err != nil {
