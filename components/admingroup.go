@@ -11,7 +11,8 @@ const AdminGroupType = "secure-aws:components:AdminGroup"
 
 // AdminGroup is the group of console-only admins (rule R3): full access through the AWS
 // managed AdministratorAccess policy, MFA enforced (R4), and no programmatic credential
-// for any console user, nor a console password for a machine user. It is account-wide: create it in the stack that manages the account.
+// for any console user, nor a console password for a machine user. It is account-wide:
+// create it in the stack that manages the account.
 type AdminGroup struct {
 	pulumi.ResourceState
 	ConsoleGroupOutputs
