@@ -1,6 +1,7 @@
 package components
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -13,7 +14,7 @@ import (
 )
 
 func adminArgs(users ...spec.ConsoleUser) *ConsoleGroupArgs {
-	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", Users: users, PasswordLength: 20}
+	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", OtherConsolePaths: []string{"/developers/"}, Users: users, PasswordLength: 20}
 }
 
 func newTestAdmins(args *ConsoleGroupArgs) pulumi.RunFunc {
@@ -67,7 +68,14 @@ func TestAdminGroupPolicies(t *testing.T) {
 	deny := statement(t, statements, "DenyAccessKeysForConsoleUsers")
 	assert.Equal(t, "Deny", deny["Effect"])
 	assert.Contains(t, deny["Action"], "iam:CreateAccessKey")
-	assert.Equal(t, "arn:aws:iam::111111111111:user/admins/*", deny["Resource"])
+	assert.Equal(t, []any{"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/developers/*"}, deny["Resource"],
+		"no admin mints a credential for a developer either")
+	login := statement(t, statements, "DenyLoginProfilesForMachineUsers")
+	assert.Equal(t, []any{"arn:aws:iam::111111111111:user/apps/*", "arn:aws:iam::111111111111:user/backup/*", "arn:aws:iam::111111111111:user/third-party/*"}, login["Resource"])
+	assert.Contains(t, statement(t, statements, "DenyMovingGuardedUsers")["Resource"], "arn:aws:iam::111111111111:user/developers/*")
+	for _, s := range statements {
+		assert.NotEqual(t, "DenySecretReads", s["Sid"], "admins read secrets with MFA: the deny is the developers' alone")
+	}
 	mfa := statement(t, statements, "DenyAllExceptListedIfNoMFA")
 	assert.Equal(t, map[string]any{"BoolIfExists": map[string]any{"aws:MultiFactorAuthPresent": "false"}}, mfa["Condition"])
 	for _, s := range statements {
@@ -82,6 +90,15 @@ func TestAdminGroupWithoutMembersCreatesNoUsers(t *testing.T) {
 	}
 }
 
+// longPath is an IAM path near IAM's 512-character limit.
+func longPath(segment string) string { return "/" + strings.Repeat(segment, 500) + "/" }
+
+func withOtherPaths(paths ...string) *ConsoleGroupArgs {
+	a := adminArgs()
+	a.OtherConsolePaths = paths
+	return a
+}
+
 func TestAdminGroupRejectsBadArgs(t *testing.T) {
 	shortPassword := adminArgs()
 	shortPassword.PasswordLength = 8
@@ -89,11 +106,13 @@ func TestAdminGroupRejectsBadArgs(t *testing.T) {
 		args *ConsoleGroupArgs
 		want string
 	}{
-		"nil":            {nil, "args are required"},
-		"short password": {shortPassword, "passwordLength 8 is out of range"},
-		"bad user name":  {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
-		"duplicate user": {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
-		"bad pgp key":    {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
+		"nil":             {nil, "args are required"},
+		"short password":  {shortPassword, "passwordLength 8 is out of range"},
+		"bad user name":   {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
+		"duplicate user":  {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
+		"bad pgp key":     {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},
+		"bad other path":  {withOtherPaths("developers"), `otherConsolePaths[0] "developers" is not a valid IAM path`},
+		"policy too long": {withOtherPaths(longPath("a"), longPath("b")), "path with otherConsolePaths: the console paths make the console groups' policy"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestAdmins(c.args)) })

@@ -23,7 +23,8 @@ const (
 
 // deployPolicies are what `pulumi up` of this program needs: it manages IAM, S3 and IAM
 // Access Analyzer. IAM write access is admin-equivalent, which is why the role trusts
-// only one branch and the protected deployment environments of one repository.
+// only one branch and the protected deployment environments of one repository, and why
+// its own policy (iampolicy.DeployRoleGuardrails) denies what the program never does.
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
 // previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
@@ -54,6 +55,9 @@ type CIDeployRoleArgs struct {
 	// CreateOIDCProvider creates the account's GitHub OIDC provider; set it false where the
 	// account already has one (there is one per account).
 	CreateOIDCProvider bool
+	// ConsoleUserPaths are the IAM paths of the account's console groups (required): the
+	// deploy role mints no programmatic credential for a user under them.
+	ConsoleUserPaths []string
 }
 
 // CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
@@ -76,7 +80,12 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	if args == nil {
 		return nil, errors.New("ci deploy role: args are required")
 	}
-	if err := spec.ProblemsError(append(accountProblems(args.Account), args.CITrust.Problems()...)); err != nil {
+	problems := append(accountProblems(args.Account), args.CITrust.Problems()...)
+	if len(args.ConsoleUserPaths) == 0 {
+		problems = append(problems, spec.FieldProblem{Field: "consoleUserPaths", Message: "is required: the console groups' paths, e.g. /admins/"})
+	}
+	problems = append(problems, spec.IAMPathProblems("consoleUserPaths", args.ConsoleUserPaths)...)
+	if err := spec.ProblemsError(problems); err != nil {
 		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
 	}
 	c := &CIDeployRole{}
@@ -104,7 +113,8 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 			deploySubjects = append(deploySubjects, args.Subject()+":environment:"+e)
 		}
 	}
-	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies}, args.Account, roleOpts...)
+	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies,
+		policy: iampolicy.DeployRoleGuardrails(args.Account.Partition, args.Account.ID, iampolicy.UserPaths{Console: args.ConsoleUserPaths, Machine: spec.MachineUserPaths()})}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func ciArgs() *CIDeployRoleArgs {
-	return &CIDeployRoleArgs{Account: testAccount, CreateOIDCProvider: true, CITrust: spec.CITrust{
+	return &CIDeployRoleArgs{Account: testAccount, CreateOIDCProvider: true, ConsoleUserPaths: []string{"/admins/", "/developers/"}, CITrust: spec.CITrust{
 		Repository: "acme/secure-aws", Branch: "main", Environments: []string{"production"}, OwnerID: 1234567, RepositoryID: 89012345}}
 }
 
@@ -54,6 +54,7 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-deploy arn:aws:iam::aws:policy/AmazonS3FullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess",
 		"secure-aws-deploy arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess",
+		"secure-aws-deploy arn:aws:iam::111111111111:policy/secure-aws-deploy",
 		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
 		"secure-aws-drift arn:aws:iam::111111111111:policy/secure-aws-drift",
 	}, attached)
@@ -65,6 +66,40 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		statement(t, previewStatements, "ReadRootCredentialStatus"))
 	assert.Equal(t, map[string]any{"Sid": "AuditCredentials", "Effect": "Allow", "Action": []any{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}, "Resource": "*"},
 		statement(t, previewStatements, "AuditCredentials"), "and the credential report, nothing more")
+}
+
+// TestCIDeployRoleGuardrails: the deploy role's own policy denies minting programmatic
+// credentials for the console users, console passwords for machine users, and stopping or
+// deleting a trail; every deny unconditional, so the rules count it.
+func TestCIDeployRoleGuardrails(t *testing.T) {
+	rec := mustRun(t, newTestCI(ciArgs()))
+	policy, ok := rec.Find(awstypes.Policy, "ci-deploy")
+	require.True(t, ok)
+	assert.Equal(t, DeployRoleName, policy.Input("name"))
+	statements := policyStatements(t, policy, "policy")
+	require.Len(t, statements, 3)
+	for _, s := range statements {
+		assert.Equal(t, "Deny", s["Effect"], s["Sid"])
+		assert.Nil(t, s["Condition"], s["Sid"])
+		assert.Nil(t, s["NotResource"], s["Sid"])
+	}
+	keys := statement(t, statements, "DenyAccessKeysForConsoleUsers")
+	assert.Equal(t, []any{"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/developers/*"}, keys["Resource"])
+	assert.Contains(t, keys["Action"], "iam:UploadSSHPublicKey")
+	login := statement(t, statements, "DenyLoginProfilesForMachineUsers")
+	assert.Equal(t, []any{"arn:aws:iam::111111111111:user/apps/*", "arn:aws:iam::111111111111:user/backup/*", "arn:aws:iam::111111111111:user/third-party/*"}, login["Resource"],
+		"login profiles stay allowed for console users: the program creates them")
+	trail := statement(t, statements, "DenyStoppingTheAuditTrail")
+	assert.Equal(t, []any{"cloudtrail:DeleteTrail", "cloudtrail:StopLogging"}, trail["Action"])
+	assert.Equal(t, "*", trail["Resource"])
+	_, ok = rec.Find(awstypes.Policy, "ci-preview")
+	assert.True(t, ok)
+	for _, name := range []string{"ci-preview", "ci-drift"} {
+		p, _ := rec.Find(awstypes.Policy, name)
+		for _, s := range policyStatements(t, p, "policy") {
+			assert.NotEqual(t, "DenyAccessKeysForConsoleUsers", s["Sid"], "%s can write no IAM: it needs no such deny", name)
+		}
+	}
 }
 
 func TestCIDeployRoleWithoutEnvironmentsTrustsTheBranch(t *testing.T) {
@@ -150,6 +185,8 @@ func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
 		"wildcard env":        {with(func(a *CIDeployRoleArgs) { a.Environments = []string{"prod*"} }), "plain name"},
 		"no ids":              {with(func(a *CIDeployRoleArgs) { a.OwnerID, a.RepositoryID = 0, 0 }), "gh api repos/acme/secure-aws --jq '.owner.id, .id'"},
 		"ids and name only":   {with(func(a *CIDeployRoleArgs) { a.NameOnlySubjects = true }), "set one or the other"},
+		"no console paths":    {with(func(a *CIDeployRoleArgs) { a.ConsoleUserPaths = nil }), "consoleUserPaths is required"},
+		"bad console path":    {with(func(a *CIDeployRoleArgs) { a.ConsoleUserPaths = []string{"/admins/", "admins"} }), `consoleUserPaths[1] "admins" is not a valid IAM path`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestCI(c.args)) })

@@ -20,6 +20,10 @@ type ConsoleGroupArgs struct {
 	GroupName string
 	// Path is the IAM path of the group and its users (required), e.g. /admins/.
 	Path string
+	// OtherConsolePaths are the IAM paths of the account's other console groups (optional,
+	// e.g. /developers/ for the admins): the members mint no credential for users there
+	// either.
+	OtherConsolePaths []string
 	// Users are the group's members, each created with a console login profile. Optional.
 	Users []spec.ConsoleUser
 	// PasswordLength of generated initial passwords (required, 14 to 128; at least the
@@ -32,9 +36,9 @@ type consoleKind struct {
 	token string
 	// managed are the AWS managed policies the group holds.
 	managed []string
-	// denyDestructive adds the deny of destructive S3 actions on every bucket (R5), for
-	// non-admins, whose managed policies are no allow-list of ours.
-	denyDestructive bool
+	// policy builds the group's own policy: iampolicy.AdminConsolePolicy or
+	// iampolicy.DeveloperConsolePolicy.
+	policy func(partition, accountID string, paths iampolicy.UserPaths) iampolicy.Document
 }
 
 // ConsoleGroupOutputs are the attributes every console group exports.
@@ -52,17 +56,10 @@ type ConsoleGroupOutputs struct {
 	InitialPasswords pulumi.StringMapOutput `output:"initialPasswords,secret"`
 }
 
-// consoleStatements are what every console group carries beside its managed policies:
-// MFA enforcement and self-service (rule R4), no access keys for its members (R3), and,
-// for non-admins, the deny of destructive S3 actions on every bucket (R5), since their AWS
-// managed policies are no allow-list of ours.
-func consoleStatements(a spec.Account, path string, denyDestructive bool) iampolicy.Document {
-	statements := iampolicy.MFASelfServiceStatements(a.Partition, a.ID)
-	statements = append(statements, iampolicy.DenyAccessKeysStatement(a.Partition, a.ID, path))
-	if denyDestructive {
-		statements = append(statements, iampolicy.DenyDestructiveS3EverywhereStatement(a.Partition))
-	}
-	return iampolicy.Document{Statements: statements}
+// userPaths are the paths the group's guard-rails cover: every console group's and every
+// machine principal's.
+func (args *ConsoleGroupArgs) userPaths() iampolicy.UserPaths {
+	return iampolicy.UserPaths{Console: append([]string{args.Path}, args.OtherConsolePaths...), Machine: spec.MachineUserPaths()}
 }
 
 func (args *ConsoleGroupArgs) validate() error {
@@ -70,6 +67,7 @@ func (args *ConsoleGroupArgs) validate() error {
 	if args.PasswordLength < 14 || args.PasswordLength > 128 {
 		problems = append(problems, spec.FieldProblem{Field: "passwordLength", Message: fmt.Sprintf("%d is out of range: 14 to 128", args.PasswordLength)})
 	}
+	problems = append(problems, spec.IAMPathProblems("otherConsolePaths", args.OtherConsolePaths)...)
 	seen := map[string]bool{}
 	for i, u := range args.Users {
 		for _, p := range u.Problems() {
@@ -79,6 +77,11 @@ func (args *ConsoleGroupArgs) validate() error {
 			problems = append(problems, spec.FieldProblem{Field: fmt.Sprintf("users[%d].name", i), Message: fmt.Sprintf("user %s is listed twice", u.Name)})
 		}
 		seen[strings.ToLower(u.Name)] = true
+	}
+	if len(problems) == 0 {
+		if msg := spec.ConsolePathsProblem(args.Account, args.userPaths().Console); msg != "" {
+			problems = append(problems, spec.FieldProblem{Field: "path", Message: "with otherConsolePaths: " + msg})
+		}
 	}
 	return spec.ProblemsError(problems)
 }
@@ -110,7 +113,7 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, consoleStatements(args.Account, args.Path, kind.denyDestructive)); err != nil {
+	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, kind.policy(args.Account.Partition, args.Account.ID, args.userPaths())); err != nil {
 		return err
 	}
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -13,7 +14,8 @@ import (
 const DeveloperGroupType = "secure-aws:components:DeveloperGroup"
 
 // DeveloperGroup is a group of non-admin console users (developers, ops) with the same
-// MFA enforcement and no-access-key rule as admins, and the AWS managed policies given.
+// MFA enforcement and no-access-key rule as admins, and the AWS managed policies given,
+// less the destructive S3 actions and the reads that return secrets.
 // It is account-wide: create it in the stack that manages the account.
 type DeveloperGroup struct {
 	pulumi.ResourceState
@@ -38,7 +40,7 @@ func NewDeveloperGroup(ctx *pulumi.Context, name string, args *DeveloperGroupArg
 		return nil, fmt.Errorf("developer group %s: %w", name, err)
 	}
 	c := &DeveloperGroup{}
-	kind := consoleKind{token: DeveloperGroupType, managed: args.ManagedPolicies, denyDestructive: true}
+	kind := consoleKind{token: DeveloperGroupType, managed: args.ManagedPolicies, policy: iampolicy.DeveloperConsolePolicy}
 	if err := newConsoleGroup(ctx, name, c, &c.ConsoleGroupOutputs, &args.ConsoleGroupArgs, kind, opts...); err != nil {
 		return nil, err
 	}

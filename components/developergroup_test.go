@@ -12,7 +12,7 @@ import (
 )
 
 func developerArgs(policies []string, users ...spec.ConsoleUser) *DeveloperGroupArgs {
-	return &DeveloperGroupArgs{ConsoleGroupArgs: ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", Users: users, PasswordLength: 20}, ManagedPolicies: policies}
+	return &DeveloperGroupArgs{ConsoleGroupArgs: ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", OtherConsolePaths: []string{"/admins/"}, Users: users, PasswordLength: 20}, ManagedPolicies: policies}
 }
 
 func newTestDevelopers(args *DeveloperGroupArgs) pulumi.RunFunc {
@@ -34,20 +34,24 @@ func TestDeveloperGroupCarriesManagedPoliciesAndMFA(t *testing.T) {
 	_, ok := rec.Find(awstypes.GroupAttachment, "developers-job-function-ViewOnlyAccess")
 	assert.True(t, ok, "a policy path becomes part of a valid logical name")
 
-	// The admins' console statements, for the developers' path, plus the deny of the
-	// destructive S3 actions everywhere: an AWS managed policy is no allow-list of ours.
+	// The admins' console statements (the same paths, listed the other way round), plus
+	// the denies of the destructive S3 actions everywhere and of the reads that return
+	// secrets: an AWS managed policy is no allow-list of ours.
 	admins := policyStatements(t, one(t, mustRun(t, newTestAdmins(adminArgs())), awstypes.Policy), "policy")
 	statements := policyStatements(t, one(t, rec, awstypes.Policy), "policy")
-	require.Len(t, statements, len(admins)+1)
+	require.Len(t, statements, len(admins)+2)
 	for i, s := range admins {
-		if s["Sid"] == "DenyAccessKeysForConsoleUsers" {
-			s["Resource"] = "arn:aws:iam::111111111111:user/developers/*"
-		}
 		assert.Equal(t, s, statements[i])
 	}
 	deny := statement(t, statements, "DenyDestructiveS3Actions")
 	assert.Equal(t, []any{"arn:aws:s3:::*", "arn:aws:s3:::*/*"}, deny["Resource"])
 	assert.Contains(t, deny["Action"], "s3:GetBucketVersioning", "the seed's deny block holds for developers too")
+	secrets := statement(t, statements, "DenySecretReads")
+	assert.Equal(t, "*", secrets["Resource"])
+	assert.Nil(t, secrets["Condition"], "unconditional")
+	for _, a := range []string{"ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions", "ec2:GetLaunchTemplateData", "lambda:ListFunctions", "ecs:DescribeTaskDefinition", "ssm:GetParameter", "secretsmanager:GetSecretValue"} {
+		assert.Contains(t, secrets["Action"], a)
+	}
 }
 
 func TestDeveloperGroupWithoutPoliciesAttachesOnlyConsoleStatements(t *testing.T) {

@@ -121,23 +121,135 @@ func MFASelfServiceStatements(partition, accountID string) []Statement {
 	}
 }
 
+// userARNs are the ARNs of every IAM user under each of paths: user<path>*.
+func userARNs(partition, accountID string, paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = "arn:" + partition + ":iam::" + accountID + ":user" + p + "*"
+	}
+	return out
+}
+
+// credentialActions mint a long-lived programmatic credential of a user, or bring a
+// deactivated one back.
+var credentialActions = []string{
+	"iam:CreateAccessKey", "iam:UpdateAccessKey",
+	"iam:CreateServiceSpecificCredential", "iam:UpdateServiceSpecificCredential", "iam:ResetServiceSpecificCredential",
+	"iam:UploadSSHPublicKey", "iam:UpdateSSHPublicKey",
+	"iam:UploadSigningCertificate", "iam:UpdateSigningCertificate",
+}
+
 // DenyAccessKeysStatement denies creating or re-activating access keys, and every other
-// long-lived credential, for any user under userPath (rule R3): console users stay
-// console-only even if someone tries to mint a credential later. Moving a user out of the
-// path (iam:UpdateUser) is denied too, so the deny cannot be walked around.
+// long-lived programmatic credential, for any user under one of consolePaths (rule R3):
+// console users stay console-only, whoever holds the statement (an admin, the deploy role),
+// since a key minted for someone else's console user is a login that skips their MFA.
 // See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html.
-func DenyAccessKeysStatement(partition, accountID, userPath string) Statement {
+func DenyAccessKeysStatement(partition, accountID string, consolePaths ...string) Statement {
 	return Statement{
-		Sid:    "DenyAccessKeysForConsoleUsers",
-		Effect: Deny,
-		Actions: []string{
-			"iam:CreateAccessKey", "iam:UpdateAccessKey",
-			"iam:CreateServiceSpecificCredential", "iam:UpdateServiceSpecificCredential", "iam:ResetServiceSpecificCredential",
-			"iam:UploadSSHPublicKey", "iam:UpdateSSHPublicKey",
-			"iam:UploadSigningCertificate", "iam:UpdateSigningCertificate",
-			"iam:UpdateUser",
-		},
-		Resources: []string{"arn:" + partition + ":iam::" + accountID + ":user" + userPath + "*"},
+		Sid:       "DenyAccessKeysForConsoleUsers",
+		Effect:    Deny,
+		Actions:   slices.Clone(credentialActions),
+		Resources: userARNs(partition, accountID, consolePaths),
+	}
+}
+
+// DenyLoginProfilesStatement denies a console password to any user under one of
+// machinePaths: an application's, a third party's or a backup writer's user would
+// otherwise become a console login outside every console group, with no MFA enforced.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html.
+func DenyLoginProfilesStatement(partition, accountID string, machinePaths ...string) Statement {
+	return Statement{
+		Sid:       "DenyLoginProfilesForMachineUsers",
+		Effect:    Deny,
+		Actions:   []string{"iam:CreateLoginProfile", "iam:UpdateLoginProfile"},
+		Resources: userARNs(partition, accountID, machinePaths),
+	}
+}
+
+// DenyMovingUsersStatement denies renaming or moving (iam:UpdateUser) any user under one
+// of paths, so the two denies above cannot be walked around by moving a user out of its
+// path first. The deploy role does not hold it: `pulumi up` moves a user when its path
+// or name changes in the configuration.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming.
+func DenyMovingUsersStatement(partition, accountID string, paths ...string) Statement {
+	return Statement{
+		Sid:       "DenyMovingGuardedUsers",
+		Effect:    Deny,
+		Actions:   []string{"iam:UpdateUser"},
+		Resources: userARNs(partition, accountID, paths),
+	}
+}
+
+// DenyStopTrailStatement denies stopping or deleting any CloudTrail trail of the account
+// (CIS 3.x: the trail is the record of who did what). It is on every trail, not only the
+// program's: whoever holds it should not silence a trail made by hand either. The program
+// never needs either action: its trail is created logging and retained on delete.
+// See https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html.
+func DenyStopTrailStatement() Statement {
+	return Statement{
+		Sid:       "DenyStoppingTheAuditTrail",
+		Effect:    Deny,
+		Actions:   []string{"cloudtrail:DeleteTrail", "cloudtrail:StopLogging"},
+		Resources: []string{"*"},
+	}
+}
+
+// secretReadActions return what often holds a secret. Those marked ViewOnlyAccess are
+// granted by job-function/ViewOnlyAccess (v46) itself, often through a wildcard; the
+// others by none of the developer allow-list today, and are denied before AWS adds them
+// to a managed policy, as it keeps doing.
+var secretReadActions = []string{
+	// EC2 user data, where bootstrap secrets often sit: of an instance, a launch template
+	// (its versions, or read from a running instance), a launch configuration, a Spot
+	// request.
+	"ec2:DescribeInstanceAttribute",      // ViewOnlyAccess (ec2:DescribeInstance*)
+	"ec2:DescribeLaunchTemplateVersions", // ViewOnlyAccess
+	"ec2:GetLaunchTemplateData",
+	"ec2:DescribeSpotFleetRequests",            // ViewOnlyAccess (ec2:DescribeSpot*)
+	"ec2:DescribeSpotInstanceRequests",         // ViewOnlyAccess (ec2:DescribeSpot*)
+	"autoscaling:DescribeLaunchConfigurations", // ViewOnlyAccess (autoscaling:Describe*)
+	// Network keys: a VPN's tunnel pre-shared keys, a Direct Connect interface's BGP key.
+	"ec2:DescribeVpnConnections", // ViewOnlyAccess
+	"ec2:GetVpnConnectionDeviceSampleConfiguration",
+	"directconnect:DescribeVirtualInterfaces", // ViewOnlyAccess (directconnect:Describe*)
+	// Environment variables of functions (ListFunctions returns each function's),
+	// containers, jobs, builds, models and applications.
+	"lambda:ListFunctions",          // ViewOnlyAccess (lambda:List*)
+	"lambda:ListVersionsByFunction", // ViewOnlyAccess (lambda:List*)
+	"lambda:GetFunction",
+	"lambda:GetFunctionConfiguration",
+	"ecs:DescribeTaskDefinition", // ViewOnlyAccess (ecs:Describe*)
+	"ecs:DescribeTasks",          // ViewOnlyAccess (ecs:Describe*): container overrides
+	"batch:DescribeJobDefinitions",
+	"batch:DescribeJobs",
+	"codebuild:BatchGetProjects",
+	"codebuild:BatchGetBuilds",
+	"sagemaker:DescribeModel",         // ViewOnlyAccess (sagemaker:Describe*)
+	"sagemaker:DescribeProcessingJob", // ViewOnlyAccess (sagemaker:Describe*)
+	"sagemaker:DescribeTrainingJob",   // ViewOnlyAccess (sagemaker:Describe*)
+	"sagemaker:DescribeTransformJob",  // ViewOnlyAccess (sagemaker:Describe*)
+	"elasticbeanstalk:DescribeConfigurationSettings",
+	// Secrets where they belong, and what embeds them.
+	"secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+	"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
+	"cloudformation:GetTemplate",
+	"glue:GetConnection", "glue:GetConnections",
+}
+
+// DenySecretReadsStatement denies the reads that return secrets to principals whose AWS
+// managed policies are no allow-list of ours (rule R4: developers read no data or
+// secrets). job-function/ViewOnlyAccess lists and describes everything, and some describe
+// calls return user data, environment variables or keys
+// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ViewOnlyAccess.html;
+// user data is not protected: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html).
+// The price: developers see no Lambda function list, task definition or launch template
+// contents in the console.
+func DenySecretReadsStatement() Statement {
+	return Statement{
+		Sid:       "DenySecretReads",
+		Effect:    Deny,
+		Actions:   slices.Clone(secretReadActions),
+		Resources: []string{"*"},
 	}
 }
 
@@ -253,4 +365,51 @@ func DenyDestructiveS3EverywhereStatement(partition string) Statement {
 		Actions:   slices.Clone(destructiveS3Actions),
 		Resources: []string{BucketARN(partition, "*"), ObjectsARN(partition, "*", "")},
 	}
+}
+
+// UserPaths are the IAM paths of the account's users, as the guard-rails on them need.
+type UserPaths struct {
+	// Console are the console groups' paths (admins, developers).
+	Console []string
+	// Machine are the paths of applications, third parties and backup writers.
+	Machine []string
+}
+
+// guardedUserStatements keep each kind of user to its kind of credential: no programmatic
+// credential for a console user, no console password for a machine user.
+func guardedUserStatements(partition, accountID string, paths UserPaths) []Statement {
+	return []Statement{
+		DenyAccessKeysStatement(partition, accountID, paths.Console...),
+		DenyLoginProfilesStatement(partition, accountID, paths.Machine...),
+	}
+}
+
+// AdminConsolePolicy is the admin group's own policy (rules R3, R4): MFA self-service and
+// the deny of everything without MFA, no programmatic credential for any console user
+// (an admin's or a developer's), no console password for a machine user, and no user of
+// either kind moved out of its path.
+func AdminConsolePolicy(partition, accountID string, paths UserPaths) Document {
+	statements := MFASelfServiceStatements(partition, accountID)
+	statements = append(statements, guardedUserStatements(partition, accountID, paths)...)
+	statements = append(statements, DenyMovingUsersStatement(partition, accountID, slices.Concat(paths.Console, paths.Machine)...))
+	return Document{Statements: statements}
+}
+
+// DeveloperConsolePolicy is the developer group's own policy: the admins' statements, plus
+// the denies of the destructive S3 actions on every bucket (R5) and of the reads that
+// return secrets (R4), since the developers' AWS managed policies are no allow-list of ours.
+func DeveloperConsolePolicy(partition, accountID string, paths UserPaths) Document {
+	doc := AdminConsolePolicy(partition, accountID, paths)
+	doc.Statements = append(doc.Statements, DenyDestructiveS3EverywhereStatement(partition), DenySecretReadsStatement())
+	return doc
+}
+
+// DeployRoleGuardrails is the deploy role's own policy beside its AWS managed ones. The
+// program creates login profiles for console users and access keys for machine users,
+// never the other way round, so the role is denied both; and it never stops or deletes a
+// trail. It may still move users (iam:UpdateUser), which a change of path or environment
+// in the configuration needs. The role can edit its own policies: these stop a mistake or
+// a tampered step that did not also detach them, and the trail records both.
+func DeployRoleGuardrails(partition, accountID string, paths UserPaths) Document {
+	return Document{Statements: append(guardedUserStatements(partition, accountID, paths), DenyStopTrailStatement())}
 }

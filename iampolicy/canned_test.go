@@ -69,10 +69,77 @@ func TestIAMGlobMatch(t *testing.T) {
 	}
 }
 
+// testUserPaths are the default console paths and the machine principals' paths.
+var testUserPaths = UserPaths{Console: []string{"/admins/", "/developers/"}, Machine: []string{"/apps/", "/third-party/", "/backup/"}}
+
 func TestGoldenConsoleStatements(t *testing.T) {
-	statements := MFASelfServiceStatements(testPartition, testAccount)
-	statements = append(statements, DenyAccessKeysStatement(testPartition, testAccount, "/admins/"))
-	assertGolden(t, "console_admins", Document{Statements: statements})
+	assertGolden(t, "console_admins", AdminConsolePolicy(testPartition, testAccount, testUserPaths))
+	assertGolden(t, "console_developers", DeveloperConsolePolicy(testPartition, testAccount, testUserPaths))
+	assertGolden(t, "deploy_role_guardrails", DeployRoleGuardrails(testPartition, testAccount, testUserPaths))
+}
+
+// TestGuardrailPoliciesFitIAMLimits: the console and deploy role policies are customer
+// managed policies, within IAM's size limit even with long paths, and valid.
+func TestGuardrailPoliciesFitIAMLimits(t *testing.T) {
+	long := UserPaths{Console: []string{"/" + strings.Repeat("a", 60) + "/", "/" + strings.Repeat("b", 60) + "/"}, Machine: testUserPaths.Machine}
+	for name, doc := range map[string]Document{
+		"admins":     AdminConsolePolicy(testPartition, testAccount, long),
+		"developers": DeveloperConsolePolicy(testPartition, testAccount, long),
+		"deploy":     DeployRoleGuardrails(testPartition, testAccount, long),
+	} {
+		require.NoError(t, doc.Validate(), name)
+		text, err := doc.JSON()
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(text), MaxManagedPolicySize, name)
+	}
+}
+
+func TestDeveloperConsolePolicyExtendsTheAdmins(t *testing.T) {
+	admins := AdminConsolePolicy(testPartition, testAccount, testUserPaths)
+	developers := DeveloperConsolePolicy(testPartition, testAccount, testUserPaths)
+	assert.Equal(t, admins.Statements, developers.Statements[:len(admins.Statements)])
+	var extra []string
+	for _, s := range developers.Statements[len(admins.Statements):] {
+		extra = append(extra, s.Sid)
+	}
+	assert.Equal(t, []string{"DenyDestructiveS3Actions", "DenySecretReads"}, extra)
+}
+
+func TestDeployRoleGuardrails(t *testing.T) {
+	doc := DeployRoleGuardrails(testPartition, testAccount, testUserPaths)
+	var sids []string
+	for _, s := range doc.Statements {
+		assert.Equal(t, Deny, s.Effect, s.Sid)
+		assert.Empty(t, s.Conditions, "%s: an unconditional deny", s.Sid)
+		assert.Empty(t, s.NotResources, s.Sid)
+		assert.NotContains(t, s.Actions, "iam:UpdateUser", "%s: pulumi up moves users when a path changes", s.Sid)
+		sids = append(sids, s.Sid)
+	}
+	assert.Equal(t, []string{"DenyAccessKeysForConsoleUsers", "DenyLoginProfilesForMachineUsers", "DenyStoppingTheAuditTrail"}, sids)
+	keys := statementBySid(t, doc.Statements, "DenyAccessKeysForConsoleUsers")
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/developers/*"}, keys.Resources, "machine users keep their keys")
+	login := statementBySid(t, doc.Statements, "DenyLoginProfilesForMachineUsers")
+	assert.ElementsMatch(t, []string{"arn:aws:iam::111111111111:user/apps/*", "arn:aws:iam::111111111111:user/third-party/*", "arn:aws:iam::111111111111:user/backup/*"}, login.Resources)
+	trail := statementBySid(t, doc.Statements, "DenyStoppingTheAuditTrail")
+	assert.ElementsMatch(t, []string{"cloudtrail:StopLogging", "cloudtrail:DeleteTrail"}, trail.Actions)
+	assert.Equal(t, []string{"*"}, trail.Resources, "every trail, the program's and any other")
+}
+
+// TestDenySecretReadsStatement: one unconditional deny of named actions, no wildcard (a
+// wildcard would deny whatever AWS later adds under it, unreviewed).
+func TestDenySecretReadsStatement(t *testing.T) {
+	s := DenySecretReadsStatement()
+	require.NoError(t, Document{Statements: []Statement{s}}.Validate())
+	assert.Equal(t, "DenySecretReads", s.Sid)
+	assert.Equal(t, Deny, s.Effect)
+	assert.Equal(t, []string{"*"}, s.Resources)
+	assert.Empty(t, s.Conditions)
+	for _, a := range s.Actions {
+		assert.Regexp(t, `^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$`, a)
+	}
+	assert.Len(t, slices.Compact(slices.Sorted(slices.Values(s.Actions))), len(s.Actions), "no action twice")
+	s.Actions[0] = "changed"
+	assert.NotEqual(t, "changed", DenySecretReadsStatement().Actions[0], "callers get a copy")
 }
 
 func TestGoldenTLSOnlyBucketPolicy(t *testing.T) {
@@ -175,10 +242,9 @@ func TestMFASelfServiceAllowStatements(t *testing.T) {
 
 func TestCannedStatementsUsePartitionAndAccount(t *testing.T) {
 	const partition, account = "aws-us-gov", "222222222222"
-	statements := MFASelfServiceStatements(partition, account)
-	statements = append(statements, DenyAccessKeysStatement(partition, account, "/"))
 	docs := []Document{
-		{Statements: statements},
+		DeveloperConsolePolicy(partition, account, testUserPaths),
+		DeployRoleGuardrails(partition, account, testUserPaths),
 		TLSOnlyBucketPolicy(partition, "gov-bucket"),
 		AssumeRoleWithMFATrust(partition, account),
 	}
@@ -193,38 +259,46 @@ func TestCannedStatementsUsePartitionAndAccount(t *testing.T) {
 
 func TestDenyAccessKeysStatement(t *testing.T) {
 	tests := []struct {
-		path       string
-		resource   string
+		name       string
+		paths      []string
+		resources  []string
 		matches    []string
 		notMatches []string
 	}{
 		{
-			path:       "/admins/",
-			resource:   "arn:aws:iam::111111111111:user/admins/*",
+			name:       "admins",
+			paths:      []string{"/admins/"},
+			resources:  []string{"arn:aws:iam::111111111111:user/admins/*"},
 			matches:    []string{"arn:aws:iam::111111111111:user/admins/alice", "arn:aws:iam::111111111111:user/admins/team/alice"},
 			notMatches: []string{"arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/developers/carol", "arn:aws:iam::111111111111:user/adminsx/alice"},
 		},
 		{
-			path:       "/",
-			resource:   "arn:aws:iam::111111111111:user/*",
+			name:       "admins and developers",
+			paths:      []string{"/admins/", "/developers/"},
+			resources:  []string{"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/developers/*"},
+			matches:    []string{"arn:aws:iam::111111111111:user/admins/alice", "arn:aws:iam::111111111111:user/developers/carol"},
+			notMatches: []string{"arn:aws:iam::111111111111:user/apps/web-production", "arn:aws:iam::111111111111:user/carol"},
+		},
+		{
+			name:       "root path",
+			paths:      []string{"/"},
+			resources:  []string{"arn:aws:iam::111111111111:user/*"},
 			matches:    []string{"arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/admins/alice"},
 			notMatches: []string{"arn:aws:iam::222222222222:user/alice", "arn:aws:iam::111111111111:role/alice"},
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			s := DenyAccessKeysStatement(testPartition, testAccount, tt.path)
+		t.Run(tt.name, func(t *testing.T) {
+			s := DenyAccessKeysStatement(testPartition, testAccount, tt.paths...)
 			require.NoError(t, Document{Statements: []Statement{s}}.Validate())
 			assert.Equal(t, Deny, s.Effect)
 			assert.Equal(t, "DenyAccessKeysForConsoleUsers", s.Sid)
 			// Every action that mints or re-activates a long-lived credential of a user.
-			for _, a := range []string{"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateServiceSpecificCredential",
+			assert.ElementsMatch(t, []string{"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateServiceSpecificCredential",
 				"iam:UpdateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:UploadSSHPublicKey",
-				"iam:UpdateSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateSigningCertificate"} {
-				assert.Contains(t, s.Actions, a)
-			}
+				"iam:UpdateSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateSigningCertificate"}, s.Actions)
 			assert.Empty(t, s.Conditions, "the deny must hold even with MFA")
-			assert.Equal(t, []string{tt.resource}, s.Resources)
+			assert.Equal(t, tt.resources, s.Resources)
 			for _, arn := range tt.matches {
 				assert.True(t, anyMatch(s.Resources, arn, ""), arn)
 			}
@@ -233,6 +307,26 @@ func TestDenyAccessKeysStatement(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDenyLoginProfilesAndMovesStatements(t *testing.T) {
+	login := DenyLoginProfilesStatement(testPartition, testAccount, "/apps/", "/backup/")
+	assert.Equal(t, Deny, login.Effect)
+	assert.ElementsMatch(t, []string{"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}, login.Actions)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:user/apps/*", "arn:aws:iam::111111111111:user/backup/*"}, login.Resources)
+	assert.Empty(t, login.Conditions)
+
+	moves := DenyMovingUsersStatement(testPartition, testAccount, "/admins/", "/apps/")
+	assert.Equal(t, Deny, moves.Effect)
+	assert.Equal(t, []string{"iam:UpdateUser"}, moves.Actions)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/apps/*"}, moves.Resources)
+	assert.Empty(t, moves.Conditions)
+
+	admins := AdminConsolePolicy(testPartition, testAccount, testUserPaths)
+	assert.ElementsMatch(t, []string{
+		"arn:aws:iam::111111111111:user/admins/*", "arn:aws:iam::111111111111:user/developers/*",
+		"arn:aws:iam::111111111111:user/apps/*", "arn:aws:iam::111111111111:user/third-party/*", "arn:aws:iam::111111111111:user/backup/*",
+	}, statementBySid(t, admins.Statements, "DenyMovingGuardedUsers").Resources, "no guarded user can be moved out of its path")
 }
 
 func TestTLSOnlyBucketPolicy(t *testing.T) {

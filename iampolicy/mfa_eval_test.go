@@ -107,9 +107,7 @@ func allowed(t *testing.T, docs []string, r request) bool {
 // for a console user.
 func TestWithoutMFAOnlyTheOwnUser(t *testing.T) {
 	const account = "111111111111"
-	console, err := iampolicy.Document{Statements: append(iampolicy.MFASelfServiceStatements("aws", account),
-		iampolicy.DenyAccessKeysStatement("aws", account, "/admins/"))}.JSON()
-	require.NoError(t, err)
+	console := render(t, iampolicy.AdminConsolePolicy("aws", account, evalPaths))
 	administratorAccess := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	docs := []string{administratorAccess, console}
 	user := func(name string) string { return "arn:aws:iam::" + account + ":user/admins/" + name }

@@ -40,6 +40,28 @@ func ConsoleGroupProblems(name, path string) []FieldProblem {
 	return out
 }
 
+// IAMPathProblems checks a list of IAM paths, each reported as field[i].
+func IAMPathProblems(field string, paths []string) []FieldProblem {
+	var out []FieldProblem
+	for i, p := range paths {
+		if err := awsnames.IAMPath(p); err != nil {
+			out = append(out, FieldProblem{fmt.Sprintf("%s[%d]", field, i), err.Error()})
+		}
+	}
+	return out
+}
+
+// ConsolePathsProblem reports, when the console groups' paths make the developers' console
+// policy (the larger of the two) longer than IAM allows a managed policy, by how much:
+// every console path is in it twice, and a path may be 512 characters. Empty when they fit.
+func ConsolePathsProblem(a Account, consolePaths []string) string {
+	text := iampolicy.DeveloperConsolePolicy(a.Partition, a.ID, iampolicy.UserPaths{Console: consolePaths, Machine: MachineUserPaths()}).MustJSON()
+	if len(text) <= iampolicy.MaxManagedPolicySize {
+		return ""
+	}
+	return fmt.Sprintf("the console paths make the console groups' policy %d characters, over IAM's %d for a managed policy: use shorter paths", len(text), iampolicy.MaxManagedPolicySize)
+}
+
 // ConsolePolicySuffix names a console group's own policy: <group>-console.
 const ConsolePolicySuffix = "-console"
 

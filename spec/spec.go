@@ -62,6 +62,11 @@ const (
 	BackupWriterPath = "/backup/"
 )
 
+// MachineUserPaths are the IAM paths of every kind of machine principal.
+func MachineUserPaths() []string {
+	return []string{AppUserPath, ThirdPartyUserPath, BackupWriterPath}
+}
+
 // BackupWriterName is the IAM user that writes a vault: backup-<environment> as in the
 // seed guidance, or backup-<vault>-<environment> for a named vault.
 func BackupWriterName(vault, environment string) string {

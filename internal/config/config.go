@@ -147,7 +147,7 @@ func (c *Config) AWSAccount() spec.Account {
 // with its key generations, the console users of the managing stack, and the IAM paths
 // all of them live under.
 func (c *Config) Expected() credaudit.Expected {
-	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath}}
+	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: spec.MachineUserPaths()}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		u := credaudit.User{}
 		for _, g := range spec.KeyGenerations(create, gens) {

@@ -837,6 +837,10 @@ func TestConsolePathsStayApart(t *testing.T) {
 		"admin path of apps":       {set("adminGroup", `{"path":"/apps/"}`), "secure-aws:adminGroup.path", "machine principals"},
 		"admin path above backups": {set("adminGroup", `{"path":"/backup/admins/"}`), "secure-aws:adminGroup.path", "machine principals"},
 		"developers under admins":  {set("developerGroup", `{"path":"/admins/devs/"}`), "secure-aws:developerGroup.path", "overlaps the admin path"},
+		"paths too long for the console policies": {func(m map[string]string) {
+			set("adminGroup", `{"path":"/`+strings.Repeat("a", 510)+`/"}`)(m)
+			set("developerGroup", `{"path":"/`+strings.Repeat("d", 510)+`/"}`)(m)
+		}, "secure-aws:adminGroup.path", "with developerGroup.path: the console paths make the console groups' policy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := load("production", manage, c.edit)

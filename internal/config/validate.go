@@ -228,7 +228,7 @@ func (v *validator) console() {
 // consolePaths keeps the console groups' IAM paths apart from each other and from the
 // machine principals': the no-access-key deny covers user<path>*, and the support role
 // trusts user<admin path>*, so an overlap would block key creation for applications or
-// let developers assume the support role.
+// let developers assume the support role. And short enough for the policies they are in.
 func (v *validator) consolePaths() {
 	c := v.cfg
 	overlap := func(a, b string) bool { return strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
@@ -238,7 +238,7 @@ func (v *validator) consolePaths() {
 			v.errs.add(k, "must not be /: console users need a path of their own, e.g. /%s/", strings.TrimSuffix(g.key, "Group")+"s")
 			continue
 		}
-		for _, machine := range []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath} {
+		for _, machine := range spec.MachineUserPaths() {
 			if overlap(g.path, machine) {
 				v.errs.add(k, "%q overlaps %s, the path of machine principals; choose a path of its own", g.path, machine)
 			}
@@ -246,6 +246,12 @@ func (v *validator) consolePaths() {
 	}
 	if overlap(c.AdminGroup.Path, c.DeveloperGroup.Path) && c.AdminGroup.Path != "/" && c.DeveloperGroup.Path != "/" {
 		v.errs.add(key("developerGroup.path"), "%q overlaps the admin path %q; developers would count as admins", c.DeveloperGroup.Path, c.AdminGroup.Path)
+	}
+	// Both paths are in both console policies (and the deploy role's): together they must fit.
+	if c.AWSAccount().Validate() == nil {
+		if msg := spec.ConsolePathsProblem(c.AWSAccount(), []string{c.AdminGroup.Path, c.DeveloperGroup.Path}); msg != "" {
+			v.errs.add(key("adminGroup.path"), "with developerGroup.path: %s", msg)
+		}
 	}
 }
 

@@ -232,11 +232,12 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	// Generated passwords are at least 20 characters and never shorter than the policy.
 	passwordLength := max(20, cfg.Account.PasswordPolicy.MinimumLength)
 	if out.AdminGroup, err = components.NewAdminGroup(ctx, "admins", &components.ConsoleGroupArgs{
-		Account:        account,
-		GroupName:      cfg.AdminGroup.Name,
-		Path:           cfg.AdminGroup.Path,
-		Users:          cfg.Admins,
-		PasswordLength: passwordLength,
+		Account:           account,
+		GroupName:         cfg.AdminGroup.Name,
+		Path:              cfg.AdminGroup.Path,
+		OtherConsolePaths: []string{cfg.DeveloperGroup.Path},
+		Users:             cfg.Admins,
+		PasswordLength:    passwordLength,
 	}); err != nil {
 		return err
 	}
@@ -245,6 +246,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 			Account:            account,
 			CITrust:            ci.CITrust,
 			CreateOIDCProvider: ci.CreateOIDCProvider,
+			ConsoleUserPaths:   []string{cfg.AdminGroup.Path, cfg.DeveloperGroup.Path},
 		}); err != nil {
 			return err
 		}
@@ -254,11 +256,12 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	}
 	out.DeveloperGroup, err = components.NewDeveloperGroup(ctx, "developers", &components.DeveloperGroupArgs{
 		ConsoleGroupArgs: components.ConsoleGroupArgs{
-			Account:        account,
-			GroupName:      cfg.DeveloperGroup.Name,
-			Path:           cfg.DeveloperGroup.Path,
-			Users:          cfg.Developers,
-			PasswordLength: passwordLength,
+			Account:           account,
+			GroupName:         cfg.DeveloperGroup.Name,
+			Path:              cfg.DeveloperGroup.Path,
+			OtherConsolePaths: []string{cfg.AdminGroup.Path},
+			Users:             cfg.Developers,
+			PasswordLength:    passwordLength,
 		},
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
 	})
