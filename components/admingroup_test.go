@@ -13,7 +13,7 @@ import (
 )
 
 func adminArgs(users ...spec.ConsoleUser) *ConsoleGroupArgs {
-	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", Users: users, PasswordLength: 20}
+	return &ConsoleGroupArgs{Account: testAccount, Stack: testStack, GroupName: "admins", Path: "/admins/", Users: users, PasswordLength: 20}
 }
 
 func newTestAdmins(args *ConsoleGroupArgs) pulumi.RunFunc {
@@ -85,12 +85,15 @@ func TestAdminGroupWithoutMembersCreatesNoUsers(t *testing.T) {
 func TestAdminGroupRejectsBadArgs(t *testing.T) {
 	shortPassword := adminArgs()
 	shortPassword.PasswordLength = 8
+	noStack := adminArgs()
+	noStack.Stack = ""
 	cases := map[string]struct {
 		args *ConsoleGroupArgs
 		want string
 	}{
 		"nil":            {nil, "args are required"},
 		"short password": {shortPassword, "passwordLength 8 is out of range"},
+		"no stack":       {noStack, "stack is required"},
 		"bad user name":  {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
 		"duplicate user": {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
 		"bad pgp key":    {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},

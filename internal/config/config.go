@@ -113,10 +113,14 @@ func (c *Config) Expected() credaudit.Expected {
 	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath}}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		u := credaudit.User{}
+		newest := 0
 		for _, g := range spec.KeyGenerations(create, gens) {
 			u.Generations++
 			if g.Status != spec.KeyInactive {
 				u.ActiveKeys++
+			}
+			if g.Generation > newest {
+				newest, u.NewestActive = g.Generation, g.Status != spec.KeyInactive
 			}
 		}
 		out.Users[name] = u

@@ -1033,18 +1033,19 @@ func TestCredentialAuditConfig(t *testing.T) {
 }
 
 // TestExpected: what the credential audit expects of the stack: its users with their
-// key generations, and the IAM paths the program's users live under.
+// key generations (whether the newest is Active, in whatever order they are listed), and the IAM paths the program's users live under.
 func TestExpected(t *testing.T) {
 	cfg := mustLoad(t, "production", manage,
 		set("admins", `[{"name":"alice"}]`),
-		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]}]`),
+		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]},{"name":"c","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":2,"status":"Inactive"},{"generation":1}]}]`),
 		set("backups", `[{"bucket":"acme-backups","accessKey":true}]`))
 	assert.Equal(t, credaudit.Expected{
 		Users: map[string]credaudit.User{
-			"a-production":        {Generations: 2, ActiveKeys: 1},
+			"a-production":        {Generations: 2, ActiveKeys: 1, NewestActive: true},
 			"b-production":        {},
+			"c-production":        {Generations: 2, ActiveKeys: 1, NewestActive: false},
 			"zencoder-production": {},
-			"backup-production":   {Generations: 1, ActiveKeys: 1},
+			"backup-production":   {Generations: 1, ActiveKeys: 1, NewestActive: true},
 			"alice":               {Console: true},
 		},
 		Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},

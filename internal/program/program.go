@@ -15,6 +15,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
@@ -68,9 +69,11 @@ func Run(env Env) pulumi.RunFunc {
 // returns what stops the run.
 func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
 	expected := cfg.Expected()
+	expected.Stacks = []string{stackTag(ctx, cfg.Stack)}
 	others, unreadable := AccountStacks(env.Dir, cfg)
 	for _, other := range others {
 		expected.Merge(other.Expected())
+		expected.Stacks = append(expected.Stacks, stackTag(ctx, other.Stack))
 	}
 	for _, u := range unreadable {
 		if err := ctx.Log.Warn("credential audit: "+u+"; the users it declares count as undeclared", nil); err != nil {
@@ -148,6 +151,7 @@ type Outputs struct {
 // Build registers every component the configuration asks for.
 func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	account := cfg.AWSAccount()
+	stack := stackTag(ctx, cfg.Stack)
 	out := &Outputs{
 		Environment:  cfg.Environment,
 		Buckets:      map[string]*components.SecureBucket{},
@@ -173,6 +177,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, a := range cfg.Apps {
 		if out.Apps[a.Name], err = components.NewAppUser(ctx, a.Name, &components.AppUserArgs{
 			Account:     account,
+			Stack:       stack,
 			Environment: cfg.Environment,
 			Principal:   a,
 		}); err != nil {
@@ -182,6 +187,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, t := range cfg.ThirdParties {
 		if out.ThirdParties[t.Name], err = components.NewThirdPartyUser(ctx, t.Name, &components.ThirdPartyUserArgs{
 			Account:     account,
+			Stack:       stack,
 			Environment: cfg.Environment,
 			Principal:   t,
 		}); err != nil {
@@ -191,6 +197,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, b := range cfg.Backups {
 		if out.Backups[b.Bucket], err = components.NewBackupVault(ctx, b.Bucket, &components.BackupVaultArgs{
 			Account:     account,
+			Stack:       stack,
 			Environment: cfg.Environment,
 			Backup:      b,
 		}); err != nil {
@@ -203,6 +210,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 // buildAccount registers the account-wide components: the baseline and console groups.
 func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	account := cfg.AWSAccount()
+	stack := stackTag(ctx, cfg.Stack)
 	var err error
 	if out.Baseline, err = components.NewAccountBaseline(ctx, "account", &components.AccountBaselineArgs{
 		Account:         account,
@@ -229,6 +237,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	passwordLength := max(20, cfg.Account.PasswordPolicy.MinimumLength)
 	if out.AdminGroup, err = components.NewAdminGroup(ctx, "admins", &components.ConsoleGroupArgs{
 		Account:        account,
+		Stack:          stack,
 		GroupName:      cfg.AdminGroup.Name,
 		Path:           cfg.AdminGroup.Path,
 		Users:          cfg.Admins,
@@ -251,6 +260,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	out.DeveloperGroup, err = components.NewDeveloperGroup(ctx, "developers", &components.DeveloperGroupArgs{
 		ConsoleGroupArgs: components.ConsoleGroupArgs{
 			Account:        account,
+			Stack:          stack,
 			GroupName:      cfg.DeveloperGroup.Name,
 			Path:           cfg.DeveloperGroup.Path,
 			Users:          cfg.Developers,
@@ -259,6 +269,11 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
 	})
 	return err
+}
+
+// stackTag names a stack of this program's project on the users it creates.
+func stackTag(ctx *pulumi.Context, stack string) string {
+	return awsnames.StackTag(ctx.Project(), stack)
 }
 
 // EngineConfigKeys lists the configuration keys the engine passed in PULUMI_CONFIG, the
