@@ -130,6 +130,7 @@ func Partition(region string) string {
 		{"us-isob-", "aws-iso-b"},
 		{"eu-isoe-", "aws-iso-e"},
 		{"us-isof-", "aws-iso-f"},
+		{"eusc-", "aws-eusc"},
 	} {
 		if strings.HasPrefix(region, p.prefix) {
 			return p.partition
