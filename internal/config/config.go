@@ -6,6 +6,7 @@ package config
 import (
 	"slices"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -106,11 +107,15 @@ func (c *Config) AWSAccount() spec.Account {
 	return spec.Account{Partition: c.Partition, ID: c.AccountID}
 }
 
+// StackTag names the stack on every IAM user it creates (awsnames.StackTagKey).
+func (c *Config) StackTag() string { return awsnames.StackTag(Project, c.Stack) }
+
 // Expected is what the stack declares for the credential audit: each machine principal
-// with its key generations, the console users of the managing stack, and the IAM paths
-// all of them live under.
+// with its key generations, the console users of the managing stack, the IAM paths all of
+// them live under, and the stack, whose tag its users carry.
 func (c *Config) Expected() credaudit.Expected {
-	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath}}
+	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: []string{spec.AppUserPath, spec.ThirdPartyUserPath, spec.BackupWriterPath},
+		Stacks: []string{c.StackTag()}}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		u := credaudit.User{}
 		newest := 0

@@ -1055,7 +1055,8 @@ func TestExpected(t *testing.T) {
 			"backup-production":   {Generations: 1, ActiveKeys: 1, NewestActive: true},
 			"alice":               {Console: true},
 		},
-		Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+		Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+		Stacks: []string{"secure-aws/production"},
 	}, cfg.Expected())
 	assert.Equal(t, []string{"/apps/", "/third-party/", "/backup/"}, mustLoad(t, "staging").Expected().Paths, "console paths belong to the managing stack")
 }

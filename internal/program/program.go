@@ -15,7 +15,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
@@ -69,11 +68,9 @@ func Run(env Env) pulumi.RunFunc {
 // returns what stops the run.
 func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config) error {
 	expected := cfg.Expected()
-	expected.Stacks = []string{stackTag(ctx, cfg.Stack)}
 	others, unreadable := AccountStacks(env.Dir, cfg)
 	for _, other := range others {
 		expected.Merge(other.Expected())
-		expected.Stacks = append(expected.Stacks, stackTag(ctx, other.Stack))
 	}
 	for _, u := range unreadable {
 		if err := ctx.Log.Warn("credential audit: "+u+"; the users it declares count as undeclared", nil); err != nil {
@@ -151,7 +148,7 @@ type Outputs struct {
 // Build registers every component the configuration asks for.
 func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	account := cfg.AWSAccount()
-	stack := stackTag(ctx, cfg.Stack)
+	stack := cfg.StackTag()
 	out := &Outputs{
 		Environment:  cfg.Environment,
 		Buckets:      map[string]*components.SecureBucket{},
@@ -210,7 +207,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 // buildAccount registers the account-wide components: the baseline and console groups.
 func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	account := cfg.AWSAccount()
-	stack := stackTag(ctx, cfg.Stack)
+	stack := cfg.StackTag()
 	var err error
 	if out.Baseline, err = components.NewAccountBaseline(ctx, "account", &components.AccountBaselineArgs{
 		Account:         account,
@@ -269,11 +266,6 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
 	})
 	return err
-}
-
-// stackTag names a stack of this program's project on the users it creates.
-func stackTag(ctx *pulumi.Context, stack string) string {
-	return awsnames.StackTag(ctx.Project(), stack)
 }
 
 // EngineConfigKeys lists the configuration keys the engine passed in PULUMI_CONFIG, the
