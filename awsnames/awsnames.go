@@ -109,6 +109,7 @@ func Partition(region string) string {
 		{"us-isob-", "aws-iso-b"},
 		{"eu-isoe-", "aws-iso-e"},
 		{"us-isof-", "aws-iso-f"},
+		{"eusc-", "aws-eusc"},
 	} {
 		if strings.HasPrefix(region, p.prefix) {
 			return p.partition
@@ -116,3 +117,12 @@ func Partition(region string) string {
 	}
 	return "aws"
 }
+
+// StackTagKey is the tag every IAM user the program creates carries, naming the stack that
+// created it (StackTag): the credential report has no tags, so the credential audit reads
+// this one to tell a user a stack's next up deletes from one made by hand under the
+// program's IAM paths.
+const StackTagKey = "secure-aws:stack"
+
+// StackTag is the value of StackTagKey: <project>/<stack>, e.g. secure-aws/production.
+func StackTag(project, stack string) string { return project + "/" + stack }

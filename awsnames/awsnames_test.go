@@ -3,6 +3,7 @@ package awsnames_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -248,4 +249,33 @@ func TestPartition(t *testing.T) {
 			assert.Equal(t, tc.partition, awsnames.Partition(tc.region))
 		})
 	}
+}
+
+// TestRegions: the region lists hold the regions AWS opened lately, each in the partition
+// Partition gives it, once; a name of the right shape that is no region is refused.
+func TestRegions(t *testing.T) {
+	_, err := time.Parse(time.DateOnly, awsnames.RegionsTaken)
+	require.NoError(t, err, "the day the lists were taken")
+	for _, r := range []string{"us-east-1", "ap-east-2", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "mx-central-1", "ca-west-1", "il-central-1", "me-west-1", "sa-west-1", "cn-northwest-1", "us-gov-east-1", "eusc-de-east-1"} {
+		assert.NoError(t, awsnames.Region(r), r)
+	}
+	for _, r := range []string{"us-east-7", "eu-west-4", "us-gov-north-1", "cn-south-1", "aws-global", "US-EAST-1", ""} {
+		err := awsnames.Region(r)
+		require.Error(t, err, r)
+		assert.Contains(t, err.Error(), "not an AWS region")
+		assert.Contains(t, err.Error(), awsnames.RegionsTaken, "says how old the list is")
+	}
+	all := awsnames.Regions("")
+	seen := map[string]bool{}
+	for _, p := range awsnames.Partitions() {
+		require.NotEmpty(t, awsnames.Regions(p), p)
+		for _, r := range awsnames.Regions(p) {
+			assert.Equal(t, p, awsnames.Partition(r), "%s is in %s", r, p)
+			assert.Regexp(t, `^[a-z]{2,4}(-[a-z]+)+-[0-9]$`, r)
+			assert.False(t, seen[r], "%s is listed twice", r)
+			seen[r] = true
+		}
+	}
+	assert.Len(t, all, len(seen))
+	assert.Subset(t, awsnames.Partitions(), []string{"aws", "aws-cn", "aws-us-gov"})
 }

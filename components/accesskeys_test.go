@@ -83,6 +83,6 @@ func TestKeyGenerationProblems(t *testing.T) {
 		})
 	}
 	assert.Empty(t, spec.KeyGenerationProblems([]spec.KeyGeneration{{Generation: 4, Status: spec.KeyInactive}, {Generation: 5, Status: spec.KeyActive}}))
-	requireRejected(t, "accessKeys", newTestApp(&AppUserArgs{Account: testAccount, Environment: "staging", Principal: spec.Principal{Name: "a", AccessKey: true,
+	requireRejected(t, "accessKeys", newTestApp(&AppUserArgs{Account: testAccount, Stack: testStack, Environment: "staging", Principal: spec.Principal{Name: "a", AccessKey: true,
 		Grants: appArgs().Grants, AccessKeys: []spec.KeyGeneration{{Generation: 1}, {Generation: 2}, {Generation: 3}}}}))
 }

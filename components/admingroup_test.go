@@ -14,7 +14,7 @@ import (
 )
 
 func adminArgs(users ...spec.ConsoleUser) *ConsoleGroupArgs {
-	return &ConsoleGroupArgs{Account: testAccount, GroupName: "admins", Path: "/admins/", OtherConsolePaths: []string{"/developers/"}, Users: users, PasswordLength: 20}
+	return &ConsoleGroupArgs{Account: testAccount, Stack: testStack, GroupName: "admins", Path: "/admins/", OtherConsolePaths: []string{"/developers/"}, Users: users, PasswordLength: 20}
 }
 
 func newTestAdmins(args *ConsoleGroupArgs) pulumi.RunFunc {
@@ -102,12 +102,15 @@ func withOtherPaths(paths ...string) *ConsoleGroupArgs {
 func TestAdminGroupRejectsBadArgs(t *testing.T) {
 	shortPassword := adminArgs()
 	shortPassword.PasswordLength = 8
+	noStack := adminArgs()
+	noStack.Stack = ""
 	cases := map[string]struct {
 		args *ConsoleGroupArgs
 		want string
 	}{
 		"nil":             {nil, "args are required"},
 		"short password":  {shortPassword, "passwordLength 8 is out of range"},
+		"no stack":        {noStack, "stack is required"},
 		"bad user name":   {adminArgs(spec.ConsoleUser{Name: "alice smith"}), "not a valid IAM user name"},
 		"duplicate user":  {adminArgs(spec.ConsoleUser{Name: "alice"}, spec.ConsoleUser{Name: "Alice"}), "listed twice"},
 		"bad pgp key":     {adminArgs(spec.ConsoleUser{Name: "alice", PGPKey: "keybase:"}), "keybase"},

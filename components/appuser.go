@@ -16,6 +16,9 @@ const AppUserType = "secure-aws:components:AppUser"
 type AppUserArgs struct {
 	// Account the user lives in (required).
 	Account spec.Account
+	// Stack is the stack that creates the user (awsnames.StackTag), tagged on it so the
+	// credential audit can tell it from one made by hand (required).
+	Stack string
 	// Environment is the deployment environment (required), e.g. staging.
 	Environment string
 	// Principal is the application: its name (the user is <name>-<environment>), access
@@ -40,7 +43,7 @@ func NewAppUser(ctx *pulumi.Context, name string, args *AppUserArgs, opts ...pul
 	if args == nil {
 		return nil, errors.New("app user: args are required")
 	}
-	user, err := principalUser(args.Account, args.Environment, spec.AppUserPath, args.Principal, args.ExternalBuckets)
+	user, err := principalUser(args.Account, args.Stack, args.Environment, spec.AppUserPath, args.Principal, args.ExternalBuckets)
 	if err != nil {
 		return nil, fmt.Errorf("app user %s: %w", name, err)
 	}

@@ -17,6 +17,7 @@ import (
 func appArgs() *AppUserArgs {
 	return &AppUserArgs{
 		Account:     testAccount,
+		Stack:       testStack,
 		Environment: "staging",
 		Principal: spec.Principal{
 			Name: "my-application",
@@ -122,6 +123,7 @@ func TestAppUserRejectsBadArgs(t *testing.T) {
 		"nil":             {nil, "args are required"},
 		"no application":  {with(func(a *AppUserArgs) { a.Name = "" }), "name is required"},
 		"no environment":  {with(func(a *AppUserArgs) { a.Environment = "" }), "environment is required"},
+		"no stack":        {with(func(a *AppUserArgs) { a.Stack = "" }), "stack is required"},
 		"no grants":       {with(func(a *AppUserArgs) { a.Grants = nil }), "grants is empty"},
 		"wildcard":        {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:*"} }), "wildcard"},
 		"destructive":     {with(func(a *AppUserArgs) { a.Grants[0].Actions = []string{"s3:DeleteObjectVersion"} }), "always denied"},

@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,6 +30,9 @@ const TransitionMinimumObjectSize = "all_storage_classes_128K"
 type BackupVaultArgs struct {
 	// Account the vault lives in (required).
 	Account spec.Account
+	// Stack is the stack that creates the writer (awsnames.StackTag), tagged on it so the
+	// credential audit can tell it from one made by hand (required).
+	Stack string
 	// Environment is the deployment environment (required).
 	Environment string
 	// Backup is the vault: its bucket, schedule, Object Lock and writer's access keys (see
@@ -62,7 +66,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 	if args.Environment == "" {
 		return nil, fmt.Errorf("backup vault %s: environment is required", name)
 	}
-	if err := spec.ProblemsError(append(accountProblems(args.Account), args.Backup.Problems(args.Environment)...)); err != nil {
+	if err := spec.ProblemsError(slices.Concat(accountProblems(args.Account), stackProblems(args.Stack), args.Backup.Problems(args.Environment))); err != nil {
 		return nil, fmt.Errorf("backup vault %s: %w", name, err)
 	}
 	writer := serviceUser{
@@ -72,6 +76,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		keys:       spec.KeyGenerations(args.AccessKey, args.AccessKeys),
 		pgpKey:     args.PGPKey,
 		account:    args.Account,
+		stack:      args.Stack,
 		importUser: args.ImportWriter,
 	}
 	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.Bucket, ObjectLock: args.ObjectLock, ImportExisting: args.ImportBucket}

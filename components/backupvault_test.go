@@ -13,6 +13,7 @@ import (
 func vaultArgs() *BackupVaultArgs {
 	return &BackupVaultArgs{
 		Account:     testAccount,
+		Stack:       testStack,
 		Environment: "staging",
 		Backup: spec.Backup{
 			Bucket: "acme-backups-staging",
@@ -167,6 +168,8 @@ func TestBackupVaultRejectsBadArgs(t *testing.T) {
 	noEnv.Environment = ""
 	dotted := vaultArgs()
 	dotted.Bucket = "acme.backups"
+	noStack := vaultArgs()
+	noStack.Stack = ""
 	cases := map[string]struct {
 		args *BackupVaultArgs
 		want string
@@ -175,6 +178,7 @@ func TestBackupVaultRejectsBadArgs(t *testing.T) {
 		"no environment": {noEnv, "environment is required"},
 		"bad schedule":   {badSchedule, "expireAfterDays"},
 		"dotted bucket":  {dotted, "contains a dot"},
+		"no stack":       {noStack, "stack is required"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { requireRejected(t, c.want, newTestVault(c.args)) })

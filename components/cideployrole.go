@@ -29,9 +29,9 @@ var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessA
 
 // previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
 // does not refresh, so it reads no resource, only what the managing stack's checks read:
-// the IAM account summary (the root check) and the credential report (the credential
-// audit), which holds users' credential dates and no secret. No data: ReadOnlyAccess
-// would let any pull request read every bucket.
+// the IAM account summary (the root check) and the credential report with the tags of the
+// users it must tell apart (the credential audit), which hold users' credential dates and
+// no secret. No data: ReadOnlyAccess would let any pull request read every bucket.
 func previewPolicy() iampolicy.Document {
 	return iampolicy.Document{Statements: []iampolicy.Statement{{
 		Sid:       "ReadRootCredentialStatus",
@@ -41,7 +41,7 @@ func previewPolicy() iampolicy.Document {
 	}, {
 		Sid:       "AuditCredentials",
 		Effect:    iampolicy.Allow,
-		Actions:   iampolicy.CredentialReportActions(),
+		Actions:   iampolicy.CredentialAuditActions(),
 		Resources: []string{"*"},
 	}}}
 }

@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -16,6 +17,9 @@ import (
 type ConsoleGroupArgs struct {
 	// Account the group lives in (required).
 	Account spec.Account
+	// Stack is the stack that creates the users (awsnames.StackTag), tagged on each so the
+	// credential audit can tell them from users made by hand (required).
+	Stack string
 	// GroupName is the IAM group name (required), e.g. admins.
 	GroupName string
 	// Path is the IAM path of the group and its users (required), e.g. /admins/.
@@ -63,7 +67,7 @@ func (args *ConsoleGroupArgs) userPaths() iampolicy.UserPaths {
 }
 
 func (args *ConsoleGroupArgs) validate() error {
-	problems := append(accountProblems(args.Account), spec.ConsoleGroupProblems(args.GroupName, args.Path)...)
+	problems := slices.Concat(accountProblems(args.Account), stackProblems(args.Stack), spec.ConsoleGroupProblems(args.GroupName, args.Path))
 	if args.PasswordLength < 14 || args.PasswordLength > 128 {
 		problems = append(problems, spec.FieldProblem{Field: "passwordLength", Message: fmt.Sprintf("%d is out of range: 14 to 128", args.PasswordLength)})
 	}
@@ -124,6 +128,7 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 		user, err := iam.NewUser(ctx, name+"-"+u.Name, &iam.UserArgs{
 			Name: pulumi.String(u.Name),
 			Path: pulumi.String(args.Path),
+			Tags: userTags(args.Stack),
 			// Removing a person must succeed even after they enrolled an MFA device.
 			ForceDestroy: pulumi.Bool(true),
 		}, parent)

@@ -12,7 +12,7 @@ import (
 )
 
 func developerArgs(policies []string, users ...spec.ConsoleUser) *DeveloperGroupArgs {
-	return &DeveloperGroupArgs{ConsoleGroupArgs: ConsoleGroupArgs{Account: testAccount, GroupName: "developers", Path: "/developers/", OtherConsolePaths: []string{"/admins/"}, Users: users, PasswordLength: 20}, ManagedPolicies: policies}
+	return &DeveloperGroupArgs{ConsoleGroupArgs: ConsoleGroupArgs{Account: testAccount, Stack: testStack, GroupName: "developers", Path: "/developers/", OtherConsolePaths: []string{"/admins/"}, Users: users, PasswordLength: 20}, ManagedPolicies: policies}
 }
 
 func newTestDevelopers(args *DeveloperGroupArgs) pulumi.RunFunc {

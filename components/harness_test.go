@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/spec"
@@ -16,6 +17,16 @@ import (
 
 // testAccount is the account every component test builds for.
 var testAccount = spec.Account{Partition: "aws", ID: "111111111111"}
+
+// testStack is the stack every component test's users are tagged with.
+var testStack = awsnames.StackTag("secure-aws", "test")
+
+// stackTagged asserts that user carries the tag naming the stack that created it, which
+// the credential audit reads to tell it from a user made by hand.
+func stackTagged(t *testing.T, user record.Registration) {
+	t.Helper()
+	assert.Equal(t, map[string]any{awsnames.StackTagKey: testStack}, inputs(user)["tags"], "user %s", user.Name)
+}
 
 // run runs body under a fresh recording mock as `pulumi up` would.
 func run(t *testing.T, body pulumi.RunFunc) (*record.Recorder, error) {
@@ -85,8 +96,8 @@ func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
 	return record.Capture[string](o)
 }
 
-// principalChecks asserts what every machine principal registers: one user and one group
-// named userName under path, the group's policy with the given statement Sids attached to
+// principalChecks asserts what every machine principal registers: one user (tagged with its
+// stack) and one group named userName under path, the group's policy with the given statement Sids attached to
 // the group, the membership, an access key only when withKey, and nothing attached to the
 // user itself (rule R6).
 func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
@@ -105,6 +116,7 @@ func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, 
 	user := one(t, rec, awstypes.User)
 	assert.Equal(t, userName, user.Input("name"))
 	assert.Equal(t, path, user.Input("path"))
+	stackTagged(t, user)
 	group := one(t, rec, awstypes.Group)
 	assert.Equal(t, userName, group.Input("name"))
 	assert.Equal(t, path, group.Input("path"))
@@ -149,7 +161,7 @@ func attachedPolicies(t *testing.T, rec *record.Recorder) []string {
 	return out
 }
 
-// consoleMemberChecks asserts, for each member, one user under path, one login profile
+// consoleMemberChecks asserts, for each member, one user under path tagged with its stack, one login profile
 // that forces a password reset and ignores its drift, one membership of group, and no
 // access key or policy of the user's own.
 func consoleMemberChecks(t *testing.T, rec *record.Recorder, group, path string, users []spec.ConsoleUser) {
@@ -162,6 +174,7 @@ func consoleMemberChecks(t *testing.T, rec *record.Recorder, group, path string,
 		require.True(t, ok, "user %s", u.Name)
 		assert.Equal(t, u.Name, user.Input("name"))
 		assert.Equal(t, path, user.Input("path"))
+		stackTagged(t, user)
 
 		login, ok := rec.Find(awstypes.LoginProfile, group+"-"+u.Name+"-login")
 		require.True(t, ok, "login profile of %s", u.Name)

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -22,6 +23,7 @@ type serviceUser struct {
 	keys     []spec.KeyGeneration // see spec.KeyGenerations
 	pgpKey   string
 	account  spec.Account
+	stack    string // tagged on the user (awsnames.StackTagKey)
 	// importUser adopts an IAM user of that name that already exists: the first up
 	// imports it instead of creating it, then brings it to this program's settings.
 	importUser bool
@@ -41,8 +43,8 @@ type PrincipalOutputs struct {
 
 // principalUser is the serviceUser of an application or third-party service, once the
 // account and the principal have no problem.
-func principalUser(account spec.Account, environment, path string, p spec.Principal, external map[string]string) (serviceUser, error) {
-	problems := accountProblems(account)
+func principalUser(account spec.Account, stack, environment, path string, p spec.Principal, external map[string]string) (serviceUser, error) {
+	problems := append(accountProblems(account), stackProblems(stack)...)
 	if environment == "" {
 		problems = append(problems, spec.FieldProblem{Field: "environment", Message: "is required"})
 	}
@@ -58,6 +60,7 @@ func principalUser(account spec.Account, environment, path string, p spec.Princi
 		keys:       spec.KeyGenerations(p.AccessKey, p.AccessKeys),
 		pgpKey:     p.PGPKey,
 		account:    account,
+		stack:      stack,
 		importUser: p.Import,
 	}, nil
 }
@@ -68,6 +71,20 @@ func accountProblems(a spec.Account) []spec.FieldProblem {
 		return []spec.FieldProblem{{Field: "account", Message: err.Error()}}
 	}
 	return nil
+}
+
+// stackProblems reports a missing stack tag: a user without it is one the credential audit
+// takes for made by hand.
+func stackProblems(stack string) []spec.FieldProblem {
+	if stack == "" {
+		return []spec.FieldProblem{{Field: "stack", Message: "is required: the stack that creates the user, tagged on it (" + awsnames.StackTagKey + ")"}}
+	}
+	return nil
+}
+
+// userTags are the tags of a user created by stack.
+func userTags(stack string) pulumi.StringMap {
+	return pulumi.StringMap{awsnames.StackTagKey: pulumi.String(stack)}
 }
 
 // component registers c as a component of type token and the user's resources as its
@@ -99,6 +116,7 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 	user, err := iam.NewUser(ctx, name+"-user", &iam.UserArgs{
 		Name: pulumi.String(s.userName),
 		Path: pulumi.String(s.path),
+		Tags: userTags(s.stack),
 	}, userOpts...)
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("creating user %s: %w", s.userName, err)

@@ -16,6 +16,9 @@ const ThirdPartyUserType = "secure-aws:components:ThirdPartyUser"
 type ThirdPartyUserArgs struct {
 	// Account the user lives in (required).
 	Account spec.Account
+	// Stack is the stack that creates the user (awsnames.StackTag), tagged on it so the
+	// credential audit can tell it from one made by hand (required).
+	Stack string
 	// Environment is the deployment environment (required), e.g. production.
 	Environment string
 	// Principal is the service: its name (the user is <name>-<environment>), access keys
@@ -40,7 +43,7 @@ func NewThirdPartyUser(ctx *pulumi.Context, name string, args *ThirdPartyUserArg
 	if args == nil {
 		return nil, errors.New("third-party user: args are required")
 	}
-	user, err := principalUser(args.Account, args.Environment, spec.ThirdPartyUserPath, args.Principal, args.ExternalBuckets)
+	user, err := principalUser(args.Account, args.Stack, args.Environment, spec.ThirdPartyUserPath, args.Principal, args.ExternalBuckets)
 	if err != nil {
 		return nil, fmt.Errorf("third-party user %s: %w", name, err)
 	}

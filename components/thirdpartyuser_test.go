@@ -13,6 +13,7 @@ import (
 func zencoderArgs() *ThirdPartyUserArgs {
 	return &ThirdPartyUserArgs{
 		Account:     testAccount,
+		Stack:       testStack,
 		Environment: "production",
 		Principal: spec.Principal{
 			Name: "zencoder",
@@ -55,12 +56,15 @@ func TestThirdPartyUserRejectsBadArgs(t *testing.T) {
 	whole.Grants[1].Actions = []string{"s3:PutObject", "s3:GetBucketTagging"}
 	noService := zencoderArgs()
 	noService.Name = ""
+	noStack := zencoderArgs()
+	noStack.Stack = ""
 	cases := map[string]struct {
 		args *ThirdPartyUserArgs
 		want string
 	}{
 		"nil":                       {nil, "args are required"},
 		"no service":                {noService, "name is required"},
+		"no stack":                  {noStack, "stack is required"},
 		"bucket action with prefix": {whole, "cannot be limited to prefix"},
 	}
 	for name, c := range cases {

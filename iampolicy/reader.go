@@ -68,18 +68,19 @@ var configurationReads = []string{
 	"cloudtrail:GetTrail",
 	"cloudtrail:GetTrailStatus",
 	"cloudtrail:ListTags",
-	// The managing stack's credential audit (credentialReportActions).
+	// The managing stack's credential audit (credentialAuditActions; iam:ListUserTags above).
 	"iam:GenerateCredentialReport",
 	"iam:GetCredentialReport",
 }
 
-// credentialReportActions are what the credential audit needs: IAM generates the report
-// (it reuses one younger than four hours) and returns it. It lists users and the dates of
-// their credentials, never a secret.
-var credentialReportActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport"}
+// credentialAuditActions are what the credential audit needs: IAM generates the report
+// (it reuses one younger than four hours) and returns it, and the audit reads the tags of
+// the users no stack declares under the program's paths, which the report lacks. They
+// list users, the dates of their credentials and tags, never a secret.
+var credentialAuditActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUserTags"}
 
-// CredentialReportActions returns a copy of credentialReportActions, so no caller can change the list.
-func CredentialReportActions() []string { return slices.Clone(credentialReportActions) }
+// CredentialAuditActions returns a copy of credentialAuditActions, so no caller can change the list.
+func CredentialAuditActions() []string { return slices.Clone(credentialAuditActions) }
 
 // ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
 func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }

@@ -17,7 +17,7 @@ func TestConfigurationReadsReadNoData(t *testing.T) {
 		assert.NotContains(t, a, "*", "each action named")
 		service, name, ok := strings.Cut(a, ":")
 		require.True(t, ok, a)
-		if !slices.Contains(credentialReportActions, a) {
+		if !slices.Contains(credentialAuditActions, a) {
 			assert.Regexp(t, `^(Get|List|Describe)`, name, a)
 		}
 		if service != "s3" {

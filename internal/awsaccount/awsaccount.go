@@ -1,6 +1,6 @@
 // Package awsaccount reads, with the AWS SDK, what the checks of the managing stack judge
 // and code cannot change: the root user's status (internal/rootcheck) and the IAM
-// credential report (internal/credaudit), with the credentials the Pulumi AWS provider
+// credential report and users' tags (internal/credaudit), with the credentials the Pulumi AWS provider
 // would use.
 package awsaccount
 
@@ -93,6 +93,28 @@ func (r AWSReader) CredentialReport(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("the credential report is %q, not text/csv", out.ReportFormat)
 	}
 	return out.Content, nil
+}
+
+// UserTags implements credaudit.Reader: the tags of one IAM user, every page of them.
+func (r AWSReader) UserTags(ctx context.Context, user string) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client, err := r.iam(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{}
+	pages := iam.NewListUserTagsPaginator(client, &iam.ListUserTagsInput{UserName: aws.String(user)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range page.Tags {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+	return tags, nil
 }
 
 // iam is an IAM client with the stack's credentials.

@@ -185,8 +185,9 @@ func TestAWSReaderSharedFilesFromStackConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "deploy")
 }
 
-// iamServer answers the two credential report calls as IAM's query API does: the report
-// is "STARTED" the first time it is asked for, then "COMPLETE", and its CSV base64 in XML.
+// iamServer answers the credential audit's calls as IAM's query API does: the report is
+// "STARTED" the first time it is asked for, then "COMPLETE", and its CSV base64 in XML; a
+// user's tags come in two pages, the second naming the stack secure-aws/<user>.
 func iamServer(t *testing.T, report string, format string) *[]string {
 	t.Helper()
 	var actions []string
@@ -202,6 +203,14 @@ func iamServer(t *testing.T, report string, format string) *[]string {
 				state = "COMPLETE"
 			}
 			fmt.Fprintf(w, `<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>%s</State></GenerateCredentialReportResult></GenerateCredentialReportResponse>`, state)
+		case "ListUserTags":
+			// Two pages, as IAM sends a user's tags beyond MaxItems.
+			member := func(k, v string) string { return "<member><Key>" + k + "</Key><Value>" + v + "</Value></member>" }
+			page := member("team", "media") + "</Tags><IsTruncated>true</IsTruncated><Marker>page-2</Marker>"
+			if req.Form.Get("Marker") == "page-2" {
+				page = member("secure-aws:stack", "secure-aws/"+req.Form.Get("UserName")) + "</Tags><IsTruncated>false</IsTruncated>"
+			}
+			fmt.Fprintf(w, `<ListUserTagsResponse><ListUserTagsResult><Tags>%s</ListUserTagsResult></ListUserTagsResponse>`, page)
 		case "GetCredentialReport":
 			fmt.Fprintf(w, `<GetCredentialReportResponse><GetCredentialReportResult><Content>%s</Content><ReportFormat>%s</ReportFormat><GeneratedTime>2026-12-01T09:00:00Z</GeneratedTime></GetCredentialReportResult></GetCredentialReportResponse>`,
 				base64.StdEncoding.EncodeToString([]byte(report)), format)
@@ -234,4 +243,14 @@ func TestCredentialReportRefusesOtherFormats(t *testing.T) {
 	r := AWSReader{Get: configGetter(map[string]string{"aws:region": "us-east-1", "aws:accessKey": "AKIDTEST", "aws:secretKey": "secret"})}
 	_, err := r.CredentialReport(context.Background())
 	assert.ErrorContains(t, err, `"application/json", not text/csv`)
+}
+
+func TestUserTagsReadsEveryPage(t *testing.T) {
+	offlineAWSEnv(t)
+	actions := iamServer(t, "", "text/csv")
+	r := AWSReader{Get: configGetter(map[string]string{"aws:region": "us-east-1", "aws:accessKey": "AKIDTEST", "aws:secretKey": "secret"})}
+	got, err := r.UserTags(context.Background(), "mallory")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team": "media", "secure-aws:stack": "secure-aws/mallory"}, got)
+	assert.Equal(t, []string{"ListUserTags", "ListUserTags"}, *actions)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -143,17 +144,24 @@ func (c *Config) AWSAccount() spec.Account {
 	return spec.Account{Partition: c.Partition, ID: c.AccountID}
 }
 
+// StackTag names the stack on every IAM user it creates (awsnames.StackTagKey).
+func (c *Config) StackTag() string { return awsnames.StackTag(Project, c.Stack) }
+
 // Expected is what the stack declares for the credential audit: each machine principal
-// with its key generations, the console users of the managing stack, and the IAM paths
-// all of them live under.
+// with its key generations, the console users of the managing stack, the IAM paths all of
+// them live under, and the stack, whose tag its users carry.
 func (c *Config) Expected() credaudit.Expected {
-	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: spec.MachineUserPaths()}
+	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: spec.MachineUserPaths(), Stacks: []string{c.StackTag()}}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		u := credaudit.User{}
+		newest := 0
 		for _, g := range spec.KeyGenerations(create, gens) {
 			u.Generations++
 			if g.Status != spec.KeyInactive {
 				u.ActiveKeys++
+			}
+			if g.Generation > newest {
+				newest, u.NewestActive = g.Generation, g.Status != spec.KeyInactive
 			}
 		}
 		out.Users[name] = u

@@ -50,6 +50,12 @@ func defaultCI() CI {
 	return CI{CITrust: spec.CITrust{Branch: "main"}, CreateOIDCProvider: true}
 }
 
+// defaultTrail is what a trail's decoding starts from (Trail.UnmarshalJSON): an explicit
+// lockDays: 0 stays 0 and is refused.
+func defaultTrail() Trail {
+	return Trail{LockDays: 365}
+}
+
 func defaultBackup() spec.Backup {
 	return spec.Backup{
 		BackupSchedule: spec.BackupSchedule{
@@ -65,9 +71,6 @@ func defaultBackup() spec.Backup {
 // applyListDefaults fills what list elements leave empty and can only be known after
 // decoding.
 func applyListDefaults(cfg *Config) {
-	if t := cfg.Account.Trail; t != nil && t.LockDays == 0 {
-		t.LockDays = 365
-	}
 	for _, p := range []struct {
 		principals []spec.Principal
 		defaults   []string

@@ -320,6 +320,19 @@ func goTypeName(t string) string {
 	return "a mapping"
 }
 
+// UnmarshalJSON decodes a trail on top of its defaults, as the keys and list elements are
+// (a trail is a field of account, allocated only when set): a left-out lockDays keeps the
+// default, an explicit 0 stays 0 and is refused.
+func (t *Trail) UnmarshalJSON(b []byte) error {
+	type fields Trail // the same fields, without this method
+	v := fields(defaultTrail())
+	if err := strictUnmarshal(string(b), &v); err != nil {
+		return err
+	}
+	*t = Trail(v)
+	return nil
+}
+
 // accountIDs decodes aws:allowedAccountIds into Config.AccountID, which must be exactly one
 // quoted 12-digit id: a stack deploys to one account, and a quoted id keeps its leading
 // zeros.

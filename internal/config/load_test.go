@@ -505,12 +505,14 @@ var invalidCases = []struct {
 	{name: "externalBuckets as a string", edits: []edit{set("externalBuckets", `"legacy-bucket"`)}, key: "secure-aws:externalBuckets"},
 	{name: "manage as a string", edits: []edit{set("account", `{"manage":"true"}`)}, key: "secure-aws:account", msg: "manage"},
 	{name: "admins as a mapping", stack: "production", edits: []edit{manage, set("admins", `{"name":"alice"}`)}, key: "secure-aws:admins"},
+	{name: "trail lockDays as a string", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":"365"}}`)}, key: "secure-aws:account", msg: "trail.lockDays must be a whole number"},
 
 	// Unknown fields.
 	{name: "typo aliass in account", edits: []edit{set("account", `{"aliass":"acme-corp"}`)}, key: "secure-aws:account", msg: "aliass"},
 	{name: "typo bucktet in a grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucktet":"acme-assets"}]}]`)}, key: "secure-aws:apps[0]", msg: "bucktet"},
 	{name: "typo in passwordPolicy", edits: []edit{set("account", `{"passwordPolicy":{"minLength":16}}`)}, key: "secure-aws:account", msg: "minLength"},
 	{name: "typo in a backup", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDay":30}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDay"},
+	{name: "typo in the trail", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDay":30}}`)}, key: "secure-aws:account", msg: "lockDay"},
 
 	// Invalid names.
 	{name: "environment with uppercase", edits: []edit{set("environment", "Prod")}, key: "secure-aws:environment"},
@@ -634,6 +636,9 @@ var invalidCases = []struct {
 	{name: "developers get PowerUserAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["PowerUserAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "developer policy name with a space", edits: []edit{set("developerGroup", `{"managedPolicies":["Read Only"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "admin group managed policies", edits: []edit{set("adminGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:adminGroup.managedPolicies"},
+	{name: "trail locked for zero days", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":0}}`)}, key: "secure-aws:account.trail.lockDays", msg: "0 is out of range: 1 to 36500 days"},
+	{name: "analyzer region that does not exist", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-9"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: `"eu-west-9" is not an AWS region such as us-east-1 (the regions as of 2026-12-03; one AWS opened since goes in awsnames/regions.go); did you mean eu-west-1?`},
+	{name: "analyzer region in China that does not exist", stack: "production", edits: []edit{set("aws:region", "cn-north-1"), set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["cn-northwest-2"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: "did you mean cn-northwest-1?"},
 	{name: "rootCredentialCheck maybe", edits: []edit{set("account", `{"rootCredentialCheck":"maybe"}`)}, key: "secure-aws:account.rootCredentialCheck", msg: "maybe"},
 
 	// Access keys and PGP keys.
@@ -649,6 +654,8 @@ var invalidCases = []struct {
 	{name: "region in uppercase", edits: []edit{set("aws:region", "US-EAST-1")}, key: "aws:region"},
 	{name: "region without hyphens", edits: []edit{set("aws:region", "useast1")}, key: "aws:region"},
 	{name: "region without a number", edits: []edit{set("aws:region", "us-east")}, key: "aws:region"},
+	{name: "region that does not exist", edits: []edit{set("aws:region", "us-east-7")}, key: "aws:region", msg: "did you mean us-east-1?"},
+	{name: "region far from any", edits: []edit{set("aws:region", "xx-nowhere-1")}, key: "aws:region", msg: "not an AWS region such as us-east-1"},
 	{name: "allowedAccountIds missing", edits: []edit{del("aws:allowedAccountIds")}, key: "aws:allowedAccountIds", msg: "required"},
 	{name: "allowedAccountIds empty", edits: []edit{set("aws:allowedAccountIds", `[]`)}, key: "aws:allowedAccountIds", msg: "is required"},
 	{name: "two allowed account ids", edits: []edit{set("aws:allowedAccountIds", `["111111111111","222222222222"]`)}, key: "aws:allowedAccountIds", msg: "exactly one"},
@@ -1001,7 +1008,7 @@ func TestAnalyzerRegions(t *testing.T) {
 	cfg := mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["us-east-1","eu-west-1"]}`))
 	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.Account.AnalyzerRegions)
 	for name, c := range map[string]struct{ value, key, msg string }{
-		"not a region":      {`["europe"]`, "secure-aws:account.analyzerRegions[0]", "not an AWS region name"},
+		"not a region":      {`["europe"]`, "secure-aws:account.analyzerRegions[0]", "not an AWS region such as us-east-1"},
 		"another partition": {`["cn-north-1"]`, "secure-aws:account.analyzerRegions[0]", "another partition"},
 		"twice":             {`["eu-west-1","eu-west-1"]`, "secure-aws:account.analyzerRegions[1]", "listed twice"},
 	} {
@@ -1104,21 +1111,23 @@ func TestCredentialAuditConfig(t *testing.T) {
 }
 
 // TestExpected: what the credential audit expects of the stack: its users with their
-// key generations, and the IAM paths the program's users live under.
+// key generations (whether the newest is Active, in whatever order they are listed), and the IAM paths the program's users live under.
 func TestExpected(t *testing.T) {
 	cfg := mustLoad(t, "production", manage,
 		set("admins", `[{"name":"alice"}]`),
-		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]}]`),
+		set("apps", `[{"name":"a","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":1,"status":"Inactive"},{"generation":2}]},{"name":"b","grants":[{"bucket":"acme-assets"}]},{"name":"c","accessKey":true,"grants":[{"bucket":"acme-assets"}],"accessKeys":[{"generation":2,"status":"Inactive"},{"generation":1}]}]`),
 		set("backups", `[{"bucket":"acme-backups","accessKey":true}]`))
 	assert.Equal(t, credaudit.Expected{
 		Users: map[string]credaudit.User{
-			"a-production":        {Generations: 2, ActiveKeys: 1},
+			"a-production":        {Generations: 2, ActiveKeys: 1, NewestActive: true},
 			"b-production":        {},
+			"c-production":        {Generations: 2, ActiveKeys: 1, NewestActive: false},
 			"zencoder-production": {},
-			"backup-production":   {Generations: 1, ActiveKeys: 1},
+			"backup-production":   {Generations: 1, ActiveKeys: 1, NewestActive: true},
 			"alice":               {Console: true},
 		},
-		Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+		Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+		Stacks: []string{"secure-aws/production"},
 	}, cfg.Expected())
 	assert.Equal(t, []string{"/apps/", "/third-party/", "/backup/"}, mustLoad(t, "staging").Expected().Paths, "console paths belong to the managing stack")
 }

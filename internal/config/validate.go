@@ -13,10 +13,7 @@ import (
 	"github.com/secure-aws/secure-aws/spec"
 )
 
-var (
-	envPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
-	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-)
+var envPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
 
 // validate checks the decoded configuration; present holds the keys the stack file sets,
 // failed those that did not decode (checks that would read them are skipped).
@@ -112,6 +109,21 @@ type validator struct {
 	vaults, grantable, external map[string]bool
 }
 
+// region reports whether name, the value of key k, is no AWS region, and records the
+// problem with the nearest region of partition (of any partition with "") if one is close.
+func (v *validator) region(k, name, partition string) bool {
+	err := awsnames.Region(name)
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	if near := nearest(name, awsnames.Regions(partition)); near != "" {
+		msg += "; did you mean " + near + "?"
+	}
+	v.errs.add(k, "%s", msg)
+	return true
+}
+
 // check records err, if any, against key k.
 func (v *validator) check(k string, err error) {
 	if err != nil {
@@ -134,8 +146,7 @@ func (v *validator) stack() {
 	switch {
 	case c.Region == "":
 		v.errs.add("aws:region", "is required (e.g. us-east-1)")
-	case !regionPattern.MatchString(c.Region):
-		v.errs.add("aws:region", "%q is not an AWS region name such as us-east-1", c.Region)
+	case v.region("aws:region", c.Region, ""):
 	default:
 		c.Partition = awsnames.Partition(c.Region)
 	}
@@ -191,8 +202,7 @@ func (v *validator) account() {
 	for i, r := range a.AnalyzerRegions {
 		rk := fmt.Sprintf("%s[%d]", key("account.analyzerRegions"), i)
 		switch {
-		case !regionPattern.MatchString(r):
-			v.errs.add(rk, "%q is not an AWS region name such as eu-west-1", r)
+		case v.region(rk, r, v.cfg.Partition):
 		case awsnames.Partition(r) != awsnames.Partition(v.cfg.Region):
 			v.errs.add(rk, "%q is in another partition than the stack's region %s; one stack reaches one partition", r, v.cfg.Region)
 		case seen[r]:

@@ -16,14 +16,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Reader reads the account's credential report: the CSV IAM returns from
-// GetCredentialReport, after GenerateCredentialReport.
+// GetCredentialReport, after GenerateCredentialReport; and, since the report has no tags,
+// the tags of the few users it must tell apart (ListUserTags).
 type Reader interface {
 	CredentialReport(ctx context.Context) ([]byte, error)
+	UserTags(ctx context.Context, user string) (map[string]string, error)
 }
 
 // Settings are the audit's configuration (secure-aws:account.credentialAudit).
@@ -50,18 +54,25 @@ func (s Settings) Problems() []spec.FieldProblem {
 
 // User is what the program declares for one IAM user of the account.
 type User struct {
-	Generations int  // access key generations
-	ActiveKeys  int  // of which not marked Inactive
-	Console     bool // an admin or developer: a password, no keys
+	Generations int // access key generations
+	ActiveKeys  int // of which not marked Inactive
+	// NewestActive is set when the highest generation is Active: a rotation's new key,
+	// which makes an old key of the user one being rotated.
+	NewestActive bool
+	Console      bool // an admin or developer: a password, no keys
 }
 
 // Expected is what every stack of the account declares.
 type Expected struct {
 	// Users by IAM user name.
 	Users map[string]User
-	// Paths are the IAM paths the program's users live under: a user there that no stack
-	// declares is one the next up deletes.
+	// Paths are the IAM paths the program's users live under.
 	Paths []string
+	// Stacks are the stacks of the account (awsnames.StackTag values): a user under Paths
+	// that no stack declares is one the next up of its stack deletes if it carries one of
+	// them in its awsnames.StackTagKey tag (that stack created it, so its state holds it),
+	// and one made by hand otherwise.
+	Stacks []string
 }
 
 // Merge adds what another stack declares.
@@ -75,6 +86,18 @@ func (e *Expected) Merge(other Expected) {
 			e.Paths = append(e.Paths, p)
 		}
 	}
+	for _, s := range other.Stacks {
+		if !slices.Contains(e.Stacks, s) {
+			e.Stacks = append(e.Stacks, s)
+		}
+	}
+}
+
+// undeclared reports whether r is a user under the program's paths that no stack
+// declares: one a stack's next up deletes, or one made by hand there.
+func (e Expected) undeclared(r Row) bool {
+	_, declared := e.Users[r.User]
+	return !declared && slices.Contains(e.Paths, r.Path())
 }
 
 // Finding is one credential the audit reports.
@@ -121,6 +144,10 @@ type Row struct {
 	PasswordLastChanged *time.Time
 	MFAActive           bool
 	Keys                [2]Key
+	// CreatedBy is the stack the user's awsnames.StackTagKey tag names, "" without one. The
+	// report has no tags: Check reads them for the undeclared users under the program's
+	// paths that hold a credential, and leaves it empty for every other user.
+	CreatedBy string
 }
 
 // Path is the IAM path of the row's user, read from its ARN (arn:...:user/apps/name is
@@ -219,6 +246,13 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		}
 		declared, managed := expected.Users[r.User]
 		ours := slices.Contains(expected.Paths, r.Path())
+		// A user its stack no longer declares is deleted by that stack's next up; one made
+		// by hand under the program's paths is in no state, so no up ever deletes it.
+		removed := expected.undeclared(r) && slices.Contains(expected.Stacks, r.CreatedBy)
+		origin := "it carries no " + awsnames.StackTagKey + " tag, so no stack created it"
+		if r.CreatedBy != "" {
+			origin = fmt.Sprintf("its %s tag names %s, no stack of this account", awsnames.StackTagKey, r.CreatedBy)
+		}
 		var active []int
 		for i, k := range r.Keys {
 			if k.Active {
@@ -231,16 +265,22 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		switch {
 		case !managed:
 			for _, i := range active {
-				if ours {
-					add(true, "%s: no stack file declares this user any more; the next up deletes it if this program created it (a user made by hand under the program's paths is not in the state: delete it by hand)", keyName(i))
-				} else {
+				switch {
+				case removed:
+					add(true, "%s: no stack file declares this user any more; the next up of %s, which created it, deletes it", keyName(i), r.CreatedBy)
+				case ours:
+					add(false, "%s: a credential of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or declare it in a stack file", keyName(i), origin)
+				default:
 					add(false, "%s: a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited", keyName(i))
 				}
 			}
 			if r.PasswordEnabled {
-				if ours {
-					add(true, "user %s: a console password of a user no stack file declares any more; the next up deletes it if this program created it (otherwise delete it by hand)", r.User)
-				} else {
+				switch {
+				case removed:
+					add(true, "user %s: a console password of a user no stack file declares any more; the next up of %s, which created it, deletes it", r.User, r.CreatedBy)
+				case ours:
+					add(false, "user %s: a console password of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or add the person to admins or developers", r.User, origin)
+				default:
 					add(false, "user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User)
 				}
 			}
@@ -268,7 +308,7 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 			for _, i := range active {
 				k := r.Keys[i]
 				if older(k.LastRotated, days(s.MaxKeyAgeDays)) {
-					add(declared.Generations == 2, "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
+					add(rotating(declared, k, r.Keys[1-i]), "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
 				}
 				lastUse := k.LastUsed
 				if lastUse == nil {
@@ -298,6 +338,20 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 	return out
 }
 
+// rotating reports whether key k, of a user declared as declared, is being rotated: the
+// user declares two generations, the newest of them Active, and the other key is newer
+// than k, or not created yet (the run creates it). An Inactive new generation rotates
+// nothing: the old key stays the one in use.
+func rotating(declared User, k, other Key) bool {
+	if declared.Generations != 2 || !declared.NewestActive {
+		return false
+	}
+	if other.LastRotated == nil {
+		return true
+	}
+	return k.LastRotated != nil && other.LastRotated.After(*k.LastRotated)
+}
+
 // dayOr is t's day, or "never".
 func dayOr(t *time.Time) string {
 	if t == nil {
@@ -316,12 +370,29 @@ func cmpTime(times ...*time.Time) *time.Time {
 	return nil
 }
 
+// readCreators fills CreatedBy for the undeclared users under the program's paths that hold
+// a credential, the only users whose findings depend on it.
+func readCreators(ctx context.Context, r Reader, rows []Row, expected Expected) error {
+	for i, row := range rows {
+		if !expected.undeclared(row) || !row.PasswordEnabled && !row.Keys[0].Active && !row.Keys[1].Active {
+			continue
+		}
+		tags, err := r.UserTags(ctx, row.User)
+		if err != nil {
+			return fmt.Errorf("the tags of user %s (iam:ListUserTags): %w", row.User, err)
+		}
+		rows[i].CreatedBy = tags[awsnames.StackTagKey]
+	}
+	return nil
+}
+
 // Check reads the report and judges it in the settings' mode: a report that cannot be
 // read warns, except in fail mode outside a preview.
 func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun bool, now time.Time) accountcheck.Result {
+	actions := iampolicy.CredentialAuditActions()
 	check := accountcheck.Check{Mode: s.Mode, DryRun: dryRun,
 		Unreadable: "credential audit could not read the IAM credential report",
-		Remedy:     "grant iam:GenerateCredentialReport and iam:GetCredentialReport, or set account.credentialAudit.mode to warn"}
+		Remedy:     "grant " + strings.Join(actions[:len(actions)-1], ", ") + " and " + actions[len(actions)-1] + ", or set account.credentialAudit.mode to warn"}
 	if check.Off() {
 		return accountcheck.Result{}
 	}
@@ -332,6 +403,11 @@ func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun 
 	var rows []Row
 	if err == nil {
 		rows, err = Parse(report)
+	}
+	if err == nil {
+		if err = readCreators(ctx, r, rows, expected); err != nil {
+			rows = nil // without the tags, an undeclared user would pass for one made by hand
+		}
 	}
 	// Findings the configuration being applied resolves only warn, in fail mode too.
 	var stopping, warnings []string

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 )
 
@@ -22,8 +23,10 @@ var cis = Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays
 
 // report is a credential report as IAM writes it: the root user; applications healthy,
 // with an old key, an idle key, mid-rotation, a rotation left open, two keys where one is
-// declared, a generation being retired, and one no stack declares any more; admins new
-// and without MFA, idle, and with an access key; and a user nobody declared.
+// declared, a generation being retired, one no stack declares any more and one a stack
+// that is gone created; old keys while the new generation is Active (created, or not yet)
+// and while it is Inactive; admins new and without MFA, idle, with an access key, and one
+// made by hand under the admins' path; and a user nobody declared.
 var report = Header + strings.Join([]string{
 	"<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-30T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"my-app-production,arn:aws:iam::111111111111:user/apps/my-app-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
@@ -37,6 +40,11 @@ var report = Header + strings.Join([]string{
 	"alice,arn:aws:iam::111111111111:user/admins/alice,2026-11-25T00:00:00+00:00,true,no_information,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"bob,arn:aws:iam::111111111111:user/admins/bob,2026-01-01T00:00:00+00:00,true,2026-08-01T00:00:00+00:00,N/A,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"carol,arn:aws:iam::111111111111:user/admins/carol,2026-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,true,true,2026-11-20T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"orphan-production,arn:aws:iam::111111111111:user/apps/orphan-production,2026-10-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"rotation-due-production,arn:aws:iam::111111111111:user/apps/rotation-due-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
+	"rotation-next-production,arn:aws:iam::111111111111:user/apps/rotation-next-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"inactive-next-production,arn:aws:iam::111111111111:user/apps/inactive-next-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,2026-11-29T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
+	"mallory,arn:aws:iam::111111111111:user/admins/mallory,2026-11-20T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,true,true,2026-11-20T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"deploy-bot,arn:aws:iam::111111111111:user/deploy-bot,2025-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 }, "\n") + "\n"
 
@@ -45,21 +53,46 @@ var expected = Expected{
 		"my-app-production":         {Generations: 1, ActiveKeys: 1},
 		"old-app-production":        {Generations: 1, ActiveKeys: 1},
 		"idle-app-production":       {Generations: 1, ActiveKeys: 1},
-		"rotating-production":       {Generations: 2, ActiveKeys: 2},
-		"stale-rotation-production": {Generations: 2, ActiveKeys: 2},
+		"rotating-production":       {Generations: 2, ActiveKeys: 2, NewestActive: true},
+		"stale-rotation-production": {Generations: 2, ActiveKeys: 2, NewestActive: true},
 		"doubled-production":        {Generations: 1, ActiveKeys: 1},
-		"retiring-production":       {Generations: 2, ActiveKeys: 1},
+		"retiring-production":       {Generations: 2, ActiveKeys: 1, NewestActive: true},
+		"rotation-due-production":   {Generations: 2, ActiveKeys: 2, NewestActive: true},
+		"rotation-next-production":  {Generations: 2, ActiveKeys: 2, NewestActive: true},
+		"inactive-next-production":  {Generations: 2, ActiveKeys: 1, NewestActive: false},
 		"alice":                     {Console: true},
 		"bob":                       {Console: true},
 		"carol":                     {Console: true},
 	},
-	Paths: []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+	Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
+	Stacks: []string{"secure-aws/production", "secure-aws/staging"},
+}
+
+// tags are the users' tags as IAM holds them: gone-production was created by a stack of
+// the account, orphan-production by one that is gone; mallory, made by hand, has none.
+var tags = map[string]map[string]string{
+	"gone-production":   {awsnames.StackTagKey: "secure-aws/staging"},
+	"orphan-production": {awsnames.StackTagKey: "secure-aws/legacy"},
+	"my-app-production": {awsnames.StackTagKey: "secure-aws/production"},
+}
+
+// parsed is the report with the creators Check reads from the tags.
+func parsed(t *testing.T) []Row {
+	t.Helper()
+	rows, err := Parse([]byte(report))
+	require.NoError(t, err)
+	for i, r := range rows {
+		if expected.undeclared(r) {
+			rows[i].CreatedBy = tags[r.User][awsnames.StackTagKey]
+		}
+	}
+	return rows
 }
 
 func TestParse(t *testing.T) {
 	rows, err := Parse([]byte(report))
 	require.NoError(t, err)
-	require.Len(t, rows, 13)
+	require.Len(t, rows, 18)
 	app := rows[1]
 	assert.Equal(t, "my-app-production", app.User)
 	assert.True(t, app.Keys[0].Active)
@@ -69,7 +102,7 @@ func TestParse(t *testing.T) {
 	assert.Nil(t, rows[9].PasswordLastUsed, "no_information")
 	assert.True(t, rows[9].PasswordEnabled)
 	assert.Equal(t, "/admins/", rows[9].Path())
-	assert.Equal(t, "/", rows[12].Path())
+	assert.Equal(t, "/", rows[17].Path())
 	assert.False(t, rows[0].PasswordEnabled, "not_supported")
 
 	for name, c := range map[string]struct{ report, msg string }{
@@ -86,8 +119,7 @@ func TestParse(t *testing.T) {
 // TestFindings: each kind of finding, on the user it concerns and nowhere else, and
 // whether the configuration being applied resolves it.
 func TestFindings(t *testing.T) {
-	rows, err := Parse([]byte(report))
-	require.NoError(t, err)
+	rows := parsed(t)
 	got := Findings(rows, expected, cis, now)
 	byUser := map[string][]Finding{}
 	for _, f := range got {
@@ -111,7 +143,11 @@ func TestFindings(t *testing.T) {
 	one("stale-rotation-production", false, "a rotation open for more than 14 days")
 	one("doubled-production", false, "2 active access keys where the configuration declares 1", "CIS 1.13")
 	one("retiring-production", true, "2 active access keys where the configuration declares 1")
-	one("gone-production", true, "no stack file declares this user any more; the next up deletes it")
+	one("gone-production", true, "no stack file declares this user any more; the next up of secure-aws/staging, which created it, deletes it")
+	one("orphan-production", false, "under the program's IAM paths that no stack file declares", "its secure-aws:stack tag names secure-aws/legacy, no stack of this account", "made by hand")
+	one("rotation-due-production", true, "access key 1 (created 2026-01-01): older than 90 days")
+	one("rotation-next-production", true, "access key 1 (created 2026-01-01): older than 90 days")
+	one("inactive-next-production", false, "access key 1 (created 2026-01-01): older than 90 days", "add the next key generation")
 	one("alice", true, "console password without MFA", "enrol at first sign-in")
 	one("bob", false, "console password unused for more than 45 days", "last used 2026-08-01")
 	one("carol", false, "access key 1 (created 2026-11-20): an access key of a console user (rule R3)")
@@ -119,14 +155,19 @@ func TestFindings(t *testing.T) {
 	assert.Contains(t, byUser["deploy-bot"][0].Message, "access key 1 (created 2025-01-01): a credential of a user this program does not manage")
 	assert.Contains(t, byUser["deploy-bot"][1].Message, "a console password of a user this program does not manage")
 	assert.False(t, byUser["deploy-bot"][0].Addressed || byUser["deploy-bot"][1].Addressed)
-	assert.Len(t, got, 11)
+	require.Len(t, byUser["mallory"], 2, "a key and a password of a user made by hand under the admins' path")
+	for _, f := range byUser["mallory"] {
+		assert.False(t, f.Addressed, "no up deletes it: %s", f.Message)
+		assert.Contains(t, f.Message, "carries no secure-aws:stack tag, so no stack created it")
+	}
+	assert.Len(t, got, 17)
 
 	relaxed := Findings(rows, expected, Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 400, MaxUnusedDays: 200}, now)
 	for _, f := range relaxed {
 		assert.NotContains(t, f.Message, "older than", "the ages are settings")
 		assert.NotContains(t, f.Message, "unused for")
 	}
-	assert.Len(t, relaxed, 8)
+	assert.Len(t, relaxed, 11)
 
 	later := Findings(rows, expected, cis, now.AddDate(0, 0, 10))
 	assert.True(t, slices.ContainsFunc(later, func(f Finding) bool {
@@ -137,9 +178,18 @@ func TestFindings(t *testing.T) {
 type fakeReader struct {
 	report string
 	err    error
+	tagErr error
+	asked  *[]string // the users whose tags were read
 }
 
 func (f fakeReader) CredentialReport(context.Context) ([]byte, error) { return []byte(f.report), f.err }
+
+func (f fakeReader) UserTags(_ context.Context, user string) (map[string]string, error) {
+	if f.asked != nil {
+		*f.asked = append(*f.asked, user)
+	}
+	return tags[user], f.tagErr
+}
 
 // TestCheckModes: findings warn, or in fail mode stop the run unless the configuration
 // being applied resolves them; an unreadable report warns in a preview and in warn mode,
@@ -148,9 +198,12 @@ func TestCheckModes(t *testing.T) {
 	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
 	denied := fakeReader{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 
-	warned := Check(t.Context(), fakeReader{report: report}, expected, cis, false, now)
+	var asked []string
+	warned := Check(t.Context(), fakeReader{report: report, asked: &asked}, expected, cis, false, now)
 	assert.NoError(t, warned.Err)
-	assert.Len(t, warned.Warnings, 11)
+	assert.Len(t, warned.Warnings, 17)
+	assert.ElementsMatch(t, []string{"gone-production", "orphan-production", "mallory"}, asked,
+		"tags are read only for the undeclared users under the program's paths")
 	for _, w := range warned.Warnings {
 		assert.True(t, strings.HasPrefix(w, "credential audit: user "), w)
 	}
@@ -158,8 +211,11 @@ func TestCheckModes(t *testing.T) {
 	failed := Check(t.Context(), fakeReader{report: report}, expected, fail, true, now)
 	require.Error(t, failed.Err, "findings fail a preview too, so the pull request shows them")
 	assert.Contains(t, failed.Err.Error(), "declares 1 active generation")
-	assert.NotContains(t, failed.Err.Error(), "gone-production", "what this run resolves never stops it")
-	require.Len(t, failed.Warnings, 3)
+	assert.NotContains(t, failed.Err.Error(), "gone-production", "what a stack's next up resolves never stops it")
+	assert.Contains(t, failed.Err.Error(), "user mallory, access key 1", "a user made by hand under the program's paths stops it")
+	assert.Contains(t, failed.Err.Error(), "user mallory: a console password")
+	assert.Contains(t, failed.Err.Error(), "user inactive-next-production, access key 1", "an Inactive new generation rotates nothing")
+	require.Len(t, failed.Warnings, 5)
 	for _, w := range failed.Warnings {
 		assert.True(t, strings.HasSuffix(w, "(the configuration being applied resolves it)"), w)
 	}
@@ -173,6 +229,8 @@ func TestCheckModes(t *testing.T) {
 		"denied, warn, up":         {denied, cis, false, false},
 		"denied, fail, preview":    {denied, fail, true, false},
 		"denied, fail, up":         {denied, fail, false, true},
+		"tags denied, fail, up":    {fakeReader{report: report, tagErr: errors.New("AccessDenied: iam:ListUserTags")}, fail, false, true},
+		"tags denied, warn, up":    {fakeReader{report: report, tagErr: errors.New("AccessDenied: iam:ListUserTags")}, cis, false, false},
 		"garbled, fail, up":        {fakeReader{report: "user\n"}, fail, false, true},
 		"garbled, warn, preview":   {fakeReader{report: "user\n"}, cis, true, false},
 		"no reader, fail, up":      {nil, fail, false, true},
@@ -186,7 +244,7 @@ func TestCheckModes(t *testing.T) {
 		if c.wantErr {
 			require.Error(t, res.Err, name)
 			assert.Contains(t, res.Err.Error(), "could not read the IAM credential report", name)
-			assert.Contains(t, res.Err.Error(), "iam:GenerateCredentialReport and iam:GetCredentialReport", name)
+			assert.Contains(t, res.Err.Error(), "grant iam:GenerateCredentialReport, iam:GetCredentialReport and iam:ListUserTags", name)
 			continue
 		}
 		assert.NoError(t, res.Err, name)

@@ -180,6 +180,10 @@ func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
 	return []byte(credaudit.Header), nil
 }
 
+func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
+	return nil, nil
+}
+
 // stack initialises stack in the project's backend and returns it, running the program
 // main.go runs, with the keys the CLI hands it.
 func (p *project) stack(name string) auto.Stack {

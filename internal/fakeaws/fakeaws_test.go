@@ -31,6 +31,10 @@ func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
 	return []byte(credaudit.Header), nil
 }
 
+func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
+	return nil, nil
+}
+
 // TestEveryTypeIsModelled: every resource type the program creates has a replacement
 // rule, so the stand-in provider never guesses; a new type fails here until it is added.
 func TestEveryTypeIsModelled(t *testing.T) {

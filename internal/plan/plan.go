@@ -44,6 +44,10 @@ func (offline) RootStatus(context.Context) (rootcheck.Status, error) {
 
 func (offline) CredentialReport(context.Context) ([]byte, error) { return nil, errOffline }
 
+func (offline) UserTags(context.Context, string) (map[string]string, error) {
+	return nil, errOffline
+}
+
 // Run loads the project in dir and the stack file of stack, runs the program as a preview
 // would and evaluates the rules. An invalid configuration is returned as a *config.Error.
 func Run(dir, stack string) (*Plan, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/golden"
@@ -175,5 +176,18 @@ func TestEveryUserInOneGroup(t *testing.T) {
 		for _, u := range rec.OfType(awstypes.User) {
 			assert.Equal(t, 1, memberships[u.Input("name")], "user %s", u.Input("name"))
 		}
+	}
+}
+
+// TestEveryUserNamesItsStack: every IAM user of every stack carries the tag naming the
+// stack that creates it, which the credential audit reads to tell a user a stack's next up
+// deletes from one made by hand under the program's paths.
+func TestEveryUserNamesItsStack(t *testing.T) {
+	for _, stack := range repoStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			for _, u := range runStack(t, stack).OfType(awstypes.User) {
+				assert.Equal(t, map[string]any{awsnames.StackTagKey: awsnames.StackTag(config.Project, stack)}, u.Inputs.Mappable()["tags"], u.URN)
+			}
+		})
 	}
 }

@@ -150,6 +150,7 @@ type Outputs struct {
 // Build registers every component the configuration asks for.
 func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	account := cfg.AWSAccount()
+	stack := cfg.StackTag()
 	out := &Outputs{
 		Environment:  cfg.Environment,
 		Buckets:      map[string]*components.SecureBucket{},
@@ -175,6 +176,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, a := range cfg.Apps {
 		if out.Apps[a.Name], err = components.NewAppUser(ctx, a.Name, &components.AppUserArgs{
 			Account:         account,
+			Stack:           stack,
 			Environment:     cfg.Environment,
 			Principal:       a,
 			ExternalBuckets: cfg.ExternalBucketOwners(),
@@ -185,6 +187,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, t := range cfg.ThirdParties {
 		if out.ThirdParties[t.Name], err = components.NewThirdPartyUser(ctx, t.Name, &components.ThirdPartyUserArgs{
 			Account:         account,
+			Stack:           stack,
 			Environment:     cfg.Environment,
 			Principal:       t,
 			ExternalBuckets: cfg.ExternalBucketOwners(),
@@ -195,6 +198,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 	for _, b := range cfg.Backups {
 		if out.Backups[b.Bucket], err = components.NewBackupVault(ctx, b.Bucket, &components.BackupVaultArgs{
 			Account:     account,
+			Stack:       stack,
 			Environment: cfg.Environment,
 			Backup:      b,
 		}); err != nil {
@@ -207,6 +211,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Outputs, error) {
 // buildAccount registers the account-wide components: the baseline and console groups.
 func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	account := cfg.AWSAccount()
+	stack := cfg.StackTag()
 	var err error
 	if out.Baseline, err = components.NewAccountBaseline(ctx, "account", &components.AccountBaselineArgs{
 		Account:         account,
@@ -233,6 +238,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	passwordLength := max(20, cfg.Account.PasswordPolicy.MinimumLength)
 	if out.AdminGroup, err = components.NewAdminGroup(ctx, "admins", &components.ConsoleGroupArgs{
 		Account:           account,
+		Stack:             stack,
 		GroupName:         cfg.AdminGroup.Name,
 		Path:              cfg.AdminGroup.Path,
 		OtherConsolePaths: []string{cfg.DeveloperGroup.Path},
@@ -257,6 +263,7 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	out.DeveloperGroup, err = components.NewDeveloperGroup(ctx, "developers", &components.DeveloperGroupArgs{
 		ConsoleGroupArgs: components.ConsoleGroupArgs{
 			Account:           account,
+			Stack:             stack,
 			GroupName:         cfg.DeveloperGroup.Name,
 			Path:              cfg.DeveloperGroup.Path,
 			OtherConsolePaths: []string{cfg.AdminGroup.Path},

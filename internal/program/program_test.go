@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
@@ -39,13 +40,14 @@ import (
 const projectDir = "../.."
 
 // fakeRoot is the account as the checks of the managing stack read it: the root user's
-// status, and a credential report (by default one without users).
+// status, a credential report (by default one without users) and users' tags.
 type fakeRoot struct {
 	status    rootcheck.Status
 	err       error
 	calls     *int
 	report    string
 	reportErr error
+	tags      map[string]map[string]string
 }
 
 func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
@@ -57,6 +59,10 @@ func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
 
 func (f fakeRoot) CredentialReport(context.Context) ([]byte, error) {
 	return []byte(cmp.Or(f.report, credaudit.Header)), f.reportErr
+}
+
+func (f fakeRoot) UserTags(_ context.Context, user string) (map[string]string, error) {
+	return f.tags[user], nil
 }
 
 var healthyRoot = fakeRoot{status: rootcheck.Status{MFAEnabled: true}}
@@ -475,8 +481,9 @@ func reportRow(user, path, created, used string, twoKeys bool) string {
 
 // TestCredentialAudit: the managing stack audits every user of the account, those other
 // stacks of the account declare included (read from the stack files beside it); in fail
-// mode a finding the configuration does not resolve, or a report it cannot read during an
-// up, stops the run before anything is registered.
+// mode a finding the configuration does not resolve (a user made by hand under the
+// program's paths, an old key while the next generation is Inactive), or a report it
+// cannot read during an up, stops the run before anything is registered.
 func TestCredentialAudit(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "production")
@@ -498,13 +505,47 @@ func TestCredentialAudit(t *testing.T) {
 	assert.Contains(t, err.Error(), "user deploy-bot, access key 1 (created "+today+"): a credential of a user this program does not manage")
 	assert.Empty(t, rec.Registrations(), "a failed audit stops the run before anything is registered")
 
-	_, err = run(fakeRoot{status: healthyRoot.status, report: staging}, "", false)
-	require.NoError(t, err, "without the other stack files, staging's user is one the next up would delete: a warning, not a stop")
+	createdBy := func(stack string) map[string]map[string]string {
+		return map[string]map[string]string{"my-application-staging": {awsnames.StackTagKey: stack}}
+	}
+	_, err = run(fakeRoot{status: healthyRoot.status, report: staging, tags: createdBy(config.Project + "/staging")}, "", false)
+	require.Error(t, err, "without the other stack files, staging is no stack this run knows: its user counts as made by hand")
+	assert.Contains(t, err.Error(), "its secure-aws:stack tag names secure-aws/staging, no stack of this account")
+	_, err = run(fakeRoot{status: healthyRoot.status, report: staging, tags: createdBy(config.Project + "/production")}, "", false)
+	require.NoError(t, err, "a user this stack created and no longer declares is one its next up deletes: a warning, not a stop")
+
+	// A user made by hand under the admins' path, with a key and a password: no stack's
+	// state holds it, so no up deletes it, and fail mode stops.
+	byHand := credaudit.Header + strings.Replace(reportRow("mallory", "/admins/", today, today, false), ",false,N/A,N/A,N/A,false,", ",true,N/A,N/A,N/A,false,", 1)
+	rec, err = run(fakeRoot{status: healthyRoot.status, report: byHand}, dir, true)
+	require.Error(t, err, "a hand-made user under the program's paths stops the preview too")
+	assert.Contains(t, err.Error(), "user mallory, access key 1 (created "+today+"): a credential of a user under the program's IAM paths that no stack file declares, and it carries no secure-aws:stack tag")
+	assert.Contains(t, err.Error(), "user mallory: a console password of a user under the program's IAM paths")
+	assert.Empty(t, rec.Registrations())
+	_, err = run(fakeRoot{status: healthyRoot.status, report: byHand, tags: map[string]map[string]string{"mallory": {awsnames.StackTagKey: config.Project + "/production"}}}, dir, false)
+	require.NoError(t, err, "tagged by this stack, it is an admin removed from the stack file: this up deletes it")
 
 	doubled := credaudit.Header + reportRow("my-application-production", "/apps/", today, today, true)
 	_, err = run(fakeRoot{status: healthyRoot.status, report: doubled}, dir, true)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "user my-application-production: 2 active access keys where the configuration declares 1 active generation(s)")
+
+	// A key older than the rotation age while the next generation is declared Inactive:
+	// nothing is being rotated, so fail mode stops.
+	old := time.Now().UTC().AddDate(0, 0, -334).Format(time.DateOnly)
+	var apps []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(cfg["secure-aws:apps"]), &apps))
+	require.NotEmpty(t, apps)
+	apps[0]["accessKeys"] = []map[string]any{{"generation": 1}, {"generation": 2, "status": "Inactive"}}
+	inactiveNext, err := json.Marshal(apps)
+	require.NoError(t, err)
+	rotating := maps.Clone(cfg)
+	rotating["secure-aws:apps"] = string(inactiveNext)
+	aged := credaudit.Header + reportRow(apps[0]["name"].(string)+"-production", "/apps/", old, today, false)
+	rec = record.New(config.Project, "production")
+	err = rec.Run(rotating, false, program.Run(program.Env{Account: fakeRoot{status: healthyRoot.status, report: aged}, ConfigKeys: keysOf(rotating), Dir: dir}))
+	require.Error(t, err, "an Inactive second generation rotates nothing")
+	assert.Contains(t, err.Error(), "access key 1 (created "+old+"): older than 90 days (CIS 1.14)")
 
 	denied := fakeRoot{status: healthyRoot.status, reportErr: errors.New("AccessDenied")}
 	_, err = run(denied, dir, true)
