@@ -181,3 +181,22 @@ func TestCompareBadBase(t *testing.T) {
 	_, err := planOf(t, compareStack).Compare([]byte("# secure-aws plan"))
 	assert.ErrorContains(t, err, "reading the base plan")
 }
+
+// BenchmarkCompare: the cost of the pull request's comparison by URN, on each example
+// stack compared with its own plan (docs/performance.md).
+func BenchmarkCompare(b *testing.B) {
+	dir := fixtures.Examples(b)
+	for _, stack := range []string{"staging", "production"} {
+		p, err := plan.Run(dir, stack)
+		require.NoError(b, err)
+		raw, err := p.JSON()
+		require.NoError(b, err)
+		b.Run(stack, func(b *testing.B) {
+			for range b.N {
+				if _, err := p.Compare(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
