@@ -39,6 +39,9 @@ type Change struct {
 	// resource protected at the base, and to replace one protected at the base and the head
 	// (pulumi/pkg resource/deploy: step.go DeleteStep.Apply, step_generator.go).
 	Stops bool
+	// Retained: a deletion that removes the resource from the stack only; it stays in AWS
+	// (retainOnDelete at the base).
+	Retained bool
 	// Lost says how the holder of a credential (an access key or a login profile) loses it:
 	// "deleted", "replaced" (the old secret stops working) or "deactivated"; "" otherwise.
 	Lost string
@@ -62,6 +65,7 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 			return nil, fmt.Errorf("reading the base plan: %w", err)
 		}
 	}
+	// Both sides go through the same JSON form, so secrets and numbers compare alike.
 	raw, err := p.JSON()
 	if err != nil {
 		return nil, err
@@ -70,7 +74,6 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 	if err := json.Unmarshal(raw, &now); err != nil {
 		return nil, err
 	}
-	// Both sides go through the same JSON form, so secrets and numbers compare alike.
 	olds := map[string]jsonResource{}
 	for _, r := range old.Resources {
 		olds[r.URN] = r
@@ -92,16 +95,15 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 		if len(replaces) > 0 {
 			c.Op, c.Stops = Replace, o.Protect && n.Protect
 		}
-		c.Lost = lost(c.Op, n.Type, newInputs)
-		if c.Lost != "" {
+		if c.Lost = lost(c.Op, n.Type, changed, newInputs); c.Lost != "" {
 			c.User = inputString(oldInputs, "user")
 		}
 		out = append(out, c)
 	}
 	for _, o := range olds {
-		c := Change{Op: Delete, URN: o.URN, Type: o.Type, Name: o.Name, Stops: o.Protect}
+		c := Change{Op: Delete, URN: o.URN, Type: o.Type, Name: o.Name, Stops: o.Protect, Retained: o.RetainOnDelete}
 		oldInputs := resource.NewPropertyMapFromMap(o.Inputs)
-		if c.Lost = lost(Delete, o.Type, oldInputs); c.Lost != "" {
+		if c.Lost = lost(Delete, o.Type, nil, oldInputs); c.Lost != "" {
 			c.User = inputString(oldInputs, "user")
 		}
 		out = append(out, c)
@@ -112,9 +114,9 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 	return out, nil
 }
 
-// lost says how a step on a resource of type typ, with inputs after the step, takes a
-// credential from its holder.
-func lost(op Op, typ string, inputs resource.PropertyMap) string {
+// lost says how a step on a resource of type typ, changing the inputs changed, with inputs
+// after the step, takes a credential from its holder.
+func lost(op Op, typ string, changed []string, inputs resource.PropertyMap) string {
 	if typ != awstypes.AccessKey && typ != awstypes.LoginProfile {
 		return ""
 	}
@@ -123,7 +125,7 @@ func lost(op Op, typ string, inputs resource.PropertyMap) string {
 		return "deleted"
 	case op == Replace:
 		return "replaced"
-	case op == Update && typ == awstypes.AccessKey && inputString(inputs, "status") == "Inactive":
+	case op == Update && slices.Contains(changed, "status") && inputString(inputs, "status") == "Inactive":
 		return "deactivated"
 	}
 	return ""
@@ -162,7 +164,7 @@ func (cs Changes) Markdown() string {
 	}
 	fmt.Fprintf(&b, "**%d to create, %d to update, %d to replace, %d to delete.**\n", cs.Count(Create), cs.Count(Update), cs.Count(Replace), cs.Count(Delete))
 	if stops := cs.Stops(); len(stops) > 0 {
-		b.WriteString("\n**The deploy would stop**: Pulumi refuses to delete or replace a protected resource, so `pulumi up` fails at:\n\n")
+		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
 		for _, c := range stops {
 			fmt.Fprintf(&b, "- %s `%s` `%s`\n", c.Op, c.Type, c.Name)
 		}
@@ -192,8 +194,11 @@ func (cs Changes) Markdown() string {
 			inputs = append(inputs, k)
 		}
 		step := string(c.Op)
-		if c.Stops {
+		switch {
+		case c.Stops:
 			step += ", refused (protected)"
+		case c.Retained:
+			step += " from the stack, kept in AWS"
 		}
 		fmt.Fprintf(&b, "| %s | `%s` `%s` | %s |\n", step, c.Type, c.Name, strings.Join(inputs, ", "))
 	}

@@ -86,6 +86,10 @@ func TestCompareRemovedBucketStops(t *testing.T) {
 	assert.Contains(t, md, "**The deploy would stop**")
 	assert.Contains(t, md, "- delete `"+awstypes.Bucket+"` `diffcheck-logs-svc-bucket`")
 	assert.Contains(t, md, "| delete, refused (protected) | `"+awstypes.Bucket+"` `diffcheck-logs-svc-bucket` |")
+	policy, ok := find(changes, awstypes.BucketPolicy, "diffcheck-logs-svc-tls-only")
+	require.True(t, ok)
+	assert.True(t, policy.Retained, "a bucket's settings stay with it in AWS")
+	assert.Contains(t, md, "| delete from the stack, kept in AWS | `"+awstypes.BucketPolicy+"` `diffcheck-logs-svc-tls-only` |")
 }
 
 // TestCompareRenamedAppLosesItsKey: a renamed application is a new user with a new key;
