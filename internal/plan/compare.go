@@ -57,7 +57,8 @@ var opOrder = []Op{Delete, Replace, Update, Create}
 
 // Compare matches the resources of p with those of base, the JSON plan (Plan.JSON) of the
 // stack as deployed (the pull request's base), by URN. An empty base is a stack not yet
-// deployed: everything is created.
+// deployed: everything is created. Aliases are not followed (the program declares none):
+// a resource moved to a new URN under an alias would show as deleted and created.
 func (p *Plan) Compare(base []byte) (Changes, error) {
 	var old jsonPlan
 	if len(bytes.TrimSpace(base)) > 0 {
