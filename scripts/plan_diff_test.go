@@ -125,11 +125,13 @@ func section(t *testing.T, comment, stack string) string {
 // key its workload loses; a removed bucket names the protected resources Pulumi refuses to
 // delete, and fails the job.
 func TestPlanDiffSummary(t *testing.T) {
+	// Each stack manages an account of its own, so the account-wide checks pass.
 	stack := func(account, buckets, app, actions string) string {
 		return `config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["` + account + `"]
   secure-aws:credentialsAsPulumiSecrets: true
+  secure-aws:account: {manage: true, alias: diffcheck-` + account + `}
   secure-aws:buckets:
 ` + buckets + `  secure-aws:apps:
     - name: ` + app + `

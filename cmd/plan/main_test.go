@@ -91,6 +91,7 @@ func TestExitCodeWithBase(t *testing.T) {
 		require.NoError(t, os.WriteFile(stack, []byte(`config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["222222222222"]
+  secure-aws:account: {manage: true, alias: diffcheck-svc}
   secure-aws:buckets:
 `+buckets), 0o644))
 	}

@@ -15,12 +15,13 @@ import (
 	"github.com/secure-aws/secure-aws/internal/plan"
 )
 
-// compareStack is a stack file of its own (not an example's): two buckets and an
-// application with an access key reading one of them.
+// compareStack is a stack file of its own (not an example's), managing its own account:
+// two buckets and an application with an access key reading one of them.
 const compareStack = `config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["222222222222"]
   secure-aws:credentialsAsPulumiSecrets: true
+  secure-aws:account: {manage: true, alias: diffcheck-svc}
   secure-aws:buckets:
     - name: diffcheck-data-svc
     - name: diffcheck-logs-svc
