@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The offline plan of every stack file of a pull request, at its base and at its head, as
-# one Markdown comment: the diff of each stack's plan, or, when the head's configuration is
-# invalid or breaks a mandatory rule, what is wrong.
+# one Markdown comment: for each stack, what the deploy would change, resource by resource
+# (cmd/plan --base: created, updated, replaced, deleted; what stops the deploy; credentials
+# lost), then the line diff of its plan; or, when the head's configuration is invalid,
+# what is wrong.
 #   scripts/plan-diff.sh BASE_DIR HEAD_DIR OUT_DIR
 # Writes OUT_DIR/comment.md. Exits 0 when every head plan is clean, 1 otherwise (the
 # comment says why). cmd/plan is built, not run with `go run`, which folds its exit codes
-# (1 a mandatory rule is violated, 2 the configuration is invalid, 3 the program failed)
-# into 1.
+# (1 a mandatory rule is violated, 2 the configuration is invalid, 3 the program failed,
+# 4 the deploy would stop at a protected resource) into 1.
 set -euo pipefail
 base="$(cd "$1" && pwd)"; head="$(cd "$2" && pwd)"; out="$3"
 mkdir -p "$out"; out="$(cd "$out" && pwd)"
@@ -29,11 +31,13 @@ status=0
     (cd "$head" && "$out/plan-head" --stack "$stack") > "$out/head-$stack.md" 2> "$out/head-$stack.err" || code=$?
     base_code=0
     if [ -x "$out/plan-base" ] && [ -f "$base/Pulumi.$stack.yaml" ]; then
-      (cd "$base" && "$out/plan-base" --stack "$stack") > "$out/base-$stack.md" 2>/dev/null || base_code=$?
+      (cd "$base" && "$out/plan-base" --stack "$stack" --format json) > "$out/base-$stack.json" 2>/dev/null || base_code=$?
+      (cd "$base" && "$out/plan-base" --stack "$stack") > "$out/base-$stack.md" 2>/dev/null || true
     else
       base_code=2
     fi
-    if [ "$base_code" -gt 1 ]; then
+    if [ "$base_code" -gt 1 ]; then # nothing deployed to compare with: everything is new
+      : > "$out/base-$stack.json"
       echo "(no plan of $stack at the base)" > "$out/base-$stack.md"
     fi
     case "$code" in
@@ -51,10 +55,17 @@ status=0
     if [ "$code" -gt 1 ]; then
       continue # no plan to compare: the error above is the whole story
     fi
+    code=0
+    (cd "$head" && "$out/plan-head" --stack "$stack" --base "$out/base-$stack.json") > "$out/changes-$stack.md" 2> "$out/changes-$stack.err" || code=$?
+    case "$code" in
+      0|1) ;; # a violated rule is said above
+      4) status=1 ;; # the changes say where the deploy stops
+      *) status=1; echo "**Comparing with the base failed** (exit $code)."; echo '~~~'; cat "$out/changes-$stack.err"; echo '~~~' ;;
+    esac
+    cat "$out/changes-$stack.md"
     # The plans hold ``` fences, so the diff goes in a ~~~ fence.
-    if diff -u --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
-      echo "No change."
-    else
+    if ! diff -u --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
+      echo; echo "The plan, line by line:"
       echo '~~~diff'
       cat "$out/$stack.diff"
       echo '~~~'

@@ -93,5 +93,93 @@ func TestPlanDiff(t *testing.T) {
 	comment, err = os.ReadFile(filepath.Join(out, "comment.md"))
 	require.NoError(t, err)
 	production := string(comment)[strings.Index(string(comment), "### production"):strings.Index(string(comment), "### staging")]
-	assert.Contains(t, production, "No change.")
+	assert.Contains(t, production, "No resource is created, updated, replaced or deleted.")
+	assert.NotContains(t, production, "~~~diff", "an unchanged plan shows no diff")
+}
+
+// ownStacks replaces the stack files of a checkout with stack files the test writes
+// (stack name -> text).
+func ownStacks(t *testing.T, dir string, stacks map[string]string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	for _, f := range files {
+		require.NoError(t, os.Remove(f))
+	}
+	for name, text := range stacks {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+name+".yaml"), []byte(text), 0o644))
+	}
+}
+
+// section is the comment's part about one stack.
+func section(t *testing.T, comment, stack string) string {
+	t.Helper()
+	start := strings.Index(comment, "### "+stack+"\n")
+	require.GreaterOrEqual(t, start, 0, "no section for %s in:\n%s", stack, comment)
+	rest := comment[start+len("### "+stack+"\n"):]
+	if end := strings.Index(rest, "\n### "); end >= 0 {
+		rest = rest[:end]
+	}
+	return rest
+}
+
+// TestPlanDiffSummary: the comment starts each stack with what the deploy changes, matched
+// by URN: a grant change is one update and passes; a renamed application names the access
+// key its workload loses; a removed bucket names the protected resources Pulumi refuses to
+// delete, and fails the job.
+func TestPlanDiffSummary(t *testing.T) {
+	// Each stack manages an account of its own, so the account-wide checks pass.
+	stack := func(account, buckets, app, actions string) string {
+		return `config:
+  aws:region: eu-west-1
+  aws:allowedAccountIds: ["` + account + `"]
+  secure-aws:credentialsAsPulumiSecrets: true
+  secure-aws:account: {manage: true, alias: diffcheck-` + account + `}
+  secure-aws:buckets:
+` + buckets + `  secure-aws:apps:
+    - name: ` + app + `
+      accessKey: true
+      grants:
+        - bucket: diffcheck-data-svc
+          actions: ` + actions + `
+`
+	}
+	const buckets = "    - name: diffcheck-data-svc\n    - name: diffcheck-logs-svc\n"
+	base, head, out := checkout(t), checkout(t), t.TempDir()
+	ownStacks(t, base, map[string]string{
+		"granted": stack("222222222222", buckets, "reader", "[s3:GetObject]"),
+		"renamed": stack("333333333333", buckets, "reader", "[s3:GetObject]"),
+	})
+	ownStacks(t, head, map[string]string{
+		"granted": stack("222222222222", buckets, "reader", "[s3:GetObject, s3:ListBucket]"),
+		"renamed": stack("333333333333", buckets, "viewer", "[s3:GetObject]"),
+	})
+	output, err := exec.Command("bash", "plan-diff.sh", base, head, out).CombinedOutput()
+	require.NoError(t, err, "nothing stops the deploy: %s", output)
+	comment, err := os.ReadFile(filepath.Join(out, "comment.md"))
+	require.NoError(t, err)
+
+	granted := section(t, string(comment), "granted")
+	assert.True(t, strings.HasPrefix(granted, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\n"), granted)
+	assert.Contains(t, granted, "| update | `aws:iam/policy:Policy` `reader-s3` | policy |")
+	assert.Contains(t, granted, "~~~diff", "the line diff follows the summary")
+
+	renamed := section(t, string(comment), "renamed")
+	assert.Contains(t, renamed, "**Credentials lost**")
+	assert.Contains(t, renamed, "- access key `reader-key` of user `reader-renamed`: deleted")
+	assert.NotContains(t, renamed, "The deploy would stop")
+
+	// The same stack without one of its buckets: the deploy would stop, so the job fails.
+	ownStacks(t, head, map[string]string{
+		"granted": stack("222222222222", "    - name: diffcheck-data-svc\n", "reader", "[s3:GetObject]"),
+		"renamed": stack("333333333333", buckets, "reader", "[s3:GetObject]"),
+	})
+	require.Error(t, exec.Command("bash", "plan-diff.sh", base, head, out).Run(), "a protected deletion fails the job")
+	comment, err = os.ReadFile(filepath.Join(out, "comment.md"))
+	require.NoError(t, err)
+	removed := section(t, string(comment), "granted")
+	assert.Contains(t, removed, "**The deploy would stop**")
+	assert.Contains(t, removed, "- delete `aws:s3/bucketV2:BucketV2` `diffcheck-logs-svc-bucket`")
+	assert.Contains(t, removed, "- delete `aws:s3/bucketVersioningV2:BucketVersioningV2` `diffcheck-logs-svc-versioning`")
+	assert.Equal(t, "No resource is created, updated, replaced or deleted.\n", section(t, string(comment), "renamed"))
 }

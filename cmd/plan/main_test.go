@@ -76,3 +76,39 @@ func TestExitCodeOnMandatoryViolation(t *testing.T) {
 `), 0o644))
 	assert.Equal(t, 1, run([]string{"--stack", "lax", "--dir", dir}))
 }
+
+// TestExitCodeWithBase: with --base, the plan compares with the deployed stack's JSON plan;
+// removing a protected bucket exits 4 (the deploy would stop), a mere update exits 0, and
+// a base that cannot be read exits 2.
+func TestExitCodeWithBase(t *testing.T) {
+	out := quiet(t)
+	dir := t.TempDir()
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	stack := filepath.Join(dir, "Pulumi.svc.yaml")
+	write := func(buckets string) {
+		require.NoError(t, os.WriteFile(stack, []byte(`config:
+  aws:region: eu-west-1
+  aws:allowedAccountIds: ["222222222222"]
+  secure-aws:account: {manage: true, alias: diffcheck-svc}
+  secure-aws:buckets:
+`+buckets), 0o644))
+	}
+	base := filepath.Join(dir, "base.json")
+	write("    - name: diffcheck-data-svc\n    - name: diffcheck-logs-svc\n")
+	require.Equal(t, 0, run([]string{"--stack", "svc", "--dir", dir, "--format", "json"}))
+	written, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(base, written, 0o644))
+
+	assert.Equal(t, 0, run([]string{"--stack", "svc", "--dir", dir, "--base", base}), "no change")
+	write("    - name: diffcheck-data-svc\n")
+	assert.Equal(t, 4, run([]string{"--stack", "svc", "--dir", dir, "--base", base}), "a protected bucket removed")
+	assert.Equal(t, 2, run([]string{"--stack", "svc", "--dir", dir, "--base", filepath.Join(dir, "missing.json")}))
+	assert.Equal(t, 2, run([]string{"--stack", "svc", "--dir", dir, "--base", stack}), "not a JSON plan")
+	assert.Equal(t, 2, run([]string{"--stack", "svc", "--dir", dir, "--base", base, "--format", "json"}), "the changes are Markdown only")
+	written, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(written), "**The deploy would stop**")
+}

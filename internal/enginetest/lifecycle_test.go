@@ -65,6 +65,7 @@ func TestLifecycle(t *testing.T) {
 				if app < 0 {
 					t.Skipf("stack %s has no application grant with two or more actions", name)
 				}
+				base := offlineJSON(t, p, name)
 				f := p.readStackFile(name)
 				apps := f.list(config.Project + ":apps")
 				g := apps[app]["grants"].([]any)[grant].(map[string]any)
@@ -78,6 +79,7 @@ func TestLifecycle(t *testing.T) {
 				policy := fmt.Sprintf("urn:pulumi:%s::%s::secure-aws:components:AppUser$aws:iam/policy:Policy::%s-s3", name, config.Project, appName)
 				assert.Equal(t, []string{"update " + policy}, pre.changed())
 				assert.Equal(t, []string{"policy"}, pre.diffs(policy), "only the policy document changes")
+				checkChangesArePreview(t, offlineChanges(t, p, name, base), pre)
 			})
 			t.Run("e renaming an application replaces its principal and nothing else", func(t *testing.T) {
 				apps := original.list(config.Project + ":apps")
@@ -85,6 +87,7 @@ func TestLifecycle(t *testing.T) {
 					t.Skipf("stack %s has no application", name)
 				}
 				old := apps[0]["name"].(string)
+				base := offlineJSON(t, p, name)
 				f := p.readStackFile(name)
 				f.list(config.Project + ":apps")[0]["name"] = old + "-v2"
 				p.writeStackFile(name, f)
@@ -119,6 +122,7 @@ func TestLifecycle(t *testing.T) {
 				for _, part := range []string{"-user", "-group", "-s3", "-membership"} {
 					assert.Contains(t, creates, old+"-v2"+part)
 				}
+				checkChangesArePreview(t, offlineChanges(t, p, name, base), pre)
 			})
 			t.Run("d removing a bucket fails on protection and keeps the state", func(t *testing.T) {
 				extra := "enginetest-extra-" + name
@@ -128,12 +132,24 @@ func TestLifecycle(t *testing.T) {
 				_, err := p.up(s)
 				require.NoError(t, err, "adding a bucket")
 				_, before := p.export(s)
+				base := offlineJSON(t, p, name)
 
 				p.writeStackFile(name, original)
 				_, err = p.up(s) // as the deploy workflow runs it: the preview stops it
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "protect")
 				assert.Contains(t, err.Error(), extra)
+				var refused, stops []string
+				for _, m := range protectedNamed.FindAllStringSubmatch(err.Error(), -1) {
+					refused = append(refused, m[1])
+				}
+				for _, c := range offlineChanges(t, p, name, base).Stops() {
+					stops = append(stops, c.URN)
+				}
+				// The engine names the first refusal of each chain (a bucket waits for its
+				// versioning's delete, which fails); the plan diff names all of them.
+				require.NotEmpty(t, refused)
+				assert.Subset(t, stops, refused, "the plan diff names the protected resources the preview refuses to delete")
 				_, after := p.export(s)
 				assert.Equal(t, before.urns(), after.urns(), "nothing changed")
 

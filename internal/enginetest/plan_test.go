@@ -42,6 +42,37 @@ func checkPlanEqualsUp(t *testing.T, p *project, stack string) {
 	}
 }
 
+// offlineJSON is the offline JSON plan of stack as its stack file is now: the base a
+// pull request's plan diff compares with.
+func offlineJSON(t *testing.T, p *project, stack string) []byte {
+	offline, err := plan.Run(p.dir, stack)
+	require.NoError(t, err)
+	raw, err := offline.JSON()
+	require.NoError(t, err)
+	return raw
+}
+
+// offlineChanges are the plan diff's changes (cmd/plan --base) from base to the stack file
+// as it is now.
+func offlineChanges(t *testing.T, p *project, stack string, base []byte) plan.Changes {
+	offline, err := plan.Run(p.dir, stack)
+	require.NoError(t, err)
+	changes, err := offline.Compare(base)
+	require.NoError(t, err)
+	return changes
+}
+
+// checkChangesArePreview: the plan diff shows, resource by resource, the steps the
+// engine's preview takes (as "op URN", like run.changed).
+func checkChangesArePreview(t *testing.T, changes plan.Changes, pre *run) {
+	var steps []string
+	for _, c := range changes {
+		steps = append(steps, string(c.Op)+" "+c.URN)
+	}
+	slices.Sort(steps)
+	assert.Equal(t, pre.changed(), steps, "the plan diff shows the steps of the preview")
+}
+
 // normalize passes a value through JSON, so numbers and nested types compare alike.
 func normalize(t *testing.T, v map[string]any) map[string]any {
 	b, err := json.Marshal(v)

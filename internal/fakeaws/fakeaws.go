@@ -8,6 +8,8 @@ package fakeaws
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -175,4 +177,34 @@ var CreateFails = map[string]string{
 	awstypes.AccountAlias: "EntityAlreadyExists",
 	awstypes.Analyzer:     "ConflictException",
 	awstypes.Trail:        "TrailAlreadyExistsException",
+}
+
+// Diff compares a resource's old inputs with its new ones as the AWS provider does:
+// changed lists every input that differs (an unknown new value counts as changed),
+// except those in ignoreChanges, and replaces those of them ReplaceOn lists for typ, the
+// changes that make the provider replace the resource instead of updating it. Both are
+// sorted.
+func Diff(typ string, olds, news resource.PropertyMap, ignoreChanges []string) (changed, replaces []string) {
+	keys := map[string]bool{}
+	for k := range olds {
+		keys[string(k)] = true
+	}
+	for k := range news {
+		keys[string(k)] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if slices.Contains(ignoreChanges, k) {
+			continue
+		}
+		o, inOld := olds[resource.PropertyKey(k)]
+		n, inNew := news[resource.PropertyKey(k)]
+		if inOld == inNew && (!inOld || o.DeepEquals(n)) && !n.ContainsUnknowns() {
+			continue
+		}
+		changed = append(changed, k)
+		if slices.Contains(ReplaceOn[typ], k) {
+			replaces = append(replaces, k)
+		}
+	}
+	return changed, replaces
 }

@@ -110,3 +110,25 @@ func TestCredentials(t *testing.T) {
 	assert.NotContains(t, state["encryptedPassword"].StringValue(), "plain-")
 	assert.NotEmpty(t, state["keyFingerprint"].StringValue())
 }
+
+// TestDiff: a changed input the provider replaces on is a replacement, any other an
+// update in place; ignored inputs and equal ones are no change, an unknown one is.
+func TestDiff(t *testing.T) {
+	olds := resource.NewPropertyMapFromMap(map[string]any{"bucket": "a", "versioningConfiguration": map[string]any{"status": "Enabled"}, "gone": "x"})
+	news := resource.NewPropertyMapFromMap(map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Suspended"}, "added": "y"})
+	changed, replaces := fakeaws.Diff(awstypes.Versioning, olds, news, nil)
+	assert.Equal(t, []string{"added", "bucket", "gone", "versioningConfiguration"}, changed)
+	assert.Equal(t, []string{"bucket"}, replaces)
+
+	changed, replaces = fakeaws.Diff(awstypes.Versioning, olds, news, []string{"bucket", "added", "gone"})
+	assert.Equal(t, []string{"versioningConfiguration"}, changed)
+	assert.Empty(t, replaces)
+
+	changed, _ = fakeaws.Diff(awstypes.Versioning, olds, olds.Copy(), nil)
+	assert.Empty(t, changed)
+	unknown := olds.Copy()
+	unknown["bucket"] = resource.MakeComputed(resource.NewProperty(""))
+	changed, replaces = fakeaws.Diff(awstypes.Versioning, olds, unknown, nil)
+	assert.Equal(t, []string{"bucket"}, changed)
+	assert.Equal(t, []string{"bucket"}, replaces)
+}

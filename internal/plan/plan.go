@@ -1,7 +1,8 @@
 // Package plan runs the real program offline, under the recording mock, and renders what
 // it would register for review: the resource tree, every IAM policy document, who can do
 // what on which bucket, and the policy rule results. It needs no AWS credentials and no
-// Pulumi CLI, so every pull request, even from a fork, can show the permission diff.
+// Pulumi CLI, so every pull request, even from a fork, can show the permission diff, and
+// what its deploy would change compared with the base's plan (Compare).
 package plan
 
 import (

@@ -153,8 +153,7 @@ func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc
 	return s.diff(req.GetType(), req)
 }
 
-// diff compares the old inputs with the new ones: a changed input the real provider
-// replaces on (fakeaws.ReplaceOn) is a replacement, any other change an update.
+// diff compares the old inputs with the new ones as the real provider does (fakeaws.Diff).
 func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal(req.GetOldInputs())
 	if err != nil {
@@ -164,21 +163,7 @@ func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffRe
 	if err != nil {
 		return nil, err
 	}
-	var changed, replaces []string
-	for _, k := range slices.Sorted(keys(olds, news)) {
-		if slices.Contains(req.GetIgnoreChanges(), k) {
-			continue
-		}
-		o, inOld := olds[resource.PropertyKey(k)]
-		n, inNew := news[resource.PropertyKey(k)]
-		if inOld == inNew && (!inOld || o.DeepEquals(n)) && !n.ContainsUnknowns() {
-			continue
-		}
-		changed = append(changed, k)
-		if slices.Contains(fakeaws.ReplaceOn[typ], k) {
-			replaces = append(replaces, k)
-		}
-	}
+	changed, replaces := fakeaws.Diff(typ, olds, news, req.GetIgnoreChanges())
 	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, Diffs: changed, Replaces: replaces}
 	if len(changed) > 0 {
 		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
@@ -187,20 +172,6 @@ func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffRe
 		err = s.log(oplog.Op{Op: "diff", URN: req.GetUrn(), Type: typ, ID: req.GetId(), Changed: changed, Replaces: replaces})
 	}
 	return resp, err
-}
-
-func keys(maps ...resource.PropertyMap) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		seen := map[resource.PropertyKey]bool{}
-		for _, m := range maps {
-			for k := range m {
-				if !seen[k] && !yield(string(k)) {
-					return
-				}
-				seen[k] = true
-			}
-		}
-	}
 }
 
 func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
