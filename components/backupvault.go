@@ -19,6 +19,22 @@ const BackupVaultType = awstypes.BackupVault
 // backupWriterActions are all a backup writer may do: list the vault and add objects.
 var backupWriterActions = []string{"s3:ListBucket", "s3:PutObject"}
 
+// vaultGuard is what the vault's own policy allows whatever any identity policy says (rule
+// R15): only its writer adds backups, no one changes or deletes one (expiry is the
+// lifecycle's, which S3 runs without a principal), and only a person signed in with MFA
+// reads or restores one: restores are an admin's job, and no machine principal, of this
+// stack or another, can read another environment's backups by a grant made in error.
+func vaultGuard(account spec.Account, writerPath, writerName string) iampolicy.ObjectGuard {
+	return iampolicy.ObjectGuard{
+		WriteActions: slices.DeleteFunc(slices.Clone(backupWriterActions), func(a string) bool {
+			level, _ := iampolicy.S3ActionLevel(a)
+			return level != iampolicy.ObjectLevel
+		}),
+		Writers: []iampolicy.Condition{iampolicy.ExceptPrincipals(account.UserARN(writerPath, writerName))},
+		Readers: []iampolicy.Condition{iampolicy.ExceptSignedInWithMFA()},
+	}
+}
+
 // TransitionMinimumObjectSize is the vault lifecycle's transitionDefaultMinimumObjectSize:
 // objects smaller than 128 KB stay in S3 Standard. Moving them would cost more than it
 // saves: each transition is a billed request, and Glacier classes add about 40 KB of
@@ -79,7 +95,13 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		stack:      args.Stack,
 		importUser: args.ImportWriter,
 	}
-	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.Bucket, ObjectLock: args.ObjectLock, ImportExisting: args.ImportBucket}
+	bucketArgs := &SecureBucketArgs{
+		Account:          args.Account,
+		BucketName:       args.Bucket,
+		ObjectLock:       args.ObjectLock,
+		ImportExisting:   args.ImportBucket,
+		PolicyStatements: iampolicy.GuardedObjectStatements(args.Account.Partition, args.Bucket, vaultGuard(args.Account, writer.path, writer.userName)),
+	}
 
 	c := &BackupVault{}
 	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {

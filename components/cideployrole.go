@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -27,13 +28,22 @@ const (
 // its own policy (iampolicy.DeployRoleGuardrails) denies what the program never does.
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
-// previewPolicy is all `pulumi preview` needs from AWS beyond the state backend: a preview
-// does not refresh, so it reads no resource, only what the managing stack's checks read:
-// the IAM account summary (the root check) and the credential report with the tags of the
-// users it must tell apart (the credential audit), which hold users' credential dates and
-// no secret. No data: ReadOnlyAccess would let any pull request read every bucket.
-func previewPolicy() iampolicy.Document {
-	return iampolicy.Document{Statements: []iampolicy.Statement{{
+// stateReads are what a preview needs of an S3 state backend: its objects, and the listing
+// the backend uses to find a stack's checkpoint (.json, .json.gz).
+var stateReads = []string{"s3:GetObject", "s3:ListBucket"}
+
+// stateWrites are what `pulumi up` writes to an S3 state backend: checkpoints, history and
+// lock files, which it deletes after the run, and the aborts of failed multipart uploads.
+var stateWrites = []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"}
+
+// previewPolicy is all `pulumi preview` needs from AWS: a preview does not refresh, so it
+// reads no resource, only what the managing stack's checks read: the IAM account summary
+// (the root check) and the credential report with the tags of the users it must tell
+// apart (the credential audit), which hold users' credential dates and no secret. No data:
+// ReadOnlyAccess would let any pull request read every bucket. With an S3 state backend,
+// it reads the state (stateReads) and may change nothing there.
+func previewPolicy(account spec.Account, stateBucket string) (iampolicy.Document, error) {
+	doc := iampolicy.Document{Statements: []iampolicy.Statement{{
 		Sid:       "ReadRootCredentialStatus",
 		Effect:    iampolicy.Allow,
 		Actions:   []string{"iam:GetAccountSummary"},
@@ -44,6 +54,29 @@ func previewPolicy() iampolicy.Document {
 		Actions:   iampolicy.CredentialAuditActions(),
 		Resources: []string{"*"},
 	}}}
+	if stateBucket == "" {
+		return doc, nil
+	}
+	state, err := iampolicy.S3AccessDocument(account.Partition, iampolicy.BucketOwners{Account: account.ID}, []iampolicy.S3Grant{{Bucket: stateBucket, Actions: stateReads}})
+	if err != nil {
+		return iampolicy.Document{}, fmt.Errorf("the preview role's state access: %w", err)
+	}
+	doc.Statements = append(doc.Statements, state.Statements...)
+	return doc, nil
+}
+
+// stateGuard is what the state bucket's own policy allows whatever any identity policy says
+// (rule R15): only the deploy role writes the state, and only the CI roles read it, so no
+// application, third party or backup writer of any stack reaches it by a grant made in
+// error. A person signed in with MFA may do both: the first deploy, a run by hand and
+// `pulumi state` commands are an admin's.
+func stateGuard(account spec.Account) iampolicy.ObjectGuard {
+	person := iampolicy.ExceptSignedInWithMFA()
+	return iampolicy.ObjectGuard{
+		WriteActions: slices.Clone(stateWrites),
+		Writers:      []iampolicy.Condition{iampolicy.ExceptPrincipals(account.RoleARN(DeployRoleName)), person},
+		Readers:      []iampolicy.Condition{iampolicy.ExceptPrincipals(account.RoleARN(DeployRoleName), account.RoleARN(PreviewRoleName), account.RoleARN(DriftRoleName)), person},
+	}
 }
 
 // CIDeployRoleArgs configures a CIDeployRole.
@@ -63,7 +96,9 @@ type CIDeployRoleArgs struct {
 // CIDeployRole lets GitHub Actions deploy without stored AWS keys: the account's GitHub
 // OIDC provider, a deploy role for one repository's branch or deployment environments, a
 // preview role, for the repository's "preview" environment, that can read no data, and a
-// drift role, for its "drift" environment, that reads configuration and no data.
+// drift role, for its "drift" environment, that reads configuration and no data. With an
+// S3 state backend (StateBucket), it adopts the backend's bucket as a SecureBucket that
+// only the deploy role writes and only the three roles read (stateGuard).
 type CIDeployRole struct {
 	pulumi.ResourceState
 
@@ -87,6 +122,24 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	problems = append(problems, spec.IAMPathProblems("consoleUserPaths", args.ConsoleUserPaths)...)
 	if err := spec.ProblemsError(problems); err != nil {
 		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
+	}
+	preview, err := previewPolicy(args.Account, args.StateBucket)
+	if err != nil {
+		return nil, fmt.Errorf("ci deploy role %s: %w", name, err)
+	}
+	var state *SecureBucketArgs
+	if args.StateBucket != "" {
+		// The backend's bucket exists before the first up (it holds this very state), so it
+		// is always adopted; once in the state, the import is a no-op.
+		state = &SecureBucketArgs{
+			Account:          args.Account,
+			BucketName:       args.StateBucket,
+			ImportExisting:   true,
+			PolicyStatements: iampolicy.GuardedObjectStatements(args.Account.Partition, args.StateBucket, stateGuard(args.Account)),
+		}
+		if err := state.validate(); err != nil {
+			return nil, fmt.Errorf("ci deploy role %s: state bucket: %w", name, err)
+		}
 	}
 	c := &CIDeployRole{}
 	if err := ctx.RegisterComponentResource(CIDeployRoleType, name, c, opts...); err != nil {
@@ -119,7 +172,7 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		return nil, err
 	}
 	previewSubject := args.Subject() + ":environment:" + spec.PreviewEnvironment
-	preview, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), policy: previewPolicy()}, args.Account, roleOpts...)
+	previewRole, err := newRole(ctx, c, name+"-preview", roleSpec{name: PreviewRoleName, description: "secure-aws: pulumi preview of pull requests; reads no data", trust: iampolicy.GitHubOIDCTrust(providerARN, []string{previewSubject}), policy: preview}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +180,13 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 	if err != nil {
 		return nil, err
 	}
+	if state != nil {
+		if _, err := NewSecureBucket(ctx, name+"-state", state, parent); err != nil {
+			return nil, err
+		}
+	}
 	c.DeployRoleArn = deploy.Arn
-	c.PreviewRoleArn = preview.Arn
+	c.PreviewRoleArn = previewRole.Arn
 	c.DriftRoleArn = drift.Arn
 	if err := registerOutputs(ctx, c, name); err != nil {
 		return nil, err

@@ -270,10 +270,14 @@ func DenyGovernanceBypassStatement(partition, bucket string) Statement {
 // CloudTrailBucketStatements let the trail trailARN, and only it, check the bucket's ACL
 // and write its log files under AWSLogs/<account>/, owned by the bucket owner, after
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html.
+// They also keep everyone else out (GuardedObjectStatements): no principal but the trail
+// writes a log file, whatever its identity policies allow, and no one changes or deletes
+// one, so no admin, deploy role or application can plant a record, each locked for a year.
 func CloudTrailBucketStatements(partition, bucket, accountID, trailARN string) []Statement {
 	service := []Principal{{Type: "Service", Identifiers: []string{"cloudtrail.amazonaws.com"}}}
 	source := Condition{Operator: "StringEquals", Key: "aws:SourceArn", Values: []string{trailARN}}
-	return []Statement{
+	guard := ObjectGuard{WriteActions: []string{"s3:PutObject"}, Writers: []Condition{ExceptSource(trailARN)}}
+	return append([]Statement{
 		{
 			Sid:        "AWSCloudTrailAclCheck",
 			Effect:     Allow,
@@ -290,7 +294,7 @@ func CloudTrailBucketStatements(partition, bucket, accountID, trailARN string) [
 			Resources:  []string{ObjectsARN(partition, bucket, "AWSLogs/"+accountID+"/")},
 			Conditions: []Condition{source, {Operator: "StringEquals", Key: "s3:x-amz-acl", Values: []string{"bucket-owner-full-control"}}},
 		},
-	}
+	}, GuardedObjectStatements(partition, bucket, guard)...)
 }
 
 // TLSOnlyBucketPolicy is every bucket's policy (rule R8). It denies every request made
@@ -412,4 +416,99 @@ func DeveloperConsolePolicy(partition, accountID string, paths UserPaths) Docume
 // a tampered step that did not also detach them, and the trail records both.
 func DeployRoleGuardrails(partition, accountID string, paths UserPaths) Document {
 	return Document{Statements: append(guardedUserStatements(partition, accountID, paths), DenyStopTrailStatement())}
+}
+
+// ObjectGuard names, in a bucket's own policy, who may write and who may read its objects:
+// the guard of a bucket no mistake in any stack's identity policies may open (a backup
+// vault, the audit trail, the Pulumi state; rule R15). Each exemption is a condition of
+// the guard's Deny statements; IAM applies a Deny only when all of its conditions hold, so
+// a principal that any one exemption leaves out is not denied.
+type ObjectGuard struct {
+	// WriteActions are the object writes the writers make (s3:PutObject...); every other
+	// object write is denied to every principal.
+	WriteActions []string
+	// Writers are the exemptions from the deny of WriteActions (required).
+	Writers []Condition
+	// Readers, when set, are the exemptions from a deny of every object read; nil leaves
+	// reads to the principals' own policies.
+	Readers []Condition
+}
+
+// ExceptPrincipals exempts the IAM users and roles arns, by the ARN of the principal
+// making the request (for a role session, the role's ARN). A request without one (an AWS
+// service, an anonymous request) is not exempt: a negated operator holds for a missing key
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+func ExceptPrincipals(arns ...string) Condition {
+	return Condition{Operator: "ArnNotEquals", Key: "aws:PrincipalArn", Values: slices.Clone(arns)}
+}
+
+// ExceptSource exempts an AWS service acting for the resource sourceARN (a CloudTrail
+// trail): the service sets aws:SourceArn, a principal of the account cannot
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+func ExceptSource(sourceARN string) Condition {
+	return Condition{Operator: "StringNotEquals", Key: "aws:SourceArn", Values: []string{sourceARN}}
+}
+
+// ExceptSignedInWithMFA exempts a person signed in with MFA: a long-term access key or a
+// role session without MFA carries no aws:MultiFactorAuthPresent, so BoolIfExists holds for
+// it and it stays denied, as in
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent.
+// Admins and developers must sign in with MFA; no machine principal of this program can.
+func ExceptSignedInWithMFA() Condition {
+	return Condition{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}
+}
+
+// objectWriteActions are the catalogued object-level actions that add, change or remove
+// an object, a version or their metadata: every object-level action that is not a read.
+func objectWriteActions() []string {
+	var out []string
+	for a, l := range s3Actions {
+		if l == ObjectLevel && !isObjectRead(a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// objectReadActions are the catalogued object-level reads, and s3:RestoreObject, which
+// makes an archived object readable again (a restore is a read of a backup; it changes no
+// stored version).
+func objectReadActions() []string {
+	var out []string
+	for a, l := range s3Actions {
+		if l == ObjectLevel && isObjectRead(a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func isObjectRead(action string) bool {
+	name := strings.TrimPrefix(action, "s3:")
+	return strings.HasPrefix(name, "Get") || strings.HasPrefix(name, "List") || action == "s3:RestoreObject"
+}
+
+// GuardedObjectStatements are the bucket policy statements of guard g on bucket, for
+// every principal ("*", AWS services included): the writers' own writes denied to all
+// others, every other object write denied to all, and with Readers every object read
+// denied to all but the readers. They add only Deny statements, so they take nothing away
+// from the TLS-only policy and grant nothing. After the deny-unless pattern of
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html and
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// (an explicit Deny in a resource policy wins over any identity policy's Allow).
+func GuardedObjectStatements(partition, bucket string, g ObjectGuard) []Statement {
+	everyone := []Principal{{Type: Everyone, Identifiers: []string{"*"}}}
+	objects := []string{ObjectsARN(partition, bucket, "")}
+	others := slices.DeleteFunc(objectWriteActions(), func(a string) bool { return slices.Contains(g.WriteActions, a) })
+	out := []Statement{
+		{Sid: "DenyObjectWritesByOthers", Effect: Deny, Principals: everyone, Actions: slices.Clone(g.WriteActions), Resources: objects, Conditions: slices.Clone(g.Writers)},
+		{Sid: "DenyOtherObjectWrites", Effect: Deny, Principals: everyone, Actions: others, Resources: objects},
+	}
+	if g.Readers != nil {
+		out = append(out, Statement{Sid: "DenyObjectReadsByOthers", Effect: Deny, Principals: everyone, Actions: objectReadActions(), Resources: objects, Conditions: slices.Clone(g.Readers)})
+	}
+	return out
 }

@@ -49,8 +49,10 @@ type CITrust struct {
 	// the trust. Default false.
 	NameOnlySubjects bool `json:"nameOnlySubjects"`
 	// StateBucket is the S3 bucket of the Pulumi state backend, when the backend is one
-	// (s3://BUCKET): the drift role may read its objects, which it denies itself elsewhere.
-	// Optional.
+	// (s3://BUCKET). The stack adopts it as a secure bucket whose own policy lets only the
+	// deploy role (and a person signed in with MFA) write the state, and only the CI roles
+	// (and such a person) read it; the preview and drift roles may read its objects, which
+	// they may not elsewhere. Optional.
 	StateBucket string `json:"stateBucket"`
 }
 
@@ -86,7 +88,7 @@ func (a CITrust) Problems() []FieldProblem {
 		}
 	}
 	if a.StateBucket != "" {
-		if err := awsnames.BucketName(a.StateBucket, false); err != nil {
+		if err := awsnames.BucketName(a.StateBucket, true); err != nil {
 			add("stateBucket", "%v", err)
 		}
 	}

@@ -46,6 +46,16 @@ func (a Account) ManagedPolicyARN(name string) string {
 	return iampolicy.AWSManagedPolicyARN(a.Partition, name)
 }
 
+// UserARN is the ARN of the IAM user name under path ("/" or "/backup/").
+func (a Account) UserARN(path, name string) string {
+	return "arn:" + a.Partition + ":iam::" + a.ID + ":user" + path + name
+}
+
+// RoleARN is the ARN of the IAM role name, which has the default path "/".
+func (a Account) RoleARN(name string) string {
+	return "arn:" + a.Partition + ":iam::" + a.ID + ":role/" + name
+}
+
 // PrincipalName is the IAM user name of an application or third-party service in one
 // environment: <name>-<environment>, e.g. my-application-staging.
 func PrincipalName(name, environment string) string {

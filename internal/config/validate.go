@@ -93,6 +93,8 @@ func (v *validator) ci() {
 		return
 	}
 	v.fields(key("ci"), c.CI.CITrust.Problems())
+	// The stack adopts the state bucket: no other setting of it may manage it too.
+	v.claimBucket(key("ci.stateBucket"), c.CI.StateBucket)
 }
 
 type validator struct {
