@@ -1,103 +1,29 @@
 package iampolicy_test
 
 import (
-	"encoding/json"
-	"regexp"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/iameval"
 )
 
-// A small IAM policy evaluator, written from the IAM evaluation logic documentation and
-// independent of the code that writes the statements: it reads the JSON AWS would read.
-// An explicit Deny wins, then any Allow; Action/NotAction and Resource/NotResource match
-// with * and ? wildcards after ${aws:username} is substituted; Bool and BoolIfExists
-// conditions are supported (what the console policies use), any other operator fails the
-// test so the evaluator never silently ignores a condition.
-
+// request is a console user's request, for the evaluator of internal/iameval (written
+// apart from this package, from AWS's documentation).
 type request struct {
 	user, action, resource string
 	mfa                    bool
 }
 
-func wildcard(pattern, value string) bool {
-	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
-	return regexp.MustCompile(re).MatchString(value)
-}
-
-func list(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, e.(string))
-		}
-		return out
-	}
-	return nil
-}
-
-func anyMatch(t *testing.T, patterns []string, value string, r request) bool {
-	for _, p := range patterns {
-		if wildcard(strings.ReplaceAll(p, "${aws:username}", r.user), value) {
-			return true
-		}
-	}
-	return false
-}
-
-func applies(t *testing.T, s map[string]any, r request) bool {
-	if a, ok := s["Action"]; ok && !anyMatch(t, list(a), r.action, r) {
-		return false
-	}
-	if a, ok := s["NotAction"]; ok && anyMatch(t, list(a), r.action, r) {
-		return false
-	}
-	if res, ok := s["Resource"]; ok && !anyMatch(t, list(res), r.resource, r) {
-		return false
-	}
-	if res, ok := s["NotResource"]; ok && anyMatch(t, list(res), r.resource, r) {
-		return false
-	}
-	cond, _ := s["Condition"].(map[string]any)
-	for op, keys := range cond {
-		for k, v := range keys.(map[string]any) {
-			require.Equal(t, "aws:MultiFactorAuthPresent", k, "the evaluator knows only the MFA key")
-			switch op {
-			case "Bool", "BoolIfExists":
-				if !anyMatch(t, list(v), map[bool]string{true: "true", false: "false"}[r.mfa], r) {
-					return false
-				}
-			default:
-				t.Fatalf("the evaluator does not know condition operator %s", op)
-			}
-		}
-	}
-	return true
-}
-
 func allowed(t *testing.T, docs []string, r request) bool {
-	allow := false
-	for _, d := range docs {
-		var doc struct{ Statement []map[string]any }
-		require.NoError(t, json.Unmarshal([]byte(d), &doc))
-		for _, s := range doc.Statement {
-			if !applies(t, s, r) {
-				continue
-			}
-			if s["Effect"] == "Deny" {
-				return false
-			}
-			allow = true
-		}
-	}
-	return allow
+	return iameval.Allowed(t, docs, "", iameval.Request{
+		Principal: "arn:aws:iam::111111111111:user/admins/" + r.user,
+		Action:    r.action,
+		Resource:  r.resource,
+		Context:   map[string]string{"aws:MultiFactorAuthPresent": strconv.FormatBool(r.mfa)},
+	})
 }
 
 // TestWithoutMFAOnlyTheOwnUser: an admin (AdministratorAccess plus the console policy)
