@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -55,4 +56,25 @@ func TestPreviewWithUnknownValues(t *testing.T) {
 			assert.NotEmpty(t, rules.Evaluate(rules.All(), stack), "rules still fire on known values during a preview")
 		})
 	}
+}
+
+// TestStateBucketFollowsEveryRule: with ci.stateBucket, the managing stack adopts the
+// state bucket (imported, never created) as one of its secure buckets, guarded by its own
+// policy, and every rule passes on the result, the preview role's state reads included.
+func TestStateBucketFollowsEveryRule(t *testing.T) {
+	cfg := loadExample(t, "production")
+	var ci map[string]any
+	require.NoError(t, json.Unmarshal([]byte(cfg["secure-aws:ci"]), &ci))
+	ci["stateBucket"] = "acme-pulumi-state"
+	text, err := json.Marshal(ci)
+	require.NoError(t, err)
+	cfg["secure-aws:ci"] = string(text)
+	rec, err := runConfig(t, "production", cfg, healthyRoot, false)
+	require.NoError(t, err)
+
+	bucket, ok := rec.Find(awstypes.Bucket, "ci-state-bucket")
+	require.True(t, ok, "the state bucket is a child of the CI component")
+	assert.Equal(t, "acme-pulumi-state", bucket.ImportID)
+	assert.Empty(t, rules.Evaluate(rules.All(), plan.Resources(rec.Registrations())))
+	assert.Len(t, rec.OfType(awstypes.Bucket), len(runExample(t, "production").OfType(awstypes.Bucket))+1, "one bucket more: the state's")
 }
