@@ -387,3 +387,40 @@ func TestIsOwnUserARN(t *testing.T) {
 		assert.False(t, IsOwnUserARN(arn), arn)
 	}
 }
+
+// TestGuardedObjectStatementsCoverEveryObjectAction: the guard splits the catalogue's
+// object-level actions, all of them, into the writers' own writes, every other write
+// (denied to everyone) and the reads (restores among them), so an action added to the
+// catalogue is guarded too; every statement is a Deny for every principal on the objects.
+func TestGuardedObjectStatementsCoverEveryObjectAction(t *testing.T) {
+	writer := ExceptPrincipals("arn:aws:iam::111111111111:user/backup/backup-production")
+	reader := ExceptSignedInWithMFA()
+	statements := GuardedObjectStatements(testPartition, "acme-backups", ObjectGuard{WriteActions: []string{"s3:PutObject"}, Writers: []Condition{writer}, Readers: []Condition{reader}})
+	require.NoError(t, Document{Statements: statements}.Validate())
+	var covered []string
+	for _, s := range statements {
+		assert.Equal(t, Deny, s.Effect, s.Sid)
+		assert.True(t, s.IsEveryone(), s.Sid)
+		assert.Equal(t, []string{"arn:aws:s3:::acme-backups/*"}, s.Resources, s.Sid)
+		covered = append(covered, s.Actions...)
+	}
+	var objectLevel []string
+	for a, l := range s3Actions {
+		if l == ObjectLevel {
+			objectLevel = append(objectLevel, a)
+		}
+	}
+	assert.ElementsMatch(t, objectLevel, covered, "every object-level action exactly once")
+
+	assert.Equal(t, []string{"s3:PutObject"}, statementBySid(t, statements, "DenyObjectWritesByOthers").Actions)
+	assert.Equal(t, []Condition{writer}, statementBySid(t, statements, "DenyObjectWritesByOthers").Conditions)
+	others := statementBySid(t, statements, "DenyOtherObjectWrites")
+	assert.Empty(t, others.Conditions, "no one deletes, retains, holds or tags")
+	assert.Subset(t, others.Actions, []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutObjectTagging", "s3:BypassGovernanceRetention"})
+	reads := statementBySid(t, statements, "DenyObjectReadsByOthers")
+	assert.Subset(t, reads.Actions, []string{"s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"})
+	assert.Equal(t, []Condition{reader}, reads.Conditions)
+
+	unread := GuardedObjectStatements(testPartition, "acme-audit", ObjectGuard{WriteActions: []string{"s3:PutObject"}, Writers: []Condition{ExceptSource("arn:aws:cloudtrail:us-east-1:111111111111:trail/t")}})
+	assert.Len(t, unread, 2, "without Readers, reads are left to IAM")
+}

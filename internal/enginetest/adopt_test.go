@@ -12,18 +12,22 @@ import (
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
 
-// legacy is an account a team already runs: a bucket holding data, an application's IAM
-// user at the root path, an account alias and a weak password policy.
+// legacy is an account a team already runs: a bucket holding data, the bucket of its
+// Pulumi state, an application's IAM user at the root path, an account alias and a weak
+// password policy.
 var legacy = []world.Resource{
 	{Type: awstypes.Bucket, ID: "enginetest-legacy-data", Inputs: map[string]any{"bucket": "enginetest-legacy-data"}},
+	{Type: awstypes.Bucket, ID: "enginetest-legacy-state", Inputs: map[string]any{"bucket": "enginetest-legacy-state"}},
 	{Type: awstypes.User, ID: "legacy-adopt", Inputs: map[string]any{"name": "legacy-adopt", "path": "/"}},
 	{Type: awstypes.AccountAlias, ID: "acme-legacy", Inputs: map[string]any{"accountAlias": "acme-legacy"}},
 	{Type: awstypes.AccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
 }
 
-// adoptStack is a managing stack over the legacy account; adopt marks what exists.
+// adoptStack is a managing stack over the legacy account; adopt marks what exists. The
+// state bucket (ci.stateBucket) needs no mark: it always exists before the first up.
 func adoptStack(adopt bool) map[string]string {
 	return ownStack(map[string]string{
+		"secure-aws:ci":      `{"repository":"acme/secure-aws","ownerId":1,"repositoryId":2,"stateBucket":"enginetest-legacy-state"}`,
 		"secure-aws:account": fmt.Sprintf(`{"manage":true,"alias":"acme-legacy","importExisting":%t}`, adopt),
 		"secure-aws:buckets": fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
 		"secure-aws:apps":    fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
@@ -65,6 +69,7 @@ func TestAdoptExistingResources(t *testing.T) {
 		urn("secure-aws:components:AppUser$", awstypes.User, "legacy-user"),
 		urn("secure-aws:components:AccountBaseline$", awstypes.AccountAlias, "account-alias"),
 		urn("secure-aws:components:AccountBaseline$", awstypes.AccountPasswordPolicy, "account-password-policy"),
+		urn("secure-aws:components:CIDeployRole$secure-aws:components:SecureBucket$", awstypes.Bucket, "ci-state-bucket"),
 	}
 	steps := strings.Join(pre.steps(), "\n")
 	for _, u := range adopted {
@@ -85,6 +90,7 @@ func TestAdoptExistingResources(t *testing.T) {
 	policy := resources[world.Find(resources, awstypes.AccountPasswordPolicy, "iam-account-password-policy")]
 	assert.EqualValues(t, 14, policy.Inputs["minimumPasswordLength"], "the adopted policy is brought to CIS")
 	assert.Equal(t, 1, countOf(resources, awstypes.Bucket, "enginetest-legacy-data"), "the bucket is the one that was there")
+	assert.Equal(t, 1, countOf(resources, awstypes.Bucket, "enginetest-legacy-state"), "so is the state bucket")
 
 	up, err := p.up(s)
 	require.NoError(t, err)
