@@ -45,18 +45,18 @@ func assertGoldenPolicy(t *testing.T, name, text string) {
 	golden.Assert(t, filepath.Join("testdata", name+".json"), buf.Bytes())
 }
 
-// Identity policies the requests below carry.
-var (
-	// everything is AdministratorAccess, and near enough AmazonS3FullAccess for S3.
-	everything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-	// strayGrant is what another stack's application gets when its stack file names a
-	// guarded bucket in externalBuckets and grants on it.
-	strayGrant = func(t *testing.T, bucket string) string {
-		doc, err := iampolicy.S3AccessDocument("aws", iampolicy.BucketOwners{Account: testAccount.ID}, []iampolicy.S3Grant{{Bucket: bucket, Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:ListBucket"}}})
-		require.NoError(t, err)
-		return doc.MustJSON()
-	}
-)
+// everything is an identity policy like AdministratorAccess, and for S3 like
+// AmazonS3FullAccess.
+const everything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+// strayGrant is the identity policy another stack's application gets when its stack file
+// names a guarded bucket in externalBuckets and grants on it (which the account-wide
+// configuration checks refuse; the bucket's own policy holds even if they are bypassed).
+func strayGrant(t *testing.T, bucket string) string {
+	doc, err := iampolicy.S3AccessDocument("aws", iampolicy.BucketOwners{Account: testAccount.ID}, []iampolicy.S3Grant{{Bucket: bucket, Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:ListBucket"}}})
+	require.NoError(t, err)
+	return doc.MustJSON()
+}
 
 // caller is a principal with its identity policies and how it signed in.
 type caller struct {
@@ -193,11 +193,7 @@ func TestCIDeployRoleAdoptsTheStateBucket(t *testing.T) {
 	policy := policyReg.Input("policy")
 	assertGoldenPolicy(t, "state_policy", policy)
 
-	rolePolicy := func(name string) string {
-		p, ok := rec.Find(awstypes.Policy, name)
-		require.True(t, ok, name)
-		return p.Input("policy")
-	}
+	rolePolicy := func(name string) string { return mustFind(t, rec, awstypes.Policy, name).Input("policy") }
 	previewStatements := policyStatements(t, mustFind(t, rec, awstypes.Policy, "ci-preview"), "policy")
 	assert.Equal(t, "s3:GetObject", statement(t, previewStatements, "ObjectsAcmePulumiState")["Action"])
 	assert.Equal(t, "s3:ListBucket", statement(t, previewStatements, "BucketAcmePulumiState")["Action"])
