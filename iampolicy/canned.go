@@ -459,26 +459,14 @@ func ExceptSignedInWithMFA() Condition {
 	return Condition{Operator: "BoolIfExists", Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}
 }
 
-// objectWriteActions are the catalogued object-level actions that add, change or remove
-// an object, a version or their metadata: every object-level action that is not a read.
-func objectWriteActions() []string {
+// objectActions are the catalogued object-level reads (reads true), or every other
+// object-level action: those that add, change or remove an object, a version or their
+// metadata. s3:RestoreObject counts as a read: it makes an archived object readable again
+// (a restore is a read of a backup) and changes no stored version.
+func objectActions(reads bool) []string {
 	var out []string
 	for a, l := range s3Actions {
-		if l == ObjectLevel && !isObjectRead(a) {
-			out = append(out, a)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// objectReadActions are the catalogued object-level reads, and s3:RestoreObject, which
-// makes an archived object readable again (a restore is a read of a backup; it changes no
-// stored version).
-func objectReadActions() []string {
-	var out []string
-	for a, l := range s3Actions {
-		if l == ObjectLevel && isObjectRead(a) {
+		if l == ObjectLevel && isObjectRead(a) == reads {
 			out = append(out, a)
 		}
 	}
@@ -502,13 +490,13 @@ func isObjectRead(action string) bool {
 func GuardedObjectStatements(partition, bucket string, g ObjectGuard) []Statement {
 	everyone := []Principal{{Type: Everyone, Identifiers: []string{"*"}}}
 	objects := []string{ObjectsARN(partition, bucket, "")}
-	others := slices.DeleteFunc(objectWriteActions(), func(a string) bool { return slices.Contains(g.WriteActions, a) })
+	others := slices.DeleteFunc(objectActions(false), func(a string) bool { return slices.Contains(g.WriteActions, a) })
 	out := []Statement{
 		{Sid: "DenyObjectWritesByOthers", Effect: Deny, Principals: everyone, Actions: slices.Clone(g.WriteActions), Resources: objects, Conditions: slices.Clone(g.Writers)},
 		{Sid: "DenyOtherObjectWrites", Effect: Deny, Principals: everyone, Actions: others, Resources: objects},
 	}
 	if g.Readers != nil {
-		out = append(out, Statement{Sid: "DenyObjectReadsByOthers", Effect: Deny, Principals: everyone, Actions: objectReadActions(), Resources: objects, Conditions: slices.Clone(g.Readers)})
+		out = append(out, Statement{Sid: "DenyObjectReadsByOthers", Effect: Deny, Principals: everyone, Actions: objectActions(true), Resources: objects, Conditions: slices.Clone(g.Readers)})
 	}
 	return out
 }
