@@ -198,26 +198,24 @@ func consoleUsersMFA(stack []Resource) []Violation {
 // mfaEnforced reports whether one of user's groups carries a policy that denies while
 // aws:MultiFactorAuthPresent is false; unknown when a link in the chain is not known yet.
 func mfaEnforced(stack []Resource, user string) (enforced, unknown bool) {
-	memberships, unknown := sidecar(stack, awstypes.Membership, "user", user)
-	var groups []string
-	for _, m := range memberships {
-		groups = append(groups, strs(m.Props, "groups")...)
-		unknown = unknown || !known(m.Props, "groups")
-	}
+	members, unknown := memberships(stack)
+	groups := members[user]
 	for _, r := range stack {
-		switch {
-		case r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
+		if r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")) {
 			enforced = enforced || deniesWithoutMFA(r)
-		case r.Type == awstypes.GroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
-			arn, ok := str(r.Props, "policyArn")
-			if !ok {
-				unknown = true
-				continue
-			}
-			for _, p := range stack {
-				if p.Type == awstypes.Policy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
-					enforced = enforced || deniesWithoutMFA(p)
-				}
+		}
+	}
+	for _, a := range attachments(stack) {
+		if a.kind != "group" || !slices.Contains(groups, a.owner) {
+			continue
+		}
+		if a.arn == "" {
+			unknown = true
+			continue
+		}
+		for _, p := range stack {
+			if p.Type == awstypes.Policy && iampolicy.NamesPolicy(a.arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
+				enforced = enforced || deniesWithoutMFA(p)
 			}
 		}
 	}

@@ -82,6 +82,14 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 		return str("role") + "-" + strings.ToLower(uniqueSuffix(name)), out
 	case awstypes.Membership:
 		return "terraform-" + strings.ToLower(uniqueSuffix(name)), out
+	case awstypes.GroupMembership:
+		return str("name"), out
+	case awstypes.GroupPoliciesExcl, awstypes.GroupAttachmentsExcl:
+		return str("groupName"), out
+	case awstypes.RolePoliciesExcl, awstypes.RoleAttachmentsExcl:
+		return str("roleName"), out
+	case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
+		return str("userName"), out
 	case awstypes.AccessKey:
 		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", credentials(str("user"), "secret"))
 		if _, ok := inputs["status"]; !ok {
@@ -142,6 +150,13 @@ var ReplaceOn = map[string][]string{
 	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
 	awstypes.GroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
 	awstypes.Membership:            {"user"},                                                      // iam/user_group_membership.go
+	awstypes.GroupMembership:       {"name", "group"},                                             // iam/group_membership.go
+	awstypes.GroupPoliciesExcl:     {"groupName"},                                                 // iam/group_policies_exclusive.go
+	awstypes.GroupAttachmentsExcl:  {"groupName"},                                                 // iam/group_policy_attachments_exclusive.go
+	awstypes.RolePoliciesExcl:      {"roleName"},                                                  // iam/role_policies_exclusive.go
+	awstypes.RoleAttachmentsExcl:   {"roleName"},                                                  // iam/role_policy_attachments_exclusive.go
+	awstypes.UserPoliciesExcl:      {"userName"},                                                  // iam/user_policies_exclusive.go
+	awstypes.UserAttachmentsExcl:   {"userName"},                                                  // iam/user_policy_attachments_exclusive.go
 	awstypes.AccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
 	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
 	awstypes.Role:                  {"name", "namePrefix", "path"},                                // iam/role.go

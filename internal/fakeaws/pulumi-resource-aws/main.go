@@ -218,13 +218,14 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
 		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
-			return append(rs, created), nil
+			rs = append(rs, created)
+			return syncListing(req.GetType(), rs, len(rs)-1), nil
 		}
 		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
-		return rs, nil
+		return syncListing(req.GetType(), rs, i), nil
 	})
 	if err != nil {
 		return nil, err
@@ -277,6 +278,10 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 		return &pulumirpc.ReadResponse{}, nil
 	}
 	inputs := resource.NewPropertyMapFromMap(resources[i].Inputs)
+	if l, ok := listings[req.GetType()]; ok {
+		// What AWS lists for the owner, whoever added it: hand-made entries are drift.
+		inputs[resource.PropertyKey(l.items)] = resource.NewPropertyValue(l.read(req.GetType(), resources, i))
+	}
 	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs, func(string, string) string { return "" })
 	old, err := unmarshal(req.GetProperties())
 	if err != nil {
@@ -334,6 +339,7 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
 			rs[i].Inputs = news.Mappable()
+			return syncListing(req.GetType(), rs, i), nil
 		}
 		return rs, nil
 	})
