@@ -74,7 +74,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		account:    args.Account,
 		importUser: args.ImportWriter,
 	}
-	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.Bucket, ObjectLock: args.ObjectLock, ImportExisting: args.ImportBucket}
+	bucketArgs := &SecureBucketArgs{Account: args.Account, BucketName: args.Bucket, ObjectLock: args.ObjectLock, ImportExisting: args.ImportBucket, CallerLifecycle: true}
 
 	c := &BackupVault{}
 	if err := ctx.RegisterComponentResource(BackupVaultType, name, c, opts...); err != nil {

@@ -128,12 +128,13 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 }
 
 // TestDriftOfOwnedLists: what the program owns whole (a group's members, the inline and
-// attached policies of its groups, roles and users) has no room for a hand-made entry.
-// After a person adds a member to the admin group, puts an inline `*:*` policy on the
-// developer group, attaches AdministratorAccess to the support role and puts an inline
-// policy on an application's user, all in the stand-in's AWS, the drift check reports
-// exactly those four lists (exit 1), the deploy's refreshing preview shows them, and the
-// next up removes the four entries while the program's own stay.
+// attached policies of its groups, roles and users, a bucket's lifecycle) has no room for
+// a hand-made entry. After a person adds a member to the admin group, puts an inline `*:*`
+// policy on the developer group, attaches AdministratorAccess to the support role, puts an
+// inline policy on an application's user and adds a one-day expiry of old versions to an
+// asset bucket, all in the stand-in's AWS, the drift check reports exactly those five
+// (exit 1), the deploy's refreshing preview shows them, and the next up removes the
+// hand-made entries while the program's own stay.
 func TestDriftOfOwnedLists(t *testing.T) {
 	p := newProject(t)
 	const name = "owned"
@@ -161,6 +162,13 @@ func TestDriftOfOwnedLists(t *testing.T) {
 	}
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
+	l := world.Find(resources, awstypes.Lifecycle, "enginetest-owned")
+	require.GreaterOrEqual(t, l, 0, "every bucket has a declared lifecycle")
+	lifecycle := resources[l].Inputs["rules"]
+	resources[l].Inputs["rules"] = append(slices.Clone(lifecycle.([]any)), map[string]any{
+		"id": "by-hand", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": 1},
+	})
 	require.NoError(t, world.Save(p.world, append(resources, handMade...)))
 
 	prefix := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:", name)
@@ -169,6 +177,7 @@ func TestDriftOfOwnedLists(t *testing.T) {
 		{URN: prefix + "AdminGroup$" + awstypes.GroupMembership + "::admins-members", Op: "update", Properties: []string{"users"}},
 		{URN: prefix + "AppUser$" + awstypes.UserPoliciesExcl + "::web-user-inline-policies", Op: "update", Properties: []string{"policyNames"}},
 		{URN: prefix + "DeveloperGroup$" + awstypes.GroupPoliciesExcl + "::developers-inline-policies", Op: "update", Properties: []string{"policyNames"}},
+		{URN: prefix + "SecureBucket$" + awstypes.Lifecycle + "::enginetest-owned-lifecycle", Op: "update", Properties: []string{"rules"}},
 	}
 	report, err = drift.Check(t.Context(), s)
 	require.NoError(t, err)
@@ -195,6 +204,7 @@ func TestDriftOfOwnedLists(t *testing.T) {
 	i := world.Find(resources, awstypes.GroupMembership, "admins")
 	require.GreaterOrEqual(t, i, 0)
 	assert.Equal(t, []any{"alice"}, resources[i].Inputs["users"], "the program's member stays")
+	assert.Equal(t, lifecycle, resources[world.Find(resources, awstypes.Lifecycle, "enginetest-owned")].Inputs["rules"], "up put the program's lifecycle back")
 	var supportPolicies []any
 	for _, r := range resources {
 		if r.Type == awstypes.RoleAttachment && r.Inputs["role"] == components.SupportRoleName {
