@@ -79,6 +79,37 @@ func TestDrift(t *testing.T) {
 	assert.False(t, report.Drifted(), "%+v", report.Changes)
 }
 
+// TestDriftOfReplication: a replication set by hand on a bucket copies its objects
+// elsewhere; the provider shows no diff for it, so the check reads it from the refreshed
+// state and reports it (exit 1) as something the next up leaves: it still does after one.
+func TestDriftOfReplication(t *testing.T) {
+	p := newProject(t)
+	const name = "replicated"
+	p.writeStack(name, ownStack(map[string]string{"secure-aws:buckets": `[{"name":"enginetest-replicated"}]`}))
+	s := p.stack(name)
+	_, err := p.up(s)
+	require.NoError(t, err)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	i := world.Find(resources, awstypes.Bucket, "enginetest-replicated")
+	require.GreaterOrEqual(t, i, 0)
+	resources[i].Inputs["replicationConfigurations"] = []any{map[string]any{"role": "arn:aws:iam::222222222222:role/copy",
+		"rules": []any{map[string]any{"status": "Enabled", "destinations": []any{map[string]any{"bucket": "arn:aws:s3:::elsewhere"}}}}}}
+	require.NoError(t, world.Save(p.world, resources))
+
+	bucket := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$%s::enginetest-replicated-bucket", name, awstypes.Bucket)
+	want := []drift.Change{{URN: bucket, Op: drift.ByHand, Properties: []string{"replicationConfigurations"}}}
+	for _, when := range []string{"before", "after"} {
+		report, err := drift.Check(t.Context(), s)
+		require.NoError(t, err)
+		assert.Equal(t, want, report.Changes, "%s the next up", when)
+		var stdout, stderr strings.Builder
+		assert.Equal(t, drift.Drifted, drift.Run(t.Context(), s, &stdout, &stderr))
+		_, err = p.up(s)
+		require.NoError(t, err)
+	}
+}
+
 // TestDriftCheckThatCannotRun: a check that cannot compare (here the configuration is
 // refused) is an error, never "no drift".
 func TestDriftCheckThatCannotRun(t *testing.T) {

@@ -170,6 +170,13 @@ var ReplaceOn = map[string][]string{
 	awstypes.AccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }
 
+// KeptWhenUnset lists, per type, the attributes the upstream schema marks Optional and
+// Computed that the program never sets: the provider keeps what it reads for them, so a
+// value set outside the program is no diff (hashicorp/terraform-provider-aws
+// internal/service/s3/bucket.go: replication_configuration). The drift check reads them
+// from the refreshed state instead (internal/drift).
+var KeptWhenUnset = map[string][]string{awstypes.Bucket: {"replicationConfigurations"}}
+
 // Regional are the types whose ids are unique per region rather than per account.
 var Regional = map[string]bool{awstypes.Analyzer: true}
 

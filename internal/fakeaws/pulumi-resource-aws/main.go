@@ -174,6 +174,9 @@ func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffRe
 		if inOld == inNew && (!inOld || o.DeepEquals(n)) && !n.ContainsUnknowns() {
 			continue
 		}
+		if !inNew && slices.Contains(fakeaws.KeptWhenUnset[typ], k) {
+			continue
+		}
 		changed = append(changed, k)
 		if slices.Contains(fakeaws.ReplaceOn[typ], k) {
 			replaces = append(replaces, k)
