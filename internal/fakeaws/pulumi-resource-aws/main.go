@@ -71,14 +71,7 @@ func (s *server) region(typ string) string {
 func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	resources, err := world.Load(s.world)
-	if err != nil {
-		return err
-	}
-	if resources, err = f(resources); err != nil {
-		return err
-	}
-	return world.Save(s.world, resources)
+	return world.Change(s.world, f)
 }
 
 var props = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
@@ -267,7 +260,7 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	region := s.region(req.GetType())
 	s.mu.Lock()
-	resources, err := world.Load(s.world)
+	resources, err := world.Read(s.world)
 	account := s.account
 	s.mu.Unlock()
 	if err != nil {
