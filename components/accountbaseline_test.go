@@ -72,6 +72,7 @@ func TestAccountBaselineSupportRole(t *testing.T) {
 	attachment := one(t, rec, awstypes.RoleAttachment)
 	assert.Equal(t, "arn:aws:iam::aws:policy/AWSSupportAccess", attachment.Input("policyArn"))
 	assert.Equal(t, SupportRoleName, attachment.Input("role"))
+	roleOwnedChecks(t, rec, SupportRoleName)
 }
 
 func TestAccountBaselineMaxPasswordAge(t *testing.T) {

@@ -100,6 +100,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 		BucketName:       args.Bucket,
 		ObjectLock:       args.ObjectLock,
 		ImportExisting:   args.ImportBucket,
+		CallerLifecycle:  true,
 		PolicyStatements: iampolicy.GuardedObjectStatements(args.Account.Partition, args.Bucket, vaultGuard(args.Account, writer.path, writer.userName)),
 	}
 

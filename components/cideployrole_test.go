@@ -58,6 +58,9 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 		"secure-aws-preview arn:aws:iam::111111111111:policy/secure-aws-preview",
 		"secure-aws-drift arn:aws:iam::111111111111:policy/secure-aws-drift",
 	}, attached)
+	for _, role := range []string{DeployRoleName, PreviewRoleName, DriftRoleName} {
+		roleOwnedChecks(t, rec, role)
+	}
 	previewPolicy, ok := rec.Find(awstypes.Policy, "ci-preview")
 	require.True(t, ok)
 	previewStatements := policyStatements(t, previewPolicy, "policy")

@@ -39,6 +39,59 @@ func attachGroupPolicy(ctx *pulumi.Context, parent pulumi.Resource, name string,
 	return policy, nil
 }
 
+// ownGroup makes the program the owner of everything that gives group's members
+// permissions (rule R15): its complete member list and its complete lists of inline and
+// attached policies. The provider's exclusive resources read the whole lists on refresh,
+// so a member added or a policy put or attached by hand is drift that the drift check
+// reports and the next up removes. The per-user UserGroupMembership resources stay beside
+// the GroupMembership: deleting them would remove their users from the group after the
+// GroupMembership had added them (the engine deletes what left the program last), so
+// switching types would lock admins out and cut applications off their buckets until the
+// next up. Both say the same thing, so they never fight.
+func ownGroup(ctx *pulumi.Context, parent pulumi.Resource, name string, group *iam.Group, groupName string, users pulumi.StringArray, policyArns pulumi.StringArray) error {
+	opt := pulumi.Parent(parent)
+	// Named after the group: the membership's id, unique as the group's name is.
+	if _, err := iam.NewGroupMembership(ctx, name+"-members", &iam.GroupMembershipArgs{
+		Name:  pulumi.String(groupName),
+		Group: group.Name,
+		Users: users,
+	}, opt); err != nil {
+		return fmt.Errorf("owning the members of %s: %w", groupName, err)
+	}
+	if _, err := iam.NewGroupPoliciesExclusive(ctx, name+"-inline-policies", &iam.GroupPoliciesExclusiveArgs{
+		GroupName:   group.Name,
+		PolicyNames: pulumi.StringArray{},
+	}, opt); err != nil {
+		return fmt.Errorf("owning the inline policies of %s: %w", groupName, err)
+	}
+	if _, err := iam.NewGroupPolicyAttachmentsExclusive(ctx, name+"-attached-policies", &iam.GroupPolicyAttachmentsExclusiveArgs{
+		GroupName:  group.Name,
+		PolicyArns: policyArns,
+	}, opt); err != nil {
+		return fmt.Errorf("owning the attached policies of %s: %w", groupName, err)
+	}
+	return nil
+}
+
+// ownUser holds user to no policies of its own (rule R6): its inline and attached policy
+// lists are owned, and empty, so a policy put on or attached to it by hand is drift.
+func ownUser(ctx *pulumi.Context, parent pulumi.Resource, name string, user *iam.User, userName string) error {
+	opt := pulumi.Parent(parent)
+	if _, err := iam.NewUserPoliciesExclusive(ctx, name+"-inline-policies", &iam.UserPoliciesExclusiveArgs{
+		UserName:    user.Name,
+		PolicyNames: pulumi.StringArray{},
+	}, opt); err != nil {
+		return fmt.Errorf("owning the inline policies of %s: %w", userName, err)
+	}
+	if _, err := iam.NewUserPolicyAttachmentsExclusive(ctx, name+"-attached-policies", &iam.UserPolicyAttachmentsExclusiveArgs{
+		UserName:   user.Name,
+		PolicyArns: pulumi.StringArray{},
+	}, opt); err != nil {
+		return fmt.Errorf("owning the attached policies of %s: %w", userName, err)
+	}
+	return nil
+}
+
 // emptyString is the output of an optional attribute that was switched off.
 func emptyString() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }
 
@@ -53,7 +106,8 @@ type roleSpec struct {
 	policy iampolicy.Document
 }
 
-// newRole creates a role and attaches its AWS managed policies, as children of parent.
+// newRole creates a role, attaches its AWS managed policies and its own policy, and owns
+// its policy lists, as children of parent.
 func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role roleSpec, account spec.Account, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	trust, err := role.trust.JSON()
 	if err != nil {
@@ -67,33 +121,50 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role role
 	if err != nil {
 		return nil, fmt.Errorf("creating role %s: %w", role.name, err)
 	}
+	arns := pulumi.StringArray{}
 	for _, p := range role.managed {
+		arn := pulumi.String(account.ManagedPolicyARN(p))
 		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+strings.ReplaceAll(p, "/", "-"), &iam.RolePolicyAttachmentArgs{
 			Role:      r.Name,
-			PolicyArn: pulumi.String(account.ManagedPolicyARN(p)),
+			PolicyArn: arn,
 		}, pulumi.Parent(parent)); err != nil {
 			return nil, fmt.Errorf("attaching %s to %s: %w", p, role.name, err)
 		}
+		arns = append(arns, arn)
 	}
-	if len(role.policy.Statements) == 0 {
-		return r, nil
+	if len(role.policy.Statements) > 0 {
+		doc, err := role.policy.JSON()
+		if err != nil {
+			return nil, fmt.Errorf("rendering the policy of %s: %w", role.name, err)
+		}
+		policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
+			Name:   pulumi.String(role.name),
+			Policy: pulumi.String(doc),
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, fmt.Errorf("creating the policy of %s: %w", role.name, err)
+		}
+		if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
+			Role:      r.Name,
+			PolicyArn: policy.Arn,
+		}, pulumi.Parent(parent)); err != nil {
+			return nil, fmt.Errorf("attaching the policy of %s: %w", role.name, err)
+		}
+		arns = append(arns, policy.Arn)
 	}
-	doc, err := role.policy.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("rendering the policy of %s: %w", role.name, err)
-	}
-	policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
-		Name:   pulumi.String(role.name),
-		Policy: pulumi.String(doc),
-	}, pulumi.Parent(parent))
-	if err != nil {
-		return nil, fmt.Errorf("creating the policy of %s: %w", role.name, err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
-		Role:      r.Name,
-		PolicyArn: policy.Arn,
+	// The role's complete policy lists are the program's (rule R15): a policy put on or
+	// attached to it by hand is drift, and the next up removes it.
+	if _, err := iam.NewRolePoliciesExclusive(ctx, name+"-inline-policies", &iam.RolePoliciesExclusiveArgs{
+		RoleName:    r.Name,
+		PolicyNames: pulumi.StringArray{},
 	}, pulumi.Parent(parent)); err != nil {
-		return nil, fmt.Errorf("attaching the policy of %s: %w", role.name, err)
+		return nil, fmt.Errorf("owning the inline policies of %s: %w", role.name, err)
+	}
+	if _, err := iam.NewRolePolicyAttachmentsExclusive(ctx, name+"-attached-policies", &iam.RolePolicyAttachmentsExclusiveArgs{
+		RoleName:   r.Name,
+		PolicyArns: arns,
+	}, pulumi.Parent(parent)); err != nil {
+		return nil, fmt.Errorf("owning the attached policies of %s: %w", role.name, err)
 	}
 	return r, nil
 }

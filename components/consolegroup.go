@@ -109,17 +109,22 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 	if err != nil {
 		return fmt.Errorf("creating group %s: %w", args.GroupName, err)
 	}
+	policyArns := pulumi.StringArray{}
 	for _, policy := range kind.managed {
+		arn := pulumi.String(args.Account.ManagedPolicyARN(policy))
 		if _, err := iam.NewGroupPolicyAttachment(ctx, name+"-"+strings.ReplaceAll(policy, "/", "-"), &iam.GroupPolicyAttachmentArgs{
 			Group:     group.Name,
-			PolicyArn: pulumi.String(args.Account.ManagedPolicyARN(policy)),
+			PolicyArn: arn,
 		}, parent); err != nil {
 			return fmt.Errorf("attaching %s to %s: %w", policy, args.GroupName, err)
 		}
+		policyArns = append(policyArns, arn)
 	}
-	if _, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, kind.policy(args.Account.Partition, args.Account.ID, args.userPaths())); err != nil {
+	console, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, kind.policy(args.Account.Partition, args.Account.ID, args.userPaths()))
+	if err != nil {
 		return err
 	}
+	policyArns = append(policyArns, console.Arn)
 
 	userNames := pulumi.StringArray{}
 	userArns := pulumi.StringMap{}
@@ -156,6 +161,9 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 		}, parent); err != nil {
 			return fmt.Errorf("adding %s to %s: %w", u.Name, args.GroupName, err)
 		}
+		if err := ownUser(ctx, c, name+"-"+u.Name, user, u.Name); err != nil {
+			return err
+		}
 		userNames = append(userNames, user.Name)
 		userArns[u.Name] = user.Arn
 		if u.PGPKey != "" {
@@ -163,6 +171,9 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 		} else {
 			passwords[u.Name] = profile.Password
 		}
+	}
+	if err := ownGroup(ctx, c, name, group, args.GroupName, userNames, policyArns); err != nil {
+		return err
 	}
 
 	*outs = ConsoleGroupOutputs{

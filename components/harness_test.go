@@ -102,7 +102,8 @@ func capture(o pulumi.StringOutput) interface{ Get() (string, bool, bool) } {
 // user itself (rule R6).
 func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, withKey bool, sids ...string) []map[string]any {
 	t.Helper()
-	want := map[string]int{awstypes.User: 1, awstypes.Group: 1, awstypes.Policy: 1, awstypes.GroupAttachment: 1, awstypes.Membership: 1}
+	want := map[string]int{awstypes.User: 1, awstypes.Group: 1, awstypes.Policy: 1, awstypes.GroupAttachment: 1, awstypes.Membership: 1,
+		awstypes.GroupMembership: 1, awstypes.GroupPoliciesExcl: 1, awstypes.GroupAttachmentsExcl: 1, awstypes.UserPoliciesExcl: 1, awstypes.UserAttachmentsExcl: 1}
 	if withKey {
 		want[awstypes.AccessKey] = 1
 	}
@@ -134,6 +135,7 @@ func principalChecks(t *testing.T, rec *record.Recorder, userName, path string, 
 	for _, forbidden := range []string{awstypes.UserPolicy, awstypes.UserAttachment, awstypes.PolicyAttachment} {
 		assert.Empty(t, rec.OfType(forbidden), "users get permissions only through groups")
 	}
+	ownedListChecks(t, rec, userName, []string{userName})
 	if withKey {
 		assert.Equal(t, userName, one(t, rec, awstypes.AccessKey).Input("user"))
 	} else {
@@ -190,4 +192,69 @@ func consoleMemberChecks(t *testing.T, rec *record.Recorder, group, path string,
 	assert.Empty(t, rec.OfType(awstypes.AccessKey), "console users never get access keys")
 	assert.Empty(t, rec.OfType(awstypes.UserPolicy))
 	assert.Empty(t, rec.OfType(awstypes.UserAttachment))
+	var names []string
+	for _, u := range users {
+		names = append(names, u.Name)
+	}
+	ownedListChecks(t, rec, group, names)
+}
+
+// ownedListChecks asserts that the program owns group's complete lists (rule R15): one
+// GroupMembership naming exactly users, no inline policy, and exactly the policies
+// attached one by one; and that each user's own policy lists are owned and empty (R6).
+func ownedListChecks(t *testing.T, rec *record.Recorder, group string, users []string) {
+	t.Helper()
+	var members []record.Registration
+	for _, m := range rec.OfType(awstypes.GroupMembership) {
+		if m.Input("group") == group {
+			members = append(members, m)
+		}
+	}
+	require.Len(t, members, 1, "one owned member list of %s", group)
+	assert.Equal(t, group, members[0].Input("name"), "named after its group: stable and unique")
+	assert.ElementsMatch(t, users, inputs(members[0])["users"], "every member, and no one else")
+
+	inline := owned(t, rec, awstypes.GroupPoliciesExcl, "groupName", group)
+	assert.Equal(t, []any{}, inputs(inline)["policyNames"], "groups hold no inline policy")
+	var attached []any
+	for _, a := range rec.OfType(awstypes.GroupAttachment) {
+		if a.Input("group") == group {
+			attached = append(attached, a.Input("policyArn"))
+		}
+	}
+	require.NotEmpty(t, attached)
+	assert.ElementsMatch(t, attached, inputs(owned(t, rec, awstypes.GroupAttachmentsExcl, "groupName", group))["policyArns"], "exactly the policies attached")
+
+	for _, u := range users {
+		assert.Equal(t, []any{}, inputs(owned(t, rec, awstypes.UserPoliciesExcl, "userName", u))["policyNames"], "%s holds no inline policy", u)
+		assert.Equal(t, []any{}, inputs(owned(t, rec, awstypes.UserAttachmentsExcl, "userName", u))["policyArns"], "%s holds no attached policy", u)
+	}
+}
+
+// owned returns the single registration of typ whose key names owner.
+func owned(t *testing.T, rec *record.Recorder, typ, key, owner string) record.Registration {
+	t.Helper()
+	var found []record.Registration
+	for _, r := range rec.OfType(typ) {
+		if r.Input(key) == owner {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "%s of %s", typ, owner)
+	return found[0]
+}
+
+// roleOwnedChecks asserts that the program owns role's policy lists: no inline policy,
+// exactly the policies attached one by one.
+func roleOwnedChecks(t *testing.T, rec *record.Recorder, role string) {
+	t.Helper()
+	assert.Equal(t, []any{}, inputs(owned(t, rec, awstypes.RolePoliciesExcl, "roleName", role))["policyNames"], "roles hold no inline policy")
+	var attached []any
+	for _, a := range rec.OfType(awstypes.RoleAttachment) {
+		if a.Input("role") == role {
+			attached = append(attached, a.Input("policyArn"))
+		}
+	}
+	require.NotEmpty(t, attached)
+	assert.ElementsMatch(t, attached, inputs(owned(t, rec, awstypes.RoleAttachmentsExcl, "roleName", role))["policyArns"])
 }

@@ -32,8 +32,13 @@ type SecureBucketArgs struct {
 	// ImportExisting adopts a bucket of that name that already exists (it holds data, and
 	// creating it again would fail): the first up imports it instead of creating it, and
 	// its side resources (versioning, encryption, public access block, ownership, TLS
-	// policy) set this program's settings over whatever the bucket had. Default false.
+	// policy, lifecycle) set this program's settings over whatever the bucket had.
+	// Default false.
 	ImportExisting bool
+	// CallerLifecycle says the caller declares the bucket's lifecycle (a backup vault's
+	// schedule). Default false: the bucket gets the lifecycle every bucket has, which
+	// only aborts incomplete multipart uploads.
+	CallerLifecycle bool
 }
 
 func (args *SecureBucketArgs) validate() error {
@@ -171,6 +176,26 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 			},
 		}, slices.Concat(keep, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{versioning})})...); err != nil {
 			return nil, fmt.Errorf("configuring object lock on %s: %w", args.BucketName, err)
+		}
+	}
+
+	// A bucket without a lifecycle configuration has nothing the drift check could compare
+	// a rule added by hand with (a one-day expiry of old versions deletes the history the
+	// versioning keeps): every bucket's lifecycle is declared, so any other is drift that
+	// the next up replaces.
+	if !args.CallerLifecycle {
+		if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+			Bucket: bucket.Bucket,
+			Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id:     pulumi.String("abort-incomplete-uploads"),
+				Status: pulumi.String("Enabled"),
+				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+					DaysAfterInitiation: pulumi.Int(spec.AbortIncompleteUploadsDays),
+				},
+			}},
+		}, slices.Concat(retained, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{versioning})})...); err != nil {
+			return nil, fmt.Errorf("configuring the lifecycle of %s: %w", args.BucketName, err)
 		}
 	}
 

@@ -34,6 +34,7 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 		awstypes.Ownership:         1,
 		awstypes.PublicAccessBlock: 1,
 		awstypes.BucketPolicy:      1,
+		awstypes.Lifecycle:         1,
 	}, types)
 
 	bucket := one(t, rec, awstypes.Bucket)
@@ -49,6 +50,12 @@ func TestSecureBucketRegistersEverySafeguard(t *testing.T) {
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		assert.Equal(t, true, block[k], k)
 	}
+	lifecycle := one(t, rec, awstypes.Lifecycle)
+	assert.Equal(t, []any{map[string]any{
+		"id": "abort-incomplete-uploads", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": float64(7)},
+	}}, inputs(lifecycle)["rules"], "declared, so a rule added by hand is drift; it expires nothing")
+	assert.Contains(t, lifecycle.Dependencies, one(t, rec, awstypes.Versioning).URN, "lifecycle waits for versioning")
 }
 
 func TestSecureBucketProtectsData(t *testing.T) {

@@ -101,8 +101,9 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 	return registerOutputs(ctx, c, name)
 }
 
-// register creates the user, its group, the group's policy, the membership and the
-// optional access key as children of parent, named from name.
+// register creates the user, its group, the group's policy, the membership, the owned
+// member and policy lists and the optional access key as children of parent, named from
+// name.
 func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name string) (PrincipalOutputs, error) {
 	opt := pulumi.Parent(parent)
 	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, iampolicy.BucketOwners{Account: s.account.ID, External: s.external}, s.grants)
@@ -130,20 +131,30 @@ func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name 
 	}
 	// Grants beyond one policy's size go to <user>-s3-2, -3, ...: the first keeps the name
 	// and URN it always had.
+	policyArns := pulumi.StringArray{}
 	for i, doc := range docs {
 		suffix := "-s3"
 		if i > 0 {
 			suffix = fmt.Sprintf("-s3-%d", i+1)
 		}
-		if _, err := attachGroupPolicy(ctx, parent, name+suffix, group, s.userName+suffix, s.path, doc); err != nil {
+		policy, err := attachGroupPolicy(ctx, parent, name+suffix, group, s.userName+suffix, s.path, doc)
+		if err != nil {
 			return PrincipalOutputs{}, err
 		}
+		policyArns = append(policyArns, policy.Arn)
 	}
 	if _, err := iam.NewUserGroupMembership(ctx, name+"-membership", &iam.UserGroupMembershipArgs{
 		User:   user.Name,
 		Groups: pulumi.StringArray{group.Name},
 	}, opt); err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("adding %s to its group: %w", s.userName, err)
+	}
+	// The group is the user's alone, and the user holds nothing itself.
+	if err := ownGroup(ctx, parent, name, group, s.userName, pulumi.StringArray{user.Name}, policyArns); err != nil {
+		return PrincipalOutputs{}, err
+	}
+	if err := ownUser(ctx, parent, name+"-user", user, s.userName); err != nil {
+		return PrincipalOutputs{}, err
 	}
 	out := PrincipalOutputs{
 		UserName:  user.Name,

@@ -28,7 +28,7 @@ var all = []Rule{
 	},
 	{
 		Name:        "no-user-policies",
-		Description: "R6: users get permissions only through groups; no user has a policy of its own, and memberships are per user.",
+		Description: "R6: users get permissions only through groups; no user has a policy of its own, and the policy lists a user owns are empty.",
 		Level:       Mandatory,
 		Resource:    noUserPolicies,
 	},
@@ -133,10 +133,15 @@ func accountPublicAccessBlocked(r Resource) []string {
 
 func noUserPolicies(r Resource) []string {
 	switch r.Type {
-	case awstypes.UserPolicy, awstypes.UserAttachment, awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
+	case awstypes.UserPolicy, awstypes.UserAttachment:
 		return []string{"a policy attached to a user; attach it to the user's group"}
-	case awstypes.GroupMembership:
-		return []string{"GroupMembership owns the group's whole member list; use UserGroupMembership"}
+	case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
+		// The owned lists of a user's policies hold it to none: empty is the one shape.
+		for _, k := range []string{"policyNames", "policyArns"} {
+			if len(strs(r.Props, k)) > 0 {
+				return []string{"the user's owned " + k + " are not empty; a user holds no policy, attach it to the user's group"}
+			}
+		}
 	case awstypes.PolicyAttachment:
 		if len(strs(r.Props, "users")) > 0 {
 			return []string{"a policy attachment names users; attach it to their groups"}

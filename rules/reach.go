@@ -54,34 +54,91 @@ func principalPolicies(stack []Resource) (map[string][]string, map[string]bool) 
 	groupPolicies := map[string][]string{}
 	out := map[string][]string{}
 	unknown := map[string]bool{}
-	for _, r := range stack {
-		switch r.Type {
-		case awstypes.GroupAttachment:
-			if arn, ok := str(r.Props, "policyArn"); ok {
-				groupPolicies[strOr(r.Props, "group")] = append(groupPolicies[strOr(r.Props, "group")], arn)
-			} else {
-				groupPolicies[strOr(r.Props, "group")] = append(groupPolicies[strOr(r.Props, "group")], "")
-			}
-		case awstypes.RoleAttachment:
-			role := "role " + strOr(r.Props, "role")
-			arn, ok := str(r.Props, "policyArn")
-			unknown[role] = unknown[role] || !ok
-			out[role] = append(out[role], arn)
-		}
-	}
-	for _, m := range stack {
-		if m.Type != awstypes.Membership {
+	for _, l := range attachments(stack) {
+		if l.kind == "group" {
+			groupPolicies[l.owner] = append(groupPolicies[l.owner], l.arn)
 			continue
 		}
-		user := "user " + strOr(m.Props, "user")
-		for _, g := range strs(m.Props, "groups") {
+		role := "role " + l.owner
+		unknown[role] = unknown[role] || l.arn == ""
+		out[role] = appendNew(out[role], l.arn)
+	}
+	members, _ := memberships(stack)
+	for user, groups := range members {
+		for _, g := range groups {
 			for _, arn := range groupPolicies[g] {
-				unknown[user] = unknown[user] || arn == ""
-				out[user] = append(out[user], arn)
+				unknown["user "+user] = unknown["user "+user] || arn == ""
+				out["user "+user] = appendNew(out["user "+user], arn)
 			}
 		}
 	}
 	return out, unknown
+}
+
+// attachment is a managed policy attached to a group or a role; arn is "" while unknown.
+type attachment struct{ kind, owner, arn string }
+
+// attachments lists the managed policies attached to groups and roles, one by one
+// (GroupPolicyAttachment, RolePolicyAttachment) or as the owned complete list
+// (GroupPolicyAttachmentsExclusive, RolePolicyAttachmentsExclusive, which attach what
+// they list).
+func attachments(stack []Resource) []attachment {
+	var out []attachment
+	for _, r := range stack {
+		switch r.Type {
+		case awstypes.GroupAttachment, awstypes.RoleAttachment:
+			kind := map[string]string{awstypes.GroupAttachment: "group", awstypes.RoleAttachment: "role"}[r.Type]
+			arn, _ := str(r.Props, "policyArn")
+			out = append(out, attachment{kind, strOr(r.Props, kind), arn})
+		case awstypes.GroupAttachmentsExcl, awstypes.RoleAttachmentsExcl:
+			kind, key := "group", "groupName"
+			if r.Type == awstypes.RoleAttachmentsExcl {
+				kind, key = "role", "roleName"
+			}
+			if !known(r.Props, "policyArns") {
+				out = append(out, attachment{kind, strOr(r.Props, key), ""})
+				continue
+			}
+			for _, arn := range strs(r.Props, "policyArns") {
+				out = append(out, attachment{kind, strOr(r.Props, key), arn})
+			}
+		}
+	}
+	return out
+}
+
+// memberships maps each user to its groups, through UserGroupMembership (one user, its
+// groups) and GroupMembership (one group, all its users) alike; unknown reports that some
+// membership names its users or groups only once applied, so absence proves nothing.
+func memberships(stack []Resource) (map[string][]string, bool) {
+	out := map[string][]string{}
+	unknown := false
+	for _, r := range stack {
+		switch r.Type {
+		case awstypes.Membership:
+			user, ok := str(r.Props, "user")
+			unknown = unknown || !ok && !known(r.Props, "user") || !known(r.Props, "groups")
+			for _, g := range strs(r.Props, "groups") {
+				out[user] = appendNew(out[user], g)
+			}
+		case awstypes.GroupMembership:
+			group, ok := str(r.Props, "group")
+			unknown = unknown || !ok && !known(r.Props, "group") || !known(r.Props, "users")
+			for _, u := range strs(r.Props, "users") {
+				out[u] = appendNew(out[u], group)
+			}
+		}
+	}
+	return out, unknown
+}
+
+// appendNew appends v to list unless it is there: the same link may be declared twice
+// (one by one and in an owned list).
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }
 
 // deniesDestructiveEverywhere reports whether one of the customer policies (by ARN)

@@ -146,9 +146,18 @@ func TestAccountPublicAccessBlocked(t *testing.T) {
 	assert.Equal(t, []string{"restrictPublicBuckets is not true"}, check(t, "account-public-access-blocked", publicAccess(awstypes.AccountPublicAccess, "restrictPublicBuckets")))
 }
 
-// TestForbiddenTypesAreRealTokens registers the resource types no-user-policies forbids
-// through the pulumi-aws SDK itself, so a typo in a type constant cannot hide them.
+// TestForbiddenTypesAreRealTokens registers the resource types no-user-policies judges
+// through the pulumi-aws SDK itself, so a typo in a type constant cannot hide them: a
+// user's own policy, one by one or in an owned list, is a violation; the owned lists held
+// empty, and a group's owned member list, are the shapes the program uses, and pass.
 func TestForbiddenTypesAreRealTokens(t *testing.T) {
+	register := func(ctx *pulumi.Context, list pulumi.StringArray) error {
+		if _, err := iam.NewUserPolicyAttachmentsExclusive(ctx, "attached-exclusive", &iam.UserPolicyAttachmentsExclusiveArgs{UserName: pulumi.String("u"), PolicyArns: list}); err != nil {
+			return err
+		}
+		_, err := iam.NewUserPoliciesExclusive(ctx, "inline-exclusive", &iam.UserPoliciesExclusiveArgs{UserName: pulumi.String("u"), PolicyNames: list})
+		return err
+	}
 	rec := record.New("secure-aws", "test")
 	require.NoError(t, rec.Run(nil, false, func(ctx *pulumi.Context) error {
 		if _, err := iam.NewUserPolicy(ctx, "inline", &iam.UserPolicyArgs{User: pulumi.String("u"), Policy: pulumi.String("{}")}); err != nil {
@@ -157,21 +166,27 @@ func TestForbiddenTypesAreRealTokens(t *testing.T) {
 		if _, err := iam.NewUserPolicyAttachment(ctx, "attached", &iam.UserPolicyAttachmentArgs{User: pulumi.String("u"), PolicyArn: pulumi.String("arn")}); err != nil {
 			return err
 		}
-		if _, err := iam.NewUserPolicyAttachmentsExclusive(ctx, "attached-exclusive", &iam.UserPolicyAttachmentsExclusiveArgs{UserName: pulumi.String("u"), PolicyArns: pulumi.StringArray{}}); err != nil {
-			return err
-		}
-		if _, err := iam.NewUserPoliciesExclusive(ctx, "inline-exclusive", &iam.UserPoliciesExclusiveArgs{UserName: pulumi.String("u"), PolicyNames: pulumi.StringArray{}}); err != nil {
-			return err
-		}
-		if _, err := iam.NewGroupMembership(ctx, "whole-group", &iam.GroupMembershipArgs{Group: pulumi.String("g"), Users: pulumi.StringArray{pulumi.String("u")}}); err != nil {
+		if err := register(ctx, pulumi.StringArray{pulumi.String("everything")}); err != nil {
 			return err
 		}
 		_, err := iam.NewPolicyAttachment(ctx, "exclusive", &iam.PolicyAttachmentArgs{Users: pulumi.Array{pulumi.String("u")}, PolicyArn: pulumi.String("arn")})
 		return err
 	}))
 	stack := plan.Resources(rec.Registrations())
-	require.Len(t, stack, 6)
-	assert.Len(t, check(t, "no-user-policies", stack...), 6)
+	require.Len(t, stack, 5)
+	assert.Len(t, check(t, "no-user-policies", stack...), 5)
+
+	rec = record.New("secure-aws", "test")
+	require.NoError(t, rec.Run(nil, false, func(ctx *pulumi.Context) error {
+		if err := register(ctx, pulumi.StringArray{}); err != nil {
+			return err
+		}
+		_, err := iam.NewGroupMembership(ctx, "whole-group", &iam.GroupMembershipArgs{Name: pulumi.String("g"), Group: pulumi.String("g"), Users: pulumi.StringArray{pulumi.String("u")}})
+		return err
+	}))
+	stack = plan.Resources(rec.Registrations())
+	require.Len(t, stack, 3)
+	assert.Empty(t, check(t, "no-user-policies", stack...))
 }
 
 func policy(doc iampolicy.Document) rules.Resource {
@@ -485,12 +500,13 @@ func TestConsoleUsersMFAChecksTheDeny(t *testing.T) {
 func TestRulesNeverPanic(t *testing.T) {
 	types := []string{awstypes.AccountPasswordPolicy, awstypes.AccountPublicAccess, awstypes.Policy, awstypes.Bucket,
 		awstypes.Versioning, awstypes.Encryption, awstypes.Ownership, awstypes.PublicAccessBlock, awstypes.BucketPolicy,
-		awstypes.Lifecycle, awstypes.LoginProfile, awstypes.Membership, awstypes.GroupAttachment, awstypes.AccessKey, awstypes.PolicyAttachment}
+		awstypes.Lifecycle, awstypes.LoginProfile, awstypes.Membership, awstypes.GroupAttachment, awstypes.AccessKey, awstypes.PolicyAttachment,
+		awstypes.GroupMembership, awstypes.GroupAttachmentsExcl, awstypes.RoleAttachmentsExcl, awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl}
 	shapes := []map[string]any{
 		{},
-		{"bucket": unknown(), "policy": unknown(), "user": unknown(), "rules": unknown(), "groups": unknown(), "rule": unknown()},
-		{"bucket": 7, "policy": 7, "user": true, "rules": "x", "groups": "x", "rule": []any{1}, "versioningConfiguration": "x"},
-		{"bucket": "b", "policy": `{"Statement":"x"}`, "user": "u", "rules": []any{"x", unknown()}, "groups": []any{unknown()}},
+		{"bucket": unknown(), "policy": unknown(), "user": unknown(), "rules": unknown(), "groups": unknown(), "rule": unknown(), "users": unknown(), "group": unknown(), "policyArns": unknown(), "policyNames": unknown()},
+		{"bucket": 7, "policy": 7, "user": true, "rules": "x", "groups": "x", "rule": []any{1}, "versioningConfiguration": "x", "users": "x", "policyArns": 7, "groupName": 7},
+		{"bucket": "b", "policy": `{"Statement":"x"}`, "user": "u", "rules": []any{"x", unknown()}, "groups": []any{unknown()}, "users": []any{unknown()}, "policyArns": []any{unknown()}},
 		{"bucket": "b", "policy": `{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`},
 	}
 	var stack []rules.Resource
@@ -530,6 +546,29 @@ func TestNoDenyListedReach(t *testing.T) {
 	assert.Empty(t, check(t, "no-deny-listed-reach", support), "AWSSupportAccess grants no S3 action")
 	unknownArn := res(awstypes.RoleAttachment, "u", map[string]any{"role": "reader", "policyArn": unknown()})
 	assert.Empty(t, check(t, "no-deny-listed-reach", role, unknownArn), "a policy not known yet proves nothing")
+}
+
+// TestOwnedListsAreLinks: a member listed by a group's GroupMembership, and a policy in an
+// owned attachment list, reach the principal as the one-by-one resources do.
+func TestOwnedListsAreLinks(t *testing.T) {
+	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	wholeGroup := res(awstypes.GroupMembership, "developers-members", map[string]any{"name": "developers", "group": "developers", "users": []string{"carol"}})
+	groupList := res(awstypes.GroupAttachmentsExcl, "developers-attached", map[string]any{"groupName": "developers", "policyArns": []string{readOnly}})
+	got := check(t, "no-deny-listed-reach", wholeGroup, groupList)
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0], "user carol holds ReadOnlyAccess")
+	roleList := res(awstypes.RoleAttachmentsExcl, "reader-attached", map[string]any{"roleName": "reader", "policyArns": []string{readOnly}})
+	assert.Len(t, check(t, "no-deny-listed-reach", roleList), 1)
+	unknownList := res(awstypes.RoleAttachmentsExcl, "reader-attached-2", map[string]any{"roleName": "reader", "policyArns": unknown()})
+	assert.Empty(t, check(t, "no-deny-listed-reach", roleList, unknownList), "a list not known yet proves nothing")
+
+	mfa := iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")}
+	owned := consoleUser("alice", "admins", mfa)
+	owned[1] = res(awstypes.GroupMembership, "admins-members", map[string]any{"name": "admins", "group": "admins", "users": []string{"alice"}})
+	owned[2] = res(awstypes.GroupAttachmentsExcl, "admins-attached", map[string]any{"groupName": "admins", "policyArns": []string{"arn:aws:iam::111111111111:policy/admins/admins-console"}})
+	assert.Empty(t, check(t, "console-users-mfa", owned...), "alice is a member through the group's list, its policy attached through the owned list")
+	owned[1] = res(awstypes.GroupMembership, "admins-members", map[string]any{"name": "admins", "group": "admins", "users": []string{"bob"}})
+	assert.Equal(t, []string{"console user alice is in no group that denies access without MFA"}, check(t, "console-users-mfa", owned...))
 }
 
 // TestBackupLockImmutable: a GOVERNANCE lock counts only with the bypass denied to every

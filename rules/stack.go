@@ -226,26 +226,24 @@ func mfaProblem(statements []iampolicy.Statement) string {
 // groupStatements returns the statements of every policy of user's groups, inline or
 // attached; unknown when a link in the chain is not known yet.
 func groupStatements(stack []Resource, user string) (statements []iampolicy.Statement, unknown bool) {
-	memberships, unknown := sidecar(stack, awstypes.Membership, "user", user)
-	var groups []string
-	for _, m := range memberships {
-		groups = append(groups, strs(m.Props, "groups")...)
-		unknown = unknown || !known(m.Props, "groups")
-	}
+	members, unknown := memberships(stack)
+	groups := members[user]
 	for _, r := range stack {
-		switch {
-		case r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")):
+		if r.Type == awstypes.GroupPolicy && slices.Contains(groups, strOr(r.Props, "group")) {
 			statements, unknown = withPolicy(statements, unknown, r)
-		case r.Type == awstypes.GroupAttachment && slices.Contains(groups, strOr(r.Props, "group")):
-			arn, ok := str(r.Props, "policyArn")
-			if !ok {
-				unknown = true
-				continue
-			}
-			for _, p := range stack {
-				if p.Type == awstypes.Policy && iampolicy.NamesPolicy(arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
-					statements, unknown = withPolicy(statements, unknown, p)
-				}
+		}
+	}
+	for _, a := range attachments(stack) {
+		if a.kind != "group" || !slices.Contains(groups, a.owner) {
+			continue
+		}
+		if a.arn == "" {
+			unknown = true
+			continue
+		}
+		for _, p := range stack {
+			if p.Type == awstypes.Policy && iampolicy.NamesPolicy(a.arn, strOr(p.Props, "path"), strOr(p.Props, "name")) {
+				statements, unknown = withPolicy(statements, unknown, p)
 			}
 		}
 	}

@@ -31,6 +31,10 @@ type BackupSchedule struct {
 	AbortIncompleteUploadsAfterDays int `json:"abortIncompleteUploadsAfterDays"`
 }
 
+// AbortIncompleteUploadsDays is when every bucket's lifecycle aborts a multipart upload
+// that never completed (its parts are billed until then), and a vault's default.
+const AbortIncompleteUploadsDays = 7
+
 // Problems lists every rule the schedule breaks: S3's own (positive days, expiry after
 // transition) and one of cost: a schedule that deletes backups before the storage class's
 // minimum billed duration pays for days it does not keep.

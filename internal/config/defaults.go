@@ -63,7 +63,7 @@ func defaultBackup() spec.Backup {
 			StorageClass:                    "GLACIER",
 			ExpireAfterDays:                 365,
 			NoncurrentExpireAfterDays:       30,
-			AbortIncompleteUploadsAfterDays: 7,
+			AbortIncompleteUploadsAfterDays: spec.AbortIncompleteUploadsDays,
 		},
 	}
 }

@@ -14,13 +14,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/secure-aws/secure-aws/awstypes"
 )
 
 // Change is one resource whose state in AWS differs from the program's.
 type Change struct {
 	URN string
 	// Op is what the next `pulumi up` would do to put it back: update, replace, create
-	// (it was deleted outside the program), delete.
+	// (it was deleted outside the program), delete; or ByHand.
 	Op string
 	// Properties are the inputs that differ.
 	Properties []string
@@ -40,10 +42,28 @@ func (r Report) Drifted() bool { return len(r.Changes) > 0 }
 // unchanged are the step operations that change nothing: reads and the refresh itself.
 var unchanged = []apitype.OpType{apitype.OpSame, apitype.OpRead, apitype.OpRefresh, apitype.OpReadDiscard}
 
+// foreign are attributes of a resource that the program never declares and the refresh
+// reads: any value is a change made outside the program. No diff shows it (for an
+// attribute the program leaves unset, the provider keeps what it reads) and no up undoes
+// it, so the check reads the refreshed state itself. A bucket's replication copies every
+// new object to another bucket, perhaps in another account.
+var foreign = map[string][]string{awstypes.Bucket: {"replicationConfigurations"}}
+
+// ByHand is the Op of a foreign attribute: the next up would leave it.
+const ByHand = "nothing: remove it by hand"
+
 // FromEvents builds the report of a refreshing preview from its engine events.
 func FromEvents(stack string, evs []events.EngineEvent) Report {
 	r := Report{Stack: stack}
+	var byHand []Change
 	for _, e := range evs {
+		if o := e.ResOutputsEvent; o != nil && o.Metadata.Op == apitype.OpRefresh && o.Metadata.New != nil {
+			for _, k := range foreign[o.Metadata.Type] {
+				if v, ok := o.Metadata.New.Outputs[k].([]any); ok && len(v) > 0 {
+					byHand = append(byHand, Change{URN: o.Metadata.URN, Op: ByHand, Properties: []string{k}})
+				}
+			}
+		}
 		if e.ResourcePreEvent == nil {
 			continue
 		}
@@ -54,6 +74,12 @@ func FromEvents(stack string, evs []events.EngineEvent) Report {
 		case slices.Contains(unchanged, m.Op):
 		default:
 			r.Changes = append(r.Changes, Change{URN: m.URN, Op: string(m.Op), Properties: slices.Sorted(slices.Values(m.Diffs))})
+		}
+	}
+	for _, c := range byHand {
+		// A provider that diffs the attribute reports it already, with what up would do.
+		if !slices.ContainsFunc(r.Changes, func(d Change) bool { return d.URN == c.URN && slices.Contains(d.Properties, c.Properties[0]) }) {
+			r.Changes = append(r.Changes, c)
 		}
 	}
 	slices.SortFunc(r.Changes, func(a, b Change) int { return strings.Compare(a.URN, b.URN) })
@@ -113,7 +139,11 @@ func (r Report) Markdown() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "### Stack %s: %d resource(s) changed outside the program\n\n", r.Stack, len(r.Changes))
-	b.WriteString("The next `pulumi up` puts them back; find who changed them in the audit trail first.\n\n")
+	b.WriteString("The next `pulumi up` puts them back")
+	if slices.ContainsFunc(r.Changes, func(c Change) bool { return c.Op == ByHand }) {
+		b.WriteString(", except what the program does not declare (remove it by hand)")
+	}
+	b.WriteString("; find who changed them in the audit trail first.\n\n")
 	b.WriteString("| Resource | Type | Next `up` would | Properties that differ |\n|---|---|---|---|\n")
 	for _, c := range r.Changes {
 		typ, name := urnTypeName(c.URN)

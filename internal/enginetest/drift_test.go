@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/spec"
@@ -78,6 +79,37 @@ func TestDrift(t *testing.T) {
 	assert.False(t, report.Drifted(), "%+v", report.Changes)
 }
 
+// TestDriftOfReplication: a replication set by hand on a bucket copies its objects
+// elsewhere; the provider shows no diff for it, so the check reads it from the refreshed
+// state and reports it (exit 1) as something the next up leaves: it still does after one.
+func TestDriftOfReplication(t *testing.T) {
+	p := newProject(t)
+	const name = "replicated"
+	p.writeStack(name, ownStack(map[string]string{"secure-aws:buckets": `[{"name":"enginetest-replicated"}]`}))
+	s := p.stack(name)
+	_, err := p.up(s)
+	require.NoError(t, err)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	i := world.Find(resources, awstypes.Bucket, "enginetest-replicated")
+	require.GreaterOrEqual(t, i, 0)
+	resources[i].Inputs["replicationConfigurations"] = []any{map[string]any{"role": "arn:aws:iam::222222222222:role/copy",
+		"rules": []any{map[string]any{"status": "Enabled", "destinations": []any{map[string]any{"bucket": "arn:aws:s3:::elsewhere"}}}}}}
+	require.NoError(t, world.Save(p.world, resources))
+
+	bucket := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:SecureBucket$%s::enginetest-replicated-bucket", name, awstypes.Bucket)
+	want := []drift.Change{{URN: bucket, Op: drift.ByHand, Properties: []string{"replicationConfigurations"}}}
+	for _, when := range []string{"before", "after"} {
+		report, err := drift.Check(t.Context(), s)
+		require.NoError(t, err)
+		assert.Equal(t, want, report.Changes, "%s the next up", when)
+		var stdout, stderr strings.Builder
+		assert.Equal(t, drift.Drifted, drift.Run(t.Context(), s, &stdout, &stderr))
+		_, err = p.up(s)
+		require.NoError(t, err)
+	}
+}
+
 // TestDriftCheckThatCannotRun: a check that cannot compare (here the configuration is
 // refused) is an error, never "no drift".
 func TestDriftCheckThatCannotRun(t *testing.T) {
@@ -124,4 +156,94 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 		guarded = guarded || strings.Contains(s.Run, "scripts/check-environments.sh --main-only "+spec.DriftEnvironment)
 	}
 	assert.True(t, guarded, "the environment holding the passphrase is checked to run main only")
+}
+
+// TestDriftOfOwnedLists: what the program owns whole (a group's members, the inline and
+// attached policies of its groups, roles and users, a bucket's lifecycle) has no room for
+// a hand-made entry. After a person adds a member to the admin group, puts an inline `*:*`
+// policy on the developer group, attaches AdministratorAccess to the support role, puts an
+// inline policy on an application's user and adds a one-day expiry of old versions to an
+// asset bucket, all in the stand-in's AWS, the drift check reports exactly those five
+// (exit 1), the deploy's refreshing preview shows them, and the next up removes the
+// hand-made entries while the program's own stay.
+func TestDriftOfOwnedLists(t *testing.T) {
+	p := newProject(t)
+	const name = "owned"
+	p.writeStack(name, ownStack(map[string]string{
+		"secure-aws:account":                    `{"manage":true,"alias":"enginetest-owned"}`,
+		"secure-aws:admins":                     `[{"name":"alice"}]`,
+		"secure-aws:developers":                 `[{"name":"carol"}]`,
+		"secure-aws:buckets":                    `[{"name":"enginetest-owned"}]`,
+		"secure-aws:apps":                       `[{"name":"web","grants":[{"bucket":"enginetest-owned"}]}]`,
+		"secure-aws:credentialsAsPulumiSecrets": "true",
+	}))
+	s := p.stack(name)
+	_, err := p.up(s)
+	require.NoError(t, err)
+	report, err := drift.Check(t.Context(), s)
+	require.NoError(t, err)
+	require.False(t, report.Drifted(), "no drift right after up: %+v", report.Changes)
+
+	const everything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	handMade := []world.Resource{
+		{Type: awstypes.Membership, ID: "by-hand-mallory", Inputs: map[string]any{"user": "mallory", "groups": []any{"admins"}}},
+		{Type: awstypes.GroupPolicy, ID: "developers:everything", Inputs: map[string]any{"group": "developers", "name": "everything", "policy": everything}},
+		{Type: awstypes.RoleAttachment, ID: "by-hand-admin", Inputs: map[string]any{"role": components.SupportRoleName, "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}},
+		{Type: awstypes.UserPolicy, ID: "web-owned:extra", Inputs: map[string]any{"user": "web-owned", "name": "extra", "policy": everything}},
+	}
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	l := world.Find(resources, awstypes.Lifecycle, "enginetest-owned")
+	require.GreaterOrEqual(t, l, 0, "every bucket has a declared lifecycle")
+	lifecycle := resources[l].Inputs["rules"]
+	resources[l].Inputs["rules"] = append(slices.Clone(lifecycle.([]any)), map[string]any{
+		"id": "by-hand", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": 1},
+	})
+	require.NoError(t, world.Save(p.world, append(resources, handMade...)))
+
+	prefix := fmt.Sprintf("urn:pulumi:%s::secure-aws::secure-aws:components:", name)
+	want := []drift.Change{
+		{URN: prefix + "AccountBaseline$" + awstypes.RoleAttachmentsExcl + "::account-support-role-attached-policies", Op: "update", Properties: []string{"policyArns"}},
+		{URN: prefix + "AdminGroup$" + awstypes.GroupMembership + "::admins-members", Op: "update", Properties: []string{"users"}},
+		{URN: prefix + "AppUser$" + awstypes.UserPoliciesExcl + "::web-user-inline-policies", Op: "update", Properties: []string{"policyNames"}},
+		{URN: prefix + "DeveloperGroup$" + awstypes.GroupPoliciesExcl + "::developers-inline-policies", Op: "update", Properties: []string{"policyNames"}},
+		{URN: prefix + "SecureBucket$" + awstypes.Lifecycle + "::enginetest-owned-lifecycle", Op: "update", Properties: []string{"rules"}},
+	}
+	report, err = drift.Check(t.Context(), s)
+	require.NoError(t, err)
+	assert.Equal(t, want, report.Changes, "each hand-made entry is a change of the list that owns it")
+	var stdout, stderr strings.Builder
+	assert.Equal(t, drift.Drifted, drift.Run(t.Context(), s, &stdout, &stderr), "the workflow's exit code for drift")
+	assert.Contains(t, stdout.String(), "| `admins-members` | `"+awstypes.GroupMembership+"` | update | `users` |")
+
+	pre, err := p.previewRefresh(s)
+	require.NoError(t, err)
+	var urns []string
+	for _, c := range want {
+		urns = append(urns, "update "+c.URN)
+	}
+	assert.ElementsMatch(t, urns, pre.changed(), "the deploy's preview shows the same")
+
+	_, err = p.up(s)
+	require.NoError(t, err)
+	resources, err = world.Load(p.world)
+	require.NoError(t, err)
+	for _, r := range handMade {
+		assert.Less(t, world.Find(resources, r.Type, r.ID), 0, "up removed the hand-made %s %s", r.Type, r.ID)
+	}
+	i := world.Find(resources, awstypes.GroupMembership, "admins")
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, []any{"alice"}, resources[i].Inputs["users"], "the program's member stays")
+	assert.Equal(t, lifecycle, resources[world.Find(resources, awstypes.Lifecycle, "enginetest-owned")].Inputs["rules"], "up put the program's lifecycle back")
+	var supportPolicies []any
+	for _, r := range resources {
+		if r.Type == awstypes.RoleAttachment && r.Inputs["role"] == components.SupportRoleName {
+			supportPolicies = append(supportPolicies, r.Inputs["policyArn"])
+		}
+	}
+	assert.Equal(t, []any{"arn:aws:iam::aws:policy/AWSSupportAccess"}, supportPolicies, "the support role keeps its own policy, only")
+	report, err = drift.Check(t.Context(), s)
+	require.NoError(t, err)
+	assert.False(t, report.Drifted(), "%+v", report.Changes)
 }

@@ -84,6 +84,14 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 		return str("role") + "-" + strings.ToLower(uniqueSuffix(name)), out
 	case awstypes.Membership:
 		return "terraform-" + strings.ToLower(uniqueSuffix(name)), out
+	case awstypes.GroupMembership:
+		return str("name"), out
+	case awstypes.GroupPoliciesExcl, awstypes.GroupAttachmentsExcl:
+		return str("groupName"), out
+	case awstypes.RolePoliciesExcl, awstypes.RoleAttachmentsExcl:
+		return str("roleName"), out
+	case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
+		return str("userName"), out
 	case awstypes.AccessKey:
 		generated(out, str("pgpKey") != "", "encryptedSecret", "secret", credentials(str("user"), "secret"))
 		if _, ok := inputs["status"]; !ok {
@@ -144,6 +152,13 @@ var ReplaceOn = map[string][]string{
 	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
 	awstypes.GroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
 	awstypes.Membership:            {"user"},                                                      // iam/user_group_membership.go
+	awstypes.GroupMembership:       {"name", "group"},                                             // iam/group_membership.go
+	awstypes.GroupPoliciesExcl:     {"groupName"},                                                 // iam/group_policies_exclusive.go
+	awstypes.GroupAttachmentsExcl:  {"groupName"},                                                 // iam/group_policy_attachments_exclusive.go
+	awstypes.RolePoliciesExcl:      {"roleName"},                                                  // iam/role_policies_exclusive.go
+	awstypes.RoleAttachmentsExcl:   {"roleName"},                                                  // iam/role_policy_attachments_exclusive.go
+	awstypes.UserPoliciesExcl:      {"userName"},                                                  // iam/user_policies_exclusive.go
+	awstypes.UserAttachmentsExcl:   {"userName"},                                                  // iam/user_policy_attachments_exclusive.go
 	awstypes.AccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
 	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
 	awstypes.Role:                  {"name", "namePrefix", "path"},                                // iam/role.go
@@ -156,6 +171,13 @@ var ReplaceOn = map[string][]string{
 	awstypes.Group:                 {},                                                            // iam/group.go: UpdateGroup in place
 	awstypes.AccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
 }
+
+// KeptWhenUnset lists, per type, the attributes the upstream schema marks Optional and
+// Computed that the program never sets: the provider keeps what it reads for them, so a
+// value set outside the program is no diff (hashicorp/terraform-provider-aws
+// internal/service/s3/bucket.go: replication_configuration). The drift check reads them
+// from the refreshed state instead (internal/drift).
+var KeptWhenUnset = map[string][]string{awstypes.Bucket: {"replicationConfigurations"}}
 
 // Regional are the types whose ids are unique per region rather than per account.
 var Regional = map[string]bool{awstypes.Analyzer: true}
@@ -199,6 +221,9 @@ func Diff(typ string, olds, news resource.PropertyMap, ignoreChanges []string) (
 		o, inOld := olds[resource.PropertyKey(k)]
 		n, inNew := news[resource.PropertyKey(k)]
 		if inOld == inNew && (!inOld || o.DeepEquals(n)) && !n.ContainsUnknowns() {
+			continue
+		}
+		if !inNew && slices.Contains(KeptWhenUnset[typ], k) {
 			continue
 		}
 		changed = append(changed, k)

@@ -71,14 +71,7 @@ func (s *server) region(typ string) string {
 func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	resources, err := world.Load(s.world)
-	if err != nil {
-		return err
-	}
-	if resources, err = f(resources); err != nil {
-		return err
-	}
-	return world.Save(s.world, resources)
+	return world.Change(s.world, f)
 }
 
 var props = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
@@ -189,13 +182,14 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
 		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
-			return append(rs, created), nil
+			rs = append(rs, created)
+			return syncListing(req.GetType(), rs, len(rs)-1), nil
 		}
 		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
-		return rs, nil
+		return syncListing(req.GetType(), rs, i), nil
 	})
 	if err != nil {
 		return nil, err
@@ -234,7 +228,7 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	region := s.region(req.GetType())
 	s.mu.Lock()
-	resources, err := world.Load(s.world)
+	resources, err := world.Read(s.world)
 	account := s.account
 	s.mu.Unlock()
 	if err != nil {
@@ -248,6 +242,10 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 		return &pulumirpc.ReadResponse{}, nil
 	}
 	inputs := resource.NewPropertyMapFromMap(resources[i].Inputs)
+	if l, ok := listings[req.GetType()]; ok {
+		// What AWS lists for the owner, whoever added it: hand-made entries are drift.
+		inputs[resource.PropertyKey(l.items)] = resource.NewPropertyValue(l.read(req.GetType(), resources, i))
+	}
 	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs, func(string, string) string { return "" })
 	old, err := unmarshal(req.GetProperties())
 	if err != nil {
@@ -305,6 +303,7 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
 			rs[i].Inputs = news.Mappable()
+			return syncListing(req.GetType(), rs, i), nil
 		}
 		return rs, nil
 	})
