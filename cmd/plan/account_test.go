@@ -97,6 +97,18 @@ func TestOneAccountManyStacks(t *testing.T) {
 		plan: "staging",
 		want: []string{"secure-aws:externalBuckets[0].name", production, "secure-aws:ci.stateBucket"},
 	}, {
+		name: "production creates a bucket staging already lists as external",
+		edits: map[string]map[string]string{
+			"staging": {
+				"secure-aws:externalBuckets": `[{"name":"acme-new-production","account":"111111111111"}]`,
+				"secure-aws:credentialsAsPulumiSecrets": "true",
+				"secure-aws:apps": `[{"name":"my-application","grants":[{"bucket":"acme-new-production","actions":["s3:GetObject"]}]}]`,
+			},
+			"production": {"secure-aws:buckets": `[{"name":"acme-assets-production"},{"name":"acme-new-production"}]`},
+		},
+		plan: "production",
+		want: []string{production, "secure-aws:buckets[1].name", staging, "secure-aws:externalBuckets[0].name"},
+	}, {
 		name: "staging adopts production's vault",
 		edits: map[string]map[string]string{"staging": {
 			"secure-aws:buckets": `[{"name":"acme-assets-staging"},{"name":"acme-backups-production","import":true}]`,

@@ -101,6 +101,7 @@ func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
 		clash(mine.groups, theirs.groups, strings.EqualFold, "also a group name in", "every IAM group name of an account belongs to one stack (IAM names ignore case)")
 		clash(mine.owned, theirs.owned, equal, "also created or adopted by", "a bucket has one owning stack, the only one whose policies may reach it")
 		clash(mine.external, theirs.owned, equal, "owned by", "a stack never reaches a bucket another stack of its account owns (vaults, trail and state buckets included); grant from the owning stack instead")
+		clash(mine.owned, theirs.external, equal, "listed in externalBuckets by", "its grants would reach the bucket this stack creates or adopts; a stack never reaches a bucket another stack of its account owns, so remove the entry there first")
 	}
 	if c.CI != nil {
 		stacks := []string{c.Stack}
