@@ -100,9 +100,9 @@ func TestOneAccountManyStacks(t *testing.T) {
 		name: "production creates a bucket staging already lists as external",
 		edits: map[string]map[string]string{
 			"staging": {
-				"secure-aws:externalBuckets": `[{"name":"acme-new-production","account":"111111111111"}]`,
+				"secure-aws:externalBuckets":            `[{"name":"acme-new-production","account":"111111111111"}]`,
 				"secure-aws:credentialsAsPulumiSecrets": "true",
-				"secure-aws:apps": `[{"name":"my-application","grants":[{"bucket":"acme-new-production","actions":["s3:GetObject"]}]}]`,
+				"secure-aws:apps":                       `[{"name":"my-application","grants":[{"bucket":"acme-new-production","actions":["s3:GetObject"]}]}]`,
 			},
 			"production": {"secure-aws:buckets": `[{"name":"acme-assets-production"},{"name":"acme-new-production"}]`},
 		},
