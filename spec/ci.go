@@ -81,9 +81,9 @@ func (a CITrust) Problems() []FieldProblem {
 		switch {
 		case !refNamePattern.MatchString(e):
 			add(fmt.Sprintf("environments[%d]", i), "%q must be a plain name (no wildcards)", e)
-		case e == PreviewEnvironment:
+		case strings.EqualFold(e, PreviewEnvironment): // GitHub's environment names ignore case
 			add(fmt.Sprintf("environments[%d]", i), "%q is where pull-request previews run code no one has approved yet; the deploy role must never trust it", e)
-		case e == DriftEnvironment:
+		case strings.EqualFold(e, DriftEnvironment):
 			add(fmt.Sprintf("environments[%d]", i), "%q is the drift check's, which runs with no approval; the deploy role must never trust it", e)
 		}
 	}
