@@ -340,8 +340,9 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 
 // rotating reports whether key k, of a user declared as declared, is being rotated: the
 // user declares two generations, the newest of them Active, and the other key is newer
-// than k, or not created yet (the run creates it). An Inactive new generation rotates
-// nothing: the old key stays the one in use.
+// than k and Active in AWS, or not created yet (the run creates it). An Inactive new
+// generation rotates nothing, declared so or switched off in AWS: the old key stays the
+// one in use.
 func rotating(declared User, k, other Key) bool {
 	if declared.Generations != 2 || !declared.NewestActive {
 		return false
@@ -349,7 +350,7 @@ func rotating(declared User, k, other Key) bool {
 	if other.LastRotated == nil {
 		return true
 	}
-	return k.LastRotated != nil && other.LastRotated.After(*k.LastRotated)
+	return other.Active && k.LastRotated != nil && other.LastRotated.After(*k.LastRotated)
 }
 
 // dayOr is t's day, or "never".

@@ -25,7 +25,7 @@ var cis = Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays
 // with an old key, an idle key, mid-rotation, a rotation left open, two keys where one is
 // declared, a generation being retired, one no stack declares any more and one a stack
 // that is gone created; old keys while the new generation is Active (created, or not yet)
-// and while it is Inactive; admins new and without MFA, idle, with an access key, and one
+// and while it is Inactive, declared so or switched off in AWS; admins new and without MFA, idle, with an access key, and one
 // made by hand under the admins' path; and a user nobody declared.
 var report = Header + strings.Join([]string{
 	"<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-30T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
@@ -44,6 +44,7 @@ var report = Header + strings.Join([]string{
 	"rotation-due-production,arn:aws:iam::111111111111:user/apps/rotation-due-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,true,2026-11-29T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,false,N/A",
 	"rotation-next-production,arn:aws:iam::111111111111:user/apps/rotation-next-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"inactive-next-production,arn:aws:iam::111111111111:user/apps/inactive-next-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,2026-11-29T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
+	"switched-off-next-production,arn:aws:iam::111111111111:user/apps/switched-off-next-production,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,2026-11-29T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
 	"mallory,arn:aws:iam::111111111111:user/admins/mallory,2026-11-20T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,true,true,2026-11-20T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 	"deploy-bot,arn:aws:iam::111111111111:user/deploy-bot,2025-01-01T00:00:00+00:00,true,2026-11-30T00:00:00+00:00,N/A,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
 }, "\n") + "\n"
@@ -60,9 +61,11 @@ var expected = Expected{
 		"rotation-due-production":   {Generations: 2, ActiveKeys: 2, NewestActive: true},
 		"rotation-next-production":  {Generations: 2, ActiveKeys: 2, NewestActive: true},
 		"inactive-next-production":  {Generations: 2, ActiveKeys: 1, NewestActive: false},
-		"alice":                     {Console: true},
-		"bob":                       {Console: true},
-		"carol":                     {Console: true},
+		// Declared Active, switched off in AWS by hand: no rotation either.
+		"switched-off-next-production": {Generations: 2, ActiveKeys: 2, NewestActive: true},
+		"alice":                        {Console: true},
+		"bob":                          {Console: true},
+		"carol":                        {Console: true},
 	},
 	Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
 	Stacks: []string{"secure-aws/production", "secure-aws/staging"},
@@ -92,7 +95,7 @@ func parsed(t *testing.T) []Row {
 func TestParse(t *testing.T) {
 	rows, err := Parse([]byte(report))
 	require.NoError(t, err)
-	require.Len(t, rows, 18)
+	require.Len(t, rows, 19)
 	app := rows[1]
 	assert.Equal(t, "my-app-production", app.User)
 	assert.True(t, app.Keys[0].Active)
@@ -102,7 +105,7 @@ func TestParse(t *testing.T) {
 	assert.Nil(t, rows[9].PasswordLastUsed, "no_information")
 	assert.True(t, rows[9].PasswordEnabled)
 	assert.Equal(t, "/admins/", rows[9].Path())
-	assert.Equal(t, "/", rows[17].Path())
+	assert.Equal(t, "/", rows[len(rows)-1].Path())
 	assert.False(t, rows[0].PasswordEnabled, "not_supported")
 
 	for name, c := range map[string]struct{ report, msg string }{
@@ -148,6 +151,7 @@ func TestFindings(t *testing.T) {
 	one("rotation-due-production", true, "access key 1 (created 2026-01-01): older than 90 days")
 	one("rotation-next-production", true, "access key 1 (created 2026-01-01): older than 90 days")
 	one("inactive-next-production", false, "access key 1 (created 2026-01-01): older than 90 days", "add the next key generation")
+	one("switched-off-next-production", false, "access key 1 (created 2026-01-01): older than 90 days", "add the next key generation")
 	one("alice", true, "console password without MFA", "enrol at first sign-in")
 	one("bob", false, "console password unused for more than 45 days", "last used 2026-08-01")
 	one("carol", false, "access key 1 (created 2026-11-20): an access key of a console user (rule R3)")
@@ -160,7 +164,7 @@ func TestFindings(t *testing.T) {
 		assert.False(t, f.Addressed, "no up deletes it: %s", f.Message)
 		assert.Contains(t, f.Message, "carries no secure-aws:stack tag, so no stack created it")
 	}
-	assert.Len(t, got, 17)
+	assert.Len(t, got, 18)
 
 	relaxed := Findings(rows, expected, Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 400, MaxUnusedDays: 200}, now)
 	for _, f := range relaxed {
@@ -201,7 +205,7 @@ func TestCheckModes(t *testing.T) {
 	var asked []string
 	warned := Check(t.Context(), fakeReader{report: report, asked: &asked}, expected, cis, false, now)
 	assert.NoError(t, warned.Err)
-	assert.Len(t, warned.Warnings, 17)
+	assert.Len(t, warned.Warnings, 18)
 	assert.ElementsMatch(t, []string{"gone-production", "orphan-production", "mallory"}, asked,
 		"tags are read only for the undeclared users under the program's paths")
 	for _, w := range warned.Warnings {
@@ -215,6 +219,7 @@ func TestCheckModes(t *testing.T) {
 	assert.Contains(t, failed.Err.Error(), "user mallory, access key 1", "a user made by hand under the program's paths stops it")
 	assert.Contains(t, failed.Err.Error(), "user mallory: a console password")
 	assert.Contains(t, failed.Err.Error(), "user inactive-next-production, access key 1", "an Inactive new generation rotates nothing")
+	assert.Contains(t, failed.Err.Error(), "user switched-off-next-production, access key 1 (created 2026-01-01): older than 90 days", "nor does one declared Active but switched off in AWS")
 	require.Len(t, failed.Warnings, 5)
 	for _, w := range failed.Warnings {
 		assert.True(t, strings.HasSuffix(w, "(the configuration being applied resolves it)"), w)
