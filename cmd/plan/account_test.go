@@ -64,7 +64,8 @@ func planExit(t *testing.T, bin, dir, stack string) (int, string) {
 
 // TestOneAccountManyStacks: each way one stack file could reach what another stack of the
 // same account guards is refused by the built plan with exit 2, naming both stack files and
-// both keys, and the stack files as shipped plan cleanly.
+// both keys, and the stack files as shipped plan cleanly. External entries name another
+// account here (a lie about the owner): the stack's own account is refused on its own.
 func TestOneAccountManyStacks(t *testing.T) {
 	bin := built(t)
 	const staging, production = "Pulumi.staging.yaml", "Pulumi.production.yaml"
@@ -76,7 +77,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 	}{{
 		name: "staging reads production's vault as an external bucket",
 		edits: map[string]map[string]string{"staging": {
-			"secure-aws:externalBuckets": `[{"name":"acme-backups-production","account":"111111111111"}]`,
+			"secure-aws:externalBuckets": `[{"name":"acme-backups-production","account":"222222222222"}]`,
 			"secure-aws:apps":            `[{"name":"my-application","grants":[{"bucket":"acme-backups-production","actions":["s3:GetObject"]}]}]`,
 		}},
 		plan: "staging",
@@ -84,7 +85,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 	}, {
 		name: "staging writes to the audit trail bucket",
 		edits: map[string]map[string]string{"staging": {
-			"secure-aws:externalBuckets": `[{"name":"acme-audit-trail","account":"111111111111"}]`,
+			"secure-aws:externalBuckets": `[{"name":"acme-audit-trail","account":"222222222222"}]`,
 		}},
 		plan: "staging",
 		want: []string{"secure-aws:externalBuckets[0].name", production, "secure-aws:account.trail.bucket"},
@@ -92,7 +93,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 		name: "staging writes to the Pulumi state bucket",
 		edits: map[string]map[string]string{
 			"production": {"secure-aws:ci": `{"repository":"acme/secure-aws","ownerId":1234567,"repositoryId":89012345,"environments":["staging","production"],"stateBucket":"acme-pulumi-state"}`},
-			"staging":    {"secure-aws:externalBuckets": `[{"name":"acme-pulumi-state","account":"111111111111"}]`},
+			"staging":    {"secure-aws:externalBuckets": `[{"name":"acme-pulumi-state","account":"222222222222"}]`},
 		},
 		plan: "staging",
 		want: []string{"secure-aws:externalBuckets[0].name", production, "secure-aws:ci.stateBucket"},
@@ -100,7 +101,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 		name: "production creates a bucket staging already lists as external",
 		edits: map[string]map[string]string{
 			"staging": {
-				"secure-aws:externalBuckets":            `[{"name":"acme-new-production","account":"111111111111"}]`,
+				"secure-aws:externalBuckets":            `[{"name":"acme-new-production","account":"222222222222"}]`,
 				"secure-aws:credentialsAsPulumiSecrets": "true",
 				"secure-aws:apps":                       `[{"name":"my-application","grants":[{"bucket":"acme-new-production","actions":["s3:GetObject"]}]}]`,
 			},
@@ -108,6 +109,13 @@ func TestOneAccountManyStacks(t *testing.T) {
 		},
 		plan: "production",
 		want: []string{production, "secure-aws:buckets[1].name", staging, "secure-aws:externalBuckets[0].name"},
+	}, {
+		name: "staging writes to a bucket of its own account that no stack owns (the state bucket before ci.stateBucket)",
+		edits: map[string]map[string]string{"staging": {
+			"secure-aws:externalBuckets": `[{"name":"acme-pulumi-state","account":"111111111111"}]`,
+		}},
+		plan: "staging",
+		want: []string{staging, "secure-aws:externalBuckets[0].account", "is this stack's own account", "import: true"},
 	}, {
 		name: "staging adopts production's vault",
 		edits: map[string]map[string]string{"staging": {
@@ -134,6 +142,14 @@ func TestOneAccountManyStacks(t *testing.T) {
 		}},
 		plan: "qa",
 		want: []string{"secure-aws:apps[0].name", staging, "secure-aws:apps[0].name", "IAM names ignore case"},
+	}, {
+		name: "production's stack file names its account in a form the loader refuses",
+		edits: map[string]map[string]string{
+			"production": {"aws:allowedAccountIds": `[111111111111]`},
+			"staging":    {"secure-aws:account": `{"managedElsewhere":true}`},
+		},
+		plan: "staging",
+		want: []string{staging, "Pulumi.production.yaml", "names no account it can be told apart by"},
 	}, {
 		name: "two stacks manage one account",
 		edits: map[string]map[string]string{"staging": {

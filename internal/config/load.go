@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -101,6 +102,10 @@ func unknownKeys(keys []string, errs *Error) {
 		if !namespaced {
 			continue
 		}
+		if namespace == "aws" && !slices.Contains(providerKeys, name) {
+			errs.add(k, "is a setting of the AWS provider that a stack file may not hold (allowed: aws:%s): provider settings such as endpoints, proxies, insecure or ignoreTags change where requests go and what the provider trusts, out of the plan's sight; a proxy would read every credential AWS returns before it is encrypted", strings.Join(providerKeys, ", aws:"))
+			continue
+		}
 		if namespace != Project {
 			if near := misspeltNamespace(namespace); near != "" {
 				errs.add(k, "%q is not a namespace this project reads; did you mean %s:%s?", namespace, near, name)
@@ -119,6 +124,11 @@ func unknownKeys(keys []string, errs *Error) {
 		errs.add(k, "%s", msg)
 	}
 }
+
+// providerKeys are the aws: settings a stack file may hold: where and in which account it
+// deploys, and how the runner's credentials are chosen (the program's own AWS reader,
+// internal/awsaccount, honours the same). Every other provider setting is refused.
+var providerKeys = []string{"region", "allowedAccountIds", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "accessKey", "secretKey", "token", "assumeRole"}
 
 // knownNamespaces are the configuration namespaces the program and its provider read.
 var knownNamespaces = []string{Project, "aws", "pulumi"}
@@ -331,6 +341,19 @@ func (t *Trail) UnmarshalJSON(b []byte) error {
 	}
 	*t = Trail(v)
 	return nil
+}
+
+// AccountOf reads the one account id of a stack file's aws:allowedAccountIds value as Load
+// does, so that a stack file is taken for another account's only when it really names one.
+func AccountOf(raw string) (string, error) {
+	c := &Config{}
+	if err := strictUnmarshal(raw, &accountIDs{c}); err != nil {
+		return "", err
+	}
+	if err := awsnames.AccountID(c.AccountID); err != nil {
+		return "", err
+	}
+	return c.AccountID, nil
 }
 
 // accountIDs decodes aws:allowedAccountIds into Config.AccountID, which must be exactly one

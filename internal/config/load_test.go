@@ -226,6 +226,29 @@ func TestNamespaceTypos(t *testing.T) {
 	}
 }
 
+// TestProviderSettingsAreRefused: an aws: setting that changes where the provider sends
+// requests or what it trusts (a proxy would read every credential AWS returns before the
+// provider encrypts it) is refused; the settings that choose the runner's credentials pass.
+func TestProviderSettingsAreRefused(t *testing.T) {
+	for _, k := range []string{"aws:insecure", "aws:httpsProxy", "aws:httpProxy", "aws:endpoints", "aws:customCaBundle", "aws:ignoreTags", "aws:skipCredentialsValidation", "aws:defaultTags"} {
+		t.Run(k, func(t *testing.T) {
+			cfg := baseConfig()
+			cfg[k] = "true"
+			_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1)
+			assert.Equal(t, k, cfgErr.Problems[0].Key)
+			assert.Contains(t, cfgErr.Problems[0].Message, "may not hold (allowed: aws:region, aws:allowedAccountIds, aws:profile")
+			assert.Contains(t, cfgErr.Error(), "Pulumi."+testStack+".yaml")
+		})
+	}
+	cfg := baseConfig()
+	cfg["aws:profile"] = "deploy"
+	_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+	assert.NoError(t, err, "a profile chooses the runner's credentials")
+}
+
 // TestDeclaredDefaultsAreUnset: the CLI passes every default Pulumi.yaml declares as if the
 // stack had set it; each must read exactly like a key the stack leaves out, in a stack that
 // manages the account and in one that does not.
@@ -433,7 +456,7 @@ func TestValidEdgeCases(t *testing.T) {
 	}{
 		{name: "environment of 20 characters", edits: []edit{set("environment", "a2345678901234567890")}},
 		{name: "dotted external bucket", edits: []edit{
-			set("externalBuckets", `[{"name":"logs.example.com","account":"111111111111"}]`),
+			set("externalBuckets", `[{"name":"logs.example.com","account":"222222222222"}]`),
 			set("apps", `[{"name":"my-app","grants":[{"bucket":"logs.example.com","actions":["s3:GetObject"]}]}]`),
 		}},
 		{name: "user name of exactly 64 characters", edits: []edit{
@@ -534,6 +557,7 @@ var invalidCases = []struct {
 	{name: "external bucket too short", edits: []edit{set("externalBuckets", `[{"name":"ab","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
 	{name: "external bucket with double dot", edits: []edit{set("externalBuckets", `[{"name":"legacy..bucket","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
 	{name: "external bucket without its owner", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "is required"},
+	{name: "external bucket of the stack's own account", edits: []edit{set("externalBuckets", `[{"name":"acme-pulumi-state","account":"111111111111"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "is this stack's own account"},
 	{name: "external bucket owned by no account id", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"acme"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "12"},
 	{name: "external bucket as a bare name", edits: []edit{set("externalBuckets", `["legacy-bucket"]`)}, key: "secure-aws:externalBuckets[0]", msg: "names no owning account"},
 	{name: "external bucket with an unknown field", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","acount":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0]", msg: "unknown field"},
@@ -559,7 +583,7 @@ var invalidCases = []struct {
 	{name: "app and third party with the same name", edits: []edit{set("thirdParties", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
 	{name: "app named like the backup writer", edits: []edit{set("apps", `[{"name":"backup","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:backups[0].name"},
 	{name: "same bucket in buckets and backups", edits: []edit{set("backups", `[{"bucket":"acme-assets"}]`)}, key: "secure-aws:backups[0].bucket", msg: "secure-aws:buckets[0].name"},
-	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `[{"name":"acme-assets","account":"111111111111"}]`)}, key: "secure-aws:externalBuckets[0].name"},
+	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `[{"name":"acme-assets","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
 	{name: "state bucket also in buckets", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-assets"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:buckets[0].name"},
 	{name: "state bucket in externalBuckets", stack: "production", edits: []edit{manage, set("externalBuckets", `[{"name":"acme-state","account":"111111111111"}]`), set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-state"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:externalBuckets[0].name"},
 	{name: "dotted state bucket", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme.state"}`)}, key: "secure-aws:ci.stateBucket", msg: "contains a dot"},

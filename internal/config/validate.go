@@ -300,8 +300,10 @@ func (v *validator) bucketNames() {
 		v.bucketName(bk+".name", b.Name, false)
 		if b.Account == "" {
 			v.errs.add(bk+".account", `is required: the quoted 12-digit id of the account that owns %q; every grant on it is pinned to that account, so the bucket deleted and its name registered again by someone else stays out of reach`, b.Name)
-		} else {
-			v.check(bk+".account", awsnames.AccountID(b.Account))
+		} else if err := awsnames.AccountID(b.Account); err != nil {
+			v.check(bk+".account", err)
+		} else if b.Account == c.AccountID {
+			v.errs.add(bk+".account", "is this stack's own account: a bucket of the account belongs to one of its stacks, whose policies alone reach it. Adopt %q in the stack that should own it (buckets: [{name: %s, import: true}]) and grant from there; externalBuckets are other accounts' buckets", b.Name, b.Name)
 		}
 	}
 }

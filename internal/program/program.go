@@ -10,7 +10,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -118,7 +117,12 @@ func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unr
 			unreadable = append(unreadable, config.Problem{Key: file, Message: fmt.Sprintf("could not be read: %v", err)})
 			continue
 		}
-		if !strings.Contains(st.Config["aws:allowedAccountIds"], `"`+cfg.AccountID+`"`) {
+		account, err := config.AccountOf(st.Config["aws:allowedAccountIds"])
+		if err != nil {
+			unreadable = append(unreadable, config.Problem{Key: file, Message: fmt.Sprintf("names no account it can be told apart by (aws:allowedAccountIds: %v)", err)})
+			continue
+		}
+		if account != cfg.AccountID {
 			continue
 		}
 		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
@@ -126,9 +130,7 @@ func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unr
 			unreadable = append(unreadable, config.Problem{Key: file, Message: "is invalid (its own plan says why)"})
 			continue
 		}
-		if other.AccountID == cfg.AccountID {
-			stacks = append(stacks, other)
-		}
+		stacks = append(stacks, other)
 	}
 	return stacks, unreadable
 }

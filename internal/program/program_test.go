@@ -589,7 +589,7 @@ func TestAccountStacksNamesWhatItCannotRead(t *testing.T) {
 func TestAccountChecksStopBeforeAnything(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "staging")
-	cfg["secure-aws:externalBuckets"] = `[{"name":"acme-backups-production","account":"111111111111"}]`
+	cfg["secure-aws:externalBuckets"] = `[{"name":"acme-backups-production","account":"222222222222"}]`
 	rec := record.New(config.Project, "staging")
 	err := rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg), Dir: dir}))
 	var cfgErr *config.Error
