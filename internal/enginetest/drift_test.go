@@ -150,9 +150,10 @@ func TestDriftWorkflowRunsTheCheck(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, checks, "one step runs the check")
-	assert.Equal(t, "up-${{ matrix.stack }}", job.Concurrency.Group, "never beside a deploy of the same stack")
+	assert.Equal(t, "drift-${{ matrix.stack }}", job.Concurrency.Group, "its own group: never cancels or holds back a deploy")
+	assert.Equal(t, "${{ matrix.driftRole }}", stepUsing(t, job, credentials).With["role-to-assume"], "the drift role of the stack's own account")
 	guarded := false
-	for _, s := range wf.Jobs["stacks"].Steps {
+	for _, s := range wf.Jobs["environment"].Steps {
 		guarded = guarded || strings.Contains(s.Run, "scripts/check-environments.sh --main-only "+spec.DriftEnvironment)
 	}
 	assert.True(t, guarded, "the environment holding the passphrase is checked to run main only")

@@ -201,35 +201,102 @@ func (r *run) changed() []string {
 
 // workflow is the part of a GitHub Actions workflow the tests read.
 type workflow struct {
-	On   map[string]yaml.Node `yaml:"on"`
-	Jobs map[string]struct {
-		Environment string `yaml:"environment"`
-		Concurrency struct {
-			Group string `yaml:"group"`
-		} `yaml:"concurrency"`
-		Steps []struct {
-			Uses  string            `yaml:"uses"`
-			With  map[string]any    `yaml:"with"`
-			Run   string            `yaml:"run"`
-			Shell string            `yaml:"shell"`
-			Env   map[string]string `yaml:"env"`
-		} `yaml:"steps"`
-	} `yaml:"jobs"`
+	On          map[string]yaml.Node `yaml:"on"`
+	Concurrency yaml.Node            `yaml:"concurrency"`
+	Jobs        map[string]job       `yaml:"jobs"`
 }
 
-// workflows reads every workflow of the repository, by file name, with its text.
-func workflows(t *testing.T) map[string]workflow {
+// job is one job of a workflow.
+type job struct {
+	Uses        string            `yaml:"uses"` // a reusable workflow
+	With        map[string]any    `yaml:"with"`
+	Secrets     any               `yaml:"secrets"`
+	Needs       names             `yaml:"needs"`
+	Environment string            `yaml:"environment"`
+	Permissions map[string]string `yaml:"permissions"`
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	} `yaml:"concurrency"`
+	Strategy struct {
+		Matrix map[string]any `yaml:"matrix"`
+	} `yaml:"strategy"`
+	Outputs map[string]string `yaml:"outputs"`
+	Steps   []step            `yaml:"steps"`
+}
+
+// step is one step of a job or of a composite action.
+type step struct {
+	ID    string            `yaml:"id"`
+	Uses  string            `yaml:"uses"`
+	With  map[string]any    `yaml:"with"`
+	Run   string            `yaml:"run"`
+	Shell string            `yaml:"shell"`
+	Env   map[string]string `yaml:"env"`
+}
+
+// names is a `needs:` value, one name or a list.
+type names []string
+
+func (n *names) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind == yaml.ScalarNode {
+		*n = names{node.Value}
+		return nil
+	}
+	var list []string
+	if err := node.Decode(&list); err != nil {
+		return err
+	}
+	*n = list
+	return nil
+}
+
+// workflowFiles are the repository's workflows and its own actions (.github/actions/*/action.yml).
+func workflowFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	actions, err := filepath.Glob(filepath.Join(repoRoot, ".github", "actions", "*", "action.yml"))
+	require.NoError(t, err)
+	return append(files, actions...)
+}
+
+// workflows reads every workflow of the repository, by file name.
+func workflows(t *testing.T) map[string]workflow {
+	t.Helper()
 	out := map[string]workflow{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
+	for _, f := range workflowFiles(t) {
+		if filepath.Base(f) == "action.yml" {
+			continue
+		}
 		var wf workflow
-		require.NoError(t, yaml.Unmarshal(b, &wf), f)
+		readYAML(t, f, &wf)
 		out[filepath.Base(f)] = wf
 	}
 	return out
+}
+
+// localAction is the repository's own composite action in .github/actions/<name>.
+type localAction struct {
+	Runs struct {
+		Using string `yaml:"using"`
+		Steps []step `yaml:"steps"`
+	} `yaml:"runs"`
+}
+
+// action reads the repository's action .github/actions/<name>.
+func action(t *testing.T, name string) localAction {
+	t.Helper()
+	var a localAction
+	readYAML(t, filepath.Join(repoRoot, ".github", "actions", name, "action.yml"), &a)
+	return a
+}
+
+// readYAML decodes a file of the repository.
+func readYAML(t *testing.T, path string, into any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(b, into), path)
 }

@@ -1,0 +1,233 @@
+package enginetest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/spec"
+)
+
+const (
+	// stacksMatrix is the matrix every per-stack job takes: the stacks computed from the
+	// stack files by the reusable stacks.yml (go run ./cmd/stacks).
+	stacksMatrix = "${{ fromJSON(needs.stacks.outputs.matrix) }}"
+	// sessionName names every role session after the run and its attempt, so CloudTrail
+	// ties each call to one run of one workflow (GitHub's run ids are 64-bit).
+	sessionName = "gh-${{ github.run_id }}-${{ github.run_attempt }}"
+	// credentials is the action that assumes a role with the job's OIDC token.
+	credentials = "aws-actions/configure-aws-credentials@"
+)
+
+// TestDeployApprovesAfterEvidence: each stack deploys in two jobs. The preview job runs
+// the gate's refreshing preview with the read-only drift role in the drift environment
+// (main only, no reviewers, no stack's environment), puts its summary in the job summary
+// and its steps in an artifact; the apply job, the only one in the stack's protected
+// environment and the only one with the deploy role, needs it, downloads that artifact and
+// runs the gate's apply against it.
+func TestDeployApprovesAfterEvidence(t *testing.T) {
+	wf := workflows(t)["deploy.yml"]
+	preview, apply := wf.Jobs["preview"], wf.Jobs["apply"]
+	require.NotEmpty(t, preview.Steps)
+	require.NotEmpty(t, apply.Steps)
+	assert.Contains(t, apply.Needs, "preview", "apply waits for the evidence")
+	assert.Equal(t, spec.DriftEnvironment, preview.Environment, "the preview's environment is main-only and has no reviewers")
+	assert.Equal(t, "${{ matrix.environment }}", apply.Environment, "the apply job runs in the stack's own environment")
+	for name, j := range wf.Jobs {
+		if name != "apply" {
+			assert.NotEqual(t, apply.Environment, j.Environment, "job %s runs in a stack's environment", name)
+		}
+	}
+
+	previews := stepsRunning(preview, "go run ./cmd/gate preview --stack \"$STACK\" --out \"$RUNNER_TEMP/approved\"")
+	require.Len(t, previews, 1, "one step runs the gate's preview")
+	assert.Contains(t, previews[0].Run, `cat "$RUNNER_TEMP/approved/summary.md" >> "$GITHUB_STEP_SUMMARY"`, "the approver reads the summary on the preview job's page")
+	assert.Equal(t, "bash", previews[0].Shell)
+	upload := stepUsing(t, preview, "actions/upload-artifact@")
+	assert.Equal(t, "approved-steps-${{ matrix.stack }}", upload.With["name"])
+	assert.Equal(t, "${{ runner.temp }}/approved/steps.json", upload.With["path"])
+	assert.Equal(t, "error", upload.With["if-no-files-found"])
+
+	download := stepUsing(t, apply, "actions/download-artifact@")
+	assert.Equal(t, upload.With["name"], download.With["name"], "apply reads the steps its own stack's preview approved")
+	assert.Equal(t, "${{ runner.temp }}/approved", download.With["path"])
+	applies := stepsRunning(apply, `go run ./cmd/gate apply --stack "$STACK" --approved "$RUNNER_TEMP/approved/steps.json"`)
+	require.Len(t, applies, 1, "one step runs the gate's apply")
+	assert.Equal(t, "${{ github.token }}", applies[0].Env["GITHUB_TOKEN"], "the gate asks the remote for main's head")
+	checkout := stepUsing(t, apply, "actions/checkout@")
+	assert.Equal(t, 0, checkout.With["fetch-depth"], "the gate compares the commit with the one deployed last")
+
+	assert.Equal(t, "${{ matrix.driftRole }}", stepUsing(t, preview, credentials).With["role-to-assume"], "the preview reads with the drift role")
+	assert.Equal(t, "${{ matrix.deployRole }}", stepUsing(t, apply, credentials).With["role-to-assume"])
+	for file, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, credentials) && s.With["role-to-assume"] == "${{ matrix.deployRole }}" {
+					assert.Equal(t, "deploy.yml apply", file+" "+name, "only the apply job assumes the deploy role")
+				}
+			}
+		}
+	}
+}
+
+// TestEveryRoleAssumptionIsNamed: every role assumption names its session after the run
+// and attempt, within STS's 64 characters, and checks it landed in the stack's account.
+func TestEveryRoleAssumptionIsNamed(t *testing.T) {
+	n := 0
+	longest := strings.NewReplacer("${{ github.run_id }}", fmt.Sprint(uint64(1<<63)), "${{ github.run_attempt }}", "999").Replace(sessionName)
+	assert.LessOrEqual(t, len(longest), 64, "STS RoleSessionName limit")
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			for _, s := range j.Steps {
+				if !strings.HasPrefix(s.Uses, credentials) {
+					continue
+				}
+				n++
+				assert.Equal(t, sessionName, s.With["role-session-name"], "%s job %s", file, name)
+				assert.Equal(t, "${{ matrix.account }}", s.With["allowed-account-ids"], "%s job %s", file, name)
+				assert.Equal(t, "${{ matrix.region }}", s.With["aws-region"], "%s job %s: the stack's own region", file, name)
+				assert.Empty(t, s.With["custom-tags"], "%s job %s: the action drops session tags for OIDC (AssumeRoleWithWebIdentity takes none)", file, name)
+			}
+		}
+	}
+	assert.NotZero(t, n)
+}
+
+// TestJobsWithRolesRunPinnedTools: every job that assumes a role gets the Pulumi CLI and
+// plugin from the repository's pinned action, before the role's credentials exist.
+func TestJobsWithRolesRunPinnedTools(t *testing.T) {
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			tools, creds := -1, -1
+			for i, s := range j.Steps {
+				switch {
+				case s.Uses == pinnedTools:
+					tools = i
+				case strings.HasPrefix(s.Uses, credentials):
+					creds = i
+				}
+			}
+			if creds >= 0 {
+				assert.True(t, tools >= 0 && tools < creds, "%s job %s: the pinned tools are installed before the role is assumed", file, name)
+			}
+		}
+	}
+}
+
+// TestDriftNeverHoldsBackADeploy: a stack's deploys share one group and are never
+// cancelled; the drift check has a group of its own, and no workflow-level group puts a
+// check and a deploy in one queue (a pending run in a group replaces the one pending
+// before it).
+func TestDriftNeverHoldsBackADeploy(t *testing.T) {
+	all := workflows(t)
+	apply := all["deploy.yml"].Jobs["apply"]
+	assert.Equal(t, "deploy-${{ matrix.stack }}", apply.Concurrency.Group)
+	assert.False(t, apply.Concurrency.CancelInProgress, "a deploy is never cancelled")
+	drift := all["drift.yml"].Jobs["drift"]
+	assert.NotEmpty(t, drift.Concurrency.Group)
+	for file, wf := range all {
+		assert.True(t, wf.Concurrency.IsZero() || file == "plan.yml", "%s: a workflow-level group", file)
+		for name, j := range wf.Jobs {
+			if file != "deploy.yml" || name != "apply" {
+				assert.NotEqual(t, apply.Concurrency.Group, j.Concurrency.Group, "%s job %s shares the deploys' group", file, name)
+			}
+		}
+	}
+}
+
+// TestStackFilesDriveTheWorkflows: every per-stack job of the deploy, drift and preview
+// workflows takes its stacks from the stack files (stacks.yml runs cmd/stacks), with roles,
+// region, account and secrets from the matrix, and no job names a stack of the repository.
+func TestStackFilesDriveTheWorkflows(t *testing.T) {
+	all := workflows(t)
+	lists := stepsRunning(all["stacks.yml"].Jobs["stacks"], `go run ./cmd/stacks`)
+	require.Len(t, lists, 1)
+	assert.Equal(t, "list", lists[0].ID)
+	stacks := stackNames(t)
+	perStack := 0
+	for _, file := range []string{"deploy.yml", "drift.yml", "preview.yml"} {
+		wf := all[file]
+		assert.Equal(t, "./.github/workflows/stacks.yml", wf.Jobs["stacks"].Uses, "%s computes its stacks", file)
+		for name, j := range wf.Jobs {
+			assert.NotContains(t, stacks, j.Environment, "%s job %s names a stack", file, name)
+			if j.Strategy.Matrix == nil {
+				continue
+			}
+			perStack++
+			assert.Equal(t, map[string]any{"include": stacksMatrix}, j.Strategy.Matrix, "%s job %s", file, name)
+			assert.Contains(t, j.Needs, "stacks", "%s job %s", file, name)
+		}
+	}
+	assert.Equal(t, 4, perStack, "preview and apply (deploy), drift, preview")
+}
+
+// TestSecretsPerEnvironmentAndStack: no workflow hands its caller's secrets on; every step
+// that gets a stack's passphrase runs in a job with an environment, whose secrets are the
+// only ones it reads, and takes the stack's own passphrase by the matrix.
+func TestSecretsPerEnvironmentAndStack(t *testing.T) {
+	passphrases := 0
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			assert.Nil(t, j.Secrets, "%s job %s passes secrets on", file, name)
+			for _, s := range j.Steps {
+				for k, v := range s.Env {
+					if !strings.Contains(v, "secrets.") && !strings.Contains(v, "secrets[") {
+						continue
+					}
+					assert.NotEmpty(t, j.Environment, "%s job %s reads %s outside an environment (a repository secret any branch can read)", file, name, k)
+					if k == "PULUMI_CONFIG_PASSPHRASE" {
+						passphrases++
+						assert.Equal(t, "${{ secrets[format('PULUMI_CONFIG_PASSPHRASE_{0}', matrix.secret)] }}", v, "%s job %s: the stack's own passphrase", file, name)
+					}
+				}
+			}
+		}
+	}
+	assert.NotZero(t, passphrases)
+}
+
+// TestDependabotProposesUpdates: Dependabot proposes updates of the pinned actions (the
+// workflows and the repository's own actions) and of both Go modules.
+func TestDependabotProposesUpdates(t *testing.T) {
+	var cfg struct {
+		Updates []struct {
+			Ecosystem   string   `yaml:"package-ecosystem"`
+			Directories []string `yaml:"directories"`
+		} `yaml:"updates"`
+	}
+	readYAML(t, filepath.Join(repoRoot, ".github", "dependabot.yml"), &cfg)
+	dirs := map[string][]string{}
+	for _, u := range cfg.Updates {
+		dirs[u.Ecosystem] = append(dirs[u.Ecosystem], u.Directories...)
+	}
+	assert.Subset(t, dirs["github-actions"], []string{"/", "/.github/actions/*"})
+	assert.Subset(t, dirs["gomod"], []string{"/", "/tools/pulumi"})
+}
+
+// stepsRunning are the steps of j whose script contains command.
+func stepsRunning(j job, command string) []step {
+	var out []step
+	for _, s := range j.Steps {
+		if strings.Contains(s.Run, command) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// stepUsing is the one step of j that uses the action with prefix.
+func stepUsing(t *testing.T, j job, prefix string) step {
+	t.Helper()
+	var out []step
+	for _, s := range j.Steps {
+		if strings.HasPrefix(s.Uses, prefix) {
+			out = append(out, s)
+		}
+	}
+	require.Len(t, out, 1, "one step uses %s", prefix)
+	return out[0]
+}
