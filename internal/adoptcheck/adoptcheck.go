@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 )
 
@@ -50,14 +51,6 @@ type Bucket struct {
 type Reader interface {
 	AdoptedBucket(ctx context.Context, account, bucket string) (Existing, error)
 }
-
-// reads are the IAM actions a Reader needs: three bucket-level reads of the bucket's
-// configuration and the account-level listing of access points (which IAM cannot narrow to
-// a bucket). None reads an object.
-var reads = []string{"s3:GetBucketNotification", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAccessPoints"}
-
-// Reads returns a copy of the IAM actions the reader needs.
-func Reads() []string { return slices.Clone(reads) }
 
 // Findings lists what b has that the configuration does not declare: every replication
 // rule, notification and access point (the program manages none of them, so an adopted
@@ -124,7 +117,7 @@ func Check(ctx context.Context, r Reader, account string, buckets []Bucket, dryR
 	for _, b := range buckets {
 		check := accountcheck.Check{Mode: accountcheck.ModeFail, DryRun: dryRun,
 			Unreadable: fmt.Sprintf("%s: %s: the adoption check could not read bucket %s's replication, lifecycle, event notifications and access points", b.File, b.Key, b.Name),
-			Remedy:     "grant " + strings.Join(reads, ", ") + " to the identity that runs the update"}
+			Remedy:     "grant " + strings.Join(iampolicy.AdoptionCheckActions(), ", ") + " to the identity that runs the update"}
 		existing, err := Existing{}, errors.New("no reader configured")
 		if r != nil {
 			existing, err = r.AdoptedBucket(ctx, account, b.Name)
