@@ -132,8 +132,8 @@ type Bucket struct {
 
 // Adopted are the buckets this stack marks for adoption, as the adoption check judges
 // them: buckets and vault buckets marked for import, and the state bucket, which is always
-// adopted. The check runs while the mark is set, so the program's own lifecycle rules,
-// there after the adopting up, are not reported.
+// adopted. The check runs as long as the mark is set, after the adopting up too: each
+// bucket names the lifecycle rules the program declares on it, which are then its own.
 func (c *Config) Adopted() []adoptcheck.Bucket {
 	var out []adoptcheck.Bucket
 	for i, b := range c.Buckets {
