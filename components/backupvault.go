@@ -145,7 +145,7 @@ func NewBackupVault(ctx *pulumi.Context, name string, args *BackupVaultArgs, opt
 func lifecycleRules(s spec.BackupSchedule) s3.BucketLifecycleConfigurationV2RuleArray {
 	wholeBucket := &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}
 	retention := &s3.BucketLifecycleConfigurationV2RuleArgs{
-		Id:     pulumi.String("backup-retention"),
+		Id:     pulumi.String(spec.VaultRetentionRuleID),
 		Status: pulumi.String("Enabled"),
 		Filter: wholeBucket,
 		Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{
@@ -170,7 +170,7 @@ func lifecycleRules(s spec.BackupSchedule) s3.BucketLifecycleConfigurationV2Rule
 		}
 	}
 	cleanup := &s3.BucketLifecycleConfigurationV2RuleArgs{
-		Id:     pulumi.String("cleanup"),
+		Id:     pulumi.String(spec.VaultCleanupRuleID),
 		Status: pulumi.String("Enabled"),
 		Filter: wholeBucket,
 		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{

@@ -41,7 +41,10 @@ var stateWrites = []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:Put
 // (the root check) and the credential report with the tags of the users it must tell
 // apart (the credential audit), which hold users' credential dates and no secret. No data:
 // ReadOnlyAccess would let any pull request read every bucket. With an S3 state backend,
-// it reads the state (stateReads) and may change nothing there.
+// it reads the state (stateReads) and may change nothing there; and since the state bucket
+// is always adopted, what the adoption check reads of it (its replication, lifecycle and
+// notification configuration, and the account's access points). A bucket marked for
+// import is not among them: the preview role cannot preview an import anyway.
 func previewPolicy(account spec.Account, stateBucket string) (iampolicy.Document, error) {
 	doc := iampolicy.Document{Statements: []iampolicy.Statement{{
 		Sid:       "ReadRootCredentialStatus",
@@ -57,11 +60,20 @@ func previewPolicy(account spec.Account, stateBucket string) (iampolicy.Document
 	if stateBucket == "" {
 		return doc, nil
 	}
-	state, err := iampolicy.S3AccessDocument(account.Partition, iampolicy.BucketOwners{Account: account.ID}, []iampolicy.S3Grant{{Bucket: stateBucket, Actions: stateReads}})
+	var bucketReads, accountReads []string
+	for _, a := range iampolicy.AdoptionCheckActions() {
+		if level, _ := iampolicy.S3ActionLevel(a); level == iampolicy.AccountLevel {
+			accountReads = append(accountReads, a)
+		} else {
+			bucketReads = append(bucketReads, a)
+		}
+	}
+	state, err := iampolicy.S3AccessDocument(account.Partition, iampolicy.BucketOwners{Account: account.ID}, []iampolicy.S3Grant{{Bucket: stateBucket, Actions: append(slices.Clone(stateReads), bucketReads...)}})
 	if err != nil {
 		return iampolicy.Document{}, fmt.Errorf("the preview role's state access: %w", err)
 	}
 	doc.Statements = append(doc.Statements, state.Statements...)
+	doc.Statements = append(doc.Statements, iampolicy.Statement{Sid: "ListAccessPointsOfAdoptedBuckets", Effect: iampolicy.Allow, Actions: accountReads, Resources: []string{"*"}})
 	return doc, nil
 }
 

@@ -194,9 +194,14 @@ func TestCIDeployRoleAdoptsTheStateBucket(t *testing.T) {
 	assertGoldenPolicy(t, "state_policy", policy)
 
 	rolePolicy := func(name string) string { return mustFind(t, rec, awstypes.Policy, name).Input("policy") }
+	assertGoldenPolicy(t, "preview_policy_with_state", rolePolicy("ci-preview"))
 	previewStatements := policyStatements(t, mustFind(t, rec, awstypes.Policy, "ci-preview"), "policy")
 	assert.Equal(t, "s3:GetObject", statement(t, previewStatements, "ObjectsAcmePulumiState")["Action"])
-	assert.Equal(t, "s3:ListBucket", statement(t, previewStatements, "BucketAcmePulumiState")["Action"])
+	// The state bucket is always adopted, so every preview checks what it has (internal/adoptcheck).
+	assert.Equal(t, []any{"s3:GetBucketNotification", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket"},
+		statement(t, previewStatements, "BucketAcmePulumiState")["Action"])
+	assert.Equal(t, map[string]any{"Sid": "ListAccessPointsOfAdoptedBuckets", "Effect": "Allow", "Action": "s3:ListAccessPoints", "Resource": "*"},
+		statement(t, previewStatements, "ListAccessPointsOfAdoptedBuckets"))
 	assert.Equal(t, "Deny", statement(t, previewStatements, "DenyDestructiveS3Actions")["Effect"])
 
 	deploy := caller{arn: account + "role/" + DeployRoleName, identity: []string{everything}}
@@ -214,6 +219,11 @@ func TestCIDeployRoleAdoptsTheStateBucket(t *testing.T) {
 		{"the preview role", preview, "s3:ListBucket", false, true},
 		{"the preview role", preview, "s3:PutObject", true, false},
 		{"the preview role", preview, "s3:DeleteObject", true, false},
+		{"the preview role", preview, "s3:GetLifecycleConfiguration", false, true}, // the adoption check
+		{"the preview role", preview, "s3:GetReplicationConfiguration", false, true},
+		{"the preview role", preview, "s3:GetBucketNotification", false, true},
+		{"the preview role", preview, "s3:PutLifecycleConfiguration", false, false},
+		{"the drift role", drift, "s3:GetBucketNotification", false, true},
 		{"the drift role", drift, "s3:GetObject", true, true},
 		{"the drift role", drift, "s3:PutObject", true, false},
 		{"another stack's app", stray, "s3:PutObject", true, false},

@@ -187,7 +187,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 			Bucket: bucket.Bucket,
 			Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
-				Id:     pulumi.String("abort-incomplete-uploads"),
+				Id:     pulumi.String(spec.AbortUploadsRuleID),
 				Status: pulumi.String("Enabled"),
 				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{

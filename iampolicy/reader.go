@@ -71,7 +71,20 @@ var configurationReads = []string{
 	// The managing stack's credential audit (credentialAuditActions; iam:ListUserTags above).
 	"iam:GenerateCredentialReport",
 	"iam:GetCredentialReport",
+	// The adoption check of a bucket still marked for adoption (adoptionCheckActions; the
+	// lifecycle and replication reads above).
+	"s3:GetBucketNotification",
+	"s3:ListAccessPoints",
 }
+
+// adoptionCheckActions are what the adoption check (internal/adoptcheck) reads of a
+// bucket being adopted: three reads of its configuration, and the listing of the account's
+// access points, an account-level action IAM cannot narrow to one bucket (the listing
+// filters by bucket). None reads an object.
+var adoptionCheckActions = []string{"s3:GetBucketNotification", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAccessPoints"}
+
+// AdoptionCheckActions returns a copy of adoptionCheckActions, so no caller can change the list.
+func AdoptionCheckActions() []string { return slices.Clone(adoptionCheckActions) }
 
 // credentialAuditActions are what the credential audit needs: IAM generates the report
 // (it reuses one younger than four hours) and returns it, and the audit reads the tags of

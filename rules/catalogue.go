@@ -181,10 +181,10 @@ func s3ActionsOnRightResource(r Resource) []string {
 			if !iampolicy.IsS3(a) || strings.ContainsAny(a, "*?") {
 				continue // not S3, or a wildcard that no-wildcard-actions reports
 			}
-			level, known := iampolicy.S3ActionLevel(a)
-			if level == iampolicy.AccountLevel && iampolicy.IsConfigurationRead(a) && slices.Equal(s.Resources, []string{"*"}) {
+			if readsAccountSetting(s, a) {
 				continue // an account setting, read where AWS authorizes it
 			}
+			level, known := iampolicy.S3ActionLevel(a)
 			if !known || level == iampolicy.AccountLevel {
 				out = append(out, fmt.Sprintf("statement %q allows %q, which is not a bucket or object action AWS defines", s.Sid, a))
 				continue
@@ -200,6 +200,14 @@ func s3ActionsOnRightResource(r Resource) []string {
 		}
 	}
 	return out
+}
+
+// readsAccountSetting reports whether action, allowed by s, reads an account-level setting
+// (s3:GetAccountPublicAccessBlock, s3:ListAccessPoints) on "*", where AWS authorizes it: it
+// names no bucket and reaches none.
+func readsAccountSetting(s iampolicy.Statement, action string) bool {
+	level, _ := iampolicy.S3ActionLevel(action)
+	return level == iampolicy.AccountLevel && iampolicy.IsConfigurationRead(action) && slices.Equal(s.Resources, []string{"*"})
 }
 
 // allowStatements returns the Allow statements of r's identity policy, if it is one.
@@ -291,8 +299,8 @@ func destructiveS3ActionsDenied(r Resource) []string {
 			if len(s.NotActions) > 0 && slices.ContainsFunc(iampolicy.DestructiveS3Actions(), func(a string) bool { return notListed(s.NotActions, a) }) {
 				out = append(out, fmt.Sprintf("statement %q allows NotAction, which reaches every destructive S3 action it does not list", s.Sid))
 			}
-			if !allowsS3(s) {
-				continue
+			if !allowsS3(s) || len(s.NotActions) == 0 && !slices.ContainsFunc(s.Actions, func(a string) bool { return iampolicy.IsS3(a) && !readsAccountSetting(s, a) }) {
+				continue // no S3 action, or only reads of account settings, which reach no bucket
 			}
 			if len(s.NotResources) > 0 {
 				reached["*"] = true // every bucket but those listed

@@ -314,6 +314,13 @@ func TestDestructiveS3ActionsDenied(t *testing.T) {
 	everywhere := policy(allow([]string{"s3:GetObject"}, "*"))
 	assert.Len(t, check(t, "destructive-s3-actions-denied", everywhere), 2*len(iampolicy.DestructiveS3Actions()), "S3 access on * reaches every bucket")
 
+	accountReads := policy(allow([]string{"s3:ListAccessPoints", "s3:GetAccountPublicAccessBlock", "iam:GetAccountSummary"}, "*"))
+	assert.Empty(t, check(t, "destructive-s3-actions-denied", accountReads), "reads of account settings reach no bucket")
+	for _, reach := range [][]string{{"s3:ListAccessPoints", "s3:GetBucketPolicy"}, {"s3:ListAccessPoints", "s3:ListAllMyBuckets"}, {"s3:listaccesspoints"}} {
+		assert.Len(t, check(t, "destructive-s3-actions-denied", policy(allow(reach, "*"))), 2*len(iampolicy.DestructiveS3Actions()),
+			"%v: a bucket read, an account-level action that is no configuration read, or an uncatalogued spelling beside them reaches every bucket", reach)
+	}
+
 	console := policy(iampolicy.Document{Statements: iampolicy.MFASelfServiceStatements("aws", "111111111111")})
 	assert.Empty(t, check(t, "destructive-s3-actions-denied", console), "policies without S3 access need no S3 deny")
 }

@@ -31,6 +31,15 @@ type BackupSchedule struct {
 	AbortIncompleteUploadsAfterDays int `json:"abortIncompleteUploadsAfterDays"`
 }
 
+// The IDs of the lifecycle rules the program declares: every bucket's one rule, and a
+// vault's two. A bucket being adopted that has rules of other IDs would lose them
+// (internal/adoptcheck).
+const (
+	AbortUploadsRuleID   = "abort-incomplete-uploads"
+	VaultRetentionRuleID = "backup-retention"
+	VaultCleanupRuleID   = "cleanup"
+)
+
 // AbortIncompleteUploadsDays is when every bucket's lifecycle aborts a multipart upload
 // that never completed (its parts are billed until then), and a vault's default.
 const AbortIncompleteUploadsDays = 7
@@ -117,6 +126,9 @@ type Backup struct {
 	// exist already.
 	ImportBucket bool `json:"importBucket"`
 	ImportWriter bool `json:"importWriter"`
+	// ReplaceLifecycle lets the vault's lifecycle replace the lifecycle rules an adopted
+	// bucket has; without it they stop the adoption (internal/adoptcheck).
+	ReplaceLifecycle bool `json:"replaceLifecycle"`
 	BackupSchedule
 }
 
@@ -139,6 +151,9 @@ func (b Backup) Problems(environment string) []FieldProblem {
 	out = append(out, b.BackupSchedule.Problems()...)
 	if b.ObjectLock != nil {
 		out = append(out, Prefixed("objectLock", b.ObjectLock.Problems())...)
+	}
+	if b.ReplaceLifecycle && !b.ImportBucket {
+		out = append(out, FieldProblem{"replaceLifecycle", "is set but importBucket is false: only a bucket being adopted has lifecycle rules to replace"})
 	}
 	return out
 }

@@ -1,12 +1,14 @@
 // Package awsaccount reads, with the AWS SDK, what the checks of the managing stack judge
 // and code cannot change: the root user's status (internal/rootcheck) and the IAM
-// credential report and users' tags (internal/credaudit), with the credentials the Pulumi AWS provider
-// would use.
+// credential report and users' tags (internal/credaudit); and, for every stack, what a
+// bucket it adopts already has (internal/adoptcheck). It uses the credentials the Pulumi
+// AWS provider would use.
 package awsaccount
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,8 +21,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 )
 
@@ -36,6 +42,8 @@ var reportPoll = 2 * time.Second
 // aws:token, aws:sharedConfigFiles, aws:sharedCredentialsFiles and aws:assumeRole settings, else the standard AWS environment and files.
 type AWSReader struct {
 	Get func(key string) (string, bool)
+	// httpClient, when set, sends every request (tests: to a local stand-in of AWS).
+	httpClient aws.HTTPClient
 }
 
 type assumeRole struct {
@@ -117,6 +125,77 @@ func (r AWSReader) UserTags(ctx context.Context, user string) (map[string]string
 	return tags, nil
 }
 
+// AdoptedBucket implements adoptcheck.Reader: the bucket's replication rules, lifecycle
+// rules and event notifications, and the access points of account on it in the stack's
+// region (access points live in their bucket's region).
+func (r AWSReader) AdoptedBucket(ctx context.Context, account, bucket string) (adoptcheck.Existing, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cfg, err := r.awsConfig(ctx)
+	if err != nil {
+		return adoptcheck.Existing{}, err
+	}
+	client := s3.NewFromConfig(cfg)
+	var out adoptcheck.Existing
+	repl, err := client.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(bucket)})
+	switch {
+	case isCode(err, "ReplicationConfigurationNotFoundError"):
+	case err != nil:
+		return adoptcheck.Existing{}, fmt.Errorf("reading the replication of %s: %w", bucket, err)
+	case repl.ReplicationConfiguration != nil:
+		for _, rule := range repl.ReplicationConfiguration.Rules {
+			dest := ""
+			if rule.Destination != nil {
+				dest = aws.ToString(rule.Destination.Bucket)
+			}
+			out.Replication = append(out.Replication, adoptcheck.ReplicationRule{ID: aws.ToString(rule.ID), Destination: dest})
+		}
+	}
+	life, err := client.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	switch {
+	case isCode(err, "NoSuchLifecycleConfiguration"):
+	case err != nil:
+		return adoptcheck.Existing{}, fmt.Errorf("reading the lifecycle of %s: %w", bucket, err)
+	default:
+		for _, rule := range life.Rules {
+			out.Lifecycle = append(out.Lifecycle, aws.ToString(rule.ID))
+		}
+	}
+	notes, err := client.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return adoptcheck.Existing{}, fmt.Errorf("reading the event notifications of %s: %w", bucket, err)
+	}
+	for _, n := range notes.TopicConfigurations {
+		out.Notifications = append(out.Notifications, aws.ToString(n.TopicArn))
+	}
+	for _, n := range notes.QueueConfigurations {
+		out.Notifications = append(out.Notifications, aws.ToString(n.QueueArn))
+	}
+	for _, n := range notes.LambdaFunctionConfigurations {
+		out.Notifications = append(out.Notifications, aws.ToString(n.LambdaFunctionArn))
+	}
+	if notes.EventBridgeConfiguration != nil {
+		out.Notifications = append(out.Notifications, "EventBridge")
+	}
+	pages := s3control.NewListAccessPointsPaginator(s3control.NewFromConfig(cfg), &s3control.ListAccessPointsInput{AccountId: aws.String(account), Bucket: aws.String(bucket)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return adoptcheck.Existing{}, fmt.Errorf("listing the access points of %s: %w", bucket, err)
+		}
+		for _, a := range page.AccessPointList {
+			out.AccessPoints = append(out.AccessPoints, aws.ToString(a.Name))
+		}
+	}
+	return out, nil
+}
+
+// isCode reports whether err is an AWS error with that code.
+func isCode(err error, code string) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == code
+}
+
 // iam is an IAM client with the stack's credentials.
 func (r AWSReader) iam(ctx context.Context) (*iam.Client, error) {
 	cfg, err := r.awsConfig(ctx)
@@ -151,6 +230,9 @@ func (r AWSReader) awsConfig(ctx context.Context) (aws.Config, error) {
 		secret, _ := r.Get("aws:secretKey")
 		token, _ := r.Get("aws:token")
 		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, token)))
+	}
+	if r.httpClient != nil {
+		opts = append(opts, awsconfig.WithHTTPClient(r.httpClient))
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

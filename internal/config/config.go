@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -124,6 +125,35 @@ func (c *Config) ExternalBucketOwners() map[string]string {
 type Bucket struct {
 	Name   string `json:"name"`
 	Import bool   `json:"import"` // the bucket exists: the first up imports it
+	// ReplaceLifecycle lets the program's lifecycle replace the lifecycle rules the adopted
+	// bucket has; without it they stop the adoption (internal/adoptcheck).
+	ReplaceLifecycle bool `json:"replaceLifecycle"`
+}
+
+// Adopted are the buckets this stack marks for adoption, as the adoption check judges
+// them: buckets and vault buckets marked for import, and the state bucket, which is always
+// adopted. The check runs as long as the mark is set, after the adopting up too: each
+// bucket names the lifecycle rules the program declares on it, which are then its own.
+func (c *Config) Adopted() []adoptcheck.Bucket {
+	var out []adoptcheck.Bucket
+	for i, b := range c.Buckets {
+		if b.Import {
+			k := fmt.Sprintf("%s[%d]", key("buckets"), i)
+			out = append(out, adoptcheck.Bucket{Name: b.Name, File: c.StackFile, Key: k + ".import", OwnLifecycle: []string{spec.AbortUploadsRuleID},
+				ReplaceLifecycle: b.ReplaceLifecycle, ReplaceLifecycleKey: k + ".replaceLifecycle"})
+		}
+	}
+	for i, b := range c.Backups {
+		if b.ImportBucket {
+			k := fmt.Sprintf("%s[%d]", key("backups"), i)
+			out = append(out, adoptcheck.Bucket{Name: b.Bucket, File: c.StackFile, Key: k + ".importBucket", OwnLifecycle: []string{spec.VaultRetentionRuleID, spec.VaultCleanupRuleID},
+				ReplaceLifecycle: b.ReplaceLifecycle, ReplaceLifecycleKey: k + ".replaceLifecycle"})
+		}
+	}
+	if c.Account.Manage && c.CI != nil && c.CI.StateBucket != "" {
+		out = append(out, adoptcheck.Bucket{Name: c.CI.StateBucket, File: c.StackFile, Key: key("ci.stateBucket"), OwnLifecycle: []string{spec.AbortUploadsRuleID}})
+	}
+	return out
 }
 
 // Groups counts the IAM groups the stack creates: one per machine principal, and the

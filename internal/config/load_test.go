@@ -547,6 +547,8 @@ var invalidCases = []struct {
 	{name: "alias too short", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"ac"}`)}, key: "secure-aws:account.alias"},
 	{name: "alias of 12 digits", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"123456789012"}`)}, key: "secure-aws:account.alias", msg: "account id"},
 	{name: "alias ending in a hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-"}`)}, key: "secure-aws:account.alias"},
+	{name: "lifecycle replacement on a bucket not adopted", edits: []edit{set("buckets", `[{"name":"acme-assets","replaceLifecycle":true}]`)}, key: "secure-aws:buckets[0].replaceLifecycle", msg: "import is false"},
+	{name: "lifecycle replacement on a vault not adopted", edits: []edit{set("backups", `[{"bucket":"acme-backups","replaceLifecycle":true}]`)}, key: "secure-aws:backups[0].replaceLifecycle", msg: "importBucket is false"},
 	{name: "bucket name with uppercase", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"Acme-Media"}]`)}, key: "secure-aws:buckets[1].name"},
 	{name: "created bucket with dots", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme.media"}]`)}, key: "secure-aws:buckets[1].name", msg: "dot"},
 	{name: "bucket formatted as an IP address", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"192.168.10.20"}]`)}, key: "secure-aws:buckets[1].name", msg: "IP address"},

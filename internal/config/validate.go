@@ -294,6 +294,9 @@ func (v *validator) bucketNames() {
 	c := v.cfg
 	for i, b := range c.Buckets {
 		v.bucketName(fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name, true)
+		if b.ReplaceLifecycle && !b.Import {
+			v.errs.add(fmt.Sprintf("%s[%d].replaceLifecycle", key("buckets"), i), "is set but import is false: only a bucket being adopted has lifecycle rules to replace")
+		}
 	}
 	for i, b := range c.ExternalBuckets {
 		bk := fmt.Sprintf("%s[%d]", key("externalBuckets"), i)

@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
 
@@ -95,6 +97,42 @@ func TestAdoptExistingResources(t *testing.T) {
 	up, err := p.up(s)
 	require.NoError(t, err)
 	assert.Empty(t, up.changed(), "once adopted, managed like any other")
+}
+
+// replicatedLegacy is the legacy account whose data bucket replicates to another bucket
+// (the stand-in's AWS models no replication: the adoption check's reader says so).
+type replicatedLegacy struct{ healthyRoot }
+
+func (replicatedLegacy) AdoptedBucket(_ context.Context, _, bucket string) (adoptcheck.Existing, error) {
+	if bucket != "enginetest-legacy-data" {
+		return adoptcheck.Existing{}, nil
+	}
+	return adoptcheck.Existing{Replication: []adoptcheck.ReplicationRule{{ID: "to-dr", Destination: "arn:aws:s3:::enginetest-dr"}}}, nil
+}
+
+// TestAdoptionStopsOnWhatTheProgramCannotOwn: through the real CLI, a preview and an up
+// that adopt a bucket with a replication rule fail with the stack file, the key and the
+// rule, and the up changes nothing in AWS and records nothing in the state.
+func TestAdoptionStopsOnWhatTheProgramCannotOwn(t *testing.T) {
+	const name = "adopt"
+	p := newProject(t)
+	p.writeStack(name, adoptStack(true))
+	p.seed(legacy...)
+	p.account = replicatedLegacy{}
+	s := p.stack(name)
+	const want = "Pulumi.adopt.yaml: secure-aws:buckets[0].import: bucket enginetest-legacy-data already has replication rule to-dr to arn:aws:s3:::enginetest-dr"
+	_, err := p.preview(s)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), want)
+	_, err = p.up(s)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), want)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	assert.Len(t, resources, len(legacy), "AWS holds what it held")
+	state, err := s.Export(t.Context())
+	require.NoError(t, err)
+	assert.NotContains(t, string(state.Deployment), "enginetest-legacy-data", "the state holds no adopted resource")
 }
 
 func countOf(rs []world.Resource, typ, id string) int {

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
@@ -182,6 +183,11 @@ func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
 
 func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
 	return nil, nil
+}
+
+// AdoptedBucket: a bucket being adopted has nothing the program does not declare.
+func (healthyRoot) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
+	return adoptcheck.Existing{}, nil
 }
 
 // stack initialises stack in the project's backend and returns it, running the program

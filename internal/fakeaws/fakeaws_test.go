@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
@@ -33,6 +34,11 @@ func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
 
 func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
 	return nil, nil
+}
+
+// AdoptedBucket: a bucket being adopted has nothing the program does not declare.
+func (healthyRoot) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
+	return adoptcheck.Existing{}, nil
 }
 
 // TestEveryTypeIsModelled: every resource type the program creates has a replacement

@@ -30,6 +30,13 @@ func (p *Plan) Markdown() string {
 		fmt.Fprintf(&b, "This stack manages the account. Root credential check: `%s`; credential audit: `%s`, keys\nrotated within %d days, credentials used within %d (warn: report, fail: stop the run, off: skip).\n\n",
 			c.Account.RootCredentialCheck, a.Mode, a.MaxKeyAgeDays, a.MaxUnusedDays)
 	}
+	if adopted := c.Adopted(); len(adopted) > 0 {
+		names := make([]string, len(adopted))
+		for i, a := range adopted {
+			names[i] = fmt.Sprintf("`%s` (`%s`)", a.Name, a.Key)
+		}
+		fmt.Fprintf(&b, "This stack adopts %s. Their replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` reads them\nfirst and stops on any that the configuration does not declare.\n\n", strings.Join(names, ", "))
+	}
 	p.writeRules(&b)
 	p.writeAccess(&b)
 	p.writeTree(&b)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/record"
@@ -32,9 +33,9 @@ type Plan struct {
 	Violations []rules.Violation
 }
 
-// offline is the account reader of the plan: it never calls AWS, so the root check and
-// the credential audit report that they were skipped (a warning, even in fail mode, as in
-// a preview).
+// offline is the account reader of the plan: it never calls AWS, so the root check, the
+// credential audit and the adoption check report that they were skipped (a warning, even
+// in fail mode, as in a preview), and the plan says so in its header.
 type offline struct{}
 
 var errOffline = errors.New("the offline plan does not call AWS")
@@ -47,6 +48,10 @@ func (offline) CredentialReport(context.Context) ([]byte, error) { return nil, e
 
 func (offline) UserTags(context.Context, string) (map[string]string, error) {
 	return nil, errOffline
+}
+
+func (offline) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
+	return adoptcheck.Existing{}, errOffline
 }
 
 // Run loads the project in dir and the stack file of stack, runs the program as a preview

@@ -183,3 +183,24 @@ func TestPlanNamesPGPKeys(t *testing.T) {
 	}
 	assert.NotZero(t, keybase, "the stack with every feature has a Keybase key")
 }
+
+// TestPlanSaysAdoptionIsNotChecked: the offline plan cannot read what an adopted bucket
+// already has, so its header says so for every bucket the stack adopts, instead of passing
+// silently; a stack that adopts nothing says nothing.
+func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
+	dir := fixtures.Examples(t)
+	body := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n" +
+		"  secure-aws:buckets: [{name: acme-legacy, import: true, replaceLifecycle: true}, {name: acme-new}]\n" +
+		"  secure-aws:backups: [{bucket: acme-legacy-backups, importBucket: true}]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.legacy.yaml"), []byte(body), 0o644))
+	p, err := plan.Run(dir, "legacy")
+	require.NoError(t, err)
+	header, _, _ := strings.Cut(p.Markdown(), "## Policy rules")
+	assert.Contains(t, header, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`), `acme-legacy-backups` (`secure-aws:backups[0].importBucket`).")
+	assert.Contains(t, header, "**not checked**")
+	assert.NotContains(t, header, "acme-new")
+
+	staging, err := plan.Run(dir, "staging")
+	require.NoError(t, err)
+	assert.NotContains(t, staging.Markdown(), "not checked", "the example staging stack adopts nothing")
+}

@@ -16,22 +16,26 @@ import (
 
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 )
 
-// AccountReader reads what the checks of the managing stack judge and code cannot change:
-// the root user's status (rule R1) and the IAM credential report (CIS 1.12-1.14).
+// AccountReader reads what the checks judge and code cannot change: the root user's status
+// (rule R1) and the IAM credential report (CIS 1.12-1.14), for the managing stack; what a
+// bucket any stack adopts already has.
 type AccountReader interface {
 	rootcheck.Reader
 	credaudit.Reader
+	adoptcheck.Reader
 }
 
 // Env is what the program needs besides the stack's configuration.
 type Env struct {
-	// Account is read on every run of the stack that manages the account.
+	// Account is read on every run of the stack that manages the account, and on every run
+	// of a stack that adopts a bucket.
 	Account AccountReader
 	// ConfigKeys are every configuration key the stack sets, when the caller knows them
 	// (the engine's EngineConfigKeys, the stack file's), so that unknown keys are refused.
@@ -57,10 +61,8 @@ func Run(env Env) pulumi.RunFunc {
 				return err
 			}
 		}
-		if cfg.Account.Manage {
-			if err := checkAccount(ctx, env, cfg, others); err != nil {
-				return err
-			}
+		if err := checkAccount(ctx, env, cfg, others); err != nil {
+			return err
 		}
 		out, err := Build(ctx, cfg)
 		if err != nil {
@@ -71,17 +73,20 @@ func Run(env Env) pulumi.RunFunc {
 	}
 }
 
-// checkAccount runs the root check and the credential audit, logs their warnings and
-// returns what stops the run. others are the account's other stacks, whose users the audit
-// expects too.
+// checkAccount runs the checks of what code cannot change, before anything is registered:
+// the adoption check of the buckets the stack adopts, and in the stack that manages the
+// account the root check and the credential audit. It logs their warnings and returns what
+// stops the run. others are the account's other stacks, whose users the audit expects too.
 func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config, others []*config.Config) error {
-	expected := cfg.Expected()
-	for _, other := range others {
-		expected.Merge(other.Expected())
-	}
-	results := []accountcheck.Result{
-		rootcheck.Check(ctx.Context(), env.Account, cfg.Account.RootCredentialCheck, ctx.DryRun()),
-		credaudit.Check(ctx.Context(), env.Account, expected, cfg.Account.CredentialAudit, ctx.DryRun(), time.Now()),
+	results := []accountcheck.Result{adoptcheck.Check(ctx.Context(), env.Account, cfg.AccountID, cfg.Adopted(), ctx.DryRun())}
+	if cfg.Account.Manage {
+		expected := cfg.Expected()
+		for _, other := range others {
+			expected.Merge(other.Expected())
+		}
+		results = append(results,
+			rootcheck.Check(ctx.Context(), env.Account, cfg.Account.RootCredentialCheck, ctx.DryRun()),
+			credaudit.Check(ctx.Context(), env.Account, expected, cfg.Account.CredentialAudit, ctx.DryRun(), time.Now()))
 	}
 	var errs []error
 	for _, r := range results {

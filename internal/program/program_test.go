@@ -23,6 +23,7 @@ import (
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fixtures"
@@ -48,6 +49,9 @@ type fakeRoot struct {
 	report    string
 	reportErr error
 	tags      map[string]map[string]string
+	// adopted is what each bucket being adopted has; default nothing.
+	adopted    map[string]adoptcheck.Existing
+	adoptedErr error
 }
 
 func (f fakeRoot) RootStatus(context.Context) (rootcheck.Status, error) {
@@ -63,6 +67,10 @@ func (f fakeRoot) CredentialReport(context.Context) ([]byte, error) {
 
 func (f fakeRoot) UserTags(_ context.Context, user string) (map[string]string, error) {
 	return f.tags[user], nil
+}
+
+func (f fakeRoot) AdoptedBucket(_ context.Context, _, bucket string) (adoptcheck.Existing, error) {
+	return f.adopted[bucket], f.adoptedErr
 }
 
 var healthyRoot = fakeRoot{status: rootcheck.Status{MFAEnabled: true}}
