@@ -6,14 +6,13 @@ package gate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -172,13 +171,15 @@ func runPreview(ctx context.Context, s auto.Stack, o Options, stdout, stderr io.
 }
 
 // refused tells a preview the pack or the program refused from one that could not run:
-// a mandatory policy violation, or an error the program itself reported on the stack.
+// a mandatory policy violation, or an error tied to no resource but the stack itself (an
+// inline program's error comes with no URN). A provider's error names its resource; a
+// backend or credential error comes before any event.
 func refused(evs []events.EngineEvent) bool {
 	for _, e := range evs {
 		if p := e.PolicyEvent; p != nil && p.EnforcementLevel == "mandatory" && len(p.Exceptions) == 0 {
 			return true
 		}
-		if d := e.DiagnosticEvent; d != nil && d.Severity == "error" && strings.Contains(d.URN, "::pulumi:pulumi:Stack::") {
+		if d := e.DiagnosticEvent; d != nil && d.Severity == "error" && (d.URN == "" || strings.Contains(d.URN, "::pulumi:pulumi:Stack::")) {
 			return true
 		}
 	}
@@ -188,25 +189,8 @@ func refused(evs []events.EngineEvent) bool {
 // checkCLI refuses a Pulumi CLI other than the version of the program's Pulumi SDK, the
 // one the workflows pin and the real-engine tests run.
 func checkCLI(s auto.Stack) error {
-	want, err := sdkVersion()
-	if err != nil {
-		return err
-	}
-	if got := "v" + s.Workspace().PulumiCommand().Version().String(); got != want {
-		return fmt.Errorf("the Pulumi CLI on PATH is %s; deploys run the pinned %s", got, want)
+	if got := s.Workspace().PulumiCommand().Version(); !got.Equals(sdk.Version) {
+		return fmt.Errorf("the Pulumi CLI on PATH is v%s; deploys run the pinned v%s, the version of the program's SDK", got, sdk.Version)
 	}
 	return nil
-}
-
-// sdkVersion is the version of the Pulumi SDK this binary was built with.
-func sdkVersion() (string, error) {
-	info, ok := debug.ReadBuildInfo()
-	if ok {
-		for _, m := range info.Deps {
-			if m.Path == "github.com/pulumi/pulumi/sdk/v3" {
-				return m.Version, nil
-			}
-		}
-	}
-	return "", errors.New("the binary records no Pulumi SDK version")
 }

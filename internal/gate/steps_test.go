@@ -112,5 +112,6 @@ func TestRefused(t *testing.T) {
 	}
 	assert.True(t, refused([]events.EngineEvent{policy("mandatory")}))
 	assert.True(t, refused([]events.EngineEvent{diag(stackURN, "error")}))
+	assert.True(t, refused([]events.EngineEvent{diag("", "error")}), "an inline program's error")
 	assert.False(t, refused([]events.EngineEvent{policy("advisory"), policy("mandatory", apitype.PolicyEventException{}), diag(stackURN, "warning"), diag(policyURN, "error")}))
 }
