@@ -30,21 +30,18 @@ type gated struct {
 	opts gate.Options
 }
 
-// newGated creates the stacks named in cfgs (each stack's configuration) and commits the
+// newGated creates the stack name with cfg (and extra, as stackWith) and commits the
 // project as the first commit of main.
-func newGated(t *testing.T, cfgs map[string]map[string]string, extra pulumi.RunFunc) (*gated, map[string]auto.Stack) {
+func newGated(t *testing.T, name string, cfg map[string]string, extra pulumi.RunFunc) (*gated, auto.Stack) {
 	p := newProject(t)
-	stacks := map[string]auto.Stack{}
-	for name, cfg := range cfgs {
-		p.writeStack(name, ownStack(cfg))
-		stacks[name] = p.stackWith(name, extra)
-	}
+	p.writeStack(name, ownStack(cfg))
+	s := p.stackWith(name, extra)
 	repo := gatetest.NewRepo(t, p.dir)
 	return &gated{project: p, repo: repo, opts: gate.Options{
 		PolicyPack: tools.pack,
 		// Not the environment of the test run, which in CI names the run's own commit.
 		Git: gate.Git{Dir: p.dir, Remote: "origin", Branch: "main", Getenv: func(string) string { return "" }},
-	}}, stacks
+	}}, s
 }
 
 // result is one run of the gate: its exit code and what it printed.
@@ -65,7 +62,7 @@ func (g *gated) apply(s auto.Stack, approved string) result {
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// changes lists the create, update and delete calls that reached the stand-in's AWS.
+// changes counts the create, update and delete calls that reached the stand-in's AWS.
 func (g *gated) changes() int {
 	return len(opsOf(g.ops(), "create")) + len(opsOf(g.ops(), "update")) + len(opsOf(g.ops(), "delete"))
 }
@@ -73,16 +70,15 @@ func (g *gated) changes() int {
 // TestGateDeploysWhatWasApproved: the deploy workflow's two jobs through the real engine.
 //   - The preview writes the steps and the summary, and writes no state: neither on the
 //     first preview nor after a refresh that finds a resource gone.
-//   - The apply of the approved commit deploys exactly those steps and tags the stack
-//     with the commit; a re-run of it is refused.
+//   - The apply of the approved commit deploys and tags the stack with the commit (its
+//     exit 0 says up took exactly the approved steps); a re-run of it is refused.
 //   - After a new commit is previewed, a change made in AWS makes the apply's preview
 //     take other steps: it stops, prints the difference, and changes nothing.
 //   - An older commit is refused: checked out while main is newer, or with main forced
 //     back behind the deployed commit.
 func TestGateDeploysWhatWasApproved(t *testing.T) {
 	const name = "gated"
-	g, stacks := newGated(t, map[string]map[string]string{name: {"secure-aws:buckets": `[{"name":"enginetest-gated"}]`}}, nil)
-	s := stacks[name]
+	g, s := newGated(t, name, map[string]string{"secure-aws:buckets": `[{"name":"enginetest-gated"}]`}, nil)
 	out := t.TempDir()
 	stateFile := filepath.Join(g.backend, ".pulumi", "stacks", config.Project, name+".json")
 	before, err := os.ReadFile(stateFile)
@@ -198,14 +194,13 @@ func TestGateDeploysWhatWasApproved(t *testing.T) {
 // a configuration the program refuses is exit 1 too.
 func TestGateStopsRefusals(t *testing.T) {
 	const name = "violating"
-	g, stacks := newGated(t, map[string]map[string]string{name: {"secure-aws:buckets": `[{"name":"enginetest-violating"}]`}}, func(ctx *pulumi.Context) error {
+	g, s := newGated(t, name, map[string]string{"secure-aws:buckets": `[{"name":"enginetest-violating"}]`}, func(ctx *pulumi.Context) error {
 		_, err := iam.NewUserPolicy(ctx, "enginetest-inline", &iam.UserPolicyArgs{
 			User:   pulumi.String("enginetest"),
 			Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
 		})
 		return err
 	})
-	s := stacks[name]
 	out := t.TempDir()
 	r := g.preview(s, out)
 	assert.Equal(t, gate.Refused, r.code)
