@@ -7,7 +7,7 @@
 // (./policypack) through the Pulumi CLI on PATH, which must be the version of the
 // program's SDK, and writes DIR/steps.json (each step's URN and operation, nothing secret)
 // and DIR/summary.md (a table per resource for the job summary and the approver), and
-// prints the summary. It writes no state. It exits 0 when the preview ran, changes or not,
+// prints the summary on stdout (the CLI's progress goes to stderr). It writes no state. It exits 0 when the preview ran, changes or not,
 // 1 when the policy pack (a mandatory violation) or the program refused, 2 when it could
 // not run.
 //
@@ -17,7 +17,8 @@
 // its ancestors (or is unset: the first deploy); the checkout needs main's history. It then
 // previews again and stops (exit 1) if the steps differ from the approved ones, printing
 // the difference, before anything changes; then runs up with the pack and sets the tag.
-// It exits 0 once deployed and tagged, 1 when refused or up failed.
+// It exits 0 once deployed and tagged, 1 when refused or up failed (or up took steps that
+// were not approved, AWS having changed in the seconds after the preview).
 package main
 
 import (
@@ -62,8 +63,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "selecting stack %s: %v\n", *stack, err)
 		return gate.CannotRun
 	}
-	// Always the repository's own pack, as reviewed.
-	o := gate.Options{PolicyPack: filepath.Join(*dir, "policypack"), Git: gate.DefaultGit(*dir)}
+	// Always the repository's own pack, as reviewed; absolute, as the CLI runs in dir.
+	pack, err := filepath.Abs(filepath.Join(*dir, "policypack"))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return gate.CannotRun
+	}
+	o := gate.Options{PolicyPack: pack, Git: gate.DefaultGit(*dir)}
 	if command == "apply" {
 		return gate.Apply(ctx, s, *file, o, stdout, stderr)
 	}

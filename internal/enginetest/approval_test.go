@@ -92,7 +92,7 @@ func TestGateDeploysWhatWasApproved(t *testing.T) {
 	assert.Zero(t, g.changes(), "the preview changes nothing in AWS")
 	summary, err := os.ReadFile(filepath.Join(out, gate.SummaryFile))
 	require.NoError(t, err)
-	assert.Contains(t, r.stdout, string(summary), "the summary is printed")
+	assert.Equal(t, string(summary), r.stdout, "the summary is printed, and only it (the CLI's progress goes to stderr)")
 	assert.Contains(t, string(summary), "| create | `"+awstypes.Bucket+"` | `enginetest-gated-bucket` | - |")
 	first := g.repo.Head()
 	approved, err := gate.ReadApproved(filepath.Join(out, gate.StepsFile))
@@ -206,6 +206,8 @@ func TestGateStopsRefusals(t *testing.T) {
 	assert.Equal(t, gate.Refused, r.code)
 	assert.Contains(t, r.stderr, "mandatory")
 	assert.NoFileExists(t, filepath.Join(out, gate.StepsFile), "no steps to approve")
+	assert.Contains(t, r.stdout, "### Stack violating: the preview was refused")
+	assert.Contains(t, r.stdout, "- mandatory `no-user-policies`: ", "the summary says why")
 
 	approved := filepath.Join(out, gate.StepsFile)
 	require.NoError(t, os.WriteFile(approved, []byte(fmt.Sprintf(`{"stack":%q,"commit":%q,"steps":[]}`, name, g.repo.Head())), 0o644))
@@ -220,5 +222,6 @@ func TestGateStopsRefusals(t *testing.T) {
 	g.repo.Commit("a refused value")
 	r = g.preview(s, out)
 	assert.Equal(t, gate.Refused, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "secure-aws:environment")
+	assert.Contains(t, r.stdout, "- error: ")
+	assert.Contains(t, r.stdout, "secure-aws:environment", "the summary says why")
 }

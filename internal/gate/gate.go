@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	sdk "github.com/pulumi/pulumi/sdk/v3"
@@ -17,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/secure-aws/secure-aws/internal/preview"
 )
@@ -53,7 +55,8 @@ type Options struct {
 
 // Preview runs the refreshing preview of s with the pack (pulumi preview --refresh --diff,
 // one command: the refresh is part of the preview and persists nothing), writes the steps
-// file and the summary into dir, and prints the summary on stdout.
+// file (when it ran) and the summary into dir, and prints the summary on stdout; the CLI's
+// progress goes to stderr.
 func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, stderr io.Writer) int {
 	head, err := o.Git.Head(ctx)
 	if err == nil {
@@ -63,15 +66,17 @@ func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, s
 		err = os.MkdirAll(dir, 0o755)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "the preview of stack %s may not run: %v\n", s.Name(), err)
 		return CannotRun
 	}
-	evs, code := runPreview(ctx, s, o, stdout, stderr)
-	if code != OK {
-		return code
+	evs, code := runPreview(ctx, s, o, stderr)
+	var summary string
+	if code == OK {
+		summary = Summary(s.Name(), head, evs)
+		err = Approved{Stack: s.Name(), Commit: head, Steps: StepsOf(evs)}.write(filepath.Join(dir, StepsFile))
+	} else {
+		summary = Failure(s.Name(), head, code, evs)
 	}
-	summary := Summary(s.Name(), head, evs)
-	err = Approved{Stack: s.Name(), Commit: head, Steps: StepsOf(evs)}.write(filepath.Join(dir, StepsFile))
 	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, SummaryFile), []byte(summary), 0o644)
 	}
@@ -80,7 +85,7 @@ func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, s
 		return CannotRun
 	}
 	fmt.Fprint(stdout, summary)
-	return OK
+	return code
 }
 
 // Apply deploys s if, and only if, the checkout is the commit the approved steps were
@@ -89,14 +94,14 @@ func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, s
 // the approved steps. The preview also stops a mandatory violation before anything
 // changes: up alone (the Automation API runs it with --skip-preview) would create what was
 // registered before the violating resource. After up, the deployed commit is recorded.
+// The CLI's progress and every refusal go to stderr.
 func Apply(ctx context.Context, s auto.Stack, approvedPath string, o Options, stdout, stderr io.Writer) int {
-	head, err := checkApply(ctx, s, approvedPath, o)
+	approved, err := checkApply(ctx, s, approvedPath, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "the deploy of stack %s may not run: %v\n", s.Name(), err)
 		return CannotRun
 	}
-	approved, _ := ReadApproved(approvedPath)
-	evs, code := runPreview(ctx, s, o, stdout, stderr)
+	evs, code := runPreview(ctx, s, o, stderr)
 	if code != OK {
 		return code
 	}
@@ -109,57 +114,60 @@ func Apply(ctx context.Context, s auto.Stack, approvedPath string, o Options, st
 	// The checkpoint switch of the previews is set in the workspace for them only; an up
 	// must write its state as it goes, whatever the job's environment says.
 	s.Workspace().SetEnvVar(preview.SkipCheckpoints, "false")
-	_, err = s.Up(ctx, optup.Refresh(), optup.PolicyPacks(o.PolicyPack), optup.Diff(), optup.ProgressStreams(stdout), optup.EventStreams(ch))
+	_, err = s.Up(ctx, optup.Refresh(), optup.PolicyPacks(o.PolicyPack), optup.Diff(), optup.ProgressStreams(stderr), optup.EventStreams(ch))
 	s.Workspace().UnsetEnvVar(preview.SkipCheckpoints)
 	upSteps := wait(err)
 	if err != nil {
 		fmt.Fprintf(stderr, "stack %s: up failed: %v\n", s.Name(), err)
 		return Refused
 	}
-	if err := s.Workspace().SetTag(ctx, s.Name(), DeployedTag, head); err != nil {
-		fmt.Fprintf(stderr, "stack %s: deployed commit %s, but could not record it in tag %s: %v\n", s.Name(), head, DeployedTag, err)
+	if err := s.Workspace().SetTag(ctx, s.Name(), DeployedTag, approved.Commit); err != nil {
+		fmt.Fprintf(stderr, "stack %s: deployed commit %s, but could not record it in tag %s: %v\n", s.Name(), approved.Commit, DeployedTag, err)
 		return Refused
 	}
-	// AWS can change between the preview and up; say so if up did something else.
-	if onlyApproved, onlyNow := Compare(approved.Steps, StepsOf(upSteps)); len(onlyApproved)+len(onlyNow) > 0 {
-		fmt.Fprintf(stderr, "stack %s: up took steps that were not approved (AWS changed after the preview):\n%s", s.Name(), Difference(onlyApproved, onlyNow))
+	// AWS can change in the seconds between the preview and up. A step approved as a
+	// change that up found unneeded (same) is no harm; any other difference is said.
+	_, onlyUp := Compare(approved.Steps, StepsOf(upSteps))
+	if unapproved := slices.DeleteFunc(onlyUp, func(s Step) bool { return s.Op == string(apitype.OpSame) }); len(unapproved) > 0 {
+		fmt.Fprintf(stderr, "stack %s: deployed commit %s, but up took steps that were not approved (AWS changed after the preview):\n%s",
+			s.Name(), approved.Commit, Difference(nil, unapproved))
 		return Refused
 	}
-	fmt.Fprintf(stdout, "stack %s: deployed commit %s\n", s.Name(), head)
+	fmt.Fprintf(stdout, "stack %s: deployed commit %s\n", s.Name(), approved.Commit)
 	return OK
 }
 
 // checkApply is every check of Apply that runs before the preview, and returns the
-// commit to deploy.
-func checkApply(ctx context.Context, s auto.Stack, approvedPath string, o Options) (string, error) {
+// approved steps, whose commit is the one to deploy.
+func checkApply(ctx context.Context, s auto.Stack, approvedPath string, o Options) (Approved, error) {
 	approved, err := ReadApproved(approvedPath)
 	if err != nil {
-		return "", err
+		return approved, err
 	}
 	if approved.Stack != s.Name() {
-		return "", fmt.Errorf("the approved steps %s are of stack %s", approvedPath, approved.Stack)
+		return approved, fmt.Errorf("the approved steps %s are of stack %s", approvedPath, approved.Stack)
 	}
 	head, err := o.Git.Head(ctx)
 	if err != nil {
-		return "", err
+		return approved, err
 	}
 	if approved.Commit != head {
-		return "", fmt.Errorf("the approved steps are of commit %s, the checkout is %s", approved.Commit, head)
+		return approved, fmt.Errorf("the approved steps are of commit %s, the checkout is %s", approved.Commit, head)
 	}
 	if err := checkCLI(s); err != nil {
-		return "", err
+		return approved, err
 	}
 	tags, err := s.Workspace().ListTags(ctx, s.Name())
 	if err != nil {
-		return "", fmt.Errorf("reading the deployed commit: %w", err)
+		return approved, fmt.Errorf("reading the deployed commit: %w", err)
 	}
-	return head, o.Git.CheckDeployable(ctx, head, tags[DeployedTag])
+	return approved, o.Git.CheckDeployable(ctx, head, tags[DeployedTag])
 }
 
-// runPreview is the refreshing preview with the pack, its progress on stdout; on failure
+// runPreview is the refreshing preview with the pack, its progress on stderr; on failure
 // the exit code says whether the pack or the program refused, or it could not run.
-func runPreview(ctx context.Context, s auto.Stack, o Options, stdout, stderr io.Writer) ([]events.EngineEvent, int) {
-	evs, err := preview.Run(ctx, s, optpreview.Refresh(), optpreview.Diff(), optpreview.PolicyPacks(o.PolicyPack), optpreview.ProgressStreams(stdout))
+func runPreview(ctx context.Context, s auto.Stack, o Options, stderr io.Writer) ([]events.EngineEvent, int) {
+	evs, err := preview.Run(ctx, s, optpreview.Refresh(), optpreview.Diff(), optpreview.PolicyPacks(o.PolicyPack), optpreview.ProgressStreams(stderr))
 	if err == nil {
 		return evs, OK
 	}

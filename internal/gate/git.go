@@ -59,6 +59,10 @@ func (g Git) BranchHead(ctx context.Context) (string, error) {
 	}
 	ref := "refs/heads/" + g.Branch
 	out, err := g.git(ctx, env, "ls-remote", "--exit-code", g.Remote, ref)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 2 { // --exit-code: no such ref
+		return "", fmt.Errorf("%s has no branch %s", g.Remote, g.Branch)
+	}
 	if err != nil {
 		return "", fmt.Errorf("asking %s for the head of %s: %w", g.Remote, g.Branch, err)
 	}

@@ -88,7 +88,9 @@ func TestCheckDeployable(t *testing.T) {
 	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, unknown), "the deployed commit "+unknown+" is not in the checkout (a shallow clone?")
 
 	g.Branch = "release"
-	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, ""), "asking origin for the head of release")
+	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, ""), "origin has no branch release")
+	g.Branch, g.Remote = "main", filepath.Join(t.TempDir(), "nowhere")
+	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, ""), "asking "+g.Remote+" for the head of main")
 }
 
 // TestAuthEnv: the token reaches git as configuration from the environment, the header

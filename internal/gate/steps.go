@@ -138,14 +138,42 @@ func Summary(stack, commit string, evs []events.EngineEvent) string {
 		}
 		fmt.Fprintf(&b, "\n%d other resource(s) stay as they are.\n", same)
 	}
-	var findings []string
-	for _, e := range evs {
-		if p := e.PolicyEvent; p != nil {
-			findings = append(findings, fmt.Sprintf("- %s `%s`: %s", p.EnforcementLevel, p.PolicyName, strings.TrimSpace(p.Message)))
-		}
-	}
-	if len(findings) > 0 {
-		fmt.Fprintf(&b, "\nPolicy findings:\n\n%s\n", strings.Join(findings, "\n"))
+	if f := findings(evs); f != "" {
+		fmt.Fprintf(&b, "\nFindings:\n\n%s", f)
 	}
 	return b.String()
+}
+
+// Failure renders a preview that failed with code for the job summary: nothing to
+// approve, and why, as the pack and the engine said it.
+func Failure(stack, commit string, code int, evs []events.EngineEvent) string {
+	what := "could not run"
+	if code == Refused {
+		what = "was refused"
+	}
+	s := fmt.Sprintf("### Stack %s: the preview %s, commit %s\n\nThere is nothing to approve; the job's log has the CLI's output.\n", stack, what, commit)
+	if f := findings(evs); f != "" {
+		s += "\n" + f
+	}
+	return s
+}
+
+// findings lists the policy pack's findings and the engine's errors as Markdown items;
+// warnings stay in the log (the credential audit's name users).
+func findings(evs []events.EngineEvent) string {
+	var b strings.Builder
+	for _, e := range evs {
+		if p := e.PolicyEvent; p != nil {
+			fmt.Fprintf(&b, "- %s `%s`: %s\n", p.EnforcementLevel, p.PolicyName, indent(p.Message))
+		}
+		if d := e.DiagnosticEvent; d != nil && d.Severity == "error" {
+			fmt.Fprintf(&b, "- error: %s\n", indent(d.Message))
+		}
+	}
+	return b.String()
+}
+
+// indent makes a message of several lines one Markdown list item.
+func indent(msg string) string {
+	return strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\n  ")
 }

@@ -66,12 +66,28 @@ func TestSummary(t *testing.T) {
 		"| update | `aws:s3/bucketPolicy:BucketPolicy` | `acme-assets-tls-only` | `policy` |\n"+
 		"| create | `aws:iam/accessKey:AccessKey` | `my-app-production` | - |\n"+
 		"\n1 other resource(s) stay as they are.\n"+
-		"\nPolicy findings:\n\n- advisory `access-key-pgp`: a key without PGP\n", got)
+		"\nFindings:\n\n- advisory `access-key-pgp`: a key without PGP\n", got)
 	assert.NotContains(t, got, "do-not-print-me")
 	assert.NotContains(t, got, "alice")
 
 	assert.Equal(t, "### Stack staging: 0 change(s) to approve, commit abc123\n\nNothing changes; 1 resource(s) stay as they are.\n",
 		Summary("staging", "abc123", []events.EngineEvent{step(apitype.OpRefresh, stackURN), step(apitype.OpSame, stackURN)}))
+}
+
+// TestFailure: a failed preview's summary says there is nothing to approve, and why:
+// the pack's findings and the engine's errors, each one list item.
+func TestFailure(t *testing.T) {
+	evs := []events.EngineEvent{
+		{EngineEvent: apitype.EngineEvent{PolicyEvent: &apitype.PolicyEvent{PolicyName: "no-user-policies", EnforcementLevel: "mandatory", Message: "an inline policy"}}},
+		{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", Message: "invalid configuration:\n- secure-aws:environment: bad\n"}}},
+		{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "user alice has an unused key"}}},
+	}
+	assert.Equal(t, "### Stack production: the preview was refused, commit abc123\n\n"+
+		"There is nothing to approve; the job's log has the CLI's output.\n\n"+
+		"- mandatory `no-user-policies`: an inline policy\n"+
+		"- error: invalid configuration:\n  - secure-aws:environment: bad\n", Failure("production", "abc123", Refused, evs))
+	assert.Equal(t, "### Stack production: the preview could not run, commit abc123\n\n"+
+		"There is nothing to approve; the job's log has the CLI's output.\n", Failure("production", "abc123", CannotRun, nil))
 }
 
 // TestApprovedFile: the steps file reads back as written; a file of another shape, or
