@@ -171,7 +171,7 @@ func TestGateDeploysWhatWasApproved(t *testing.T) {
 	assert.Equal(t, gate.CannotRun, r.code)
 	assert.Contains(t, r.stderr, "the approved steps are of commit "+second+", the checkout is "+third)
 
-	// Replays of an older commit, with the steps approved for it.
+	// Replays of an older commit, with steps naming it.
 	changes = g.changes()
 	g.repo.Checkout(first)
 	approvedFirst := filepath.Join(t.TempDir(), gate.StepsFile)

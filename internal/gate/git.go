@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 )
 
@@ -95,6 +96,9 @@ func (g Git) CheckDeployable(ctx context.Context, head, deployed string) error {
 	if deployed == "" {
 		return nil
 	}
+	if !commitID.MatchString(deployed) {
+		return fmt.Errorf("the stack's tag %s holds %q, not a commit id", DeployedTag, deployed)
+	}
 	if deployed == head {
 		return fmt.Errorf("commit %s is already deployed: a deploy needs a newer commit", head)
 	}
@@ -111,6 +115,10 @@ func (g Git) CheckDeployable(ctx context.Context, head, deployed string) error {
 	}
 	return nil
 }
+
+// commitID is a full commit hash (SHA-1 or SHA-256): what the tag holds is read from the
+// state backend and handed to git, never as an option.
+var commitID = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // git runs git in the checkout with extra environment, and returns its trimmed output.
 func (g Git) git(ctx context.Context, env []string, args ...string) (string, error) {

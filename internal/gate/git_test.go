@@ -87,6 +87,8 @@ func TestCheckDeployable(t *testing.T) {
 	unknown := strings.Repeat("b", 40)
 	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, unknown), "the deployed commit "+unknown+" is not in the checkout (a shallow clone?")
 
+	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, "--output=/tmp/x"), `the stack's tag secure-aws:deployed-commit holds "--output=/tmp/x", not a commit id`)
+
 	g.Branch = "release"
 	assert.ErrorContains(t, g.CheckDeployable(ctx, unrelated, ""), "origin has no branch release")
 	g.Branch, g.Remote = "main", filepath.Join(t.TempDir(), "nowhere")
