@@ -16,17 +16,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/preview"
 )
 
-// Change is one resource whose state in AWS differs from the program's.
-type Change struct {
-	URN string
-	// Op is what the next `pulumi up` would do to put it back: update, replace, create
-	// (it was deleted outside the program), delete; or ByHand.
-	Op string
-	// Properties are the inputs that differ.
-	Properties []string
-}
+// Change is one resource whose state in AWS differs from the program's. Its Op is what the
+// next `pulumi up` would do to put it back: update, replace, create (it was deleted outside
+// the program), delete; or ByHand.
+type Change = preview.Change
 
 // Report is the result of one check.
 type Report struct {
@@ -64,16 +60,14 @@ func FromEvents(stack string, evs []events.EngineEvent) Report {
 				}
 			}
 		}
-		if e.ResourcePreEvent == nil {
-			continue
-		}
-		m := e.ResourcePreEvent.Metadata
+	}
+	for _, c := range preview.Steps(evs) {
 		switch {
-		case m.Op == apitype.OpSame:
+		case c.Op == string(apitype.OpSame):
 			r.Same++
-		case slices.Contains(unchanged, m.Op):
+		case slices.Contains(unchanged, apitype.OpType(c.Op)):
 		default:
-			r.Changes = append(r.Changes, Change{URN: m.URN, Op: string(m.Op), Properties: slices.Sorted(slices.Values(m.Diffs))})
+			r.Changes = append(r.Changes, c)
 		}
 	}
 	for _, c := range byHand {
@@ -90,17 +84,8 @@ func FromEvents(stack string, evs []events.EngineEvent) Report {
 // not; it is the preview's own failure otherwise (AWS denied a read, the program refused
 // its configuration), and then the report holds what was seen before it.
 func Check(ctx context.Context, s auto.Stack, opts ...optpreview.Option) (Report, error) {
-	ch := make(chan events.EngineEvent)
-	done := make(chan []events.EngineEvent)
-	go func() {
-		var evs []events.EngineEvent
-		for e := range ch {
-			evs = append(evs, e)
-		}
-		done <- evs
-	}()
-	_, err := s.Preview(ctx, append([]optpreview.Option{optpreview.Refresh(), optpreview.ExpectNoChanges(), optpreview.EventStreams(ch)}, opts...)...)
-	report := FromEvents(s.Name(), <-done)
+	evs, err := preview.Run(ctx, s, append([]optpreview.Option{optpreview.Refresh(), optpreview.ExpectNoChanges()}, opts...)...)
+	report := FromEvents(s.Name(), evs)
 	if err != nil && !(report.Drifted() && strings.Contains(err.Error(), "no changes were expected")) {
 		return report, fmt.Errorf("the refreshing preview of stack %s failed: %w", s.Name(), err)
 	}
@@ -146,23 +131,8 @@ func (r Report) Markdown() string {
 	b.WriteString("; find who changed them in the audit trail first.\n\n")
 	b.WriteString("| Resource | Type | Next `up` would | Properties that differ |\n|---|---|---|---|\n")
 	for _, c := range r.Changes {
-		typ, name := urnTypeName(c.URN)
-		props := "-"
-		if len(c.Properties) > 0 {
-			props = "`" + strings.Join(c.Properties, "`, `") + "`"
-		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", name, typ, c.Op, props)
+		name, typ, props := c.Cells()
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, typ, c.Op, props)
 	}
 	return b.String()
-}
-
-// urnTypeName splits urn:pulumi:stack::project::parent$type::name into the resource's own
-// type and its name.
-func urnTypeName(urn string) (typ, name string) {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
-		return "", urn
-	}
-	types := strings.Split(parts[2], "$")
-	return types[len(types)-1], strings.Join(parts[3:], "::")
 }
