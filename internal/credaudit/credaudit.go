@@ -453,17 +453,18 @@ func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun 
 		report, err = r.CredentialReport(ctx)
 	}
 	var rows []Row
-	if err == nil {
-		rows, err = Parse(report)
-	}
 	var details []string
 	if err == nil {
-		if err = readCreators(ctx, r, rows, expected); err != nil {
+		rows, err = Parse(report)
+		if err == nil {
+			err = readCreators(ctx, r, rows, expected)
+		}
+		if err != nil {
 			rows = nil // without the tags, an undeclared user would pass for one made by hand
 			if !s.NameUsers {
-				// The error names the user, and AWS's message may too.
+				// Both errors name a user (a report line's, the one whose tags AWS refused).
 				details = append(details, "credential audit: "+err.Error())
-				err = errors.New("the tags of a user no stack declares (iam:ListUserTags) could not be read; the user is in the run's audit details")
+				err = errors.New("a line of the report, or the tags of a user no stack declares (iam:ListUserTags), could not be read; the error names the user: it is in the run's audit details")
 			}
 		}
 	}

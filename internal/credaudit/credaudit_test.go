@@ -306,6 +306,12 @@ func TestCheckWithholdsUsers(t *testing.T) {
 	assert.Contains(t, tagsDenied.Err.Error(), "grant iam:GenerateCredentialReport")
 	require.NotEmpty(t, tagsDenied.Details)
 	assert.Contains(t, tagsDenied.Details[0], "on resource: user mallory")
+
+	garbled := Check(t.Context(), fakeReader{report: Header + "mallory,arn:aws:iam::111111111111:user/mallory,yesterday" + strings.Repeat(",", 19) + "\n"}, expected, fail, false, now)
+	require.Error(t, garbled.Err)
+	noUserIn(t, garbled.Err.Error())
+	require.NotEmpty(t, garbled.Details)
+	assert.Contains(t, garbled.Details[0], "line 2 (mallory)")
 }
 
 // TestSummary: findings counted by kind, one and many, kinds in a stable order.
