@@ -124,15 +124,14 @@ func writeDetails(path, stack string, dryRun bool, details []string) string {
 	if dryRun {
 		run = "preview"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "### Account checks of stack %s (%s): findings by user\n\n", stack, run)
+	section := fmt.Appendf(nil, "### Account checks of stack %s (%s): findings by user\n\n", stack, run)
 	for _, d := range details {
-		fmt.Fprintf(&b, "- %s\n", d)
+		section = fmt.Appendf(section, "- %s\n", d)
 	}
-	b.WriteString("\n")
+	section = append(section, '\n')
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err == nil {
-		_, err = f.WriteString(b.String())
+		_, err = f.Write(section)
 		err = errors.Join(err, f.Close())
 	}
 	if err != nil {
