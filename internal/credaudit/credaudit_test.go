@@ -281,7 +281,7 @@ func TestCheckWithholdsUsers(t *testing.T) {
 	require.NoError(t, warned.Err)
 	require.Len(t, warned.Warnings, 2, "one line for what stops a fail-mode run, one for what the run resolves")
 	assert.Equal(t, "credential audit: "+Summary(unaddressed(all))+withheld, warned.Warnings[0])
-	assert.Contains(t, warned.Warnings[0], "2 access keys older than 90 days (CIS 1.14)")
+	assert.Contains(t, warned.Warnings[0], " access keys older than 90 days (CIS 1.14); ", "counted by kind")
 	assert.Contains(t, warned.Warnings[1], "resolved by the configuration being applied: ")
 	for _, w := range warned.Warnings {
 		noUserIn(t, w)
