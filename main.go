@@ -4,6 +4,7 @@ package main
 
 import (
 	"cmp"
+	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -14,9 +15,10 @@ import (
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		return program.Run(program.Env{
-			Account:    awsaccount.AWSReader{Get: ctx.GetConfig},
-			ConfigKeys: program.EngineConfigKeys(),
-			Dir:        cmp.Or(ctx.RootDirectory(), "."),
+			Account:      awsaccount.AWSReader{Get: ctx.GetConfig},
+			ConfigKeys:   program.EngineConfigKeys(),
+			Dir:          cmp.Or(ctx.RootDirectory(), "."),
+			AuditDetails: os.Getenv(program.AuditDetailsEnvVar),
 		})(ctx)
 	})
 }

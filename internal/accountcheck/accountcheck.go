@@ -26,6 +26,9 @@ func Modes() []string { return slices.Clone(modes) }
 type Result struct {
 	Warnings []string
 	Err      error
+	// Details are what the warnings and the error withhold because it names people (the
+	// credential audit's findings by user), for a place only the repository's readers see.
+	Details []string
 }
 
 // Check is one check's mode and run.

@@ -1113,6 +1113,8 @@ func TestCredentialAuditConfig(t *testing.T) {
 	assert.Equal(t, credaudit.Settings{Mode: "warn", MaxKeyAgeDays: 90, MaxUnusedDays: 45}, cfg.Account.CredentialAudit, "CIS's ages by default")
 	cfg = mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","maxUnusedDays":30}}`))
 	assert.Equal(t, credaudit.Settings{Mode: "fail", MaxKeyAgeDays: 90, MaxUnusedDays: 30}, cfg.Account.CredentialAudit)
+	cfg = mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","credentialAudit":{"nameUsers":true}}`))
+	assert.Equal(t, credaudit.Settings{Mode: "warn", MaxKeyAgeDays: 90, MaxUnusedDays: 45, NameUsers: true}, cfg.Account.CredentialAudit, "users are named in the log only when configured")
 
 	for name, c := range map[string]struct {
 		audit, key, msg string

@@ -35,6 +35,11 @@ type Settings struct {
 	Mode          string `json:"mode"`          // warn (default), fail or off
 	MaxKeyAgeDays int    `json:"maxKeyAgeDays"` // rotate keys older than this; default 90 (CIS 1.14)
 	MaxUnusedDays int    `json:"maxUnusedDays"` // credentials unused this long; default 45 (CIS 1.12)
+	// NameUsers puts each finding, with the user it names, in the warnings and the error,
+	// which CI logs show to whoever can read them (everyone, for a public repository).
+	// Default false: they count the findings by kind, and the findings themselves are the
+	// result's Details.
+	NameUsers bool `json:"nameUsers"`
 }
 
 // Problems checks the settings; CIS's ages are the most they allow.
@@ -102,11 +107,51 @@ func (e Expected) undeclared(r Row) bool {
 
 // Finding is one credential the audit reports.
 type Finding struct {
+	// Message names the user and says what to do.
 	Message string
+	// Kind is what was found, without the user: what the log counts.
+	Kind Kind
 	// Addressed is set when the configuration being applied resolves it (the user is
 	// removed, a key deactivated, a rotation under way, a new user not signed in yet): it
 	// warns, in fail mode too, so the run that fixes it is never stopped by it.
 	Addressed bool
+}
+
+// Kind is a kind of finding, as a noun phrase for one finding and for several.
+type Kind struct{ One, Many string }
+
+// count is n findings of the kind, e.g. "2 access keys older than 90 days (CIS 1.14)".
+func (k Kind) count(n int) string {
+	if n == 1 {
+		return "1 " + k.One
+	}
+	return fmt.Sprintf("%d %s", n, k.Many)
+}
+
+// kinds of finding; those that depend on a setting are made by Findings.
+var (
+	kindUndeclaredKey      = Kind{"access key of a user no stack file declares", "access keys of users no stack file declares"}
+	kindUndeclaredPassword = Kind{"console password of a user no stack file declares", "console passwords of users no stack file declares"}
+	kindConsoleKey         = Kind{"access key of a console user (rule R3)", "access keys of console users (rule R3)"}
+	kindMachinePassword    = Kind{"console password of a machine user", "console passwords of machine users"}
+	kindExtraKeys          = Kind{"user with more active access keys than declared (CIS 1.13)", "users with more active access keys than declared (CIS 1.13)"}
+	kindOpenRotation       = Kind{fmt.Sprintf("key rotation open for more than %d days (CIS 1.13)", rotationDays), fmt.Sprintf("key rotations open for more than %d days (CIS 1.13)", rotationDays)}
+	kindNoMFA              = Kind{"console password without MFA (CIS 1.10)", "console passwords without MFA (CIS 1.10)"}
+)
+
+// Summary counts findings by kind, the kinds in alphabetical order: what a log may show
+// of them without naming a user.
+func Summary(findings []Finding) string {
+	counts := map[Kind]int{}
+	for _, f := range findings {
+		counts[f.Kind]++
+	}
+	kinds := slices.SortedFunc(maps.Keys(counts), func(a, b Kind) int { return strings.Compare(a.One, b.One) })
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = k.count(counts[k])
+	}
+	return strings.Join(parts, "; ")
 }
 
 // rotationDays is how long two active generations may both stay active (CIS 1.13 allows
@@ -237,9 +282,12 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 	days := func(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 	older := func(t *time.Time, d time.Duration) bool { return t != nil && now.Sub(*t) > d }
 	var out []Finding
-	add := func(addressed bool, format string, args ...any) {
-		out = append(out, Finding{Message: fmt.Sprintf(format, args...), Addressed: addressed})
+	add := func(kind Kind, addressed bool, format string, args ...any) {
+		out = append(out, Finding{Message: fmt.Sprintf(format, args...), Kind: kind, Addressed: addressed})
 	}
+	kindOldKey := Kind{fmt.Sprintf("access key older than %d days (CIS 1.14)", s.MaxKeyAgeDays), fmt.Sprintf("access keys older than %d days (CIS 1.14)", s.MaxKeyAgeDays)}
+	kindUnusedKey := Kind{fmt.Sprintf("access key unused for more than %d days (CIS 1.12)", s.MaxUnusedDays), fmt.Sprintf("access keys unused for more than %d days (CIS 1.12)", s.MaxUnusedDays)}
+	kindUnusedPassword := Kind{fmt.Sprintf("console password unused for more than %d days (CIS 1.12)", s.MaxUnusedDays), fmt.Sprintf("console passwords unused for more than %d days (CIS 1.12)", s.MaxUnusedDays)}
 	for _, r := range rows {
 		if r.User == root {
 			continue
@@ -267,34 +315,34 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 			for _, i := range active {
 				switch {
 				case removed:
-					add(true, "%s: no stack file declares this user any more; the next up of %s, which created it, deletes it", keyName(i), r.CreatedBy)
+					add(kindUndeclaredKey, true, "%s: no stack file declares this user any more; the next up of %s, which created it, deletes it", keyName(i), r.CreatedBy)
 				case ours:
-					add(false, "%s: a credential of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or declare it in a stack file", keyName(i), origin)
+					add(kindUndeclaredKey, false, "%s: a credential of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or declare it in a stack file", keyName(i), origin)
 				default:
-					add(false, "%s: a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited", keyName(i))
+					add(kindUndeclaredKey, false, "%s: a credential of a user this program does not manage; delete it, or declare the user in a stack file (import: true) so its keys are rotated and audited", keyName(i))
 				}
 			}
 			if r.PasswordEnabled {
 				switch {
 				case removed:
-					add(true, "user %s: a console password of a user no stack file declares any more; the next up of %s, which created it, deletes it", r.User, r.CreatedBy)
+					add(kindUndeclaredPassword, true, "user %s: a console password of a user no stack file declares any more; the next up of %s, which created it, deletes it", r.User, r.CreatedBy)
 				case ours:
-					add(false, "user %s: a console password of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or add the person to admins or developers", r.User, origin)
+					add(kindUndeclaredPassword, false, "user %s: a console password of a user under the program's IAM paths that no stack file declares, and %s (made by hand: no up deletes it); delete the user, or add the person to admins or developers", r.User, origin)
 				default:
-					add(false, "user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User)
+					add(kindUndeclaredPassword, false, "user %s: a console password of a user this program does not manage; delete its login profile, or add the person to admins or developers", r.User)
 				}
 			}
 			continue
 		case declared.Console:
 			for _, i := range active {
-				add(false, "%s: an access key of a console user (rule R3); delete it: admins and developers sign in with MFA and use short-lived credentials", keyName(i))
+				add(kindConsoleKey, false, "%s: an access key of a console user (rule R3); delete it: admins and developers sign in with MFA and use short-lived credentials", keyName(i))
 			}
 		default:
 			if r.PasswordEnabled {
-				add(false, "user %s: a console password of a machine user; delete its login profile", r.User)
+				add(kindMachinePassword, false, "user %s: a console password of a machine user; delete its login profile", r.User)
 			}
 			if len(active) > declared.ActiveKeys {
-				add(declared.Generations > declared.ActiveKeys, "user %s: %d active access keys where the configuration declares %d active generation(s) (CIS 1.13); deactivate the generation being retired, or delete the key no stack file declares", r.User, len(active), declared.ActiveKeys)
+				add(kindExtraKeys, declared.Generations > declared.ActiveKeys, "user %s: %d active access keys where the configuration declares %d active generation(s) (CIS 1.13); deactivate the generation being retired, or delete the key no stack file declares", r.User, len(active), declared.ActiveKeys)
 			}
 			if len(active) == 2 && declared.ActiveKeys == 2 {
 				newer := r.Keys[0].LastRotated
@@ -302,20 +350,20 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 					newer = t
 				}
 				if older(newer, days(rotationDays)) {
-					add(false, "user %s: a rotation open for more than %d days, both generations active (CIS 1.13); set the old generation to status: Inactive, then remove it", r.User, rotationDays)
+					add(kindOpenRotation, false, "user %s: a rotation open for more than %d days, both generations active (CIS 1.13); set the old generation to status: Inactive, then remove it", r.User, rotationDays)
 				}
 			}
 			for _, i := range active {
 				k := r.Keys[i]
 				if older(k.LastRotated, days(s.MaxKeyAgeDays)) {
-					add(rotating(declared, k, r.Keys[1-i]), "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
+					add(kindOldKey, rotating(declared, k, r.Keys[1-i]), "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
 				}
 				lastUse := k.LastUsed
 				if lastUse == nil {
 					lastUse = k.LastRotated // never used: idle since it was made
 				}
 				if older(lastUse, days(s.MaxUnusedDays)) {
-					add(len(active) > declared.ActiveKeys, "%s: unused for more than %d days (CIS 1.12, last used %s); deactivate its generation (status: Inactive), and remove it once nothing breaks", keyName(i), s.MaxUnusedDays, dayOr(k.LastUsed))
+					add(kindUnusedKey, len(active) > declared.ActiveKeys, "%s: unused for more than %d days (CIS 1.12, last used %s); deactivate its generation (status: Inactive), and remove it once nothing breaks", keyName(i), s.MaxUnusedDays, dayOr(k.LastUsed))
 				}
 			}
 		}
@@ -324,14 +372,14 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		}
 		if !r.MFAActive {
 			fresh := r.PasswordLastUsed == nil && r.Created != nil && !older(r.Created, days(mfaGraceDays))
-			add(fresh, "user %s: a console password without MFA (CIS 1.10); the user can do nothing but set up MFA until they enrol it: have them enrol at first sign-in, or remove the person if they have left", r.User)
+			add(kindNoMFA, fresh, "user %s: a console password without MFA (CIS 1.10); the user can do nothing but set up MFA until they enrol it: have them enrol at first sign-in, or remove the person if they have left", r.User)
 		}
 		lastUse := r.PasswordLastUsed
 		if lastUse == nil {
 			lastUse = cmpTime(r.PasswordLastChanged, r.Created)
 		}
 		if older(lastUse, days(s.MaxUnusedDays)) {
-			add(false, "user %s: console password unused for more than %d days (CIS 1.12, last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed))
+			add(kindUnusedPassword, false, "user %s: console password unused for more than %d days (CIS 1.12, last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed))
 		}
 	}
 	slices.SortFunc(out, func(a, b Finding) int { return strings.Compare(a.Message, b.Message) })
@@ -387,8 +435,12 @@ func readCreators(ctx context.Context, r Reader, rows []Row, expected Expected) 
 	return nil
 }
 
+// withheld ends a summary: where the findings by user are.
+const withheld = "; the log names no user (account.credentialAudit.nameUsers is false): the findings by user are the run's audit details"
+
 // Check reads the report and judges it in the settings' mode: a report that cannot be
-// read warns, except in fail mode outside a preview.
+// read warns, except in fail mode outside a preview. Unless s.NameUsers, the warnings and
+// the error count the findings by kind, and Details holds the findings themselves.
 func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun bool, now time.Time) accountcheck.Result {
 	actions := iampolicy.CredentialAuditActions()
 	check := accountcheck.Check{Mode: s.Mode, DryRun: dryRun,
@@ -402,24 +454,55 @@ func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun 
 		report, err = r.CredentialReport(ctx)
 	}
 	var rows []Row
+	var details []string
 	if err == nil {
 		rows, err = Parse(report)
-	}
-	if err == nil {
-		if err = readCreators(ctx, r, rows, expected); err != nil {
+		if err == nil {
+			err = readCreators(ctx, r, rows, expected)
+		}
+		if err != nil {
 			rows = nil // without the tags, an undeclared user would pass for one made by hand
+			if !s.NameUsers {
+				// Both errors name a user (a report line's, the one whose tags AWS refused).
+				details = append(details, "credential audit: "+err.Error())
+				err = errors.New("a line of the report, or the tags of a user no stack declares (iam:ListUserTags), could not be read; the error names the user: it is in the run's audit details")
+			}
 		}
 	}
 	// Findings the configuration being applied resolves only warn, in fail mode too.
-	var stopping, warnings []string
+	var stopping, resolved []Finding
 	for _, f := range Findings(rows, expected, s, now) {
 		if f.Addressed {
-			warnings = append(warnings, "credential audit: "+f.Message+" (the configuration being applied resolves it)")
+			resolved = append(resolved, f)
 		} else {
-			stopping = append(stopping, "credential audit: "+f.Message)
+			stopping = append(stopping, f)
 		}
 	}
-	result := check.Result(err, stopping)
+	const resolves = " (the configuration being applied resolves it)"
+	var stops, warnings []string
+	if s.NameUsers {
+		for _, f := range stopping {
+			stops = append(stops, "credential audit: "+f.Message)
+		}
+		for _, f := range resolved {
+			warnings = append(warnings, "credential audit: "+f.Message+resolves)
+		}
+	} else {
+		if len(stopping) > 0 {
+			stops = []string{"credential audit: " + Summary(stopping) + withheld}
+		}
+		if len(resolved) > 0 {
+			warnings = []string{"credential audit, resolved by the configuration being applied: " + Summary(resolved) + withheld}
+		}
+		for _, f := range stopping {
+			details = append(details, f.Message)
+		}
+		for _, f := range resolved {
+			details = append(details, f.Message+resolves)
+		}
+	}
+	result := check.Result(err, stops)
 	result.Warnings = append(result.Warnings, warnings...)
+	result.Details = details
 	return result
 }

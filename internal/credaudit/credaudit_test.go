@@ -199,7 +199,9 @@ func (f fakeReader) UserTags(_ context.Context, user string) (map[string]string,
 // being applied resolves them; an unreadable report warns in a preview and in warn mode,
 // and stops an up in fail mode; off reads nothing.
 func TestCheckModes(t *testing.T) {
-	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45}
+	cis := cis
+	cis.NameUsers = true // the findings themselves, as the log shows them when configured
+	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45, NameUsers: true}
 	denied := fakeReader{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 
 	var asked []string
@@ -256,4 +258,74 @@ func TestCheckModes(t *testing.T) {
 		require.Len(t, res.Warnings, 1, name)
 		assert.Contains(t, res.Warnings[0], "could not read the IAM credential report", name)
 	}
+}
+
+// TestCheckWithholdsUsers: by default (nameUsers false) the warnings and the error, which
+// CI logs show, count the findings by kind and name no user of the report; every finding
+// is in Details, with the user it names.
+func TestCheckWithholdsUsers(t *testing.T) {
+	rows, err := Parse([]byte(report))
+	require.NoError(t, err)
+	require.NotEmpty(t, rows)
+	noUserIn := func(t *testing.T, logged string) {
+		t.Helper()
+		for _, r := range rows {
+			if r.User != root {
+				assert.NotContains(t, logged, r.User, "the log names a user")
+			}
+		}
+	}
+	fail := cis
+	fail.Mode = accountcheck.ModeFail
+	named := fail
+	named.NameUsers = true
+	require.NoError(t, readCreators(t.Context(), fakeReader{report: report}, rows, expected))
+	all := Findings(rows, expected, cis, now)
+
+	warned := Check(t.Context(), fakeReader{report: report}, expected, cis, false, now)
+	require.NoError(t, warned.Err)
+	require.Len(t, warned.Warnings, 2, "one line for what stops a fail-mode run, one for what the run resolves")
+	assert.Equal(t, "credential audit: "+Summary(unaddressed(all))+withheld, warned.Warnings[0])
+	assert.Contains(t, warned.Warnings[0], " access keys older than 90 days (CIS 1.14); ", "counted by kind")
+	assert.Contains(t, warned.Warnings[1], "resolved by the configuration being applied: ")
+	for _, w := range warned.Warnings {
+		noUserIn(t, w)
+	}
+	require.Len(t, warned.Details, len(all))
+	for _, f := range all {
+		assert.True(t, slices.ContainsFunc(warned.Details, func(d string) bool { return strings.HasPrefix(d, f.Message) }), f.Message)
+	}
+
+	failed := Check(t.Context(), fakeReader{report: report}, expected, fail, false, now)
+	require.Error(t, failed.Err)
+	noUserIn(t, failed.Err.Error())
+	assert.Contains(t, failed.Err.Error(), "1 user with more active access keys than declared (CIS 1.13)")
+	namedFail := Check(t.Context(), fakeReader{report: report}, expected, named, false, now)
+	assert.Contains(t, namedFail.Err.Error(), "user mallory, access key 1", "configured, the log names them")
+	assert.Empty(t, namedFail.Details, "nothing is withheld")
+
+	// AWS's denial names the user whose tags it refused.
+	tagsDenied := Check(t.Context(), fakeReader{report: report, tagErr: errors.New("AccessDenied: not authorized to perform iam:ListUserTags on resource: user mallory")}, expected, fail, false, now)
+	require.Error(t, tagsDenied.Err)
+	noUserIn(t, tagsDenied.Err.Error())
+	assert.Contains(t, tagsDenied.Err.Error(), "grant iam:GenerateCredentialReport")
+	require.NotEmpty(t, tagsDenied.Details)
+	assert.Contains(t, tagsDenied.Details[0], "on resource: user mallory")
+
+	garbled := Check(t.Context(), fakeReader{report: Header + "mallory,arn:aws:iam::111111111111:user/mallory,yesterday" + strings.Repeat(",", 19) + "\n"}, expected, fail, false, now)
+	require.Error(t, garbled.Err)
+	noUserIn(t, garbled.Err.Error())
+	require.NotEmpty(t, garbled.Details)
+	assert.Contains(t, garbled.Details[0], "line 2 (mallory)")
+}
+
+// TestSummary: findings counted by kind, one and many, kinds in a stable order.
+func TestSummary(t *testing.T) {
+	assert.Equal(t, "", Summary(nil))
+	assert.Equal(t, "2 console passwords without MFA (CIS 1.10); 1 key rotation open for more than 14 days (CIS 1.13)",
+		Summary([]Finding{{Kind: kindOpenRotation}, {Kind: kindNoMFA}, {Kind: kindNoMFA}}))
+}
+
+func unaddressed(fs []Finding) []Finding {
+	return slices.DeleteFunc(slices.Clone(fs), func(f Finding) bool { return f.Addressed })
 }

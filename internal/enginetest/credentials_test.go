@@ -120,7 +120,8 @@ func (a auditedAccount) CredentialReport(context.Context) ([]byte, error) {
 // TestCredentialAuditThroughTheEngine: the managing stack's audit as the CLI shows it. A
 // credential nobody declares is a warning in the preview and in up (warn, the default);
 // in fail mode it stops both before anything is created; a report that cannot be read
-// warns in a preview and stops an up.
+// warns in a preview and stops an up. What the CLI shows counts the findings and names no
+// user (nameUsers false, the default).
 func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	p := newProject(t)
 	const name = "audit"
@@ -133,7 +134,13 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 			"secure-aws:account":                    `{"manage":true,"alias":"enginetest-audit","credentialAudit":{"mode":"` + mode + `"}}`,
 		})
 	}
-	const finding = "credential audit: user deploy-bot, access key 1 (created "
+	const finding = "credential audit: 1 access key of a user no stack file declares; the log names no user"
+	namesNoUser := func(t *testing.T, shown ...string) {
+		t.Helper()
+		for _, line := range shown {
+			assert.NotContains(t, line, "deploy-bot", "the CLI shows a user's name")
+		}
+	}
 
 	p.account = auditedAccount{report: stray}
 	p.writeStack(name, cfg("fail"))
@@ -141,6 +148,7 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	_, err := p.preview(s)
 	require.Error(t, err, "fail mode stops the preview, so the pull request shows the finding")
 	assert.Contains(t, err.Error(), finding)
+	namesNoUser(t, err.Error())
 	_, err = p.up(s)
 	require.Error(t, err)
 	assert.Empty(t, opsOf(p.ops(), "create"), "nothing was created")
@@ -152,6 +160,7 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	up, err := p.up(s)
 	require.NoError(t, err)
 	assert.True(t, slices.ContainsFunc(up.warnings(), func(w string) bool { return strings.Contains(w, finding) }), "%q", up.warnings())
+	namesNoUser(t, append(pre.warnings(), up.warnings()...)...)
 
 	p.account = auditedAccount{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 	p.writeStack(name, cfg("fail"))

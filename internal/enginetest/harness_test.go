@@ -25,6 +25,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/standin"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
@@ -99,7 +100,7 @@ func buildTools(tmp string) error {
 	if err := os.Symlink(cliBin, filepath.Join(tools.binDir, "pulumi")); err != nil {
 		return err
 	}
-	if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "./internal/fakeaws/pulumi-resource-aws"); err != nil {
+	if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "-tags", standin.StandInTag, "./internal/fakeaws/pulumi-resource-aws"); err != nil {
 		return fmt.Errorf("building the stand-in AWS provider: %w", err)
 	}
 	tools.pack = filepath.Join(tmp, "policypack")

@@ -2,6 +2,9 @@ package enginetest
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/standin"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
 
 // TestLifecycle drives every stack of the repository through the real engine, with the
@@ -33,6 +39,8 @@ func TestLifecycle(t *testing.T) {
 				require.NoError(t, err)
 				assert.Empty(t, up.policyEvents())
 				assert.Equal(t, pre.steps(), up.steps(), "up does what the preview showed")
+				assert.Contains(t, pre.warnings(), standin.Notice, "the engine shows that its AWS is a stand-in")
+				assert.Contains(t, up.warnings(), standin.Notice)
 			})
 			t.Run("b a second up changes nothing", func(t *testing.T) {
 				before := len(p.ops())
@@ -214,4 +222,19 @@ func narrowable(apps []map[string]any) (int, int) {
 		}
 	}
 	return -1, -1
+}
+
+// TestStandInRefusesOutsideATest: the stand-in the tier builds, started as the engine
+// starts a plugin found on PATH but without a test's world or log, stops and says it is a
+// test double, so a hand-run `pulumi up` cannot mistake it for AWS.
+func TestStandInRefusesOutsideATest(t *testing.T) {
+	requireEngine(t)
+	cmd := exec.Command(filepath.Join(tools.binDir, "pulumi-resource-aws"))
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, world.EnvVar+"=") || strings.HasPrefix(kv, oplog.EnvVar+"=")
+	})
+	out, err := cmd.CombinedOutput()
+	assert.Error(t, err)
+	assert.Contains(t, string(out), standin.Notice)
+	assert.Contains(t, string(out), "runs only under secure-aws's real-engine tests")
 }

@@ -2,7 +2,7 @@
 // program creates: the id it reports, ARNs formed as AWS forms them, the credentials AWS
 // generates, and which input changes force a replacement. It is a test double, shared by
 // the recording mock (internal/record) and the stand-in AWS provider that the real-engine
-// tests run (internal/fakeaws/pulumi-resource-aws), so both answer alike.
+// tests run (internal/fakeaws/standin), so both answer alike.
 package fakeaws
 
 import (

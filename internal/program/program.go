@@ -43,7 +43,16 @@ type Env struct {
 	// Dir holds Pulumi.yaml and the stack files: the credential audit expects the users
 	// that every stack of the account declares. "": this stack's users only.
 	Dir string
+	// AuditDetails is the file the account checks append what their log lines withhold to
+	// (the credential audit's findings by user): main.go reads it from AuditDetailsEnvVar.
+	// "": the details are written nowhere, and a warning says how to get them.
+	AuditDetails string
 }
+
+// AuditDetailsEnvVar names the file Env.AuditDetails: in CI, the job summary
+// ($GITHUB_STEP_SUMMARY) of a private repository, which only its readers see; never a
+// place the public can read.
+const AuditDetailsEnvVar = "SECURE_AWS_AUDIT_DETAILS"
 
 // Run returns the Pulumi program.
 func Run(env Env) pulumi.RunFunc {
@@ -89,6 +98,7 @@ func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config, others []*co
 			credaudit.Check(ctx.Context(), env.Account, expected, cfg.Account.CredentialAudit, ctx.DryRun(), time.Now()))
 	}
 	var errs []error
+	var details []string
 	for _, r := range results {
 		for _, w := range r.Warnings {
 			if err := ctx.Log.Warn(w, nil); err != nil {
@@ -98,8 +108,40 @@ func checkAccount(ctx *pulumi.Context, env Env, cfg *config.Config, others []*co
 		if r.Err != nil {
 			errs = append(errs, r.Err)
 		}
+		details = append(details, r.Details...)
+	}
+	if len(details) > 0 {
+		if err := ctx.Log.Warn(writeDetails(env.AuditDetails, ctx.Stack(), ctx.DryRun(), details), nil); err != nil {
+			return fmt.Errorf("logging a warning: %w", err)
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// writeDetails appends details to the file path, a Markdown section for the stack's run,
+// and returns the line to log: where they are, or how to get them.
+func writeDetails(path, stack string, dryRun bool, details []string) string {
+	if path == "" {
+		return fmt.Sprintf("account checks: %d finding(s) by user are written nowhere: set %s to a file only the repository's readers see (in CI, the job summary of a private repository), or account.credentialAudit.nameUsers: true to log them", len(details), AuditDetailsEnvVar)
+	}
+	run := "update"
+	if dryRun {
+		run = "preview"
+	}
+	section := fmt.Appendf(nil, "### Account checks of stack %s (%s): findings by user\n\n", stack, run)
+	for _, d := range details {
+		section = fmt.Appendf(section, "- %s\n", d)
+	}
+	section = append(section, '\n')
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err == nil {
+		_, err = f.Write(section)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		return fmt.Sprintf("account checks: %d finding(s) by user could not be written to the file %s names: %v", len(details), AuditDetailsEnvVar, err)
+	}
+	return fmt.Sprintf("account checks: %d finding(s) by user are in the file %s names", len(details), AuditDetailsEnvVar)
 }
 
 // AccountStacks are the configurations of the other stacks in dir that deploy to cfg's

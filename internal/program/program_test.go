@@ -495,7 +495,7 @@ func reportRow(user, path, created, used string, twoKeys bool) string {
 func TestCredentialAudit(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "production")
-	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail"}}`
+	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
 	today := time.Now().UTC().Format(time.DateOnly)
 	staging := credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false)
 	run := func(account fakeRoot, dir string, dryRun bool) (*record.Recorder, error) {
@@ -561,6 +561,42 @@ func TestCredentialAudit(t *testing.T) {
 	_, err = run(denied, dir, false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "could not read the IAM credential report: AccessDenied")
+}
+
+// TestCredentialAuditWithholdsUsers: by default the audit's error, which CI logs show,
+// counts findings and names no user; the findings by user go to the file
+// program.AuditDetailsEnvVar names, one section per run, and nowhere without it.
+func TestCredentialAuditWithholdsUsers(t *testing.T) {
+	dir := fixtures.Examples(t)
+	cfg := loadExample(t, "production")
+	today := time.Now().UTC().Format(time.DateOnly)
+	byHand := credaudit.Header + strings.Replace(reportRow("mallory", "/admins/", today, today, false), ",false,N/A,N/A,N/A,false,", ",true,N/A,N/A,N/A,false,", 1)
+	details := filepath.Join(t.TempDir(), "summary.md")
+	run := func(mode string, dryRun bool, details string) error {
+		cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"` + mode + `"}}`
+		rec := record.New(config.Project, "production")
+		return rec.Run(cfg, dryRun, program.Run(program.Env{Account: fakeRoot{status: healthyRoot.status, report: byHand}, ConfigKeys: keysOf(cfg), Dir: dir, AuditDetails: details}))
+	}
+
+	err := run("fail", true, details)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "mallory")
+	assert.Contains(t, err.Error(), "credential audit: 1 access key of a user no stack file declares; 1 console password of a user no stack file declares")
+	written, err := os.ReadFile(details)
+	require.NoError(t, err)
+	assert.Contains(t, string(written), "### Account checks of stack production (preview): findings by user\n\n- user mallory, access key 1 (created "+today+")")
+	assert.Contains(t, string(written), "\n- user mallory: a console password of a user under the program's IAM paths")
+
+	require.NoError(t, run("warn", false, details))
+	again, err := os.ReadFile(details)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(again), string(written)), "each run appends, as to a job summary")
+	assert.Contains(t, string(again)[len(written):], "### Account checks of stack production (update): findings by user")
+
+	require.NoError(t, run("warn", false, ""))
+	unchanged, err := os.ReadFile(details)
+	require.NoError(t, err)
+	assert.Equal(t, again, unchanged)
 }
 
 // TestAccountStacksNamesWhatItCannotRead: a stack file beside the managing stack's that

@@ -1,0 +1,359 @@
+// Package standin is a stand-in for the AWS provider plugin, for the real-engine tests
+// only: the real plugin cannot be had on the test machines and AWS cannot be reached from
+// them. It is a test double. It creates nothing anywhere; it answers the Pulumi engine's
+// resource calls the way the real provider does where the program and the policy pack
+// depend on it (ids, ARNs, generated credentials, replace versus update; see package
+// fakeaws) and appends every call it serves to the file named by FAKEAWS_LOG. What exists
+// in its AWS is kept in the file named by FAKEAWS_WORLD (package world): a create of a
+// name that exists fails as AWS fails it, an import or a refresh reads it.
+//
+// The command internal/fakeaws/pulumi-resource-aws serves it; the engine uses that when
+// its directory is on PATH ahead of any installed aws plugin. So that no one mistakes it
+// for AWS, the command builds only with the build tag StandInTag (`go install ./...`
+// skips it), refuses to start outside a test (Refusal), and every run it serves shows a
+// warning saying what it is (Notice).
+package standin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+)
+
+// version is the pulumi-aws release the program's SDK asks for.
+const version = "6.83.4"
+
+// StandInTag is the build tag without which the command does not build.
+const StandInTag = "fakeaws"
+
+// Notice is the warning the stand-in shows in every preview and update it serves.
+const Notice = "pulumi-resource-aws is secure-aws's stand-in for the AWS provider, a test double: nothing is created, read or deleted in AWS"
+
+// Refusal is why the stand-in will not start with the environment getenv reads: it serves
+// only a test, which names its world (world.EnvVar) or its log (oplog.EnvVar). A hand-run
+// `pulumi up` that found it on PATH would otherwise report success while nothing exists.
+func Refusal(getenv func(string) string) error {
+	if getenv(world.EnvVar) != "" || getenv(oplog.EnvVar) != "" {
+		return nil
+	}
+	return fmt.Errorf("%s. It runs only under secure-aws's real-engine tests, which set %s or %s; "+
+		"remove it from PATH, and install the real provider (pulumi plugin install resource aws %s)", Notice, world.EnvVar, oplog.EnvVar, version)
+}
+
+// Main serves the stand-in to the engine, after Refusal.
+func Main() error {
+	if err := Refusal(os.Getenv); err != nil {
+		return err
+	}
+	return provider.Main("aws", func(host *provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return &server{
+			host:    host,
+			log:     oplog.Writer(os.Getenv(oplog.EnvVar)),
+			world:   os.Getenv(world.EnvVar),
+			account: fakeaws.Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"},
+		}, nil
+	})
+}
+
+type server struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	host    *provider.HostClient // the engine, which shows Notice
+	log     func(oplog.Op) error
+	world   string // the file of what exists
+	mu      sync.Mutex
+	account fakeaws.Account
+}
+
+// region is where a resource of typ lives in the world: its region if it is regional.
+func (s *server) region(typ string) string {
+	if !fakeaws.Regional[typ] {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.account.Region
+}
+
+// change applies f to the world under the lock and saves it.
+func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return world.Change(s.world, f)
+}
+
+var props = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
+
+func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
+	return plugin.UnmarshalProperties(s, props)
+}
+
+func marshal(m resource.PropertyMap) (*structpb.Struct, error) {
+	return plugin.MarshalProperties(m, props)
+}
+
+func (s *server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (s *server) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
+	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+func (s *server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return s.diff("", req)
+}
+
+// Configure takes the account and region from the provider configuration, as the real
+// provider learns them from AWS; the stack pins the account with aws:allowedAccountIds.
+// It shows Notice: the engine configures a provider in every preview and update.
+func (s *server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	if err := s.host.Log(ctx, diag.Warning, "", Notice); err != nil {
+		return nil, fmt.Errorf("showing what the stand-in is: %w", err)
+	}
+	args, err := unmarshal(req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := args["region"]; r.IsString() && r.StringValue() != "" {
+		s.account.Region, s.account.Partition = r.StringValue(), awsnames.Partition(r.StringValue())
+	}
+	if ids := accountIDs(args["allowedAccountIds"]); len(ids) > 0 {
+		s.account.ID = ids[0]
+	}
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: s.account.ID, Region: s.account.Region})
+}
+
+// accountIDs reads allowedAccountIds as a list or as its JSON text.
+func accountIDs(v resource.PropertyValue) []string {
+	var ids []string
+	switch {
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			if e.IsString() {
+				ids = append(ids, e.StringValue())
+			}
+		}
+	case v.IsString():
+		_ = json.Unmarshal([]byte(v.StringValue()), &ids)
+	}
+	return ids
+}
+
+func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	return nil, fmt.Errorf("the stand-in AWS provider serves no function (asked for %s)", req.GetTok())
+}
+
+func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return s.diff(req.GetType(), req)
+}
+
+// diff compares the old inputs with the new ones as the real provider does (fakeaws.Diff).
+func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	changed, replaces := fakeaws.Diff(typ, olds, news, req.GetIgnoreChanges())
+	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, Diffs: changed, Replaces: replaces}
+	if len(changed) > 0 {
+		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	if typ != "" {
+		err = s.log(oplog.Op{Op: "diff", URN: req.GetUrn(), Type: typ, ID: req.GetId(), Changed: changed, Replaces: replaces})
+	}
+	return resp, err
+}
+
+func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	inputs, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		// As the real provider: what AWS computes (ids, ARNs, secrets) is unknown until created.
+		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
+	}
+	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
+	region := s.region(req.GetType())
+	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
+		i := world.FindIn(rs, req.GetType(), id, region)
+		if i < 0 {
+			rs = append(rs, created)
+			return syncListing(req.GetType(), rs, len(rs)-1), nil
+		}
+		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
+			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
+		}
+		rs[i] = created // a put overwrites what was there
+		return syncListing(req.GetType(), rs, i), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: out},
+		s.log(oplog.Op{Op: "create", URN: req.GetUrn(), Type: req.GetType(), ID: id, Inputs: req.GetProperties()})
+}
+
+// state is what AWS reports after creating or updating a resource. Generated credentials
+// are random, and recorded so tests can search the engine's state for them.
+func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	s.mu.Lock()
+	account := s.account
+	s.mu.Unlock()
+	var logErr error
+	id, state := account.State(typ, name, inputs, func(user, kind string) string {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		value := "FAKEAWS-" + kind + "-" + hex.EncodeToString(b)
+		logErr = s.log(oplog.Op{Op: "credential", Type: typ, User: user, Kind: kind, Value: value})
+		return value
+	})
+	if logErr != nil {
+		cmdutil.ExitError(logErr.Error())
+	}
+	return id, state
+}
+
+// Read answers an import (no state yet) or a refresh from what exists: the resource's
+// inputs as AWS holds them and the state derived from them; a resource that does not exist
+// has no id.
+func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	region := s.region(req.GetType())
+	s.mu.Lock()
+	resources, err := world.Read(s.world)
+	account := s.account
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	i := world.FindIn(resources, req.GetType(), req.GetId(), region)
+	if err := s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()}); err != nil {
+		return nil, err
+	}
+	if i < 0 {
+		return &pulumirpc.ReadResponse{}, nil
+	}
+	inputs := resource.NewPropertyMapFromMap(resources[i].Inputs)
+	if l, ok := listings[req.GetType()]; ok {
+		// What AWS lists for the owner, whoever added it: hand-made entries are drift.
+		inputs[resource.PropertyKey(l.items)] = resource.NewPropertyValue(l.read(req.GetType(), resources, i))
+	}
+	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs, func(string, string) string { return "" })
+	old, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	keepCredentials(old, state)
+	props, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	in, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+}
+
+// keepCredentials carries the credentials AWS generated at creation over from old to
+// state: AWS never reports them again.
+func keepCredentials(old, state resource.PropertyMap) {
+	for _, k := range []resource.PropertyKey{"secret", "encryptedSecret", "password", "encryptedPassword", "keyFingerprint"} {
+		if v, ok := old[k]; ok {
+			state[k] = v
+		} else {
+			delete(state, k)
+		}
+	}
+}
+
+// Update reports the state after an in-place update, in a preview as well: attributes AWS
+// computed keep their values unless the update changes what they derive from (an IAM name
+// in an ARN), and a credential, generated once at creation, is kept.
+func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	account := s.account
+	s.mu.Unlock()
+	_, state := account.State(req.GetType(), resource.URN(req.GetUrn()).Name(), news, func(string, string) string { return "" })
+	keepCredentials(olds, state)
+	out, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		return &pulumirpc.UpdateResponse{Properties: out}, nil
+	}
+	region := s.region(req.GetType())
+	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
+			rs[i].Inputs = news.Mappable()
+			return syncListing(req.GetType(), rs, i), nil
+		}
+		return rs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.UpdateResponse{Properties: out},
+		s.log(oplog.Op{Op: "update", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId(), Inputs: req.GetNews()})
+}
+
+func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	region := s.region(req.GetType())
+	err := s.change(func(rs []world.Resource) ([]world.Resource, error) {
+		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
+			rs = slices.Delete(rs, i, i+1)
+		}
+		return rs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &emptypb.Empty{}, s.log(oplog.Op{Op: "delete", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
+}
