@@ -4,6 +4,7 @@
 package program
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
+	"github.com/secure-aws/secure-aws/internal/awsaccount"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
@@ -43,6 +45,21 @@ type Env struct {
 	// Dir holds Pulumi.yaml and the stack files: the credential audit expects the users
 	// that every stack of the account declares. "": this stack's users only.
 	Dir string
+}
+
+// Main is the program as it runs against AWS: under `pulumi up` (main.go) and as the
+// workflows' inline program (internal/preview), with one Env. The account is read with
+// the stack's own aws: settings; keys are the configuration keys the stack sets (nil: not
+// known, not checked); dir holds Pulumi.yaml and the other stack files ("": the engine's
+// project directory, else the working directory).
+func Main(keys []string, dir string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		return Run(Env{
+			Account:    awsaccount.AWSReader{Get: ctx.GetConfig},
+			ConfigKeys: keys,
+			Dir:        cmp.Or(dir, ctx.RootDirectory(), "."),
+		})(ctx)
+	}
 }
 
 // Run returns the Pulumi program.
