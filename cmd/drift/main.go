@@ -3,8 +3,9 @@
 //
 //	go run ./cmd/drift --stack production [--dir .]
 //
-// It runs `pulumi preview --refresh --expect-no-changes` through the Pulumi CLI on PATH,
-// with the credentials and backend of the environment, changes nothing, and prints a
+// It runs `pulumi preview --refresh --expect-no-changes` through the Pulumi CLI on PATH, the
+// program running in this process as an Automation API inline program (as main.go runs
+// it, on the Pulumi.yaml and stack files in --dir: no Go language host), with the credentials and backend of the environment, changes nothing, and prints a
 // Markdown summary per resource. It exits 0 when nothing drifted, 1 when a resource
 // differs, and 2 when the check could not run (usage, stack, backend or AWS errors).
 package main
@@ -16,9 +17,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-
 	"github.com/secure-aws/secure-aws/internal/drift"
+	"github.com/secure-aws/secure-aws/internal/preview"
 )
 
 func main() {
@@ -34,7 +34,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: drift --stack NAME [--dir DIR]")
 		return 2
 	}
-	s, err := auto.SelectStackLocalSource(ctx, *stack, *dir)
+	s, err := preview.Select(ctx, *stack, *dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "selecting stack %s: %v\n", *stack, err)
 		return 2

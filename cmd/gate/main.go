@@ -1,11 +1,16 @@
 // Command gate is the deploy workflow's approval after evidence, for one stack:
 //
-//	go run ./cmd/gate preview --stack production --out DIR [--dir .]
+//	go run ./cmd/gate preview --stack production --out DIR [--dir .] [--refresh=false]
 //	go run ./cmd/gate apply --stack production --approved DIR/steps.json [--dir .]
 //
-// preview runs `pulumi preview --refresh --diff` with the repository's policy pack
-// (./policypack) through the Pulumi CLI on PATH, which must be the version of the
-// program's SDK, and writes DIR/steps.json (each step's URN and operation, nothing secret)
+// Both run the program in this process (internal/program, as main.go runs it) as an
+// Automation API inline program, on the project's Pulumi.yaml and stack files in --dir, and
+// build the repository's policy pack (./policypack, with the go on PATH) into a temporary
+// directory to pass the CLI its binary: the Pulumi CLI on PATH, which must be the version of
+// the program's SDK, needs no Go language host.
+//
+// preview runs `pulumi preview --refresh --diff` with the pack (--refresh=false: without
+// the refresh, for a role that reads the state and no resource) and writes DIR/steps.json (each step's URN and operation, nothing secret)
 // and DIR/summary.md (a table per resource for the job summary and the approver), and
 // prints the summary on stdout (the CLI's progress goes to stderr). It writes no state. It exits 0 when the preview ran, changes or not,
 // 1 when the policy pack (a mandatory violation) or the program refused, 2 when it could
@@ -27,18 +32,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
 	"github.com/secure-aws/secure-aws/internal/gate"
+	"github.com/secure-aws/secure-aws/internal/preview"
 )
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = "usage: gate preview --stack NAME --out DIR [--dir DIR]\n       gate apply --stack NAME --approved FILE [--dir DIR]"
+const usage = "usage: gate preview --stack NAME --out DIR [--dir DIR] [--refresh=false]\n       gate apply --stack NAME --approved FILE [--dir DIR]"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "preview" && args[0] != "apply") {
@@ -51,25 +54,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	stack := flags.String("stack", "", "stack name (required); the stack must exist in the backend")
 	dir := flags.String("dir", ".", "the checkout: the directory holding Pulumi.yaml and policypack/")
 	file := flags.String("out", "", "preview: the directory to write steps.json and summary.md into")
+	refresh := new(bool)
 	if command == "apply" {
 		file = flags.String("approved", "", "apply: the steps.json of the approved preview")
+	} else {
+		refresh = flags.Bool("refresh", true, "preview: refresh first (false: compare with the state as recorded)")
 	}
 	if err := flags.Parse(args[1:]); err != nil || *stack == "" || *file == "" || flags.NArg() > 0 {
 		fmt.Fprintln(stderr, usage)
 		return gate.CannotRun
 	}
-	s, err := auto.SelectStackLocalSource(ctx, *stack, *dir)
+	s, err := preview.Select(ctx, *stack, *dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "selecting stack %s: %v\n", *stack, err)
 		return gate.CannotRun
 	}
-	// Always the repository's own pack, as reviewed; absolute, as the CLI runs in dir.
-	pack, err := filepath.Abs(filepath.Join(*dir, "policypack"))
+	// Always the repository's own pack, as reviewed.
+	tmp, err := os.MkdirTemp("", "gate-")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return gate.CannotRun
 	}
-	o := gate.Options{PolicyPack: pack, Git: gate.DefaultGit(*dir)}
+	defer os.RemoveAll(tmp)
+	pack, err := gate.BuildPolicyPack(ctx, *dir, tmp)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return gate.CannotRun
+	}
+	o := gate.Options{PolicyPack: pack, Git: gate.DefaultGit(*dir), NoRefresh: !*refresh}
 	if command == "apply" {
 		return gate.Apply(ctx, s, *file, o, stdout, stderr)
 	}

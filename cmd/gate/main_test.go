@@ -16,6 +16,7 @@ func TestUsage(t *testing.T) {
 		{"preview", "--out", "out"}, {"preview", "--stack", "production", "--out", "out", "extra"},
 		{"preview", "--stack", "production", "--approved", "out/steps.json"},
 		{"apply", "--stack", "production"}, {"apply", "--stack", "production", "--out", "out"},
+		{"apply", "--stack", "production", "--approved", "out/steps.json", "--refresh=false"},
 	} {
 		var stdout, stderr bytes.Buffer
 		assert.Equal(t, 2, run(t.Context(), args, &stdout, &stderr), "%q", args)

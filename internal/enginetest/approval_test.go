@@ -73,7 +73,8 @@ func (g *gated) changes() int {
 //   - The apply of the approved commit deploys and tags the stack with the commit (its
 //     exit 0 says up took exactly the approved steps); a re-run of it is refused.
 //   - After a new commit is previewed, a change made in AWS makes the apply's preview
-//     take other steps: it stops, prints the difference, and changes nothing.
+//     take other steps: it stops, prints the difference, and changes nothing. The pull
+//     request's preview, which does not refresh, does not see that change.
 //   - An older commit is refused: checked out while main is newer, or with main forced
 //     back behind the deployed commit.
 func TestGateDeploysWhatWasApproved(t *testing.T) {
@@ -128,6 +129,14 @@ func TestGateDeploysWhatWasApproved(t *testing.T) {
 	i := world.Find(resources, awstypes.PublicAccessBlock, "enginetest-gated")
 	require.GreaterOrEqual(t, i, 0)
 	require.NoError(t, world.Save(g.world, slices.Delete(resources, i, i+1)))
+	// The pull request's preview (NoRefresh: its role reads no resource) compares the
+	// program with the state as recorded: it shows the new bucket, not the lost block.
+	noRefresh := g.opts
+	noRefresh.NoRefresh = true
+	var prOut, prErr strings.Builder
+	require.Equal(t, gate.OK, gate.Preview(t.Context(), s, t.TempDir(), noRefresh, &prOut, &prErr), prErr.String())
+	assert.Contains(t, prOut.String(), "| create | `"+awstypes.Bucket+"` | `enginetest-gated-logs-bucket` | - |")
+	assert.NotContains(t, prOut.String(), awstypes.PublicAccessBlock+"` | `enginetest-gated-public-access`", "no refresh, so AWS's loss is not seen")
 	changes = g.changes()
 	before, err = os.ReadFile(stateFile)
 	require.NoError(t, err)

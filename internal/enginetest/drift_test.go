@@ -2,6 +2,8 @@ package enginetest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+	"github.com/secure-aws/secure-aws/internal/preview"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -247,4 +250,39 @@ func TestDriftOfOwnedLists(t *testing.T) {
 	report, err = drift.Check(t.Context(), s)
 	require.NoError(t, err)
 	assert.False(t, report.Drifted(), "%+v", report.Changes)
+}
+
+// TestDriftRunsAsTheWorkflowsRunIt: cmd/drift and cmd/gate select the stack with
+// preview.Select, which runs program.Main (main.go's program, AWS account reader included)
+// inline on the CLI found on PATH, with no Go language host: the stack's settings come from
+// its stack file and every key it sets reaches the program, so a key the program refuses
+// stops the check.
+func TestDriftRunsAsTheWorkflowsRunIt(t *testing.T) {
+	p := newProject(t)
+	const name = "inline"
+	// Another repository manages the account and no bucket is adopted: the program reads
+	// nothing from AWS's API but what the provider does.
+	cfg := ownStack(map[string]string{"secure-aws:buckets": `[{"name":"enginetest-inline"}]`})
+	p.writeStack(name, cfg)
+	_, err := p.up(p.stack(name))
+	require.NoError(t, err)
+	// The job's environment, as the workflows give it: the CLI and the stand-in on PATH.
+	for k, v := range p.env {
+		t.Setenv(k, v)
+	}
+	t.Setenv("PULUMI_HOME", filepath.Join(filepath.Dir(p.log), "home"))
+	t.Setenv("PATH", tools.binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	s, err := preview.Select(t.Context(), name, p.dir)
+	require.NoError(t, err)
+	var stdout, stderr strings.Builder
+	require.Equal(t, drift.NoDrift, drift.Run(t.Context(), s, &stdout, &stderr), "%s%s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), "### Stack inline: no drift")
+
+	cfg["aws:insecure"] = "true"
+	p.writeStack(name, cfg)
+	stdout.Reset()
+	stderr.Reset()
+	require.Equal(t, drift.CannotRun, drift.Run(t.Context(), s, &stdout, &stderr), "%s%s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), "aws:insecure", "the key reached the program, which refused it")
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +26,8 @@ import (
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/standin"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+	"github.com/secure-aws/secure-aws/internal/gate"
+	"github.com/secure-aws/secure-aws/internal/preview"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
@@ -103,9 +104,9 @@ func buildTools(tmp string) error {
 	if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "-tags", standin.StandInTag, "./internal/fakeaws/pulumi-resource-aws"); err != nil {
 		return fmt.Errorf("building the stand-in AWS provider: %w", err)
 	}
-	tools.pack = filepath.Join(tmp, "policypack")
-	if err := goBuild(repoRoot, tools.pack, "./policypack"); err != nil {
-		return fmt.Errorf("building the policy pack: %w", err)
+	// The pack as the gate builds and passes it: a binary, which needs no language host.
+	if tools.pack, err = gate.BuildPolicyPack(context.Background(), repoRoot, tmp); err != nil {
+		return err
 	}
 	tools.cli, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tmp})
 	return err
@@ -198,32 +199,27 @@ func (p *project) stack(name string) auto.Stack {
 }
 
 // stackWith is stack, with extra registering more resources after the program's own (a
-// test-only variant of the program); nil for none.
+// test-only variant of the program); nil for none. The program runs inline in the project's
+// directory as the gate and the drift check run it (preview.Workspace), with the account
+// read from p.account instead of AWS.
 func (p *project) stackWith(name string, extra pulumi.RunFunc) auto.Stack {
 	t := p.t
 	ctx := t.Context()
-	var s auto.Stack
-	ws, err := auto.NewLocalWorkspace(ctx,
-		auto.WorkDir(p.dir),
+	ws, err := preview.Workspace(ctx, p.dir, func(keys []string) pulumi.RunFunc {
+		return func(pctx *pulumi.Context) error {
+			if err := program.Run(program.Env{Account: p.account, ConfigKeys: keys, Dir: p.dir})(pctx); err != nil || extra == nil {
+				return err
+			}
+			return extra(pctx)
+		}
+	},
 		auto.Pulumi(tools.cli),
 		auto.PulumiHome(filepath.Join(filepath.Dir(p.log), "home")),
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(p.env),
-		auto.Program(func(pctx *pulumi.Context) error {
-			// main.go takes the keys from PULUMI_CONFIG, which the Go language host sets and
-			// an inline program does not get: ask the CLI for the same keys, on every run.
-			cfg, err := s.GetAllConfig(ctx)
-			if err != nil {
-				return fmt.Errorf("reading the stack's keys: %w", err)
-			}
-			if err := program.Run(program.Env{Account: p.account, ConfigKeys: slices.Collect(maps.Keys(cfg)), Dir: p.dir})(pctx); err != nil || extra == nil {
-				return err
-			}
-			return extra(pctx)
-		}),
 	)
 	require.NoError(t, err)
-	s, err = auto.NewStack(ctx, name, ws)
+	s, err := auto.NewStack(ctx, name, ws)
 	require.NoError(t, err)
 	return s
 }

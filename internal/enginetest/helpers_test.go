@@ -227,6 +227,7 @@ type job struct {
 
 // step is one step of a job or of a composite action.
 type step struct {
+	Name  string            `yaml:"name"`
 	ID    string            `yaml:"id"`
 	Uses  string            `yaml:"uses"`
 	With  map[string]any    `yaml:"with"`

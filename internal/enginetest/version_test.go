@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,16 +14,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// pinnedTools is the repository's action that puts the Pulumi CLI, its Go language host
-// and the AWS plugin on a job's PATH.
+// pinnedTools is the repository's action that puts the Pulumi CLI and the AWS plugin on a
+// job's PATH.
 const pinnedTools = "./.github/actions/pulumi"
 
 // TestWorkflowsBuildTheTestedCLI: no workflow downloads the Pulumi CLI (pulumi/actions
 // reads its download URL from another repository's default branch and checks no hash);
 // the repository's action builds the CLI from tools/pulumi as this tier does (the version
-// in the same ldflag, the same package), from the module version the tier tests, builds the
-// Go language host from a commit pinned for that version, installs the AWS plugin of the
-// program's SDK with --checksum, and makes the engine ignore plugins on PATH from then on.
+// in the same ldflag, the same package), from the module version the tier tests, installs
+// the AWS plugin of the program's SDK with --checksum, and makes the engine ignore plugins
+// on PATH from then on.
 func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 	for file, wf := range workflows(t) {
 		for name, j := range wf.Jobs {
@@ -33,18 +34,16 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 	}
 	a := action(t, "pulumi")
 	require.Equal(t, "composite", a.Runs.Using)
-	var build, language, plugin, ignore bool
+	var build, plugin, ignore bool
 	for _, s := range a.Runs.Steps {
 		build = build || (strings.Contains(s.Run, "go build -C tools/pulumi ") &&
 			strings.Contains(s.Run, "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$CLI") &&
 			strings.Contains(s.Run, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") &&
 			strings.Contains(s.Env["CLI"], "steps.pins.outputs.cli"))
-		language = language || strings.Contains(s.Run, "-o \"$RUNNER_TEMP/pulumi-bin/pulumi-language-go\"")
 		plugin = plugin || strings.Contains(s.Run, `plugin install resource aws "$AWS_VERSION" --checksum "$AWS_SHA256"`)
 		ignore = ignore || strings.Contains(s.Run, `echo "PULUMI_IGNORE_AMBIENT_PLUGINS=true" >> "$GITHUB_ENV"`)
 	}
 	assert.True(t, build, "the CLI is built from tools/pulumi as the tier builds it")
-	assert.True(t, language, "the Go language host is built beside the CLI")
 	assert.True(t, plugin, "the AWS plugin is installed against a pinned checksum")
 	assert.True(t, ignore, "real runs ignore plugins on PATH")
 
@@ -61,8 +60,46 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 	require.NotNil(t, awsVersion)
 	sum := pinLine(t, "pulumi-resource-aws.sha256")
 	assert.Equal(t, "pulumi-resource-aws-"+awsVersion[1]+"-linux-amd64.tar.gz", sum[1], "the plugin pin names the program's pulumi-aws")
-	commit := pinLine(t, "pulumi-language-go.commit")
-	assert.Equal(t, cliVersion, commit[1], "the language host pin names the tested CLI")
+}
+
+// TestCINeedsNoLanguageHost: the CLI built from tools/pulumi has no Go language host, and
+// none is installed: the pinned action checks out no other repository and builds nothing
+// but the CLI, and no job runs a program or a pack through the CLI itself. Every job with
+// the CLI runs the program through cmd/gate or cmd/drift, which run it inline and pass the
+// pack as a binary, as this tier does (the pull request's preview without the refresh, its
+// role reading no resource).
+func TestCINeedsNoLanguageHost(t *testing.T) {
+	a := action(t, "pulumi")
+	builds := 0
+	for _, s := range a.Runs.Steps {
+		assert.Empty(t, s.Uses, "the pinned action runs no other action (step %q)", s.Name)
+		assert.NotContains(t, s.Run, "pulumi-language-go", "step %q", s.Name)
+		builds += strings.Count(s.Run, "go build")
+	}
+	assert.Equal(t, 1, builds, "the pinned action builds the CLI and nothing else")
+	_, err := os.Stat(filepath.Join(repoRoot, "tools", "pulumi", "pulumi-language-go.commit"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "no language host is pinned")
+
+	cliRuns := regexp.MustCompile(`(^|[\s;&|(])pulumi\s+(preview|up|refresh|destroy|import)\b`)
+	gate := regexp.MustCompile(`go run \./cmd/(gate|drift) `)
+	jobs := 0
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			if !slices.ContainsFunc(j.Steps, func(s step) bool { return s.Uses == pinnedTools }) {
+				continue
+			}
+			jobs++
+			assert.True(t, slices.ContainsFunc(j.Steps, func(s step) bool { return gate.MatchString(s.Run) }),
+				"%s job %s gets the CLI but runs neither cmd/gate nor cmd/drift", file, name)
+			for _, s := range j.Steps {
+				assert.False(t, cliRuns.MatchString(s.Run), "%s job %s runs the program through the CLI, which needs the Go language host: %s", file, name, s.Run)
+			}
+		}
+	}
+	assert.NotZero(t, jobs)
+	pr := stepsRunning(workflows(t)["preview.yml"].Jobs["preview"], `go run ./cmd/gate preview --stack "$STACK" --out "$RUNNER_TEMP/preview" --refresh=false`)
+	require.Len(t, pr, 1, "the pull request's preview is the gate's, without the refresh")
+	assert.Contains(t, pr[0].Run, `cat "$RUNNER_TEMP/preview/summary.md" >> "$GITHUB_STEP_SUMMARY"`)
 }
 
 // pinLine is the first line of a pin file in tools/pulumi: the hash and what it pins.

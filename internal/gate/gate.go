@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -47,14 +48,37 @@ const (
 
 // Options are the parts of a gate run that are not the stack.
 type Options struct {
-	// PolicyPack is the pack every preview and up runs with: a directory holding
-	// PulumiPolicy.yaml, or a built pack binary.
+	// PolicyPack is the pack every preview and up runs with: a built pack binary
+	// (BuildPolicyPack), or a directory holding PulumiPolicy.yaml (its runtime go then
+	// needs the Go language host).
 	PolicyPack string
 	Git        Git
+	// NoRefresh makes Preview compare the program with the state as last recorded, for a
+	// role that may read the state but no resource (the pull request's preview). Apply
+	// always refreshes: it compares what AWS holds now with the approved steps.
+	NoRefresh bool
+}
+
+// BuildPolicyPack builds the policy pack of the checkout in dir (./policypack, as reviewed)
+// into outDir and returns the binary's path, which the CLI runs as the pack itself: the
+// pack's directory (runtime go) would need the Go language host. The real-engine tier
+// builds its pack with it too.
+func BuildPolicyPack(ctx context.Context, dir, outDir string) (string, error) {
+	out, err := filepath.Abs(filepath.Join(outDir, "policypack"))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./policypack")
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the policy pack of %s: %w\n%s", dir, err, b)
+	}
+	return out, nil
 }
 
 // Preview runs the refreshing preview of s with the pack (pulumi preview --refresh --diff,
-// one command: the refresh is part of the preview and persists nothing), writes the steps
+// one command: the refresh is part of the preview and persists nothing; without --refresh
+// under o.NoRefresh), writes the steps
 // file (when it ran) and the summary into dir, and prints the summary on stdout; the CLI's
 // progress goes to stderr.
 func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, stderr io.Writer) int {
@@ -69,7 +93,7 @@ func Preview(ctx context.Context, s auto.Stack, dir string, o Options, stdout, s
 		fmt.Fprintf(stderr, "the preview of stack %s may not run: %v\n", s.Name(), err)
 		return CannotRun
 	}
-	evs, code := runPreview(ctx, s, o, stderr)
+	evs, code := runPreview(ctx, s, o.PolicyPack, !o.NoRefresh, stderr)
 	var summary string
 	if code == OK {
 		summary = Summary(s.Name(), head, evs)
@@ -101,7 +125,7 @@ func Apply(ctx context.Context, s auto.Stack, approvedPath string, o Options, st
 		fmt.Fprintf(stderr, "the deploy of stack %s may not run: %v\n", s.Name(), err)
 		return CannotRun
 	}
-	evs, code := runPreview(ctx, s, o, stderr)
+	evs, code := runPreview(ctx, s, o.PolicyPack, true, stderr)
 	if code != OK {
 		return code
 	}
@@ -164,10 +188,14 @@ func checkApply(ctx context.Context, s auto.Stack, approvedPath string, o Option
 	return approved, o.Git.CheckDeployable(ctx, head, tags[DeployedTag])
 }
 
-// runPreview is the refreshing preview with the pack, its progress on stderr; on failure
-// the exit code says whether the pack or the program refused, or it could not run.
-func runPreview(ctx context.Context, s auto.Stack, o Options, stderr io.Writer) ([]events.EngineEvent, int) {
-	evs, err := preview.Run(ctx, s, optpreview.Refresh(), optpreview.Diff(), optpreview.PolicyPacks(o.PolicyPack), optpreview.ProgressStreams(stderr))
+// runPreview is the preview with the pack, refreshing or not, its progress on stderr; on
+// failure the exit code says whether the pack or the program refused, or it could not run.
+func runPreview(ctx context.Context, s auto.Stack, pack string, refresh bool, stderr io.Writer) ([]events.EngineEvent, int) {
+	opts := []optpreview.Option{optpreview.Diff(), optpreview.PolicyPacks(pack), optpreview.ProgressStreams(stderr)}
+	if refresh {
+		opts = append(opts, optpreview.Refresh())
+	}
+	evs, err := preview.Run(ctx, s, opts...)
 	if err == nil {
 		return evs, OK
 	}

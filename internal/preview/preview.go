@@ -1,10 +1,14 @@
 // Package preview runs `pulumi preview` through the Automation API on the CLI the stack's
 // workspace uses, and reads its engine events as steps. The drift check (internal/drift) and
-// the deploy gate (internal/gate) both read a refreshing preview through it.
+// the deploy gate (internal/gate) both read a refreshing preview through it. It also selects
+// the stack as the workflows run it: the program inline, in this process.
 package preview
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -12,7 +16,47 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aws/secure-aws/internal/program"
 )
+
+// Program is a stack's program, given the configuration keys the stack sets: the Go
+// language host hands them to main.go in PULUMI_CONFIG, the engine gives an inline program
+// their values but no list of them.
+type Program func(keys []string) pulumi.RunFunc
+
+// Workspace is the local workspace of the project in dir whose program is prog, run in this
+// process as an Automation API inline program, so the CLI needs no Go language host. The
+// CLI still reads the project from dir as `pulumi up` run there does: Pulumi.yaml (its
+// declared defaults applied, keys without one required) and Pulumi.<stack>.yaml.
+func Workspace(ctx context.Context, dir string, prog Program, opts ...auto.LocalWorkspaceOption) (auto.Workspace, error) {
+	var ws auto.Workspace
+	run := func(pctx *pulumi.Context) error {
+		// Asked of the CLI on every run: the stack file may change between runs.
+		cfg, err := ws.GetAllConfig(pctx.Context(), pctx.Stack())
+		if err != nil {
+			return fmt.Errorf("reading the keys of stack %s: %w", pctx.Stack(), err)
+		}
+		return prog(slices.Collect(maps.Keys(cfg)))(pctx)
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, append(opts, auto.WorkDir(dir), auto.Program(run))...)
+	return ws, err
+}
+
+// Select selects the existing stack name of the project in dir as the workflows run it:
+// program.Main, inline, against AWS, with dir's stack files for the account's other stacks.
+func Select(ctx context.Context, name, dir string) (auto.Stack, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	ws, err := Workspace(ctx, dir, func(keys []string) pulumi.RunFunc { return program.Main(keys, dir) })
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	return auto.SelectStack(ctx, name, ws)
+}
 
 // SkipCheckpoints is the CLI's switch that stops it serializing the whole snapshot after
 // every step. A preview persists nothing (its snapshot manager discards what it is given),

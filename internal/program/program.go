@@ -4,6 +4,7 @@
 package program
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
+	"github.com/secure-aws/secure-aws/internal/awsaccount"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
@@ -53,6 +55,23 @@ type Env struct {
 // ($GITHUB_STEP_SUMMARY) of a private repository, which only its readers see; never a
 // place the public can read.
 const AuditDetailsEnvVar = "SECURE_AWS_AUDIT_DETAILS"
+
+// Main is the program as it runs against AWS: under `pulumi up` (main.go) and as the
+// workflows' inline program (internal/preview), with one Env. The account is read with
+// the stack's own aws: settings; keys are the configuration keys the stack sets (nil: not
+// known, not checked); dir holds Pulumi.yaml and the other stack files ("": the engine's
+// project directory, else the working directory).
+func Main(keys []string, dir string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		return Run(Env{
+			Account:    awsaccount.AWSReader{Get: ctx.GetConfig},
+			ConfigKeys: keys,
+			Dir:        cmp.Or(dir, ctx.RootDirectory(), "."),
+			// In CI, the workflow sets it only where the repository is private.
+			AuditDetails: os.Getenv(AuditDetailsEnvVar),
+		})(ctx)
+	}
+}
 
 // Run returns the Pulumi program.
 func Run(env Env) pulumi.RunFunc {
