@@ -2,7 +2,9 @@ package enginetest
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -230,4 +232,48 @@ func stepUsing(t *testing.T, j job, prefix string) step {
 	}
 	require.Len(t, out, 1, "one step uses %s", prefix)
 	return out[0]
+}
+
+// TestAuditDetailsOnlyInPrivateRepositories: every step that runs the program (the gate
+// and the drift check) sends the credential findings by user to the job summary only when
+// the repository is private; a public repository's logs and summaries carry counts only.
+func TestAuditDetailsOnlyInPrivateRepositories(t *testing.T) {
+	const guard = `if [ "$REPO_PRIVATE" = true ]; then export SECURE_AWS_AUDIT_DETAILS="$GITHUB_STEP_SUMMARY"; fi`
+	runs := 0
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			for _, command := range []string{"go run ./cmd/gate", "go run ./cmd/drift"} {
+				for _, s := range stepsRunning(j, command) {
+					runs++
+					assert.Equal(t, "${{ github.event.repository.private }}", s.Env["REPO_PRIVATE"], "%s job %s", file, name)
+					assert.True(t, strings.HasPrefix(s.Run, guard+"\n"), "%s job %s sets the details file first, and only where the repository is private:\n%s", file, name, s.Run)
+					assert.Equal(t, 1, strings.Count(s.Run, "SECURE_AWS_AUDIT_DETAILS"), "%s job %s", file, name)
+				}
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, runs, 4, "the deploy's preview and apply, the drift check and the pull-request preview")
+}
+
+// TestDeployCheckWaiversAreWired: the deploy's environment check reads every waiver the
+// script knows from the repository's variables (a waiver it cannot be given would make
+// its check impossible to pass), and its token from a secret of a main-only environment.
+func TestDeployCheckWaiversAreWired(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join(repoRoot, "scripts", "check-environments.sh"))
+	require.NoError(t, err)
+	waivers := map[string]bool{}
+	for _, w := range regexp.MustCompile(`ALLOW_[A-Z_]+`).FindAllString(string(script), -1) {
+		waivers[w] = true
+	}
+	delete(waivers, "ALLOW_PREVIEW_WITHOUT_REVIEWERS") // the pull-request preview's check
+	require.NotEmpty(t, waivers)
+	j := workflows(t)["deploy.yml"].Jobs["environments"]
+	assert.Equal(t, spec.DriftEnvironment, j.Environment, "the check's token is an environment secret of a main-only environment")
+	checks := stepsRunning(j, "scripts/check-environments.sh \"${environments[@]}\"")
+	require.Len(t, checks, 1)
+	env := checks[0].Env
+	assert.Equal(t, "${{ secrets.ENVIRONMENT_CHECK_TOKEN || github.token }}", env["GH_TOKEN"])
+	for w := range waivers {
+		assert.Equal(t, "${{ vars."+w+" }}", env[w], "the deploy check is given %s", w)
+	}
 }
