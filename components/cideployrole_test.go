@@ -67,8 +67,8 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	require.Len(t, previewStatements, 2, "previews read no data")
 	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": "iam:GetAccountSummary", "Resource": "*"},
 		statement(t, previewStatements, "ReadRootCredentialStatus"))
-	assert.Equal(t, map[string]any{"Sid": "AuditCredentials", "Effect": "Allow", "Action": []any{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUserTags"}, "Resource": "*"},
-		statement(t, previewStatements, "AuditCredentials"), "and the credential report and users' tags, nothing more")
+	assert.Equal(t, map[string]any{"Sid": "AuditCredentials", "Effect": "Allow", "Action": []any{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListGroupsForUser", "iam:ListUserTags"}, "Resource": "*"},
+		statement(t, previewStatements, "AuditCredentials"), "and the credential report, users' groups and tags, nothing more")
 }
 
 // TestCIDeployRoleGuardrails: the deploy role's own policy denies minting programmatic

@@ -90,7 +90,7 @@ func AdoptionCheckActions() []string { return slices.Clone(adoptionCheckActions)
 // (it reuses one younger than four hours) and returns it, and the audit reads the tags of
 // the users no stack declares under the program's paths, which the report lacks. They
 // list users, the dates of their credentials and tags, never a secret.
-var credentialAuditActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUserTags"}
+var credentialAuditActions = []string{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListGroupsForUser", "iam:ListUserTags"}
 
 // CredentialAuditActions returns a copy of credentialAuditActions, so no caller can change the list.
 func CredentialAuditActions() []string { return slices.Clone(credentialAuditActions) }

@@ -125,6 +125,28 @@ func (r AWSReader) UserTags(ctx context.Context, user string) (map[string]string
 	return tags, nil
 }
 
+// UserGroups implements credaudit.Reader: the names of one IAM user's groups, every page.
+func (r AWSReader) UserGroups(ctx context.Context, user string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client, err := r.iam(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var groups []string
+	pages := iam.NewListGroupsForUserPaginator(client, &iam.ListGroupsForUserInput{UserName: aws.String(user)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range page.Groups {
+			groups = append(groups, aws.ToString(g.GroupName))
+		}
+	}
+	return groups, nil
+}
+
 // AdoptedBucket implements adoptcheck.Reader: the bucket's replication rules, lifecycle
 // rules and event notifications, and the access points of account on it in the stack's
 // region (access points live in their bucket's region).

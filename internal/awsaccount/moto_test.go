@@ -14,6 +14,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -154,4 +155,37 @@ func TestAdoptedBucketAgainstMoto(t *testing.T) {
 
 	_, err = r.AdoptedBucket(ctx, account, "no-such-bucket")
 	assert.ErrorContains(t, err, "no-such-bucket", "a bucket that is not there is an error, not an empty bucket")
+}
+
+// TestUserGroupsAgainstMoto: the credential audit's read of a user's groups, against moto:
+// every group the user is in, the one added by hand included, and none for a user in none.
+func TestUserGroupsAgainstMoto(t *testing.T) {
+	offlineAWSEnv(t)
+	endpoint, httpClient := motoServer(t)
+	t.Setenv("AWS_ENDPOINT_URL_IAM", endpoint)
+	ctx := t.Context()
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"), awsconfig.WithHTTPClient(httpClient),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")))
+	require.NoError(t, err)
+	client := iam.NewFromConfig(cfg)
+	for _, u := range []string{"my-application-production", "zencoder-production"} {
+		_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u), Path: aws.String("/apps/")})
+		require.NoError(t, err)
+	}
+	for _, g := range []string{"my-application-production", "power-users"} {
+		_, err := client.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(g)})
+		require.NoError(t, err)
+		_, err = client.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(g), UserName: aws.String("my-application-production")})
+		require.NoError(t, err)
+	}
+
+	r := AWSReader{Get: configGetter(map[string]string{"aws:region": "us-east-1", "aws:accessKey": "AKIDTEST", "aws:secretKey": "secret"}), httpClient: httpClient}
+	groups, err := r.UserGroups(ctx, "my-application-production")
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"my-application-production", "power-users"}, groups)
+	groups, err = r.UserGroups(ctx, "zencoder-production")
+	require.NoError(t, err)
+	assert.Empty(t, groups)
+	_, err = r.UserGroups(ctx, "nobody")
+	assert.Error(t, err, "a user that does not exist")
 }

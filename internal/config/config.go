@@ -177,11 +177,14 @@ func (c *Config) AWSAccount() spec.Account {
 // StackTag names the stack on every IAM user it creates (awsnames.StackTagKey).
 func (c *Config) StackTag() string { return awsnames.StackTag(Project, c.Stack) }
 
-// Expected is what the stack declares for the credential audit: each machine principal
+// Expected is what the stack declares for the credential audit: its IAM groups, each machine principal
 // with its key generations, the console users of the managing stack, the IAM paths all of
 // them live under, and the stack, whose tag its users carry.
 func (c *Config) Expected() credaudit.Expected {
 	out := credaudit.Expected{Users: map[string]credaudit.User{}, Paths: spec.MachineUserPaths(), Stacks: []string{c.StackTag()}}
+	for _, g := range c.claims().groups {
+		out.Groups = append(out.Groups, g.name)
+	}
 	machine := func(name string, create bool, gens []spec.KeyGeneration) {
 		u := credaudit.User{}
 		newest := 0

@@ -1142,7 +1142,8 @@ func TestCredentialAuditConfig(t *testing.T) {
 }
 
 // TestExpected: what the credential audit expects of the stack: its users with their
-// key generations (whether the newest is Active, in whatever order they are listed), and the IAM paths the program's users live under.
+// key generations (whether the newest is Active, in whatever order they are listed), the IAM
+// paths the program's users live under, and the groups a user of the program may be in.
 func TestExpected(t *testing.T) {
 	cfg := mustLoad(t, "production", manage,
 		set("admins", `[{"name":"alice"}]`),
@@ -1159,6 +1160,8 @@ func TestExpected(t *testing.T) {
 		},
 		Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
 		Stacks: []string{"secure-aws/production"},
+		// Each machine principal's group carries its user's name; then the console groups.
+		Groups: []string{"a-production", "b-production", "c-production", "zencoder-production", "backup-production", "admins"},
 	}, cfg.Expected())
 	assert.Equal(t, []string{"/apps/", "/third-party/", "/backup/"}, mustLoad(t, "staging").Expected().Paths, "console paths belong to the managing stack")
 }

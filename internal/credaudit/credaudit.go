@@ -23,11 +23,13 @@ import (
 )
 
 // Reader reads the account's credential report: the CSV IAM returns from
-// GetCredentialReport, after GenerateCredentialReport; and, since the report has no tags,
-// the tags of the few users it must tell apart (ListUserTags).
+// GetCredentialReport, after GenerateCredentialReport; and, since the report has no tags
+// and no groups, the tags of the few users it must tell apart (ListUserTags) and the groups
+// of the users the program declares (ListGroupsForUser).
 type Reader interface {
 	CredentialReport(ctx context.Context) ([]byte, error)
 	UserTags(ctx context.Context, user string) (map[string]string, error)
+	UserGroups(ctx context.Context, user string) ([]string, error)
 }
 
 // Settings are the audit's configuration (secure-aws:account.credentialAudit).
@@ -78,6 +80,10 @@ type Expected struct {
 	// them in its awsnames.StackTagKey tag (that stack created it, so its state holds it),
 	// and one made by hand otherwise.
 	Stacks []string
+	// Groups are the IAM groups the account's stacks declare. A user the program declares
+	// that is in any other group was put there by hand: no stack owns a user's whole group
+	// list, so neither the drift check nor an up would see it.
+	Groups []string
 }
 
 // Merge adds what another stack declares.
@@ -96,6 +102,17 @@ func (e *Expected) Merge(other Expected) {
 			e.Stacks = append(e.Stacks, s)
 		}
 	}
+	for _, g := range other.Groups {
+		if !slices.Contains(e.Groups, g) {
+			e.Groups = append(e.Groups, g)
+		}
+	}
+}
+
+// declaresGroup reports whether a stack of the account declares group; IAM names ignore
+// case.
+func (e Expected) declaresGroup(group string) bool {
+	return slices.ContainsFunc(e.Groups, func(g string) bool { return strings.EqualFold(g, group) })
 }
 
 // undeclared reports whether r is a user under the program's paths that no stack
@@ -133,6 +150,7 @@ var (
 	kindUndeclaredKey      = Kind{"access key of a user no stack file declares", "access keys of users no stack file declares"}
 	kindUndeclaredPassword = Kind{"console password of a user no stack file declares", "console passwords of users no stack file declares"}
 	kindConsoleKey         = Kind{"access key of a console user (rule R3)", "access keys of console users (rule R3)"}
+	kindForeignGroup       = Kind{"membership of a managed user in a group no stack file declares", "memberships of managed users in groups no stack file declares"}
 	kindMachinePassword    = Kind{"console password of a machine user", "console passwords of machine users"}
 	kindExtraKeys          = Kind{"user with more active access keys than declared (CIS 1.13)", "users with more active access keys than declared (CIS 1.13)"}
 	kindOpenRotation       = Kind{fmt.Sprintf("key rotation open for more than %d days (CIS 1.13)", rotationDays), fmt.Sprintf("key rotations open for more than %d days (CIS 1.13)", rotationDays)}
@@ -193,6 +211,9 @@ type Row struct {
 	// report has no tags: Check reads them for the undeclared users under the program's
 	// paths that hold a credential, and leaves it empty for every other user.
 	CreatedBy string
+	// Groups are the user's IAM groups, which the report does not list either: Check reads
+	// them for the users the program declares, and leaves them empty for every other user.
+	Groups []string
 }
 
 // Path is the IAM path of the row's user, read from its ARN (arn:...:user/apps/name is
@@ -309,6 +330,13 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		}
 		keyName := func(i int) string {
 			return fmt.Sprintf("user %s, access key %d (created %s)", r.User, i+1, dayOr(r.Keys[i].LastRotated))
+		}
+		if managed {
+			for _, g := range r.Groups {
+				if !expected.declaresGroup(g) {
+					add(kindForeignGroup, false, "user %s: a member of group %s, which no stack file declares (added by hand: no stack owns a user's whole group list, so neither the drift check nor an up sees it); remove it: aws iam remove-user-from-group --user-name %s --group-name %s", r.User, g, r.User, g)
+				}
+			}
 		}
 		switch {
 		case !managed:
@@ -435,6 +463,21 @@ func readCreators(ctx context.Context, r Reader, rows []Row, expected Expected) 
 	return nil
 }
 
+// readGroups fills Groups for the users the program declares.
+func readGroups(ctx context.Context, r Reader, rows []Row, expected Expected) error {
+	for i, row := range rows {
+		if _, declared := expected.Users[row.User]; !declared {
+			continue
+		}
+		groups, err := r.UserGroups(ctx, row.User)
+		if err != nil {
+			return fmt.Errorf("the groups of user %s (iam:ListGroupsForUser): %w", row.User, err)
+		}
+		rows[i].Groups = groups
+	}
+	return nil
+}
+
 // withheld ends a summary: where the findings by user are.
 const withheld = "; the log names no user (account.credentialAudit.nameUsers is false): the findings by user are the run's audit details"
 
@@ -460,12 +503,15 @@ func Check(ctx context.Context, r Reader, expected Expected, s Settings, dryRun 
 		if err == nil {
 			err = readCreators(ctx, r, rows, expected)
 		}
+		if err == nil {
+			err = readGroups(ctx, r, rows, expected)
+		}
 		if err != nil {
-			rows = nil // without the tags, an undeclared user would pass for one made by hand
+			rows = nil // without the tags, an undeclared user would pass for one made by hand; without the groups, a hand-made membership for none
 			if !s.NameUsers {
 				// Both errors name a user (a report line's, the one whose tags AWS refused).
 				details = append(details, "credential audit: "+err.Error())
-				err = errors.New("a line of the report, or the tags of a user no stack declares (iam:ListUserTags), could not be read; the error names the user: it is in the run's audit details")
+				err = errors.New("a line of the report, the tags of a user no stack declares (iam:ListUserTags) or the groups of a declared user (iam:ListGroupsForUser) could not be read; the error names the user: it is in the run's audit details")
 			}
 		}
 	}

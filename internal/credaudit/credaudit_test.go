@@ -3,6 +3,7 @@ package credaudit
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -69,6 +70,7 @@ var expected = Expected{
 	},
 	Paths:  []string{"/apps/", "/third-party/", "/backup/", "/admins/", "/developers/"},
 	Stacks: []string{"secure-aws/production", "secure-aws/staging"},
+	Groups: []string{"admins", "my-app-production", "rotating-production"},
 }
 
 // tags are the users' tags as IAM holds them: gone-production was created by a stack of
@@ -79,7 +81,15 @@ var tags = map[string]map[string]string{
 	"my-app-production": {awsnames.StackTagKey: "secure-aws/production"},
 }
 
-// parsed is the report with the creators Check reads from the tags.
+// groups are the users' groups as IAM holds them: rotating-production was also added by
+// hand to a group no stack declares; bob's group differs from the declared one in case only.
+var groups = map[string][]string{
+	"my-app-production":   {"my-app-production"},
+	"rotating-production": {"rotating-production", "power-users"},
+	"bob":                 {"Admins"},
+}
+
+// parsed is the report with the creators and groups Check reads from IAM.
 func parsed(t *testing.T) []Row {
 	t.Helper()
 	rows, err := Parse([]byte(report))
@@ -87,6 +97,9 @@ func parsed(t *testing.T) []Row {
 	for i, r := range rows {
 		if expected.undeclared(r) {
 			rows[i].CreatedBy = tags[r.User][awsnames.StackTagKey]
+		}
+		if _, declared := expected.Users[r.User]; declared {
+			rows[i].Groups = groups[r.User]
 		}
 	}
 	return rows
@@ -129,8 +142,8 @@ func TestFindings(t *testing.T) {
 		user := strings.TrimRight(strings.Fields(strings.TrimPrefix(f.Message, "user "))[0], ",:")
 		byUser[user] = append(byUser[user], f)
 	}
-	for _, quiet := range []string{"<root_account>", "my-app-production", "rotating-production"} {
-		assert.NotContains(t, byUser, quiet, "root is rootcheck's; a young used key and a fresh rotation are fine")
+	for _, quiet := range []string{"<root_account>", "my-app-production"} {
+		assert.NotContains(t, byUser, quiet, "root is rootcheck's; a young used key in its own group is fine")
 	}
 	one := func(user string, addressed bool, parts ...string) {
 		t.Helper()
@@ -141,6 +154,7 @@ func TestFindings(t *testing.T) {
 			assert.Contains(t, f.Message, p)
 		}
 	}
+	one("rotating-production", false, "a member of group power-users, which no stack file declares", "remove-user-from-group --user-name rotating-production --group-name power-users")
 	one("old-app-production", false, "access key 1 (created 2026-01-01)", "older than 90 days (CIS 1.14)", "add the next key generation")
 	one("idle-app-production", false, "access key 1 (created 2026-09-20)", "unused for more than 45 days", "last used never", "status: Inactive")
 	one("stale-rotation-production", false, "a rotation open for more than 14 days")
@@ -164,14 +178,14 @@ func TestFindings(t *testing.T) {
 		assert.False(t, f.Addressed, "no up deletes it: %s", f.Message)
 		assert.Contains(t, f.Message, "carries no secure-aws:stack tag, so no stack created it")
 	}
-	assert.Len(t, got, 18)
+	assert.Len(t, got, 19)
 
 	relaxed := Findings(rows, expected, Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 400, MaxUnusedDays: 200}, now)
 	for _, f := range relaxed {
 		assert.NotContains(t, f.Message, "older than", "the ages are settings")
 		assert.NotContains(t, f.Message, "unused for")
 	}
-	assert.Len(t, relaxed, 11)
+	assert.Len(t, relaxed, 12)
 
 	later := Findings(rows, expected, cis, now.AddDate(0, 0, 10))
 	assert.True(t, slices.ContainsFunc(later, func(f Finding) bool {
@@ -184,6 +198,8 @@ type fakeReader struct {
 	err    error
 	tagErr error
 	asked  *[]string // the users whose tags were read
+	// grouped, when set, are the users whose groups were read.
+	grouped *[]string
 }
 
 func (f fakeReader) CredentialReport(context.Context) ([]byte, error) { return []byte(f.report), f.err }
@@ -195,6 +211,13 @@ func (f fakeReader) UserTags(_ context.Context, user string) (map[string]string,
 	return tags[user], f.tagErr
 }
 
+func (f fakeReader) UserGroups(_ context.Context, user string) ([]string, error) {
+	if f.grouped != nil {
+		*f.grouped = append(*f.grouped, user)
+	}
+	return groups[user], nil
+}
+
 // TestCheckModes: findings warn, or in fail mode stop the run unless the configuration
 // being applied resolves them; an unreadable report warns in a preview and in warn mode,
 // and stops an up in fail mode; off reads nothing.
@@ -204,12 +227,13 @@ func TestCheckModes(t *testing.T) {
 	fail := Settings{Mode: accountcheck.ModeFail, MaxKeyAgeDays: 90, MaxUnusedDays: 45, NameUsers: true}
 	denied := fakeReader{err: errors.New("AccessDenied: iam:GenerateCredentialReport")}
 
-	var asked []string
-	warned := Check(t.Context(), fakeReader{report: report, asked: &asked}, expected, cis, false, now)
+	var asked, grouped []string
+	warned := Check(t.Context(), fakeReader{report: report, asked: &asked, grouped: &grouped}, expected, cis, false, now)
 	assert.NoError(t, warned.Err)
-	assert.Len(t, warned.Warnings, 18)
+	assert.Len(t, warned.Warnings, 19)
 	assert.ElementsMatch(t, []string{"gone-production", "orphan-production", "mallory"}, asked,
 		"tags are read only for the undeclared users under the program's paths")
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(expected.Users)), grouped, "groups are read for the declared users only")
 	for _, w := range warned.Warnings {
 		assert.True(t, strings.HasPrefix(w, "credential audit: user "), w)
 	}
@@ -251,7 +275,7 @@ func TestCheckModes(t *testing.T) {
 		if c.wantErr {
 			require.Error(t, res.Err, name)
 			assert.Contains(t, res.Err.Error(), "could not read the IAM credential report", name)
-			assert.Contains(t, res.Err.Error(), "grant iam:GenerateCredentialReport, iam:GetCredentialReport and iam:ListUserTags", name)
+			assert.Contains(t, res.Err.Error(), "grant iam:GenerateCredentialReport, iam:GetCredentialReport, iam:ListGroupsForUser and iam:ListUserTags", name)
 			continue
 		}
 		assert.NoError(t, res.Err, name)
@@ -280,6 +304,7 @@ func TestCheckWithholdsUsers(t *testing.T) {
 	named := fail
 	named.NameUsers = true
 	require.NoError(t, readCreators(t.Context(), fakeReader{report: report}, rows, expected))
+	require.NoError(t, readGroups(t.Context(), fakeReader{report: report}, rows, expected))
 	all := Findings(rows, expected, cis, now)
 
 	warned := Check(t.Context(), fakeReader{report: report}, expected, cis, false, now)

@@ -171,5 +171,5 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	}), "%q", pre.warnings())
 	_, err = p.up(s)
 	require.Error(t, err, "an up in fail mode stops")
-	assert.Contains(t, err.Error(), "grant iam:GenerateCredentialReport, iam:GetCredentialReport and iam:ListUserTags")
+	assert.Contains(t, err.Error(), "grant iam:GenerateCredentialReport, iam:GetCredentialReport, iam:ListGroupsForUser and iam:ListUserTags")
 }

@@ -36,6 +36,9 @@ func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) 
 	return nil, nil
 }
 
+// UserGroups: every user is only in the groups the program declares.
+func (healthyRoot) UserGroups(context.Context, string) ([]string, error) { return nil, nil }
+
 // AdoptedBucket: a bucket being adopted has nothing the program does not declare.
 func (healthyRoot) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
 	return adoptcheck.Existing{}, nil

@@ -50,6 +50,8 @@ func (offline) UserTags(context.Context, string) (map[string]string, error) {
 	return nil, errOffline
 }
 
+func (offline) UserGroups(context.Context, string) ([]string, error) { return nil, errOffline }
+
 func (offline) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
 	return adoptcheck.Existing{}, errOffline
 }

@@ -49,6 +49,7 @@ type fakeRoot struct {
 	report    string
 	reportErr error
 	tags      map[string]map[string]string
+	groups    map[string][]string // each user's groups; default none
 	// adopted is what each bucket being adopted has; default nothing.
 	adopted    map[string]adoptcheck.Existing
 	adoptedErr error
@@ -67,6 +68,10 @@ func (f fakeRoot) CredentialReport(context.Context) ([]byte, error) {
 
 func (f fakeRoot) UserTags(_ context.Context, user string) (map[string]string, error) {
 	return f.tags[user], nil
+}
+
+func (f fakeRoot) UserGroups(_ context.Context, user string) ([]string, error) {
+	return f.groups[user], nil
 }
 
 func (f fakeRoot) AdoptedBucket(_ context.Context, _, bucket string) (adoptcheck.Existing, error) {
@@ -645,4 +650,29 @@ func TestAccountChecksStopBeforeAnything(t *testing.T) {
 	rec = record.New(config.Project, "staging")
 	require.NoError(t, rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg), Dir: dir})))
 	assert.NotEmpty(t, rec.Registrations())
+}
+
+// TestCredentialAuditSeesHandMadeGroups: an application's user added by hand to a group no
+// stack declares (staging's user into an admin-like group) stops a fail-mode run before
+// anything is registered; the drift check cannot see it, since no stack owns a user's
+// whole group list. The user's own group, declared by staging's stack file, is fine.
+func TestCredentialAuditSeesHandMadeGroups(t *testing.T) {
+	dir := fixtures.Examples(t)
+	cfg := loadExample(t, "production")
+	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
+	today := time.Now().UTC().Format(time.DateOnly)
+	account := fakeRoot{status: healthyRoot.status, report: credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false),
+		groups: map[string][]string{"my-application-staging": {"my-application-staging"}}}
+	run := func(account fakeRoot) (*record.Recorder, error) {
+		rec := record.New(config.Project, "production")
+		return rec, rec.Run(cfg, true, program.Run(program.Env{Account: account, ConfigKeys: keysOf(cfg), Dir: dir}))
+	}
+	_, err := run(account)
+	require.NoError(t, err, "in its own group only")
+
+	account.groups["my-application-staging"] = append(account.groups["my-application-staging"], "ops-admins")
+	rec, err := run(account)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "user my-application-staging: a member of group ops-admins, which no stack file declares")
+	assert.Empty(t, rec.Registrations())
 }
