@@ -481,7 +481,8 @@ func isObjectRead(action string) bool {
 
 // GuardedObjectStatements are the bucket policy statements of guard g on bucket, for
 // every principal ("*", AWS services included): the writers' own writes denied to all
-// others, every other object write denied to all, and with Readers every object read
+// others, every other object action but the reads denied to all (NotAction: those S3 adds
+// later too), and with Readers every object read
 // denied to all but the readers. They add only Deny statements, so they take nothing away
 // from the TLS-only policy and grant nothing. After the deny-unless pattern of
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html and
@@ -490,10 +491,13 @@ func isObjectRead(action string) bool {
 func GuardedObjectStatements(partition, bucket string, g ObjectGuard) []Statement {
 	everyone := []Principal{{Type: Everyone, Identifiers: []string{"*"}}}
 	objects := []string{ObjectsARN(partition, bucket, "")}
-	others := slices.DeleteFunc(objectActions(false), func(a string) bool { return slices.Contains(g.WriteActions, a) })
+	// Every other object action is denied by what it is not, so an object action S3 adds
+	// later (or one the catalogue lacks) is denied too rather than left to IAM.
+	exempt := append(objectActions(true), g.WriteActions...)
+	slices.Sort(exempt)
 	out := []Statement{
 		{Sid: "DenyObjectWritesByOthers", Effect: Deny, Principals: everyone, Actions: slices.Clone(g.WriteActions), Resources: objects, Conditions: slices.Clone(g.Writers)},
-		{Sid: "DenyOtherObjectWrites", Effect: Deny, Principals: everyone, Actions: others, Resources: objects},
+		{Sid: "DenyOtherObjectWrites", Effect: Deny, Principals: everyone, NotActions: slices.Compact(exempt), Resources: objects},
 	}
 	if g.Readers != nil {
 		out = append(out, Statement{Sid: "DenyObjectReadsByOthers", Effect: Deny, Principals: everyone, Actions: objectActions(true), Resources: objects, Conditions: slices.Clone(g.Readers)})
