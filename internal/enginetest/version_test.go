@@ -34,7 +34,7 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 	}
 	a := action(t, "pulumi")
 	require.Equal(t, "composite", a.Runs.Using)
-	var build, plugin, ignore bool
+	var build, plugin, ignore, noAcquisition bool
 	for _, s := range a.Runs.Steps {
 		build = build || (strings.Contains(s.Run, "go build -C tools/pulumi ") &&
 			strings.Contains(s.Run, "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$CLI") &&
@@ -42,7 +42,12 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 			strings.Contains(s.Env["CLI"], "steps.pins.outputs.cli"))
 		plugin = plugin || strings.Contains(s.Run, `plugin install resource aws "$AWS_VERSION" --checksum "$AWS_SHA256"`)
 		ignore = ignore || strings.Contains(s.Run, `echo "PULUMI_IGNORE_AMBIENT_PLUGINS=true" >> "$GITHUB_ENV"`)
+		noAcquisition = noAcquisition || strings.Contains(s.Run, `echo "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true" >> "$GITHUB_ENV"`)
 	}
+	// The engine downloads, unchecked, any plugin a provider in the state names (its
+	// version and pluginDownloadURL are read from the state): whoever can write the state
+	// would run code with the deploy role. Only the pinned plugin may run.
+	assert.True(t, noAcquisition, "the engine installs no plugin on its own")
 	assert.True(t, build, "the CLI is built from tools/pulumi as the tier builds it")
 	assert.True(t, plugin, "the AWS plugin is installed against a pinned checksum")
 	assert.True(t, ignore, "real runs ignore plugins on PATH")
