@@ -173,7 +173,7 @@ func TestGateDeploysWhatWasApproved(t *testing.T) {
 	g.writeStackFile(name, f)
 	r = g.apply(s, secondSteps)
 	assert.Equal(t, gate.CannotRun, r.code)
-	assert.Contains(t, r.stderr, "changes to tracked files", "uncommitted")
+	assert.Contains(t, r.stderr, "has changes or files the commit does not hold", "uncommitted")
 	third := g.repo.Commit("the second bucket goes")
 	g.repo.Push()
 	r = g.apply(s, secondSteps)

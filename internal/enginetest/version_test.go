@@ -40,7 +40,7 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 			strings.Contains(s.Run, "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$CLI") &&
 			strings.Contains(s.Run, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") &&
 			strings.Contains(s.Env["CLI"], "steps.pins.outputs.cli"))
-		plugin = plugin || strings.Contains(s.Run, `plugin install resource aws "$AWS_VERSION" --checksum "$AWS_SHA256"`)
+		plugin = plugin || strings.Contains(s.Run, `plugin install resource aws "$AWS_VERSION" --checksum "$AWS_SHA256" --exact --reinstall`)
 		ignore = ignore || strings.Contains(s.Run, `echo "PULUMI_IGNORE_AMBIENT_PLUGINS=true" >> "$GITHUB_ENV"`)
 		noAcquisition = noAcquisition || strings.Contains(s.Run, `echo "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true" >> "$GITHUB_ENV"`)
 	}
@@ -49,7 +49,7 @@ func TestWorkflowsBuildTheTestedCLI(t *testing.T) {
 	// would run code with the deploy role. Only the pinned plugin may run.
 	assert.True(t, noAcquisition, "the engine installs no plugin on its own")
 	assert.True(t, build, "the CLI is built from tools/pulumi as the tier builds it")
-	assert.True(t, plugin, "the AWS plugin is installed against a pinned checksum")
+	assert.True(t, plugin, "the AWS plugin is installed against a pinned checksum, that version exactly and always (plugin install skips its check when a plugin of that version or newer is already there)")
 	assert.True(t, ignore, "real runs ignore plugins on PATH")
 
 	mod, err := os.ReadFile(filepath.Join(repoRoot, "tools", "pulumi", "go.mod"))

@@ -30,7 +30,8 @@ func DefaultGit(dir string) Git {
 }
 
 // Head is the commit checked out, refused when the run was started for another commit
-// (GITHUB_SHA) or when a tracked file differs from it: what deploys is that commit's tree.
+// (GITHUB_SHA) or when a file differs from it or is not in it: what deploys is that
+// commit's tree.
 func (g Git) Head(ctx context.Context) (string, error) {
 	head, err := g.git(ctx, nil, "rev-parse", "--verify", "HEAD^{commit}")
 	if err != nil {
@@ -39,12 +40,15 @@ func (g Git) Head(ctx context.Context) (string, error) {
 	if sha := g.Getenv("GITHUB_SHA"); sha != "" && sha != head {
 		return "", fmt.Errorf("the checkout is commit %s, the run was started for %s (GITHUB_SHA)", head, sha)
 	}
-	dirty, err := g.git(ctx, nil, "status", "--porcelain", "--untracked-files=no")
+	// Untracked files count too: a .go file would be compiled into the program or the pack,
+	// and a Pulumi.<stack>.yaml read by the account-wide checks. Ignored files (.gitignore)
+	// are the commit's own decision.
+	dirty, err := g.git(ctx, nil, "status", "--porcelain", "--untracked-files=all")
 	if err != nil {
 		return "", err
 	}
 	if dirty != "" {
-		return "", fmt.Errorf("the checkout of commit %s has changes to tracked files, which would deploy without review:\n%s", head, dirty)
+		return "", fmt.Errorf("the checkout of commit %s has changes or files the commit does not hold, which would deploy without review:\n%s", head, dirty)
 	}
 	return head, nil
 }

@@ -31,8 +31,9 @@ func newRepo(t *testing.T) *gatetest.Repo {
 }
 
 // TestHead: the commit to deploy is the checkout's, refused when the run was started for
-// another commit or a tracked file was changed after checkout; an untracked file (the
-// preview's output) is no change.
+// another commit, a tracked file was changed after checkout, or a file the commit does
+// not hold was added (a .go file would be compiled in); an ignored file is the commit's
+// own decision.
 func TestHead(t *testing.T) {
 	r := newRepo(t)
 	g := gitOf(r)
@@ -48,12 +49,15 @@ func TestHead(t *testing.T) {
 	assert.ErrorContains(t, err, "the run was started for "+strings.Repeat("a", 40))
 
 	g.Getenv = env(nil)
-	require.NoError(t, os.WriteFile(filepath.Join(r.Dir, "steps.json"), []byte("{}"), 0o644))
+	untracked := filepath.Join(r.Dir, "internal", "program", "extra.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(untracked), 0o755))
+	require.NoError(t, os.WriteFile(untracked, []byte("package program\n"), 0o644))
 	_, err = g.Head(t.Context())
-	assert.NoError(t, err, "untracked files")
+	assert.ErrorContains(t, err, "internal/program/extra.go", "a file the commit does not hold")
+	require.NoError(t, os.Remove(untracked))
 	require.NoError(t, os.WriteFile(filepath.Join(r.Dir, "Pulumi.production.yaml"), []byte("config: {a: b}\n"), 0o644))
 	_, err = g.Head(t.Context())
-	assert.ErrorContains(t, err, "changes to tracked files")
+	assert.ErrorContains(t, err, "has changes or files the commit does not hold")
 	assert.ErrorContains(t, err, "Pulumi.production.yaml")
 }
 
