@@ -168,24 +168,26 @@ shared_secrets() {
   done
 }
 
-# main_reviews: main takes changes only through pull requests with an approving review,
-# and with code-owner review, by a ruleset or by branch protection.
+# main_reviews: main takes changes only through pull requests with an approving review
+# that a later push dismisses (or that must come after the last push), and with code-owner
+# review, by a ruleset or by branch protection.
 main_reviews() {
-  local rc reviews owners rules protection b_reviews b_owners
+  local rc reviews owners fresh rules protection b_reviews b_owners b_fresh
   rc=0
-  rules="$(api "repos/$repo/rules/branches/main" '[.[] | select(.type == "pull_request") | .parameters] | "\(map(.required_approving_review_count // 0) | max // 0) \(map(.require_code_owner_review // false) | any)"')" || rc=$?
+  rules="$(api "repos/$repo/rules/branches/main" '[.[] | select(.type == "pull_request") | .parameters] | "\(map(.required_approving_review_count // 0) | max // 0) \(map(.require_code_owner_review // false) | any) \(map((.dismiss_stale_reviews_on_push // false) or (.require_last_push_approval // false)) | any)"')" || rc=$?
   if [ "$rc" -ne 0 ]; then
     fail "could not read the rulesets of main (repos/$repo/rules/branches/main: $(api_error))"
     return
   fi
-  read -r reviews owners <<< "$rules"
-  if [ "$reviews" -lt 1 ] || [ "$owners" != "true" ]; then
+  read -r reviews owners fresh <<< "$rules"
+  if [ "$reviews" -lt 1 ] || [ "$owners" != "true" ] || [ "$fresh" != "true" ]; then
     rc=0
-    protection="$(api "repos/$repo/branches/main/protection" '.required_pull_request_reviews // {} | "\(.required_approving_review_count // 0) \(.require_code_owner_reviews // false)"')" || rc=$?
+    protection="$(api "repos/$repo/branches/main/protection" '.required_pull_request_reviews // {} | "\(.required_approving_review_count // 0) \(.require_code_owner_reviews // false) \((.dismiss_stale_reviews // false) or (.require_last_push_approval // false))"')" || rc=$?
     case "$rc" in
-      0) read -r b_reviews b_owners <<< "$protection"
+      0) read -r b_reviews b_owners b_fresh <<< "$protection"
         [ "$b_reviews" -gt "$reviews" ] && reviews="$b_reviews"
-        [ "$b_owners" = "true" ] && owners=true ;;
+        [ "$b_owners" = "true" ] && owners=true
+        [ "$b_fresh" = "true" ] && fresh=true ;;
       4) ;; # main has no branch protection
       *) check ALLOW_UNCHECKED branch-protection "could not read main's branch protection (repos/$repo/branches/main/protection: $(api_error)); run the check with a token that has the 'Administration' repository permission (read), or require the reviews with a ruleset"
         return ;;
@@ -193,6 +195,9 @@ main_reviews() {
   fi
   if [ "$reviews" -lt 1 ]; then
     check ALLOW_UNREVIEWED_MAIN main "main takes changes without an approving review: whoever can push to it deploys what they push; require pull requests with at least one approval on main (a ruleset or branch protection)"
+  fi
+  if [ "$reviews" -ge 1 ] && [ "$fresh" != "true" ]; then
+    check ALLOW_STALE_APPROVALS main "main keeps an approval after more commits are pushed to the pull request: a change approved once can grow unreviewed before it merges; turn on 'Dismiss stale pull request approvals when new commits are pushed' or 'Require approval of the most recent reviewable push' for main"
   fi
   if [ "$owners" != "true" ]; then
     check ALLOW_NO_CODE_OWNERS main "main does not require code-owner review: a change to the policies or the pipeline needs no approval from .github/CODEOWNERS; turn on 'Require review from Code Owners' for main"

@@ -210,6 +210,18 @@ func TestCheckEnvironments(t *testing.T) {
 			repo + "/branches/main/protection": "!404 Branch not protected",
 		}), vars: []string{"ALLOW_UNREVIEWED_MAIN=main"}, waived: "waived by ALLOW_UNREVIEWED_MAIN=main: main takes changes without an approving review"},
 
+		"an approval survives more commits": {api: with(healthy("staging", "production"), github{
+			repo + "/rules/branches/main":      strings.NewReplacer(`"dismiss_stale_reviews_on_push":true`, `"dismiss_stale_reviews_on_push":false`, `"require_last_push_approval":true`, `"require_last_push_approval":false`).Replace(reviewedMain),
+			repo + "/branches/main/protection": "!404 Branch not protected",
+		}), want: "main keeps an approval after more commits are pushed"},
+		"an approval after the last push is enough": {api: with(healthy("staging", "production"), github{
+			repo + "/rules/branches/main":      strings.Replace(reviewedMain, `"dismiss_stale_reviews_on_push":true`, `"dismiss_stale_reviews_on_push":false`, 1),
+			repo + "/branches/main/protection": "!404 Branch not protected",
+		})},
+		"stale approvals, waived": {api: with(healthy("staging", "production"), github{
+			repo + "/rules/branches/main":      strings.NewReplacer(`"dismiss_stale_reviews_on_push":true`, `"dismiss_stale_reviews_on_push":false`, `"require_last_push_approval":true`, `"require_last_push_approval":false`).Replace(reviewedMain),
+			repo + "/branches/main/protection": "!404 Branch not protected",
+		}), vars: []string{"ALLOW_STALE_APPROVALS=main"}, waived: "waived by ALLOW_STALE_APPROVALS=main: main keeps an approval after more commits are pushed"},
 		"no code-owner review on main": {api: with(healthy("staging", "production"), github{
 			repo + "/rules/branches/main":      strings.Replace(reviewedMain, `"require_code_owner_review":true`, `"require_code_owner_review":false`, 1),
 			repo + "/branches/main/protection": "!404 Branch not protected",
