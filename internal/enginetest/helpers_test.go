@@ -203,6 +203,7 @@ func (r *run) changed() []string {
 type workflow struct {
 	On          map[string]yaml.Node `yaml:"on"`
 	Concurrency yaml.Node            `yaml:"concurrency"`
+	Permissions map[string]string    `yaml:"permissions"`
 	Jobs        map[string]job       `yaml:"jobs"`
 }
 

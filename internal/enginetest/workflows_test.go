@@ -277,3 +277,41 @@ func TestDeployCheckWaiversAreWired(t *testing.T) {
 		assert.Equal(t, "${{ vars."+w+" }}", env[w], "the deploy check is given %s", w)
 	}
 }
+
+// TestPullRequestCodeHoldsNoWriteToken: in the workflows a pull request starts, a job that
+// checks out the code or runs a script holds no token that can write to the repository
+// (its code could read the token from the runner), and a job that can write (the plan
+// comment) checks out and runs nothing of the pull request. id-token is no write to the
+// repository: it asks GitHub for an OIDC token, which only the preview role trusts.
+func TestPullRequestCodeHoldsNoWriteToken(t *testing.T) {
+	jobs := 0
+	for file, wf := range workflows(t) {
+		if _, ok := wf.On["pull_request"]; !ok {
+			continue
+		}
+		for name, j := range wf.Jobs {
+			if j.Uses != "" {
+				continue // a reusable workflow of the repository: checked as its own file
+			}
+			permissions := j.Permissions
+			if permissions == nil {
+				permissions = wf.Permissions
+			}
+			var writes []string
+			for scope, level := range permissions {
+				if level == "write" && scope != "id-token" {
+					writes = append(writes, scope)
+				}
+			}
+			runsCode := false
+			for _, s := range j.Steps {
+				runsCode = runsCode || s.Run != "" || strings.HasPrefix(s.Uses, "actions/checkout@") || strings.HasPrefix(s.Uses, "./")
+			}
+			if runsCode {
+				jobs++
+				assert.Empty(t, writes, "%s job %s runs the pull request's code with a token that writes %v", file, name, writes)
+			}
+		}
+	}
+	assert.NotZero(t, jobs)
+}
