@@ -104,8 +104,8 @@ type (
 		TransitionDefaultMinimumObjectSize string          `json:"transitionDefaultMinimumObjectSize,omitempty"`
 	}
 	lifecycleRule struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
+		ID     string  `json:"id"`
+		Status string  `json:"status"`
 		Prefix *string `json:"prefix,omitempty"`
 		Filter *struct {
 			Prefix *string `json:"prefix,omitempty"`
