@@ -8,6 +8,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -193,4 +194,130 @@ func encode(v any) resource.PropertyMap {
 		panic(err)
 	}
 	return resource.NewPropertyMapFromMap(m)
+}
+
+// Backends serves each type from the first of its backends that serves it.
+type Backends []Backend
+
+// New makes every backend the stand-in has for c: S3 today; the IAM types follow the same
+// way.
+func New(c Config) (Backends, error) {
+	s3b, err := NewS3(c)
+	if err != nil {
+		return nil, err
+	}
+	return Backends{s3b}, nil
+}
+
+func (bs Backends) pick(typ string) (Backend, error) {
+	for _, b := range bs {
+		if b.Serves(typ) {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("no AWS backend serves %s", typ)
+}
+
+// Serves implements Backend.
+func (bs Backends) Serves(typ string) bool {
+	_, err := bs.pick(typ)
+	return err == nil
+}
+
+// Create implements Backend.
+func (bs Backends) Create(ctx context.Context, typ string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
+	b, err := bs.pick(typ)
+	if err != nil {
+		return "", nil, err
+	}
+	return b.Create(ctx, typ, inputs)
+}
+
+// Read implements Backend.
+func (bs Backends) Read(ctx context.Context, typ, id string, olds resource.PropertyMap) (resource.PropertyMap, resource.PropertyMap, error) {
+	b, err := bs.pick(typ)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.Read(ctx, typ, id, olds)
+}
+
+// Update implements Backend.
+func (bs Backends) Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error) {
+	b, err := bs.pick(typ)
+	if err != nil {
+		return nil, err
+	}
+	return b.Update(ctx, typ, id, news)
+}
+
+// Delete implements Backend.
+func (bs Backends) Delete(ctx context.Context, typ, id string, olds resource.PropertyMap) error {
+	b, err := bs.pick(typ)
+	if err != nil {
+		return err
+	}
+	return b.Delete(ctx, typ, id, olds)
+}
+
+// endpointEnv are the SDKs' standard variables of a service's endpoint, by the service
+// key of aws:endpoints; AWS_ENDPOINT_URL is every service's when its own is unset. The
+// real provider honours them too, and so does the program's own AWS code
+// (internal/awsaccount): the program refuses aws:endpoints in a stack file (a setting that
+// redirects requests out of the plan's sight), so the environment is how a test points
+// the whole stack at an emulator.
+var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS"}
+
+// FromProviderConfig reads the backend's configuration for region from the provider
+// configuration args (aws:endpoints, aws:s3UsePathStyle, aws:accessKey, aws:secretKey)
+// and, for what args leave unset, from the environment getenv reads (endpointEnv,
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). It returns nil when neither names an
+// endpoint: the stand-in then answers every type from its model.
+func FromProviderConfig(args resource.PropertyMap, region, partition string, getenv func(string) string) (*Config, error) {
+	endpoints, err := ParseEndpoints(args["endpoints"])
+	if err != nil {
+		return nil, err
+	}
+	if endpoints == nil {
+		var list []map[string]any
+		for key, env := range endpointEnv {
+			if u := cmp.Or(getenv(env), getenv("AWS_ENDPOINT_URL")); u != "" {
+				list = append(list, map[string]any{key: u})
+			}
+		}
+		if len(list) > 0 {
+			b, _ := json.Marshal(list)
+			if endpoints, err = ParseEndpoints(resource.NewProperty(string(b))); err != nil {
+				return nil, fmt.Errorf("the AWS_ENDPOINT_URL variables: %w", err)
+			}
+		}
+	}
+	if endpoints == nil {
+		return nil, nil
+	}
+	c := &Config{Region: region, Partition: partition, Endpoints: endpoints, S3UsePathStyle: boolean(args["s3UsePathStyle"]),
+		AccessKey: text(args["accessKey"]), SecretKey: text(args["secretKey"])}
+	if c.AccessKey == "" {
+		c.AccessKey, c.SecretKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	}
+	return c, nil
+}
+
+// boolean reads a provider setting given as a bool or as its text, as the engine hands a
+// default provider its configuration.
+func boolean(v resource.PropertyValue) bool {
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return (v.IsBool() && v.BoolValue()) || (v.IsString() && v.StringValue() == "true")
+}
+
+func text(v resource.PropertyValue) string {
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	if v.IsString() {
+		return v.StringValue()
+	}
+	return ""
 }

@@ -219,7 +219,10 @@ func (b *S3) put(ctx context.Context, typ string, inputs resource.PropertyMap, c
 		}
 		conf := &s3types.ServerSideEncryptionConfiguration{}
 		for _, r := range in.Rules {
-			rule := s3types.ServerSideEncryptionRule{BucketKeyEnabled: aws.Bool(r.BucketKeyEnabled)}
+			var rule s3types.ServerSideEncryptionRule
+			if r.BucketKeyEnabled {
+				rule.BucketKeyEnabled = aws.Bool(true)
+			}
 			if d := r.ApplyServerSideEncryptionByDefault; d != nil {
 				rule.ApplyServerSideEncryptionByDefault = &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryption(d.SseAlgorithm)}
 				if d.KmsMasterKeyID != "" {
