@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 )
 
 // S3Types are the resource types the S3 backend serves: every S3 type the program creates.
@@ -194,6 +195,16 @@ func (b *S3) put(ctx context.Context, typ string, inputs resource.PropertyMap, c
 		}
 		if !create {
 			return in.Bucket, nil
+		}
+		if code, _ := fakeaws.CreateFailure(typ, b.region); code == "BucketAlreadyExists" {
+			// S3 would answer 200 OK here; the provider looks first (fakeaws.CreateFailure).
+			_, err := b.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(in.Bucket)})
+			if err == nil {
+				return "", fmt.Errorf("creating S3 Bucket (%s): %s", in.Bucket, code)
+			}
+			if !notFound(err) {
+				return "", wrap("looking for bucket", in.Bucket, err)
+			}
 		}
 		req := &s3.CreateBucketInput{Bucket: aws.String(in.Bucket)}
 		if b.region != "" && b.region != "us-east-1" {

@@ -151,3 +151,20 @@ func TestParseEndpointsOnlyLoopback(t *testing.T) {
 		})
 	}
 }
+
+// TestS3CreateOfAnExistingBucketFails: creating a bucket that exists fails as the provider
+// fails it. In us-east-1 S3 itself answers 200 OK (moto too), so the provider looks first
+// and refuses with BucketAlreadyExists; elsewhere S3 refuses with BucketAlreadyOwnedByYou.
+func TestS3CreateOfAnExistingBucketFails(t *testing.T) {
+	b := newMotoS3(t)
+	ctx := t.Context()
+	for _, tc := range []struct{ region, code string }{{"us-east-1", "BucketAlreadyExists"}, {"eu-west-1", "BucketAlreadyOwnedByYou"}} {
+		b.region = tc.region
+		inputs := props(t, `{"bucket":"acme-exists-`+tc.region+`"}`)
+		_, _, err := b.Create(ctx, awstypes.Bucket, inputs)
+		require.NoError(t, err, tc.region)
+		_, _, err = b.Create(ctx, awstypes.Bucket, inputs)
+		require.Error(t, err, "%s: a second create of the bucket fails", tc.region)
+		assert.Contains(t, err.Error(), tc.code, tc.region)
+	}
+}

@@ -111,6 +111,13 @@ func (s *server) region(typ string) string {
 	return s.account.Region
 }
 
+// accountRegion is the region of the provider configuration.
+func (s *server) accountRegion() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.account.Region
+}
+
 // change applies f to the world under the lock and saves it.
 func (s *server) change(f func([]world.Resource) ([]world.Resource, error)) error {
 	s.mu.Lock()
@@ -252,7 +259,7 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 			rs = append(rs, created)
 			return syncListing(req.GetType(), rs, len(rs)-1), nil
 		}
-		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
+		if code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion()); fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
