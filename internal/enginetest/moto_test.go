@@ -30,7 +30,7 @@ func startMoto(t *testing.T) string {
 	require.NoError(t, l.Close())
 	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
-	cmd.Env = offlineEnv()
+	cmd.Env = append(offlineEnv(), "MOTO_ACCOUNT_ID="+tierAccount) // the account the stack allows
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start(), "moto is required: pip install 'moto[server]==5.2.1'")
@@ -61,8 +61,8 @@ func offlineEnv() []string {
 	return env
 }
 
-// motoCredentials are dummy keys; moto takes a 12-digit access key id as the account.
-var motoCredentials = []string{"AWS_ACCESS_KEY_ID=" + tierAccount, "AWS_SECRET_ACCESS_KEY=enginetest", "AWS_DEFAULT_REGION=us-east-1"}
+// motoCredentials are dummy keys: moto accepts any.
+var motoCredentials = []string{"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=enginetest", "AWS_DEFAULT_REGION=us-east-1"}
 
 // awsCLI runs the AWS CLI against moto, with dummy credentials and no configuration file
 // of the machine's, and decodes its JSON answer.
@@ -118,7 +118,7 @@ func TestS3AgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	// The program refuses aws:endpoints in a stack file; the SDKs' variables, which the real
 	// provider honours too, point the provider at moto.
-	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint) {
+	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
 		k, v, _ := strings.Cut(kv, "=")
 		p.env[k] = v
 	}

@@ -16,10 +16,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -54,6 +56,33 @@ type Config struct {
 	// AccessKey and SecretKey are aws:accessKey and aws:secretKey; the environment's
 	// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when unset.
 	AccessKey, SecretKey string
+	// SkipCredentialsValidation is aws:skipCredentialsValidation: no STS call at Configure.
+	SkipCredentialsValidation bool
+}
+
+// Account asks STS (GetCallerIdentity) whose the credentials are, as the real provider
+// does when it is configured unless skipCredentialsValidation, and refuses an account
+// allowed (aws:allowedAccountIds) does not list. It returns the account, "" when skipped.
+func (c Config) Account(ctx context.Context, allowed []string) (string, error) {
+	if c.SkipCredentialsValidation {
+		return "", nil
+	}
+	if c.Endpoints["sts"] == "" {
+		return "", errors.New("endpoints: the provider validates its credentials with STS unless skipCredentialsValidation is set; name an sts endpoint (AWS_ENDPOINT_URL_STS)")
+	}
+	cfg, err := c.awsConfig()
+	if err != nil {
+		return "", err
+	}
+	out, err := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(c.Endpoints["sts"]) }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", fmt.Errorf("validating the provider's credentials: %w", err)
+	}
+	account := aws.ToString(out.Account)
+	if len(allowed) > 0 && !slices.Contains(allowed, account) {
+		return "", fmt.Errorf("AWS account ID not allowed: %s (allowedAccountIds: %v)", account, allowed)
+	}
+	return account, nil
 }
 
 // ParseEndpoints reads aws:endpoints from the provider configuration: a list of objects
@@ -296,7 +325,7 @@ func FromProviderConfig(args resource.PropertyMap, region, partition string, get
 		return nil, nil
 	}
 	c := &Config{Region: region, Partition: partition, Endpoints: endpoints, S3UsePathStyle: boolean(args["s3UsePathStyle"]),
-		AccessKey: text(args["accessKey"]), SecretKey: text(args["secretKey"])}
+		AccessKey: text(args["accessKey"]), SecretKey: text(args["secretKey"]), SkipCredentialsValidation: boolean(args["skipCredentialsValidation"])}
 	if c.AccessKey == "" {
 		c.AccessKey, c.SecretKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	}

@@ -11,6 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// motoAccount is the account moto serves (MOTO_ACCOUNT_ID).
+const motoAccount = "123456789012"
+
 // startMoto starts moto 5.2.1 on a free loopback port and stops it when the test ends. It is
 // a stop-gap, kept tiny on purpose: the shared moto harness (internal/mototest, with
 // MOTO_SERVER_URL and resets) replaces it once it lands.
@@ -27,6 +30,7 @@ func startMoto(t *testing.T) string {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, "MOTO_ACCOUNT_ID="+motoAccount)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start(), "moto is required: pip install 'moto[server]==5.2.1'")

@@ -21,16 +21,23 @@ func props(t *testing.T, js string) resource.PropertyMap {
 
 func newMotoS3(t *testing.T) *S3 {
 	t.Helper()
+	b, err := NewS3(motoConfig(t))
+	require.NoError(t, err)
+	return b
+}
+
+// motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
+func motoConfig(t *testing.T) Config {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("against moto: not run under -short")
 	}
 	endpoint := startMoto(t)
-	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint)})})
+	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
-	b, err := NewS3(Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"})
-	require.NoError(t, err)
-	return b
+	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one

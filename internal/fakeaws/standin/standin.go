@@ -153,7 +153,8 @@ func (s *server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pul
 
 // Configure takes the account and region from the provider configuration, as the real
 // provider learns them from AWS; the stack pins the account with aws:allowedAccountIds.
-// It shows Notice: the engine configures a provider in every preview and update.
+// It shows Notice: the engine configures a provider in every preview and update. With
+// endpoints it sets up the AWS backend (configureBackend).
 func (s *server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	if err := s.host.Log(ctx, diag.Warning, "", Notice); err != nil {
 		return nil, fmt.Errorf("showing what the stand-in is: %w", err)
@@ -163,26 +164,49 @@ func (s *server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if r := args["region"]; r.IsString() && r.StringValue() != "" {
 		s.account.Region, s.account.Partition = r.StringValue(), awsnames.Partition(r.StringValue())
 	}
-	if ids := accountIDs(args["allowedAccountIds"]); len(ids) > 0 {
-		s.account.ID = ids[0]
+	allowed := accountIDs(args["allowedAccountIds"])
+	if len(allowed) > 0 {
+		s.account.ID = allowed[0]
 	}
-	c, err := awsapi.FromProviderConfig(args, s.account.Region, s.account.Partition, os.Getenv)
-	if err != nil {
+	account := s.account
+	s.mu.Unlock()
+	if err := s.configureBackend(ctx, args, account, allowed); err != nil {
 		return nil, fmt.Errorf("configuring the stand-in's AWS backend: %w", err)
 	}
-	if c != nil {
-		if s.backend, err = awsapi.New(*c); err != nil {
-			return nil, fmt.Errorf("configuring the stand-in's AWS backend: %w", err)
-		}
-		if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", awsapi.S3Types, c.Endpoints)); err != nil {
-			return nil, err
-		}
+	s.mu.Lock()
+	account = s.account
+	s.mu.Unlock()
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: account.ID, Region: account.Region})
+}
+
+// configureBackend sets up the AWS backend when args or the environment name endpoints,
+// and takes the account from STS's answer unless the configuration skips that check.
+func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap, account fakeaws.Account, allowed []string) error {
+	c, err := awsapi.FromProviderConfig(args, account.Region, account.Partition, os.Getenv)
+	if err != nil || c == nil {
+		return err
 	}
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: s.account.ID, Region: s.account.Region})
+	backend, err := awsapi.New(*c)
+	if err != nil {
+		return err
+	}
+	id, err := c.Account(ctx, allowed)
+	if err != nil {
+		return err
+	}
+	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", awsapi.S3Types, c.Endpoints)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.backend = backend
+	if id != "" {
+		s.account.ID = id // what the emulator answers, not what the stack says
+	}
+	return nil
 }
 
 // accountIDs reads allowedAccountIds as a list or as its JSON text.
@@ -252,6 +276,7 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	}
 	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
 	region := s.region(req.GetType())
+	code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
 		i := world.FindIn(rs, req.GetType(), id, region)
@@ -259,7 +284,7 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 			rs = append(rs, created)
 			return syncListing(req.GetType(), rs, len(rs)-1), nil
 		}
-		if code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion()); fails {
+		if fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
