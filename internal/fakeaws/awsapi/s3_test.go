@@ -29,10 +29,7 @@ func newMotoS3(t *testing.T) *S3 {
 // motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
 func motoConfig(t *testing.T) Config {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("against moto: not run under -short")
-	}
-	endpoint := startMoto(t)
+	endpoint := startMoto(t) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
 		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
 	endpoints, err := ParseEndpoints(v)
