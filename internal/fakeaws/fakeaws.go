@@ -201,6 +201,20 @@ var CreateFails = map[string]string{
 	awstypes.Trail:        "TrailAlreadyExistsException",
 }
 
+// CreateFailure is the error code with which the provider refuses to create a resource of
+// typ in region that already exists (CreateFails); false when the create overwrites. In
+// us-east-1 S3 answers a CreateBucket of a bucket you own with 200 OK, for legacy
+// compatibility (moto 5.2.1 too); the provider looks first and refuses with
+// BucketAlreadyExists (hashicorp/terraform-provider-aws internal/service/s3/bucket.go,
+// resourceBucketCreate).
+func CreateFailure(typ, region string) (string, bool) {
+	if typ == awstypes.Bucket && region == "us-east-1" {
+		return "BucketAlreadyExists", true
+	}
+	code, ok := CreateFails[typ]
+	return code, ok
+}
+
 // Diff compares a resource's old inputs with its new ones as the AWS provider does:
 // changed lists every input that differs (an unknown new value counts as changed),
 // except those in ignoreChanges, and replaces those of them ReplaceOn lists for typ, the

@@ -141,3 +141,23 @@ func TestDiff(t *testing.T) {
 	assert.Equal(t, []string{"bucket"}, changed)
 	assert.Equal(t, []string{"bucket"}, replaces)
 }
+
+// TestCreateFailure: the provider refuses to create what exists with AWS's code, except
+// a bucket in us-east-1, where S3 answers 200 OK and the provider's own check refuses it
+// with BucketAlreadyExists (terraform-provider-aws internal/service/s3/bucket.go,
+// resourceBucketCreate); a "put" type overwrites.
+func TestCreateFailure(t *testing.T) {
+	for _, tc := range []struct {
+		typ, region, code string
+		fails             bool
+	}{
+		{awstypes.Bucket, "us-east-1", "BucketAlreadyExists", true},
+		{awstypes.Bucket, "eu-west-1", "BucketAlreadyOwnedByYou", true},
+		{awstypes.User, "us-east-1", "EntityAlreadyExists", true},
+		{awstypes.Versioning, "us-east-1", "", false},
+	} {
+		code, fails := fakeaws.CreateFailure(tc.typ, tc.region)
+		assert.Equal(t, tc.fails, fails, "%s in %s", tc.typ, tc.region)
+		assert.Equal(t, tc.code, code, "%s in %s", tc.typ, tc.region)
+	}
+}

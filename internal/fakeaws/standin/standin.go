@@ -7,6 +7,12 @@
 // in its AWS is kept in the file named by FAKEAWS_WORLD (package world): a create of a
 // name that exists fails as AWS fails it, an import or a refresh reads it.
 //
+// With aws:endpoints in its provider configuration (an emulator on this machine, such as
+// moto), the types package awsapi serves (the S3 types) are created, read, updated,
+// deleted and imported through the AWS SDK against those endpoints instead; every other
+// type keeps the model. It is still a test double: awsapi talks only to loopback
+// endpoints.
+//
 // The command internal/fakeaws/pulumi-resource-aws serves it; the engine uses that when
 // its directory is on PATH ahead of any installed aws plugin. So that no one mistakes it
 // for AWS, the command builds only with the build tag StandInTag (`go install ./...`
@@ -35,6 +41,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/fakeaws/awsapi"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
@@ -81,6 +88,17 @@ type server struct {
 	world   string // the file of what exists
 	mu      sync.Mutex
 	account fakeaws.Account
+	backend awsapi.Backend // nil without aws:endpoints: the model answers every type
+}
+
+// backendFor is the AWS backend when it answers for typ instead of the model, else nil.
+func (s *server) backendFor(typ string) awsapi.Backend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.backend == nil || !s.backend.Serves(typ) {
+		return nil
+	}
+	return s.backend
 }
 
 // region is where a resource of typ lives in the world: its region if it is regional.
@@ -88,6 +106,13 @@ func (s *server) region(typ string) string {
 	if !fakeaws.Regional[typ] {
 		return ""
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.account.Region
+}
+
+// accountRegion is the region of the provider configuration.
+func (s *server) accountRegion() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.account.Region
@@ -128,7 +153,8 @@ func (s *server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pul
 
 // Configure takes the account and region from the provider configuration, as the real
 // provider learns them from AWS; the stack pins the account with aws:allowedAccountIds.
-// It shows Notice: the engine configures a provider in every preview and update.
+// It shows Notice: the engine configures a provider in every preview and update. With
+// endpoints it sets up the AWS backend (configureBackend).
 func (s *server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	if err := s.host.Log(ctx, diag.Warning, "", Notice); err != nil {
 		return nil, fmt.Errorf("showing what the stand-in is: %w", err)
@@ -138,14 +164,49 @@ func (s *server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if r := args["region"]; r.IsString() && r.StringValue() != "" {
 		s.account.Region, s.account.Partition = r.StringValue(), awsnames.Partition(r.StringValue())
 	}
-	if ids := accountIDs(args["allowedAccountIds"]); len(ids) > 0 {
-		s.account.ID = ids[0]
+	allowed := accountIDs(args["allowedAccountIds"])
+	if len(allowed) > 0 {
+		s.account.ID = allowed[0]
 	}
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: s.account.ID, Region: s.account.Region})
+	account := s.account
+	s.mu.Unlock()
+	if err := s.configureBackend(ctx, args, account, allowed); err != nil {
+		return nil, fmt.Errorf("configuring the stand-in's AWS backend: %w", err)
+	}
+	s.mu.Lock()
+	account = s.account
+	s.mu.Unlock()
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, s.log(oplog.Op{Op: "configure", Account: account.ID, Region: account.Region})
+}
+
+// configureBackend sets up the AWS backend when args or the environment name endpoints,
+// and takes the account from STS's answer unless the configuration skips that check.
+func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap, account fakeaws.Account, allowed []string) error {
+	c, err := awsapi.FromProviderConfig(args, account.Region, account.Partition, os.Getenv)
+	if err != nil || c == nil {
+		return err
+	}
+	backend, err := awsapi.New(*c)
+	if err != nil {
+		return err
+	}
+	id, err := c.Account(ctx, allowed)
+	if err != nil {
+		return err
+	}
+	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", awsapi.S3Types, c.Endpoints)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.backend = backend
+	if id != "" {
+		s.account.ID = id // what the emulator answers, not what the stack says
+	}
+	return nil
 }
 
 // accountIDs reads allowedAccountIds as a list or as its JSON text.
@@ -197,7 +258,7 @@ func (s *server) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffRe
 	return resp, err
 }
 
-func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	inputs, err := unmarshal(req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -206,8 +267,16 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		// As the real provider: what AWS computes (ids, ARNs, secrets) is unknown until created.
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
+	if b := s.backendFor(req.GetType()); b != nil {
+		id, state, err := b.Create(ctx, req.GetType(), inputs)
+		if err != nil {
+			return nil, err
+		}
+		return s.created(req, id, state)
+	}
 	id, state := s.state(req.GetType(), resource.URN(req.GetUrn()).Name(), inputs)
 	region := s.region(req.GetType())
+	code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
 		i := world.FindIn(rs, req.GetType(), id, region)
@@ -215,7 +284,7 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 			rs = append(rs, created)
 			return syncListing(req.GetType(), rs, len(rs)-1), nil
 		}
-		if code, fails := fakeaws.CreateFails[req.GetType()]; fails {
+		if fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
@@ -224,6 +293,11 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	if err != nil {
 		return nil, err
 	}
+	return s.created(req, id, state)
+}
+
+// created answers a create with the id and state, and records it.
+func (s *server) created(req *pulumirpc.CreateRequest, id string, state resource.PropertyMap) (*pulumirpc.CreateResponse, error) {
 	out, err := marshal(state)
 	if err != nil {
 		return nil, err
@@ -255,7 +329,10 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 // Read answers an import (no state yet) or a refresh from what exists: the resource's
 // inputs as AWS holds them and the state derived from them; a resource that does not exist
 // has no id.
-func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+func (s *server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	if b := s.backendFor(req.GetType()); b != nil {
+		return s.readBackend(ctx, b, req)
+	}
 	region := s.region(req.GetType())
 	s.mu.Lock()
 	resources, err := world.Read(s.world)
@@ -293,6 +370,43 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
 }
 
+// readBackend answers an import or a refresh from the AWS backend. A refresh reports the
+// inputs the program sent, each with the value AWS holds now (an input AWS does not report
+// keeps its value), as the bridged provider extracts inputs from what it read: a setting
+// the program leaves to AWS's default is no diff. An import reports all AWS holds.
+func (s *server) readBackend(ctx context.Context, b awsapi.Backend, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	if err := s.log(oplog.Op{Op: "read", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()}); err != nil {
+		return nil, err
+	}
+	olds, err := unmarshal(req.GetInputs())
+	if err != nil {
+		return nil, err
+	}
+	read, state, err := b.Read(ctx, req.GetType(), req.GetId(), olds)
+	if err != nil || read == nil {
+		return &pulumirpc.ReadResponse{}, err
+	}
+	inputs := read
+	if len(olds) > 0 {
+		inputs = resource.PropertyMap{}
+		for k, v := range olds {
+			if now, ok := read[k]; ok {
+				v = now
+			}
+			inputs[k] = v
+		}
+	}
+	props, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	in, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+}
+
 // keepCredentials carries the credentials AWS generated at creation over from old to
 // state: AWS never reports them again.
 func keepCredentials(old, state resource.PropertyMap) {
@@ -308,7 +422,7 @@ func keepCredentials(old, state resource.PropertyMap) {
 // Update reports the state after an in-place update, in a preview as well: attributes AWS
 // computed keep their values unless the update changes what they derive from (an IAM name
 // in an ARN), and a credential, generated once at creation, is kept.
-func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+func (s *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
@@ -316,6 +430,9 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	olds, err := unmarshal(req.GetOlds())
 	if err != nil {
 		return nil, err
+	}
+	if b := s.backendFor(req.GetType()); b != nil {
+		return s.updateBackend(ctx, b, req, olds, news)
 	}
 	s.mu.Lock()
 	account := s.account
@@ -344,7 +461,41 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 		s.log(oplog.Op{Op: "update", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId(), Inputs: req.GetNews()})
 }
 
-func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+// updateBackend updates through the AWS backend. A preview reports the old state with the
+// new inputs: what AWS computed stays known.
+func (s *server) updateBackend(ctx context.Context, b awsapi.Backend, req *pulumirpc.UpdateRequest, olds, news resource.PropertyMap) (*pulumirpc.UpdateResponse, error) {
+	state := olds.Copy()
+	for k, v := range news {
+		state[k] = v
+	}
+	if !req.GetPreview() {
+		var err error
+		if state, err = b.Update(ctx, req.GetType(), req.GetId(), news); err != nil {
+			return nil, err
+		}
+	}
+	out, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		return &pulumirpc.UpdateResponse{Properties: out}, nil
+	}
+	return &pulumirpc.UpdateResponse{Properties: out},
+		s.log(oplog.Op{Op: "update", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId(), Inputs: req.GetNews()})
+}
+
+func (s *server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	if b := s.backendFor(req.GetType()); b != nil {
+		olds, err := unmarshal(req.GetOldInputs())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Delete(ctx, req.GetType(), req.GetId(), olds); err != nil {
+			return nil, err
+		}
+		return &emptypb.Empty{}, s.log(oplog.Op{Op: "delete", URN: req.GetUrn(), Type: req.GetType(), ID: req.GetId()})
+	}
 	region := s.region(req.GetType())
 	err := s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		if i := world.FindIn(rs, req.GetType(), req.GetId(), region); i >= 0 {
