@@ -9,10 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/record"
 )
 
 // TestExternalServerMustBeLoopback: MOTO_SERVER_URL is taken only on this machine.
@@ -180,4 +183,28 @@ func TestCIChecksThePinnedVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"$moto_version" != "`+Version+`"`)
 	assert.Contains(t, string(b), "aws --version ||")
+}
+
+// TestBucketMismatchesNamesEachSetting: each setting the plan gives a bucket and AWS does
+// not have is named, lifecycle's default minimum object size and Object Lock included;
+// settings of another bucket are not compared.
+func TestBucketMismatchesNamesEachSetting(t *testing.T) {
+	reg := func(typ string, inputs map[string]any) record.Registration {
+		return record.Registration{Type: typ, Inputs: resource.NewPropertyMapFromMap(inputs)}
+	}
+	regs := []record.Registration{
+		reg(awstypes.Versioning, map[string]any{"bucket": "vault", "versioningConfiguration": map[string]any{"status": "Enabled"}}),
+		reg(awstypes.Lifecycle, map[string]any{"bucket": "vault", "transitionDefaultMinimumObjectSize": "all_storage_classes_128K",
+			"rules": []any{map[string]any{"id": "retention"}, map[string]any{"id": "cleanup"}}}),
+		reg(awstypes.ObjectLock, map[string]any{"bucket": "vault"}),
+		reg(awstypes.BucketPolicy, map[string]any{"bucket": "other"}),
+	}
+	got := map[string]any{
+		"versioning": map[string]any{"Status": "Enabled"},
+		"lifecycle":  map[string]any{"Rules": []any{map[string]any{"ID": "cleanup"}, map[string]any{"ID": "retention"}}},
+	}
+	assert.Equal(t, []string{
+		"transitionDefaultMinimumObjectSize of vault: the plan says all_storage_classes_128K, AWS has <nil>",
+		"Object Lock of vault: the plan says true, AWS has false",
+	}, BucketMismatches(regs, "vault", got))
 }
