@@ -42,6 +42,7 @@ const (
 type Server struct {
 	URL  string // http://host:port
 	addr string // host:port, where every request goes
+	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
 }
 
 // Start returns the server of MOTO_SERVER_URL when set, else starts moto on a free
@@ -93,7 +94,7 @@ func Start(t testing.TB) *Server {
 			t.Logf("moto's log:\n%s", log.String())
 		}
 	})
-	s := &Server{URL: "http://" + addr, addr: addr}
+	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid}
 	if err := s.wait(30*time.Second, done); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package mototest
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -207,4 +208,41 @@ func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 		"transitionDefaultMinimumObjectSize of vault: the plan says all_storage_classes_128K, AWS has <nil>",
 		"Object Lock of vault: the plan says true, AWS has false",
 	}, BucketMismatches(regs, "vault", got))
+}
+
+// TestStopsWhatItStarted: the moto a test started is gone when the test ends.
+func TestStopsWhatItStarted(t *testing.T) {
+	t.Setenv(URLEnvVar, "")
+	var pid int
+	t.Run("server", func(t *testing.T) {
+		pid = Start(t).pid
+		require.NotZero(t, pid)
+		require.NoError(t, syscall.Kill(pid, 0), "moto runs during the test")
+	})
+	if pid == 0 {
+		t.Skip("moto did not start (skipped under -short without moto)")
+	}
+	assert.ErrorIs(t, syscall.Kill(pid, 0), syscall.ESRCH, "no moto process is left behind")
+}
+
+// TestAvailableSaysWhatIsMissing: without python3, without moto, or with another moto
+// than the pinned one, the message says what to install.
+func TestAvailableSaysWhatIsMissing(t *testing.T) {
+	bin := t.TempDir()
+	t.Setenv("PATH", bin)
+	err := Available()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "python3 is not installed")
+
+	fake := func(script string) {
+		require.NoError(t, os.WriteFile(filepath.Join(bin, "python3"), []byte("#!/bin/sh\n"+script+"\n"), 0o755))
+	}
+	fake("echo \"ModuleNotFoundError: No module named 'moto'\" >&2; exit 1")
+	err = Available()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "moto is not installed for python3 (pip install 'moto[server]=="+Version+"')")
+	fake("echo 4.2.0")
+	err = Available()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "moto 4.2.0 is installed; the tests are written against moto "+Version)
 }
