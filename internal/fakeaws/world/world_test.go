@@ -17,7 +17,7 @@ import (
 const childEnv = "WORLD_TEST_WRITER"
 
 // changesPerWriter is how many resources each writer process adds, one Change each.
-const changesPerWriter = 60
+const changesPerWriter = 30
 
 // TestChangeAcrossProcesses: two processes change the same world at once, as the
 // provider processes of two regions do, while this one reads it without the lock as the
@@ -46,24 +46,27 @@ func TestChangeAcrossProcesses(t *testing.T) {
 			}
 		})
 		require.NoError(t, cmd.Start())
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-			}
-		})
 		writers = append(writers, cmd)
 	}
 	done := make(chan error, len(writers))
 	for _, cmd := range writers {
 		go func() { done <- cmd.Wait() }()
 	}
-	reads, finished := 0, 0
+	finished := 0
+	t.Cleanup(func() { // a failed read stops the test: stop the writers it leaves running
+		for _, cmd := range writers {
+			_ = cmd.Process.Kill()
+		}
+		for ; finished < len(writers); finished++ {
+			<-done
+		}
+	})
+	reads := 0
 	for finished < len(writers) {
 		select {
 		case err := <-done:
-			require.NoError(t, err, "a writer failed")
 			finished++
+			require.NoError(t, err, "a writer failed")
 		default:
 			_, err := Load(path) // no lock, as the tests read it
 			require.NoError(t, err, "read %d saw a half-written world", reads)
