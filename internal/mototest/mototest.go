@@ -22,6 +22,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Version is the moto the tests are written against; .ci/run checks for it too.
@@ -45,11 +46,22 @@ type Server struct {
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
 }
 
+// DefaultAccount is the account moto answers for unless told another (MOTO_ACCOUNT_ID).
+const DefaultAccount = "123456789012"
+
 // Start returns the server of MOTO_SERVER_URL when set, else starts moto on a free
 // loopback port and stops it when the test ends. Without moto (or the version this project
 // pins) the test fails, except under -short, where it is skipped: CI must never pass
-// without the tests moto runs.
+// without the tests moto runs. Its account is DefaultAccount.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartInAccount(t, DefaultAccount)
+}
+
+// StartInAccount is Start with moto answering as account (MOTO_ACCOUNT_ID), for a stack
+// whose aws:allowedAccountIds names it. A server of MOTO_SERVER_URL must have been started
+// in that account: the test fails, saying so, if STS answers another.
+func StartInAccount(t testing.TB, account string) *Server {
 	t.Helper()
 	if raw := os.Getenv(URLEnvVar); raw != "" {
 		s, err := external(raw)
@@ -58,6 +70,9 @@ func Start(t testing.TB) *Server {
 		}
 		if err := s.wait(5*time.Second, nil); err != nil {
 			t.Fatalf("%s=%s: %v", URLEnvVar, raw, err)
+		}
+		if got := s.Account(t); got != account {
+			t.Fatalf("%s=%s answers as account %s; this test needs %s: start that server with MOTO_ACCOUNT_ID=%s", URLEnvVar, raw, got, account, account)
 		}
 		return s
 	}
@@ -77,7 +92,8 @@ func Start(t testing.TB) *Server {
 	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
 	// moto runs boto itself: it gets none of the test's AWS settings (an empty AWS_PROFILE
 	// is a profile it cannot find) and no proxy.
-	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region)
+	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region,
+		"MOTO_ACCOUNT_ID="+account)
 	// Its own process group, so that stopping it stops whatever it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var log bytes.Buffer
@@ -191,6 +207,16 @@ func (s *Server) HTTPClient() *awshttp.BuildableClient {
 			return d.DialContext(ctx, "tcp", s.addr)
 		}
 	})
+}
+
+// Account is the account the server answers as (STS GetCallerIdentity).
+func (s *Server) Account(t testing.TB) string {
+	t.Helper()
+	out, err := sts.NewFromConfig(s.Config(t)).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("asking moto for its account: %v", err)
+	}
+	return aws.ToString(out.Account)
 }
 
 // Config is an AWS SDK configuration for the server: its endpoint for every service, the

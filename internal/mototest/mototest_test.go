@@ -1,6 +1,7 @@
 package mototest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -84,13 +85,21 @@ func TestServerReadBackAndReset(t *testing.T) {
 }
 
 // TestServerURLIsShared: with MOTO_SERVER_URL set, Start starts nothing and uses that
-// server: what one client made, the other sees.
+// server: what one client made, the other sees; a test that needs another account than the
+// server's is refused, naming what to do.
 func TestServerURLIsShared(t *testing.T) {
 	skipShort(t)
-	first := Start(t)
+	first := StartInAccount(t, "999999999999")
+	assert.Equal(t, "999999999999", first.Account(t), "moto answers as the account asked for")
 	t.Setenv(URLEnvVar, first.URL)
-	second := Start(t)
+	second := StartInAccount(t, "999999999999")
 	assert.Equal(t, first.URL, second.URL)
+	refused := &fatalRecorder{TB: t}
+	func() {
+		defer func() { _ = recover() }()
+		StartInAccount(refused, DefaultAccount)
+	}()
+	assert.Contains(t, refused.msg, "answers as account 999999999999; this test needs "+DefaultAccount+": start that server with MOTO_ACCOUNT_ID="+DefaultAccount)
 	_, err := s3.NewFromConfig(first.Config(t), func(o *s3.Options) { o.UsePathStyle = true }).
 		CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("shared")})
 	require.NoError(t, err)
@@ -246,3 +255,16 @@ func TestAvailableSaysWhatIsMissing(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "moto 4.2.0 is installed; the tests are written against moto "+Version)
 }
+
+// fatalRecorder keeps the message of Fatalf and stops the call as FailNow would.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalRecorder) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	panic(f)
+}
+
+func (f *fatalRecorder) Helper() {}
