@@ -1,17 +1,9 @@
 package awsaccount
 
 import (
-	"context"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -22,80 +14,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
+	"github.com/secure-aws/secure-aws/internal/mototest"
 )
-
-// motoServer starts moto (an AWS stand-in no one here wrote) on a free loopback port and
-// stops it when the test ends. It returns an HTTP client that sends every request to it,
-// whatever the host: S3 Control puts the account id in front of the endpoint's host
-// (111111111111.127.0.0.1), which no resolver knows, and nothing may leave the machine.
-func motoServer(t *testing.T) (endpoint string, client aws.HTTPClient) {
-	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 is not installed, so moto cannot run")
-	}
-	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
-		t.Skip("moto is not installed for python3 (pip install 'moto[server]')")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	_, port, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
-	// moto runs boto itself: it gets none of the test's AWS settings (an empty AWS_PROFILE
-	// is a profile it cannot find) and no proxy.
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "AWS_") && !strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_DEFAULT_REGION=us-east-1")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-done
-		if t.Failed() {
-			t.Logf("moto's log:\n%s", stderr.String())
-		}
-	})
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "tcp", addr)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			require.NoError(t, conn.Close())
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("moto stopped before it listened: %v", err)
-		default:
-		}
-		require.True(t, time.Now().Before(deadline), "moto did not listen on %s within 30s", addr)
-		time.Sleep(100 * time.Millisecond)
-	}
-	return "http://" + addr, awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		tr.Proxy = nil
-		tr.DialContext = dial
-	})
-}
 
 // TestAdoptedBucketAgainstMoto: a bucket with a replication rule, two lifecycle rules, an
 // event notification and an access point, made in moto with the AWS SDK; the reader finds
 // each, and nothing on a bare bucket.
 func TestAdoptedBucketAgainstMoto(t *testing.T) {
 	offlineAWSEnv(t)
-	endpoint, httpClient := motoServer(t)
-	t.Setenv("AWS_ENDPOINT_URL_S3", endpoint)
-	t.Setenv("AWS_ENDPOINT_URL_S3_CONTROL", endpoint)
+	moto := mototest.Start(t)
+	httpClient := moto.HTTPClient()
+	t.Setenv("AWS_ENDPOINT_URL_S3", moto.URL)
+	t.Setenv("AWS_ENDPOINT_URL_S3_CONTROL", moto.URL)
 	const account = "111111111111"
 	ctx := t.Context()
 

@@ -144,3 +144,45 @@ func countOf(rs []world.Resource, typ, id string) int {
 	}
 	return n
 }
+
+// TestLifecycleSeedsWhatTheStackAdopts: a team's own stack file that follows the adoption
+// recipe (a bucket, an application, a third party and a vault's bucket and writer marked
+// for import) fails its first up in an empty account, as TestLifecycle would run it; seeded
+// as TestLifecycle seeds it, the up adopts each and a second up changes nothing.
+func TestLifecycleSeedsWhatTheStackAdopts(t *testing.T) {
+	const name = "adoptrecipe"
+	cfg := ownStack(map[string]string{
+		"secure-aws:buckets":      `[{"name":"acme-legacy-uploads","import":true}]`,
+		"secure-aws:apps":         `[{"name":"uploader","import":true,"grants":[{"bucket":"acme-legacy-uploads"}]}]`,
+		"secure-aws:thirdParties": `[{"name":"partner","import":true,"grants":[{"bucket":"acme-legacy-uploads","actions":["s3:GetObject"]}]}]`,
+		"secure-aws:backups":      `[{"bucket":"acme-legacy-backups","importBucket":true,"importWriter":true}]`,
+	})
+	t.Run("unseeded, the first up fails on what the marks adopt", func(t *testing.T) {
+		p := newProject(t)
+		p.writeStack(name, cfg)
+		_, err := p.up(p.stack(name))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "does not exist")
+	})
+	p := newProject(t)
+	p.writeStack(name, cfg)
+	p.seedAdopted(name)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	for _, r := range []struct{ typ, id string }{
+		{awstypes.Bucket, "acme-legacy-uploads"}, {awstypes.Bucket, "acme-legacy-backups"},
+		{awstypes.User, "uploader-" + name}, {awstypes.User, "partner-" + name},
+	} {
+		assert.Equal(t, 1, countOf(resources, r.typ, r.id), "%s %s is seeded", r.typ, r.id)
+	}
+	assert.Len(t, resources, 5, "and the vault's writer: the two buckets and three users marked, nothing else")
+	s := p.stack(name)
+	up, err := p.up(s)
+	require.NoError(t, err)
+	steps := strings.Join(up.steps(), "\n")
+	assert.Contains(t, steps, "import urn:", "the first up adopts what was seeded")
+	assert.NotContains(t, steps, "create urn:pulumi:"+name+"::secure-aws::secure-aws:components:SecureBucket$"+awstypes.Bucket+"::acme-legacy-uploads-bucket")
+	up, err = p.up(s)
+	require.NoError(t, err)
+	assert.Empty(t, up.changed(), "once adopted, managed like any other")
+}

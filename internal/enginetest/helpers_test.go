@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/drift"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
@@ -301,4 +302,39 @@ func readYAML(t *testing.T, path string, into any) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.NoError(t, yaml.Unmarshal(b, into), path)
+}
+
+// seedAdopted makes exist, in the stand-in's AWS, every bucket and IAM user the stack file
+// of stack marks for import (buckets[].import, apps[] and thirdParties[].import, a vault's
+// importBucket and importWriter, and the state bucket, always adopted), as they exist in
+// the account of a team that follows the adoption recipe: the first up adopts them instead
+// of failing on a resource that does not exist. The configuration is read as the program
+// reads it (internal/config). It runs before the stack's first up, on an empty world.
+func (p *project) seedAdopted(stack string) {
+	t := p.t
+	st, err := stackfile.Load(p.dir, stack)
+	require.NoError(t, err)
+	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	require.NoError(t, err)
+	var seeded []world.Resource
+	for _, b := range cfg.Adopted() {
+		seeded = append(seeded, world.Resource{Type: awstypes.Bucket, ID: b.Name, Inputs: map[string]any{"bucket": b.Name}})
+	}
+	var users []string
+	for _, pr := range slices.Concat(cfg.Apps, cfg.ThirdParties) {
+		if pr.Import {
+			users = append(users, pr.UserName(cfg.Environment))
+		}
+	}
+	for _, b := range cfg.Backups {
+		if b.ImportWriter {
+			users = append(users, b.WriterName(cfg.Environment))
+		}
+	}
+	for _, u := range users {
+		seeded = append(seeded, world.Resource{Type: awstypes.User, ID: u, Inputs: map[string]any{"name": u, "path": "/"}})
+	}
+	if len(seeded) > 0 {
+		p.seed(seeded...)
+	}
 }

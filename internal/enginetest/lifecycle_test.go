@@ -27,6 +27,7 @@ func TestLifecycle(t *testing.T) {
 	for _, name := range stackNames(t) {
 		t.Run(name, func(t *testing.T) {
 			p := newProject(t)
+			p.seedAdopted(name)
 			s := p.stack(name)
 			original := p.readStackFile(name)
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 )
 
 // EnvVar names the file; unset, nothing persists between commands.
@@ -37,7 +38,9 @@ func Load(path string) ([]Resource, error) {
 	return out, json.Unmarshal(b, &out)
 }
 
-// Save writes the world to path (nothing without a path).
+// Save writes the world to path (nothing without a path), atomically: into a temporary
+// file of the same directory, renamed over path, so a reader that does not take the lock
+// (a test looking at what exists) sees the old world or the new one, never half of one.
 func Save(path string, resources []Resource) error {
 	if path == "" {
 		return nil
@@ -46,7 +49,21 @@ func Save(path string, resources []Resource) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
 }
 
 // Find returns the index of the global resource of typ and id, or -1.

@@ -1,0 +1,266 @@
+// Package mototest runs moto, the AWS emulator no one here wrote, for the tests: on a free
+// loopback port, or the server MOTO_SERVER_URL names (so a harness can share one and watch
+// it), and reads what it holds back with the AWS CLI rather than with the code under test.
+// Nothing it does sends a request anywhere but the loopback interface.
+package mototest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Version is the moto the tests are written against; .ci/run checks for it too.
+const Version = "5.2.1"
+
+// URLEnvVar names a moto server started elsewhere; it must be on the loopback interface.
+const URLEnvVar = "MOTO_SERVER_URL"
+
+// Region, AccessKeyID and SecretAccessKey are what every client of the server uses: moto
+// accepts any credentials, and its default account is 123456789012.
+const (
+	Region          = "us-east-1"
+	AccessKeyID     = "testing"
+	SecretAccessKey = "testing"
+)
+
+// Server is one moto server the test talks to.
+type Server struct {
+	URL  string // http://host:port
+	addr string // host:port, where every request goes
+	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
+}
+
+// DefaultAccount is the account moto answers for unless told another (MOTO_ACCOUNT_ID).
+const DefaultAccount = "123456789012"
+
+// Start returns the server of MOTO_SERVER_URL when set, else starts moto on a free
+// loopback port and stops it when the test ends. Without moto (or the version this project
+// pins) the test fails, except under -short, where it is skipped: CI must never pass
+// without the tests moto runs. Its account is DefaultAccount.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartInAccount(t, DefaultAccount)
+}
+
+// StartInAccount is Start with moto answering as account (MOTO_ACCOUNT_ID), for a stack
+// whose aws:allowedAccountIds names it. A server of MOTO_SERVER_URL must have been started
+// in that account: the test fails, saying so, if STS answers another.
+func StartInAccount(t testing.TB, account string) *Server {
+	t.Helper()
+	if raw := os.Getenv(URLEnvVar); raw != "" {
+		s, err := external(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.wait(5*time.Second, nil); err != nil {
+			t.Fatalf("%s=%s: %v", URLEnvVar, raw, err)
+		}
+		if got := s.Account(t); got != account {
+			t.Fatalf("%s=%s answers as account %s; this test needs %s: start that server with MOTO_ACCOUNT_ID=%s", URLEnvVar, raw, got, account, account)
+		}
+		return s
+	}
+	if err := Available(); err != nil {
+		if testing.Short() {
+			t.Skipf("%v (the moto tests run without -short)", err)
+		}
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
+	// moto runs boto itself: it gets none of the test's AWS settings (an empty AWS_PROFILE
+	// is a profile it cannot find) and no proxy.
+	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region,
+		"MOTO_ACCOUNT_ID="+account)
+	// Its own process group, so that stopping it stops whatever it started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting moto: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		if t.Failed() {
+			t.Logf("moto's log:\n%s", log.String())
+		}
+	})
+	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid}
+	if err := s.wait(30*time.Second, done); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Available says why moto cannot run here: python3 or moto missing, or another version
+// than Version.
+func Available() error {
+	if _, err := exec.LookPath("python3"); err != nil {
+		return fmt.Errorf("python3 is not installed, so moto cannot run: install python3 and pip install 'moto[server]==%s'", Version)
+	}
+	out, err := exec.Command("python3", "-c", "import moto.server, moto; print(moto.__version__)").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("moto is not installed for python3 (pip install 'moto[server]==%s'): %s", Version, strings.TrimSpace(string(out)))
+	}
+	if v := strings.TrimSpace(string(out)); v != Version {
+		return fmt.Errorf("moto %s is installed; the tests are written against moto %s (pip install 'moto[server]==%s')", v, Version, Version)
+	}
+	return nil
+}
+
+// external is the server raw names, refused unless it is on the loopback interface.
+func external(raw string) (*Server, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.Path != "" && u.Path != "/" {
+		return nil, fmt.Errorf("%s=%q: want http://127.0.0.1:<port> (a moto server on this machine)", URLEnvVar, raw)
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "80"
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("%s=%q: %s is not a loopback address; the tests send requests only to this machine (127.0.0.1, ::1 or localhost)", URLEnvVar, raw, host)
+	}
+	addr := net.JoinHostPort(host, port)
+	return &Server{URL: "http://" + addr, addr: addr}, nil
+}
+
+// wait returns once the server answers moto's own API, or says why it does not.
+func (s *Server) wait(limit time.Duration, exited <-chan error) error {
+	deadline := time.Now().Add(limit)
+	client := s.HTTPClient()
+	for {
+		resp, err := client.Do(must(http.NewRequest(http.MethodGet, s.URL+"/moto-api/data.json", nil)))
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+		select {
+		case werr := <-exited:
+			return fmt.Errorf("moto stopped before it answered: %v", werr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("moto did not answer on %s within %s: %v", s.addr, limit, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func must(r *http.Request, err error) *http.Request {
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// Reset empties the server (POST /moto-api/reset), so each scenario starts from an account
+// with nothing in it.
+func (s *Server) Reset(t testing.TB) {
+	t.Helper()
+	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+"/moto-api/reset", nil)))
+	if err != nil {
+		t.Fatalf("resetting moto: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("resetting moto: %s", resp.Status)
+	}
+}
+
+// HTTPClient sends every request to the server, whatever the host: S3 Control puts the
+// account id in front of the endpoint's host (111111111111.127.0.0.1), which no resolver
+// knows, and nothing may leave the machine. It uses no proxy.
+func (s *Server) HTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.Proxy = nil
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", s.addr)
+		}
+	})
+}
+
+// Account is the account the server answers as (STS GetCallerIdentity).
+func (s *Server) Account(t testing.TB) string {
+	t.Helper()
+	out, err := sts.NewFromConfig(s.Config(t)).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("asking moto for its account: %v", err)
+	}
+	return aws.ToString(out.Account)
+}
+
+// Config is an AWS SDK configuration for the server: its endpoint for every service, the
+// region, the dummy credentials and its HTTP client; no shared config file or profile.
+func (s *Server) Config(t testing.TB) aws.Config {
+	t.Helper()
+	cfg, err := awsconfig.LoadDefaultConfig(t.Context(),
+		awsconfig.WithRegion(Region),
+		awsconfig.WithHTTPClient(s.HTTPClient()),
+		awsconfig.WithBaseEndpoint(s.URL),
+		awsconfig.WithSharedConfigFiles([]string{}),
+		awsconfig.WithSharedCredentialsFiles([]string{}),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Env is the environment of a process that talks to the server (the AWS CLI, a program
+// under test): the dummy credentials, the region and AWS_ENDPOINT_URL; no AWS setting of
+// the test's own environment, no config or credentials file (so no profile), no proxy.
+func (s *Server) Env() []string {
+	return append(cleanEnv(),
+		"AWS_ACCESS_KEY_ID="+AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+SecretAccessKey,
+		"AWS_DEFAULT_REGION="+Region,
+		"AWS_REGION="+Region,
+		"AWS_ENDPOINT_URL="+s.URL,
+		"AWS_CONFIG_FILE="+os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+		"AWS_PAGER=",
+		"NO_PROXY=*",
+	)
+}
+
+// cleanEnv is this process's environment without AWS settings and proxies.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, "AWS_") && !strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
