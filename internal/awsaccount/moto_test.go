@@ -91,8 +91,9 @@ func TestAdoptedBucketAgainstMoto(t *testing.T) {
 // every group the user is in, the one added by hand included, and none for a user in none.
 func TestUserGroupsAgainstMoto(t *testing.T) {
 	offlineAWSEnv(t)
-	endpoint, httpClient := motoServer(t)
-	t.Setenv("AWS_ENDPOINT_URL_IAM", endpoint)
+	moto := mototest.Start(t)
+	httpClient := moto.HTTPClient()
+	t.Setenv("AWS_ENDPOINT_URL_IAM", moto.URL)
 	ctx := t.Context()
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"), awsconfig.WithHTTPClient(httpClient),
 		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")))

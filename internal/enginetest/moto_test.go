@@ -2,7 +2,6 @@ package enginetest
 
 import (
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -17,38 +16,8 @@ import (
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/awsapi"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
+	"github.com/secure-aws/secure-aws/internal/mototest"
 )
-
-// startMoto starts moto 5.2.1 on a free loopback port and stops it when the test ends. A
-// stop-gap, kept tiny on purpose: the shared moto harness (internal/mototest, with
-// MOTO_SERVER_URL and resets) replaces it once it lands.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
-	cmd.Env = append(offlineEnv(), "MOTO_ACCOUNT_ID="+tierAccount) // the account the stack allows
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start(), "moto is required: pip install 'moto[server]==5.2.1'")
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("moto's log:\n%s", stderr.String())
-		}
-	})
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			require.NoError(t, c.Close())
-			return "http://" + addr
-		}
-		require.True(t, time.Now().Before(deadline), "moto did not listen on %s within 30s", addr)
-	}
-}
 
 // offlineEnv is the environment without any AWS setting or proxy of the machine's.
 func offlineEnv() []string {
@@ -118,7 +87,7 @@ func camel(v any) any {
 func TestS3AgainstMoto(t *testing.T) {
 	p := newProject(t)
 	start := time.Now()
-	endpoint := startMoto(t)
+	endpoint := mototest.StartInAccount(t, tierAccount).URL // the account the stack allows
 	// The program refuses aws:endpoints in a stack file; the SDKs' variables, which the real
 	// provider honours too, point the provider at moto.
 	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {

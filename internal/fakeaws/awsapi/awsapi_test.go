@@ -6,19 +6,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/internal/mototest"
 )
 
 // TestAccountAgainstMoto: unless skipCredentialsValidation, the account is STS's answer,
 // and one aws:allowedAccountIds does not list is refused, as the real provider refuses it.
 func TestAccountAgainstMoto(t *testing.T) {
 	c := motoConfig(t)
-	account, err := c.Account(t.Context(), []string{motoAccount})
+	account, err := c.Account(t.Context(), []string{mototest.DefaultAccount})
 	require.NoError(t, err)
-	assert.Equal(t, motoAccount, account)
+	assert.Equal(t, mototest.DefaultAccount, account)
 
 	_, err = c.Account(t.Context(), []string{"999999999999"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "AWS account ID not allowed: "+motoAccount)
+	assert.Contains(t, err.Error(), "AWS account ID not allowed: "+mototest.DefaultAccount)
 
 	c.SkipCredentialsValidation = true
 	account, err = c.Account(t.Context(), []string{"999999999999"})

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/mototest"
 )
 
 // props parses a resource's inputs written as JSON, as the program sends them.
@@ -29,7 +30,7 @@ func newMotoS3(t *testing.T) *S3 {
 // motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
 func motoConfig(t *testing.T) Config {
 	t.Helper()
-	endpoint := startMoto(t) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
+	endpoint := mototest.Start(t).URL // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
 		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
 	endpoints, err := ParseEndpoints(v)
