@@ -359,6 +359,11 @@ func (s *server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		return nil, err
 	}
 	keepCredentials(old, state)
+	return readResponse(req.GetId(), state, inputs)
+}
+
+// readResponse answers a read with the resource's state and its inputs.
+func readResponse(id string, state, inputs resource.PropertyMap) (*pulumirpc.ReadResponse, error) {
 	props, err := marshal(state)
 	if err != nil {
 		return nil, err
@@ -367,7 +372,7 @@ func (s *server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+	return &pulumirpc.ReadResponse{Id: id, Properties: props, Inputs: in}, nil
 }
 
 // readBackend answers an import or a refresh from the AWS backend. A refresh reports the
@@ -396,15 +401,7 @@ func (s *server) readBackend(ctx context.Context, b awsapi.Backend, req *pulumir
 			inputs[k] = v
 		}
 	}
-	props, err := marshal(state)
-	if err != nil {
-		return nil, err
-	}
-	in, err := marshal(inputs)
-	if err != nil {
-		return nil, err
-	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+	return readResponse(req.GetId(), state, inputs)
 }
 
 // keepCredentials carries the credentials AWS generated at creation over from old to
