@@ -130,6 +130,11 @@ func Parse(text string, now time.Time) (Key, error) {
 	if !ok {
 		return Key{}, fmt.Errorf("is %s, which has no key that may encrypt now (%s); its owner adds an encryption subkey (gpg --quick-add-key %s cv25519 encr) and exports it again", k.name(), subkeys(e, now), k.Fingerprint)
 	}
+	for _, pk := range []*packet.PublicKey{e.PrimaryKey, enc.PublicKey} {
+		if weak(pk) {
+			return Key{}, fmt.Errorf("is %s, whose %s key is too weak to guard a credential (at least %d bits for RSA, DSA and ElGamal); its owner makes a new key (gpg --quick-gen-key NAME default default never: Curve25519) and exports it: %s", k.name(), algorithm(pk), minimumBits, Export)
+		}
+	}
 	k.Encryption = Subkey{ID: enc.PublicKey.KeyIdString(), Algorithm: algorithm(enc.PublicKey), Expires: expiry(enc.PublicKey, enc.SelfSignature), Primary: enc.PublicKey == e.PrimaryKey}
 	if !k.Expires.IsZero() && (k.Encryption.Expires.IsZero() || k.Expires.Before(k.Encryption.Expires)) {
 		k.Encryption.Expires = k.Expires // a subkey is no longer valid than its primary key
@@ -199,6 +204,20 @@ func expires(t time.Time) string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// minimumBits is the smallest RSA, DSA or ElGamal key accepted: NIST SP 800-57 retired
+// 1024-bit keys after 2013; 2048 bits is what gpg made by default before Curve25519.
+const minimumBits = 2048
+
+// weak reports whether pk is an RSA, DSA or ElGamal key below minimumBits.
+func weak(pk *packet.PublicKey) bool {
+	switch pk.PubKeyAlgo {
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSAEncryptOnly, packet.PubKeyAlgoRSASignOnly, packet.PubKeyAlgoElGamal, packet.PubKeyAlgoDSA:
+		bits, err := pk.BitLength()
+		return err != nil || bits < minimumBits
+	}
+	return false
+}
 
 // algorithm names a key's algorithm with its curve or size, as a reviewer compares it.
 func algorithm(pk *packet.PublicKey) string {

@@ -70,6 +70,10 @@ func TestParse(t *testing.T) {
 		id.SelfSignature.FlagEncryptCommunications = true
 		require.NoError(t, id.SelfSignature.SignUserId(id.UserId.Id, rsaKey.PrimaryKey, rsaKey.PrivateKey, rsaConfig))
 	}
+	// The same with 1024 bits: too weak.
+	weakConfig := &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 1024, Time: func() time.Time { return dayAgo }}
+	weakKey, err := openpgp.NewEntity("ned", "", "ned@example.com", weakConfig)
+	require.NoError(t, err)
 	twoKeys := encode(func(b *bytes.Buffer) error {
 		require.NoError(t, good.Serialize(b))
 		return signingOnly.Serialize(b)
@@ -87,6 +91,7 @@ func TestParse(t *testing.T) {
 		{"primary key that encrypts", pgpkeytest.Export(t, rsaKey), []string{fpr(rsaKey), "RSA 2048", "no expiry; encrypts with the primary key"}, nil},
 		{"keybase user", "keybase:alice", []string{"keybase:alice", "Keybase at apply time"}, nil},
 
+		{"RSA key of 1024 bits", pgpkeytest.Export(t, weakKey), nil, []string{fpr(weakKey), "RSA 1024 key is too weak", "at least 2048 bits"}},
 		{"keybase user with a space", "keybase:bad user", nil, []string{"keybase:<username>"}},
 		{"keybase without user", "keybase:", nil, []string{"keybase:<username>"}},
 		{"expired key", pgpkeytest.Export(t, expired), nil, []string{fpr(expired), "frank", "expired on " + twoDaysAgo.Add(time.Hour).UTC().Format("2006-01-02"), "gpg --quick-set-expire"}},
