@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/iameval"
 )
 
 // The guard-rails, judged by the evaluator of mfa_eval_test.go on the documents the
@@ -170,4 +171,40 @@ func TestDevelopersReadNoSecrets(t *testing.T) {
 	}
 	assert.False(t, allowed(t, []string{allowAll, console}, request{"carol", "iam:CreateAccessKey", userARN("admins/alice"), true}),
 		"developers are held to the console guard-rails too")
+}
+
+// TestGrantsReachOnlyTheirOwnersBuckets: an application's grant on an external bucket
+// allows its actions only while the bucket belongs to the account the configuration
+// names (S3 sets s3:ResourceAccount to the bucket owner's account); the same bucket name
+// registered again by another account, or a request without the key, is refused, and the
+// destructive deny holds whoever owns the bucket.
+func TestGrantsReachOnlyTheirOwnersBuckets(t *testing.T) {
+	owners := iampolicy.BucketOwners{Account: evalAccount, External: map[string]string{"partner-drop": "222222222222"}}
+	doc, err := iampolicy.S3AccessDocument("aws", owners, []iampolicy.S3Grant{
+		{Bucket: "partner-drop", Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, AllowDelete: true},
+		{Bucket: "acme-assets", Actions: []string{"s3:GetObject"}},
+	})
+	require.NoError(t, err)
+	app := []string{render(t, doc)}
+	request := func(action, object, owner string) iameval.Request {
+		r := iameval.Request{Principal: userARN("apps/my-app-production"), Action: action, Resource: "arn:aws:s3:::" + object}
+		if owner != "" {
+			r = r.With("s3:ResourceAccount", owner)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		action, object, owner string
+		want                  bool
+	}{
+		{"s3:PutObject", "partner-drop/in/a.csv", "222222222222", true},
+		{"s3:PutObject", "partner-drop/in/a.csv", "333333333333", false},
+		{"s3:PutObject", "partner-drop/in/a.csv", evalAccount, false},
+		{"s3:PutObject", "partner-drop/in/a.csv", "", false},
+		{"s3:GetObject", "acme-assets/logo.png", evalAccount, true},
+		{"s3:GetObject", "acme-assets/logo.png", "222222222222", false},
+		{"s3:DeleteObjectVersion", "partner-drop/in/a.csv", "222222222222", false},
+	} {
+		assert.Equal(t, c.want, iameval.Allowed(t, app, "", request(c.action, c.object, c.owner)), "%s on %s owned by %q", c.action, c.object, c.owner)
+	}
 }

@@ -121,7 +121,7 @@ func load(dir, name string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	return config.Load(name, config.MapGetter(st.Config))
 }
 
 // trust returns the stack of cfg's account that creates the CI roles (secure-aws:ci), or

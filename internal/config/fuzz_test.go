@@ -25,7 +25,7 @@ func FuzzLoad(f *testing.F) {
 			"secure-aws:apps":       apps,
 			"secure-aws:backups":    backups,
 		}
-		cfg, err := config.Load("fuzz", func(k string) (string, bool) { v, ok := values[k]; return v, ok })
+		cfg, err := config.Load("fuzz", config.MapGetter(values))
 		if err != nil {
 			var cfgErr *config.Error
 			if !errors.As(err, &cfgErr) || len(cfgErr.Problems) == 0 {

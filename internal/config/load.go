@@ -18,6 +18,11 @@ import (
 // Structured values arrive as JSON text, as the Pulumi engine passes them to programs.
 type Getter func(key string) (string, bool)
 
+// MapGetter reads the values of a stack file (internal/stackfile), keyed as Getter.
+func MapGetter(values map[string]string) Getter {
+	return func(k string) (string, bool) { v, ok := values[k]; return v, ok }
+}
+
 // Keys are the project's configuration keys, without the "secure-aws:" namespace. Each is
 // documented in Pulumi.yaml and the README.
 var Keys = []string{

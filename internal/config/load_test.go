@@ -65,19 +65,12 @@ func del(k string) edit { return func(m map[string]string) { delete(m, fullKey(k
 // manage makes the stack the one that manages the account-wide settings.
 var manage = set("account", `{"manage":true,"alias":"acme-corp"}`)
 
-func getter(m map[string]string) config.Getter {
-	return func(k string) (string, bool) {
-		v, ok := m[k]
-		return v, ok
-	}
-}
-
 func load(stack string, edits ...edit) (*config.Config, error) {
 	m := baseConfig()
 	for _, e := range edits {
 		e(m)
 	}
-	return config.Load(stack, getter(m))
+	return config.Load(stack, config.MapGetter(m))
 }
 
 // mustLoad loads a configuration that must be valid.
@@ -172,7 +165,7 @@ func TestStackFilesLoad(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			st, err := stackfile.Load(filepath.Join("..", ".."), stack)
 			require.NoError(t, err)
-			cfg, err := config.Load(stack, getter(st.Config), slices.Collect(maps.Keys(st.Config))...)
+			cfg, err := config.Load(stack, config.MapGetter(st.Config), slices.Collect(maps.Keys(st.Config))...)
 			require.NoError(t, err)
 			assert.NotEmpty(t, cfg.AccountID)
 		})
@@ -186,7 +179,7 @@ func TestExampleStackFiles(t *testing.T) {
 	for _, stack := range []string{"staging", "production"} {
 		st, err := stackfile.Load(dir, stack)
 		require.NoError(t, err)
-		cfg, err := config.Load(stack, getter(st.Config))
+		cfg, err := config.Load(stack, config.MapGetter(st.Config))
 		require.NoError(t, err)
 		assert.Equal(t, stack, cfg.Environment)
 		assert.Equal(t, "111111111111", cfg.AccountID)
@@ -210,7 +203,7 @@ func TestNamespaceTypos(t *testing.T) {
 		t.Run(k, func(t *testing.T) {
 			cfg := baseConfig()
 			cfg[k] = `[]`
-			_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+			_, err := config.Load(testStack, config.MapGetter(cfg), slices.Collect(maps.Keys(cfg))...)
 			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr)
 			require.Len(t, cfgErr.Problems, 1)
@@ -221,7 +214,7 @@ func TestNamespaceTypos(t *testing.T) {
 	for _, k := range []string{"awsx:vpc", "aws-native:region", "random:seed", "github:owner", "pulumiservice:org", "tls:algorithm"} {
 		cfg := baseConfig()
 		cfg[k] = "x"
-		_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+		_, err := config.Load(testStack, config.MapGetter(cfg), slices.Collect(maps.Keys(cfg))...)
 		assert.NoError(t, err, "%s belongs to another package", k)
 	}
 }
@@ -234,7 +227,7 @@ func TestProviderSettingsAreRefused(t *testing.T) {
 		t.Run(k, func(t *testing.T) {
 			cfg := baseConfig()
 			cfg[k] = "true"
-			_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+			_, err := config.Load(testStack, config.MapGetter(cfg), slices.Collect(maps.Keys(cfg))...)
 			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr)
 			require.Len(t, cfgErr.Problems, 1)
@@ -245,7 +238,7 @@ func TestProviderSettingsAreRefused(t *testing.T) {
 	}
 	cfg := baseConfig()
 	cfg["aws:profile"] = "deploy"
-	_, err := config.Load(testStack, getter(cfg), slices.Collect(maps.Keys(cfg))...)
+	_, err := config.Load(testStack, config.MapGetter(cfg), slices.Collect(maps.Keys(cfg))...)
 	assert.NoError(t, err, "a profile chooses the runner's credentials")
 }
 
@@ -271,9 +264,9 @@ func TestDeclaredDefaultsAreUnset(t *testing.T) {
 			require.NoError(t, err)
 			require.Greater(t, len(st.Config), len(stackConfig), "Pulumi.yaml declares defaults")
 
-			withDefaults, err := config.Load("dev", getter(st.Config), slices.Collect(maps.Keys(st.Config))...)
+			withDefaults, err := config.Load("dev", config.MapGetter(st.Config), slices.Collect(maps.Keys(st.Config))...)
 			require.NoError(t, err)
-			without, err := config.Load("dev", getter(stackConfig), slices.Collect(maps.Keys(stackConfig))...)
+			without, err := config.Load("dev", config.MapGetter(stackConfig), slices.Collect(maps.Keys(stackConfig))...)
 			require.NoError(t, err)
 			assert.Equal(t, without, withDefaults)
 		})

@@ -141,7 +141,7 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 	base := baseConfig()
 	delete(base, "secure-aws:credentialsAsPulumiSecrets")
-	cfg, err := config.Load("production", getter(map[string]string{
+	cfg, err := config.Load("production", config.MapGetter(map[string]string{
 		"aws:region":            base["aws:region"],
 		"aws:allowedAccountIds": base["aws:allowedAccountIds"],
 		"secure-aws:account":    `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-trail"}}`,
@@ -158,7 +158,7 @@ func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 		"credentialsAsPulumiSecrets": reflect.ValueOf(cfg.CredentialsAsPulumiSecrets),
 		"allowKeybase":               reflect.ValueOf(cfg.AllowKeybase),
 	}
-	plain, err := config.Load("staging", getter(map[string]string{"aws:region": base["aws:region"], "aws:allowedAccountIds": base["aws:allowedAccountIds"]}))
+	plain, err := config.Load("staging", config.MapGetter(map[string]string{"aws:region": base["aws:region"], "aws:allowedAccountIds": base["aws:allowedAccountIds"]}))
 	require.NoError(t, err)
 	bare := map[string]reflect.Value{"account": reflect.ValueOf(plain.Account)}
 	var all []string

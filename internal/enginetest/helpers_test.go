@@ -314,7 +314,7 @@ func (p *project) seedAdopted(stack string) {
 	t := p.t
 	st, err := stackfile.Load(p.dir, stack)
 	require.NoError(t, err)
-	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	cfg, err := config.Load(stack, config.MapGetter(st.Config))
 	require.NoError(t, err)
 	var seeded []world.Resource
 	for _, b := range cfg.Adopted() {

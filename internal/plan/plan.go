@@ -64,7 +64,7 @@ func Run(dir, stack string) (*Plan, error) {
 		return nil, err
 	}
 	keys := slices.Collect(maps.Keys(st.Config))
-	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok }, keys...)
+	cfg, err := config.Load(stack, config.MapGetter(st.Config), keys...)
 	if err != nil {
 		return nil, err
 	}

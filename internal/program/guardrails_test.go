@@ -52,8 +52,18 @@ func TestGuardrailsCoverEveryConsolePath(t *testing.T) {
 				for _, s := range doc.Statements {
 					sids[s.Sid] = s
 				}
-				assert.Subset(t, sids["DenyAccessKeysForConsoleUsers"].Resources, users(cfg.AdminGroup.Path, cfg.DeveloperGroup.Path), name)
-				assert.ElementsMatch(t, users(spec.MachineUserPaths()...), sids["DenyLoginProfilesForMachineUsers"].Resources, name)
+				// Each guard-rail is an unconditional Deny of the minting actions (a Sid alone
+				// proves nothing: an Allow, or a Deny with a condition, could carry it).
+				keys, profiles := sids["DenyAccessKeysForConsoleUsers"], sids["DenyLoginProfilesForMachineUsers"]
+				for _, s := range []iampolicy.Statement{keys, profiles} {
+					assert.Equal(t, iampolicy.Deny, s.Effect, "%s %s", name, s.Sid)
+					assert.Empty(t, s.Conditions, "%s %s", name, s.Sid)
+					assert.Empty(t, s.NotResources, "%s %s", name, s.Sid)
+				}
+				assert.Subset(t, keys.Actions, []string{"iam:CreateAccessKey", "iam:CreateServiceSpecificCredential", "iam:UploadSSHPublicKey", "iam:UploadSigningCertificate"}, name)
+				assert.Subset(t, profiles.Actions, []string{"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}, name)
+				assert.Subset(t, keys.Resources, users(cfg.AdminGroup.Path, cfg.DeveloperGroup.Path), name)
+				assert.ElementsMatch(t, users(spec.MachineUserPaths()...), profiles.Resources, name)
 				_, secrets := sids["DenySecretReads"]
 				assert.Equal(t, name == cfg.DeveloperGroup.Name+spec.ConsolePolicySuffix, secrets, "%s: only developers are denied reading secrets", name)
 				_, trail := sids["DenyStoppingTheAuditTrail"]

@@ -191,7 +191,7 @@ func AccountStacks(dir string, cfg *config.Config) (stacks []*config.Config, unr
 		if account != cfg.AccountID {
 			continue
 		}
-		other, err := config.Load(name, func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+		other, err := config.Load(name, config.MapGetter(st.Config))
 		if err != nil {
 			unreadable = append(unreadable, config.Problem{Key: file, Message: "is invalid (its own plan says why)"})
 			continue

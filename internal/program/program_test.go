@@ -100,7 +100,7 @@ func loadExample(t testing.TB, stack string) map[string]string {
 func stackConfig(t testing.TB, stack string) *config.Config {
 	t.Helper()
 	raw := loadStack(t, stack)
-	cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
+	cfg, err := config.Load(stack, config.MapGetter(raw))
 	require.NoError(t, err)
 	return cfg
 }
@@ -226,7 +226,7 @@ func TestGroupCountMatchesTheProgram(t *testing.T) {
 	}
 	for stack, raw := range stacks {
 		t.Run(stack, func(t *testing.T) {
-			cfg, err := config.Load(stack, func(k string) (string, bool) { v, ok := raw[k]; return v, ok })
+			cfg, err := config.Load(stack, config.MapGetter(raw))
 			require.NoError(t, err)
 			rec, err := runConfig(t, stack, raw, healthyRoot, false)
 			require.NoError(t, err)
@@ -622,7 +622,7 @@ func TestAccountStacksNamesWhatItCannotRead(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.other.yaml"), []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n"), 0o644))
 	st, err := stackfile.Load(dir, "production")
 	require.NoError(t, err)
-	cfg, err := config.Load("production", func(k string) (string, bool) { v, ok := st.Config[k]; return v, ok })
+	cfg, err := config.Load("production", config.MapGetter(st.Config))
 	require.NoError(t, err)
 	stacks, unreadable := program.AccountStacks(dir, cfg)
 	require.Len(t, stacks, 1)
