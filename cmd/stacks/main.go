@@ -53,10 +53,13 @@ func main() {
 	if err := flags.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
-	entries, err := Entries(*dir)
+	entries, skipped, err := Entries(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
+	}
+	for _, file := range skipped {
+		fmt.Fprintf(os.Stderr, "::notice::%s is not deployed by these workflows: its account is managed elsewhere (account.managedElsewhere), where its roles are\n", file)
 	}
 	out, err := json.Marshal(entries)
 	if err != nil {
@@ -67,16 +70,16 @@ func main() {
 }
 
 // Entries reads every stack file of dir, sorted by stack name, and reports every stack the
-// workflows could not deploy.
-func Entries(dir string) ([]Entry, error) {
+// workflows could not deploy. A stack whose account is managed elsewhere
+// (account.managedElsewhere) has no CI roles of this repository: it is skipped, by file.
+func Entries(dir string) (entries []Entry, skipped []string, err error) {
 	names, err := stackfile.Names(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no Pulumi.<stack>.yaml in %s: nothing to deploy", dir)
+		return nil, nil, fmt.Errorf("no Pulumi.<stack>.yaml in %s: nothing to deploy", dir)
 	}
-	var entries []Entry
 	var problems []string
 	suffixes := map[string]string{}
 	for _, name := range names {
@@ -84,6 +87,10 @@ func Entries(dir string) ([]Entry, error) {
 		cfg, err := load(dir, name)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", file, err))
+			continue
+		}
+		if cfg.Account.ManagedElsewhere {
+			skipped = append(skipped, file)
 			continue
 		}
 		ci, problem := trust(dir, cfg)
@@ -111,9 +118,9 @@ func Entries(dir string) ([]Entry, error) {
 		})
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("the workflows cannot deploy every stack:\n  %s", strings.Join(problems, "\n  "))
+		return nil, nil, fmt.Errorf("the workflows cannot deploy every stack:\n  %s", strings.Join(problems, "\n  "))
 	}
-	return entries, nil
+	return entries, skipped, nil
 }
 
 func load(dir, name string) (*config.Config, error) {

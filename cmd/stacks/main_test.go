@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,15 +14,22 @@ import (
 )
 
 // TestEntriesOfTheRepository: every stack file of the repository gets an entry, deployed in
-// the environment of its own name with the CI roles of its own account and region.
+// the environment of its own name with the CI roles of its own account and region, except
+// the stacks of an account managed elsewhere, which are named as skipped.
 func TestEntriesOfTheRepository(t *testing.T) {
-	entries, err := Entries(filepath.Join("..", ".."))
+	entries, skipped, err := Entries(filepath.Join("..", ".."))
 	require.NoError(t, err)
 	names, err := stackfile.Names(filepath.Join("..", ".."))
 	require.NoError(t, err)
-	require.Len(t, entries, len(names))
+	var deployed []string
+	for _, name := range names {
+		if !slices.Contains(skipped, "Pulumi."+name+".yaml") {
+			deployed = append(deployed, name)
+		}
+	}
+	require.Len(t, entries, len(deployed))
 	for i, e := range entries {
-		assert.Equal(t, names[i], e.Stack)
+		assert.Equal(t, deployed[i], e.Stack)
 		assert.Equal(t, e.Stack, e.Environment, "the deploy role trusts environments named after stacks")
 		assert.NotEmpty(t, e.Region)
 		for _, role := range []string{e.DeployRole, e.PreviewRole, e.DriftRole} {
@@ -61,17 +69,17 @@ const secondAccount = `config:
 // roles once a stack of the account sets secure-aws:ci listing it, and is refused, naming
 // the file and the key to set, until then.
 func TestEntriesOfASecondAccount(t *testing.T) {
-	_, err := Entries(copyProject(t, map[string]string{"eu": secondAccount}))
+	_, _, err := Entries(copyProject(t, map[string]string{"eu": secondAccount}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Pulumi.eu.yaml: no stack of account 222222222222 sets secure-aws:ci")
 
 	unlisted := secondAccount + "  secure-aws:ci:\n    repository: acme/secure-aws\n    branch: main\n    nameOnlySubjects: true\n    environments: [other]\n"
-	_, err = Entries(copyProject(t, map[string]string{"eu": unlisted}))
+	_, _, err = Entries(copyProject(t, map[string]string{"eu": unlisted}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `Pulumi.eu.yaml: Pulumi.eu.yaml's secure-aws:ci.environments does not list "eu"`)
 
 	listed := strings.Replace(unlisted, "[other]", "[eu]", 1)
-	entries, err := Entries(copyProject(t, map[string]string{"eu": listed}))
+	entries, _, err := Entries(copyProject(t, map[string]string{"eu": listed}))
 	require.NoError(t, err)
 	var eu *Entry
 	for i := range entries {
@@ -87,7 +95,7 @@ func TestEntriesOfASecondAccount(t *testing.T) {
 		Secret:      "EU"}, *eu)
 
 	withState := strings.Replace(listed, "environments: [eu]", "environments: [eu]\n    stateBucket: acme-state-eu", 1)
-	entries, err = Entries(copyProject(t, map[string]string{"eu": withState}))
+	entries, _, err = Entries(copyProject(t, map[string]string{"eu": withState}))
 	require.NoError(t, err)
 	for _, e := range entries {
 		if e.Stack == "eu" {
@@ -103,8 +111,22 @@ func TestEntriesOfASecondAccount(t *testing.T) {
 func TestSecretSuffixesCollide(t *testing.T) {
 	assert.Equal(t, "EU_WEST_1", SecretSuffix("eu-west.1"))
 	a := strings.Replace(secondAccount, "acme-eu", "acme-eu\n  secure-aws:ci:\n    repository: acme/secure-aws\n    branch: main\n    nameOnlySubjects: true\n    environments: [eu-1, eu_1]", 1)
-	b := strings.Replace(secondAccount, "manage: true\n    alias: acme-eu", "managedElsewhere: true\n  secure-aws:environment: euone", 1)
-	_, err := Entries(copyProject(t, map[string]string{"eu-1": a, "eu_1": b}))
+	b := strings.Replace(secondAccount, "  secure-aws:account:\n    manage: true\n    alias: acme-eu\n", "  secure-aws:environment: euone\n", 1)
+	_, _, err := Entries(copyProject(t, map[string]string{"eu-1": a, "eu_1": b}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Pulumi.eu_1.yaml: its secrets would be named *_EU_1 like those of Pulumi.eu-1.yaml")
+}
+
+// TestEntriesSkipAccountsManagedElsewhere: a stack whose account another repository
+// manages has no CI roles here: it is skipped by name, and the other stacks still deploy.
+func TestEntriesSkipAccountsManagedElsewhere(t *testing.T) {
+	elsewhere := strings.Replace(secondAccount, "manage: true\n    alias: acme-eu", "managedElsewhere: true", 1)
+	dir := copyProject(t, map[string]string{"eu": elsewhere})
+	entries, skipped, err := Entries(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Pulumi.eu.yaml"}, skipped)
+	for _, e := range entries {
+		assert.NotEqual(t, "eu", e.Stack)
+	}
+	assert.NotEmpty(t, entries)
 }
