@@ -38,7 +38,7 @@ var stateWrites = []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:Put
 
 // previewPolicy is all `pulumi preview` needs from AWS: a preview does not refresh, so it
 // reads no resource, only what the managing stack's checks read: the IAM account summary
-// (the root check) and the credential report with the tags of the users it must tell
+// and the virtual MFA devices (the root check) and the credential report with the tags of the users it must tell
 // apart (the credential audit), which hold users' credential dates and no secret. No data:
 // ReadOnlyAccess would let any pull request read every bucket. With an S3 state backend,
 // it reads the state (stateReads) and may change nothing there; and since the state bucket
@@ -49,7 +49,7 @@ func previewPolicy(account spec.Account, stateBucket string) (iampolicy.Document
 	doc := iampolicy.Document{Statements: []iampolicy.Statement{{
 		Sid:       "ReadRootCredentialStatus",
 		Effect:    iampolicy.Allow,
-		Actions:   []string{"iam:GetAccountSummary"},
+		Actions:   iampolicy.RootCheckActions(),
 		Resources: []string{"*"},
 	}, {
 		Sid:       "AuditCredentials",

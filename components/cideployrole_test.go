@@ -65,8 +65,8 @@ func TestCIDeployRoleTrustsOneRepositoryAndBranch(t *testing.T) {
 	require.True(t, ok)
 	previewStatements := policyStatements(t, previewPolicy, "policy")
 	require.Len(t, previewStatements, 2, "previews read no data")
-	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": "iam:GetAccountSummary", "Resource": "*"},
-		statement(t, previewStatements, "ReadRootCredentialStatus"))
+	assert.Equal(t, map[string]any{"Sid": "ReadRootCredentialStatus", "Effect": "Allow", "Action": []any{"iam:GetAccountSummary", "iam:ListVirtualMFADevices"}, "Resource": "*"},
+		statement(t, previewStatements, "ReadRootCredentialStatus"), "the root check: the account summary and the virtual MFA devices")
 	assert.Equal(t, map[string]any{"Sid": "AuditCredentials", "Effect": "Allow", "Action": []any{"iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListGroupsForUser", "iam:ListUserTags"}, "Resource": "*"},
 		statement(t, previewStatements, "AuditCredentials"), "and the credential report, users' groups and tags, nothing more")
 }
@@ -155,7 +155,7 @@ func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
 		assert.NotRegexp(t, `^s3:GetObject|^s3:ListBucketVersions$|\*|^(secretsmanager|ssm|kms):`, a, "no data, no version listing, no wildcard, no secret")
 	}
 	assert.Contains(t, allowed, "s3:GetBucketPolicy")
-	assert.Contains(t, allowed, "iam:GetAccountSummary", "the root check of the managing stack")
+	assert.Subset(t, allowed, []any{"iam:GetAccountSummary", "iam:ListVirtualMFADevices"}, "the root check of the managing stack")
 	assert.Contains(t, allowed, "iam:GetCredentialReport", "and its credential audit")
 
 	args := ciArgs()

@@ -33,7 +33,7 @@ var configurationReads = []string{
 	"s3:GetReplicationConfiguration",
 	"s3:ListBucket",
 	"iam:GetAccountPasswordPolicy",
-	"iam:GetAccountSummary",
+	"iam:GetAccountSummary", // and iam:ListVirtualMFADevices below: the root check (rootCheckActions)
 	"iam:GetGroup",
 	"iam:GetGroupPolicy",
 	"iam:GetLoginProfile",
@@ -68,6 +68,8 @@ var configurationReads = []string{
 	"cloudtrail:GetTrail",
 	"cloudtrail:GetTrailStatus",
 	"cloudtrail:ListTags",
+	// The managing stack's root check (rootCheckActions; iam:GetAccountSummary above).
+	"iam:ListVirtualMFADevices",
 	// The managing stack's credential audit (credentialAuditActions; iam:ListUserTags above).
 	"iam:GenerateCredentialReport",
 	"iam:GetCredentialReport",
@@ -94,6 +96,14 @@ var credentialAuditActions = []string{"iam:GenerateCredentialReport", "iam:GetCr
 
 // CredentialAuditActions returns a copy of credentialAuditActions, so no caller can change the list.
 func CredentialAuditActions() []string { return slices.Clone(credentialAuditActions) }
+
+// rootCheckActions are what the root check (internal/rootcheck) reads: the account summary
+// (root access keys, MFA, password) and the virtual MFA devices, the root's among them if
+// its MFA is not hardware. Neither returns a secret: a device's seed comes only from creating it.
+var rootCheckActions = []string{"iam:GetAccountSummary", "iam:ListVirtualMFADevices"}
+
+// RootCheckActions returns a copy of rootCheckActions, so no caller can change the list.
+func RootCheckActions() []string { return slices.Clone(rootCheckActions) }
 
 // ConfigurationReads lists the actions of ConfigurationReaderPolicy, sorted.
 func ConfigurationReads() []string { return slices.Sorted(slices.Values(configurationReads)) }

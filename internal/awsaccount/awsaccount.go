@@ -52,7 +52,8 @@ type assumeRole struct {
 	ExternalID  string `json:"externalId"`
 }
 
-// RootStatus implements rootcheck.Reader: the IAM account summary.
+// RootStatus implements rootcheck.Reader: the IAM account summary, and the virtual MFA
+// devices assigned to someone, every page of them.
 func (r AWSReader) RootStatus(ctx context.Context) (rootcheck.Status, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -64,10 +65,29 @@ func (r AWSReader) RootStatus(ctx context.Context) (rootcheck.Status, error) {
 	if err != nil {
 		return rootcheck.Status{}, err
 	}
-	return rootcheck.Status{
-		AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] > 0,
-		MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] > 0,
-	}, nil
+	// A summary without AccountPasswordPresent (moto's, or an older API) says nothing of
+	// the password: only an explicit 0 lets the root user go without MFA.
+	password, known := out.SummaryMap[string(iamtypes.SummaryKeyTypeAccountPasswordPresent)]
+	status := rootcheck.Status{
+		AccessKeysPresent: out.SummaryMap[string(iamtypes.SummaryKeyTypeAccountAccessKeysPresent)] > 0,
+		MFAEnabled:        out.SummaryMap[string(iamtypes.SummaryKeyTypeAccountMFAEnabled)] > 0,
+		PasswordAbsent:    known && password == 0,
+	}
+	pages := iam.NewListVirtualMFADevicesPaginator(client, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAssigned})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return rootcheck.Status{}, fmt.Errorf("listing the virtual MFA devices: %w", err)
+		}
+		for _, d := range page.VirtualMFADevices {
+			device := rootcheck.VirtualMFADevice{SerialNumber: aws.ToString(d.SerialNumber)}
+			if d.User != nil {
+				device.UserARN = aws.ToString(d.User.Arn)
+			}
+			status.VirtualMFADevices = append(status.VirtualMFADevices, device)
+		}
+	}
+	return status, nil
 }
 
 // CredentialReport implements credaudit.Reader: it asks IAM to generate the credential

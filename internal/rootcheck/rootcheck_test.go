@@ -28,7 +28,13 @@ var (
 	keys     = Status{AccessKeysPresent: true, MFAEnabled: true}
 	noMFA    = Status{}
 	keysNoMF = Status{AccessKeysPresent: true}
-	errRead  = errors.New("AccessDenied: not authorized to perform iam:GetAccountSummary")
+	// virtualRoot signs in with the root's virtual device, beside a user's virtual device.
+	virtualRoot = Status{MFAEnabled: true, VirtualMFADevices: []VirtualMFADevice{
+		{SerialNumber: "arn:aws:iam::111111111111:mfa/alice", UserARN: "arn:aws:iam::111111111111:user/admins/alice"},
+		{SerialNumber: "arn:aws:iam::111111111111:mfa/root-account-mfa-device", UserARN: "arn:aws:iam::111111111111:root"},
+	}}
+	noPassword = Status{PasswordAbsent: true}
+	errRead    = errors.New("AccessDenied: not authorized to perform iam:GetAccountSummary")
 )
 
 func TestCheck(t *testing.T) {
@@ -70,13 +76,24 @@ func TestCheck(t *testing.T) {
 			want: want{err: []string{"rule R1", "access keys"}}},
 
 		{name: "warn, read error, update", reader: &fakeReader{err: errRead}, mode: accountcheck.ModeWarn, calls: 1,
-			want: want{warnings: []string{"could not read the IAM account summary: " + errRead.Error()}}},
+			want: want{warnings: []string{"could not read the IAM account summary or the virtual MFA devices: " + errRead.Error()}}},
 		{name: "warn, read error, preview", reader: &fakeReader{err: errRead}, mode: accountcheck.ModeWarn, dryRun: true, calls: 1,
 			want: want{warnings: []string{"could not read the IAM account summary"}}},
 		{name: "fail, read error, preview", reader: &fakeReader{err: errRead}, mode: accountcheck.ModeFail, dryRun: true, calls: 1,
-			want: want{warnings: []string{"could not read the IAM account summary: " + errRead.Error()}}},
+			want: want{warnings: []string{"could not read the IAM account summary or the virtual MFA devices: " + errRead.Error()}}},
 		{name: "fail, read error, update", reader: &fakeReader{err: errRead}, mode: accountcheck.ModeFail, calls: 1,
-			want: want{err: []string{"could not read the IAM account summary", errRead.Error(), "iam:GetAccountSummary", "rootCredentialCheck to warn"}}},
+			want: want{err: []string{"could not read the IAM account summary", errRead.Error(), "iam:GetAccountSummary and iam:ListVirtualMFADevices", "rootCredentialCheck to warn"}}},
+
+		{name: "warn, virtual root MFA", reader: &fakeReader{status: virtualRoot}, mode: accountcheck.ModeWarn, calls: 1,
+			want: want{warnings: []string{"rule R1: the root user's MFA device is virtual, not hardware (CIS v5.0.0 1.5 (v7.0.0 2.6))"}}},
+		{name: "fail, virtual root MFA, update", reader: &fakeReader{status: virtualRoot}, mode: accountcheck.ModeFail, calls: 1,
+			want: want{err: []string{"rule R1", "virtual, not hardware"}}},
+		{name: "fail, keys and virtual root MFA, update", reader: &fakeReader{status: Status{AccessKeysPresent: true, MFAEnabled: true, VirtualMFADevices: virtualRoot.VirtualMFADevices}}, mode: accountcheck.ModeFail, calls: 1,
+			want: want{err: []string{"access keys (CIS v5.0.0 1.3 (v7.0.0 2.4))", "virtual, not hardware"}}},
+		{name: "warn, no password, no MFA", reader: &fakeReader{status: noPassword}, mode: accountcheck.ModeWarn, calls: 1},
+		{name: "fail, no password, virtual MFA, update", reader: &fakeReader{status: Status{PasswordAbsent: true, MFAEnabled: true, VirtualMFADevices: virtualRoot.VirtualMFADevices}}, mode: accountcheck.ModeFail, calls: 1},
+		{name: "fail, no password but keys, update", reader: &fakeReader{status: Status{PasswordAbsent: true, AccessKeysPresent: true}}, mode: accountcheck.ModeFail, calls: 1,
+			want: want{err: []string{"the root user has access keys"}}},
 
 		{name: "warn, no reader", mode: accountcheck.ModeWarn, want: want{warnings: []string{"no reader configured"}}},
 		{name: "fail, no reader, preview", mode: accountcheck.ModeFail, dryRun: true, want: want{warnings: []string{"no reader configured"}}},
@@ -108,6 +125,29 @@ func TestCheck(t *testing.T) {
 				assert.Empty(t, got.Warnings, "a failing check reports through the error only")
 			}
 		})
+	}
+}
+
+// TestRootVirtualDevice: the root's virtual device is the one assigned to the root user, in
+// any partition, or, when the listing names no user, the one with the root device's serial
+// number; an IAM user's device is never the root's, whatever its name.
+func TestRootVirtualDevice(t *testing.T) {
+	for _, tc := range []struct {
+		device VirtualMFADevice
+		root   bool
+	}{
+		{VirtualMFADevice{"arn:aws:iam::111111111111:mfa/root-account-mfa-device", "arn:aws:iam::111111111111:root"}, true},
+		{VirtualMFADevice{"arn:aws-eusc:iam::111111111111:mfa/my-phone", "arn:aws-eusc:iam::111111111111:root"}, true},
+		{VirtualMFADevice{"arn:aws-cn:iam::111111111111:mfa/root-account-mfa-device", ""}, true},
+		{VirtualMFADevice{"arn:aws:iam::111111111111:mfa/root-account-mfa-device", "arn:aws:iam::111111111111:user/mallory"}, false},
+		{VirtualMFADevice{"arn:aws:iam::111111111111:mfa/alice", "arn:aws:iam::111111111111:user/alice"}, false},
+		{VirtualMFADevice{"arn:aws:iam::111111111111:mfa/alice", ""}, false},
+		{VirtualMFADevice{"arn:aws:iam::111111111111:mfa/path/root-account-mfa-device", ""}, false},
+		{VirtualMFADevice{"", "arn:aws:iam::111111111111:role/root"}, false},
+	} {
+		assert.Equal(t, tc.root, tc.device.root(), "%+v", tc.device)
+		got := Check(context.Background(), &fakeReader{status: Status{MFAEnabled: true, VirtualMFADevices: []VirtualMFADevice{tc.device}}}, accountcheck.ModeWarn, false)
+		assert.Equal(t, tc.root, len(got.Warnings) == 1, "%+v: %q", tc.device, got.Warnings)
 	}
 }
 
