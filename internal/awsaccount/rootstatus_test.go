@@ -71,7 +71,9 @@ func TestRootStatusReadsEveryDevicePage(t *testing.T) {
 		action := req.Form.Get("Action")
 		actions = append(actions, action)
 		w.Header().Set("Content-Type", "text/xml")
-		entry := func(k string, v int) string { return fmt.Sprintf("<entry><key>%s</key><value>%d</value></entry>", k, v) }
+		entry := func(k string, v int) string {
+			return fmt.Sprintf("<entry><key>%s</key><value>%d</value></entry>", k, v)
+		}
 		device := func(serial, user string) string {
 			if user != "" {
 				user = "<User><Arn>" + user + "</Arn><UserName>alice</UserName><UserId>AIDAEXAMPLE</UserId><Path>/</Path><CreateDate>2026-01-01T00:00:00Z</CreateDate></User>"
