@@ -244,6 +244,14 @@ func TestPartition(t *testing.T) {
 		{"cn-northwest-1", "aws-cn"},
 		{"us-gov-west-1", "aws-us-gov"},
 		{"us-gov-east-1", "aws-us-gov"},
+		// The AWS European Sovereign Cloud: the partitions file of the AWS SDK for Go v2
+		// (aws-eusc, regions ^eusc-(de)-\w+-\d+$, DNS suffix amazonaws.eu).
+		{"eusc-de-east-1", "aws-eusc"},
+		{"us-iso-east-1", "aws-iso"},
+		{"us-isob-east-1", "aws-iso-b"},
+		{"eu-isoe-west-1", "aws-iso-e"},
+		{"us-isof-south-1", "aws-iso-f"},
+		{"eu-south-1", "aws"}, // not eusc-
 	} {
 		t.Run(tc.region, func(t *testing.T) {
 			assert.Equal(t, tc.partition, awsnames.Partition(tc.region))

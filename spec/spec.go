@@ -29,7 +29,7 @@ func Prefixed(field string, problems []FieldProblem) []FieldProblem {
 
 // Account identifies the AWS account every ARN is built for.
 type Account struct {
-	Partition string // aws, aws-cn or aws-us-gov
+	Partition string // aws, aws-cn, aws-us-gov, aws-eusc, ...: awsnames.Partition of the region
 	ID        string // 12-digit account id
 }
 

@@ -24,7 +24,7 @@ type Config struct {
 	StackFile   string // Pulumi.<stack>.yaml, named in error messages
 	Environment string // suffix of every per-environment name; default: the stack name
 	Region      string // aws:region
-	Partition   string // aws, aws-cn or aws-us-gov, derived from the region
+	Partition   string // aws, aws-cn, aws-us-gov, aws-eusc, ...: awsnames.Partition of the region
 	AccountID   string // the one entry of aws:allowedAccountIds
 
 	Account        Account
