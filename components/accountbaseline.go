@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
@@ -19,7 +20,7 @@ import (
 // AccountBaselineType is the type token of AccountBaseline; renaming it changes every child URN.
 const AccountBaselineType = "secure-aws:components:AccountBaseline"
 
-// SupportRoleName is the CIS 1.17 support role's name.
+// SupportRoleName is the name of the support role of CIS v5.0.0 1.16 (v7.0.0 2.15).
 const SupportRoleName = "aws-support"
 
 // AccountBaselineArgs configures an AccountBaseline.
@@ -34,7 +35,7 @@ type AccountBaselineArgs struct {
 	// role (required, e.g. /admins/).
 	AdminUserPath string
 	// AnalyzerRegions are further regions, beyond the stack's, that get an IAM Access
-	// Analyzer of their own (CIS 1.20 asks for every region in use). Optional.
+	// Analyzer of their own (CIS v5.0.0 1.19 (v7.0.0 2.18) asks for every region in use). Optional.
 	AnalyzerRegions []string
 	// ImportExisting adopts the alias the account already has (it must be Alias) and its
 	// password policy: the first up imports them, then sets this program's policy.
@@ -43,7 +44,7 @@ type AccountBaselineArgs struct {
 }
 
 // AccountBaseline holds the account-wide settings (rule R2): alias, password policy,
-// account-level S3 Block Public Access, an IAM Access Analyzer and the CIS 1.17 support
+// account-level S3 Block Public Access, an IAM Access Analyzer and the CIS v5.0.0 1.16 (v7.0.0 2.15) support
 // role. They exist once per account: create it in one stack only.
 type AccountBaseline struct {
 	pulumi.ResourceState
@@ -146,7 +147,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	}
 	role, err := newRole(ctx, c, name+"-support-role", roleSpec{
 		name:        SupportRoleName,
-		description: "CIS 1.17: manage incidents with AWS Support; assumable by admins with MFA",
+		description: cis.Ref("1.16") + ": manage incidents with AWS Support; assumable by admins with MFA",
 		trust:       supportTrust(args.Account, args.AdminUserPath),
 		managed:     []string{"AWSSupportAccess"},
 	}, args.Account)

@@ -31,7 +31,7 @@ type AuditTrailArgs struct {
 
 // AuditTrail is a multi-region CloudTrail trail, with log file validation, into a
 // dedicated SecureBucket whose log files are locked in COMPLIANCE mode: a record of who
-// did what in the account (CIS 3.1, 3.2) that nobody who did it can erase.
+// did what in the account (CIS v5.0.0 3.1, 3.2 (v7.0.0 4.1, 4.2)) that nobody who did it can erase.
 type AuditTrail struct {
 	pulumi.ResourceState
 

@@ -181,7 +181,7 @@ func DenyMovingUsersStatement(partition, accountID string, paths ...string) Stat
 }
 
 // DenyStopTrailStatement denies stopping or deleting any CloudTrail trail of the account
-// (CIS 3.x: the trail is the record of who did what). It is on every trail, not only the
+// (CIS v5.0.0 section 3, v7.0.0 section 4: the trail is the record of who did what). It is on every trail, not only the
 // program's: whoever holds it should not silence a trail made by hand either. The program
 // never needs either action: its trail is created logging and retained on delete.
 // See https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html.

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
@@ -16,7 +17,7 @@ import (
 var all = []Rule{
 	{
 		Name:        "password-policy-cis",
-		Description: "R2: the account password policy meets CIS 1.8/1.9 (length >= 14, reuse prevention 24, all character classes).",
+		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24, all character classes).",
 		Level:       Mandatory,
 		Resource:    passwordPolicyCIS,
 	},
@@ -98,10 +99,10 @@ func passwordPolicyCIS(r Resource) []string {
 	}
 	var out []string
 	if n, ok := number(r.Props, "minimumPasswordLength"); ok && n < 14 {
-		out = append(out, fmt.Sprintf("minimum password length is %v, CIS 1.8 asks for at least 14", n))
+		out = append(out, fmt.Sprintf("minimum password length is %v, "+cis.Ref("1.7")+" asks for at least 14", n))
 	}
 	if n, ok := number(r.Props, "passwordReusePrevention"); ok && n < 24 {
-		out = append(out, fmt.Sprintf("password reuse prevention is %v, CIS 1.9 asks for 24", n))
+		out = append(out, fmt.Sprintf("password reuse prevention is %v, "+cis.Ref("1.8")+" asks for 24", n))
 	}
 	for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
 		if b, ok := boolean(r.Props, k); ok && !b || !ok && known(r.Props, k) {

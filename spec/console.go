@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
 
@@ -68,7 +69,7 @@ const ConsolePolicySuffix = "-console"
 // MaxConsoleGroupName keeps <group>-console within IAM's policy name limit.
 const MaxConsoleGroupName = awsnames.MaxPolicyName - len(ConsolePolicySuffix)
 
-// PasswordPolicy is the account password policy. The config defaults follow CIS 1.8/1.9.
+// PasswordPolicy is the account password policy. The config defaults follow CIS v5.0.0 1.7, 1.8 (v7.0.0 2.8, 2.9).
 type PasswordPolicy struct {
 	MinimumLength      int  `json:"minimumLength"`      // 14 to 128
 	ReusePrevention    int  `json:"reusePrevention"`    // 1 to 24
@@ -85,10 +86,10 @@ type PasswordPolicy struct {
 func (p PasswordPolicy) Problems() []FieldProblem {
 	var out []FieldProblem
 	if p.MinimumLength < 14 || p.MinimumLength > 128 {
-		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 (CIS 1.8) to 128 (AWS maximum)", p.MinimumLength)})
+		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 ("+cis.Ref("1.7")+") to 128 (AWS maximum)", p.MinimumLength)})
 	}
 	if p.ReusePrevention < 1 || p.ReusePrevention > 24 {
-		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; CIS 1.9 asks for 24)", p.ReusePrevention)})
+		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; "+cis.Ref("1.8")+" asks for 24)", p.ReusePrevention)})
 	}
 	if p.MaxAgeDays < 0 || p.MaxAgeDays > 1095 {
 		out = append(out, FieldProblem{"maxAgeDays", fmt.Sprintf("%d is out of range: 0 (never expire) or 1 to 1095", p.MaxAgeDays)})

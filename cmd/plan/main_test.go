@@ -58,7 +58,7 @@ func TestExitCodeOnInvalidFiles(t *testing.T) {
 }
 
 // TestExitCodeOnMandatoryViolation: a stack the configuration accepts (AWS allows a reuse
-// prevention of 12) but a mandatory rule refuses (CIS 1.9 asks for 24) exits 1.
+// prevention of 12) but a mandatory rule refuses (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24) exits 1.
 func TestExitCodeOnMandatoryViolation(t *testing.T) {
 	quiet(t)
 	dir := t.TempDir()

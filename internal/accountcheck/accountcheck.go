@@ -1,5 +1,5 @@
 // Package accountcheck is what the checks of an account that code cannot fix share (the
-// root user, rule R1; the credential audit, CIS 1.12-1.14): their modes, and how a finding
+// root user, rule R1; the credential audit, CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12)): their modes, and how a finding
 // or an unreadable account becomes a warning or an error. It imports nothing of AWS.
 package accountcheck
 

@@ -74,7 +74,7 @@ type Account struct {
 	Trail               *Trail              `json:"trail"`            // nil: no audit trail
 	Alias               string              `json:"alias"`
 	RootCredentialCheck string              `json:"rootCredentialCheck"`
-	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS 1.12-1.14, every run
+	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12), every run
 	PasswordPolicy      spec.PasswordPolicy `json:"passwordPolicy"`
 }
 

@@ -29,10 +29,10 @@ func defaults(stack string) *Config {
 		Environment: stack,
 		Account: Account{
 			RootCredentialCheck: accountcheck.ModeWarn,
-			CredentialAudit:     credaudit.Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays: 45}, // CIS 1.12, 1.14
+			CredentialAudit:     credaudit.Settings{Mode: accountcheck.ModeWarn, MaxKeyAgeDays: 90, MaxUnusedDays: 45}, // CIS v5.0.0 1.11, 1.13 (v7.0.0 2.11, 2.12)
 			PasswordPolicy: spec.PasswordPolicy{
-				MinimumLength:      14, // CIS 1.8
-				ReusePrevention:    24, // CIS 1.9
+				MinimumLength:      14, // CIS v5.0.0 1.7 (v7.0.0 2.8)
+				ReusePrevention:    24, // CIS v5.0.0 1.8 (v7.0.0 2.9)
 				RequireUppercase:   true,
 				RequireLowercase:   true,
 				RequireNumbers:     true,

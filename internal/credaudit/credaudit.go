@@ -1,5 +1,5 @@
 // Package credaudit audits every credential of the account from the IAM credential
-// report (CIS AWS Foundations 1.12-1.14): access keys older than the rotation age, keys
+// report (CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12; 1.12 dropped)): access keys older than the rotation age, keys
 // and passwords unused for too long, two active keys outside a rotation, console users
 // without MFA, and any credential of a user this program does not manage. The reader that
 // calls AWS is internal/awsaccount; this package parses the report and judges it.
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	benchmark "github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/spec"
@@ -35,8 +36,8 @@ type Reader interface {
 // Settings are the audit's configuration (secure-aws:account.credentialAudit).
 type Settings struct {
 	Mode          string `json:"mode"`          // warn (default), fail or off
-	MaxKeyAgeDays int    `json:"maxKeyAgeDays"` // rotate keys older than this; default 90 (CIS 1.14)
-	MaxUnusedDays int    `json:"maxUnusedDays"` // credentials unused this long; default 45 (CIS 1.12)
+	MaxKeyAgeDays int    `json:"maxKeyAgeDays"` // rotate keys older than this; default 90 (CIS v5.0.0 1.13 (v7.0.0 2.12))
+	MaxUnusedDays int    `json:"maxUnusedDays"` // credentials unused this long; default 45 (CIS v5.0.0 1.11 (v7.0.0 2.11))
 	// NameUsers puts each finding, with the user it names, in the warnings and the error,
 	// which CI logs show to whoever can read them (everyone, for a public repository).
 	// Default false: they count the findings by kind, and the findings themselves are the
@@ -51,10 +52,10 @@ func (s Settings) Problems() []spec.FieldProblem {
 		out = append(out, spec.FieldProblem{Field: "mode", Message: fmt.Sprintf("%q is not allowed: use warn (default), fail or off", s.Mode)})
 	}
 	if s.MaxKeyAgeDays < 1 || s.MaxKeyAgeDays > 90 {
-		out = append(out, spec.FieldProblem{Field: "maxKeyAgeDays", Message: fmt.Sprintf("%d is not allowed: 1 to 90 days (default 90, CIS 1.14's most)", s.MaxKeyAgeDays)})
+		out = append(out, spec.FieldProblem{Field: "maxKeyAgeDays", Message: fmt.Sprintf("%d is not allowed: 1 to 90 days (default 90, the most "+benchmark.Ref("1.13")+" allows)", s.MaxKeyAgeDays)})
 	}
 	if s.MaxUnusedDays < 1 || s.MaxUnusedDays > 45 {
-		out = append(out, spec.FieldProblem{Field: "maxUnusedDays", Message: fmt.Sprintf("%d is not allowed: 1 to 45 days (default 45, CIS 1.12's most)", s.MaxUnusedDays)})
+		out = append(out, spec.FieldProblem{Field: "maxUnusedDays", Message: fmt.Sprintf("%d is not allowed: 1 to 45 days (default 45, the most "+benchmark.Ref("1.11")+" allows)", s.MaxUnusedDays)})
 	}
 	return out
 }
@@ -137,7 +138,7 @@ type Finding struct {
 // Kind is a kind of finding, as a noun phrase for one finding and for several.
 type Kind struct{ One, Many string }
 
-// count is n findings of the kind, e.g. "2 access keys older than 90 days (CIS 1.14)".
+// count is n findings of the kind, e.g. "2 access keys older than 90 days (CIS v5.0.0 1.13 (v7.0.0 2.12))".
 func (k Kind) count(n int) string {
 	if n == 1 {
 		return "1 " + k.One
@@ -152,9 +153,9 @@ var (
 	kindConsoleKey         = Kind{"access key of a console user (rule R3)", "access keys of console users (rule R3)"}
 	kindForeignGroup       = Kind{"membership of a managed user in a group no stack file declares", "memberships of managed users in groups no stack file declares"}
 	kindMachinePassword    = Kind{"console password of a machine user", "console passwords of machine users"}
-	kindExtraKeys          = Kind{"user with more active access keys than declared (CIS 1.13)", "users with more active access keys than declared (CIS 1.13)"}
-	kindOpenRotation       = Kind{fmt.Sprintf("key rotation open for more than %d days (CIS 1.13)", rotationDays), fmt.Sprintf("key rotations open for more than %d days (CIS 1.13)", rotationDays)}
-	kindNoMFA              = Kind{"console password without MFA (CIS 1.10)", "console passwords without MFA (CIS 1.10)"}
+	kindExtraKeys          = Kind{"user with more active access keys than declared (" + benchmark.Ref("1.12") + ")", "users with more active access keys than declared (" + benchmark.Ref("1.12") + ")"}
+	kindOpenRotation       = Kind{fmt.Sprintf("key rotation open for more than %d days ("+benchmark.Ref("1.12")+")", rotationDays), fmt.Sprintf("key rotations open for more than %d days ("+benchmark.Ref("1.12")+")", rotationDays)}
+	kindNoMFA              = Kind{"console password without MFA (" + benchmark.Ref("1.9") + ")", "console passwords without MFA (" + benchmark.Ref("1.9") + ")"}
 )
 
 // Summary counts findings by kind, the kinds in alphabetical order: what a log may show
@@ -172,7 +173,7 @@ func Summary(findings []Finding) string {
 	return strings.Join(parts, "; ")
 }
 
-// rotationDays is how long two active generations may both stay active (CIS 1.13 allows
+// rotationDays is how long two active generations may both stay active (CIS v5.0.0 1.12 (not in v7.0.0) allows
 // a second key only while rotating).
 const rotationDays = 14
 
@@ -306,9 +307,9 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 	add := func(kind Kind, addressed bool, format string, args ...any) {
 		out = append(out, Finding{Message: fmt.Sprintf(format, args...), Kind: kind, Addressed: addressed})
 	}
-	kindOldKey := Kind{fmt.Sprintf("access key older than %d days (CIS 1.14)", s.MaxKeyAgeDays), fmt.Sprintf("access keys older than %d days (CIS 1.14)", s.MaxKeyAgeDays)}
-	kindUnusedKey := Kind{fmt.Sprintf("access key unused for more than %d days (CIS 1.12)", s.MaxUnusedDays), fmt.Sprintf("access keys unused for more than %d days (CIS 1.12)", s.MaxUnusedDays)}
-	kindUnusedPassword := Kind{fmt.Sprintf("console password unused for more than %d days (CIS 1.12)", s.MaxUnusedDays), fmt.Sprintf("console passwords unused for more than %d days (CIS 1.12)", s.MaxUnusedDays)}
+	kindOldKey := Kind{fmt.Sprintf("access key older than %d days ("+benchmark.Ref("1.13")+")", s.MaxKeyAgeDays), fmt.Sprintf("access keys older than %d days ("+benchmark.Ref("1.13")+")", s.MaxKeyAgeDays)}
+	kindUnusedKey := Kind{fmt.Sprintf("access key unused for more than %d days ("+benchmark.Ref("1.11")+")", s.MaxUnusedDays), fmt.Sprintf("access keys unused for more than %d days ("+benchmark.Ref("1.11")+")", s.MaxUnusedDays)}
+	kindUnusedPassword := Kind{fmt.Sprintf("console password unused for more than %d days ("+benchmark.Ref("1.11")+")", s.MaxUnusedDays), fmt.Sprintf("console passwords unused for more than %d days ("+benchmark.Ref("1.11")+")", s.MaxUnusedDays)}
 	for _, r := range rows {
 		if r.User == root {
 			continue
@@ -370,7 +371,7 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 				add(kindMachinePassword, false, "user %s: a console password of a machine user; delete its login profile", r.User)
 			}
 			if len(active) > declared.ActiveKeys {
-				add(kindExtraKeys, declared.Generations > declared.ActiveKeys, "user %s: %d active access keys where the configuration declares %d active generation(s) (CIS 1.13); deactivate the generation being retired, or delete the key no stack file declares", r.User, len(active), declared.ActiveKeys)
+				add(kindExtraKeys, declared.Generations > declared.ActiveKeys, "user %s: %d active access keys where the configuration declares %d active generation(s) ("+benchmark.Ref("1.12")+"); deactivate the generation being retired, or delete the key no stack file declares", r.User, len(active), declared.ActiveKeys)
 			}
 			if len(active) == 2 && declared.ActiveKeys == 2 {
 				newer := r.Keys[0].LastRotated
@@ -378,20 +379,20 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 					newer = t
 				}
 				if older(newer, days(rotationDays)) {
-					add(kindOpenRotation, false, "user %s: a rotation open for more than %d days, both generations active (CIS 1.13); set the old generation to status: Inactive, then remove it", r.User, rotationDays)
+					add(kindOpenRotation, false, "user %s: a rotation open for more than %d days, both generations active ("+benchmark.Ref("1.12")+"); set the old generation to status: Inactive, then remove it", r.User, rotationDays)
 				}
 			}
 			for _, i := range active {
 				k := r.Keys[i]
 				if older(k.LastRotated, days(s.MaxKeyAgeDays)) {
-					add(kindOldKey, rotating(declared, k, r.Keys[1-i]), "%s: older than %d days (CIS 1.14); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
+					add(kindOldKey, rotating(declared, k, r.Keys[1-i]), "%s: older than %d days ("+benchmark.Ref("1.13")+"); rotate it: add the next key generation under accessKeys, hand it over, then retire this one (README, 'Rotate a key')", keyName(i), s.MaxKeyAgeDays)
 				}
 				lastUse := k.LastUsed
 				if lastUse == nil {
 					lastUse = k.LastRotated // never used: idle since it was made
 				}
 				if older(lastUse, days(s.MaxUnusedDays)) {
-					add(kindUnusedKey, len(active) > declared.ActiveKeys, "%s: unused for more than %d days (CIS 1.12, last used %s); deactivate its generation (status: Inactive), and remove it once nothing breaks", keyName(i), s.MaxUnusedDays, dayOr(k.LastUsed))
+					add(kindUnusedKey, len(active) > declared.ActiveKeys, "%s: unused for more than %d days ("+benchmark.Ref("1.11")+", last used %s); deactivate its generation (status: Inactive), and remove it once nothing breaks", keyName(i), s.MaxUnusedDays, dayOr(k.LastUsed))
 				}
 			}
 		}
@@ -400,14 +401,14 @@ func Findings(rows []Row, expected Expected, s Settings, now time.Time) []Findin
 		}
 		if !r.MFAActive {
 			fresh := r.PasswordLastUsed == nil && r.Created != nil && !older(r.Created, days(mfaGraceDays))
-			add(kindNoMFA, fresh, "user %s: a console password without MFA (CIS 1.10); the user can do nothing but set up MFA until they enrol it: have them enrol at first sign-in, or remove the person if they have left", r.User)
+			add(kindNoMFA, fresh, "user %s: a console password without MFA ("+benchmark.Ref("1.9")+"); the user can do nothing but set up MFA until they enrol it: have them enrol at first sign-in, or remove the person if they have left", r.User)
 		}
 		lastUse := r.PasswordLastUsed
 		if lastUse == nil {
 			lastUse = cmpTime(r.PasswordLastChanged, r.Created)
 		}
 		if older(lastUse, days(s.MaxUnusedDays)) {
-			add(kindUnusedPassword, false, "user %s: console password unused for more than %d days (CIS 1.12, last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed))
+			add(kindUnusedPassword, false, "user %s: console password unused for more than %d days ("+benchmark.Ref("1.11")+", last used %s); remove the person from admins or developers if they no longer need access", r.User, s.MaxUnusedDays, dayOr(r.PasswordLastUsed))
 		}
 	}
 	slices.SortFunc(out, func(a, b Finding) int { return strings.Compare(a.Message, b.Message) })

@@ -155,10 +155,10 @@ func TestFindings(t *testing.T) {
 		}
 	}
 	one("rotating-production", false, "a member of group power-users, which no stack file declares", "remove-user-from-group --user-name rotating-production --group-name power-users")
-	one("old-app-production", false, "access key 1 (created 2026-01-01)", "older than 90 days (CIS 1.14)", "add the next key generation")
+	one("old-app-production", false, "access key 1 (created 2026-01-01)", "older than 90 days (CIS v5.0.0 1.13 (v7.0.0 2.12))", "add the next key generation")
 	one("idle-app-production", false, "access key 1 (created 2026-09-20)", "unused for more than 45 days", "last used never", "status: Inactive")
 	one("stale-rotation-production", false, "a rotation open for more than 14 days")
-	one("doubled-production", false, "2 active access keys where the configuration declares 1", "CIS 1.13")
+	one("doubled-production", false, "2 active access keys where the configuration declares 1", "CIS v5.0.0 1.12 (not in v7.0.0)")
 	one("retiring-production", true, "2 active access keys where the configuration declares 1")
 	one("gone-production", true, "no stack file declares this user any more; the next up of secure-aws/staging, which created it, deletes it")
 	one("orphan-production", false, "under the program's IAM paths that no stack file declares", "its secure-aws:stack tag names secure-aws/legacy, no stack of this account", "made by hand")
@@ -311,7 +311,7 @@ func TestCheckWithholdsUsers(t *testing.T) {
 	require.NoError(t, warned.Err)
 	require.Len(t, warned.Warnings, 2, "one line for what stops a fail-mode run, one for what the run resolves")
 	assert.Equal(t, "credential audit: "+Summary(unaddressed(all))+withheld, warned.Warnings[0])
-	assert.Contains(t, warned.Warnings[0], " access keys older than 90 days (CIS 1.14); ", "counted by kind")
+	assert.Contains(t, warned.Warnings[0], " access keys older than 90 days (CIS v5.0.0 1.13 (v7.0.0 2.12)); ", "counted by kind")
 	assert.Contains(t, warned.Warnings[1], "resolved by the configuration being applied: ")
 	for _, w := range warned.Warnings {
 		noUserIn(t, w)
@@ -324,7 +324,7 @@ func TestCheckWithholdsUsers(t *testing.T) {
 	failed := Check(t.Context(), fakeReader{report: report}, expected, fail, false, now)
 	require.Error(t, failed.Err)
 	noUserIn(t, failed.Err.Error())
-	assert.Contains(t, failed.Err.Error(), "1 user with more active access keys than declared (CIS 1.13)")
+	assert.Contains(t, failed.Err.Error(), "1 user with more active access keys than declared (CIS v5.0.0 1.12 (not in v7.0.0))")
 	namedFail := Check(t.Context(), fakeReader{report: report}, expected, named, false, now)
 	assert.Contains(t, namedFail.Err.Error(), "user mallory, access key 1", "configured, the log names them")
 	assert.Empty(t, namedFail.Details, "nothing is withheld")
@@ -347,7 +347,7 @@ func TestCheckWithholdsUsers(t *testing.T) {
 // TestSummary: findings counted by kind, one and many, kinds in a stable order.
 func TestSummary(t *testing.T) {
 	assert.Equal(t, "", Summary(nil))
-	assert.Equal(t, "2 console passwords without MFA (CIS 1.10); 1 key rotation open for more than 14 days (CIS 1.13)",
+	assert.Equal(t, "2 console passwords without MFA (CIS v5.0.0 1.9 (v7.0.0 2.10)); 1 key rotation open for more than 14 days (CIS v5.0.0 1.12 (not in v7.0.0))",
 		Summary([]Finding{{Kind: kindOpenRotation}, {Kind: kindNoMFA}, {Kind: kindNoMFA}}))
 }
 

@@ -26,7 +26,7 @@ import (
 )
 
 // AccountReader reads what the checks judge and code cannot change: the root user's status
-// (rule R1) and the IAM credential report (CIS 1.12-1.14), for the managing stack; what a
+// (rule R1) and the IAM credential report (CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12)), for the managing stack; what a
 // bucket any stack adopts already has.
 type AccountReader interface {
 	rootcheck.Reader

@@ -558,7 +558,7 @@ func TestCredentialAudit(t *testing.T) {
 	rec = record.New(config.Project, "production")
 	err = rec.Run(rotating, false, program.Run(program.Env{Account: fakeRoot{status: healthyRoot.status, report: aged}, ConfigKeys: keysOf(rotating), Dir: dir}))
 	require.Error(t, err, "an Inactive second generation rotates nothing")
-	assert.Contains(t, err.Error(), "access key 1 (created "+old+"): older than 90 days (CIS 1.14)")
+	assert.Contains(t, err.Error(), "access key 1 (created "+old+"): older than 90 days (CIS v5.0.0 1.13 (v7.0.0 2.12))")
 
 	denied := fakeRoot{status: healthyRoot.status, reportErr: errors.New("AccessDenied")}
 	_, err = run(denied, dir, true)
