@@ -18,9 +18,9 @@ import (
 
 // Control is one recommendation of the benchmark.
 type Control struct {
-	ID    string // the v5.0.0 id, e.g. "1.7"
-	V7    string // the v7.0.0 id of the same recommendation; "" when v7.0.0 dropped it
-	Title string // the v5.0.0 title
+	ID    string `json:"id"`    // the v5.0.0 id, e.g. "1.7"
+	V7    string `json:"v7"`    // the v7.0.0 id of the same recommendation; "" when v7.0.0 dropped it
+	Title string `json:"title"` // the v5.0.0 title
 }
 
 // controls are the recommendations of v5.0.0, in the benchmark's order.

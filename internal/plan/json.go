@@ -16,6 +16,7 @@ type jsonPlan struct {
 	Region      string         `json:"region"`
 	Resources   []jsonResource `json:"resources"`
 	Rules       []jsonRule     `json:"rules"`
+	CIS         []CISRow       `json:"cis"` // the CIS v5.0.0 report (cis.go)
 }
 
 type jsonResource struct {
@@ -41,7 +42,7 @@ type jsonRule struct {
 // JSON renders every registered resource with its options and inputs as registered
 // (secrets replaced by SecretMarker), and the rule results.
 func (p *Plan) JSON() ([]byte, error) {
-	out := jsonPlan{Stack: p.Stack, Environment: p.Config.Environment, AccountID: p.Config.AccountID, Region: p.Config.Region}
+	out := jsonPlan{Stack: p.Stack, Environment: p.Config.Environment, AccountID: p.Config.AccountID, Region: p.Config.Region, CIS: p.CIS()}
 	for _, r := range p.Resources {
 		out.Resources = append(out.Resources, jsonResource{
 			URN:            r.URN,

@@ -38,6 +38,7 @@ func (p *Plan) Markdown() string {
 		fmt.Fprintf(&b, "This stack adopts %s. Their replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` reads them\nfirst and stops on any that the configuration does not declare.\n\n", strings.Join(names, ", "))
 	}
 	p.writeRules(&b)
+	p.writeCIS(&b)
 	p.writeAccess(&b)
 	p.writeTree(&b)
 	p.writePolicies(&b)

@@ -1,0 +1,209 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/secure-aws/secure-aws/cis"
+	"github.com/secure-aws/secure-aws/internal/accountcheck"
+	"github.com/secure-aws/secure-aws/internal/config"
+)
+
+// CISStatus is what a stack's configuration does for one CIS recommendation.
+type CISStatus string
+
+// The statuses, from most to least done by code.
+const (
+	// CISMeets: the resources this configuration creates meet the recommendation.
+	CISMeets CISStatus = "meets"
+	// CISChecked: code cannot make it so, and every run of the managing stack checks it
+	// and warns or fails.
+	CISChecked CISStatus = "checked every run"
+	// CISManual: only a person can do it; a README step says how.
+	CISManual CISStatus = "manual"
+	// CISManagingStack: account-wide, covered (or not) by the stack that manages the account.
+	CISManagingStack CISStatus = "the managing stack's"
+	// CISNotCovered: nothing here does it.
+	CISNotCovered CISStatus = "not covered"
+)
+
+// CISRow is one recommendation in a stack's CIS report.
+type CISRow struct {
+	cis.Control
+	Status CISStatus `json:"status"`
+	How    string    `json:"how"` // what covers it, or why nothing does
+}
+
+// cisCoverage says what covers one v5.0.0 recommendation and how a configuration's
+// settings decide its status: one table for the plan's report and docs/cis.md.
+type cisCoverage struct {
+	id string
+	// how is what covers it in general (component, rule, check, README step), or why
+	// nothing does.
+	how string
+	// readme, for a manual step, is the bold heading of its step in README's "Manual
+	// steps" (a test holds it there).
+	readme string
+	status func(*config.Config) CISStatus
+}
+
+// status helpers: a fixed status; an account-wide one (the managing stack's elsewhere);
+// and the mode of an account check, which the configuration can switch off.
+func always(s CISStatus) func(*config.Config) CISStatus {
+	return func(*config.Config) CISStatus { return s }
+}
+
+func accountWide(f func(*config.Config) CISStatus) func(*config.Config) CISStatus {
+	return func(c *config.Config) CISStatus {
+		if !c.Account.Manage {
+			return CISManagingStack
+		}
+		return f(c)
+	}
+}
+
+func when(ok func(*config.Config) bool, yes, no CISStatus) func(*config.Config) CISStatus {
+	return accountWide(func(c *config.Config) CISStatus {
+		if ok(c) {
+			return yes
+		}
+		return no
+	})
+}
+
+func rootCheckOn(c *config.Config) bool { return c.Account.RootCredentialCheck != accountcheck.ModeOff }
+
+func auditOn(c *config.Config) bool { return c.Account.CredentialAudit.Mode != accountcheck.ModeOff }
+
+const (
+	noResource = "the program creates no such resource"
+	rootSteps  = "**Enable a hardware MFA device on the root user**"
+)
+
+// cisCoverages are the recommendations this project covers in any way; every other one is
+// not covered (cisReport). Keep in the benchmark's order.
+var cisCoverages = []cisCoverage{
+	{id: "1.1", how: "the account's alternate contacts, set by hand", readme: "**Enable the support plan and alternate contacts**", status: accountWide(always(CISManual))},
+	{id: "1.2", how: "the security alternate contact, set by hand", readme: "**Enable the support plan and alternate contacts**", status: accountWide(always(CISManual))},
+	{id: "1.3", how: "root check (rule R1), every run of the managing stack; `account.rootCredentialCheck: off` leaves the manual step", readme: "**Delete the root user's access keys**", status: when(rootCheckOn, CISChecked, CISManual)},
+	{id: "1.4", how: "root check (rule R1), every run of the managing stack; `account.rootCredentialCheck: off` leaves the manual step", readme: rootSteps, status: when(rootCheckOn, CISChecked, CISManual)},
+	{id: "1.5", how: "root check (rule R1): the root's virtual device in ListVirtualMFADevices is a finding; `account.rootCredentialCheck: off` leaves the manual step", readme: rootSteps, status: when(rootCheckOn, CISChecked, CISManual)},
+	{id: "1.6", how: "stop using root: admins work through IAM", readme: rootSteps, status: accountWide(always(CISManual))},
+	{id: "1.7", how: "AccountBaseline's password policy; `account.passwordPolicy.minimumLength` is at least 14; pack rule `password-policy-cis`", status: when(func(c *config.Config) bool { return c.Account.PasswordPolicy.MinimumLength >= 14 }, CISMeets, CISNotCovered)},
+	{id: "1.8", how: "AccountBaseline's password policy; `account.passwordPolicy.reusePrevention` 24 (below 24 loses it); pack rule `password-policy-cis`", status: when(func(c *config.Config) bool { return c.Account.PasswordPolicy.ReusePrevention >= 24 }, CISMeets, CISNotCovered)},
+	{id: "1.9", how: "credential audit: a console password without MFA (`account.credentialAudit.mode`); the console policy denies all but MFA setup until then (rule R4)", status: when(auditOn, CISChecked, CISNotCovered)},
+	{id: "1.10", how: "console users get no access key, and their groups deny creating one (rule R3)", status: accountWide(always(CISMeets))},
+	{id: "1.11", how: "credential audit: keys and passwords unused for `account.credentialAudit.maxUnusedDays` (at most 45)", status: when(auditOn, CISChecked, CISNotCovered)},
+	{id: "1.12", how: "credential audit: more active keys than declared, a rotation open over 14 days", status: when(auditOn, CISChecked, CISNotCovered)},
+	{id: "1.13", how: "credential audit: keys older than `account.credentialAudit.maxKeyAgeDays` (at most 90); two-generation rotation", status: when(auditOn, CISChecked, CISNotCovered)},
+	{id: "1.14", how: "every principal gets its permissions through its own group (rule R6, pack rule `no-user-policies`)", status: always(CISMeets)},
+	{id: "1.15", how: "no customer managed policy allows `*:*` (rule R7, pack rule `no-wildcard-actions`), as Security Hub CSPM's IAM.1 checks; admins hold the AWS managed AdministratorAccess (rule R3)", status: always(CISMeets)},
+	{id: "1.16", how: "AccountBaseline's support role, assumable by admins with MFA", status: accountWide(always(CISMeets))},
+	{id: "1.17", how: noResource + " (no EC2 instance)", status: always(CISNotCovered)},
+	{id: "1.18", how: noResource + " (no server certificate)", status: always(CISNotCovered)},
+	{id: "1.19", how: "AccountBaseline's IAM Access Analyzer in each region of `account.analyzerRegions`: list every region in use", status: accountWide(always(CISMeets))},
+	{id: "1.20", how: "by design the program manages IAM users, not federation (docs/design.md)", status: always(CISNotCovered)},
+	{id: "1.21", how: "admins' AdministratorAccess includes CloudShell; nothing restricts it", status: always(CISNotCovered)},
+	{id: "2.1.1", how: "SecureBucket: every bucket's policy denies requests without TLS (rule R8)", status: always(CISMeets)},
+	{id: "2.1.2", how: "only the root user can turn it on; Object Lock on backup vaults is the programmable alternative", readme: "**MFA Delete**", status: always(CISManual)},
+	{id: "2.1.4", how: "SecureBucket: all four Block Public Access settings on every bucket; AccountBaseline: account-level Block Public Access (rule R8)", status: always(CISMeets)},
+	{id: "3.1", how: "AuditTrail: a multi-region trail with global service events (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
+	{id: "3.2", how: "AuditTrail: log file validation on (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
+}
+
+// cisReport is the CIS v5.0.0 report of a configuration: every recommendation, in the
+// benchmark's order, with what the configuration does for it.
+func cisReport(c *config.Config) []CISRow {
+	var out []CISRow
+	for _, ctl := range cis.Controls() {
+		row := CISRow{Control: ctl, Status: CISNotCovered, How: "nothing in this program"}
+		if cv, ok := coverage(ctl.ID); ok {
+			row.Status, row.How = cv.status(c), cv.text()
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// coverage finds what covers a recommendation.
+func coverage(id string) (cisCoverage, bool) {
+	for _, cv := range cisCoverages {
+		if cv.id == id {
+			return cv, true
+		}
+	}
+	return cisCoverage{}, false
+}
+
+// text is what covers the recommendation, with its README step.
+func (cv cisCoverage) text() string {
+	if cv.readme == "" {
+		return cv.how
+	}
+	return cv.how + "; README, 'Manual steps': " + cv.readme
+}
+
+// CIS is the plan's CIS v5.0.0 report.
+func (p *Plan) CIS() []CISRow { return cisReport(p.Config) }
+
+// writeCIS renders the report: the counts, then every recommendation.
+func (p *Plan) writeCIS(b *strings.Builder) {
+	rows := p.CIS()
+	counts := map[CISStatus]int{}
+	for _, r := range rows {
+		counts[r.Status]++
+	}
+	b.WriteString("\n## CIS AWS Foundations Benchmark v5.0.0\n\n")
+	fmt.Fprintf(b, "What this stack's configuration does for each recommendation of v5.0.0, the version Security\nHub CSPM checks (v7.0.0 ids beside; docs/cis.md): %d %s, %d %s, %d %s, %d %s, %d %s.\n\n",
+		counts[CISMeets], CISMeets, counts[CISChecked], CISChecked, counts[CISManual], CISManual, counts[CISManagingStack], CISManagingStack, counts[CISNotCovered], CISNotCovered)
+	b.WriteString("| v5.0.0 | v7.0.0 | Recommendation | This stack | How |\n|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", r.ID, orDash(r.V7), r.Title, r.Status, r.How)
+	}
+}
+
+// CISMarkdown is docs/cis.md: every v5.0.0 recommendation, its v7.0.0 id, and what covers
+// it, from the table the plan's report uses.
+func CISMarkdown() string {
+	var b strings.Builder
+	b.WriteString(`# CIS AWS Foundations Benchmark: what covers each recommendation
+
+Generated from ` + "`internal/plan/cis.go`" + ` (` + "`UPDATE_GOLDEN=1 go test ./internal/plan/`" + `); the plan of each stack
+(` + "`go run ./cmd/plan --stack <stack>`" + `) shows the same table with that stack's status.
+
+Ids are those of **v5.0.0**, the version AWS Security Hub CSPM's CIS standard checks, with
+the **v7.0.0** id of the same recommendation beside it ("—": v7.0.0 dropped it). Every CIS
+citation in the code, messages, rules and docs takes this form, e.g. ` + "`" + cis.Ref("1.7") + "`" + `.
+
+Sources. v5.0.0 ids and titles: AWS Security Hub CSPM user guide, "CIS AWS Foundations
+Benchmark" (v5.0.0 supported), Prowler ` + "`prowler/compliance/aws/cis_5.0_aws.json`" + `, and
+TrustOnCloud's v5.0.0 mapping (sections 1 and 2). v7.0.0 ids: Prowler
+` + "`prowler/compliance/aws/cis_7.0_aws.json`" + ` only, matched by title; they were **not checked
+against the CIS PDF**. v7.0.0 adds recommendations that have no v5.0.0 id and are not listed
+here: 2.1.1-2.1.6 (AWS Organizations), 2.21 (resource policies with Principal "*"), 4.10
+(access logging of web front ends) and 6.8 (VPC endpoints).
+
+What the status of a stack means: **meets** (the resources it creates meet it), **checked
+every run** (code cannot do it; the managing stack checks it on every preview and up, and
+warns or fails), **manual** (a README step), **the managing stack's** (account-wide, in a
+stack that does not manage the account), **not covered**. Where a setting can lose a
+recommendation, the table names it.
+
+`)
+	b.WriteString("| v5.0.0 | v7.0.0 | Recommendation | What covers it |\n|---|---|---|---|\n")
+	for _, ctl := range cis.Controls() {
+		how := "nothing in this program"
+		if cv, ok := coverage(ctl.ID); ok {
+			how = cv.text()
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", ctl.ID, orDash(ctl.V7), ctl.Title, how)
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
