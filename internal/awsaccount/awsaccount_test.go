@@ -185,9 +185,12 @@ func TestAWSReaderSharedFilesFromStackConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "deploy")
 }
 
-// iamServer answers the credential audit's calls as IAM's query API does: the report is
-// "STARTED" the first time it is asked for, then "COMPLETE", and its CSV base64 in XML; a
-// user's tags come in two pages, the second naming the stack secure-aws/<user>.
+// iamServer answers the credential audit's and the root check's calls as IAM's query API
+// does: the report is "STARTED" the first time it is asked for, then "COMPLETE", and its
+// CSV base64 in XML; a user's tags come in two pages, the second naming the stack
+// secure-aws/<user>; the account summary says the root user has MFA and no password, and
+// the assigned virtual MFA devices come in two pages, alice's, then the root's without a
+// user.
 func iamServer(t *testing.T, report string, format string) *[]string {
 	t.Helper()
 	var actions []string
@@ -211,6 +214,19 @@ func iamServer(t *testing.T, report string, format string) *[]string {
 				page = member("secure-aws:stack", "secure-aws/"+req.Form.Get("UserName")) + "</Tags><IsTruncated>false</IsTruncated>"
 			}
 			fmt.Fprintf(w, `<ListUserTagsResponse><ListUserTagsResult><Tags>%s</ListUserTagsResult></ListUserTagsResponse>`, page)
+		case "GetAccountSummary":
+			entry := func(k string, v int) string {
+				return fmt.Sprintf("<entry><key>%s</key><value>%d</value></entry>", k, v)
+			}
+			fmt.Fprintf(w, `<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap>%s%s%s</SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>`,
+				entry("AccountMFAEnabled", 1), entry("AccountAccessKeysPresent", 0), entry("AccountPasswordPresent", 0))
+		case "ListVirtualMFADevices":
+			assert.Equal(t, "Assigned", req.Form.Get("AssignmentStatus"))
+			page := "<member><SerialNumber>arn:aws:iam::111111111111:mfa/alice</SerialNumber><User><Arn>arn:aws:iam::111111111111:user/alice</Arn><UserName>alice</UserName><UserId>AIDAEXAMPLE</UserId><Path>/</Path><CreateDate>2026-01-01T00:00:00Z</CreateDate></User></member></VirtualMFADevices><IsTruncated>true</IsTruncated><Marker>page-2</Marker>"
+			if req.Form.Get("Marker") == "page-2" {
+				page = "<member><SerialNumber>arn:aws:iam::111111111111:mfa/root-account-mfa-device</SerialNumber></member></VirtualMFADevices><IsTruncated>false</IsTruncated>"
+			}
+			fmt.Fprintf(w, `<ListVirtualMFADevicesResponse><ListVirtualMFADevicesResult><VirtualMFADevices>%s</ListVirtualMFADevicesResult></ListVirtualMFADevicesResponse>`, page)
 		case "GetCredentialReport":
 			fmt.Fprintf(w, `<GetCredentialReportResponse><GetCredentialReportResult><Content>%s</Content><ReportFormat>%s</ReportFormat><GeneratedTime>2026-12-01T09:00:00Z</GeneratedTime></GetCredentialReportResult></GetCredentialReportResponse>`,
 				base64.StdEncoding.EncodeToString([]byte(report)), format)

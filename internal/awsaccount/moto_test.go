@@ -90,15 +90,8 @@ func TestAdoptedBucketAgainstMoto(t *testing.T) {
 // TestUserGroupsAgainstMoto: the credential audit's read of a user's groups, against moto:
 // every group the user is in, the one added by hand included, and none for a user in none.
 func TestUserGroupsAgainstMoto(t *testing.T) {
-	offlineAWSEnv(t)
-	moto := mototest.Start(t)
-	httpClient := moto.HTTPClient()
-	t.Setenv("AWS_ENDPOINT_URL_IAM", moto.URL)
+	client, r := motoIAM(t)
 	ctx := t.Context()
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"), awsconfig.WithHTTPClient(httpClient),
-		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")))
-	require.NoError(t, err)
-	client := iam.NewFromConfig(cfg)
 	for _, u := range []string{"my-application-production", "zencoder-production"} {
 		_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u), Path: aws.String("/apps/")})
 		require.NoError(t, err)
@@ -110,7 +103,6 @@ func TestUserGroupsAgainstMoto(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	r := AWSReader{Get: configGetter(map[string]string{"aws:region": "us-east-1", "aws:accessKey": "AKIDTEST", "aws:secretKey": "secret"}), httpClient: httpClient}
 	groups, err := r.UserGroups(ctx, "my-application-production")
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"my-application-production", "power-users"}, groups)
@@ -119,4 +111,18 @@ func TestUserGroupsAgainstMoto(t *testing.T) {
 	assert.Empty(t, groups)
 	_, err = r.UserGroups(ctx, "nobody")
 	assert.Error(t, err, "a user that does not exist")
+}
+
+// motoIAM starts moto for IAM: a client to set the account up with, and the reader on it.
+func motoIAM(t *testing.T) (*iam.Client, AWSReader) {
+	t.Helper()
+	offlineAWSEnv(t)
+	moto := mototest.Start(t)
+	httpClient := moto.HTTPClient()
+	t.Setenv("AWS_ENDPOINT_URL_IAM", moto.URL)
+	cfg, err := awsconfig.LoadDefaultConfig(t.Context(), awsconfig.WithRegion("us-east-1"), awsconfig.WithHTTPClient(httpClient),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")))
+	require.NoError(t, err)
+	r := AWSReader{Get: configGetter(map[string]string{"aws:region": "us-east-1", "aws:accessKey": "AKIDTEST", "aws:secretKey": "secret"}), httpClient: httpClient}
+	return iam.NewFromConfig(cfg), r
 }
