@@ -10,12 +10,14 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // all is every rule, in the order reports list them.
 var all = []Rule{
 	{
-		Name:        "password-policy-cis",
+		Name:        spec.PasswordRule,
 		Description: "R2: the account password policy meets CIS 1.8/1.9 (length >= 14, reuse prevention 24, all character classes).",
 		Level:       Mandatory,
 		Resource:    passwordPolicyCIS,
@@ -92,20 +94,24 @@ var all = []Rule{
 // one from what the policy pack and the plan run.
 func All() []Rule { return slices.Clone(all) }
 
-func passwordPolicyCIS(r Resource) []string {
+func passwordPolicyCIS(r Resource) []Violation {
 	if r.Type != awstypes.AccountPasswordPolicy {
 		return nil
 	}
-	var out []string
-	if n, ok := number(r.Props, "minimumPasswordLength"); ok && n < 14 {
-		out = append(out, fmt.Sprintf("minimum password length is %v, CIS 1.8 asks for at least 14", n))
-	}
-	if n, ok := number(r.Props, "passwordReusePrevention"); ok && n < 24 {
-		out = append(out, fmt.Sprintf("password reuse prevention is %v, CIS 1.9 asks for 24", n))
-	}
-	for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
-		if b, ok := boolean(r.Props, k); ok && !b || !ok && known(r.Props, k) {
-			out = append(out, k+" is off")
+	var out []Violation
+	for _, f := range spec.PasswordFloors {
+		var v any
+		if f.Switch {
+			b, ok := boolean(r.Props, f.Property)
+			if !ok && !known(r.Props, f.Property) {
+				continue
+			}
+			v = b // absent is off
+		} else if n, ok := number(r.Props, f.Property); ok {
+			v = n
+		}
+		if f.Refuses(v) {
+			out = append(out, Violation{Setting: config.Project + ":" + spec.PasswordPolicyKey + "." + f.Field, Value: fmt.Sprint(v), Message: f.Accepts})
 		}
 	}
 	return out
@@ -124,33 +130,42 @@ func publicAccessProblems(props property.Map) []string {
 	return out
 }
 
-func accountPublicAccessBlocked(r Resource) []string {
+func accountPublicAccessBlocked(r Resource) []Violation {
 	if r.Type != awstypes.AccountPublicAccess {
 		return nil
 	}
-	return publicAccessProblems(r.Props)
+	return findings(publicAccessProblems(r.Props))
 }
 
-func noUserPolicies(r Resource) []string {
+// findings are the violations of the messages, each about the resource as a whole.
+func findings(messages []string) []Violation {
+	var out []Violation
+	for _, m := range messages {
+		out = append(out, Violation{Message: m})
+	}
+	return out
+}
+
+func noUserPolicies(r Resource) []Violation {
 	switch r.Type {
 	case awstypes.UserPolicy, awstypes.UserAttachment:
-		return []string{"a policy attached to a user; attach it to the user's group"}
+		return []Violation{{Message: "a policy attached to a user; attach it to the user's group"}}
 	case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
 		// The owned lists of a user's policies hold it to none: empty is the one shape.
 		for _, k := range []string{"policyNames", "policyArns"} {
 			if len(strs(r.Props, k)) > 0 {
-				return []string{"the user's owned " + k + " are not empty; a user holds no policy, attach it to the user's group"}
+				return []Violation{{Message: "the user's owned " + k + " are not empty; a user holds no policy, attach it to the user's group"}}
 			}
 		}
 	case awstypes.PolicyAttachment:
 		if len(strs(r.Props, "users")) > 0 {
-			return []string{"a policy attachment names users; attach it to their groups"}
+			return []Violation{{Message: "a policy attachment names users; attach it to their groups"}}
 		}
 	}
 	return nil
 }
 
-func noWildcardActions(r Resource) []string {
+func noWildcardActions(r Resource) []Violation {
 	var out []string
 	for _, s := range allowStatements(r) {
 		if len(s.NotActions) > 0 {
@@ -165,10 +180,10 @@ func noWildcardActions(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
-func s3ActionsOnRightResource(r Resource) []string {
+func s3ActionsOnRightResource(r Resource) []Violation {
 	var out []string
 	for _, s := range allowStatements(r) {
 		if len(s.NotActions) > 0 && allowsS3(s) {
@@ -199,7 +214,7 @@ func s3ActionsOnRightResource(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
 // readsAccountSetting reports whether action, allowed by s, reads an account-level setting
@@ -276,7 +291,7 @@ func bucketOf(arn string) string {
 	return bucket
 }
 
-func destructiveS3ActionsDenied(r Resource) []string {
+func destructiveS3ActionsDenied(r Resource) []Violation {
 	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
@@ -320,7 +335,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 		}
 	}
 	if reader {
-		return out
+		return findings(out)
 	}
 	for _, b := range sortedKeys(reached) {
 		for _, res := range []string{"arn:" + partitionOf(doc) + ":s3:::" + b, "arn:" + partitionOf(doc) + ":s3:::" + b + "/*"} {
@@ -332,7 +347,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
 // partitionOf reads the ARN partition from the document's first S3 resource.
@@ -347,7 +362,7 @@ func partitionOf(doc iampolicy.Document) string {
 	return "aws"
 }
 
-func bucketDataProtected(r Resource) []string {
+func bucketDataProtected(r Resource) []Violation {
 	if r.Type != awstypes.Bucket && r.Type != awstypes.Versioning {
 		return nil
 	}
@@ -358,5 +373,5 @@ func bucketDataProtected(r Resource) []string {
 	if r.RetainOnDelete != nil && !*r.RetainOnDelete {
 		out = append(out, "not retained on delete: removing it from the program would delete it in AWS")
 	}
-	return out
+	return findings(out)
 }
