@@ -87,6 +87,14 @@ type Rule struct {
 	Level       Level
 	Resource    func(Resource) []Violation
 	Stack       func([]Resource) []Violation
+	// Judges are the resource types (or component types) the rule has something to judge
+	// in: in a stack without any, the rule holds trivially, and the plan says n/a.
+	Judges []string
+}
+
+// Applies reports whether stack holds anything the rule judges (Judges).
+func (r Rule) Applies(stack []Resource) bool {
+	return slices.ContainsFunc(stack, func(res Resource) bool { return slices.Contains(r.Judges, res.Type) })
 }
 
 // Evaluate runs rules over a stack and returns every violation, in rule order then URN order.

@@ -108,6 +108,7 @@ func TestEveryRuleIsWellFormed(t *testing.T) {
 		assert.NotEmpty(t, r.Description)
 		assert.Contains(t, []rules.Level{rules.Mandatory, rules.Advisory}, r.Level)
 		assert.True(t, (r.Resource == nil) != (r.Stack == nil), "%s sets exactly one of Resource and Stack", r.Name)
+		assert.NotEmpty(t, r.Judges, "%s says what it judges, or the plan shows it n/a everywhere", r.Name)
 	}
 }
 

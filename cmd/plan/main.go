@@ -80,11 +80,13 @@ func run(args []string) int {
 	var changes plan.Changes
 	switch {
 	case *basePath != "":
-		if changes, err = p.Compare(base); err != nil {
+		diff, err := p.Diff(base)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
-		fmt.Print(changes.Markdown())
+		changes = diff.Changes
+		fmt.Print(diff.Markdown())
 	case *format == "json":
 		out, err := p.JSON()
 		if err != nil {
