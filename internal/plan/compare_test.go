@@ -195,6 +195,7 @@ func TestDiffNarrowedGrant(t *testing.T) {
 	assert.Contains(t, md, "- `"+awstypes.Policy+"` `reader-s3` policy: statement `ObjectsDiffcheckDataSvc`: Action −`s3:PutObject`\n")
 	assert.Contains(t, md, "| removed | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject, s3:PutObject |\n")
 	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
+	assert.Contains(t, md, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\nWhose S3 access changes: `reader-svc`.\n")
 	assert.NotContains(t, md, "\"Statement\"", "no policy JSON")
 	assert.Less(t, strings.Count(md, "\n"), 20, "one screen:\n%s", md)
 

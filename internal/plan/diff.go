@@ -70,7 +70,7 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	return d, nil
 }
 
-// Markdown renders the diff: the counts; what would stop the deploy and the credentials
+// Markdown renders the diff: the counts and whose access changes; what would stop the deploy and the credentials
 // their holders lose; whose access changes; each deleted, replaced or updated resource with
 // what changes in it (a policy statement by statement); the created resources, by the
 // component they belong to.
@@ -82,6 +82,15 @@ func (d *Diff) Markdown() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "**%d to create, %d to update, %d to replace, %d to delete.**\n", cs.Count(Create), cs.Count(Update), cs.Count(Replace), cs.Count(Delete))
+	var whose []string
+	for _, a := range d.Access {
+		if p := "`" + a.Principal + "`"; !slices.Contains(whose, p) {
+			whose = append(whose, p)
+		}
+	}
+	if len(whose) > 0 {
+		fmt.Fprintf(&b, "Whose S3 access changes: %s.\n", strings.Join(whose, ", "))
+	}
 	if stops := cs.Stops(); len(stops) > 0 {
 		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
 		for _, c := range stops {
