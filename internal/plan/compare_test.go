@@ -184,6 +184,7 @@ func TestCompareReplacements(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, plan.Update, key.Op)
 	assert.Equal(t, "deactivated", key.Lost)
+	assert.Contains(t, diff.Markdown(), "- `"+awstypes.AccessKey+"` `reader-key` status: not set → `\"Inactive\"`\n", "a changed input, before and after")
 	assert.Contains(t, diff.Markdown(), "| replace, refused (protected) | `"+awstypes.Bucket+"` `diffcheck-data-svc-bucket` | bucket (forces replacement) |")
 }
 
@@ -216,6 +217,25 @@ func TestDiffNewStack(t *testing.T) {
 	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
 	assert.NotContains(t, md, "| create |", "no row per created resource")
 	assert.Less(t, strings.Count(md, "\n"), 30, "one screen:\n%s", md)
+}
+
+// TestDiffAdoption: a bucket the stack adopts is created by an import, and the diff says
+// what of it the first up overwrites; once deployed, the same plan overwrites nothing.
+func TestDiffAdoption(t *testing.T) {
+	adopting := edited(t, "    - name: diffcheck-data-svc\n", "    - name: diffcheck-data-svc\n      import: true\n")
+	p := planOf(t, adopting)
+	d, err := p.Diff(nil)
+	require.NoError(t, err)
+	md := d.Markdown()
+	assert.Contains(t, md, "BucketV2 (adopted: imports diffcheck-data-svc)")
+	assert.Contains(t, md, "**What the first `up` overwrites**")
+	assert.Contains(t, md, "- `diffcheck-data-svc` ("+awstypes.Bucket+" `diffcheck-data-svc-bucket`): its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning\n")
+
+	raw, err := p.JSON()
+	require.NoError(t, err)
+	d, err = planOf(t, adopting).Diff(raw)
+	require.NoError(t, err)
+	assert.Empty(t, d.Overwrites)
 }
 
 // TestCompareBadBase: a base that is not a JSON plan is an error, not "all created".

@@ -23,6 +23,9 @@ type Diff struct {
 	// Access holds the rows of the plan's "Access by principal" that the deploy adds or
 	// removes.
 	Access []AccessChange
+	// Overwrites say what the deploy overwrites on the existing resources it adopts (the
+	// plan's list, for those it creates).
+	Overwrites []string
 }
 
 // AccessChange is one row of "Access by principal" that a deploy adds or removes.
@@ -54,6 +57,9 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 		after[r.key()] = r
 	}
 	d := &Diff{Changes: changes}
+	d.Overwrites = p.overwrites(func(urn string) bool {
+		return slices.ContainsFunc(changes, func(c Change) bool { return c.Op == Create && c.URN == urn })
+	})
 	for _, k := range slices.Sorted(maps.Keys(before)) {
 		if _, ok := after[k]; !ok {
 			r := before[k]
@@ -73,7 +79,7 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 // Markdown renders the diff: the counts and whose access changes; what would stop the deploy and the credentials
 // their holders lose; whose access changes; each deleted, replaced or updated resource with
 // what changes in it (a policy statement by statement); the created resources, by the
-// component they belong to.
+// component they belong to; what it overwrites on what it adopts.
 func (d *Diff) Markdown() string {
 	cs := d.Changes
 	var b strings.Builder
@@ -159,6 +165,10 @@ func (d *Diff) Markdown() string {
 		}
 	}
 	writeCreated(&b, cs)
+	if len(d.Overwrites) > 0 {
+		b.WriteString("\n")
+		writeOverwrites(&b, d.Overwrites)
+	}
 	return b.String()
 }
 
@@ -249,8 +259,11 @@ func (in InputChange) lines() []string {
 	return []string{fmt.Sprintf("%s: %s → %s", in.Key, compact(in.Old), compact(in.New))}
 }
 
-// compact renders a value in one line, cut short when long.
+// compact renders a value in one line, cut short when long; an absent one as "not set".
 func compact(v any) string {
+	if v == nil {
+		return "not set"
+	}
 	text, err := json.Marshal(v)
 	if err != nil {
 		text = []byte(fmt.Sprint(v))

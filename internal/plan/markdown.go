@@ -40,7 +40,7 @@ func (p *Plan) Markdown() string {
 		}
 		fmt.Fprintf(&b, "This stack adopts %s. Their replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` reads them\nfirst and stops on any that the configuration does not declare.\n\n", strings.Join(names, ", "))
 	}
-	p.writeOverwrites(&b)
+	writeOverwrites(&b, p.overwrites(func(string) bool { return true }))
 	p.writeRules(&b, stack)
 	p.writeAccess(&b)
 	p.writeTree(&b)
@@ -159,13 +159,13 @@ var overwritten = map[string]string{
 	awstypes.UserAttachmentsExcl: "attached policies",
 }
 
-// writeOverwrites says, for each resource the stack adopts (imports), what of it the first
-// `up` replaces with the program's: its own inputs, and the settings that resources of
-// their own, naming it, write whole.
-func (p *Plan) writeOverwrites(b *strings.Builder) {
+// overwrites says, for each resource the stack adopts (imports) whose URN keep accepts,
+// what of it the first `up` replaces with the program's: its own inputs, and the settings
+// that resources of their own, naming it, write whole. One Markdown list item each.
+func (p *Plan) overwrites(keep func(urn string) bool) []string {
 	var lines []string
 	for _, r := range p.Resources {
-		if r.ImportID == "" {
+		if r.ImportID == "" || !keep(r.URN) {
 			continue
 		}
 		var what []string
@@ -187,6 +187,11 @@ func (p *Plan) writeOverwrites(b *strings.Builder) {
 			lines = append(lines, fmt.Sprintf("- `%s` (%s `%s`): its %s\n", r.ImportID, r.Type, r.Name, strings.Join(slices.Compact(what), ", ")))
 		}
 	}
+	return lines
+}
+
+// writeOverwrites prints the overwrites, under a heading, when there are any.
+func writeOverwrites(b *strings.Builder, lines []string) {
 	if len(lines) > 0 {
 		b.WriteString("**What the first `up` overwrites** on what it adopts, replaced by the program's (under Resources):\n\n")
 		b.WriteString(strings.Join(lines, ""))
@@ -210,8 +215,13 @@ func (r accessRow) key() string {
 func (p *Plan) writeAccess(b *strings.Builder) {
 	b.WriteString("\n## Access by principal\n\n")
 	b.WriteString("Allowed S3 actions from each user's group policies and each role's policies; every\nnon-admin principal is also denied the destructive S3 actions on each bucket it reaches.\nAWS managed policies are named.\n\n")
+	rows := access(p.Resources, p.Config.Partition)
+	if len(rows) == 0 {
+		b.WriteString("None: the stack creates no IAM user or role.\n")
+		return
+	}
 	b.WriteString("| Principal | Resource | Condition | Allowed |\n|-----------|----------|-----------|---------|\n")
-	for _, r := range access(p.Resources, p.Config.Partition) {
+	for _, r := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.principal, r.resource, r.condition, strings.Join(r.actions, ", "))
 	}
 }
