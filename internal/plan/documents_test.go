@@ -31,17 +31,24 @@ var (
 	sharedList      = regexp.MustCompile(`^(\s*)"(Action|NotAction)": "shared: (.+) \((\d+)\)"(,?)$`)
 )
 
+// replaced replaces each line that re matches by the lines with gives for its match.
+func replaced(lines []string, re *regexp.Regexp, with func(m []string) []string) []string {
+	var out []string
+	for _, l := range lines {
+		if m := re.FindStringSubmatch(l); m != nil {
+			out = append(out, with(m)...)
+		} else {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // expanded puts back, in a document as the plan prints it, every shared statement and
 // action list the plan names there.
 func expanded(t *testing.T, doc string, statements map[string]string, lists map[string][]string) string {
 	t.Helper()
-	var out []string
-	for _, l := range strings.Split(doc, "\n") {
-		m := sharedStatement.FindStringSubmatch(l)
-		if m == nil {
-			out = append(out, l)
-			continue
-		}
+	out := replaced(strings.Split(doc, "\n"), sharedStatement, func(m []string) []string {
 		text, ok := statements[m[2]]
 		require.True(t, ok, "the plan names a shared statement %q it does not print", m[2])
 		lines := strings.Split(text, "\n")
@@ -49,29 +56,23 @@ func expanded(t *testing.T, doc string, statements map[string]string, lists map[
 			lines[i] = m[1] + lines[i]
 		}
 		lines[len(lines)-1] += m[3]
-		out = append(out, lines...)
-	}
-	var final []string
-	for _, l := range out {
-		m := sharedList.FindStringSubmatch(l)
-		if m == nil {
-			final = append(final, l)
-			continue
-		}
+		return lines
+	})
+	out = replaced(out, sharedList, func(m []string) []string {
 		actions, ok := lists[m[3]]
 		require.True(t, ok, "the plan names a shared list %q it does not print", m[3])
 		assert.Equal(t, m[4], fmt.Sprint(len(actions)), "the count of %s", m[3])
-		final = append(final, m[1]+`"`+m[2]+`": [`)
+		lines := []string{m[1] + `"` + m[2] + `": [`}
 		for i, a := range actions {
 			comma := ","
 			if i == len(actions)-1 {
 				comma = ""
 			}
-			final = append(final, m[1]+`  "`+a+`"`+comma)
+			lines = append(lines, m[1]+`  "`+a+`"`+comma)
 		}
-		final = append(final, m[1]+"]"+m[5])
-	}
-	return strings.Join(final, "\n")
+		return append(lines, m[1]+"]"+m[5])
+	})
+	return strings.Join(out, "\n")
 }
 
 // TestSharedPartsLoseNothing: the plan prints each statement and long action list that
