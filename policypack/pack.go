@@ -35,8 +35,9 @@ func policyFor(r rules.Rule) policyx.Policy {
 			Description:      r.Description,
 			EnforcementLevel: level,
 			ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
-				for _, msg := range r.Resource(toResource(args.Resource)) {
-					args.Manager.ReportViolation(msg, "")
+				res := toResource(args.Resource)
+				for _, v := range r.Check([]rules.Resource{res}) {
+					args.Manager.ReportViolation(v.Detail(), "")
 				}
 				return nil
 			},
@@ -51,7 +52,7 @@ func policyFor(r rules.Rule) policyx.Policy {
 				stack = append(stack, toResource(res))
 			}
 			for _, v := range r.Check(stack) {
-				args.Manager.ReportViolation(v.Message, v.URN)
+				args.Manager.ReportViolation(v.Detail(), v.URN)
 			}
 			return nil
 		},

@@ -11,80 +11,94 @@ import (
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // all is every rule, in the order reports list them.
 var all = []Rule{
 	{
-		Name:        "password-policy-cis",
+		Name:        spec.PasswordRule,
 		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24, all character classes).",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.AccountPasswordPolicy},
 		Resource:    passwordPolicyCIS,
 	},
 	{
 		Name:        "account-public-access-blocked",
 		Description: "R2: S3 Block Public Access is on at account level, all four settings.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.AccountPublicAccess},
 		Resource:    accountPublicAccessBlocked,
 	},
 	{
 		Name:        "no-user-policies",
 		Description: "R6: users get permissions only through groups; no user has a policy of its own, and the policy lists a user owns are empty.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.UserPolicy, awstypes.UserAttachment, awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl, awstypes.PolicyAttachment},
 		Resource:    noUserPolicies,
 	},
 	{
 		Name:        "no-wildcard-actions",
 		Description: "R3/R7: no customer policy allows '*', a service wildcard, NotAction or NotResource (admins use AWS managed AdministratorAccess; the program writes NotAction and NotResource only in Deny statements).",
 		Level:       Mandatory,
+		Judges:      identityPolicyTypes,
 		Resource:    noWildcardActions,
 	},
 	{
 		Name:        "s3-actions-on-right-resource",
 		Description: "R5/R7: every S3 action allowed is one AWS defines, named (no NotAction), on the resource type it applies to (bucket or objects) of one named bucket (no NotResource, no wildcard bucket); only configuration reads may be allowed on '*', and of the account-level actions only they.",
 		Level:       Mandatory,
+		Judges:      identityPolicyTypes,
 		Resource:    s3ActionsOnRightResource,
 	},
 	{
 		Name:        "destructive-s3-actions-denied",
 		Description: "R5: a policy allowing S3 access never allows a destructive action and explicitly denies all of them on every bucket it reaches (NotResource reaches every bucket), with a Deny that always applies: no Condition, NotAction or NotResource, except the configuration reader's deny of everything but its reads.",
 		Level:       Mandatory,
+		Judges:      identityPolicyTypes,
 		Resource:    destructiveS3ActionsDenied,
 	},
 	{
 		Name:        "no-deny-listed-reach",
 		Description: "R5: no non-admin principal can reach a deny-listed S3 action: whoever holds AWS managed policies that touch S3 also holds the deny on every bucket, without Condition, NotAction or NotResource.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.GroupAttachment, awstypes.RoleAttachment, awstypes.PolicyAttachment, awstypes.UserAttachment},
 		Stack:       noDenyListedReach,
 	},
 	{
 		Name:        "bucket-data-protected",
 		Description: "R11: buckets and their versioning are protected and retained on delete.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.Bucket, awstypes.Versioning},
 		Resource:    bucketDataProtected,
 	},
 	{
 		Name:        "bucket-secure",
 		Description: "R8: every bucket is versioned, encrypted, owner-enforced (no ACLs), blocks all public access and denies requests without TLS: s3:* to every principal on the bucket and all its objects, on aws:SecureTransport false alone.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.Bucket},
 		Stack:       bucketSecure,
 	},
 	{
 		Name:        "backup-lifecycle",
 		Description: "R9: every backup vault bucket moves backups to cold storage, expires them and their old versions, cleans up delete markers and aborts stale uploads.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.BackupVault},
 		Stack:       backupLifecycle,
 	},
 	{
 		Name:        "backup-lock-immutable",
 		Description: "R9: a locked vault's versions cannot be deleted early by any principal: COMPLIANCE mode, or GOVERNANCE with s3:BypassGovernanceRetention denied to everyone by the bucket policy.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.ObjectLock},
 		Stack:       lockImmutable,
 	},
 	{
 		Name:        "console-users-mfa",
 		Description: "R3/R4: console users have no access keys and belong to a group that denies everything without MFA but the bootstrap actions, and denies those that act on a user on every user but the signed-in one.",
 		Level:       Mandatory,
+		Judges:      []string{awstypes.LoginProfile},
 		Stack:       consoleUsersMFA,
 	},
 }
@@ -93,20 +107,24 @@ var all = []Rule{
 // one from what the policy pack and the plan run.
 func All() []Rule { return slices.Clone(all) }
 
-func passwordPolicyCIS(r Resource) []string {
+func passwordPolicyCIS(r Resource) []Violation {
 	if r.Type != awstypes.AccountPasswordPolicy {
 		return nil
 	}
-	var out []string
-	if n, ok := number(r.Props, "minimumPasswordLength"); ok && n < 14 {
-		out = append(out, fmt.Sprintf("minimum password length is %v, "+cis.Ref("1.7")+" asks for at least 14", n))
-	}
-	if n, ok := number(r.Props, "passwordReusePrevention"); ok && n < 24 {
-		out = append(out, fmt.Sprintf("password reuse prevention is %v, "+cis.Ref("1.8")+" asks for 24", n))
-	}
-	for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
-		if b, ok := boolean(r.Props, k); ok && !b || !ok && known(r.Props, k) {
-			out = append(out, k+" is off")
+	var out []Violation
+	for _, f := range spec.PasswordFloors {
+		var v any
+		if f.Switch {
+			b, ok := boolean(r.Props, f.Property)
+			if !ok && !known(r.Props, f.Property) {
+				continue
+			}
+			v = b // absent is off
+		} else if n, ok := number(r.Props, f.Property); ok {
+			v = n
+		}
+		if f.Refuses(v) {
+			out = append(out, Violation{Setting: config.Project + ":" + spec.PasswordPolicyKey + "." + f.Field, Value: fmt.Sprint(v), Message: f.Accepts})
 		}
 	}
 	return out
@@ -125,33 +143,42 @@ func publicAccessProblems(props property.Map) []string {
 	return out
 }
 
-func accountPublicAccessBlocked(r Resource) []string {
+func accountPublicAccessBlocked(r Resource) []Violation {
 	if r.Type != awstypes.AccountPublicAccess {
 		return nil
 	}
-	return publicAccessProblems(r.Props)
+	return findings(publicAccessProblems(r.Props))
 }
 
-func noUserPolicies(r Resource) []string {
+// findings are the violations of the messages, each about the resource as a whole.
+func findings(messages []string) []Violation {
+	var out []Violation
+	for _, m := range messages {
+		out = append(out, Violation{Message: m})
+	}
+	return out
+}
+
+func noUserPolicies(r Resource) []Violation {
 	switch r.Type {
 	case awstypes.UserPolicy, awstypes.UserAttachment:
-		return []string{"a policy attached to a user; attach it to the user's group"}
+		return []Violation{{Message: "a policy attached to a user; attach it to the user's group"}}
 	case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl:
 		// The owned lists of a user's policies hold it to none: empty is the one shape.
 		for _, k := range []string{"policyNames", "policyArns"} {
 			if len(strs(r.Props, k)) > 0 {
-				return []string{"the user's owned " + k + " are not empty; a user holds no policy, attach it to the user's group"}
+				return []Violation{{Message: "the user's owned " + k + " are not empty; a user holds no policy, attach it to the user's group"}}
 			}
 		}
 	case awstypes.PolicyAttachment:
 		if len(strs(r.Props, "users")) > 0 {
-			return []string{"a policy attachment names users; attach it to their groups"}
+			return []Violation{{Message: "a policy attachment names users; attach it to their groups"}}
 		}
 	}
 	return nil
 }
 
-func noWildcardActions(r Resource) []string {
+func noWildcardActions(r Resource) []Violation {
 	var out []string
 	for _, s := range allowStatements(r) {
 		if len(s.NotActions) > 0 {
@@ -166,10 +193,10 @@ func noWildcardActions(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
-func s3ActionsOnRightResource(r Resource) []string {
+func s3ActionsOnRightResource(r Resource) []Violation {
 	var out []string
 	for _, s := range allowStatements(r) {
 		if len(s.NotActions) > 0 && allowsS3(s) {
@@ -200,7 +227,7 @@ func s3ActionsOnRightResource(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
 // readsAccountSetting reports whether action, allowed by s, reads an account-level setting
@@ -277,7 +304,7 @@ func bucketOf(arn string) string {
 	return bucket
 }
 
-func destructiveS3ActionsDenied(r Resource) []string {
+func destructiveS3ActionsDenied(r Resource) []Violation {
 	doc, ok := identityDocument(r)
 	if !ok {
 		return nil
@@ -321,7 +348,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 		}
 	}
 	if reader {
-		return out
+		return findings(out)
 	}
 	for _, b := range sortedKeys(reached) {
 		for _, res := range []string{"arn:" + partitionOf(doc) + ":s3:::" + b, "arn:" + partitionOf(doc) + ":s3:::" + b + "/*"} {
@@ -333,7 +360,7 @@ func destructiveS3ActionsDenied(r Resource) []string {
 			}
 		}
 	}
-	return out
+	return findings(out)
 }
 
 // partitionOf reads the ARN partition from the document's first S3 resource.
@@ -348,7 +375,7 @@ func partitionOf(doc iampolicy.Document) string {
 	return "aws"
 }
 
-func bucketDataProtected(r Resource) []string {
+func bucketDataProtected(r Resource) []Violation {
 	if r.Type != awstypes.Bucket && r.Type != awstypes.Versioning {
 		return nil
 	}
@@ -359,5 +386,5 @@ func bucketDataProtected(r Resource) []string {
 	if r.RetainOnDelete != nil && !*r.RetainOnDelete {
 		out = append(out, "not retained on delete: removing it from the program would delete it in AWS")
 	}
-	return out
+	return findings(out)
 }

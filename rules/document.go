@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
 )
@@ -26,16 +28,11 @@ func policyDocument(r Resource, key string) (iampolicy.Document, bool) {
 // identityDocument returns the identity policy document of r, when r is one and its
 // document is known and valid.
 func identityDocument(r Resource) (iampolicy.Document, bool) {
-	if !identityPolicies[r.Type] {
+	if !slices.Contains(identityPolicyTypes, r.Type) {
 		return iampolicy.Document{}, false
 	}
 	return policyDocument(r, "policy")
 }
 
-// identityPolicies are the resource types whose `policy` property is an identity policy.
-var identityPolicies = map[string]bool{
-	awstypes.Policy:      true,
-	awstypes.GroupPolicy: true,
-	awstypes.UserPolicy:  true,
-	awstypes.RolePolicy:  true,
-}
+// identityPolicyTypes are the resource types whose `policy` property is an identity policy.
+var identityPolicyTypes = []string{awstypes.Policy, awstypes.GroupPolicy, awstypes.UserPolicy, awstypes.RolePolicy}

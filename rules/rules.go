@@ -7,10 +7,14 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // Resource is what a rule sees of one resource.
@@ -42,16 +46,55 @@ type Violation struct {
 	Rule    string
 	URN     string
 	Message string
+	// Setting is the stack file's key of the value the finding judges, where one setting
+	// alone gives it (secure-aws:account.passwordPolicy.reusePrevention), Value that value,
+	// and Message then what the rule accepts; "" where the finding is about what the
+	// program built rather than one setting.
+	Setting string `json:",omitempty"`
+	Value   string `json:",omitempty"`
+}
+
+// Detail is what is wrong, led by the setting and its value where the finding has one:
+// the message of the policy pack, which names the rule and the resource itself.
+func (v Violation) Detail() string {
+	if v.Setting == "" {
+		return v.Message
+	}
+	return v.Setting + ": " + spec.Refusal(v.Value, v.Rule, v.Message)
+}
+
+// String is the violation in one line, as stderr shows it: the setting, its value, the
+// rule and what it accepts ("secure-aws:account.passwordPolicy.reusePrevention: 5 fails
+// password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)"), the configuration's words for the same
+// refusal (spec.Refusal); or the resource, what is wrong and the rule.
+func (v Violation) String() string {
+	if v.Setting != "" {
+		return v.Detail()
+	}
+	urn := resource.URN(v.URN)
+	if !urn.IsValid() {
+		return fmt.Sprintf("%s: %s (fails %s)", v.URN, v.Message, v.Rule)
+	}
+	return fmt.Sprintf("%s %s: %s (fails %s)", urn.Type(), urn.Name(), v.Message, v.Rule)
 }
 
 // Rule is a named check. Exactly one of Resource and Stack is set: Resource judges one
-// resource at a time, Stack the whole stack (rules that tie resources together).
+// resource at a time (its findings need no Rule or URN: Check sets them), Stack the whole
+// stack (rules that tie resources together).
 type Rule struct {
 	Name        string
 	Description string
 	Level       Level
-	Resource    func(Resource) []string
+	Resource    func(Resource) []Violation
 	Stack       func([]Resource) []Violation
+	// Judges are the resource types (or component types) the rule has something to judge
+	// in: in a stack without any, the rule holds trivially, and the plan says n/a.
+	Judges []string
+}
+
+// Applies reports whether stack holds anything the rule judges (Judges).
+func (r Rule) Applies(stack []Resource) bool {
+	return slices.ContainsFunc(stack, func(res Resource) bool { return slices.Contains(r.Judges, res.Type) })
 }
 
 // Evaluate runs rules over a stack and returns every violation, in rule order then URN order.
@@ -72,8 +115,9 @@ func (r Rule) Check(stack []Resource) []Violation {
 	}
 	var out []Violation
 	for _, res := range stack {
-		for _, msg := range r.Resource(res) {
-			out = append(out, Violation{Rule: r.Name, URN: res.URN, Message: msg})
+		for _, v := range r.Resource(res) {
+			v.Rule, v.URN = r.Name, res.URN
+			out = append(out, v)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,9 +17,11 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/rules"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // res builds a resource from plain inputs; unknown() values become computed.
@@ -105,6 +108,7 @@ func TestEveryRuleIsWellFormed(t *testing.T) {
 		assert.NotEmpty(t, r.Description)
 		assert.Contains(t, []rules.Level{rules.Mandatory, rules.Advisory}, r.Level)
 		assert.True(t, (r.Resource == nil) != (r.Stack == nil), "%s sets exactly one of Resource and Stack", r.Name)
+		assert.NotEmpty(t, r.Judges, "%s says what it judges, or the plan shows it n/a everywhere", r.Name)
 	}
 }
 
@@ -131,6 +135,44 @@ func TestPasswordPolicyCIS(t *testing.T) {
 	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireSymbols": false})), 1)
 	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireNumbers": nil})), 1, "absent means off")
 	assert.Empty(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"minimumPasswordLength": unknown(), "requireSymbols": unknown()})), "unknown is not a violation")
+}
+
+// TestPasswordViolationNamesTheSetting: a password policy violation says, in one line, the
+// stack file's setting, its value, the rule and what it accepts; and the configuration
+// refuses each such value of the stack file (exit 2, before anything is registered) in
+// the same line, so the rule and the validation cannot drift apart.
+func TestPasswordViolationNamesTheSetting(t *testing.T) {
+	vs := rule(t, "password-policy-cis").Check([]rules.Resource{cisPolicy(map[string]any{"passwordReusePrevention": 5})})
+	require.Len(t, vs, 1)
+	assert.Equal(t, "secure-aws:account.passwordPolicy.reusePrevention: 5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)", vs[0].String())
+
+	for _, f := range spec.PasswordFloors {
+		t.Run(f.Field, func(t *testing.T) {
+			var bad, setting any = false, false
+			if !f.Switch {
+				bad, setting = int(f.Least-1), int(f.Least-1)
+			}
+			vs := rule(t, "password-policy-cis").Check([]rules.Resource{cisPolicy(map[string]any{f.Property: bad})})
+			require.Len(t, vs, 1)
+			text, err := json.Marshal(map[string]any{"manage": true, "alias": "acme-corp", "passwordPolicy": map[string]any{f.Field: setting}})
+			require.NoError(t, err)
+			_, err = config.Load("production", config.MapGetter(map[string]string{
+				"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`, "secure-aws:account": string(text),
+			}))
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			require.Len(t, cfgErr.Problems, 1, "%v", err)
+			assert.Equal(t, vs[0].String(), cfgErr.Problems[0].Key+": "+cfgErr.Problems[0].Message)
+		})
+	}
+}
+
+// TestViolationWithoutSettingNamesTheResource: a finding about what the program built
+// names the resource by type and name, and the rule.
+func TestViolationWithoutSettingNamesTheResource(t *testing.T) {
+	v := rules.Violation{Rule: "bucket-secure", URN: "urn:pulumi:prod::secure-aws::aws:s3/bucketV2:BucketV2::data-bucket", Message: "bucket data has no default encryption"}
+	assert.Equal(t, "aws:s3/bucketV2:BucketV2 data-bucket: bucket data has no default encryption (fails bucket-secure)", v.String())
+	assert.Equal(t, v.Message, v.Detail(), "the policy pack names the rule and the resource itself")
 }
 
 func publicAccess(typ string, off string) rules.Resource {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The offline plan of every stack file of a pull request, at its base and at its head, as
 # one Markdown comment: for each stack, what the deploy would change, resource by resource
-# (cmd/plan --base: created, updated, replaced, deleted; what stops the deploy; credentials
-# lost), then the line diff of its plan; or, when the head's configuration is invalid,
-# what is wrong.
+# (cmd/plan --base: whose access changes, what stops the deploy, credentials lost, what
+# changes in each resource, what is created), then, folded, the line diff of its plan (the
+# whole plan for a new stack); or, when the head's configuration is invalid, what is wrong.
 #   scripts/plan-diff.sh BASE_DIR HEAD_DIR OUT_DIR
 # Writes OUT_DIR/comment.md. Exits 0 when every head plan is clean, 1 otherwise (the
 # comment says why). cmd/plan is built, not run with `go run`, which folds its exit codes
@@ -63,12 +63,20 @@ status=0
       *) status=1; echo "**Comparing with the base failed** (exit $code)."; echo '~~~'; cat "$out/changes-$stack.err"; echo '~~~' ;;
     esac
     cat "$out/changes-$stack.md"
-    # The plans hold ``` fences, so the diff goes in a ~~~ fence.
-    if ! diff -u --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
-      echo; echo "The plan, line by line:"
+    if [ ! -s "$out/base-$stack.json" ]; then
+      # A new stack: its whole plan, which renders, rather than every line of it marked
+      # added; its headings in bold, so the comment's own (one per stack) stay the outline.
+      echo; echo "<details><summary>The whole plan of $stack (new)</summary>"; echo
+      sed -E 's/^#+ (.*)$/**\1**/' "$out/head-$stack.md"
+      echo; echo "</details>"
+    # The plans hold ``` fences, so the diff goes in a ~~~ fence; each hunk is headed by the
+    # section or policy document it is in (-F).
+    elif ! diff -u -F '^#' --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
+      echo; echo "<details><summary>The plan, line by line</summary>"; echo
       echo '~~~diff'
       cat "$out/$stack.diff"
       echo '~~~'
+      echo; echo "</details>"
     fi
   done
   for file in "$base"/Pulumi.*.yaml; do

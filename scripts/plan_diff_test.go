@@ -70,6 +70,8 @@ func TestPlanDiff(t *testing.T) {
 	assert.Contains(t, staging, "~~~diff")
 	assert.Contains(t, staging, "+", "the added action shows as an added line")
 	assert.Contains(t, staging, "s3:GetObject")
+	assert.Contains(t, staging, "@@ ### policy `zencoder-staging-s3`", "a hunk names the policy document it is in")
+	assert.Contains(t, staging, "<details><summary>The plan, line by line</summary>", "the line diff is folded under the changes")
 
 	invalid := text[strings.Index(text, "### qa"):strings.Index(text, "### staging")]
 	assert.Contains(t, invalid, "**Invalid configuration**")
@@ -153,6 +155,7 @@ func TestPlanDiffSummary(t *testing.T) {
 	ownStacks(t, head, map[string]string{
 		"granted": stack("222222222222", buckets, "reader", "[s3:GetObject, s3:ListBucket]"),
 		"renamed": stack("333333333333", buckets, "viewer", "[s3:GetObject]"),
+		"fresh":   stack("444444444444", buckets, "reader", "[s3:GetObject]"),
 	})
 	output, err := exec.Command("bash", "plan-diff.sh", base, head, out).CombinedOutput()
 	require.NoError(t, err, "nothing stops the deploy: %s", output)
@@ -163,6 +166,13 @@ func TestPlanDiffSummary(t *testing.T) {
 	assert.True(t, strings.HasPrefix(granted, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\n"), granted)
 	assert.Contains(t, granted, "| update | `aws:iam/policy:Policy` `reader-s3` | policy |")
 	assert.Contains(t, granted, "~~~diff", "the line diff follows the summary")
+
+	// A new stack: the changes by component and its whole plan, which renders, not a diff
+	// of every line.
+	fresh := section(t, string(comment), "fresh")
+	assert.Contains(t, fresh, "**Created**")
+	assert.Contains(t, fresh, "<details><summary>The whole plan of fresh (new)</summary>\n\n**secure-aws plan: stack `fresh`**")
+	assert.NotContains(t, fresh, "~~~diff")
 
 	renamed := section(t, string(comment), "renamed")
 	assert.Contains(t, renamed, "**Credentials lost**")

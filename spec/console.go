@@ -72,24 +72,96 @@ const MaxConsoleGroupName = awsnames.MaxPolicyName - len(ConsolePolicySuffix)
 // PasswordPolicy is the account password policy. The config defaults follow CIS v5.0.0 1.7, 1.8 (v7.0.0 2.8, 2.9).
 type PasswordPolicy struct {
 	MinimumLength      int  `json:"minimumLength"`      // 14 to 128
-	ReusePrevention    int  `json:"reusePrevention"`    // 1 to 24
-	RequireUppercase   bool `json:"requireUppercase"`   // A-Z
-	RequireLowercase   bool `json:"requireLowercase"`   // a-z
-	RequireNumbers     bool `json:"requireNumbers"`     // 0-9
-	RequireSymbols     bool `json:"requireSymbols"`     // ! @ # ...
+	ReusePrevention    int  `json:"reusePrevention"`    // 24 (the most AWS allows, and what CIS asks)
+	RequireUppercase   bool `json:"requireUppercase"`   // A-Z; CIS asks for it
+	RequireLowercase   bool `json:"requireLowercase"`   // a-z; CIS asks for it
+	RequireNumbers     bool `json:"requireNumbers"`     // 0-9; CIS asks for it
+	RequireSymbols     bool `json:"requireSymbols"`     // ! @ # ...; CIS asks for it
 	AllowUsersToChange bool `json:"allowUsersToChange"` // users change their own password
 	MaxAgeDays         int  `json:"maxAgeDays"`         // 0: never expire; else 1 to 1095
 	HardExpiry         bool `json:"hardExpiry"`         // expired users need an admin reset
 }
 
-// Problems lists the fields outside AWS's limits or below the CIS floor on length.
+// PasswordRule names the mandatory rule (rules/) that holds the account password policy
+// to CIS. The configuration refuses what it refuses, in the same words (Refusal): a
+// stack file that no deploy could pass stops before anything is registered.
+const PasswordRule = "password-policy-cis"
+
+// PasswordPolicyKey is the password policy's key in the stack file, without the project
+// namespace.
+const PasswordPolicyKey = "account.passwordPolicy"
+
+// PasswordFloor is one setting of the password policy that CIS puts a floor on.
+type PasswordFloor struct {
+	Field    string  // the setting, passwordPolicy.<Field>
+	Property string  // the input of the AWS password policy resource it becomes
+	Switch   bool    // a switch CIS wants on; else a number of at least Least
+	Least    float64 // the least number CIS accepts
+	Accepts  string  // what CIS asks, in the words of every refusal
+}
+
+// PasswordFloors are the settings password-policy-cis judges, the one list of them.
+var PasswordFloors = []PasswordFloor{
+	{Field: "minimumLength", Property: "minimumPasswordLength", Least: 14, Accepts: cis.Ref("1.7") + " asks for at least 14"},
+	{Field: "reusePrevention", Property: "passwordReusePrevention", Least: 24, Accepts: cis.Ref("1.8") + " asks for 24"},
+	{Field: "requireUppercase", Property: "requireUppercaseCharacters", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
+	{Field: "requireLowercase", Property: "requireLowercaseCharacters", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
+	{Field: "requireNumbers", Property: "requireNumbers", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
+	{Field: "requireSymbols", Property: "requireSymbols", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
+}
+
+// Refuses reports whether value (a bool for a switch, a number otherwise) is below the floor.
+func (f PasswordFloor) Refuses(value any) bool {
+	switch v := value.(type) {
+	case bool:
+		return f.Switch && !v
+	case int:
+		return !f.Switch && float64(v) < f.Least
+	case float64:
+		return !f.Switch && v < f.Least
+	}
+	return false
+}
+
+// Refusal words a value a rule refuses, after the setting's key:
+// "5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)".
+func Refusal(value any, rule, accepts string) string {
+	return fmt.Sprintf("%v fails %s (%s)", value, rule, accepts)
+}
+
+// value returns the setting named field (a PasswordFloor's Field).
+func (p PasswordPolicy) value(field string) any {
+	switch field {
+	case "minimumLength":
+		return p.MinimumLength
+	case "reusePrevention":
+		return p.ReusePrevention
+	case "requireUppercase":
+		return p.RequireUppercase
+	case "requireLowercase":
+		return p.RequireLowercase
+	case "requireNumbers":
+		return p.RequireNumbers
+	case "requireSymbols":
+		return p.RequireSymbols
+	}
+	return nil
+}
+
+// Problems lists the fields outside AWS's limits or below the CIS floor that the
+// mandatory rule PasswordRule holds.
 func (p PasswordPolicy) Problems() []FieldProblem {
 	var out []FieldProblem
-	if p.MinimumLength < 14 || p.MinimumLength > 128 {
-		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is out of range: 14 ("+cis.Ref("1.7")+") to 128 (AWS maximum)", p.MinimumLength)})
+	for _, f := range PasswordFloors {
+		if v := p.value(f.Field); f.Refuses(v) {
+			out = append(out, FieldProblem{f.Field, Refusal(v, PasswordRule, f.Accepts)})
+		}
 	}
-	if p.ReusePrevention < 1 || p.ReusePrevention > 24 {
-		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is out of range: 1 to 24 (AWS limits; "+cis.Ref("1.8")+" asks for 24)", p.ReusePrevention)})
+	if p.MinimumLength > 128 {
+		out = append(out, FieldProblem{"minimumLength", fmt.Sprintf("%d is over AWS's maximum of 128", p.MinimumLength)})
+	}
+	if p.ReusePrevention > 24 {
+		out = append(out, FieldProblem{"reusePrevention", fmt.Sprintf("%d is over AWS's maximum of 24 ("+cis.Ref("1.8")+" asks for 24)", p.ReusePrevention)})
 	}
 	if p.MaxAgeDays < 0 || p.MaxAgeDays > 1095 {
 		out = append(out, FieldProblem{"maxAgeDays", fmt.Sprintf("%d is out of range: 0 (never expire) or 1 to 1095", p.MaxAgeDays)})

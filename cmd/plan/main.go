@@ -8,8 +8,9 @@
 // replaced and deleted, the protected ones whose deletion or replacement stops the
 // deploy, and the credentials their holders lose.
 //
-// It needs no AWS credentials and no Pulumi CLI. It exits 1 when a mandatory policy rule
-// is violated, 2 when the stack file is missing, is not valid YAML or its configuration is
+// It needs no AWS credentials and no Pulumi CLI. Each rule violation is one line on stderr
+// (the stack file's setting and its value, the rule and what it accepts; or the resource).
+// It exits 1 when a mandatory policy rule is violated, 2 when the stack file is missing, is not valid YAML or its configuration is
 // invalid (nothing could be planned or deployed), 3 when the program itself failed, and 4
 // when, with --base, the deploy would stop at a protected resource (and no mandatory rule
 // is violated).
@@ -19,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/secure-aws/secure-aws/internal/config"
@@ -28,6 +30,20 @@ import (
 
 func main() {
 	os.Exit(run(os.Args[1:]))
+}
+
+// violations writes each rule violation of p in one line (rules.Violation.String: the
+// setting and its value where one setting gives it, else the resource), led by the rule's
+// level, then the count of mandatory ones, which it returns.
+func violations(w io.Writer, p *plan.Plan) int {
+	for _, v := range p.Violations {
+		fmt.Fprintf(w, "%s: %s\n", p.Level(v), v)
+	}
+	n := p.MandatoryViolations()
+	if n > 0 {
+		fmt.Fprintf(w, "%d mandatory policy rule violation(s)\n", n)
+	}
+	return n
 }
 
 func run(args []string) int {
@@ -64,11 +80,13 @@ func run(args []string) int {
 	var changes plan.Changes
 	switch {
 	case *basePath != "":
-		if changes, err = p.Compare(base); err != nil {
+		diff, err := p.Diff(base)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
-		fmt.Print(changes.Markdown())
+		changes = diff.Changes
+		fmt.Print(diff.Markdown())
 	case *format == "json":
 		out, err := p.JSON()
 		if err != nil {
@@ -79,8 +97,7 @@ func run(args []string) int {
 	default:
 		fmt.Print(p.Markdown())
 	}
-	if n := p.MandatoryViolations(); n > 0 {
-		fmt.Fprintf(os.Stderr, "%d mandatory policy rule violation(s)\n", n)
+	if violations(os.Stderr, p) > 0 {
 		return 1
 	}
 	if n := len(changes.Stops()); n > 0 {

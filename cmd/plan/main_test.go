@@ -3,12 +3,15 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/fixtures"
+	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/rules"
 )
 
 // quiet sends the command's standard output to a file for the length of the test.
@@ -57,9 +60,30 @@ func TestExitCodeOnInvalidFiles(t *testing.T) {
 	}
 }
 
-// TestExitCodeOnMandatoryViolation: a stack the configuration accepts (AWS allows a reuse
-// prevention of 12) but a mandatory rule refuses (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24) exits 1.
-func TestExitCodeOnMandatoryViolation(t *testing.T) {
+// TestViolationsNameTheSetting: each violation is one line on stderr, the stack file's
+// setting and its value where one setting gives it, else the resource, then the count of
+// mandatory ones, which make the exit code 1; an advisory one alone does not.
+func TestViolationsNameTheSetting(t *testing.T) {
+	p := &plan.Plan{Rules: rules.All(), Violations: []rules.Violation{
+		{Rule: "password-policy-cis", URN: "urn:pulumi:lax::secure-aws::aws:iam/accountPasswordPolicy:AccountPasswordPolicy::account-password-policy",
+			Setting: "secure-aws:account.passwordPolicy.reusePrevention", Value: "5", Message: "CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24"},
+		{Rule: "bucket-secure", URN: "urn:pulumi:lax::secure-aws::aws:s3/bucketV2:BucketV2::data-bucket", Message: "bucket data has no default encryption"},
+	}}
+	var stderr strings.Builder
+	assert.Equal(t, 2, violations(&stderr, p))
+	assert.Equal(t, "mandatory: secure-aws:account.passwordPolicy.reusePrevention: 5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)\n"+
+		"mandatory: aws:s3/bucketV2:BucketV2 data-bucket: bucket data has no default encryption (fails bucket-secure)\n"+
+		"2 mandatory policy rule violation(s)\n", stderr.String())
+
+	advisory := &plan.Plan{Rules: []rules.Rule{{Name: "advice", Level: rules.Advisory}}, Violations: []rules.Violation{{Rule: "advice", URN: "x", Message: "consider it"}}}
+	stderr.Reset()
+	assert.Zero(t, violations(&stderr, advisory))
+	assert.Equal(t, "advisory: x: consider it (fails advice)\n", stderr.String())
+}
+
+// TestRefusedPasswordPolicyExits2: a password policy the CIS rule would refuse is refused
+// with the configuration (exit 2), naming the setting, before anything is planned.
+func TestRefusedPasswordPolicyExits2(t *testing.T) {
 	quiet(t)
 	dir := t.TempDir()
 	project, err := os.ReadFile("../../Pulumi.yaml")
@@ -74,7 +98,7 @@ func TestExitCodeOnMandatoryViolation(t *testing.T) {
     passwordPolicy:
       reusePrevention: 12
 `), 0o644))
-	assert.Equal(t, 1, run([]string{"--stack", "lax", "--dir", dir}))
+	assert.Equal(t, 2, run([]string{"--stack", "lax", "--dir", dir}))
 }
 
 // TestExitCodeWithBase: with --base, the plan compares with the deployed stack's JSON plan;

@@ -389,7 +389,7 @@ func TestPartition(t *testing.T) {
 // defaults, the given ones override.
 func TestPartialObjectsKeepDefaults(t *testing.T) {
 	cfg := mustLoad(t, "production",
-		set("account", `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail","passwordPolicy":{"minimumLength":20,"requireSymbols":false,"maxAgeDays":90}}`),
+		set("account", `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail","passwordPolicy":{"minimumLength":20,"allowUsersToChange":false,"maxAgeDays":90}}`),
 		set("adminGroup", `{"path":"/ops/"}`),
 		set("developerGroup", `{"name":"devs"}`),
 		set("backups", `[{"bucket":"acme-backups","glacierAfterDays":60,"storageClass":"DEEP_ARCHIVE","expireAfterDays":400}]`),
@@ -398,13 +398,13 @@ func TestPartialObjectsKeepDefaults(t *testing.T) {
 	assert.Equal(t, accountcheck.ModeFail, cfg.Account.RootCredentialCheck)
 	pp := cfg.Account.PasswordPolicy
 	assert.Equal(t, 20, pp.MinimumLength, "given")
-	assert.False(t, pp.RequireSymbols, "given")
+	assert.False(t, pp.AllowUsersToChange, "given")
 	assert.Equal(t, 90, pp.MaxAgeDays, "given")
 	assert.Equal(t, 24, pp.ReusePrevention, "default")
 	assert.True(t, pp.RequireUppercase, "default")
 	assert.True(t, pp.RequireLowercase, "default")
 	assert.True(t, pp.RequireNumbers, "default")
-	assert.True(t, pp.AllowUsersToChange, "default")
+	assert.True(t, pp.RequireSymbols, "default")
 
 	assert.Equal(t, "admins", cfg.AdminGroup.Name, "default")
 	assert.Equal(t, "/ops/", cfg.AdminGroup.Path, "given")
@@ -476,7 +476,7 @@ func TestValidEdgeCases(t *testing.T) {
 			set("admins", `[{"name":"my-app-staging"}]`),
 		}},
 		{name: "password policy at its limits", stack: "production", edits: []edit{
-			set("account", `{"manage":true,"alias":"abc","passwordPolicy":{"minimumLength":128,"reusePrevention":1,"maxAgeDays":1095,"hardExpiry":true}}`),
+			set("account", `{"manage":true,"alias":"abc","passwordPolicy":{"minimumLength":128,"reusePrevention":24,"maxAgeDays":1095,"hardExpiry":true}}`),
 		}},
 		{name: "alias of 63 characters", stack: "production", edits: []edit{
 			set("account", `{"manage":true,"alias":"`+strings.Repeat("a", 63)+`"}`),
@@ -648,6 +648,8 @@ var invalidCases = []struct {
 	{name: "password minimumLength 8", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":8}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
 	{name: "password minimumLength 200", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":200}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
 	{name: "password reusePrevention 0", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":0}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
+	{name: "password reusePrevention 5, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":5}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention", msg: "5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)"},
+	{name: "password without symbols, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"requireSymbols":false}}`)}, key: "secure-aws:account.passwordPolicy.requireSymbols", msg: "false fails password-policy-cis"},
 	{name: "password reusePrevention 25", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":25}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
 	{name: "password maxAgeDays 1096", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":1096}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
 	{name: "password maxAgeDays negative", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":-1}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},

@@ -47,6 +47,11 @@ type Change struct {
 	Lost string
 	// User is the IAM user of a credential, as the base plan names it.
 	User string
+	// Parent is the resource's parent (its component); ImportID, of a creation, the
+	// existing resource it adopts.
+	Parent, ImportID string
+	// Inputs are the changed inputs (Changed), before and after.
+	Inputs []InputChange
 }
 
 // Changes are the changes of a deploy, deletions first, then replacements, updates and
@@ -60,11 +65,9 @@ var opOrder = []Op{Delete, Replace, Update, Create}
 // deployed: everything is created. Aliases are not followed (the program declares none):
 // a resource moved to a new URN under an alias would show as deleted and created.
 func (p *Plan) Compare(base []byte) (Changes, error) {
-	var old jsonPlan
-	if len(bytes.TrimSpace(base)) > 0 {
-		if err := json.Unmarshal(base, &old); err != nil {
-			return nil, fmt.Errorf("reading the base plan: %w", err)
-		}
+	old, err := readPlan(base)
+	if err != nil {
+		return nil, err
 	}
 	// Both sides go through the same JSON form, so secrets and numbers compare alike.
 	raw, err := p.JSON()
@@ -84,7 +87,7 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 		o, ok := olds[n.URN]
 		delete(olds, n.URN)
 		if !ok {
-			out = append(out, Change{Op: Create, URN: n.URN, Type: n.Type, Name: n.Name})
+			out = append(out, Change{Op: Create, URN: n.URN, Type: n.Type, Name: n.Name, Parent: n.Parent, ImportID: n.ImportID})
 			continue
 		}
 		oldInputs, newInputs := resource.NewPropertyMapFromMap(o.Inputs), resource.NewPropertyMapFromMap(n.Inputs)
@@ -92,7 +95,10 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 		if len(changed) == 0 {
 			continue
 		}
-		c := Change{Op: Update, URN: n.URN, Type: n.Type, Name: n.Name, Changed: changed, Replaces: replaces}
+		c := Change{Op: Update, URN: n.URN, Type: n.Type, Name: n.Name, Parent: n.Parent, Changed: changed, Replaces: replaces}
+		for _, k := range changed {
+			c.Inputs = append(c.Inputs, InputChange{Key: k, Old: o.Inputs[k], New: n.Inputs[k]})
+		}
 		if len(replaces) > 0 {
 			c.Op, c.Stops = Replace, o.Protect && n.Protect
 		}
@@ -102,7 +108,7 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 		out = append(out, c)
 	}
 	for _, o := range olds {
-		c := Change{Op: Delete, URN: o.URN, Type: o.Type, Name: o.Name, Stops: o.Protect, Retained: o.RetainOnDelete}
+		c := Change{Op: Delete, URN: o.URN, Type: o.Type, Name: o.Name, Parent: o.Parent, Stops: o.Protect, Retained: o.RetainOnDelete}
 		oldInputs := resource.NewPropertyMapFromMap(o.Inputs)
 		if c.Lost = lost(Delete, o.Type, nil, oldInputs); c.Lost != "" {
 			c.User = inputString(oldInputs, "user")
@@ -112,6 +118,17 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 	slices.SortFunc(out, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(slices.Index(opOrder, a.Op), slices.Index(opOrder, b.Op)), strings.Compare(a.URN, b.URN))
 	})
+	return out, nil
+}
+
+// readPlan reads a JSON plan (Plan.JSON); empty is a stack not deployed yet.
+func readPlan(text []byte) (jsonPlan, error) {
+	var out jsonPlan
+	if len(bytes.TrimSpace(text)) > 0 {
+		if err := json.Unmarshal(text, &out); err != nil {
+			return jsonPlan{}, fmt.Errorf("reading the base plan: %w", err)
+		}
+	}
 	return out, nil
 }
 
@@ -153,55 +170,4 @@ func (cs Changes) Count(op Op) int {
 // Stops returns the changes Pulumi refuses: the deploy would fail at the first of them.
 func (cs Changes) Stops() Changes {
 	return slices.DeleteFunc(slices.Clone(cs), func(c Change) bool { return !c.Stops })
-}
-
-// Markdown renders the changes for review: the counts, what would stop the deploy, which
-// credentials their holders lose, then one row per changed resource.
-func (cs Changes) Markdown() string {
-	var b strings.Builder
-	if len(cs) == 0 {
-		b.WriteString("No resource is created, updated, replaced or deleted.\n")
-		return b.String()
-	}
-	fmt.Fprintf(&b, "**%d to create, %d to update, %d to replace, %d to delete.**\n", cs.Count(Create), cs.Count(Update), cs.Count(Replace), cs.Count(Delete))
-	if stops := cs.Stops(); len(stops) > 0 {
-		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
-		for _, c := range stops {
-			fmt.Fprintf(&b, "- %s `%s` `%s`\n", c.Op, c.Type, c.Name)
-		}
-		b.WriteString("\nTo stop managing a bucket, unprotect it in the state first (README: \"What is protected, and how to really delete it\").\n")
-	}
-	var lost []string
-	for _, c := range cs {
-		if c.Lost != "" {
-			kind := "access key"
-			if c.Type == awstypes.LoginProfile {
-				kind = "login profile (console password)"
-			}
-			lost = append(lost, fmt.Sprintf("- %s `%s` of user `%s`: %s\n", kind, c.Name, c.User, c.Lost))
-		}
-	}
-	if len(lost) > 0 {
-		b.WriteString("\n**Credentials lost**: whoever uses these (a workload, a person) loses access when the deploy runs:\n\n")
-		b.WriteString(strings.Join(lost, ""))
-	}
-	b.WriteString("\n| Step | Resource | Inputs changed |\n|------|----------|----------------|\n")
-	for _, c := range cs {
-		var inputs []string
-		for _, k := range c.Changed {
-			if slices.Contains(c.Replaces, k) {
-				k += " (forces replacement)"
-			}
-			inputs = append(inputs, k)
-		}
-		step := string(c.Op)
-		switch {
-		case c.Stops:
-			step += ", refused (protected)"
-		case c.Retained:
-			step += " from the stack, kept in AWS"
-		}
-		fmt.Fprintf(&b, "| %s | `%s` `%s` | %s |\n", step, c.Type, c.Name, strings.Join(inputs, ", "))
-	}
-	return b.String()
 }

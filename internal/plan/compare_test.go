@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,14 +47,14 @@ func planOf(t *testing.T, stackFile string) *plan.Plan {
 	return p
 }
 
-// compare plans the base and the head stack files and returns the head's changes.
-func compare(t *testing.T, base, head string) plan.Changes {
+// compare plans the base and the head stack files and returns the head's diff.
+func compare(t *testing.T, base, head string) *plan.Diff {
 	t.Helper()
 	raw, err := planOf(t, base).JSON()
 	require.NoError(t, err)
-	changes, err := planOf(t, head).Compare(raw)
+	diff, err := planOf(t, head).Diff(raw)
 	require.NoError(t, err)
-	return changes
+	return diff
 }
 
 func edited(t *testing.T, old, new string) string {
@@ -74,7 +75,8 @@ func find(cs plan.Changes, typ, name string) (plan.Change, bool) {
 // TestCompareRemovedBucketStops: removing a bucket deletes its protected bucket and
 // versioning resources, which Pulumi refuses: the changes say the deploy stops there.
 func TestCompareRemovedBucketStops(t *testing.T) {
-	changes := compare(t, compareStack, edited(t, "    - name: diffcheck-logs-svc\n", ""))
+	diff := compare(t, compareStack, edited(t, "    - name: diffcheck-logs-svc\n", ""))
+	changes := diff.Changes
 	assert.Zero(t, changes.Count(plan.Create)+changes.Count(plan.Update)+changes.Count(plan.Replace))
 	assert.Positive(t, changes.Count(plan.Delete))
 	var stops []string
@@ -83,7 +85,7 @@ func TestCompareRemovedBucketStops(t *testing.T) {
 		stops = append(stops, c.Type)
 	}
 	assert.ElementsMatch(t, []string{awstypes.Bucket, awstypes.Versioning}, stops)
-	md := changes.Markdown()
+	md := diff.Markdown()
 	assert.Contains(t, md, "**The deploy would stop**")
 	assert.Contains(t, md, "- delete `"+awstypes.Bucket+"` `diffcheck-logs-svc-bucket`")
 	assert.Contains(t, md, "| delete, refused (protected) | `"+awstypes.Bucket+"` `diffcheck-logs-svc-bucket` |")
@@ -96,7 +98,8 @@ func TestCompareRemovedBucketStops(t *testing.T) {
 // TestCompareRenamedAppLosesItsKey: a renamed application is a new user with a new key;
 // the old key, the one its workload holds, is deleted, and the changes say so.
 func TestCompareRenamedAppLosesItsKey(t *testing.T) {
-	changes := compare(t, compareStack, edited(t, "name: reader", "name: viewer"))
+	diff := compare(t, compareStack, edited(t, "name: reader", "name: viewer"))
+	changes := diff.Changes
 	assert.Empty(t, changes.Stops(), "nothing protected is deleted")
 	key, ok := find(changes, awstypes.AccessKey, "reader-key")
 	require.True(t, ok, "the old key is in the changes")
@@ -107,29 +110,31 @@ func TestCompareRenamedAppLosesItsKey(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, plan.Create, created.Op)
 	assert.Empty(t, created.Lost, "a new key takes nothing from anyone")
-	assert.Contains(t, changes.Markdown(), "**Credentials lost**")
-	assert.Contains(t, changes.Markdown(), "- access key `reader-key` of user `reader-svc`: deleted")
+	assert.Contains(t, diff.Markdown(), "**Credentials lost**")
+	assert.Contains(t, diff.Markdown(), "- access key `reader-key` of user `reader-svc`: deleted")
 }
 
 // TestCompareGrantChangeIsOneUpdate: a new action in a grant rewrites one policy document
 // in place, nothing else.
 func TestCompareGrantChangeIsOneUpdate(t *testing.T) {
-	changes := compare(t, compareStack, edited(t, "[s3:GetObject]", "[s3:GetObject, s3:ListBucket]"))
+	diff := compare(t, compareStack, edited(t, "[s3:GetObject]", "[s3:GetObject, s3:ListBucket]"))
+	changes := diff.Changes
 	require.Len(t, changes, 1, "%v", changes)
 	assert.Equal(t, plan.Update, changes[0].Op)
 	assert.Equal(t, awstypes.Policy, changes[0].Type)
 	assert.Equal(t, []string{"policy"}, changes[0].Changed)
 	assert.Empty(t, changes[0].Replaces)
 	assert.Empty(t, changes.Stops())
-	assert.Contains(t, changes.Markdown(), "**0 to create, 1 to update, 0 to replace, 0 to delete.**")
+	assert.Contains(t, diff.Markdown(), "**0 to create, 1 to update, 0 to replace, 0 to delete.**")
 }
 
 // TestCompareUnchanged: the same stack file changes nothing, and a stack not deployed yet
 // (an empty base) is created whole.
 func TestCompareUnchanged(t *testing.T) {
-	changes := compare(t, compareStack, compareStack)
+	diff := compare(t, compareStack, compareStack)
+	changes := diff.Changes
 	assert.Empty(t, changes)
-	assert.Equal(t, "No resource is created, updated, replaced or deleted.\n", changes.Markdown())
+	assert.Equal(t, "No resource is created, updated, replaced or deleted.\n", diff.Markdown())
 
 	p := planOf(t, compareStack)
 	changes, err := p.Compare(nil)
@@ -160,8 +165,9 @@ func TestCompareReplacements(t *testing.T) {
 	}
 	raw, err = json.Marshal(base)
 	require.NoError(t, err)
-	changes, err := head.Compare(raw)
+	diff, err := head.Diff(raw)
 	require.NoError(t, err)
+	changes := diff.Changes
 
 	bucket, ok := find(changes, awstypes.Bucket, "diffcheck-data-svc-bucket")
 	require.True(t, ok)
@@ -178,7 +184,58 @@ func TestCompareReplacements(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, plan.Update, key.Op)
 	assert.Equal(t, "deactivated", key.Lost)
-	assert.Contains(t, changes.Markdown(), "| replace, refused (protected) | `"+awstypes.Bucket+"` `diffcheck-data-svc-bucket` | bucket (forces replacement) |")
+	assert.Contains(t, diff.Markdown(), "- `"+awstypes.AccessKey+"` `reader-key` status: not set → `\"Inactive\"`\n", "a changed input, before and after")
+	assert.Contains(t, diff.Markdown(), "| replace, refused (protected) | `"+awstypes.Bucket+"` `diffcheck-data-svc-bucket` | bucket (forces replacement) |")
+}
+
+// TestDiffNarrowedGrant: narrowing a grant reads as the one statement that changes and the
+// access row it changes, not as the policy's lines.
+func TestDiffNarrowedGrant(t *testing.T) {
+	base := edited(t, "[s3:GetObject]", "[s3:GetObject, s3:PutObject]")
+	md := compare(t, base, compareStack).Markdown()
+	assert.Contains(t, md, "- `"+awstypes.Policy+"` `reader-s3` policy: statement `ObjectsDiffcheckDataSvc`: Action −`s3:PutObject`\n")
+	assert.Contains(t, md, "| removed | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject, s3:PutObject |\n")
+	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
+	assert.Contains(t, md, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\nWhose S3 access changes: `reader-svc`.\n")
+	assert.NotContains(t, md, "\"Statement\"", "no policy JSON")
+	assert.Less(t, strings.Count(md, "\n"), 20, "one screen:\n%s", md)
+
+	// A statement added whole says what it allows.
+	md = compare(t, compareStack, edited(t, "[s3:GetObject]", "[s3:GetObject, s3:ListBucket]")).Markdown()
+	assert.Contains(t, md, "policy: statement `BucketDiffcheckDataSvc` added: Allow; Action `s3:ListBucket`; Resource `arn:aws:s3:::diffcheck-data-svc`")
+}
+
+// TestDiffNewStack: a stack not deployed yet reads as its components, one line each, and
+// whose access it creates, not as one line per resource.
+func TestDiffNewStack(t *testing.T) {
+	p := planOf(t, compareStack)
+	d, err := p.Diff(nil)
+	require.NoError(t, err)
+	md := d.Markdown()
+	assert.Contains(t, md, fmt.Sprintf("**Created** (%d), by the component they belong to:", len(p.Resources)))
+	assert.Contains(t, md, "- `secure-aws:components:AppUser` `reader`: AccessKey, Group, ")
+	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
+	assert.NotContains(t, md, "| create |", "no row per created resource")
+	assert.Less(t, strings.Count(md, "\n"), 30, "one screen:\n%s", md)
+}
+
+// TestDiffAdoption: a bucket the stack adopts is created by an import, and the diff says
+// what of it the first up overwrites; once deployed, the same plan overwrites nothing.
+func TestDiffAdoption(t *testing.T) {
+	adopting := edited(t, "    - name: diffcheck-data-svc\n", "    - name: diffcheck-data-svc\n      import: true\n")
+	p := planOf(t, adopting)
+	d, err := p.Diff(nil)
+	require.NoError(t, err)
+	md := d.Markdown()
+	assert.Contains(t, md, "BucketV2 (adopted: imports diffcheck-data-svc)")
+	assert.Contains(t, md, "**What the first `up` overwrites**")
+	assert.Contains(t, md, "- `diffcheck-data-svc` ("+awstypes.Bucket+" `diffcheck-data-svc-bucket`): its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning\n")
+
+	raw, err := p.JSON()
+	require.NoError(t, err)
+	d, err = planOf(t, adopting).Diff(raw)
+	require.NoError(t, err)
+	assert.Empty(t, d.Overwrites)
 }
 
 // TestCompareBadBase: a base that is not a JSON plan is an error, not "all created".

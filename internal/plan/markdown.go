@@ -1,7 +1,7 @@
 package plan
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -15,6 +15,7 @@ import (
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/pgpkey"
+	"github.com/secure-aws/secure-aws/rules"
 )
 
 // Markdown renders the plan for review. The output is deterministic: the same program and
@@ -30,6 +31,8 @@ func (p *Plan) Markdown() string {
 		fmt.Fprintf(&b, "This stack manages the account. Root credential check: `%s`; credential audit: `%s`, keys\nrotated within %d days, credentials used within %d (warn: report, fail: stop the run, off: skip).\n\n",
 			c.Account.RootCredentialCheck, a.Mode, a.MaxKeyAgeDays, a.MaxUnusedDays)
 	}
+	stack := Resources(p.Resources)
+	p.writeSummary(&b, stack)
 	if adopted := c.Adopted(); len(adopted) > 0 {
 		names := make([]string, len(adopted))
 		for i, a := range adopted {
@@ -37,7 +40,8 @@ func (p *Plan) Markdown() string {
 		}
 		fmt.Fprintf(&b, "This stack adopts %s. Their replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` reads them\nfirst and stops on any that the configuration does not declare.\n\n", strings.Join(names, ", "))
 	}
-	p.writeRules(&b)
+	writeOverwrites(&b, p.overwrites(func(string) bool { return true }))
+	p.writeRules(&b, stack)
 	p.writeCIS(&b)
 	p.writeAccess(&b)
 	p.writeTree(&b)
@@ -45,26 +49,154 @@ func (p *Plan) Markdown() string {
 	return b.String()
 }
 
-func (p *Plan) writeRules(b *strings.Builder) {
-	b.WriteString("## Policy rules\n\n| Rule | Level | Result |\n|------|-------|--------|\n")
+// result says how rule r fares on stack: its violations, pass, or n/a when the stack holds
+// nothing it judges.
+func (p *Plan) result(r rules.Rule, stack []rules.Resource) string {
+	n := 0
+	for _, v := range p.Violations {
+		if v.Rule == r.Name {
+			n++
+		}
+	}
+	switch {
+	case n > 0:
+		return fmt.Sprintf("**%d violation(s)**", n)
+	case !r.Applies(stack):
+		return "n/a"
+	}
+	return "pass"
+}
+
+func (p *Plan) writeRules(b *strings.Builder, stack []rules.Resource) {
+	b.WriteString("## Policy rules\n\n`n/a`: the stack has nothing the rule judges.\n\n| Rule | Level | Result |\n|------|-------|--------|\n")
 	for _, r := range p.Rules {
-		n := 0
-		for _, v := range p.Violations {
-			if v.Rule == r.Name {
-				n++
-			}
-		}
-		result := "pass"
-		if n > 0 {
-			result = fmt.Sprintf("**%d violation(s)**", n)
-		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", r.Name, r.Level, result)
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", r.Name, r.Level, p.result(r, stack))
 	}
 	if len(p.Violations) > 0 {
 		b.WriteString("\n")
 	}
 	for _, v := range p.Violations {
-		fmt.Fprintf(b, "- `%s` on `%s`: %s\n", v.Rule, v.URN, v.Message)
+		fmt.Fprintf(b, "- %s\n", v)
+	}
+}
+
+// writeSummary lists who and what the stack holds, and how the rules fare, before the
+// detail.
+func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
+	credentials := map[string][]string{} // user -> its kinds of credential
+	for _, r := range p.Resources {
+		switch r.Type {
+		case awstypes.LoginProfile:
+			credentials[r.Input("user")] = append(credentials[r.Input("user")], "console password")
+		case awstypes.AccessKey:
+			credentials[r.Input("user")] = append(credentials[r.Input("user")], "access key")
+		}
+	}
+	users := map[string][]string{} // kind of credential -> users
+	var roles, buckets, adopted []string
+	for _, r := range p.Resources {
+		switch r.Type {
+		case awstypes.User:
+			kind := strings.Join(slices.Compact(slices.Sorted(slices.Values(credentials[r.Input("name")]))), " and ")
+			users[cmp.Or(kind, "no credential")] = append(users[cmp.Or(kind, "no credential")], "`"+r.Input("name")+"`")
+		case awstypes.Role:
+			roles = append(roles, "`"+r.Input("name")+"`")
+		case awstypes.Bucket:
+			buckets = append(buckets, r.Input("bucket"))
+			if r.ImportID != "" {
+				adopted = append(adopted, r.Input("bucket"))
+			}
+		}
+	}
+	slices.Sort(buckets)
+	for i, name := range buckets {
+		buckets[i] = "`" + name + "`"
+		if slices.Contains(adopted, name) {
+			buckets[i] += " (adopted)"
+		}
+	}
+	b.WriteString("## Summary\n\n")
+	var kinds []string
+	for _, k := range slices.Sorted(maps.Keys(users)) {
+		slices.Sort(users[k])
+		kinds = append(kinds, fmt.Sprintf("%s (%s)", strings.Join(users[k], ", "), k))
+	}
+	slices.Sort(roles)
+	for _, line := range []struct{ what, names string }{
+		{"IAM users", strings.Join(kinds, "; ")}, {"IAM roles", strings.Join(roles, ", ")}, {"Buckets", strings.Join(buckets, ", ")},
+	} {
+		if line.names != "" {
+			fmt.Fprintf(b, "- %s: %s\n", line.what, line.names)
+		}
+	}
+	counts := map[string]int{}
+	for _, r := range p.Rules {
+		result := p.result(r, stack)
+		if strings.Contains(result, "violation") {
+			result = "**violated**"
+		}
+		counts[result]++
+	}
+	var results []string
+	for _, k := range []string{"**violated**", "pass", "n/a"} {
+		if counts[k] > 0 {
+			results = append(results, fmt.Sprintf("%d %s", counts[k], k))
+		}
+	}
+	fmt.Fprintf(b, "- Policy rules: %s\n\n", strings.Join(results, ", "))
+}
+
+// overwritten names what `up` writes over on a resource it adopts: the settings that side
+// resources of their own replace whole.
+var overwritten = map[string]string{
+	awstypes.BucketPolicy:        "bucket policy",
+	awstypes.Encryption:          "default encryption",
+	awstypes.Lifecycle:           "lifecycle rules",
+	awstypes.Ownership:           "object ownership",
+	awstypes.PublicAccessBlock:   "public access block",
+	awstypes.Versioning:          "versioning",
+	awstypes.ObjectLock:          "Object Lock configuration",
+	awstypes.UserPoliciesExcl:    "inline policies",
+	awstypes.UserAttachmentsExcl: "attached policies",
+}
+
+// overwrites says, for each resource the stack adopts (imports) whose URN keep accepts,
+// what of it the first `up` replaces with the program's: its own inputs, and the settings
+// that resources of their own, naming it, write whole. One Markdown list item each.
+func (p *Plan) overwrites(keep func(urn string) bool) []string {
+	var lines []string
+	for _, r := range p.Resources {
+		if r.ImportID == "" || !keep(r.URN) {
+			continue
+		}
+		var what []string
+		for _, k := range slices.Sorted(maps.Keys(r.Inputs)) {
+			if v := r.Inputs[k]; !v.IsString() || v.StringValue() != r.ImportID {
+				what = append(what, "`"+string(k)+"`")
+			}
+		}
+		for _, side := range p.Resources {
+			noun, ok := overwritten[side.Type]
+			if ok && side.ImportID == "" && slices.ContainsFunc(slices.Collect(maps.Values(side.Inputs)), func(v resource.PropertyValue) bool {
+				return v.IsString() && v.StringValue() == r.ImportID
+			}) {
+				what = append(what, noun)
+			}
+		}
+		if len(what) > 0 {
+			slices.Sort(what)
+			lines = append(lines, fmt.Sprintf("- `%s` (%s `%s`): its %s\n", r.ImportID, r.Type, r.Name, strings.Join(slices.Compact(what), ", ")))
+		}
+	}
+	return lines
+}
+
+// writeOverwrites prints the overwrites, under a heading, when there are any.
+func writeOverwrites(b *strings.Builder, lines []string) {
+	if len(lines) > 0 {
+		b.WriteString("**What the first `up` overwrites** on what it adopts, replaced by the program's (under Resources):\n\n")
+		b.WriteString(strings.Join(lines, ""))
+		b.WriteString("\n")
 	}
 }
 
@@ -74,52 +206,65 @@ type accessRow struct {
 	actions                        []string
 }
 
+// key orders and identifies rows.
+func (r accessRow) key() string {
+	return strings.Join(append([]string{r.principal, r.resource, r.condition}, r.actions...), "\x00")
+}
+
 // writeAccess lists, per IAM user, the S3 actions its groups' customer policies allow on
 // each bucket or prefix, and the AWS managed policies it holds.
 func (p *Plan) writeAccess(b *strings.Builder) {
 	b.WriteString("\n## Access by principal\n\n")
 	b.WriteString("Allowed S3 actions from each user's group policies and each role's policies; every\nnon-admin principal is also denied the destructive S3 actions on each bucket it reaches.\nAWS managed policies are named.\n\n")
+	rows := access(p.Resources, p.Config.Partition)
+	if len(rows) == 0 {
+		b.WriteString("None: the stack creates no IAM user or role.\n")
+		return
+	}
 	b.WriteString("| Principal | Resource | Condition | Allowed |\n|-----------|----------|-----------|---------|\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.principal, r.resource, r.condition, strings.Join(r.actions, ", "))
+	}
+}
+
+// access lists, per IAM user and role of resources, the S3 actions its customer policies
+// allow on each bucket or prefix, and the AWS managed policies it holds, ordered.
+func access(resources []record.Registration, partition string) []accessRow {
 	policies := map[string][]string{} // group -> policy ARNs
-	for _, r := range p.Resources {
+	for _, r := range resources {
 		if r.Type == awstypes.GroupAttachment {
 			policies[r.Input("group")] = append(policies[r.Input("group")], r.Input("policyArn"))
 		}
 	}
 	var rows []accessRow
-	for _, m := range p.Resources {
+	for _, m := range resources {
 		if m.Type != awstypes.Membership {
 			continue
 		}
 		user := m.Input("user")
 		for _, group := range stringList(m.Inputs["groups"]) {
 			for _, arn := range policies[group] {
-				rows = append(rows, p.accessRows(user, arn)...)
+				rows = append(rows, accessRows(resources, partition, user, arn)...)
 			}
 		}
 	}
-	for _, a := range p.Resources {
+	for _, a := range resources {
 		if a.Type == awstypes.RoleAttachment {
-			rows = append(rows, p.accessRows("role "+a.Input("role"), a.Input("policyArn"))...)
+			rows = append(rows, accessRows(resources, partition, "role "+a.Input("role"), a.Input("policyArn"))...)
 		}
 	}
-	key := func(r accessRow) string {
-		return strings.Join(append([]string{r.principal, r.resource, r.condition}, r.actions...), "\x00")
-	}
-	slices.SortFunc(rows, func(x, y accessRow) int { return strings.Compare(key(x), key(y)) })
-	for _, r := range rows {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.principal, r.resource, r.condition, strings.Join(r.actions, ", "))
-	}
+	slices.SortFunc(rows, func(x, y accessRow) int { return strings.Compare(x.key(), y.key()) })
+	return rows
 }
 
 // accessRows reads one policy of user: an AWS managed policy by name, a customer policy
 // statement by statement.
-func (p *Plan) accessRows(user, arn string) []accessRow {
+func accessRows(resources []record.Registration, partition, user, arn string) []accessRow {
 	if name, ok := iampolicy.AWSManagedPolicyName(arn); ok {
 		return []accessRow{{principal: user, resource: "*", condition: "AWS managed policy", actions: []string{name}}}
 	}
 	var out []accessRow
-	for _, r := range p.Resources {
+	for _, r := range resources {
 		if r.Type != awstypes.Policy || !iampolicy.NamesPolicy(arn, r.Input("path"), r.Input("name")) {
 			continue
 		}
@@ -139,7 +284,7 @@ func (p *Plan) accessRows(user, arn string) []accessRow {
 			for _, res := range s.Resources {
 				out = append(out, accessRow{
 					principal: user,
-					resource:  strings.TrimPrefix(res, "arn:"+p.Config.Partition+":s3:::"),
+					resource:  strings.TrimPrefix(res, "arn:"+partition+":s3:::"),
 					condition: strings.Join(cond, "; "),
 					actions:   slices.DeleteFunc(slices.Sorted(slices.Values(s.Actions)), func(a string) bool { return !strings.HasPrefix(a, "s3:") }),
 				})
@@ -216,25 +361,32 @@ func flags(r record.Registration) string {
 	return out
 }
 
+// writePolicies prints every policy document, what several share once (share).
 func (p *Plan) writePolicies(b *strings.Builder) {
 	b.WriteString("\n## IAM and bucket policy documents\n")
+	type titled struct {
+		heading string
+		doc     document
+	}
+	var docs []titled
 	for _, r := range p.Resources {
-		for _, k := range []string{"policy", "assumeRolePolicy"} {
+		for _, k := range documentInputs {
 			text := r.Input(k)
 			if text == "" {
 				continue
 			}
-			var out bytes.Buffer
-			if err := json.Indent(&out, []byte(text), "", "  "); err != nil {
-				out.Reset()
-				out.WriteString(text)
-			}
-			title := r.Input("name")
-			if title == "" {
-				title = r.Input("bucket")
-			}
-			fmt.Fprintf(b, "\n### %s `%s` (%s %s)\n\n```json\n%s\n```\n", k, title, r.Type, r.Name, out.String())
+			title := cmp.Or(r.Input("name"), r.Input("bucket"))
+			docs = append(docs, titled{fmt.Sprintf("%s `%s` (%s %s)", k, title, r.Type, r.Name), newDocument("`"+title+"`", text)})
 		}
+	}
+	all := make([]document, len(docs))
+	for i, d := range docs {
+		all[i] = d.doc
+	}
+	sh := share(all)
+	sh.write(b)
+	for _, d := range docs {
+		fmt.Fprintf(b, "\n### %s\n\n```json\n%s\n```\n", d.heading, sh.render(d.doc))
 	}
 }
 

@@ -105,10 +105,17 @@ func Resources(regs []record.Registration) []rules.Resource {
 func (p *Plan) MandatoryViolations() int {
 	n := 0
 	for _, v := range p.Violations {
-		i := slices.IndexFunc(p.Rules, func(r rules.Rule) bool { return r.Name == v.Rule })
-		if i >= 0 && p.Rules[i].Level == rules.Mandatory {
+		if p.Level(v) == rules.Mandatory {
 			n++
 		}
 	}
 	return n
+}
+
+// Level is the enforcement level of the rule v violates ("" for a rule not in the plan).
+func (p *Plan) Level(v rules.Violation) rules.Level {
+	if i := slices.IndexFunc(p.Rules, func(r rules.Rule) bool { return r.Name == v.Rule }); i >= 0 {
+		return p.Rules[i].Level
+	}
+	return ""
 }

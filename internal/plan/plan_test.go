@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,33 @@ func TestRulesSeeEveryJudgedType(t *testing.T) {
 	} {
 		assert.True(t, registered[typ], "the program registers no %s", typ)
 	}
+
+	// Each rule judges something the program registers (a stack with every feature), so a
+	// typo in its Judges cannot make it n/a everywhere.
+	everything := map[string]bool{}
+	for _, r := range everythingPlan(t).Resources {
+		everything[r.Type] = true
+	}
+	for _, r := range p.Rules {
+		assert.True(t, slices.ContainsFunc(r.Judges, func(typ string) bool { return everything[typ] }), "%s judges nothing the program registers", r.Name)
+	}
+}
+
+// TestRulesWithNothingToJudgeAreNA: a rule whose resources the stack does not hold (the
+// password policy in a stack that does not manage the account) is n/a, not pass; one
+// with something to judge passes.
+func TestRulesWithNothingToJudgeAreNA(t *testing.T) {
+	dir := fixtures.Examples(t)
+	write := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n  secure-aws:buckets: [{name: acme-only}]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.only.yaml"), []byte(write), 0o644))
+	p, err := plan.Run(dir, "only")
+	require.NoError(t, err)
+	md := p.Markdown()
+	assert.Contains(t, md, "| `password-policy-cis` | mandatory | n/a |")
+	assert.Contains(t, md, "| `console-users-mfa` | mandatory | n/a |")
+	assert.Contains(t, md, "| `bucket-secure` | mandatory | pass |")
+	assert.Contains(t, md, "- Policy rules: 2 pass, 10 n/a\n")
+	assert.Contains(t, md, "None: the stack creates no IAM user or role.\n", "no empty table")
 }
 
 // TestPlanChecksTheStacksOfOneAccount: the IAM groups of the stacks of one account
@@ -195,10 +223,15 @@ func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.legacy.yaml"), []byte(body), 0o644))
 	p, err := plan.Run(dir, "legacy")
 	require.NoError(t, err)
-	header, _, _ := strings.Cut(p.Markdown(), "## Policy rules")
-	assert.Contains(t, header, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`), `acme-legacy-backups` (`secure-aws:backups[0].importBucket`).")
+	_, header, _ := strings.Cut(p.Markdown(), "\nThis stack adopts")
+	header, _, _ = strings.Cut(header, "## Policy rules")
+	assert.Contains(t, "This stack adopts"+header, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`), `acme-legacy-backups` (`secure-aws:backups[0].importBucket`).")
 	assert.Contains(t, header, "**not checked**")
 	assert.NotContains(t, header, "acme-new")
+	// What the first up writes over on each adopted bucket, the vault's lifecycle included
+	// (a resource of the vault, not of its bucket).
+	assert.Contains(t, header, "- `acme-legacy` (aws:s3/bucketV2:BucketV2 `acme-legacy-bucket`): its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning\n")
+	assert.Contains(t, header, "- `acme-legacy-backups` (aws:s3/bucketV2:BucketV2 `acme-legacy-backups-bucket`): its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning\n")
 
 	staging, err := plan.Run(dir, "staging")
 	require.NoError(t, err)
