@@ -274,3 +274,44 @@ func TestSnippetsPaste(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, pasted, 4, "the recipes' snippets were found")
 }
+
+// TestCodeNamesExistingSections: a message or comment of the code that sends the reader to
+// a section of the README by name (README, 'Manual steps'; README: "What is protected...")
+// names a heading the README has, so moving a section cannot strand a message.
+func TestCodeNamesExistingSections(t *testing.T) {
+	ref := regexp.MustCompile(`README[,:] \\?['"]([^'"\\]+)\\?['"]`)
+	prose, _ := split(read(t, "README.md"))
+	var headings []string
+	for _, line := range strings.Split(prose, "\n") {
+		if strings.HasPrefix(line, "#") {
+			headings = append(headings, strings.TrimSpace(strings.TrimLeft(line, "#")))
+		}
+	}
+	found := 0
+	err := filepath.WalkDir(fixtures.RepoRoot(), func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && d.Name() != ".github" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || strings.HasSuffix(path, "_test.go") || !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".sh") && !strings.HasSuffix(path, ".yml") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			found++
+			named := false
+			for _, h := range headings {
+				named = named || strings.HasPrefix(h, m[1])
+			}
+			assert.True(t, named, "%s sends the reader to the README's section %q, which the README does not have", path, m[1])
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, found, 2, "the references were found")
+}
