@@ -315,3 +315,23 @@ func TestCodeNamesExistingSections(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, found, 2, "the references were found")
 }
+
+// TestREADMEReadsInTenMinutes: the README stays a guide (under 350 lines; the reference and
+// the rationale live in docs/), and its first screen holds the quick start: at most five
+// commands, within the first 30 lines.
+func TestREADMEReadsInTenMinutes(t *testing.T) {
+	text := read(t, "README.md")
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	assert.Less(t, len(lines), 350, "README.md has %d lines: move reference or rationale to docs/", len(lines))
+	_, blocks := split(text)
+	var quick *block
+	for i, b := range blocks {
+		if strings.Contains(b.section, "Quick start") {
+			quick = &blocks[i]
+			break
+		}
+	}
+	require.NotNil(t, quick, "the README has a quick start with its commands in a code block")
+	assert.LessOrEqual(t, quick.line+len(quick.lines)+1, 30, "the quick start ends within the first screen (30 lines)")
+	assert.LessOrEqual(t, len(quick.lines), 5, "the quick start has at most five lines")
+}
