@@ -30,7 +30,7 @@
 # "Secrets" and "Administration" repository permissions (read), which GITHUB_TOKEN cannot
 # have; what cannot be read stops the deploy, naming the permission, unless
 # ALLOW_UNCHECKED names it (secrets, branch-protection). Rulesets, CODEOWNERS errors and the
-# environments are readable with GITHUB_TOKEN (README: Continuous delivery).
+# environments are readable with GITHUB_TOKEN (docs/ci.md).
 #
 # The second form checks only that ENV (the preview environment, which runs pull requests'
 # code with the state passphrase) has required reviewers, unless
@@ -88,7 +88,7 @@ reviewers() {
   if [ "$2" = "true" ]; then
     echo "::warning::environment $1 has no required reviewers: $3"
   else
-    fail "environment $1 has no required reviewers; add them, or, where your GitHub plan offers none, set the repository variable $4=true (README: Continuous delivery)"
+    fail "environment $1 has no required reviewers; add them, or, where your GitHub plan offers none, set the repository variable $4=true (docs/ci.md)"
   fi
 }
 
@@ -138,7 +138,7 @@ protection() {
   rules="$(gh api "repos/$repo/environments/$env" --jq '"\(.can_admins_bypass | if . == false then false else true end) \([.protection_rules[]? | select(.type == "required_reviewers")] | length > 0) \([.protection_rules[]? | select(.type == "required_reviewers") | .prevent_self_review] | any)"')"
   read -r admins_bypass has_reviewers no_self_review <<< "$rules"
   if [ "$has_reviewers" != "true" ]; then
-    check ALLOW_DEPLOY_WITHOUT_REVIEWERS "$env" "environment $env has no required reviewers: whoever can merge to main deploys to $env; add reviewers, where your GitHub plan offers them (README: Continuous delivery)"
+    check ALLOW_DEPLOY_WITHOUT_REVIEWERS "$env" "environment $env has no required reviewers: whoever can merge to main deploys to $env; add reviewers, where your GitHub plan offers them (docs/ci.md)"
     return # no reviewers: there is no review to bypass
   fi
   if [ "$admins_bypass" = "true" ]; then

@@ -3,6 +3,7 @@
 package scripts_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,7 @@ const owned = "*  @acme/account-owners\n/iampolicy/  @acme/account-owners\n"
 // CODEOWNERS codeowners, with more environment variables.
 func runCheck(t *testing.T, api github, codeowners string, vars []string, args ...string) (string, error) {
 	t.Helper()
+	needJQ(t)
 	bin, dir := t.TempDir(), t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGH), 0o755))
 	for path, body := range api {
@@ -104,9 +106,23 @@ func runCheck(t *testing.T, api github, codeowners string, vars []string, args .
 	return string(out), err
 }
 
+// needJQ skips t, saying why, when jq is missing: the fake gh, like the real one, filters
+// with it. Under CI (CI=true, as GitHub sets it and .ci/run exports it) a missing jq fails
+// instead, so CI never passes having skipped the check's tests.
+func needJQ(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("jq"); err == nil {
+		return
+	}
+	const why = "the deploy check's tests need jq (as GitHub's runners have it): apt-get install jq, or brew install jq"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why + "; under CI (CI=true) they may not be skipped")
+	} else {
+		t.Skip(why)
+	}
+}
+
 func TestCheckEnvironments(t *testing.T) {
-	_, err := exec.LookPath("jq")
-	require.NoError(t, err, "the check (and this test) needs jq, as GitHub's runners have it")
 	for name, c := range map[string]struct {
 		api  github
 		vars []string
@@ -317,4 +333,30 @@ func TestCheckDriftMainOnly(t *testing.T) {
 			assert.Contains(t, out, c.want)
 		})
 	}
+}
+
+// skipRecorder records whether a test would be skipped or failed.
+type skipRecorder struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (r *skipRecorder) Skip(args ...any)  { r.skipped = fmt.Sprint(args...) }
+func (r *skipRecorder) Fatal(args ...any) { r.failed = fmt.Sprint(args...) }
+
+// TestNeedJQ: without jq the deploy check's tests skip with the reason, except under CI,
+// where they fail.
+func TestNeedJQ(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("CI", "")
+	r := &skipRecorder{TB: t}
+	needJQ(r)
+	assert.Contains(t, r.skipped, "need jq")
+	assert.Empty(t, r.failed)
+
+	t.Setenv("CI", "true")
+	r = &skipRecorder{TB: t}
+	needJQ(r)
+	assert.Contains(t, r.failed, "may not be skipped")
+	assert.Empty(t, r.skipped)
 }

@@ -72,16 +72,20 @@ type readmeRow struct {
 	index int      // which of the row's keys this is
 }
 
-// readmeRows reads the README's configuration reference: each row's key names (a
-// leading … abbreviates a path's start; `.b` or `b` after `a.x` in one cell is `a.b`)
-// and its text.
+// reference is the configuration reference, which the README links to.
+var reference = filepath.Join("..", "..", "docs", "configuration.md")
+
+// readmeRows reads the configuration reference (docs/configuration.md): each row's key
+// names (a leading … abbreviates a path's start; `.b` or `b` after `a.x` in one cell is
+// `a.b`) and its text.
 func readmeRows(t *testing.T) map[string]readmeRow {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	b, err := os.ReadFile(reference)
 	require.NoError(t, err)
 	text := string(b)
-	start := strings.Index(text, "### Reference")
-	require.GreaterOrEqual(t, start, 0, "the README has a configuration reference")
+	start := strings.Index(text, "\n## Reference\n")
+	require.GreaterOrEqual(t, start, 0, "%s has a section ## Reference", reference)
+	start++
 	rows := map[string]readmeRow{}
 	code := regexp.MustCompile("`([^`]+)`")
 	for _, line := range strings.Split(text[start:], "\n")[4:] {
@@ -130,7 +134,7 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 	}
 	require.Greater(t, len(paths), 40)
 	for _, p := range paths {
-		assert.True(t, documented(p), "the README's configuration reference does not document %s: add its row", config.Project+":"+p)
+		assert.True(t, documented(p), "the configuration reference (docs/configuration.md) does not document %s: add its row", config.Project+":"+p)
 	}
 	assert.False(t, documented("apps[].noSuchSetting"), "the check can fail")
 }
@@ -192,7 +196,7 @@ func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 		if len(defaults) == len(keys) {
 			want = defaults[row.index][1] // `a` / `.b` with `x` / `y`
 		}
-		assert.Equal(t, want, v, "README's default of %s", config.Project+":"+path)
+		assert.Equal(t, want, v, "the configuration reference's default of %s", config.Project+":"+path)
 		checked++
 	}
 	assert.Greater(t, checked, 25, "the defaults were read")

@@ -88,16 +88,17 @@ type readmeOutput struct {
 	always bool // "every stack"
 }
 
-// readmeOutputs reads the README's table of stack outputs.
+// readmeOutputs reads the table of stack outputs of the configuration reference
+// (docs/configuration.md, "Outputs").
 func readmeOutputs(t *testing.T) map[string]readmeOutput {
-	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	b, err := os.ReadFile(filepath.Join(repoRoot, "docs", "configuration.md"))
 	require.NoError(t, err)
 	row := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\| ([^|]*)\\| (yes|no) \\|$")
 	out := map[string]readmeOutput{}
 	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
 		out[m[1]] = readmeOutput{secret: m[3] == "yes", always: strings.HasPrefix(m[2], "every stack")}
 	}
-	require.NotEmpty(t, out, "the README has a table of outputs: | `name` | in which stacks | yes/no |")
+	require.NotEmpty(t, out, "docs/configuration.md has a table of outputs: | `name` | in which stacks | yes/no |")
 	return out
 }
 

@@ -23,7 +23,7 @@ import (
 // The guarantees of rule R11 (nothing lost by accident) and R12 (no secret in plain
 // text), checked over the whole program rather than per component.
 
-// TestURNsArePinned fails when a resource of an example stack would get a new URN. To
+// TestURNsArePinned fails when a resource of any stack file would get a new URN. To
 // Pulumi a changed URN is a delete of the old resource and a create of a new one, and for
 // a bucket, its versioning or an IAM user that means lost data or broken credentials.
 func TestURNsArePinned(t *testing.T) {

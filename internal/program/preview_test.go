@@ -16,7 +16,7 @@ import (
 	"github.com/secure-aws/secure-aws/rules"
 )
 
-// TestPreviewWithUnknownValues runs each example stack as a first `pulumi preview` sees it:
+// TestPreviewWithUnknownValues runs every stack file as a first `pulumi preview` sees it:
 // nothing exists yet, so no id, ARN or generated secret is known. The program must
 // register the same resources, and the rules must neither fail nor report a violation.
 func TestPreviewWithUnknownValues(t *testing.T) {

@@ -290,7 +290,7 @@ func TestPreviewRuns(t *testing.T) {
 	}
 }
 
-// TestPolicyDocumentsGolden pins every IAM policy document of the example stacks, so any
+// TestPolicyDocumentsGolden pins every IAM policy document of every stack file, so any
 // permission change shows up in review as a diff of testdata/policies-<stack>.json.
 func TestPolicyDocumentsGolden(t *testing.T) {
 	var files []string
@@ -316,7 +316,7 @@ func TestPolicyDocumentsGolden(t *testing.T) {
 }
 
 // TestNonAdminPoliciesFollowR5R7 reads every customer managed policy of the machine
-// principals in the example stacks: no wildcard actions, only catalogued S3 actions on
+// principals of every stack file: no wildcard actions, only catalogued S3 actions on
 // the right resource type, never an allowed destructive action, and the explicit deny on
 // every bucket the policy allows anything on.
 func TestNonAdminPoliciesFollowR5R7(t *testing.T) {
