@@ -39,8 +39,10 @@ type Backend interface {
 	// both nil when it does not exist. olds are the inputs last sent (nil for an import):
 	// what AWS holds in another spelling of the same value keeps the program's spelling.
 	Read(ctx context.Context, typ, id string, olds resource.PropertyMap) (inputs, state resource.PropertyMap, err error)
-	// Update applies news to the resource id and returns its state.
-	Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error)
+	// Update applies news to the resource id and returns its state. olds is its last
+	// state: what the provider diffs against, as an IAM membership removes only the groups
+	// it added.
+	Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error)
 	// Delete deletes the resource id, whose last inputs were olds.
 	Delete(ctx context.Context, typ, id string, olds resource.PropertyMap) error
 }
@@ -272,12 +274,12 @@ func (bs Backends) Read(ctx context.Context, typ, id string, olds resource.Prope
 }
 
 // Update implements Backend.
-func (bs Backends) Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error) {
+func (bs Backends) Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error) {
 	b, err := bs.pick(typ)
 	if err != nil {
 		return nil, err
 	}
-	return b.Update(ctx, typ, id, news)
+	return b.Update(ctx, typ, id, olds, news)
 }
 
 // Delete implements Backend.

@@ -95,7 +95,7 @@ func TestS3UpdateAndDeleteAgainstMoto(t *testing.T) {
 		require.NoError(t, err, r.typ)
 	}
 	suspended := props(t, `{"bucket":"acme-backups-moto","versioningConfiguration":{"status":"Suspended"}}`)
-	state, err := b.Update(ctx, awstypes.Versioning, vaultBucket, suspended)
+	state, err := b.Update(ctx, awstypes.Versioning, vaultBucket, nil, suspended)
 	require.NoError(t, err)
 	assert.Equal(t, "Suspended", state["versioningConfiguration"].ObjectValue()["status"].StringValue())
 	read, _, err := b.Read(ctx, awstypes.Versioning, vaultBucket, nil)
