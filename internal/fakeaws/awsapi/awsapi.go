@@ -27,8 +27,7 @@ import (
 )
 
 // Backend serves some resource types from an AWS API. The stand-in asks Serves once per
-// call, and keeps its model for every other type; the S3 backend is the first, the IAM
-// types are meant to follow behind the same interface.
+// call, and keeps its model for every other type.
 type Backend interface {
 	// Serves says whether the backend creates, reads, updates and deletes typ.
 	Serves(typ string) bool
@@ -60,6 +59,10 @@ type Config struct {
 	AccessKey, SecretKey string
 	// SkipCredentialsValidation is aws:skipCredentialsValidation: no STS call at Configure.
 	SkipCredentialsValidation bool
+	// Generated records, in plain text, each credential created for a user (kind "secret"
+	// of an access key, "password" of a login profile), so the tests can search the
+	// engine's state for it; nil records nothing.
+	Generated func(typ, user, kind, value string) error
 }
 
 // Account asks STS (GetCallerIdentity) whose the credentials are, as the real provider
@@ -230,14 +233,22 @@ func encode(v any) resource.PropertyMap {
 // Backends serves each type from the first of its backends that serves it.
 type Backends []Backend
 
-// New makes every backend the stand-in has for c: S3 today; the IAM types follow the same
-// way.
+// New makes every backend the stand-in has for c: S3, and IAM when c names an iam
+// endpoint.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
 		return nil, err
 	}
-	return Backends{s3b}, nil
+	bs := Backends{s3b}
+	if c.Endpoints["iam"] != "" {
+		iamb, err := NewIAM(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, iamb)
+	}
+	return bs, nil
 }
 
 func (bs Backends) pick(typ string) (Backend, error) {
