@@ -80,7 +80,7 @@ func camel(v any) any {
 
 // TestS3AgainstMoto: a stack with one bucket, one bucket made beforehand with the AWS CLI
 // and adopted (import), and one backup vault, applied by the real engine through the
-// stand-in with its endpoints naming moto: the S3 types reach moto, not the model; the AWS
+// stand-in with its endpoints naming moto: the S3 and IAM types reach moto, not the model; the AWS
 // CLI reads back from moto every bucket's versioning, encryption, public access block,
 // ownership, policy and lifecycle as the engine sent them; a second up changes nothing;
 // versioning suspended by hand is seen by the refreshing preview and put back by up.
@@ -90,7 +90,7 @@ func TestS3AgainstMoto(t *testing.T) {
 	endpoint := mototest.StartInAccount(t, tierAccount).URL // the account the stack allows
 	// The program refuses aws:endpoints in a stack file; the SDKs' variables, which the real
 	// provider honours too, point the provider at moto.
-	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
+	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_IAM="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
 		k, v, _ := strings.Cut(kv, "=")
 		p.env[k] = v
 	}
@@ -110,10 +110,11 @@ func TestS3AgainstMoto(t *testing.T) {
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
 	for _, r := range resources {
-		assert.False(t, slices.Contains(awsapi.S3Types, r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
+		assert.False(t, slices.Contains(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
 	}
-	assert.True(t, slices.ContainsFunc(resources, func(r world.Resource) bool { return r.Type == awstypes.User }),
-		"the vault's writer, an IAM user, is in the model's world: the backend does not serve IAM yet")
+	users, _ := awsCLI(t, endpoint, "iam", "list-users")["Users"].([]any)
+	assert.True(t, slices.ContainsFunc(users, func(u any) bool { return u.(map[string]any)["Path"] == "/backup/" }),
+		"the vault's writer, an IAM user, is in moto: %v", users)
 
 	_, d := p.export(s)
 	read := map[string]func(bucket string) any{
