@@ -410,6 +410,8 @@ func (s *server) readBackend(ctx context.Context, b awsapi.Backend, req *pulumir
 		for k, v := range olds {
 			if now, ok := read[k]; ok {
 				v = now
+			} else if _, ok := state[k]; !ok {
+				state[k] = v // as the provider keeps what AWS does not report (a pgpKey, forceDestroy)
 			}
 			inputs[k] = v
 		}
