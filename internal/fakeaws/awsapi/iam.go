@@ -12,7 +12,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,10 +42,7 @@ type IAM struct {
 
 // NewIAM makes the IAM backend for c, which must name the iam endpoint.
 func NewIAM(c Config) (*IAM, error) {
-	if c.Endpoints["iam"] == "" {
-		return nil, fmt.Errorf("endpoints: the stand-in's IAM backend needs an iam endpoint (it has %v)", c.Endpoints)
-	}
-	cfg, err := c.awsConfig()
+	client, err := c.iamClient()
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +50,7 @@ func NewIAM(c Config) (*IAM, error) {
 	if generated == nil {
 		generated = func(string, string, string, string) error { return nil }
 	}
-	return &IAM{iam: iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(c.Endpoints["iam"]) }), generated: generated}, nil
+	return &IAM{iam: client, generated: generated}, nil
 }
 
 // Serves implements Backend.
@@ -238,21 +234,9 @@ func (e exclusive) sync(ctx context.Context, c *iam.Client, typ, owner string, w
 	if err != nil {
 		return fmt.Errorf("listing the %s of %s: %w", e.items, owner, err)
 	}
-	for _, it := range want {
-		if !slices.Contains(have, it) {
-			if err := e.add(ctx, c, owner, it); err != nil {
-				return fmt.Errorf("%s %s: adding %s: %w", typ, owner, it, err)
-			}
-		}
-	}
-	for _, it := range have {
-		if !slices.Contains(want, it) {
-			if err := e.remove(ctx, c, owner, it); err != nil {
-				return fmt.Errorf("%s %s: removing %s: %w", typ, owner, it, err)
-			}
-		}
-	}
-	return nil
+	return syncList(have, want,
+		func(it string) error { return wrap(typ+" "+owner+": adding", it, e.add(ctx, c, owner, it)) },
+		func(it string) error { return wrap(typ+" "+owner+": removing", it, e.remove(ctx, c, owner, it)) })
 }
 
 // Create implements Backend.
@@ -289,7 +273,7 @@ func (b *IAM) create(ctx context.Context, typ string, inputs resource.PropertyMa
 		if err := decode(typ, inputs, &in); err != nil {
 			return "", nil, err
 		}
-		req := &iam.CreateUserInput{UserName: aws.String(in.Name), Path: optional(in.Path), Tags: tagsToAPI(in.Tags)}
+		req := &iam.CreateUserInput{UserName: aws.String(in.Name), Path: optional(in.Path), Tags: iamTags(in.Tags)}
 		if in.PermissionsBoundary != "" {
 			req.PermissionsBoundary = aws.String(in.PermissionsBoundary)
 		}
@@ -312,7 +296,7 @@ func (b *IAM) create(ctx context.Context, typ string, inputs resource.PropertyMa
 				return "", nil, err
 			}
 		}
-		return uniqueID("terraform-"), nil, nil
+		return prefixedUniqueID("terraform-"), nil, nil
 	case awstypes.GroupMembership:
 		// It only adds: members added elsewhere stay until an update (groupMembershipCreate).
 		var in groupMembershipInputs
@@ -330,7 +314,7 @@ func (b *IAM) create(ctx context.Context, typ string, inputs resource.PropertyMa
 		if err := decode(typ, inputs, &in); err != nil {
 			return "", nil, err
 		}
-		req := &iam.CreatePolicyInput{PolicyName: aws.String(in.Name), Path: optional(in.Path), PolicyDocument: aws.String(in.Policy), Tags: tagsToAPI(in.Tags)}
+		req := &iam.CreatePolicyInput{PolicyName: aws.String(in.Name), Path: optional(in.Path), PolicyDocument: aws.String(in.Policy), Tags: iamTags(in.Tags)}
 		if in.Description != "" {
 			req.Description = aws.String(in.Description)
 		}
@@ -345,7 +329,7 @@ func (b *IAM) create(ctx context.Context, typ string, inputs resource.PropertyMa
 			return "", nil, err
 		}
 		_, err := b.iam.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String(in.Group), PolicyArn: aws.String(in.PolicyArn)})
-		return uniqueID(in.Group + "-"), nil, wrap("attaching "+in.PolicyArn+" to group", in.Group, err)
+		return prefixedUniqueID(in.Group + "-"), nil, wrap("attaching "+in.PolicyArn+" to group", in.Group, err)
 	case awstypes.LoginProfile:
 		var in loginProfileInputs
 		if err := decode(typ, inputs, &in); err != nil {
@@ -436,8 +420,8 @@ func (b *IAM) Read(ctx context.Context, typ, id string, olds resource.PropertyMa
 	if err != nil || inputs == nil {
 		return nil, nil, err
 	}
-	if old, now := olds["policy"], inputs["policy"]; old.IsString() && now.IsString() && samePolicy(old.StringValue(), now.StringValue()) {
-		inputs["policy"] = old
+	if now := inputs["policy"]; now.IsString() {
+		inputs["policy"] = resource.NewProperty(keepSpelling(olds["policy"], now.StringValue()))
 	}
 	state := inputs.Copy()
 	maps.Copy(state, computed)
@@ -458,7 +442,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 			return nil, nil, fmt.Errorf("reading the %s of %s: %w", e.items, id, err)
 		}
 		return resource.PropertyMap{resource.PropertyKey(e.owner): resource.NewProperty(id),
-			resource.PropertyKey(e.items): stringList(ordered(have, stringsIn(olds[resource.PropertyKey(e.items)])))}, nil, nil
+			resource.PropertyKey(e.items): propertyList(setOrder(have, stringList(olds[resource.PropertyKey(e.items)])))}, nil, nil
 	}
 	in := resource.PropertyMap{}
 	set := func(k string, v any, isDefault bool) {
@@ -498,7 +482,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 	case awstypes.Membership:
 		// The groups of the user that this membership names: another membership's groups
 		// are not its business (userGroupMembershipRead).
-		user, groups := text(olds["user"]), stringsIn(olds["groups"])
+		user, groups := text(olds["user"]), stringList(olds["groups"])
 		if len(olds) == 0 {
 			parts := strings.Split(id, "/")
 			if len(parts) < 2 {
@@ -514,7 +498,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 			return nil, nil, err
 		}
 		in["user"] = resource.NewProperty(user)
-		in["groups"] = stringList(ordered(slices.DeleteFunc(have, func(g string) bool { return !slices.Contains(groups, g) }), groups))
+		in["groups"] = propertyList(setOrder(slices.DeleteFunc(have, func(g string) bool { return !slices.Contains(groups, g) }), groups))
 		return in, nil, nil
 	case awstypes.GroupMembership:
 		// Every member of the group, whoever added them (groupMembershipRead).
@@ -538,7 +522,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 		}
 		in["group"] = resource.NewProperty(group)
 		in["name"] = resource.NewProperty(id)
-		in["users"] = stringList(ordered(users, stringsIn(olds["users"])))
+		in["users"] = propertyList(setOrder(users, stringList(olds["users"])))
 		return in, nil, nil
 	case awstypes.Policy:
 		out, err := b.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(id)})
@@ -709,7 +693,7 @@ func (b *IAM) update(ctx context.Context, typ, id string, olds, news resource.Pr
 		if err := decode(typ, news, &in); err != nil {
 			return err
 		}
-		old := stringsIn(olds["groups"])
+		old := stringList(olds["groups"])
 		for _, g := range old {
 			if !slices.Contains(in.Groups, g) {
 				if err := b.removeFromGroup(ctx, in.User, g); err != nil {
@@ -731,7 +715,7 @@ func (b *IAM) update(ctx context.Context, typ, id string, olds, news resource.Pr
 		if err := decode(typ, news, &in); err != nil {
 			return err
 		}
-		old := stringsIn(olds["users"])
+		old := stringList(olds["users"])
 		for _, u := range old {
 			if !slices.Contains(in.Users, u) {
 				if err := b.removeFromGroup(ctx, u, in.Group); err != nil {
@@ -836,7 +820,7 @@ func (b *IAM) retag(olds resource.PropertyMap, want map[string]string, tag func(
 		}
 	}
 	if len(changed) > 0 {
-		if err := tag(tagsToAPI(changed)); err != nil {
+		if err := tag(iamTags(changed)); err != nil {
 			return fmt.Errorf("tagging: %w", err)
 		}
 	}
@@ -855,13 +839,13 @@ func (b *IAM) Delete(ctx context.Context, typ, id string, olds resource.Property
 	case awstypes.Group:
 		_, err = b.iam.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(id)})
 	case awstypes.Membership:
-		for _, g := range stringsIn(olds["groups"]) {
+		for _, g := range stringList(olds["groups"]) {
 			if err = b.removeFromGroup(ctx, text(olds["user"]), g); err != nil {
 				break
 			}
 		}
 	case awstypes.GroupMembership:
-		for _, u := range stringsIn(olds["users"]) {
+		for _, u := range stringList(olds["users"]) {
 			if err = b.removeFromGroup(ctx, u, text(olds["group"])); err != nil {
 				break
 			}
@@ -1034,14 +1018,6 @@ func optional(s string) *string {
 	return aws.String(s)
 }
 
-func tagsToAPI(tags map[string]string) []iamtypes.Tag {
-	var out []iamtypes.Tag
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
-}
-
 func tagsFromAPI(tags []iamtypes.Tag) map[string]any {
 	out := map[string]any{}
 	for _, t := range tags {
@@ -1050,62 +1026,14 @@ func tagsFromAPI(tags []iamtypes.Tag) map[string]any {
 	return out
 }
 
-// stringsIn reads a list of strings.
-func stringsIn(v resource.PropertyValue) []string {
-	if v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	var out []string
-	if v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			out = append(out, text(e))
-		}
-	}
-	return out
-}
-
-func stringList(items []string) resource.PropertyValue {
+// propertyList is items as a list property, never null.
+func propertyList(items []string) resource.PropertyValue {
 	out := []resource.PropertyValue{}
 	for _, it := range items {
 		out = append(out, resource.NewProperty(it))
 	}
 	return resource.NewProperty(out)
 }
-
-// ordered is the set have in the order of sent (the program's order, for a list the
-// provider holds as a set) and then what else AWS lists, sorted: a set nobody touched
-// reads back as the program wrote it.
-func ordered(have, sent []string) []string {
-	out := []string{}
-	for _, s := range sent {
-		if slices.Contains(have, s) && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	var extra []string
-	for _, h := range have {
-		if !slices.Contains(out, h) && !slices.Contains(extra, h) {
-			extra = append(extra, h)
-		}
-	}
-	slices.Sort(extra)
-	return append(out, extra...)
-}
-
-// uniqueID is an id as terraform-plugin-sdk's id.PrefixedUniqueId makes it, which the
-// provider gives the resources AWS has no id for (a membership, an attachment): the
-// prefix, the time to the ten-thousandth of a second and a counter.
-func uniqueID(prefix string) string {
-	idMu.Lock()
-	defer idMu.Unlock()
-	idCounter++
-	return fmt.Sprintf("%s%s%08x", prefix, strings.Replace(time.Now().UTC().Format("20060102150405.0000"), ".", "", 1), idCounter)
-}
-
-var (
-	idMu      sync.Mutex
-	idCounter uint32
-)
 
 // The character classes of the provider's generated passwords (user_login_profile.go).
 const (

@@ -77,7 +77,7 @@ func quote(s string) string {
 func importID(typ, id string, inputs resource.PropertyMap) string {
 	switch typ {
 	case awstypes.Membership:
-		return inputs["user"].StringValue() + "/" + strings.Join(stringsIn(inputs["groups"]), "/")
+		return inputs["user"].StringValue() + "/" + strings.Join(stringList(inputs["groups"]), "/")
 	case awstypes.GroupAttachment:
 		return inputs["group"].StringValue() + "/" + inputs["policyArn"].StringValue()
 	}
@@ -157,10 +157,12 @@ func TestIAMAgainstMoto(t *testing.T) {
 }
 
 // TestIAMRefusesWhatItDoesNotServe: an input the backend has no field for is an error
-// naming it; a type it does not serve is left to another backend or the model.
+// naming it, before any request; a type it does not serve is left to another backend or
+// the model.
 func TestIAMRefusesWhatItDoesNotServe(t *testing.T) {
-	b, _, _ := newMotoIAM(t)
-	_, _, err := b.Create(t.Context(), awstypes.User, props(t, `{"name":"carol","passwordPolicy":"x"}`))
+	b, err := NewIAM(Config{Region: "us-east-1", Endpoints: map[string]string{"iam": "http://127.0.0.1:1"}, AccessKey: "testing", SecretKey: "testing"})
+	require.NoError(t, err)
+	_, _, err = b.Create(t.Context(), awstypes.User, props(t, `{"name":"carol","passwordPolicy":"x"}`))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "passwordPolicy")
 	_, _, err = b.Create(t.Context(), awstypes.GroupPoliciesExcl, props(t, `{"groupName":"admins","policyNames":[],"extra":1}`))
@@ -250,12 +252,12 @@ func TestIAMUpdatesAgainstMoto(t *testing.T) {
 	gm := at(awstypes.GroupMembership)
 	read, refreshed, err := b.Read(ctx, awstypes.GroupMembership, ids[gm], inputs[gm])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"bob", "carol"}, stringsIn(read["users"]), "alice left with the membership's update; carol came by hand")
+	assert.Equal(t, []string{"bob", "carol"}, stringList(read["users"]), "alice left with the membership's update; carol came by hand")
 	_, err = b.Update(ctx, awstypes.GroupMembership, ids[gm], refreshed, inputs[gm])
 	require.NoError(t, err)
 	read, _, err = b.Read(ctx, awstypes.GroupMembership, ids[gm], inputs[gm])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"alice", "bob"}, stringsIn(read["users"]))
+	assert.Equal(t, []string{"alice", "bob"}, stringList(read["users"]))
 
 	// An inline policy put on the group by hand with the AWS CLI: the exclusive list's read
 	// shows it, its update deletes it.
@@ -264,7 +266,7 @@ func TestIAMUpdatesAgainstMoto(t *testing.T) {
 	e := at(awstypes.GroupPoliciesExcl)
 	read, refreshed, err = b.Read(ctx, awstypes.GroupPoliciesExcl, ids[e], inputs[e])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"by-hand"}, stringsIn(read["policyNames"]))
+	assert.Equal(t, []string{"by-hand"}, stringList(read["policyNames"]))
 	_, err = b.Update(ctx, awstypes.GroupPoliciesExcl, ids[e], refreshed, inputs[e])
 	require.NoError(t, err)
 	inline, err := b.iam.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String("admins")})
@@ -279,12 +281,12 @@ func TestIAMUpdatesAgainstMoto(t *testing.T) {
 	a := at(awstypes.GroupAttachmentsExcl)
 	read, refreshed, err = b.Read(ctx, awstypes.GroupAttachmentsExcl, ids[a], inputs[a])
 	require.NoError(t, err)
-	assert.Equal(t, []string{ids[p], other["arn"].StringValue()}, stringsIn(read["policyArns"]))
+	assert.Equal(t, []string{ids[p], other["arn"].StringValue()}, stringList(read["policyArns"]))
 	_, err = b.Update(ctx, awstypes.GroupAttachmentsExcl, ids[a], refreshed, inputs[a])
 	require.NoError(t, err)
 	read, _, err = b.Read(ctx, awstypes.GroupAttachmentsExcl, ids[a], inputs[a])
 	require.NoError(t, err)
-	assert.Equal(t, []string{ids[p]}, stringsIn(read["policyArns"]))
+	assert.Equal(t, []string{ids[p]}, stringList(read["policyArns"]))
 }
 
 // TestIAMDeletesAgainstMoto: each delete does what the provider's does. A user AWS
@@ -319,7 +321,7 @@ func TestIAMDeletesAgainstMoto(t *testing.T) {
 		case awstypes.Membership, awstypes.GroupMembership:
 			// As the provider reads it: the user or group is there, with none of its list.
 			require.NotNil(t, read, r.typ)
-			assert.Empty(t, stringsIn(read[map[string]resource.PropertyKey{awstypes.Membership: "groups", awstypes.GroupMembership: "users"}[r.typ]]), r.typ)
+			assert.Empty(t, stringList(read[map[string]resource.PropertyKey{awstypes.Membership: "groups", awstypes.GroupMembership: "users"}[r.typ]]), r.typ)
 		case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl, awstypes.GroupPoliciesExcl, awstypes.GroupAttachmentsExcl:
 			// Deleting the list leaves AWS's list as it was (the attachment goes later).
 			require.NotNil(t, read, r.typ)
