@@ -115,16 +115,8 @@ type exclusive struct {
 var exclusives = map[string]exclusive{
 	awstypes.UserPoliciesExcl: {"userName", "policyNames",
 		func(ctx context.Context, c *iam.Client, owner string) ([]string, error) {
-			var out []string
-			p := iam.NewListUserPoliciesPaginator(c, &iam.ListUserPoliciesInput{UserName: aws.String(owner)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, page.PolicyNames...)
-			}
-			return out, nil
+			return pages(ctx, iam.NewListUserPoliciesPaginator(c, &iam.ListUserPoliciesInput{UserName: aws.String(owner)}),
+				func(p *iam.ListUserPoliciesOutput) []string { return p.PolicyNames })
 		},
 		func(ctx context.Context, c *iam.Client, owner, item string) error {
 			// The provider puts a policy without a document, which AWS refuses: the list can
@@ -138,16 +130,8 @@ var exclusives = map[string]exclusive{
 		}},
 	awstypes.GroupPoliciesExcl: {"groupName", "policyNames",
 		func(ctx context.Context, c *iam.Client, owner string) ([]string, error) {
-			var out []string
-			p := iam.NewListGroupPoliciesPaginator(c, &iam.ListGroupPoliciesInput{GroupName: aws.String(owner)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, page.PolicyNames...)
-			}
-			return out, nil
+			return pages(ctx, iam.NewListGroupPoliciesPaginator(c, &iam.ListGroupPoliciesInput{GroupName: aws.String(owner)}),
+				func(p *iam.ListGroupPoliciesOutput) []string { return p.PolicyNames })
 		},
 		func(ctx context.Context, c *iam.Client, owner, item string) error {
 			_, err := c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String(owner), PolicyName: aws.String(item)})
@@ -159,18 +143,8 @@ var exclusives = map[string]exclusive{
 		}},
 	awstypes.UserAttachmentsExcl: {"userName", "policyArns",
 		func(ctx context.Context, c *iam.Client, owner string) ([]string, error) {
-			var out []string
-			p := iam.NewListAttachedUserPoliciesPaginator(c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(owner)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				for _, a := range page.AttachedPolicies {
-					out = append(out, aws.ToString(a.PolicyArn))
-				}
-			}
-			return out, nil
+			return pages(ctx, iam.NewListAttachedUserPoliciesPaginator(c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(owner)}),
+				func(p *iam.ListAttachedUserPoliciesOutput) []string { return policyARNs(p.AttachedPolicies) })
 		},
 		func(ctx context.Context, c *iam.Client, owner, item string) error {
 			_, err := c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(owner), PolicyArn: aws.String(item)})
@@ -191,19 +165,38 @@ var exclusives = map[string]exclusive{
 		}},
 }
 
+// listGroupAttachments lists the ARNs of the policies attached to group.
 func listGroupAttachments(ctx context.Context, c *iam.Client, group string) ([]string, error) {
+	return pages(ctx, iam.NewListAttachedGroupPoliciesPaginator(c, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group)}),
+		func(p *iam.ListAttachedGroupPoliciesOutput) []string { return policyARNs(p.AttachedPolicies) })
+}
+
+// pager is an IAM paginator whose pages are O.
+type pager[O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*iam.Options)) (O, error)
+}
+
+// pages gathers the items of every page of p.
+func pages[O any](ctx context.Context, p pager[O], items func(O) []string) ([]string, error) {
 	var out []string
-	p := iam.NewListAttachedGroupPoliciesPaginator(c, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range page.AttachedPolicies {
-			out = append(out, aws.ToString(a.PolicyArn))
-		}
+		out = append(out, items(page)...)
 	}
 	return out, nil
+}
+
+// policyARNs are the ARNs of attached.
+func policyARNs(attached []iamtypes.AttachedPolicy) []string {
+	var out []string
+	for _, a := range attached {
+		out = append(out, aws.ToString(a.PolicyArn))
+	}
+	return out
 }
 
 // decode reads the owner and the list of an exclusive resource, refusing any other input.
@@ -506,19 +499,19 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 		if len(olds) == 0 {
 			group = id
 		}
-		var users []string
-		p := iam.NewGetGroupPaginator(b.iam, &iam.GetGroupInput{GroupName: aws.String(group)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if notFound(err, "NoSuchEntity") {
-				return nil, nil, nil
-			}
-			if err != nil {
-				return nil, nil, wrap("reading the members of group", group, err)
-			}
-			for _, u := range page.Users {
-				users = append(users, aws.ToString(u.UserName))
-			}
+		users, err := pages(ctx, iam.NewGetGroupPaginator(b.iam, &iam.GetGroupInput{GroupName: aws.String(group)}),
+			func(p *iam.GetGroupOutput) []string {
+				var out []string
+				for _, u := range p.Users {
+					out = append(out, aws.ToString(u.UserName))
+				}
+				return out
+			})
+		if notFound(err, "NoSuchEntity") {
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, wrap("reading the members of group", group, err)
 		}
 		in["group"] = resource.NewProperty(group)
 		in["name"] = resource.NewProperty(id)
@@ -611,19 +604,20 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 	return nil, nil, fmt.Errorf("the stand-in's IAM backend does not serve %s", typ)
 }
 
+// groupsOf lists the groups user is in.
 func (b *IAM) groupsOf(ctx context.Context, user string) ([]string, error) {
-	var out []string
-	p := iam.NewListGroupsForUserPaginator(b.iam, &iam.ListGroupsForUserInput{UserName: aws.String(user)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("listing the groups of user %s: %w", user, err)
-		}
-		for _, g := range page.Groups {
-			out = append(out, aws.ToString(g.GroupName))
-		}
+	groups, err := pages(ctx, iam.NewListGroupsForUserPaginator(b.iam, &iam.ListGroupsForUserInput{UserName: aws.String(user)}),
+		func(p *iam.ListGroupsForUserOutput) []string {
+			var out []string
+			for _, g := range p.Groups {
+				out = append(out, aws.ToString(g.GroupName))
+			}
+			return out
+		})
+	if err != nil {
+		return nil, fmt.Errorf("listing the groups of user %s: %w", user, err)
 	}
-	return out, nil
+	return groups, nil
 }
 
 // Update implements Backend, as the provider updates each type in place.
