@@ -284,13 +284,13 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
 			rs = append(rs, created)
-			return syncListing(req.GetType(), rs, len(rs)-1), nil
+			return createListing(req.GetType(), rs, len(rs)-1), nil
 		}
 		if fails {
 			return nil, fmt.Errorf("creating %s (%s): %s: it already exists", req.GetType(), id, code)
 		}
 		rs[i] = created // a put overwrites what was there
-		return syncListing(req.GetType(), rs, i), nil
+		return createListing(req.GetType(), rs, i), nil
 	})
 	if err != nil {
 		return nil, err
