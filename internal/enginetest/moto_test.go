@@ -17,6 +17,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/fakeaws/awsapi"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
 
 // offlineEnv is the environment without any AWS setting or proxy of the machine's.
@@ -83,7 +84,8 @@ func camel(v any) any {
 // stand-in with its endpoints naming moto: the S3 and IAM types reach moto, not the model; the AWS
 // CLI reads back from moto every bucket's versioning, encryption, public access block,
 // ownership, policy and lifecycle as the engine sent them; a second up changes nothing;
-// versioning suspended by hand is seen by the refreshing preview and put back by up.
+// versioning suspended by hand is seen by the refreshing preview and put back by up. The
+// vault writer's access key is moto's, its secret only PGP-encrypted in the state.
 func TestS3AgainstMoto(t *testing.T) {
 	p := newProject(t)
 	start := time.Now()
@@ -98,7 +100,7 @@ func TestS3AgainstMoto(t *testing.T) {
 	awsCLI(t, endpoint, "s3api", "create-bucket", "--bucket", "enginetest-moto-legacy")
 	p.writeStack(name, ownStack(map[string]string{
 		"secure-aws:buckets": `[{"name":"enginetest-moto-data"},{"name":"enginetest-moto-legacy","import":true}]`,
-		"secure-aws:backups": `[{"bucket":"enginetest-moto-backups"}]`,
+		"secure-aws:backups": `[{"bucket":"enginetest-moto-backups","accessKey":true,"pgpKey":"` + pgpkeytest.Public(t, "writer") + `"}]`,
 	}))
 	s := p.stack(name)
 	first, err := p.up(s)
@@ -113,10 +115,17 @@ func TestS3AgainstMoto(t *testing.T) {
 		assert.False(t, slices.Contains(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
 	}
 	users, _ := awsCLI(t, endpoint, "iam", "list-users")["Users"].([]any)
-	assert.True(t, slices.ContainsFunc(users, func(u any) bool { return u.(map[string]any)["Path"] == "/backup/" }),
-		"the vault's writer, an IAM user, is in moto: %v", users)
+	require.Len(t, users, 1, "the vault's writer, an IAM user, is in moto")
+	assert.Equal(t, "/backup/", users[0].(map[string]any)["Path"])
 
-	_, d := p.export(s)
+	raw, d := p.export(s)
+	keys, _ := awsCLI(t, endpoint, "iam", "list-access-keys", "--user-name", users[0].(map[string]any)["UserName"].(string))["AccessKeyMetadata"].([]any)
+	require.Len(t, keys, 1, "the writer's access key is moto's")
+	credentials := opsOf(p.ops(), "credential")
+	assert.Len(t, credentials, 1, "the stand-in recorded the secret moto made for the key")
+	for _, c := range credentials {
+		assert.NotContains(t, raw, c.Value, "%s of %s is in the state in plain text", c.Kind, c.User)
+	}
 	read := map[string]func(bucket string) any{
 		awstypes.Versioning: func(b string) any {
 			return map[string]any{"status": awsCLI(t, endpoint, "s3api", "get-bucket-versioning", "--bucket", b)["Status"]}
