@@ -73,6 +73,27 @@ func quote(s string) string {
 	return string(b)
 }
 
+// TestIAMAgainstMoto runs each IAM case against one moto, emptied between them (a moto
+// takes seconds to start on a busy machine).
+func TestIAMAgainstMoto(t *testing.T) {
+	b, server, records := newMotoIAM(t)
+	for _, c := range []struct {
+		name string
+		run  func(*testing.T, *IAM, *mototest.Server, *[]credentialRecord)
+	}{
+		{"create, refresh and import", testIAMCreateAndRead},
+		{"updates", testIAMUpdates},
+		{"deletes", testIAMDeletes},
+		{"credentials", testIAMCredentials},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			server.Reset(t)
+			*records = nil
+			c.run(t, b, server, records)
+		})
+	}
+}
+
 // importID is the id the provider's importer takes for a resource created with id.
 func importID(typ, id string, inputs resource.PropertyMap) string {
 	switch typ {
@@ -103,12 +124,11 @@ func createAdmins(t *testing.T, b *IAM) (ids []string, inputs []resource.Propert
 	return ids, inputs
 }
 
-// TestIAMAgainstMoto: every IAM type the program creates is created in moto with the
+// testIAMCreateAndRead: every IAM type the program creates is created in moto with the
 // program's inputs; ids and ARNs are AWS's (a policy's id is its ARN, a membership's and
 // an attachment's are formed as the provider forms them); a refresh (old inputs given)
 // reads back exactly those inputs, and an import (none) every input AWS holds.
-func TestIAMAgainstMoto(t *testing.T) {
-	b, _, _ := newMotoIAM(t)
+func testIAMCreateAndRead(t *testing.T, b *IAM, _ *mototest.Server, _ *[]credentialRecord) {
 	ctx := t.Context()
 	ids, inputs := createAdmins(t, b)
 	want := map[string]*regexp.Regexp{
@@ -172,14 +192,13 @@ func TestIAMRefusesWhatItDoesNotServe(t *testing.T) {
 	assert.False(t, b.Serves(awstypes.Role), "roles are not this backend's")
 }
 
-// TestIAMUpdatesAgainstMoto: each update is AWS's (read back through the SDK, apart from
+// testIAMUpdates: each update is AWS's (read back through the SDK, apart from
 // the backend), with the provider's semantics: a policy's new document is a new default
 // version and the oldest other version goes when five exist; a membership removes only
 // the groups it had; a group membership and an exclusive list remove what was added by
 // hand (with the AWS CLI, or the SDK as a person's script would), which a refresh shows
 // first.
-func TestIAMUpdatesAgainstMoto(t *testing.T) {
-	b, server, _ := newMotoIAM(t)
+func testIAMUpdates(t *testing.T, b *IAM, server *mototest.Server, _ *[]credentialRecord) {
 	ctx := t.Context()
 	ids, inputs := createAdmins(t, b)
 	at := func(typ string) int {
@@ -289,13 +308,12 @@ func TestIAMUpdatesAgainstMoto(t *testing.T) {
 	assert.Equal(t, []string{ids[p]}, stringList(read["policyArns"]))
 }
 
-// TestIAMDeletesAgainstMoto: each delete does what the provider's does. A user AWS
+// testIAMDeletes: each delete does what the provider's does. A user AWS
 // refuses to delete is reported with AWS's error (DeleteConflict); with forceDestroy its
 // key, login profile and groups go with it. Everything deleted reads as gone (a
 // membership as an empty list, as the provider reads it), and deleting an exclusive list
 // leaves AWS's list as it is.
-func TestIAMDeletesAgainstMoto(t *testing.T) {
-	b, _, _ := newMotoIAM(t)
+func testIAMDeletes(t *testing.T, b *IAM, _ *mototest.Server, _ *[]credentialRecord) {
 	ctx := t.Context()
 	ids, inputs := createAdmins(t, b)
 
@@ -350,12 +368,11 @@ func TestIAMDeletesAgainstMoto(t *testing.T) {
 	assert.Empty(t, members.Users)
 }
 
-// TestIAMCredentialsAgainstMoto: with a pgpKey, the access key's secret AWS answered and
+// testIAMCredentials: with a pgpKey, the access key's secret AWS answered and
 // the password the provider made are encrypted to it, as the provider encrypts them; the
 // key's owner decrypts them and finds the credential the backend reported as generated,
 // which appears nowhere in the state. Without a pgpKey the plain value is a secret output.
-func TestIAMCredentialsAgainstMoto(t *testing.T) {
-	b, _, records := newMotoIAM(t)
+func testIAMCredentials(t *testing.T, b *IAM, _ *mototest.Server, records *[]credentialRecord) {
 	ctx := t.Context()
 	for _, u := range []string{"my-app", "alice"} {
 		_, _, err := b.Create(ctx, awstypes.User, props(t, `{"name":"`+u+`"}`))
