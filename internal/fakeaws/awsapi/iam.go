@@ -388,6 +388,7 @@ func (b *IAM) credential(typ, user, pgpKey, plainKey, encryptedKey, plain string
 	return resource.PropertyMap{resource.PropertyKey(encryptedKey): resource.NewProperty(encrypted), "keyFingerprint": resource.NewProperty(fingerprint)}, nil
 }
 
+// addToGroup adds user to group.
 func (b *IAM) addToGroup(ctx context.Context, user, group string) error {
 	_, err := b.iam.AddUserToGroup(ctx, &iam.AddUserToGroupInput{UserName: aws.String(user), GroupName: aws.String(group)})
 	if err != nil {
@@ -636,6 +637,7 @@ func (b *IAM) Update(ctx context.Context, typ, id string, olds, news resource.Pr
 	return state, nil
 }
 
+// update makes the changes from olds to news in AWS.
 func (b *IAM) update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) error {
 	if e, ok := exclusives[typ]; ok {
 		owner, want, err := e.decode(typ, news)
@@ -1012,6 +1014,7 @@ func optional(s string) *string {
 	return aws.String(s)
 }
 
+// tagsFromAPI is tags in the program's shape.
 func tagsFromAPI(tags []iamtypes.Tag) map[string]any {
 	out := map[string]any{}
 	for _, t := range tags {
