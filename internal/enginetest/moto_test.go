@@ -17,6 +17,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/fakeaws/awsapi"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
 
 // offlineEnv is the environment without any AWS setting or proxy of the machine's.
@@ -80,17 +81,18 @@ func camel(v any) any {
 
 // TestS3AgainstMoto: a stack with one bucket, one bucket made beforehand with the AWS CLI
 // and adopted (import), and one backup vault, applied by the real engine through the
-// stand-in with its endpoints naming moto: the S3 types reach moto, not the model; the AWS
+// stand-in with its endpoints naming moto: the S3 and IAM types reach moto, not the model; the AWS
 // CLI reads back from moto every bucket's versioning, encryption, public access block,
 // ownership, policy and lifecycle as the engine sent them; a second up changes nothing;
-// versioning suspended by hand is seen by the refreshing preview and put back by up.
+// versioning suspended by hand is seen by the refreshing preview and put back by up. The
+// vault writer's access key is moto's, its secret only PGP-encrypted in the state.
 func TestS3AgainstMoto(t *testing.T) {
 	p := newProject(t)
 	start := time.Now()
 	endpoint := mototest.StartInAccount(t, tierAccount).URL // the account the stack allows
 	// The program refuses aws:endpoints in a stack file; the SDKs' variables, which the real
 	// provider honours too, point the provider at moto.
-	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
+	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_IAM="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
 		k, v, _ := strings.Cut(kv, "=")
 		p.env[k] = v
 	}
@@ -98,7 +100,7 @@ func TestS3AgainstMoto(t *testing.T) {
 	awsCLI(t, endpoint, "s3api", "create-bucket", "--bucket", "enginetest-moto-legacy")
 	p.writeStack(name, ownStack(map[string]string{
 		"secure-aws:buckets": `[{"name":"enginetest-moto-data"},{"name":"enginetest-moto-legacy","import":true}]`,
-		"secure-aws:backups": `[{"bucket":"enginetest-moto-backups"}]`,
+		"secure-aws:backups": `[{"bucket":"enginetest-moto-backups","accessKey":true,"pgpKey":"` + pgpkeytest.Public(t, "writer") + `"}]`,
 	}))
 	s := p.stack(name)
 	first, err := p.up(s)
@@ -110,12 +112,20 @@ func TestS3AgainstMoto(t *testing.T) {
 	resources, err := world.Load(p.world)
 	require.NoError(t, err)
 	for _, r := range resources {
-		assert.False(t, slices.Contains(awsapi.S3Types, r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
+		assert.False(t, slices.Contains(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
 	}
-	assert.True(t, slices.ContainsFunc(resources, func(r world.Resource) bool { return r.Type == awstypes.User }),
-		"the vault's writer, an IAM user, is in the model's world: the backend does not serve IAM yet")
+	users, _ := awsCLI(t, endpoint, "iam", "list-users")["Users"].([]any)
+	require.Len(t, users, 1, "the vault's writer, an IAM user, is in moto")
+	assert.Equal(t, "/backup/", users[0].(map[string]any)["Path"])
 
-	_, d := p.export(s)
+	raw, d := p.export(s)
+	keys, _ := awsCLI(t, endpoint, "iam", "list-access-keys", "--user-name", users[0].(map[string]any)["UserName"].(string))["AccessKeyMetadata"].([]any)
+	require.Len(t, keys, 1, "the writer's access key is moto's")
+	credentials := opsOf(p.ops(), "credential")
+	assert.Len(t, credentials, 1, "the stand-in recorded the secret moto made for the key")
+	for _, c := range credentials {
+		assert.NotContains(t, raw, c.Value, "%s of %s is in the state in plain text", c.Kind, c.User)
+	}
 	read := map[string]func(bucket string) any{
 		awstypes.Versioning: func(b string) any {
 			return map[string]any{"status": awsCLI(t, endpoint, "s3api", "get-bucket-versioning", "--bucket", b)["Status"]}

@@ -1,6 +1,9 @@
 package awsapi
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -67,4 +70,14 @@ func TestFromProviderConfig(t *testing.T) {
 	c, err = FromProviderConfig(resource.PropertyMap{"region": resource.NewProperty("us-east-1")}, "us-east-1", "aws", env(nil))
 	require.NoError(t, err)
 	assert.Nil(t, c, "no endpoints: the model answers")
+}
+
+// TestEngineTestsDocListsEveryServedType: docs/engine-tests.md's table of the types served
+// through the AWS API names each of them, so the doc cannot drift from the backends.
+func TestEngineTestsDocListsEveryServedType(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "engine-tests.md"))
+	require.NoError(t, err)
+	for _, typ := range slices.Concat(S3Types, IAMTypes) {
+		assert.Contains(t, string(doc), "`"+typ+"`", "docs/engine-tests.md: a row for %s", typ)
+	}
 }

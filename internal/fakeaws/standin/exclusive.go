@@ -17,6 +17,9 @@ import (
 type listing struct {
 	owner, items string
 	sources      []source
+	// addsOnCreate: creating the resource only adds its entries, and the entries of others
+	// go at its first update (GroupMembership's create calls AddUserToGroup alone).
+	addsOnCreate bool
 }
 
 // source is a resource type that adds entries to a listing: the input naming the owner
@@ -27,13 +30,13 @@ type source struct{ typ, owner, item string }
 // internal/service/iam/<file>.go reads them: List{Group,Role,User}Policies,
 // ListAttached{Group,Role,User}Policies, GetGroup.
 var listings = map[string]listing{
-	awstypes.GroupMembership:      {"group", "users", []source{{awstypes.Membership, "groups", "user"}}},                   // group_membership.go
-	awstypes.GroupPoliciesExcl:    {"groupName", "policyNames", []source{{awstypes.GroupPolicy, "group", "name"}}},         // group_policies_exclusive.go
-	awstypes.GroupAttachmentsExcl: {"groupName", "policyArns", []source{{awstypes.GroupAttachment, "group", "policyArn"}}}, // group_policy_attachments_exclusive.go
-	awstypes.RolePoliciesExcl:     {"roleName", "policyNames", []source{{awstypes.RolePolicy, "role", "name"}}},            // role_policies_exclusive.go
-	awstypes.RoleAttachmentsExcl:  {"roleName", "policyArns", []source{{awstypes.RoleAttachment, "role", "policyArn"}}},    // role_policy_attachments_exclusive.go
-	awstypes.UserPoliciesExcl:     {"userName", "policyNames", []source{{awstypes.UserPolicy, "user", "name"}}},            // user_policies_exclusive.go
-	awstypes.UserAttachmentsExcl:  {"userName", "policyArns", []source{{awstypes.UserAttachment, "user", "policyArn"}}},    // user_policy_attachments_exclusive.go
+	awstypes.GroupMembership:      {"group", "users", []source{{awstypes.Membership, "groups", "user"}}, true},                    // group_membership.go
+	awstypes.GroupPoliciesExcl:    {"groupName", "policyNames", []source{{awstypes.GroupPolicy, "group", "name"}}, false},         // group_policies_exclusive.go
+	awstypes.GroupAttachmentsExcl: {"groupName", "policyArns", []source{{awstypes.GroupAttachment, "group", "policyArn"}}, false}, // group_policy_attachments_exclusive.go
+	awstypes.RolePoliciesExcl:     {"roleName", "policyNames", []source{{awstypes.RolePolicy, "role", "name"}}, false},            // role_policies_exclusive.go
+	awstypes.RoleAttachmentsExcl:  {"roleName", "policyArns", []source{{awstypes.RoleAttachment, "role", "policyArn"}}, false},    // role_policy_attachments_exclusive.go
+	awstypes.UserPoliciesExcl:     {"userName", "policyNames", []source{{awstypes.UserPolicy, "user", "name"}}, false},            // user_policies_exclusive.go
+	awstypes.UserAttachmentsExcl:  {"userName", "policyArns", []source{{awstypes.UserAttachment, "user", "policyArn"}}, false},    // user_policy_attachments_exclusive.go
 }
 
 // allSources are l's sources and the exclusive type itself (another GroupMembership of
@@ -133,6 +136,15 @@ func syncListing(typ string, resources []world.Resource, self int) []world.Resou
 		return resources
 	}
 	return l.sync(typ, resources, self)
+}
+
+// createListing is syncListing for a resource just created: unchanged if its type only
+// adds on creation.
+func createListing(typ string, resources []world.Resource, self int) []world.Resource {
+	if listings[typ].addsOnCreate {
+		return resources
+	}
+	return syncListing(typ, resources, self)
 }
 
 func (l listing) sourceOf(typ, t string) (source, bool) {
