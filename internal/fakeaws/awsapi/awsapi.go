@@ -39,8 +39,10 @@ type Backend interface {
 	// both nil when it does not exist. olds are the inputs last sent (nil for an import):
 	// what AWS holds in another spelling of the same value keeps the program's spelling.
 	Read(ctx context.Context, typ, id string, olds resource.PropertyMap) (inputs, state resource.PropertyMap, err error)
-	// Update applies news to the resource id and returns its state.
-	Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error)
+	// Update applies news to the resource id and returns its state. olds is its last
+	// state: what the provider diffs against, as an IAM membership removes only the groups
+	// it added.
+	Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error)
 	// Delete deletes the resource id, whose last inputs were olds.
 	Delete(ctx context.Context, typ, id string, olds resource.PropertyMap) error
 }
@@ -49,7 +51,8 @@ type Backend interface {
 type Config struct {
 	Region    string
 	Partition string
-	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts) to its URL.
+	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts, cloudtrail)
+	// to its URL.
 	Endpoints map[string]string
 	// S3UsePathStyle is aws:s3UsePathStyle: the bucket in the path, not in the host name.
 	S3UsePathStyle bool
@@ -98,7 +101,7 @@ func ParseEndpoints(v resource.PropertyValue) (map[string]string, error) {
 			return nil, nil
 		}
 		if err := json.Unmarshal([]byte(v.StringValue()), &raw); err != nil {
-			return nil, fmt.Errorf("endpoints: want a list of objects mapping a service (s3, s3control, iam, sts) to a URL: %w", err)
+			return nil, fmt.Errorf("endpoints: want a list of objects mapping a service (s3, s3control, iam, sts, cloudtrail) to a URL: %w", err)
 		}
 	case v.IsArray():
 		for _, e := range v.ArrayValue() {
@@ -228,14 +231,30 @@ func encode(v any) resource.PropertyMap {
 // Backends serves each type from the first of its backends that serves it.
 type Backends []Backend
 
-// New makes every backend the stand-in has for c: S3 today; the IAM types follow the same
-// way.
+// New makes every backend the stand-in has for c: S3, and each of the others whose
+// endpoint c names (iam: the roles, the OIDC provider and the account's alias and password
+// policy; cloudtrail: the trail); a type whose endpoint is not named keeps the model.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
 		return nil, err
 	}
-	return Backends{s3b}, nil
+	bs := Backends{s3b}
+	if c.Endpoints["iam"] != "" {
+		b, err := NewIAMAccount(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, b)
+	}
+	if c.Endpoints["cloudtrail"] != "" {
+		b, err := NewCloudTrail(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, b)
+	}
+	return bs, nil
 }
 
 func (bs Backends) pick(typ string) (Backend, error) {
@@ -272,12 +291,12 @@ func (bs Backends) Read(ctx context.Context, typ, id string, olds resource.Prope
 }
 
 // Update implements Backend.
-func (bs Backends) Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error) {
+func (bs Backends) Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error) {
 	b, err := bs.pick(typ)
 	if err != nil {
 		return nil, err
 	}
-	return b.Update(ctx, typ, id, news)
+	return b.Update(ctx, typ, id, olds, news)
 }
 
 // Delete implements Backend.
@@ -295,7 +314,8 @@ func (bs Backends) Delete(ctx context.Context, typ, id string, olds resource.Pro
 // (internal/awsaccount): the program refuses aws:endpoints in a stack file (a setting that
 // redirects requests out of the plan's sight), so the environment is how a test points
 // the whole stack at an emulator.
-var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS"}
+var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS",
+	"cloudtrail": "AWS_ENDPOINT_URL_CLOUDTRAIL"}
 
 // FromProviderConfig reads the backend's configuration for region from the provider
 // configuration args (aws:endpoints, aws:s3UsePathStyle, aws:accessKey, aws:secretKey)

@@ -467,7 +467,7 @@ func (s *server) updateBackend(ctx context.Context, b awsapi.Backend, req *pulum
 	}
 	if !req.GetPreview() {
 		var err error
-		if state, err = b.Update(ctx, req.GetType(), req.GetId(), news); err != nil {
+		if state, err = b.Update(ctx, req.GetType(), req.GetId(), olds, news); err != nil {
 			return nil, err
 		}
 	}
