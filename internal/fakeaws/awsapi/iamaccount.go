@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 )
 
 // IAMAccountTypes are the IAM types the IAMAccount backend serves: roles and their policy
@@ -167,6 +168,16 @@ func (b *IAMAccount) Create(ctx context.Context, typ string, inputs resource.Pro
 		var in aliasInputs
 		if err := decode(typ, inputs, &in); err != nil {
 			return "", nil, err
+		}
+		// AWS refuses the alias the account already has (the name is taken) and replaces
+		// another; moto 5.2.1 answers 200 to the first, so the backend looks first.
+		have, err := b.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+		if err != nil {
+			return "", nil, wrap("listing the account's", "aliases", err)
+		}
+		if slices.Contains(have.AccountAliases, in.AccountAlias) {
+			code, _ := fakeaws.CreateFailure(typ, "")
+			return "", nil, fmt.Errorf("creating the account alias %s: %s: the account has it already", in.AccountAlias, code)
 		}
 		if _, err := b.iam.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String(in.AccountAlias)}); err != nil {
 			return "", nil, wrap("creating the account alias", in.AccountAlias, err)

@@ -136,11 +136,22 @@ func TestIAMAccountUpdateAgainstMoto(t *testing.T) {
 	assert.Contains(t, err.Error(), "AddClientIDToOpenIDConnectProvider")
 	assert.Contains(t, err.Error(), "500")
 
+	// An account has one alias: the one it has cannot be created again (AWS's
+	// EntityAlreadyExists), and another replaces it, so the first reads as that one.
+	_, _, err = b.Create(ctx, awstypes.AccountAlias, props(t, account[5].inputs))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "EntityAlreadyExists")
+	_, _, err = b.Create(ctx, awstypes.AccountAlias, props(t, `{"accountAlias":"acme-other"}`))
+	require.NoError(t, err)
+	got, _, err = b.Read(ctx, awstypes.AccountAlias, ids[5], props(t, account[5].inputs))
+	require.NoError(t, err)
+	assert.Equal(t, "acme-other", got["accountAlias"].StringValue())
+
 	if testing.Short() {
 		return // the AWS CLI's read-back, a second or more per call, runs without -short
 	}
 	aliases, _ := server.AWS(t, "iam", "list-account-aliases")
-	assert.Equal(t, []any{"acme-corp"}, aliases.(map[string]any)["AccountAliases"])
+	assert.Equal(t, []any{"acme-other"}, aliases.(map[string]any)["AccountAliases"])
 	policy, _ := server.AWS(t, "iam", "get-account-password-policy")
 	p := policy.(map[string]any)["PasswordPolicy"].(map[string]any)
 	for k, v := range map[string]any{"MinimumPasswordLength": 20.0, "PasswordReusePrevention": 5.0, "MaxPasswordAge": 90.0, "HardExpiry": true, "AllowUsersToChangePassword": false, "RequireSymbols": false, "RequireNumbers": true} {
