@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -213,6 +214,21 @@ func decode(typ string, m resource.PropertyMap, v any) error {
 		return fmt.Errorf("the stand-in's AWS backend does not serve these inputs of %s: %w", typ, err)
 	}
 	return nil
+}
+
+// stateAfterWrite reads back through b what was written to the resource id of typ: the
+// attributes AWS computed come from AWS, the inputs as the program sent them (AWS may
+// spell a policy differently).
+func stateAfterWrite(ctx context.Context, b Backend, typ, id string, inputs resource.PropertyMap) (resource.PropertyMap, error) {
+	_, state, err := b.Read(ctx, typ, id, inputs)
+	if err != nil {
+		return nil, err
+	}
+	if state == nil {
+		return nil, fmt.Errorf("%s %s: written, yet AWS reports it does not exist", typ, id)
+	}
+	maps.Copy(state, inputs)
+	return state, nil
 }
 
 // encode writes v, a struct of Pulumi-named fields, as a property map.

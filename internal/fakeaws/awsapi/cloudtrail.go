@@ -3,7 +3,6 @@ package awsapi
 import (
 	"context"
 	"fmt"
-	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -90,7 +89,7 @@ func (b *CloudTrail) Create(ctx context.Context, typ string, inputs resource.Pro
 			return "", nil, err
 		}
 	}
-	state, err := b.stateAfterWrite(ctx, in.Name, inputs)
+	state, err := stateAfterWrite(ctx, b, typ, in.Name, inputs)
 	return in.Name, state, err
 }
 
@@ -143,7 +142,7 @@ func (b *CloudTrail) Update(ctx context.Context, typ, id string, _, news resourc
 			return nil, err
 		}
 	}
-	return b.stateAfterWrite(ctx, id, news)
+	return stateAfterWrite(ctx, b, typ, id, news)
 }
 
 func (b *CloudTrail) setLogging(ctx context.Context, name string, on bool) error {
@@ -154,20 +153,6 @@ func (b *CloudTrail) setLogging(ctx context.Context, name string, on bool) error
 		_, err = b.client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
 	}
 	return wrap(map[bool]string{true: "starting the logging of trail", false: "stopping the logging of trail"}[on], name, err)
-}
-
-// stateAfterWrite reads back what was written: the ARN comes from AWS, the inputs as the
-// program sent them.
-func (b *CloudTrail) stateAfterWrite(ctx context.Context, id string, inputs resource.PropertyMap) (resource.PropertyMap, error) {
-	_, state, err := b.Read(ctx, awstypes.Trail, id, inputs)
-	if err != nil {
-		return nil, err
-	}
-	if state == nil {
-		return nil, fmt.Errorf("%s %s: written, yet AWS reports it does not exist", awstypes.Trail, id)
-	}
-	maps.Copy(state, inputs)
-	return state, nil
 }
 
 // trail is a trail as AWS holds it.

@@ -191,22 +191,8 @@ func (b *IAMAccount) Create(ctx context.Context, typ string, inputs resource.Pro
 	default:
 		return "", nil, fmt.Errorf("the stand-in's IAM account backend does not serve %s", typ)
 	}
-	state, err := b.stateAfterWrite(ctx, typ, id, inputs)
+	state, err := stateAfterWrite(ctx, b, typ, id, inputs)
 	return id, state, err
-}
-
-// stateAfterWrite reads back what was written: computed attributes come from AWS, the
-// inputs as the program sent them.
-func (b *IAMAccount) stateAfterWrite(ctx context.Context, typ, id string, inputs resource.PropertyMap) (resource.PropertyMap, error) {
-	_, state, err := b.Read(ctx, typ, id, inputs)
-	if err != nil {
-		return nil, err
-	}
-	if state == nil {
-		return nil, fmt.Errorf("%s %s: written, yet AWS reports it does not exist", typ, id)
-	}
-	maps.Copy(state, inputs)
-	return state, nil
 }
 
 // Update implements Backend: it compares news with what AWS holds and makes the calls the
@@ -235,7 +221,7 @@ func (b *IAMAccount) Update(ctx context.Context, typ, id string, _, news resourc
 	default:
 		return nil, fmt.Errorf("the stand-in's IAM account backend does not serve %s", typ)
 	}
-	return b.stateAfterWrite(ctx, typ, id, news)
+	return stateAfterWrite(ctx, b, typ, id, news)
 }
 
 // updateRole is iam/role.go's resourceRoleUpdate: the trust policy, the description, the
@@ -473,10 +459,16 @@ func (b *IAMAccount) Read(ctx context.Context, typ, id string, olds resource.Pro
 		if err != nil || have == nil {
 			return nil, nil, err
 		}
+		// The last inputs, accepted when they were sent, give the order to keep; an import
+		// has none.
 		if typ == awstypes.RolePoliciesExcl {
-			in = rolePoliciesInputs{RoleName: id, PolicyNames: setOrder(have, stringList(olds["policyNames"]))}
+			var old rolePoliciesInputs
+			_ = decode(typ, olds, &old)
+			in = rolePoliciesInputs{RoleName: id, PolicyNames: setOrder(have, old.PolicyNames)}
 		} else {
-			in = roleAttachmentsInputs{RoleName: id, PolicyArns: setOrder(have, stringList(olds["policyArns"]))}
+			var old roleAttachmentsInputs
+			_ = decode(typ, olds, &old)
+			in = roleAttachmentsInputs{RoleName: id, PolicyArns: setOrder(have, old.PolicyArns)}
 		}
 	case awstypes.OIDCProvider:
 		out, err := b.iam.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(id)})
@@ -488,14 +480,16 @@ func (b *IAMAccount) Read(ctx context.Context, typ, id string, olds resource.Pro
 		}
 		// AWS reports the URL without its scheme; the provider takes it with https:// and
 		// shows no diff between the two (suppressOpenIDURL).
+		var old oidcInputs
+		_ = decode(typ, olds, &old) // accepted when sent; none on an import
 		u := aws.ToString(out.Url)
 		if !strings.Contains(u, "://") {
 			u = "https://" + u
 		}
-		if old := olds["url"]; old.IsString() && strings.TrimPrefix(old.StringValue(), "https://") == strings.TrimPrefix(u, "https://") {
-			u = old.StringValue()
+		if old.URL != "" && strings.TrimPrefix(old.URL, "https://") == strings.TrimPrefix(u, "https://") {
+			u = old.URL
 		}
-		in = oidcInputs{URL: u, ClientIDLists: setOrder(out.ClientIDList, stringList(olds["clientIdLists"])), ThumbprintLists: out.ThumbprintList}
+		in = oidcInputs{URL: u, ClientIDLists: setOrder(out.ClientIDList, old.ClientIDLists), ThumbprintLists: out.ThumbprintList}
 		computed["arn"] = resource.NewProperty(id)
 	case awstypes.AccountAlias:
 		out, err := b.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
@@ -665,20 +659,6 @@ func setOrder(have, olds []string) []string {
 	}
 	slices.Sort(extra)
 	return append(out, extra...)
-}
-
-// stringList reads an input that is a list of strings.
-func stringList(v resource.PropertyValue) []string {
-	if !v.IsArray() {
-		return nil
-	}
-	var out []string
-	for _, e := range v.ArrayValue() {
-		if e.IsString() {
-			out = append(out, e.StringValue())
-		}
-	}
-	return out
 }
 
 // keepSpelling is now, a JSON document as AWS holds it, or old, the document last sent,

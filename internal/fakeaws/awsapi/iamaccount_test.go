@@ -176,15 +176,15 @@ func TestIAMAccountExclusiveAgainstMoto(t *testing.T) {
 	require.Empty(t, code)
 
 	for _, tc := range []struct {
-		i          int
-		key, extra string
-	}{{2, "policyNames", "by-hand"}, {3, "policyArns", "arn:aws:iam::aws:policy/ReadOnlyAccess"}} {
+		i         int
+		key, read string // the list AWS holds, the program's first
+	}{{2, "policyNames", `["by-hand"]`}, {3, "policyArns", `["arn:aws:iam::aws:policy/AWSSupportAccess","arn:aws:iam::aws:policy/ReadOnlyAccess"]`}} {
 		r := account[tc.i]
 		olds := props(t, r.inputs)
 		got, _, err := b.Read(ctx, r.typ, "aws-support", olds)
 		require.NoError(t, err, r.typ)
-		want := append(stringList(olds[resource.PropertyKey(tc.key)]), tc.extra)
-		assert.Equal(t, want, stringList(got[resource.PropertyKey(tc.key)]), "%s: the hand-made entry is read", r.typ)
+		want := props(t, `{"`+tc.key+`":`+tc.read+`}`)[resource.PropertyKey(tc.key)]
+		assert.True(t, want.DeepEquals(got[resource.PropertyKey(tc.key)]), "%s: the hand-made entry is read: %v", r.typ, got)
 
 		_, err = b.Update(ctx, r.typ, "aws-support", got, olds)
 		require.NoError(t, err, r.typ)

@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -197,7 +198,13 @@ func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap
 	if err != nil {
 		return err
 	}
-	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", awsapi.S3Types, c.Endpoints)); err != nil {
+	var served []string
+	for _, typ := range slices.Sorted(maps.Keys(fakeaws.ReplaceOn)) { // every type the model knows
+		if backend.Serves(typ) {
+			served = append(served, typ)
+		}
+	}
+	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", served, c.Endpoints)); err != nil {
 		return err
 	}
 	s.mu.Lock()
