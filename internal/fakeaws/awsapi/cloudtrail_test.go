@@ -82,6 +82,9 @@ func TestTrailAgainstMoto(t *testing.T) {
 // answered 500, moto logging "Unable to find appropriate backend for access-analyzer"; the
 // day moto answers it, this test says the backend can serve the type.
 func TestMotoHasNoAccessAnalyzer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a check of moto, not of the backend: run without -short")
+	}
 	server := mototest.Start(t)
 	body := `{"analyzerName":"acme-corp-account","type":"ACCOUNT"}`
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, server.URL+"/analyzer", strings.NewReader(body))
