@@ -306,10 +306,12 @@ func readYAML(t *testing.T, path string, into any) {
 
 // seedAdopted makes exist, in the stand-in's AWS, every bucket and IAM user the stack file
 // of stack marks for import (buckets[].import, apps[] and thirdParties[].import, a vault's
-// importBucket and importWriter, and the state bucket, always adopted), as they exist in
-// the account of a team that follows the adoption recipe: the first up adopts them instead
-// of failing on a resource that does not exist. The configuration is read as the program
-// reads it (internal/config). It runs before the stack's first up, on an empty world.
+// importBucket and importWriter, and the state bucket, always adopted), and the account's
+// alias and password policy when it manages the account with account.importExisting, as
+// they exist in the account of a team that follows the adoption recipe: the first up
+// adopts them instead of failing on a resource that does not exist. The configuration is
+// read as the program reads it (internal/config). It runs before the stack's first up, on
+// an empty world.
 func (p *project) seedAdopted(stack string) {
 	t := p.t
 	st, err := stackfile.Load(p.dir, stack)
@@ -333,6 +335,9 @@ func (p *project) seedAdopted(stack string) {
 	}
 	for _, u := range users {
 		seeded = append(seeded, world.Resource{Type: awstypes.User, ID: u, Inputs: map[string]any{"name": u, "path": "/"}})
+	}
+	if a := cfg.Account; a.Manage && a.ImportExisting {
+		seeded = append(seeded, existingAccount(a.Alias)...)
 	}
 	if len(seeded) > 0 {
 		p.seed(seeded...)

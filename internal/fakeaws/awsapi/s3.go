@@ -156,7 +156,8 @@ func (b *S3) Create(ctx context.Context, typ string, inputs resource.PropertyMap
 	if err != nil {
 		return "", nil, err
 	}
-	return b.stateAfterWrite(ctx, typ, id, inputs)
+	state, err := stateAfterWrite(ctx, b, typ, id, inputs)
+	return id, state, err
 }
 
 // Update implements Backend: every S3 type but the bucket is a "put" of its whole
@@ -165,24 +166,7 @@ func (b *S3) Update(ctx context.Context, typ, id string, _, news resource.Proper
 	if _, err := b.put(ctx, typ, news, false); err != nil {
 		return nil, err
 	}
-	_, state, err := b.stateAfterWrite(ctx, typ, id, news)
-	return state, err
-}
-
-// stateAfterWrite reads back what was written: the id and computed attributes come from
-// AWS, the inputs as the program sent them (AWS may spell a policy differently).
-func (b *S3) stateAfterWrite(ctx context.Context, typ, id string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
-	_, state, err := b.Read(ctx, typ, id, inputs)
-	if err != nil {
-		return "", nil, err
-	}
-	if state == nil {
-		return "", nil, fmt.Errorf("%s %s: written, yet AWS reports it does not exist", typ, id)
-	}
-	for k, v := range inputs {
-		state[k] = v
-	}
-	return id, state, nil
+	return stateAfterWrite(ctx, b, typ, id, news)
 }
 
 // put writes the resource's whole configuration and returns its id.

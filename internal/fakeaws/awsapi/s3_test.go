@@ -30,21 +30,19 @@ func newMotoS3(t *testing.T) *S3 {
 // motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
 func motoConfig(t *testing.T) Config {
 	t.Helper()
-	_, c := motoServerConfig(t)
-	return c
+	return serverConfig(t, mototest.Start(t)) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
 }
 
-// motoServerConfig is a new moto and the configuration of a provider whose aws:endpoints
-// name it.
-func motoServerConfig(t *testing.T) (*mototest.Server, Config) {
+// serverConfig is the configuration of a provider whose aws:endpoints name every service
+// of the backend at server.
+func serverConfig(t *testing.T, server *mototest.Server) Config {
 	t.Helper()
-	server := mototest.Start(t) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
-	endpoint := server.URL
+	endpoint := resource.NewProperty(server.URL)
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "iam": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
+		"s3": endpoint, "s3control": endpoint, "sts": endpoint, "iam": endpoint, "cloudtrail": endpoint})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
-	return server, Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
+	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one
@@ -181,4 +179,12 @@ func TestS3CreateOfAnExistingBucketFails(t *testing.T) {
 		require.Error(t, err, "%s: a second create of the bucket fails", tc.region)
 		assert.Contains(t, err.Error(), tc.code, tc.region)
 	}
+}
+
+// motoServerConfig is a new moto and the configuration of a provider whose aws:endpoints
+// name it.
+func motoServerConfig(t *testing.T) (*mototest.Server, Config) {
+	t.Helper()
+	server := mototest.Start(t)
+	return server, serverConfig(t, server)
 }

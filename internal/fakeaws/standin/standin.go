@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -198,7 +199,12 @@ func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap
 	if err != nil {
 		return err
 	}
-	served := slices.DeleteFunc(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), func(typ string) bool { return !backend.Serves(typ) })
+	var served []string
+	for _, typ := range slices.Sorted(maps.Keys(fakeaws.ReplaceOn)) { // every type the model knows
+		if backend.Serves(typ) {
+			served = append(served, typ)
+		}
+	}
 	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", served, c.Endpoints)); err != nil {
 		return err
 	}
@@ -281,6 +287,9 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
+		if fakeaws.OnePerAccount[req.GetType()] {
+			rs = slices.DeleteFunc(rs, func(r world.Resource) bool { return r.Type == req.GetType() && r.ID != id })
+		}
 		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
 			rs = append(rs, created)
