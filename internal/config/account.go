@@ -81,7 +81,7 @@ func (c *Config) claims() claims {
 // name): what they own is unknown, so c is refused until they are fixed, rather than
 // checked against less than the whole account.
 func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
-	errs := &Error{Stack: c.Stack, StackFile: c.StackFile}
+	errs := &Error{Stack: c.Stack, StackFile: c.StackFile, labels: c.labels}
 	for _, u := range unreadable {
 		errs.add(u.Key, "%s; every stack file beside this one is read for the account-wide checks (one owner per bucket and IAM name, one managing stack), so none can run until it is fixed", u.Message)
 	}
@@ -92,7 +92,7 @@ func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
 			for _, a := range ours {
 				for _, b := range their {
 					if a.name != "" && same(a.name, b.name) {
-						errs.add(a.key, "%q is %s %s (%s): %s", a.name, what, o.StackFile, b.key, why)
+						errs.add(a.key, "%q is %s %s (%s): %s", a.name, what, o.StackFile, o.labels.of(b.key), why)
 					}
 				}
 			}

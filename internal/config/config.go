@@ -49,6 +49,8 @@ type Config struct {
 	// AllowKeybase lets a pgpKey be keybase:<user>. Default false: the provider fetches
 	// such a key from Keybase at apply time, so no reviewer sees whose key it is.
 	AllowKeybase bool
+
+	labels labels // the names of the stack file's list entries, for messages
 }
 
 // Quotas are the account's IAM quotas the configuration is checked against, so a stack AWS
@@ -104,7 +106,7 @@ type ExternalBucket struct {
 func (b *ExternalBucket) UnmarshalJSON(data []byte) error {
 	var name string
 	if json.Unmarshal(data, &name) == nil {
-		return fmt.Errorf(`%q names no owning account; write {name: %s, account: "<12-digit id of the account that owns it>"}`, name, name)
+		return fmt.Errorf(`%q names no owning account; write {name: %q, account: "<12-digit id of the account that owns it>"}`, name, name)
 	}
 	type plain ExternalBucket // without this method
 	dec := json.NewDecoder(bytes.NewReader(data))
