@@ -41,8 +41,8 @@ var Keys = []string{
 func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg := defaults(stack)
 	get = withoutEmpty(get)
-	cfg.labels = labels{}
-	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile, labels: cfg.labels}, present: map[string]bool{}, failed: map[string]bool{}}
+	cfg.labels, cfg.positions = labels{}, map[string][]int{}
+	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile, labels: cfg.labels}, present: map[string]bool{}, failed: map[string]bool{}, positions: cfg.positions}
 	unknownKeys(keys, d.errs)
 
 	if v, ok := get(key("environment")); ok {
@@ -166,8 +166,9 @@ func misspeltNamespace(namespace string) string {
 // every near miss (a key, a namespace, a field, a region, a bucket) gets its "did you mean".
 func nearest(s string, candidates []string) string {
 	best, bestDist := "", 3
+	s = strings.ToLower(s)
 	for _, c := range candidates {
-		if d := distanceWithin(strings.ToLower(s), strings.ToLower(c), bestDist-1); d < bestDist {
+		if d := distanceWithin(s, strings.ToLower(c), bestDist-1); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -218,6 +219,9 @@ type decoder struct {
 	errs    *Error
 	present map[string]bool // the keys the stack file sets
 	failed  map[string]bool // the keys that did not decode, whole or in part
+	// positions are the stack file's indices of the entries kept of each list that lost
+	// some (Config.entry).
+	positions map[string][]int
 }
 
 // raw reads key k, notes that the stack file sets it and names its list entries.
@@ -256,6 +260,7 @@ func list[T any](d decoder, name string, defaults func() T) []T {
 		return nil
 	}
 	out := make([]T, 0, len(items))
+	var kept []int
 	for i, item := range items {
 		v := defaults()
 		if err := strictUnmarshal(string(item), &v); err != nil {
@@ -263,6 +268,10 @@ func list[T any](d decoder, name string, defaults func() T) []T {
 			continue
 		}
 		out = append(out, v)
+		kept = append(kept, i)
+	}
+	if len(kept) < len(items) {
+		d.positions[name] = kept
 	}
 	return out
 }

@@ -291,7 +291,7 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 	}
 	v.fields(key(settingsKey), spec.ConsoleGroupProblems(g.Name, g.Path))
 	for i, u := range users {
-		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
+		uk := v.cfg.entry(usersKey, i)
 		v.fields(uk, u.Problems())
 		v.claimUser(uk+".name", u.Name)
 		v.keybase(uk+".pgpKey", u.PGPKey)
@@ -302,13 +302,13 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 func (v *validator) bucketNames() {
 	c := v.cfg
 	for i, b := range c.Buckets {
-		v.bucketName(fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name, true)
+		v.bucketName(c.entry("buckets", i)+".name", b.Name, true)
 		if b.ReplaceLifecycle && !b.Import {
-			v.errs.add(fmt.Sprintf("%s[%d].replaceLifecycle", key("buckets"), i), "is set but import is false: only a bucket being adopted has lifecycle rules to replace")
+			v.errs.add(c.entry("buckets", i)+".replaceLifecycle", "is set but import is false: only a bucket being adopted has lifecycle rules to replace")
 		}
 	}
 	for i, b := range c.ExternalBuckets {
-		bk := fmt.Sprintf("%s[%d]", key("externalBuckets"), i)
+		bk := c.entry("externalBuckets", i)
 		v.bucketName(bk+".name", b.Name, false)
 		if b.Account == "" {
 			v.errs.add(bk+".account", `is required: the quoted 12-digit id of the account that owns %q; every grant on it is pinned to that account, so the bucket deleted and its name registered again by someone else stays out of reach`, b.Name)
@@ -323,7 +323,7 @@ func (v *validator) bucketNames() {
 func (v *validator) principals(section string, list []spec.Principal) {
 	names := map[string]bool{}
 	for i, p := range list {
-		pk := fmt.Sprintf("%s[%d]", key(section), i)
+		pk := v.cfg.entry(section, i)
 		problems := p.Problems(v.cfg.Partition, v.cfg.Environment)
 		v.fields(pk, problems)
 		if p.Name == "" {
@@ -426,7 +426,7 @@ func (v *validator) backups() {
 	c := v.cfg
 	unnamed := 0
 	for i, b := range c.Backups {
-		bk := fmt.Sprintf("%s[%d]", key("backups"), i)
+		bk := c.entry("backups", i)
 		v.fields(bk, b.Problems(c.Environment))
 		if b.Name == "" {
 			unnamed++
