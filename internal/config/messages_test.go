@@ -35,6 +35,30 @@ func requireLine(t *testing.T, ls []string, key string) string {
 	return ""
 }
 
+// messageCase is one bad value and the line it must give: the message under key holds
+// msg. A case on the managing stack ("production") sets account.manage too.
+type messageCase struct {
+	name  string
+	stack string
+	edit  edit
+	key   string
+	msg   string
+}
+
+func checkMessages(t *testing.T, cases []messageCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			edits := []edit{c.edit}
+			if c.stack == "production" {
+				edits = append([]edit{manage}, edits...)
+			}
+			msg := requireLine(t, lines(t, c.stack, edits...), c.key)
+			assert.Contains(t, msg, c.msg)
+			assert.NotContains(t, msg, "a string", "YAML has text, not strings")
+		})
+	}
+}
+
 // TestEntriesAreNamed: a problem inside a list names the entry by its index and its name
 // (a grant and an unnamed vault by their bucket), in every list of named entries, and in
 // the keys a message refers to.
@@ -79,13 +103,7 @@ func TestEntriesAfterABrokenOneKeepTheirIndex(t *testing.T) {
 // "did you mean" of key and namespace typos, at its own path; a field far from any lists
 // the fields there.
 func TestFieldTyposSuggestTheField(t *testing.T) {
-	for _, c := range []struct {
-		name  string
-		stack string
-		edit  edit
-		key   string
-		msg   string
-	}{
+	checkMessages(t, []messageCase{
 		{"app", testStack, set("apps", `[{"name":"my-app","acessKey":true,"grants":[{"bucket":"acme-assets"}]}]`), "secure-aws:apps[0] (my-app).acessKey", "is not a setting here; did you mean accessKey?"},
 		{"grant", testStack, set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","acions":["s3:GetObject"]}]}]`), "secure-aws:apps[0] (my-app).grants[0] (acme-assets).acions", "is not a setting here; did you mean actions?"},
 		{"third party grant", testStack, set("thirdParties", `[{"name":"zencoder","grants":[{"bucket":"acme-assets","perfix":"in/"}]}]`), "secure-aws:thirdParties[0] (zencoder).grants[0] (acme-assets).perfix", "did you mean prefix?"},
@@ -98,15 +116,7 @@ func TestFieldTyposSuggestTheField(t *testing.T) {
 		{"password policy", "production", set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLenght":16}}`), "secure-aws:account.passwordPolicy.minimumLenght", "did you mean minimumLength?"},
 		{"ci", "production", set("ci", `{"repository":"acme/x","ownerID":1,"repositryId":2}`), "secure-aws:ci.repositryId", "did you mean repositoryId?"},
 		{"far from any", testStack, set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","verbs":["s3:GetObject"]}]}]`), "secure-aws:apps[0] (my-app).grants[0] (acme-assets).verbs", "is not a setting here (settings: bucket, prefix, actions, allowDelete)"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			edits := []edit{c.edit}
-			if c.stack == "production" {
-				edits = append([]edit{manage}, edits...)
-			}
-			assert.Contains(t, requireLine(t, lines(t, c.stack, edits...), c.key), c.msg)
-		})
-	}
+	})
 }
 
 // TestNearMissBucketsSuggestTheBucket: a grant on a bucket one or two edits away from a
@@ -136,33 +146,18 @@ func TestTypeErrorsKeepTheirPath(t *testing.T) {
 // TestTypeNamesAUserKnows: a type error says what is expected in a YAML file's words, and
 // how to write it when quotes are the cause.
 func TestTypeNamesAUserKnows(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		edit edit
-		key  string
-		msg  string
-	}{
-		{"a number given as text", set("ci", `{"repository":"acme/x","ownerId":"acme","repositoryId":2}`), "secure-aws:ci.ownerId", `must be a whole number, not text "acme"`},
-		{"a number in quotes", set("backups", `[{"bucket":"acme-backups","glacierAfterDays":"30"}]`), "secure-aws:backups[0] (acme-backups).glacierAfterDays", `must be a whole number, not text "30"; write 30 without quotes`},
-		{"a fraction", set("quotas", `{"groupsPerAccount":2.5}`), "secure-aws:quotas.groupsPerAccount", "must be a whole number, not 2.5"},
-		{"true in quotes", set("account", `{"manage":"true","alias":"acme-corp"}`), "secure-aws:account.manage", `must be true or false, not text "true"; write true without quotes`},
-		{"a plain switch", set("credentialsAsPulumiSecrets", "yes"), "secure-aws:credentialsAsPulumiSecrets", `must be true or false, not text "yes"`},
-		{"text for a mapping", set("account", "prod"), "secure-aws:account", "must be a mapping (key: value) of manage, managedElsewhere, importExisting, analyzerRegions, trail, alias, rootCredentialCheck, credentialAudit, passwordPolicy, not text \"prod\""},
-		{"a mapping for a list", set("apps", `{"name":"my-app"}`), "secure-aws:apps", `must be a list of mappings, one "- name: …" entry each, not a mapping`},
-		{"a number for an entry", set("buckets", `[{"name":"acme-assets"},7]`), "secure-aws:buckets[1]", "must be a mapping (key: value) of name, import, replaceLifecycle, not 7"},
-		{"an unquoted account id", set("externalBuckets", `[{"name":"legacy-bucket","account":222222222222}]`), "secure-aws:externalBuckets[0] (legacy-bucket).account", `must be text, not 222222222222; quote it to mean text: "222222222222"`},
-		{"a list for text", set("apps", `[{"name":["my-app"],"grants":[{"bucket":"acme-assets"}]}]`), "secure-aws:apps[0].name", "must be text, not a list"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			stack, edits := testStack, []edit{c.edit}
-			if strings.Contains(c.key, "ci.") {
-				stack, edits = "production", []edit{manage, c.edit}
-			}
-			msg := requireLine(t, lines(t, stack, edits...), c.key)
-			assert.Equal(t, c.msg, msg)
-			assert.NotContains(t, msg, "a string", "YAML has text, not strings")
-		})
-	}
+	checkMessages(t, []messageCase{
+		{"a number given as text", "production", set("ci", `{"repository":"acme/x","ownerId":"acme","repositoryId":2}`), "secure-aws:ci.ownerId", `must be a whole number, not text "acme"`},
+		{"a number in quotes", testStack, set("backups", `[{"bucket":"acme-backups","glacierAfterDays":"30"}]`), "secure-aws:backups[0] (acme-backups).glacierAfterDays", `must be a whole number, not text "30"; write 30 without quotes`},
+		{"a fraction", testStack, set("quotas", `{"groupsPerAccount":2.5}`), "secure-aws:quotas.groupsPerAccount", "must be a whole number, not 2.5"},
+		{"true in quotes", testStack, set("account", `{"manage":"true","alias":"acme-corp"}`), "secure-aws:account.manage", `must be true or false, not text "true"; write true without quotes`},
+		{"a plain switch", testStack, set("credentialsAsPulumiSecrets", "yes"), "secure-aws:credentialsAsPulumiSecrets", `must be true or false, not text "yes"`},
+		{"text for a mapping", testStack, set("account", "prod"), "secure-aws:account", "must be a mapping (key: value) of manage, managedElsewhere, importExisting, analyzerRegions, trail, alias, rootCredentialCheck, credentialAudit, passwordPolicy, not text \"prod\""},
+		{"a mapping for a list", testStack, set("apps", `{"name":"my-app"}`), "secure-aws:apps", `must be a list of mappings, one "- name: …" entry each, not a mapping`},
+		{"a number for an entry", testStack, set("buckets", `[{"name":"acme-assets"},7]`), "secure-aws:buckets[1]", "must be a mapping (key: value) of name, import, replaceLifecycle, not 7"},
+		{"an unquoted account id", testStack, set("externalBuckets", `[{"name":"legacy-bucket","account":222222222222}]`), "secure-aws:externalBuckets[0] (legacy-bucket).account", `must be text, not 222222222222; quote it to mean text: "222222222222"`},
+		{"a list for text", testStack, set("apps", `[{"name":["my-app"],"grants":[{"bucket":"acme-assets"}]}]`), "secure-aws:apps[0].name", "must be text, not a list"},
+	})
 }
 
 // TestLongValuesAreCut: a value of megabytes (a file pasted into the wrong setting) is
