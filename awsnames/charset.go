@@ -62,15 +62,15 @@ func (c Charset) Outside(s string) string {
 	for _, r := range s {
 		pos++
 		if !c.Allows(r) {
-			return fmt.Sprintf("%s at position %d", Character(r), pos)
+			return fmt.Sprintf("%s at position %d", character(r), pos)
 		}
 	}
 	return ""
 }
 
-// Character names r so that a reader can tell it from a look-alike: printable ASCII as
+// character names r so that a reader can tell it from a look-alike: printable ASCII as
 // itself in quotes, anything else by code point and Unicode name.
-func Character(r rune) string {
+func character(r rune) string {
 	switch {
 	case r == ' ':
 		return "a space"

@@ -156,6 +156,7 @@ func TestTypeNamesAUserKnows(t *testing.T) {
 		{"a mapping for a list", testStack, set("apps", `{"name":"my-app"}`), "secure-aws:apps", `must be a list of mappings, one "- name: …" entry each, not a mapping`},
 		{"a number for an entry", testStack, set("buckets", `[{"name":"acme-assets"},7]`), "secure-aws:buckets[1]", "must be a mapping (key: value) of name, import, replaceLifecycle, not 7"},
 		{"an unquoted account id", testStack, set("externalBuckets", `[{"name":"legacy-bucket","account":222222222222}]`), "secure-aws:externalBuckets[0] (legacy-bucket).account", `must be text, not 222222222222; quote it to mean text: "222222222222"`},
+		{"a mapping for the account ids", testStack, set("aws:allowedAccountIds", `{"id":"111111111111"}`), "aws:allowedAccountIds", `must be a list with one quoted 12-digit account id, e.g. ["111111111111"]`},
 		{"a list for text", testStack, set("apps", `[{"name":["my-app"],"grants":[{"bucket":"acme-assets"}]}]`), "secure-aws:apps[0].name", "must be text, not a list"},
 	})
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -31,7 +32,7 @@ func walk(out *[]Problem, path string, raw []byte, t reflect.Type) {
 		t = t.Elem()
 	}
 	raw = bytes.TrimSpace(raw)
-	if string(raw) == "null" {
+	if len(raw) == 0 || string(raw) == "null" {
 		return // encoding/json leaves the value as it is
 	}
 	add := func(format string, args ...any) {
@@ -42,8 +43,10 @@ func walk(out *[]Problem, path string, raw []byte, t reflect.Type) {
 		if err == nil {
 			return
 		}
-		if _, isJSONErr := err.(*json.UnmarshalTypeError); !isJSONErr && raw[0] != '{' {
-			add("%s", err.Error()) // the type's own message: an external bucket as a bare name
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) && (raw[0] != '{' || len(fields(t)) == 0) {
+			// The type's own message: an external bucket as a bare name, account ids.
+			add("%s", strings.TrimPrefix(err.Error(), "json: "))
 			return
 		}
 	}
@@ -186,6 +189,14 @@ func hint(want string, raw []byte) string {
 		return fmt.Sprintf("; write [%s] for a list of one", bytes.Trim(raw, `"`))
 	}
 	return ""
+}
+
+// fields are the settings of t if it is a struct, else none.
+func fields(t reflect.Type) fieldList {
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	return jsonFields(t)
 }
 
 // field is one setting of a struct, by its name in the stack file.
