@@ -11,11 +11,18 @@ import (
 )
 
 var (
-	iamNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]+$`)
 	iamPathPattern = regexp.MustCompile(`^/([A-Za-z0-9+=,.@_-]+/)*$`)
-	aliasPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// The characters of each kind of name.
+var (
+	iamNameChars       = Charset{Letters, Digits, iamSymbols}
+	pathChars          = Charset{Letters, Digits, iamSymbols, slashes}
+	aliasChars         = Charset{Lowercase, Digits, Hyphens}
+	bucketChars        = Charset{Lowercase, Digits, Hyphens, Dots}
+	createdBucketChars = Charset{Lowercase, Digits, Hyphens}
+	letterOrDigit      = Charset{Lowercase, Digits}
 )
 
 // IAM name length limits.
@@ -35,16 +42,20 @@ func IAMName(name string, max int, what string) error {
 		return fmt.Errorf("an IAM %s name is required", what)
 	case len(name) > max:
 		return fmt.Errorf("%q is %d characters; an IAM %s name is at most %d", name, len(name), what, max)
-	case !iamNamePattern.MatchString(name):
-		return fmt.Errorf("%q is not a valid IAM %s name: use letters, digits and + = , . @ _ -", name, what)
+	case iamNameChars.Outside(name) != "":
+		return fmt.Errorf("%q is not a valid IAM %s name: %s is not allowed; use %s", name, what, iamNameChars.Outside(name), iamNameChars)
 	}
 	return nil
 }
 
 // IAMPath checks an IAM path: "/" or "/segment/.../".
 func IAMPath(path string) error {
-	if len(path) > maxPath || !iamPathPattern.MatchString(path) {
-		return fmt.Errorf("%q is not a valid IAM path: / or /segment/.../, at most %d characters", path, maxPath)
+	rule := fmt.Sprintf("/ or /segment/.../ of %s, at most %d characters", iamNameChars, maxPath)
+	switch {
+	case pathChars.Outside(path) != "":
+		return fmt.Errorf("%q is not a valid IAM path: %s is not allowed; use %s", path, pathChars.Outside(path), rule)
+	case len(path) > maxPath || !iamPathPattern.MatchString(path):
+		return fmt.Errorf("%q is not a valid IAM path: use %s", path, rule)
 	}
 	return nil
 }
@@ -59,9 +70,11 @@ func AccountID(id string) error {
 
 // AccountAlias checks an IAM account alias.
 func AccountAlias(alias string) error {
+	rule := fmt.Sprintf("3 to 63 %s, starting and ending with a letter or digit, no two hyphens in a row", aliasChars)
+	if why := nameProblem(alias, 3, 63, aliasChars, "--"); why != "" {
+		return fmt.Errorf("%q is not a valid account alias: %s; use %s", alias, why, rule)
+	}
 	switch {
-	case len(alias) < 3 || len(alias) > 63 || !aliasPattern.MatchString(alias) || strings.Contains(alias, "--"):
-		return fmt.Errorf("%q is not a valid account alias: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", alias)
 	case accountPattern.MatchString(alias):
 		return fmt.Errorf("%q looks like an account id; AWS does not allow a 12-digit alias", alias)
 	}
@@ -70,34 +83,57 @@ func AccountAlias(alias string) error {
 
 // BucketName checks S3's naming rules for general purpose buckets. With created set it
 // also refuses dots, for buckets this project creates: virtual-hosted HTTPS requests to
-// a dotted bucket name fail certificate validation.
+// a dotted bucket name fail certificate validation. Each message states the rule of the
+// kind of bucket it judges, made from the characters the check allows.
 func BucketName(name string, created bool) error {
-	_, ipErr := netip.ParseAddr(name)
-	switch {
-	case len(name) < 3 || len(name) > 63 || !bucketPattern.MatchString(name) || strings.Contains(name, ".."):
-		return fmt.Errorf("%q is not a valid S3 bucket name: 3 to 63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit", name)
-	case ipErr == nil:
+	what, chars, rule := "a valid S3 bucket name", bucketChars, ", no two dots in a row"
+	if created {
+		what, chars, rule = "a valid name for a bucket this project creates", createdBucketChars, " (no dots: HTTPS to a dotted bucket name fails certificate checks)"
+	}
+	if why := nameProblem(name, 3, 63, chars, ".."); why != "" {
+		return fmt.Errorf("%q is not %s: %s; use 3 to 63 %s, starting and ending with a letter or digit%s", name, what, why, chars, rule)
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
 		return fmt.Errorf("%q is formatted as an IP address, which S3 does not allow", name)
-	case reservedBucketName(name):
-		return fmt.Errorf("%q uses a prefix or suffix S3 reserves", name)
-	case created && strings.Contains(name, "."):
-		return fmt.Errorf("%q contains a dot; HTTPS to dotted bucket names fails certificate checks, so use hyphens", name)
+	}
+	if affix := reservedBucketAffix(name); affix != "" {
+		return fmt.Errorf("%q uses %s, which S3 reserves", name, affix)
 	}
 	return nil
 }
 
-func reservedBucketName(name string) bool {
+// nameProblem says what breaks the rule of a name of min to max characters of chars that
+// starts and ends with a letter or digit and never holds twice: its length, a character
+// (named with its position), an end or a doubled separator; "" when nothing does.
+func nameProblem(name string, min, max int, chars Charset, twice string) string {
+	switch {
+	case chars.Outside(name) != "":
+		return chars.Outside(name) + " is not allowed"
+	case len(name) < min || len(name) > max:
+		return fmt.Sprintf("it is %d characters", len(name))
+	case !letterOrDigit.Allows(rune(name[0])):
+		return fmt.Sprintf("it starts with %q", name[:1])
+	case !letterOrDigit.Allows(rune(name[len(name)-1])):
+		return fmt.Sprintf("it ends with %q", name[len(name)-1:])
+	case strings.Contains(name, twice):
+		return fmt.Sprintf("it holds %q", twice)
+	}
+	return ""
+}
+
+// reservedBucketAffix names the prefix or suffix S3 reserves that name uses, or "".
+func reservedBucketAffix(name string) string {
 	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
 		if strings.HasPrefix(name, p) {
-			return true
+			return "the prefix " + p
 		}
 	}
 	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
 		if strings.HasSuffix(name, s) {
-			return true
+			return "the suffix " + s
 		}
 	}
-	return false
+	return ""
 }
 
 // Partition maps a region name to its ARN partition.

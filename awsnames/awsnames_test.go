@@ -160,10 +160,10 @@ func TestAccountAlias(t *testing.T) {
 
 func TestBucketName(t *testing.T) {
 	const (
-		invalid  = "not a valid S3 bucket name"
+		invalid  = "is not a valid"
 		ip       = "IP address"
-		reserved = "reserves"
-		dot      = "contains a dot"
+		reserved = "which S3 reserves"
+		dot      = `"." at position`
 	)
 	for _, tc := range []struct {
 		name    string
@@ -200,7 +200,7 @@ func TestBucketName(t *testing.T) {
 		{"acme.", false, invalid},
 		{"acme..assets", false, invalid},
 		{"192.168.5.4", false, ip},
-		{"192.168.5.4", true, ip},
+		{"192.168.5.4", true, dot},
 		{"10.0.0.1", false, ip},
 		{"xn--acme", true, reserved},
 		{"sthree-acme", true, reserved},
@@ -286,4 +286,58 @@ func TestRegions(t *testing.T) {
 	}
 	assert.Len(t, all, len(seen))
 	assert.Subset(t, awsnames.Partitions(), []string{"aws", "aws-cn", "aws-us-gov"})
+}
+
+// TestBucketNameStatesTheRuleItChecks: for every printable ASCII character, a bucket name
+// holding it is accepted exactly when the message's rule lists it, and a refusal names the
+// character and its position: a bucket this project creates is never told dots are fine.
+func TestBucketNameStatesTheRuleItChecks(t *testing.T) {
+	for _, created := range []bool{true, false} {
+		for c := rune(' '); c < 0x7f; c++ {
+			name := "ab" + string(c) + "cd"
+			err := awsnames.BucketName(name, created)
+			allowed := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' && !created
+			if allowed {
+				assert.NoError(t, err, "%q created=%v", name, created)
+				continue
+			}
+			require.Error(t, err, "%q created=%v", name, created)
+			msg := err.Error()
+			assert.Contains(t, msg, "at position 3 is not allowed", "%q", name)
+			if created {
+				assert.Contains(t, msg, "use 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit (no dots")
+			} else {
+				assert.Contains(t, msg, "use 3 to 63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit, no two dots in a row")
+			}
+		}
+		msg := awsnames.BucketName("Acme-assets", created).Error()
+		assert.Equal(t, !created, strings.Contains(msg, "dots,") || strings.Contains(msg, "and dots"), "the rule lists dots only where dots pass: %s", msg)
+	}
+}
+
+// TestLookAlikeCharactersAreNamed: a letter of another alphabet that looks like a Latin
+// one is named by code point and Unicode name, with its position, in every kind of name.
+func TestLookAlikeCharactersAreNamed(t *testing.T) {
+	const cyrillicA = "U+0430 CYRILLIC SMALL LETTER A at position 4"
+	for what, err := range map[string]error{
+		"user":    awsnames.IAMName("my-\u0430pp-staging", awsnames.MaxUserName, "user"),
+		"bucket":  awsnames.BucketName("acm\u0430-assets", true),
+		"alias":   awsnames.AccountAlias("acm\u0430-corp"),
+		"path":    awsnames.IAMPath("/ad\u0430ins/"),
+		"greek":   awsnames.IAMName("bob\u03bf", awsnames.MaxUserName, "user"),
+		"control": awsnames.IAMName("tab\tname", awsnames.MaxUserName, "user"),
+		"space":   awsnames.IAMName("alice smith", awsnames.MaxUserName, "user"),
+	} {
+		require.Error(t, err, what)
+		switch what {
+		case "greek":
+			assert.Contains(t, err.Error(), "U+03BF GREEK SMALL LETTER OMICRON at position 4 is not allowed; use letters, digits and + = , . @ _ -")
+		case "control":
+			assert.Contains(t, err.Error(), "U+0009 (a control character) at position 4")
+		case "space":
+			assert.Contains(t, err.Error(), "a space at position 6")
+		default:
+			assert.Contains(t, err.Error(), cyrillicA+" is not allowed", what)
+		}
+	}
 }

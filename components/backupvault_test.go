@@ -177,7 +177,7 @@ func TestBackupVaultRejectsBadArgs(t *testing.T) {
 		"nil":            {nil, "args are required"},
 		"no environment": {noEnv, "environment is required"},
 		"bad schedule":   {badSchedule, "expireAfterDays"},
-		"dotted bucket":  {dotted, "contains a dot"},
+		"dotted bucket":  {dotted, `"." at position 5 is not allowed`},
 		"no stack":       {noStack, "stack is required"},
 	}
 	for name, c := range cases {

@@ -183,7 +183,7 @@ func TestCIDeployRoleRejectsBadArgs(t *testing.T) {
 		"no owner":            {with(func(a *CIDeployRoleArgs) { a.Repository = "secure-aws" }), "owner/name"},
 		"wildcard repository": {with(func(a *CIDeployRoleArgs) { a.Repository = "acme/*" }), "owner/name"},
 		"wildcard branch":     {with(func(a *CIDeployRoleArgs) { a.Branch = "*" }), "plain branch name"},
-		"state bucket":        {with(func(a *CIDeployRoleArgs) { a.StateBucket = "s3://acme-state" }), `stateBucket "s3://acme-state" is not a valid S3 bucket name`},
+		"state bucket":        {with(func(a *CIDeployRoleArgs) { a.StateBucket = "s3://acme-state" }), `stateBucket "s3://acme-state" is not a valid name for a bucket this project creates`},
 		"empty branch":        {with(func(a *CIDeployRoleArgs) { a.Branch = "" }), "plain branch name"},
 		"wildcard env":        {with(func(a *CIDeployRoleArgs) { a.Environments = []string{"prod*"} }), "plain name"},
 		"no ids":              {with(func(a *CIDeployRoleArgs) { a.OwnerID, a.RepositoryID = 0, 0 }), "gh api repos/acme/secure-aws --jq '.owner.id, .id'"},

@@ -248,7 +248,7 @@ func mustFind(t *testing.T, rec *record.Recorder, typ, name string) record.Regis
 func TestCIDeployRoleRejectsABadStateBucket(t *testing.T) {
 	args := ciArgs()
 	args.StateBucket = "acme.pulumi.state"
-	requireRejected(t, "contains a dot", newTestCI(args))
+	requireRejected(t, `"." at position 5 is not allowed`, newTestCI(args))
 }
 
 // TestGuardedBucketsKeepTheirSafeguards: the guard adds Deny statements only, after the

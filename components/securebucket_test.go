@@ -118,8 +118,8 @@ func TestSecureBucketRejectsBadArgs(t *testing.T) {
 		want string
 	}{
 		"nil args":         {nil, "args are required"},
-		"dotted name":      {&SecureBucketArgs{Account: testAccount, BucketName: "acme.assets"}, "contains a dot"},
-		"uppercase name":   {&SecureBucketArgs{Account: testAccount, BucketName: "Acme"}, "not a valid S3 bucket name"},
+		"dotted name":      {&SecureBucketArgs{Account: testAccount, BucketName: "acme.assets"}, `"." at position 5 is not allowed`},
+		"uppercase name":   {&SecureBucketArgs{Account: testAccount, BucketName: "Acme"}, "is not a valid name for a bucket this project creates"},
 		"no account":       {&SecureBucketArgs{BucketName: "acme-assets"}, "partition is required"},
 		"bad account id":   {&SecureBucketArgs{Account: spec.Account{Partition: "aws", ID: "42"}, BucketName: "acme-assets"}, "12-digit"},
 		"bad lock mode":    {&SecureBucketArgs{Account: testAccount, BucketName: "acme-assets", ObjectLock: &spec.ObjectLock{Mode: "LEGAL", Days: 1}}, "GOVERNANCE or COMPLIANCE"},

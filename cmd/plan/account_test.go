@@ -81,14 +81,14 @@ func TestOneAccountManyStacks(t *testing.T) {
 			"secure-aws:apps":            `[{"name":"my-application","grants":[{"bucket":"acme-backups-production","actions":["s3:GetObject"]}]}]`,
 		}},
 		plan: "staging",
-		want: []string{staging, "secure-aws:externalBuckets[0].name", production, "secure-aws:backups[0].bucket"},
+		want: []string{staging, "secure-aws:externalBuckets[0] (acme-backups-production).name", production, "secure-aws:backups[0] (acme-backups-production).bucket"},
 	}, {
 		name: "staging writes to the audit trail bucket",
 		edits: map[string]map[string]string{"staging": {
 			"secure-aws:externalBuckets": `[{"name":"acme-audit-trail","account":"222222222222"}]`,
 		}},
 		plan: "staging",
-		want: []string{"secure-aws:externalBuckets[0].name", production, "secure-aws:account.trail.bucket"},
+		want: []string{"secure-aws:externalBuckets[0] (acme-audit-trail).name", production, "secure-aws:account.trail.bucket"},
 	}, {
 		name: "staging writes to the Pulumi state bucket",
 		edits: map[string]map[string]string{
@@ -96,7 +96,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 			"staging":    {"secure-aws:externalBuckets": `[{"name":"acme-pulumi-state","account":"222222222222"}]`},
 		},
 		plan: "staging",
-		want: []string{"secure-aws:externalBuckets[0].name", production, "secure-aws:ci.stateBucket"},
+		want: []string{"secure-aws:externalBuckets[0] (acme-pulumi-state).name", production, "secure-aws:ci.stateBucket"},
 	}, {
 		name: "production creates a bucket staging already lists as external",
 		edits: map[string]map[string]string{
@@ -108,21 +108,21 @@ func TestOneAccountManyStacks(t *testing.T) {
 			"production": {"secure-aws:buckets": `[{"name":"acme-assets-production"},{"name":"acme-new-production"}]`},
 		},
 		plan: "production",
-		want: []string{production, "secure-aws:buckets[1].name", staging, "secure-aws:externalBuckets[0].name"},
+		want: []string{production, "secure-aws:buckets[1] (acme-new-production).name", staging, "secure-aws:externalBuckets[0] (acme-new-production).name"},
 	}, {
 		name: "staging writes to a bucket of its own account that no stack owns (the state bucket before ci.stateBucket)",
 		edits: map[string]map[string]string{"staging": {
 			"secure-aws:externalBuckets": `[{"name":"acme-pulumi-state","account":"111111111111"}]`,
 		}},
 		plan: "staging",
-		want: []string{staging, "secure-aws:externalBuckets[0].account", "is this stack's own account", "import: true"},
+		want: []string{staging, "secure-aws:externalBuckets[0] (acme-pulumi-state).account", "is this stack's own account", "import: true"},
 	}, {
 		name: "staging adopts production's vault",
 		edits: map[string]map[string]string{"staging": {
 			"secure-aws:buckets": `[{"name":"acme-assets-staging"},{"name":"acme-backups-production","import":true}]`,
 		}},
 		plan: "staging",
-		want: []string{"secure-aws:buckets[1].name", production, "secure-aws:backups[0].bucket", "one owning stack"},
+		want: []string{"secure-aws:buckets[1] (acme-backups-production).name", production, "secure-aws:backups[0] (acme-backups-production).bucket", "one owning stack"},
 	}, {
 		name: "a third stack declares production's bucket",
 		edits: map[string]map[string]string{"qa": {
@@ -130,7 +130,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 			"secure-aws:buckets": `[{"name":"acme-assets-production"}]`,
 		}},
 		plan: "qa",
-		want: []string{"Pulumi.qa.yaml", "secure-aws:buckets[0].name", production, "secure-aws:buckets[0].name"},
+		want: []string{"Pulumi.qa.yaml", "secure-aws:buckets[0] (acme-assets-production).name", production, "(secure-aws:buckets[0] (acme-assets-production).name)"},
 	}, {
 		name: "a third stack takes staging's IAM user names",
 		edits: map[string]map[string]string{"qa": {
@@ -141,7 +141,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 			"secure-aws:apps":                       `[{"name":"My-Application","grants":[{"bucket":"acme-assets-qa"}]}]`,
 		}},
 		plan: "qa",
-		want: []string{"secure-aws:apps[0].name", staging, "secure-aws:apps[0].name", "IAM names ignore case"},
+		want: []string{"secure-aws:apps[0] (My-Application).name", staging, "(secure-aws:apps[0] (my-application).name)", "IAM names ignore case"},
 	}, {
 		name: "production's stack file names its account in a form the loader refuses",
 		edits: map[string]map[string]string{

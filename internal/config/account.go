@@ -30,30 +30,30 @@ func (c *Config) claims() claims {
 		out.groups = append(out.groups, claim{k, user})
 	}
 	for i, p := range c.Apps {
-		machine(fmt.Sprintf("%s[%d].name", key("apps"), i), p.UserName(c.Environment))
+		machine(c.entry("apps", i)+".name", p.UserName(c.Environment))
 	}
 	for i, p := range c.ThirdParties {
-		machine(fmt.Sprintf("%s[%d].name", key("thirdParties"), i), p.UserName(c.Environment))
+		machine(c.entry("thirdParties", i)+".name", p.UserName(c.Environment))
 	}
 	for i, b := range c.Backups {
-		bk := fmt.Sprintf("%s[%d]", key("backups"), i)
+		bk := c.entry("backups", i)
 		machine(bk+".name", b.WriterName(c.Environment))
 		out.owned = append(out.owned, claim{bk + ".bucket", b.Bucket})
 	}
 	for i, b := range c.Buckets {
-		out.owned = append(out.owned, claim{fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name})
+		out.owned = append(out.owned, claim{c.entry("buckets", i) + ".name", b.Name})
 	}
 	for i, b := range c.ExternalBuckets {
-		out.external = append(out.external, claim{fmt.Sprintf("%s[%d].name", key("externalBuckets"), i), b.Name})
+		out.external = append(out.external, claim{c.entry("externalBuckets", i) + ".name", b.Name})
 	}
 	if !c.Account.Manage {
 		return out
 	}
 	for i, u := range c.Admins {
-		out.users = append(out.users, claim{fmt.Sprintf("%s[%d].name", key("admins"), i), u.Name})
+		out.users = append(out.users, claim{c.entry("admins", i) + ".name", u.Name})
 	}
 	for i, u := range c.Developers {
-		out.users = append(out.users, claim{fmt.Sprintf("%s[%d].name", key("developers"), i), u.Name})
+		out.users = append(out.users, claim{c.entry("developers", i) + ".name", u.Name})
 	}
 	out.groups = append(out.groups, claim{key("adminGroup.name"), c.AdminGroup.Name})
 	if len(c.Developers) > 0 {
@@ -81,7 +81,7 @@ func (c *Config) claims() claims {
 // name): what they own is unknown, so c is refused until they are fixed, rather than
 // checked against less than the whole account.
 func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
-	errs := &Error{Stack: c.Stack, StackFile: c.StackFile}
+	errs := &Error{Stack: c.Stack, StackFile: c.StackFile, labels: c.labels}
 	for _, u := range unreadable {
 		errs.add(u.Key, "%s; every stack file beside this one is read for the account-wide checks (one owner per bucket and IAM name, one managing stack), so none can run until it is fixed", u.Message)
 	}
@@ -92,7 +92,7 @@ func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
 			for _, a := range ours {
 				for _, b := range their {
 					if a.name != "" && same(a.name, b.name) {
-						errs.add(a.key, "%q is %s %s (%s): %s", a.name, what, o.StackFile, b.key, why)
+						errs.add(a.key, "%q is %s %s (%s): %s", a.name, what, o.StackFile, o.labels.of(b.key), why)
 					}
 				}
 			}

@@ -49,6 +49,20 @@ type Config struct {
 	// AllowKeybase lets a pgpKey be keybase:<user>. Default false: the provider fetches
 	// such a key from Keybase at apply time, so no reviewer sees whose key it is.
 	AllowKeybase bool
+
+	labels labels // the names of the stack file's list entries, for messages
+	// positions maps a list whose entries did not all decode to the index in the stack
+	// file of each entry kept (list); nil: every entry is where the file has it.
+	positions map[string][]int
+}
+
+// entry is the key of the i-th entry of list as decoded: secure-aws:apps[2], counting the
+// entries of the stack file, those that did not decode and were left out included.
+func (c *Config) entry(list string, i int) string {
+	if pos := c.positions[list]; i < len(pos) {
+		i = pos[i]
+	}
+	return fmt.Sprintf("%s[%d]", key(list), i)
 }
 
 // Quotas are the account's IAM quotas the configuration is checked against, so a stack AWS
@@ -104,7 +118,7 @@ type ExternalBucket struct {
 func (b *ExternalBucket) UnmarshalJSON(data []byte) error {
 	var name string
 	if json.Unmarshal(data, &name) == nil {
-		return fmt.Errorf(`%q names no owning account; write {name: %s, account: "<12-digit id of the account that owns it>"}`, name, name)
+		return fmt.Errorf(`%q names no owning account; write {name: %q, account: "<12-digit id of the account that owns it>"}`, name, name)
 	}
 	type plain ExternalBucket // without this method
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -138,14 +152,14 @@ func (c *Config) Adopted() []adoptcheck.Bucket {
 	var out []adoptcheck.Bucket
 	for i, b := range c.Buckets {
 		if b.Import {
-			k := fmt.Sprintf("%s[%d]", key("buckets"), i)
+			k := c.entry("buckets", i)
 			out = append(out, adoptcheck.Bucket{Name: b.Name, File: c.StackFile, Key: k + ".import", OwnLifecycle: []string{spec.AbortUploadsRuleID},
 				ReplaceLifecycle: b.ReplaceLifecycle, ReplaceLifecycleKey: k + ".replaceLifecycle"})
 		}
 	}
 	for i, b := range c.Backups {
 		if b.ImportBucket {
-			k := fmt.Sprintf("%s[%d]", key("backups"), i)
+			k := c.entry("backups", i)
 			out = append(out, adoptcheck.Bucket{Name: b.Bucket, File: c.StackFile, Key: k + ".importBucket", OwnLifecycle: []string{spec.VaultRetentionRuleID, spec.VaultCleanupRuleID},
 				ReplaceLifecycle: b.ReplaceLifecycle, ReplaceLifecycleKey: k + ".replaceLifecycle"})
 		}

@@ -3,12 +3,11 @@ package config
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/spec"
@@ -24,7 +23,7 @@ func MapGetter(values map[string]string) Getter {
 }
 
 // Keys are the project's configuration keys, without the "secure-aws:" namespace. Each is
-// documented in Pulumi.yaml and the README.
+// documented in Pulumi.yaml and docs/configuration.md.
 var Keys = []string{
 	"environment", "account", "adminGroup", "admins", "developerGroup", "developers",
 	"buckets", "externalBuckets", "apps", "thirdParties", "backups", "ci", "quotas",
@@ -42,7 +41,8 @@ var Keys = []string{
 func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	cfg := defaults(stack)
 	get = withoutEmpty(get)
-	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile}, present: map[string]bool{}, failed: map[string]bool{}}
+	cfg.labels, cfg.positions = labels{}, map[string][]int{}
+	d := decoder{get: get, errs: &Error{Stack: stack, StackFile: cfg.StackFile, labels: cfg.labels}, present: map[string]bool{}, failed: map[string]bool{}, positions: cfg.positions}
 	unknownKeys(keys, d.errs)
 
 	if v, ok := get(key("environment")); ok {
@@ -155,22 +155,34 @@ func misspeltNamespace(namespace string) string {
 		if len(known) > 6 {
 			limit = 2
 		}
-		if squash.Replace(strings.ToLower(namespace)) == squash.Replace(known) || editDistance(strings.ToLower(namespace), known) <= limit {
+		if squash.Replace(strings.ToLower(namespace)) == squash.Replace(known) || distanceWithin(strings.ToLower(namespace), known, limit) <= limit {
 			return known
 		}
 	}
 	return ""
 }
 
-// nearest returns the candidate within two edits of s, ignoring case, or "".
+// nearest returns the candidate within two edits of s, ignoring case, or "": the one way
+// every near miss (a key, a namespace, a field, a region, a bucket) gets its "did you mean".
 func nearest(s string, candidates []string) string {
 	best, bestDist := "", 3
+	s = strings.ToLower(s)
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
+		if d := distanceWithin(s, strings.ToLower(c), bestDist-1); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
+}
+
+// distanceWithin is editDistance(a, b) when it is at most limit, and limit+1 otherwise. It
+// compares the lengths first: a pasted value of megabytes is then never measured against
+// each candidate, which would take seconds and gigabytes.
+func distanceWithin(a, b string, limit int) int {
+	if len(a)-len(b) > limit || len(b)-len(a) > limit {
+		return limit + 1
+	}
+	return min(editDistance(a, b), limit+1)
 }
 
 // editDistance is the optimal-string-alignment distance of a and b: insertions,
@@ -207,12 +219,18 @@ type decoder struct {
 	errs    *Error
 	present map[string]bool // the keys the stack file sets
 	failed  map[string]bool // the keys that did not decode, whole or in part
+	// positions are the stack file's indices of the entries kept of each list that lost
+	// some (Config.entry).
+	positions map[string][]int
 }
 
-// raw reads key k and notes that the stack file sets it.
+// raw reads key k, notes that the stack file sets it and names its list entries.
 func (d decoder) raw(k string) (string, bool) {
 	v, ok := d.get(k)
 	d.present[k] = ok
+	if ok {
+		d.errs.labels.readRaw(k, v)
+	}
 	return v, ok
 }
 
@@ -225,8 +243,7 @@ func (d decoder) object(k string, target any) {
 		return
 	}
 	if err := strictUnmarshal(raw, target); err != nil {
-		d.errs.add(k, "%s", describeJSONError(err))
-		d.failed[k] = true
+		d.refuse(k, k, raw, reflect.TypeOf(target), err)
 	}
 }
 
@@ -239,21 +256,38 @@ func list[T any](d decoder, name string, defaults func() T) []T {
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &items); err != nil {
-		d.errs.add(k, "must be a list of mappings: %s", describeJSONError(err))
-		d.failed[k] = true
+		d.refuse(k, k, raw, reflect.TypeFor[[]T](), err)
 		return nil
 	}
 	out := make([]T, 0, len(items))
+	var kept []int
 	for i, item := range items {
 		v := defaults()
 		if err := strictUnmarshal(string(item), &v); err != nil {
-			d.errs.add(fmt.Sprintf("%s[%d]", k, i), "%s", describeJSONError(err))
-			d.failed[k] = true
+			d.refuse(k, fmt.Sprintf("%s[%d]", k, i), string(item), reflect.TypeFor[T](), err)
 			continue
 		}
 		out = append(out, v)
+		kept = append(kept, i)
+	}
+	if len(kept) < len(items) {
+		d.positions[name] = kept
 	}
 	return out
+}
+
+// refuse records why raw, the value at path of key k, did not decode into typ: every
+// mismatch, each at its own path.
+func (d decoder) refuse(k, path, raw string, typ reflect.Type, err error) {
+	d.failed[k] = true
+	problems := mismatches(path, raw, typ)
+	if len(problems) == 0 {
+		// The walk mirrors encoding/json; should the two ever disagree, its own words.
+		problems = []Problem{{path, strings.TrimPrefix(err.Error(), "json: ")}}
+	}
+	for _, p := range problems {
+		d.errs.add(p.Key, "%s", p.Message)
+	}
 }
 
 // zero is the defaults of list elements that have none.
@@ -272,67 +306,6 @@ func strictUnmarshal(raw string, target any) error {
 		return fmt.Errorf("unexpected data after the value")
 	}
 	return nil
-}
-
-// describeJSONError rewords encoding/json errors for people editing YAML.
-func describeJSONError(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.As(err, &typeErr):
-		where := fieldPath(typeErr.Field)
-		if where == "" {
-			where = "value"
-		}
-		return fmt.Sprintf("%s must be %s, not %s", where, goTypeName(typeErr.Type.String()), jsonKind(typeErr.Value))
-	case errors.As(err, &syntaxErr):
-		return fmt.Sprintf("is not valid structured config (%v); write it as a YAML mapping or list", err)
-	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if strings.HasPrefix(msg, "unknown field") {
-		msg += " (check its spelling against the README's configuration reference)"
-	}
-	return msg
-}
-
-// fieldPath drops the Go type names encoding/json puts in a field path for embedded
-// structs ("BackupSchedule.glacierAfterDays" is glacierAfterDays in the stack file).
-func fieldPath(field string) string {
-	var parts []string
-	for _, p := range strings.Split(field, ".") {
-		if p != "" && !unicode.IsUpper(rune(p[0])) {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, ".")
-}
-
-// jsonKind names the kind of a JSON value as YAML users know it.
-func jsonKind(kind string) string {
-	switch kind {
-	case "object":
-		return "a mapping"
-	case "array":
-		return "a list"
-	case "bool":
-		return "true or false"
-	}
-	return "a " + kind
-}
-
-// goTypeName names a Go type the way the README does.
-func goTypeName(t string) string {
-	switch {
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	case t == "string":
-		return "a string"
-	case t == "bool":
-		return "true or false"
-	case t == "int":
-		return "a whole number"
-	}
-	return "a mapping"
 }
 
 // UnmarshalJSON decodes a trail on top of its defaults, as the keys and list elements are

@@ -513,22 +513,22 @@ var invalidCases = []struct {
 	{name: "account as a JSON string", edits: []edit{set("account", `"prod"`)}, key: "secure-aws:account", msg: "mapping"},
 	{name: "apps as an object", edits: []edit{set("apps", `{"name":"my-app"}`)}, key: "secure-aws:apps", msg: "list"},
 	{name: "apps element not a mapping", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]},5]`)}, key: "secure-aws:apps[1]"},
-	{name: "accessKey as a string", edits: []edit{set("apps", `[{"name":"my-app","accessKey":"yes","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0]", msg: "accessKey"},
-	{name: "glacierAfterDays as a string", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":"30"}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDays"},
-	{name: "glacierAfterDays as a fraction", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":1.5}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDays"},
+	{name: "accessKey as a string", edits: []edit{set("apps", `[{"name":"my-app","accessKey":"yes","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].accessKey", msg: `must be true or false, not text "yes"`},
+	{name: "glacierAfterDays as a string", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":"30"}]`)}, key: "secure-aws:backups[0].glacierAfterDays", msg: `must be a whole number, not text "30"; write 30 without quotes`},
+	{name: "glacierAfterDays as a fraction", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDays":1.5}]`)}, key: "secure-aws:backups[0].glacierAfterDays", msg: "must be a whole number, not 1.5"},
 	{name: "unquoted numeric account id", edits: []edit{set("aws:allowedAccountIds", `[111111111111]`)}, key: "aws:allowedAccountIds", msg: "quoted"},
 	{name: "allowedAccountIds as a string", edits: []edit{set("aws:allowedAccountIds", `"111111111111"`)}, key: "aws:allowedAccountIds"},
 	{name: "externalBuckets as a string", edits: []edit{set("externalBuckets", `"legacy-bucket"`)}, key: "secure-aws:externalBuckets"},
-	{name: "manage as a string", edits: []edit{set("account", `{"manage":"true"}`)}, key: "secure-aws:account", msg: "manage"},
+	{name: "manage as a string", edits: []edit{set("account", `{"manage":"true"}`)}, key: "secure-aws:account.manage", msg: "must be true or false, not text \"true\"; write true without quotes"},
 	{name: "admins as a mapping", stack: "production", edits: []edit{manage, set("admins", `{"name":"alice"}`)}, key: "secure-aws:admins"},
-	{name: "trail lockDays as a string", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":"365"}}`)}, key: "secure-aws:account", msg: "trail.lockDays must be a whole number"},
+	{name: "trail lockDays as a string", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":"365"}}`)}, key: "secure-aws:account.trail.lockDays", msg: "must be a whole number"},
 
 	// Unknown fields.
-	{name: "typo aliass in account", edits: []edit{set("account", `{"aliass":"acme-corp"}`)}, key: "secure-aws:account", msg: "aliass"},
-	{name: "typo bucktet in a grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucktet":"acme-assets"}]}]`)}, key: "secure-aws:apps[0]", msg: "bucktet"},
-	{name: "typo in passwordPolicy", edits: []edit{set("account", `{"passwordPolicy":{"minLength":16}}`)}, key: "secure-aws:account", msg: "minLength"},
-	{name: "typo in a backup", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDay":30}]`)}, key: "secure-aws:backups[0]", msg: "glacierAfterDay"},
-	{name: "typo in the trail", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDay":30}}`)}, key: "secure-aws:account", msg: "lockDay"},
+	{name: "typo aliass in account", edits: []edit{set("account", `{"aliass":"acme-corp"}`)}, key: "secure-aws:account.aliass", msg: "is not a setting here; did you mean alias?"},
+	{name: "typo bucktet in a grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucktet":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].grants[0].bucktet", msg: "did you mean bucket?"},
+	{name: "typo in passwordPolicy", edits: []edit{set("account", `{"passwordPolicy":{"minLength":16}}`)}, key: "secure-aws:account.passwordPolicy.minLength", msg: "is not a setting here"},
+	{name: "typo in a backup", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDay":30}]`)}, key: "secure-aws:backups[0].glacierAfterDay", msg: "did you mean glacierAfterDays?"},
+	{name: "typo in the trail", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDay":30}}`)}, key: "secure-aws:account.trail.lockDay", msg: "did you mean lockDays?"},
 
 	// Invalid names.
 	{name: "environment with uppercase", edits: []edit{set("environment", "Prod")}, key: "secure-aws:environment"},
@@ -544,7 +544,7 @@ var invalidCases = []struct {
 	{name: "lifecycle replacement on a vault not adopted", edits: []edit{set("backups", `[{"bucket":"acme-backups","replaceLifecycle":true}]`)}, key: "secure-aws:backups[0].replaceLifecycle", msg: "importBucket is false"},
 	{name: "bucket name with uppercase", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"Acme-Media"}]`)}, key: "secure-aws:buckets[1].name"},
 	{name: "created bucket with dots", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme.media"}]`)}, key: "secure-aws:buckets[1].name", msg: "dot"},
-	{name: "bucket formatted as an IP address", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"192.168.10.20"}]`)}, key: "secure-aws:buckets[1].name", msg: "IP address"},
+	{name: "bucket formatted as an IP address", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"192.168.10.20"}]`)}, key: "secure-aws:buckets[1].name", msg: `"." at position 4 is not allowed`},
 	{name: "bucket with xn-- prefix", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"xn--acme"}]`)}, key: "secure-aws:buckets[1].name", msg: "reserves"},
 	{name: "bucket with -s3alias suffix", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-s3alias"}]`)}, key: "secure-aws:buckets[1].name", msg: "reserves"},
 	{name: "bucket name too long", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"`+strings.Repeat("b", 64)+`"}]`)}, key: "secure-aws:buckets[1].name"},
@@ -555,7 +555,7 @@ var invalidCases = []struct {
 	{name: "external bucket of the stack's own account", edits: []edit{set("externalBuckets", `[{"name":"acme-pulumi-state","account":"111111111111"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "is this stack's own account"},
 	{name: "external bucket owned by no account id", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"acme"}]`)}, key: "secure-aws:externalBuckets[0].account", msg: "12"},
 	{name: "external bucket as a bare name", edits: []edit{set("externalBuckets", `["legacy-bucket"]`)}, key: "secure-aws:externalBuckets[0]", msg: "names no owning account"},
-	{name: "external bucket with an unknown field", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","acount":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0]", msg: "unknown field"},
+	{name: "external bucket with an unknown field", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","acount":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].acount", msg: "did you mean account?"},
 	{name: "object ACLs on an external bucket", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"222222222222"}]`), set("thirdParties", `[{"name":"z","grants":[{"bucket":"legacy-bucket","actions":["s3:GetObject","s3:PutObjectAcl"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].actions", msg: "s3:PutObjectAcl"},
 	{name: "managed here and elsewhere", edits: []edit{set("account", `{"manage":true,"managedElsewhere":true,"alias":"acme-corp"}`)}, key: "secure-aws:account.managedElsewhere", msg: "so is account.manage"},
 	{name: "backup bucket with dots", edits: []edit{set("backups", `[{"bucket":"acme.backups"}]`)}, key: "secure-aws:backups[0].bucket"},
@@ -573,15 +573,15 @@ var invalidCases = []struct {
 
 	// Duplicates.
 	{name: "two apps with the same name", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]},{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[1].name", msg: "twice"},
-	{name: "admin and app user differ only in case", stack: "production", edits: []edit{manage, set("admins", `[{"name":"My-App-production"}]`)}, key: "secure-aws:apps[0].name", msg: "secure-aws:admins[0].name"},
+	{name: "admin and app user differ only in case", stack: "production", edits: []edit{manage, set("admins", `[{"name":"My-App-production"}]`)}, key: "secure-aws:apps[0].name", msg: "secure-aws:admins[0] (My-App-production).name"},
 	{name: "admin and developer differ only in case", stack: "production", edits: []edit{manage, set("admins", `[{"name":"alice"}]`), set("developers", `[{"name":"Alice"}]`)}, key: "secure-aws:developers[0].name"},
 	{name: "app and third party with the same name", edits: []edit{set("thirdParties", `[{"name":"my-app","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
 	{name: "app named like the backup writer", edits: []edit{set("apps", `[{"name":"backup","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:backups[0].name"},
-	{name: "same bucket in buckets and backups", edits: []edit{set("backups", `[{"bucket":"acme-assets"}]`)}, key: "secure-aws:backups[0].bucket", msg: "secure-aws:buckets[0].name"},
+	{name: "same bucket in buckets and backups", edits: []edit{set("backups", `[{"bucket":"acme-assets"}]`)}, key: "secure-aws:backups[0].bucket", msg: "secure-aws:buckets[0] (acme-assets).name"},
 	{name: "same bucket in buckets and externalBuckets", edits: []edit{set("externalBuckets", `[{"name":"acme-assets","account":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].name"},
-	{name: "state bucket also in buckets", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-assets"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:buckets[0].name"},
-	{name: "state bucket in externalBuckets", stack: "production", edits: []edit{manage, set("externalBuckets", `[{"name":"acme-state","account":"111111111111"}]`), set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-state"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:externalBuckets[0].name"},
-	{name: "dotted state bucket", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme.state"}`)}, key: "secure-aws:ci.stateBucket", msg: "contains a dot"},
+	{name: "state bucket also in buckets", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-assets"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:buckets[0] (acme-assets).name"},
+	{name: "state bucket in externalBuckets", stack: "production", edits: []edit{manage, set("externalBuckets", `[{"name":"acme-state","account":"111111111111"}]`), set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme-state"}`)}, key: "secure-aws:ci.stateBucket", msg: "secure-aws:externalBuckets[0] (acme-state).name"},
+	{name: "dotted state bucket", stack: "production", edits: []edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"acme.state"}`)}, key: "secure-aws:ci.stateBucket", msg: `"." at position 5 is not allowed`},
 	{name: "same bucket twice in buckets", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"acme-assets"}]`)}, key: "secure-aws:buckets[1].name"},
 	{name: "same bucket in two vaults", edits: []edit{set("backups", `[{"name":"a","bucket":"acme-backups"},{"name":"b","bucket":"acme-backups"}]`)}, key: "secure-aws:backups[1].bucket"},
 	{name: "two vaults with the same name", edits: []edit{set("backups", `[{"name":"db","bucket":"acme-backups"},{"name":"db","bucket":"acme-backups-2"}]`)}, key: "secure-aws:backups[1].name"},
@@ -704,7 +704,6 @@ func TestInvalidConfigurations(t *testing.T) {
 			assert.Equal(t, "Pulumi."+stack+".yaml", cfgErr.StackFile)
 			text := cfgErr.Error()
 			assert.Contains(t, text, "Pulumi."+stack+".yaml", "the message names the stack file")
-			assert.Contains(t, text, tc.key)
 
 			require.Contains(t, problemKeys(cfgErr), tc.key, "problems: %s", text)
 			if tc.msg != "" {
@@ -758,9 +757,9 @@ func TestSeveralProblemsAtOnce(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, len(distinct), 3)
 	text := cfgErr.Error()
-	for _, k := range keys {
-		assert.Contains(t, text, "\n  - "+k+": ")
-	}
+	assert.Equal(t, len(keys), strings.Count(text, "\n  - "), "one line per problem")
+	assert.Contains(t, text, "\n  - secure-aws:apps[0] (my-app).grants[0] (someone-elses-bucket).bucket: ")
+	assert.Contains(t, text, "\n  - secure-aws:backups[0] (acme-backups).storageClass: ")
 }
 
 // TestEveryDecodingProblemAtOnce: a type error in one key does not hide those of others.
@@ -771,9 +770,9 @@ func TestEveryDecodingProblemAtOnce(t *testing.T) {
 		set("aws:allowedAccountIds", `[111111111111]`),
 	)
 	assert.Subset(t, problemKeys(cfgErr), []string{
-		"secure-aws:account",
-		"secure-aws:apps[0]",
-		"secure-aws:apps[1]",
+		"secure-aws:account.manage",
+		"secure-aws:apps[0].accessKey",
+		"secure-aws:apps[1].grants",
 		"aws:allowedAccountIds",
 	})
 }
@@ -843,8 +842,8 @@ func TestCIConfig(t *testing.T) {
 		"no repository":          {[]edit{manage, set("ci", `{"branch":"main"}`)}, "owner/name"},
 		"wildcard branch":        {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"branch":"*"}`)}, "no wildcards"},
 		"no ids":                 {[]edit{manage, set("ci", `{"repository":"acme/x"}`)}, "nameOnlySubjects: true (weaker"},
-		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "unknown field"},
-		"state backend URL":      {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"s3://acme-state"}`)}, `"s3://acme-state" is not a valid S3 bucket name`},
+		"unknown field":          {[]edit{manage, set("ci", `{"repository":"acme/x","repo":"y"}`)}, "is not a setting here (settings: repository, branch, environments, ownerId, repositoryId, nameOnlySubjects, stateBucket, createOidcProvider)"},
+		"state backend URL":      {[]edit{manage, set("ci", `{"repository":"acme/x","ownerId":1,"repositoryId":2,"stateBucket":"s3://acme-state"}`)}, `"s3://acme-state" is not a valid name for a bucket this project creates: ":" at position 3 is not allowed`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := load("production", c.edits...)
@@ -921,7 +920,7 @@ func TestGroupNamesIgnoreCase(t *testing.T) {
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
 	assert.Equal(t, "secure-aws:adminGroup.name", cfgErr.Problems[0].Key)
-	assert.Contains(t, cfgErr.Problems[0].Message, "is also the group of secure-aws:apps[0].name")
+	assert.Contains(t, cfgErr.Problems[0].Message, "is also the group of secure-aws:apps[0] (my-app).name")
 }
 
 // TestEveryProblemAtOnceDespiteTypeErrors: a value of the wrong type does not hide the
@@ -938,7 +937,7 @@ func TestEveryProblemAtOnceDespiteTypeErrors(t *testing.T) {
 	for _, p := range cfgErr.Problems {
 		keys = append(keys, p.Key)
 	}
-	assert.Subset(t, keys, []string{"secure-aws:environment", "aws:region", "secure-aws:apps[0]", "secure-aws:thirdParties[0].grants[0].bucket"})
+	assert.Subset(t, keys, []string{"secure-aws:environment", "aws:region", "secure-aws:apps[0].accessKey", "secure-aws:thirdParties[0].grants[0].bucket"})
 }
 
 // TestMistypedManageReportsOneProblem: when account.manage does not decode, whether the
@@ -949,8 +948,8 @@ func TestMistypedManageReportsOneProblem(t *testing.T) {
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
 	require.Len(t, cfgErr.Problems, 1, "%v", cfgErr)
-	assert.Equal(t, "secure-aws:account", cfgErr.Problems[0].Key)
-	assert.Contains(t, cfgErr.Problems[0].Message, "manage must be true or false")
+	assert.Equal(t, "secure-aws:account.manage", cfgErr.Problems[0].Key)
+	assert.Contains(t, cfgErr.Problems[0].Message, "must be true or false")
 }
 
 // TestCredentialsNeedPGPKeys: every credential AWS generates is PGP-encrypted unless the
@@ -1119,7 +1118,7 @@ func TestCredentialAuditConfig(t *testing.T) {
 		"age too long":  {`{"maxKeyAgeDays":180}`, "account.credentialAudit.maxKeyAgeDays", "1 to 90 days", true},
 		"unused zero":   {`{"maxUnusedDays":0}`, "account.credentialAudit.maxUnusedDays", "1 to 45 days", true},
 		"not managing":  {`{"mode":"fail"}`, "account.credentialAudit", "account.manage is false", false},
-		"unknown field": {`{"maxAgeDays":30}`, "account", "unknown field", true},
+		"unknown field": {`{"maxAgeDays":30}`, "account.credentialAudit.maxAgeDays", "is not a setting here (settings: mode, maxKeyAgeDays, maxUnusedDays, nameUsers)", true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			account := fmt.Sprintf(`{"manage":true,"alias":"acme-corp","credentialAudit":%s}`, c.audit)

@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"regexp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,7 +13,9 @@ import (
 	"github.com/secure-aws/secure-aws/spec"
 )
 
-var envPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+// envChars are the characters of an environment name, which ends every per-environment
+// IAM and bucket name.
+var envChars = awsnames.Charset{awsnames.Lowercase, awsnames.Digits, awsnames.Hyphens}
 
 // validate checks the decoded configuration; present holds the keys the stack file sets,
 // failed those that did not decode (checks that would read them are skipped).
@@ -52,7 +54,7 @@ func (v *validator) groupNames() {
 	for user, k := range v.users {
 		for _, g := range []struct{ key, name string }{{"adminGroup", c.AdminGroup.Name}, {"developerGroup", c.DeveloperGroup.Name}} {
 			if strings.EqualFold(user, g.name) && !strings.HasPrefix(k, key("admins")) && !strings.HasPrefix(k, key("developers")) {
-				v.errs.add(key(g.key+".name"), "%q is also the group of %s (IAM names ignore case)", g.name, k)
+				v.errs.add(key(g.key+".name"), "%q is also the group of %s (IAM names ignore case)", g.name, c.labels.of(k))
 			}
 		}
 	}
@@ -91,6 +93,9 @@ func (v *validator) ci() {
 	if !c.Account.Manage {
 		v.errs.add(key("ci"), "the CI roles and the GitHub OIDC provider are account-wide: set them only in the stack with account.manage: true")
 		return
+	}
+	if v.failed[key("ci")] {
+		return // a setting that did not decode would be reported again as missing
 	}
 	v.fields(key("ci"), c.CI.CITrust.Problems())
 	// The stack adopts the state bucket: no other setting of it may manage it too.
@@ -142,8 +147,12 @@ func (v *validator) fields(k string, problems []spec.FieldProblem) {
 
 func (v *validator) stack() {
 	c := v.cfg
-	if !envPattern.MatchString(c.Environment) {
-		v.errs.add(key("environment"), "%q is not a valid environment name: 1 to 20 lowercase letters, digits and hyphens, starting with a letter (default: the stack name)", c.Environment)
+	env, rule := c.Environment, fmt.Sprintf("1 to 20 %s, starting with a letter (default: the stack name)", envChars)
+	switch {
+	case envChars.Outside(env) != "":
+		v.errs.add(key("environment"), "%q is not a valid environment name: %s is not allowed; use %s", env, envChars.Outside(env), rule)
+	case len(env) < 1 || len(env) > 20 || !awsnames.Charset{awsnames.Lowercase}.Allows(rune(env[0])):
+		v.errs.add(key("environment"), "%q is not a valid environment name: use %s", env, rule)
 	}
 	switch {
 	case c.Region == "":
@@ -282,7 +291,7 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 	}
 	v.fields(key(settingsKey), spec.ConsoleGroupProblems(g.Name, g.Path))
 	for i, u := range users {
-		uk := fmt.Sprintf("%s[%d]", key(usersKey), i)
+		uk := v.cfg.entry(usersKey, i)
 		v.fields(uk, u.Problems())
 		v.claimUser(uk+".name", u.Name)
 		v.keybase(uk+".pgpKey", u.PGPKey)
@@ -293,13 +302,13 @@ func (v *validator) consoleGroup(settingsKey string, g GroupSettings, usersKey s
 func (v *validator) bucketNames() {
 	c := v.cfg
 	for i, b := range c.Buckets {
-		v.bucketName(fmt.Sprintf("%s[%d].name", key("buckets"), i), b.Name, true)
+		v.bucketName(c.entry("buckets", i)+".name", b.Name, true)
 		if b.ReplaceLifecycle && !b.Import {
-			v.errs.add(fmt.Sprintf("%s[%d].replaceLifecycle", key("buckets"), i), "is set but import is false: only a bucket being adopted has lifecycle rules to replace")
+			v.errs.add(c.entry("buckets", i)+".replaceLifecycle", "is set but import is false: only a bucket being adopted has lifecycle rules to replace")
 		}
 	}
 	for i, b := range c.ExternalBuckets {
-		bk := fmt.Sprintf("%s[%d]", key("externalBuckets"), i)
+		bk := c.entry("externalBuckets", i)
 		v.bucketName(bk+".name", b.Name, false)
 		if b.Account == "" {
 			v.errs.add(bk+".account", `is required: the quoted 12-digit id of the account that owns %q; every grant on it is pinned to that account, so the bucket deleted and its name registered again by someone else stays out of reach`, b.Name)
@@ -314,7 +323,7 @@ func (v *validator) bucketNames() {
 func (v *validator) principals(section string, list []spec.Principal) {
 	names := map[string]bool{}
 	for i, p := range list {
-		pk := fmt.Sprintf("%s[%d]", key(section), i)
+		pk := v.cfg.entry(section, i)
 		problems := p.Problems(v.cfg.Partition, v.cfg.Environment)
 		v.fields(pk, problems)
 		if p.Name == "" {
@@ -394,7 +403,11 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 	case !v.grantable[g.Bucket]:
 		// When the bucket lists did not decode, whether the bucket is one of them is unknown.
 		if !v.failed[key("buckets")] && !v.failed[key("externalBuckets")] {
-			v.errs.add(gk+".bucket", "%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
+			msg := fmt.Sprintf("%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
+			if near := nearest(g.Bucket, slices.Sorted(maps.Keys(v.grantable))); near != "" {
+				msg += fmt.Sprintf("; did you mean %s?", near)
+			}
+			v.errs.add(gk+".bucket", "%s", msg)
 		}
 		return
 	}
@@ -413,7 +426,7 @@ func (v *validator) backups() {
 	c := v.cfg
 	unnamed := 0
 	for i, b := range c.Backups {
-		bk := fmt.Sprintf("%s[%d]", key("backups"), i)
+		bk := c.entry("backups", i)
 		v.fields(bk, b.Problems(c.Environment))
 		if b.Name == "" {
 			unnamed++
@@ -431,7 +444,7 @@ func (v *validator) backups() {
 func (v *validator) claimUser(k, name string) {
 	lower := strings.ToLower(name)
 	if prev, dup := v.users[lower]; dup {
-		v.errs.add(k, "user name %q is already used by %s (IAM names ignore case)", name, prev)
+		v.errs.add(k, "user name %q is already used by %s (IAM names ignore case)", name, v.cfg.labels.of(prev))
 		return
 	}
 	v.users[lower] = k
@@ -453,7 +466,7 @@ func (v *validator) claimBucket(k, name string) {
 		return
 	}
 	if prev, dup := v.buckets[name]; dup {
-		v.errs.add(k, "bucket %q is already named by %s", name, prev)
+		v.errs.add(k, "bucket %q is already named by %s", name, v.cfg.labels.of(prev))
 		return
 	}
 	v.buckets[name] = k

@@ -33,7 +33,7 @@ var badInputs = []badInput{
 	{"misspelt top-level key", "staging", map[string]string{"secure-aws:bakups": `[]`}, "secure-aws:bakups"},
 	{"misspelt namespace drops no vault", "staging", map[string]string{"secure-aws:backups": "", "secure_aws:backups": `[{"bucket":"acme-backups-staging"}]`}, "secure_aws:backups"},
 	{"misspelt namespace drops no developer", "production", map[string]string{"secure-aws:developers": "", "secureaws:developers": `[{"name":"carol"}]`}, "secureaws:developers"},
-	{"misspelt account field", "production", map[string]string{"secure-aws:account": `{"manage":true,"aliass":"acme-corp"}`}, "secure-aws:account"},
+	{"misspelt account field", "production", map[string]string{"secure-aws:account": `{"manage":true,"aliass":"acme-corp"}`}, "secure-aws:account.aliass"},
 	// Stack-level settings.
 	{"environment uppercase", "staging", map[string]string{"secure-aws:environment": "Staging"}, "secure-aws:environment"},
 	// Account.
@@ -55,7 +55,7 @@ var badInputs = []badInput{
 	// Lifecycles.
 	{"expiry before transition", "staging", map[string]string{"secure-aws:backups": `[{"bucket":"acme-backups-staging","glacierAfterDays":30,"expireAfterDays":20}]`}, "secure-aws:backups[0].expireAfterDays"},
 	{"group quota exceeded", "staging", map[string]string{"secure-aws:quotas": `{"groupsPerAccount":1}`}, "secure-aws:quotas.groupsPerAccount"},
-	{"quota not a number", "staging", map[string]string{"secure-aws:quotas": `{"policiesPerGroup":"ten"}`}, "secure-aws:quotas"},
+	{"quota not a number", "staging", map[string]string{"secure-aws:quotas": `{"policiesPerGroup":"ten"}`}, "secure-aws:quotas.policiesPerGroup"},
 }
 
 // TestBadInputIsRefusedBeforeAnythingChanges runs the real program on each malformed

@@ -245,7 +245,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
 	assert.Contains(t, err.Error(), "Pulumi.production.yaml")
-	assert.Contains(t, err.Error(), "secure-aws:apps[0].grants[0].actions[0]")
+	assert.Contains(t, err.Error(), "secure-aws:apps[0] (my-application).grants[0] (acme-assets-production).actions[0]")
 	assert.Contains(t, err.Error(), "secure-aws:account.alias")
 	assert.Empty(t, rec.Registrations(), "nothing is registered when the configuration is invalid")
 	assert.Zero(t, calls, "nothing is read from AWS either")
@@ -445,7 +445,7 @@ func TestCrossEnvironmentGrants(t *testing.T) {
 	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-partner-drop","actions":["s3:GetObject"]}]}]`
 	rec, err := runConfig(t, "staging", cfg, healthyRoot, false)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `secure-aws:apps[0].grants[0].bucket: "acme-partner-drop" is neither created by this stack`)
+	assert.Contains(t, err.Error(), `secure-aws:apps[0] (my-application).grants[0] (acme-partner-drop).bucket: "acme-partner-drop" is neither created by this stack`)
 	assert.Empty(t, rec.Registrations())
 
 	cfg["secure-aws:externalBuckets"] = `[{"name":"acme-partner-drop","account":"222222222222"}]`
@@ -643,7 +643,7 @@ func TestAccountChecksStopBeforeAnything(t *testing.T) {
 	err := rec.Run(cfg, false, program.Run(program.Env{Account: healthyRoot, ConfigKeys: keysOf(cfg), Dir: dir}))
 	var cfgErr *config.Error
 	require.ErrorAs(t, err, &cfgErr)
-	assert.Contains(t, err.Error(), `secure-aws:externalBuckets[0].name: "acme-backups-production" is owned by Pulumi.production.yaml (secure-aws:backups[0].bucket)`)
+	assert.Contains(t, err.Error(), `secure-aws:externalBuckets[0] (acme-backups-production).name: "acme-backups-production" is owned by Pulumi.production.yaml (secure-aws:backups[0] (acme-backups-production).bucket)`)
 	assert.Empty(t, rec.Registrations())
 
 	delete(cfg, "secure-aws:externalBuckets")

@@ -14,7 +14,9 @@ package stackfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -55,7 +57,9 @@ func load(dir, stack string) (*Stack, error) {
 		return nil, fmt.Errorf("loading Pulumi.yaml: %w", err)
 	}
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, missingStackError(dir, stack)
+	} else if err != nil {
 		return nil, fmt.Errorf("loading stack %s: %w", stack, err)
 	}
 	ps, err := workspace.LoadProjectStack(nil, project, path)
@@ -145,6 +149,16 @@ func configValue(raw any) (config.Value, error) {
 		return config.Value{}, err
 	}
 	return config.NewObjectValue(string(text)), nil
+}
+
+// missingStackError says that stack has no stack file in dir, and which stacks do: a
+// misspelt stack name then shows its right spelling.
+func missingStackError(dir, stack string) error {
+	there := "it has no Pulumi.<stack>.yaml at all"
+	if names, err := Names(dir); err == nil && len(names) > 0 {
+		there = "its stacks are " + strings.Join(names, ", ")
+	}
+	return fmt.Errorf("no stack %q: there is no Pulumi.%s.yaml in %s, and %s", stack, stack, dir, there)
 }
 
 // missingKeysError says which required keys the stack lacks, in the CLI's words.

@@ -82,7 +82,7 @@ func TestLoadAppliesProjectTypes(t *testing.T) {
 	assert.Contains(t, err.Error(), "must be encrypted as it's secret")
 
 	_, err = Load(project(t, declarations, ""), "missing")
-	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorContains(t, err, `no stack "missing"`)
 }
 
 // TestLoadLimits: what the CLI reads but the loader cannot is refused or left to the CLI,
@@ -104,4 +104,21 @@ func TestNames(t *testing.T) {
 	names, err := Names(dir)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a-b", "dev"}, names)
+}
+
+// TestMissingStackListsTheStacksThere: a stack name without a stack file is refused with
+// the stacks the directory has, so a misspelt name shows its right spelling.
+func TestMissingStackListsTheStacksThere(t *testing.T) {
+	dir := project(t, "", "  aws:region: us-east-1\n")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte("config: {}\n"), 0o644))
+	_, err := Load(dir, "stagign")
+	var invalid *InvalidError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, `no stack "stagign": there is no Pulumi.stagign.yaml in `+dir+", and its stacks are dev, prod", err.Error())
+
+	empty := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "Pulumi.yaml"), []byte("name: secure-aws\nruntime: go\n"), 0o644))
+	_, err = Load(empty, "dev")
+	require.ErrorAs(t, err, &invalid)
+	assert.EqualError(t, err, `no stack "dev": there is no Pulumi.dev.yaml in `+empty+", and it has no Pulumi.<stack>.yaml at all")
 }
