@@ -68,10 +68,10 @@ const DefaultAccount = "123456789012"
 
 // Start returns the server of MOTO_SERVER_URL when set, emptied (Reset) unless another
 // test of this process holds it, so that the test starts from empty accounts as it would
-// on a server of its own, else starts moto on a
-// free loopback port and stops it when the test ends. Without moto (or the version this
-// project pins) the test fails, except under -short, where it is skipped: CI must never
-// pass without the tests moto runs. Its account is DefaultAccount.
+// on a server of its own; else it starts moto on a free loopback port and stops it when
+// the test ends. Without moto (or the version this project pins) the test fails, except
+// under -short, where it is skipped: CI must never pass without the tests moto runs. Its
+// account is DefaultAccount.
 //
 // Emptying a shared server is safe while one test at a time uses it: `go test -p 1`, and
 // no test that starts moto calls t.Parallel. Two test binaries at once (-p 2, the default
@@ -348,6 +348,8 @@ func (s *Server) Env() []string {
 // Setenv points this process's AWS SDK at the server for the rest of the test, as the
 // program reads AWS from its environment in production: Env's AWS settings (endpoint,
 // credentials, region, no config file), every other AWS_ variable and proxy setting unset.
+// After a Reset, which changes the key of an account other than DefaultAccount, call it
+// again.
 func (s *Server) Setenv(t testing.TB) {
 	t.Helper()
 	for _, kv := range os.Environ() {
