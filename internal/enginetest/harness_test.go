@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -46,7 +47,17 @@ var tools struct {
 	binDir  string // the CLI and the stand-in pulumi-resource-aws, first on the CLI's PATH
 	pack    string // the policy pack, built from ./policypack
 	skipped bool
+	// realPlugin is the real pulumi-resource-aws that RealPluginEnvVar names, in binDir
+	// instead of the stand-in; "" for the stand-in.
+	realPlugin string
 }
+
+// RealPluginEnvVar names a directory holding the real pulumi-resource-aws (the pinned
+// plugin, as .github/actions/pulumi installs it: ~/.pulumi/plugins/resource-aws-v<version>).
+// With it the tier runs its scenarios against moto through that plugin instead of the
+// stand-in, and skips, saying why, every test that reads the stand-in's model of AWS or its
+// op log (docs/engine-tests.md, "The real provider").
+const RealPluginEnvVar = "SECURE_AWS_REAL_AWS_PLUGIN"
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -101,7 +112,16 @@ func buildTools(tmp string) error {
 	if err := os.Symlink(cliBin, filepath.Join(tools.binDir, "pulumi")); err != nil {
 		return err
 	}
-	if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "-tags", standin.StandInTag, "./internal/fakeaws/pulumi-resource-aws"); err != nil {
+	if dir := os.Getenv(RealPluginEnvVar); dir != "" {
+		plugin, err := realPlugin(dir)
+		if err != nil {
+			return err
+		}
+		tools.realPlugin = plugin
+		if err := os.Symlink(plugin, filepath.Join(tools.binDir, "pulumi-resource-aws")); err != nil {
+			return err
+		}
+	} else if err := goBuild(repoRoot, filepath.Join(tools.binDir, "pulumi-resource-aws"), "-tags", standin.StandInTag, "./internal/fakeaws/pulumi-resource-aws"); err != nil {
 		return fmt.Errorf("building the stand-in AWS provider: %w", err)
 	}
 	// The pack as the gate builds and passes it: a binary, which needs no language host.
@@ -110,6 +130,22 @@ func buildTools(tmp string) error {
 	}
 	tools.cli, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tmp})
 	return err
+}
+
+// realPlugin is the executable pulumi-resource-aws in dir, or why it is not there.
+func realPlugin(dir string) (string, error) {
+	plugin, err := filepath.Abs(filepath.Join(dir, "pulumi-resource-aws"))
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(plugin)
+	if err == nil && (info.IsDir() || info.Mode()&0o111 == 0) {
+		err = errors.New("not an executable file")
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s=%s: want the directory holding the real pulumi-resource-aws (the pinned plugin, e.g. ~/.pulumi/plugins/resource-aws-v6.83.4): %v", RealPluginEnvVar, dir, err)
+	}
+	return plugin, nil
 }
 
 func goBuild(dir, out string, args ...string) error {
@@ -124,6 +160,16 @@ func requireEngine(t testing.TB) {
 	t.Helper()
 	if tools.skipped {
 		t.Skip("real-engine tier: not run under -short")
+	}
+}
+
+// requireStandIn skips a test that reads what only the stand-in writes (its model of AWS,
+// its op log, its refusal outside a test) when the real provider replaces it.
+func requireStandIn(t testing.TB) {
+	t.Helper()
+	requireEngine(t)
+	if tools.realPlugin != "" {
+		t.Skipf("reads the stand-in's model of AWS or its op log, which the real provider (%s=%s) does not write: runs with the stand-in", RealPluginEnvVar, filepath.Dir(tools.realPlugin))
 	}
 }
 
@@ -143,8 +189,15 @@ type project struct {
 // newProject copies Pulumi.yaml and every Pulumi.<stack>.yaml of the repository. The
 // stack files lose what ties them to the team's own secrets provider (encryptionsalt,
 // secretsprovider, encryptedkey) and their encrypted values, which this tier cannot
-// decrypt: the program reads no secret configuration.
+// decrypt: the program reads no secret configuration. Its AWS is the stand-in's model: the
+// test skips when the real provider replaces the stand-in (newMotoProject's tests run).
 func newProject(t testing.TB) *project {
+	requireStandIn(t)
+	return copyProject(t)
+}
+
+// copyProject is newProject for the stand-in or the real provider.
+func copyProject(t testing.TB) *project {
 	requireEngine(t)
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))

@@ -229,7 +229,7 @@ func narrowable(apps []map[string]any) (int, int) {
 // starts a plugin found on PATH but without a test's world or log, stops and says it is a
 // test double, so a hand-run `pulumi up` cannot mistake it for AWS.
 func TestStandInRefusesOutsideATest(t *testing.T) {
-	requireEngine(t)
+	requireStandIn(t)
 	cmd := exec.Command(filepath.Join(tools.binDir, "pulumi-resource-aws"))
 	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, world.EnvVar+"=") || strings.HasPrefix(kv, oplog.EnvVar+"=")

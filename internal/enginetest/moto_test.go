@@ -2,8 +2,6 @@ package enginetest
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -20,37 +18,13 @@ import (
 	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
 
-// offlineEnv is the environment without any AWS setting or proxy of the machine's.
-func offlineEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "AWS_") && !strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// motoCredentials are dummy keys: moto accepts any.
-var motoCredentials = []string{"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=enginetest", "AWS_DEFAULT_REGION=us-east-1"}
-
-// awsCLI runs the AWS CLI against moto, with dummy credentials and no configuration file
-// of the machine's, and decodes its JSON answer.
-func awsCLI(t *testing.T, endpoint string, args ...string) map[string]any {
+// awsCLI runs the AWS CLI against moto and decodes its JSON answer; a refusal fails the
+// test.
+func awsCLI(t *testing.T, server *mototest.Server, args ...string) map[string]any {
 	t.Helper()
-	cmd := exec.Command("aws", append([]string{"--endpoint-url", endpoint, "--output", "json"}, args...)...)
-	cmd.Env = append(offlineEnv(), motoCredentials...)
-	cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-	out, err := cmd.Output()
-	var stderr string
-	if e, ok := err.(*exec.ExitError); ok {
-		stderr = string(e.Stderr)
-	}
-	require.NoError(t, err, "aws %s: %s", strings.Join(args, " "), stderr)
-	var m map[string]any
-	if len(strings.TrimSpace(string(out))) > 0 { // a put answers nothing
-		require.NoError(t, json.Unmarshal(out, &m), "aws %s: %s", strings.Join(args, " "), out)
-	}
+	answer, code := server.AWS(t, args...)
+	require.Empty(t, code, "aws %s", strings.Join(args, " "))
+	m, _ := answer.(map[string]any) // nil for a put, which answers nothing
 	return m
 }
 
@@ -79,6 +53,33 @@ func camel(v any) any {
 	return v
 }
 
+// newMotoProject is a project whose AWS is server, reached as a team reaches moto: the
+// program refuses aws:endpoints in a stack file, so the SDKs' variables, which the real
+// provider and the stand-in both honour, name it, with a key of the stack's account. The
+// stand-in sends the types its backend serves there and keeps the model for the rest; the
+// real provider (RealPluginEnvVar) sends every request there (AWS_ENDPOINT_URL), none to
+// AWS, and asks no instance metadata service for credentials.
+func newMotoProject(t testing.TB, server *mototest.Server) *project {
+	p := copyProject(t)
+	for _, kv := range server.Env() {
+		if k, v, _ := strings.Cut(kv, "="); slices.Contains([]string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, k) {
+			p.env[k] = v
+		}
+	}
+	for _, service := range []string{"S3", "S3_CONTROL", "STS", "IAM", "CLOUDTRAIL"} {
+		p.env["AWS_ENDPOINT_URL_"+service] = server.URL
+	}
+	if tools.realPlugin != "" {
+		p.env["AWS_ENDPOINT_URL"] = server.URL
+		p.env["AWS_EC2_METADATA_DISABLED"] = "true"
+		// S3 Control puts the account in front of the endpoint's host, and
+		// <account>.127.0.0.1 is no name; <account>.localhost is loopback where the resolver
+		// follows RFC 6761 (systemd-resolved, GitHub's runners) or /etc/hosts says so.
+		p.env["AWS_ENDPOINT_URL_S3_CONTROL"] = strings.Replace(server.URL, "127.0.0.1", "localhost", 1)
+	}
+	return p
+}
+
 // TestS3AgainstMoto: a stack with one bucket, one bucket made beforehand with the AWS CLI
 // and adopted (import), and one backup vault, applied by the real engine through the
 // stand-in with its endpoints naming moto: the S3 and IAM types reach moto, not the model; the AWS
@@ -87,17 +88,12 @@ func camel(v any) any {
 // versioning suspended by hand is seen by the refreshing preview and put back by up. The
 // vault writer's access key is moto's, its secret only PGP-encrypted in the state.
 func TestS3AgainstMoto(t *testing.T) {
-	p := newProject(t)
+	requireEngine(t)
 	start := time.Now()
-	endpoint := mototest.StartInAccount(t, tierAccount).URL // the account the stack allows
-	// The program refuses aws:endpoints in a stack file; the SDKs' variables, which the real
-	// provider honours too, point the provider at moto.
-	for _, kv := range append(motoCredentials, "AWS_ENDPOINT_URL_S3="+endpoint, "AWS_ENDPOINT_URL_S3_CONTROL="+endpoint, "AWS_ENDPOINT_URL_IAM="+endpoint, "AWS_ENDPOINT_URL_STS="+endpoint) {
-		k, v, _ := strings.Cut(kv, "=")
-		p.env[k] = v
-	}
+	server := mototest.StartInAccount(t, tierAccount) // the account the stack allows
+	p := newMotoProject(t, server)
 	const name = "moto"
-	awsCLI(t, endpoint, "s3api", "create-bucket", "--bucket", "enginetest-moto-legacy")
+	awsCLI(t, server, "s3api", "create-bucket", "--bucket", "enginetest-moto-legacy")
 	p.writeStack(name, ownStack(map[string]string{
 		"secure-aws:buckets": `[{"name":"enginetest-moto-data"},{"name":"enginetest-moto-legacy","import":true}]`,
 		"secure-aws:backups": `[{"bucket":"enginetest-moto-backups","accessKey":true,"pgpKey":"` + pgpkeytest.Public(t, "writer") + `"}]`,
@@ -109,17 +105,19 @@ func TestS3AgainstMoto(t *testing.T) {
 		"the bucket made beforehand is adopted, read from moto")
 	t.Logf("moto started and first up: %s", time.Since(start).Round(time.Millisecond))
 
-	resources, err := world.Load(p.world)
-	require.NoError(t, err)
-	for _, r := range resources {
-		assert.False(t, slices.Contains(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
+	if tools.realPlugin == "" { // only the stand-in has a model
+		resources, err := world.Load(p.world)
+		require.NoError(t, err)
+		for _, r := range resources {
+			assert.False(t, slices.Contains(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), r.Type), "%s %s is in the model's world: the backend serves it", r.Type, r.ID)
+		}
 	}
-	users, _ := awsCLI(t, endpoint, "iam", "list-users")["Users"].([]any)
+	users, _ := awsCLI(t, server, "iam", "list-users")["Users"].([]any)
 	require.Len(t, users, 1, "the vault's writer, an IAM user, is in moto")
 	assert.Equal(t, "/backup/", users[0].(map[string]any)["Path"])
 
 	raw, d := p.export(s)
-	keys, _ := awsCLI(t, endpoint, "iam", "list-access-keys", "--user-name", users[0].(map[string]any)["UserName"].(string))["AccessKeyMetadata"].([]any)
+	keys, _ := awsCLI(t, server, "iam", "list-access-keys", "--user-name", users[0].(map[string]any)["UserName"].(string))["AccessKeyMetadata"].([]any)
 	require.Len(t, keys, 1, "the writer's access key is moto's")
 	credentials := opsOf(p.ops(), "credential")
 	assert.Len(t, credentials, 1, "the stand-in recorded the secret moto made for the key")
@@ -128,11 +126,11 @@ func TestS3AgainstMoto(t *testing.T) {
 	}
 	read := map[string]func(bucket string) any{
 		awstypes.Versioning: func(b string) any {
-			return map[string]any{"status": awsCLI(t, endpoint, "s3api", "get-bucket-versioning", "--bucket", b)["Status"]}
+			return map[string]any{"status": awsCLI(t, server, "s3api", "get-bucket-versioning", "--bucket", b)["Status"]}
 		},
 		awstypes.Encryption: func(b string) any {
 			var rules []any
-			for _, r := range awsCLI(t, endpoint, "s3api", "get-bucket-encryption", "--bucket", b)["ServerSideEncryptionConfiguration"].(map[string]any)["Rules"].([]any) {
+			for _, r := range awsCLI(t, server, "s3api", "get-bucket-encryption", "--bucket", b)["ServerSideEncryptionConfiguration"].(map[string]any)["Rules"].([]any) {
 				r := r.(map[string]any)
 				rule := map[string]any{"applyServerSideEncryptionByDefault": map[string]any{
 					"sseAlgorithm": r["ApplyServerSideEncryptionByDefault"].(map[string]any)["SSEAlgorithm"]}}
@@ -144,20 +142,20 @@ func TestS3AgainstMoto(t *testing.T) {
 			return rules
 		},
 		awstypes.PublicAccessBlock: func(b string) any {
-			return camel(awsCLI(t, endpoint, "s3api", "get-public-access-block", "--bucket", b)["PublicAccessBlockConfiguration"])
+			return camel(awsCLI(t, server, "s3api", "get-public-access-block", "--bucket", b)["PublicAccessBlockConfiguration"])
 		},
 		awstypes.Ownership: func(b string) any {
-			rules := awsCLI(t, endpoint, "s3api", "get-bucket-ownership-controls", "--bucket", b)["OwnershipControls"].(map[string]any)["Rules"].([]any)
+			rules := awsCLI(t, server, "s3api", "get-bucket-ownership-controls", "--bucket", b)["OwnershipControls"].(map[string]any)["Rules"].([]any)
 			require.Len(t, rules, 1)
 			return camel(rules[0])
 		},
 		awstypes.BucketPolicy: func(b string) any {
 			var doc any
-			require.NoError(t, json.Unmarshal([]byte(awsCLI(t, endpoint, "s3api", "get-bucket-policy", "--bucket", b)["Policy"].(string)), &doc))
+			require.NoError(t, json.Unmarshal([]byte(awsCLI(t, server, "s3api", "get-bucket-policy", "--bucket", b)["Policy"].(string)), &doc))
 			return doc
 		},
 		awstypes.Lifecycle: func(b string) any {
-			return camel(awsCLI(t, endpoint, "s3api", "get-bucket-lifecycle-configuration", "--bucket", b))
+			return camel(awsCLI(t, server, "s3api", "get-bucket-lifecycle-configuration", "--bucket", b))
 		},
 	}
 	// sent is the part of a resource's inputs the CLI's answer holds.
@@ -216,13 +214,13 @@ func TestS3AgainstMoto(t *testing.T) {
 	t.Logf("second up: %s", time.Since(second).Round(time.Millisecond))
 	drift := time.Now()
 
-	awsCLI(t, endpoint, "s3api", "put-bucket-versioning", "--bucket", "enginetest-moto-data", "--versioning-configuration", "Status=Suspended")
+	awsCLI(t, server, "s3api", "put-bucket-versioning", "--bucket", "enginetest-moto-data", "--versioning-configuration", "Status=Suspended")
 	versioning := "urn:pulumi:moto::secure-aws::secure-aws:components:SecureBucket$" + awstypes.Versioning + "::enginetest-moto-data-versioning"
 	r, err = p.previewRefresh(s)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"update " + versioning}, r.changed(), "the refresh read the suspended versioning from moto")
 	_, err = p.up(s)
 	require.NoError(t, err)
-	assert.Equal(t, "Enabled", awsCLI(t, endpoint, "s3api", "get-bucket-versioning", "--bucket", "enginetest-moto-data")["Status"], "up put it back")
+	assert.Equal(t, "Enabled", awsCLI(t, server, "s3api", "get-bucket-versioning", "--bucket", "enginetest-moto-data")["Status"], "up put it back")
 	t.Logf("suspended by hand, seen and put back: %s; the whole test: %s", time.Since(drift).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 }

@@ -2,6 +2,15 @@
 // loopback port, or the server MOTO_SERVER_URL names (so a harness can share one and watch
 // it), and reads what it holds back with the AWS CLI rather than with the code under test.
 // Nothing it does sends a request anywhere but the loopback interface.
+//
+// One server holds every account: moto 5.2.1 answers a request as the account of the
+// access key that signs it when it issued that key, and as DefaultAccount otherwise
+// (moto/core/responses.py, get_current_account; moto/iam/models.py, get_account_id_from),
+// unless the server was started with MOTO_ACCOUNT_ID, which makes it one account for every
+// key. It does not take the account from a 12-digit access key id, as LocalStack does.
+// So a test in another account signs with a key moto issued in it: the temporary key of
+// STS AssumeRole on a role of that account (moto needs no such role to exist and creates
+// no IAM user, so the account's users and credential report stay the test's own).
 package mototest
 
 import (
@@ -13,7 +22,9 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -32,8 +43,9 @@ const Version = "5.2.1"
 // URLEnvVar names a moto server started elsewhere; it must be on the loopback interface.
 const URLEnvVar = "MOTO_SERVER_URL"
 
-// Region, AccessKeyID and SecretAccessKey are what every client of the server uses: moto
-// accepts any credentials, and its default account is 123456789012.
+// Region, AccessKeyID and SecretAccessKey are what the clients of the server use in
+// DefaultAccount: moto accepts any credentials, and answers as DefaultAccount for a key it
+// did not issue.
 const (
 	Region          = "us-east-1"
 	AccessKeyID     = "testing"
@@ -45,6 +57,11 @@ type Server struct {
 	URL  string // http://host:port
 	addr string // host:port, where every request goes
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
+	// account is the one the test asked for; keyID and secret sign every request of
+	// Config, Env and AWS: AccessKeyID and SecretAccessKey in DefaultAccount, else a key moto
+	// issued in account (enter).
+	account       string
+	keyID, secret string
 }
 
 // managedPoliciesEnv makes moto hold the AWS managed policies (AdministratorAccess,
@@ -56,22 +73,30 @@ const managedPoliciesEnv = "MOTO_IAM_LOAD_MANAGED_POLICIES=true"
 // awsManagedPolicy is an AWS managed policy a server started with managedPoliciesEnv has.
 const awsManagedPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
-// DefaultAccount is the account moto answers for unless told another (MOTO_ACCOUNT_ID).
+// DefaultAccount is the account moto answers as for a key it did not issue.
 const DefaultAccount = "123456789012"
 
-// Start returns the server of MOTO_SERVER_URL when set, else starts moto on a free
-// loopback port and stops it when the test ends. Without moto (or the version this project
-// pins) the test fails, except under -short, where it is skipped: CI must never pass
-// without the tests moto runs. Its account is DefaultAccount.
+// Start returns the server of MOTO_SERVER_URL when set, emptied (Reset) unless another
+// test of this process holds it, so that the test starts from empty accounts as it would
+// on a server of its own; else it starts moto on a free loopback port and stops it when
+// the test ends. Without moto (or the version this project pins) the test fails, except
+// under -short, where it is skipped: CI must never pass without the tests moto runs. Its
+// account is DefaultAccount.
+//
+// Emptying a shared server is safe while one test at a time uses it: `go test -p 1`, and
+// no test that starts moto calls t.Parallel. Two test binaries at once (-p 2, the default
+// on two cores) would empty each other's accounts in the middle of a test.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	return StartInAccount(t, DefaultAccount)
 }
 
-// StartInAccount is Start with moto answering as account (MOTO_ACCOUNT_ID), for a stack
-// whose aws:allowedAccountIds names it. A server of MOTO_SERVER_URL must have been started
-// in that account and with the AWS managed policies (MOTO_IAM_LOAD_MANAGED_POLICIES=true):
-// the test fails, saying so, if STS answers another account or a managed policy is missing.
+// StartInAccount is Start with the server's credentials (Config, Env, AWS) those of
+// account, for a stack whose aws:allowedAccountIds names it. Several tests, or one test,
+// can use several accounts of one server. A server started with MOTO_ACCOUNT_ID answers as
+// that account whatever the key: the test fails, saying so, if STS answers another. A server
+// of MOTO_SERVER_URL must hold the AWS managed policies (MOTO_IAM_LOAD_MANAGED_POLICIES=true)
+// the program attaches: the test fails, saying so, if one is missing.
 func StartInAccount(t testing.TB, account string) *Server {
 	t.Helper()
 	if raw := os.Getenv(URLEnvVar); raw != "" {
@@ -82,14 +107,28 @@ func StartInAccount(t testing.TB, account string) *Server {
 		if err := s.wait(5*time.Second, nil); err != nil {
 			t.Fatalf("%s=%s: %v", URLEnvVar, raw, err)
 		}
-		if got := s.Account(t); got != account {
-			t.Fatalf("%s=%s answers as account %s; this test needs %s: start that server with MOTO_ACCOUNT_ID=%s", URLEnvVar, raw, got, account, account)
+		s.account = account
+		if s.hold(t) {
+			s.Reset(t)
+		} else {
+			s.enter(t)
 		}
 		if _, err := iam.NewFromConfig(s.Config(t)).GetPolicy(t.Context(), &iam.GetPolicyInput{PolicyArn: aws.String(awsManagedPolicy)}); err != nil {
 			t.Fatalf("%s=%s has no AWS managed policy %s (%v): start that server with %s", URLEnvVar, raw, awsManagedPolicy, err, managedPoliciesEnv)
 		}
 		return s
 	}
+	s := launch(t)
+	s.account = account
+	s.hold(t)
+	s.enter(t)
+	return s
+}
+
+// launch starts moto on a free loopback port with env added to its environment, and
+// stops it when the test ends.
+func launch(t testing.TB, env ...string) *Server {
+	t.Helper()
 	if err := Available(); err != nil {
 		if testing.Short() {
 			t.Skipf("%v (the moto tests run without -short)", err)
@@ -105,9 +144,9 @@ func StartInAccount(t testing.TB, account string) *Server {
 	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
 	// moto runs boto itself: it gets none of the test's AWS settings (an empty AWS_PROFILE
-	// is a profile it cannot find) and no proxy.
-	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region,
-		"MOTO_ACCOUNT_ID="+account, managedPoliciesEnv)
+	// is a profile it cannot find) and no proxy. No MOTO_ACCOUNT_ID: the key says the
+	// account, as on a shared server.
+	cmd.Env = append(append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region, managedPoliciesEnv), env...)
 	// Its own process group, so that stopping it stops whatever it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var log bytes.Buffer
@@ -196,8 +235,10 @@ func must(r *http.Request, err error) *http.Request {
 	return r
 }
 
-// Reset empties the server (POST /moto-api/reset), so each scenario starts from an account
-// with nothing in it.
+// Reset empties the server (POST /moto-api/reset), every account of it, so each scenario
+// starts from an account with nothing in it. The key of an account other than
+// DefaultAccount goes with the rest: Reset has moto issue a new one, so take Config and Env
+// after it.
 func (s *Server) Reset(t testing.TB) {
 	t.Helper()
 	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+"/moto-api/reset", nil)))
@@ -207,6 +248,58 @@ func (s *Server) Reset(t testing.TB) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("resetting moto: %s", resp.Status)
+	}
+	held.Lock()
+	same := slices.Clone(held.servers[s.URL])
+	held.Unlock()
+	for _, other := range same {
+		other.enter(t)
+	}
+}
+
+// held are the servers the tests of this process hold, by URL: a shared server is emptied
+// when the first of them takes it, and after a Reset each gets a key of its account again.
+var held = struct {
+	sync.Mutex
+	servers map[string][]*Server
+}{servers: map[string][]*Server{}}
+
+// hold records s as held until the test ends, and reports whether no other test or
+// subtest of this process holds its server: a second Start within a test keeps what the
+// first made, as two servers of their own would.
+func (s *Server) hold(t testing.TB) (first bool) {
+	held.Lock()
+	defer held.Unlock()
+	first = len(held.servers[s.URL]) == 0
+	held.servers[s.URL] = append(held.servers[s.URL], s)
+	t.Cleanup(func() {
+		held.Lock()
+		defer held.Unlock()
+		held.servers[s.URL] = slices.DeleteFunc(held.servers[s.URL], func(o *Server) bool { return o == s })
+	})
+	return first
+}
+
+// roleSession is the session name of the role a test in another account than
+// DefaultAccount assumes.
+const roleSession = "mototest"
+
+// enter makes the server's credentials those of its account: the dummy keys in
+// DefaultAccount, else the temporary key of STS AssumeRole on a role of the account, which
+// moto answers as that account. It checks the account with STS.
+func (s *Server) enter(t testing.TB) {
+	t.Helper()
+	s.keyID, s.secret = AccessKeyID, SecretAccessKey
+	if s.account != DefaultAccount {
+		out, err := sts.NewFromConfig(s.Config(t)).AssumeRole(t.Context(), &sts.AssumeRoleInput{
+			RoleArn: aws.String("arn:aws:iam::" + s.account + ":role/" + roleSession), RoleSessionName: aws.String(roleSession)})
+		if err != nil {
+			t.Fatalf("asking moto for a key of account %s: %v", s.account, err)
+		}
+		s.keyID, s.secret = aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey)
+	}
+	if got := s.Account(t); got != s.account {
+		t.Fatalf("moto at %s answers as account %s, not %s: a server started with MOTO_ACCOUNT_ID is one account whatever the key; start it without", s.URL, got, s.account)
 	}
 }
 
@@ -243,7 +336,7 @@ func (s *Server) Config(t testing.TB) aws.Config {
 		awsconfig.WithBaseEndpoint(s.URL),
 		awsconfig.WithSharedConfigFiles([]string{}),
 		awsconfig.WithSharedCredentialsFiles([]string{}),
-		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")))
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(s.keyID, s.secret, "")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,8 +348,8 @@ func (s *Server) Config(t testing.TB) aws.Config {
 // the test's own environment, no config or credentials file (so no profile), no proxy.
 func (s *Server) Env() []string {
 	return append(cleanEnv(),
-		"AWS_ACCESS_KEY_ID="+AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY="+SecretAccessKey,
+		"AWS_ACCESS_KEY_ID="+s.keyID,
+		"AWS_SECRET_ACCESS_KEY="+s.secret,
 		"AWS_DEFAULT_REGION="+Region,
 		"AWS_REGION="+Region,
 		"AWS_ENDPOINT_URL="+s.URL,
@@ -267,12 +360,38 @@ func (s *Server) Env() []string {
 	)
 }
 
+// Setenv points this process's AWS SDK at the server for the rest of the test, as the
+// program reads AWS from its environment in production: Env's AWS settings (endpoint,
+// credentials, region, no config file), every other AWS_ variable and proxy setting unset.
+// After a Reset, which changes the key of an account other than DefaultAccount, call it
+// again.
+func (s *Server) Setenv(t testing.TB) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); isAWSOrProxy(k) {
+			t.Setenv(k, "") // restores the value when the test ends
+			if err := os.Unsetenv(k); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, kv := range s.Env() {
+		if k, v, _ := strings.Cut(kv, "="); isAWSOrProxy(k) {
+			t.Setenv(k, v)
+		}
+	}
+}
+
+// isAWSOrProxy reports whether the environment variable k is an AWS setting or a proxy's.
+func isAWSOrProxy(k string) bool {
+	return strings.HasPrefix(k, "AWS_") || strings.HasSuffix(strings.ToUpper(k), "_PROXY")
+}
+
 // cleanEnv is this process's environment without AWS settings and proxies.
 func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(k, "AWS_") && !strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
+		if k, _, _ := strings.Cut(kv, "="); !isAWSOrProxy(k) {
 			out = append(out, kv)
 		}
 	}

@@ -85,26 +85,62 @@ func TestServerReadBackAndReset(t *testing.T) {
 }
 
 // TestServerURLIsShared: with MOTO_SERVER_URL set, Start starts nothing and uses that
-// server: what one client made, the other sees; a test that needs another account than the
-// server's is refused, naming what to do.
+// server: what one client made, the other sees; one server holds several accounts, each
+// seeing only its own, through the key that signs the request; a Reset empties every
+// account and gives each holder a key of its account again; a server started with
+// MOTO_ACCOUNT_ID, one account whatever the key, is refused, naming what to do.
 func TestServerURLIsShared(t *testing.T) {
 	skipShort(t)
 	first := StartInAccount(t, "999999999999")
 	assert.Equal(t, "999999999999", first.Account(t), "moto answers as the account asked for")
+	assert.Regexp(t, "^ASIA", first.keyID, "a key moto issued in that account")
 	t.Setenv(URLEnvVar, first.URL)
 	second := StartInAccount(t, "999999999999")
 	assert.Equal(t, first.URL, second.URL)
-	refused := &fatalRecorder{TB: t}
-	func() {
-		defer func() { _ = recover() }()
-		StartInAccount(refused, DefaultAccount)
-	}()
-	assert.Contains(t, refused.msg, "answers as account 999999999999; this test needs "+DefaultAccount+": start that server with MOTO_ACCOUNT_ID="+DefaultAccount)
+	other := Start(t)
+	assert.Equal(t, first.URL, other.URL)
+	assert.Equal(t, DefaultAccount, other.Account(t))
+	assert.Equal(t, "999999999999", first.Account(t), "a second Start within the test keeps the first's account")
+
 	_, err := s3.NewFromConfig(first.Config(t), func(o *s3.Options) { o.UsePathStyle = true }).
 		CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("shared")})
 	require.NoError(t, err)
 	_, code := second.AWS(t, "s3api", "head-bucket", "--bucket", "shared")
 	assert.Empty(t, code)
+	_, code = first.AWS(t, "iam", "create-user", "--user-name", "shared")
+	require.Empty(t, code)
+	_, code = second.AWS(t, "iam", "get-user", "--user-name", "shared")
+	assert.Empty(t, code, "the same account")
+	_, code = other.AWS(t, "iam", "get-user", "--user-name", "shared")
+	assert.Equal(t, "NoSuchEntity", code, "another account of the same server does not see it")
+
+	other.Reset(t)
+	_, code = second.AWS(t, "iam", "get-user", "--user-name", "shared")
+	assert.Equal(t, "NoSuchEntity", code, "a reset empties every account")
+	assert.Equal(t, "999999999999", first.Account(t), "after a reset each holder signs with a key of its account again")
+	assert.Equal(t, "999999999999", second.Account(t))
+
+	t.Run("a new test empties it", func(t *testing.T) {
+		_, code := first.AWS(t, "iam", "create-user", "--user-name", "left-over")
+		require.Empty(t, code)
+		held.Lock()
+		saved := held.servers[first.URL]
+		held.servers[first.URL] = nil // as in the next test binary of `go test -p 1`
+		held.Unlock()
+		defer func() { held.Lock(); held.servers[first.URL] = saved; held.Unlock() }()
+		next := StartInAccount(t, "999999999999")
+		_, code = next.AWS(t, "iam", "get-user", "--user-name", "left-over")
+		assert.Equal(t, "NoSuchEntity", code)
+	})
+
+	oneAccount := launch(t, "MOTO_ACCOUNT_ID=555555555555")
+	t.Setenv(URLEnvVar, oneAccount.URL)
+	refused := &fatalRecorder{TB: t}
+	func() {
+		defer func() { _ = recover() }()
+		StartInAccount(refused, "999999999999")
+	}()
+	assert.Contains(t, refused.msg, "answers as account 555555555555, not 999999999999: a server started with MOTO_ACCOUNT_ID is one account whatever the key; start it without")
 }
 
 // TestBucketReadBackMatchesThePlan: a bucket made in moto as the offline plan declares it
