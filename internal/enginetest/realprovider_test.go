@@ -59,7 +59,7 @@ func TestRealProviderWorkflow(t *testing.T) {
 				assert.NotContains(t, v, "secrets", "job %s step %q reads a secret in %s", name, s.Name, k)
 			}
 			switch {
-			case strings.Contains(s.Run, "'moto[server]=="+mototest.Version+"'") && strings.Contains(s.Run, "awscli"):
+			case s.Uses == motoAction:
 				install = i
 			case s.Uses == pinnedTools:
 				tools = i
@@ -76,4 +76,31 @@ func TestRealProviderWorkflow(t *testing.T) {
 	pins := slices.IndexFunc(action(t, "pulumi").Runs.Steps, func(s step) bool { return s.ID == "pins" })
 	require.GreaterOrEqual(t, pins, 0)
 	assert.Contains(t, action(t, "pulumi").Runs.Steps[pins].Run, "holds no sha256 for $archive yet", "the action refuses a placeholder pin, so the job fails closed")
+}
+
+// motoAction installs moto and the AWS CLI for a job that runs the tests.
+const motoAction = "./.github/actions/moto"
+
+// TestJobsThatRunTheTestsInstallMoto: the repository's moto action installs the moto the
+// tests pin and the AWS CLI, and every job that runs .ci/run (which stops without them)
+// uses it first, so the tests workflow passes on GitHub's runners, which have no moto.
+func TestJobsThatRunTheTestsInstallMoto(t *testing.T) {
+	steps := action(t, "moto").Runs.Steps
+	require.Len(t, steps, 1)
+	assert.Contains(t, steps[0].Run, "'moto[server]=="+mototest.Version+"'")
+	assert.Contains(t, steps[0].Run, "'awscli==")
+	assert.Contains(t, steps[0].Run, `>> "$GITHUB_PATH"`, "first on PATH for the steps after it")
+	runs := 0
+	for file, wf := range workflows(t) {
+		for name, j := range wf.Jobs {
+			install := slices.IndexFunc(j.Steps, func(s step) bool { return s.Uses == motoAction })
+			for i, s := range j.Steps {
+				if strings.Contains(s.Run, ".ci/run") {
+					runs++
+					assert.True(t, install >= 0 && install < i, "%s job %s runs .ci/run without installing moto first (%s)", file, name, motoAction)
+				}
+			}
+		}
+	}
+	assert.Positive(t, runs, "a workflow runs .ci/run")
 }
