@@ -44,6 +44,9 @@ type Server struct {
 	URL  string // http://host:port
 	addr string // host:port, where every request goes
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
+	// keyID and secret sign every request of Config, Env and AWS: AccessKeyID and
+	// SecretAccessKey unless As or Enforce chose a key moto issued.
+	keyID, secret string
 }
 
 // DefaultAccount is the account moto answers for unless told another (MOTO_ACCOUNT_ID).
@@ -110,7 +113,7 @@ func StartInAccount(t testing.TB, account string) *Server {
 			t.Logf("moto's log:\n%s", log.String())
 		}
 	})
-	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid}
+	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid, keyID: AccessKeyID, secret: SecretAccessKey}
 	if err := s.wait(30*time.Second, done); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +150,7 @@ func external(raw string) (*Server, error) {
 		return nil, fmt.Errorf("%s=%q: %s is not a loopback address; the tests send requests only to this machine (127.0.0.1, ::1 or localhost)", URLEnvVar, raw, host)
 	}
 	addr := net.JoinHostPort(host, port)
-	return &Server{URL: "http://" + addr, addr: addr}, nil
+	return &Server{URL: "http://" + addr, addr: addr, keyID: AccessKeyID, secret: SecretAccessKey}, nil
 }
 
 // wait returns once the server answers moto's own API, or says why it does not.
@@ -183,16 +186,23 @@ func must(r *http.Request, err error) *http.Request {
 }
 
 // Reset empties the server (POST /moto-api/reset), so each scenario starts from an account
-// with nothing in it.
+// with nothing in it, and turns off the enforcement Enforce turned on (its key is gone).
 func (s *Server) Reset(t testing.TB) {
 	t.Helper()
-	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+"/moto-api/reset", nil)))
+	s.post(t, "/moto-api/reset-auth", "inf")
+	s.post(t, "/moto-api/reset", "")
+}
+
+// post sends body to one of moto's own endpoints, which take no signature.
+func (s *Server) post(t testing.TB, path, body string) {
+	t.Helper()
+	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(body))))
 	if err != nil {
-		t.Fatalf("resetting moto: %v", err)
+		t.Fatalf("moto %s: %v", path, err)
 	}
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("resetting moto: %s", resp.Status)
+		t.Fatalf("moto %s: %s", path, resp.Status)
 	}
 }
 
@@ -229,7 +239,7 @@ func (s *Server) Config(t testing.TB) aws.Config {
 		awsconfig.WithBaseEndpoint(s.URL),
 		awsconfig.WithSharedConfigFiles([]string{}),
 		awsconfig.WithSharedCredentialsFiles([]string{}),
-		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")))
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(s.keyID, s.secret, "")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,8 +251,8 @@ func (s *Server) Config(t testing.TB) aws.Config {
 // the test's own environment, no config or credentials file (so no profile), no proxy.
 func (s *Server) Env() []string {
 	return append(cleanEnv(),
-		"AWS_ACCESS_KEY_ID="+AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY="+SecretAccessKey,
+		"AWS_ACCESS_KEY_ID="+s.keyID,
+		"AWS_SECRET_ACCESS_KEY="+s.secret,
 		"AWS_DEFAULT_REGION="+Region,
 		"AWS_REGION="+Region,
 		"AWS_ENDPOINT_URL="+s.URL,
