@@ -161,3 +161,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEncrypt: what Encrypt gives is a message only the key's owner reads, with the key's
+// fingerprint as the provider reports it; a Keybase key and a non-key are refused.
+func TestEncrypt(t *testing.T) {
+	e := pgpkeytest.NewEntity(t, "alice", time.Now().Add(-time.Hour), 0)
+	fingerprint, encrypted, err := pgpkey.Encrypt(pgpkeytest.Export(t, e), []byte("s3cr3t-value"))
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("%x", e.PrimaryKey.Fingerprint), fingerprint)
+	assert.NotContains(t, encrypted, "s3cr3t-value")
+	assert.Equal(t, "s3cr3t-value", pgpkeytest.Decrypt(t, e, encrypted))
+
+	other := pgpkeytest.NewEntity(t, "mallory", time.Now().Add(-time.Hour), 0)
+	data, err := base64.StdEncoding.DecodeString(encrypted)
+	require.NoError(t, err)
+	_, err = openpgp.ReadMessage(bytes.NewReader(data), openpgp.EntityList{other}, nil, nil)
+	assert.Error(t, err, "another key cannot read it")
+
+	_, _, err = pgpkey.Encrypt("keybase:alice", []byte("x"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Keybase")
+	_, _, err = pgpkey.Encrypt("bm90IGEga2V5", []byte("x"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not an OpenPGP key")
+}

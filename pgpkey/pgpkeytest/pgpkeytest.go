@@ -5,6 +5,7 @@ package pgpkeytest
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
 	"testing"
 	"time"
 
@@ -47,4 +48,23 @@ func Export(t testing.TB, e *openpgp.Entity) string {
 func Public(t testing.TB, name string) string {
 	t.Helper()
 	return Export(t, NewEntity(t, name, time.Now().Add(-time.Hour), 0))
+}
+
+// Decrypt reads encrypted, the base64 of a binary OpenPGP message as the AWS provider
+// gives an encrypted credential, with e's private key, and returns the plain text.
+func Decrypt(t testing.TB, e *openpgp.Entity, encrypted string) string {
+	t.Helper()
+	data, err := base64.StdEncoding.DecodeString(encrypted)
+	if err != nil {
+		t.Fatalf("an encrypted credential is not base64: %v", err)
+	}
+	md, err := openpgp.ReadMessage(bytes.NewReader(data), openpgp.EntityList{e}, nil, nil)
+	if err != nil {
+		t.Fatalf("reading an encrypted credential: %v", err)
+	}
+	plain, err := io.ReadAll(md.UnverifiedBody)
+	if err != nil {
+		t.Fatalf("decrypting a credential: %v", err)
+	}
+	return string(plain)
 }

@@ -27,8 +27,7 @@ import (
 )
 
 // Backend serves some resource types from an AWS API. The stand-in asks Serves once per
-// call, and keeps its model for every other type; the S3 backend is the first, the IAM
-// types are meant to follow behind the same interface.
+// call, and keeps its model for every other type.
 type Backend interface {
 	// Serves says whether the backend creates, reads, updates and deletes typ.
 	Serves(typ string) bool
@@ -39,8 +38,10 @@ type Backend interface {
 	// both nil when it does not exist. olds are the inputs last sent (nil for an import):
 	// what AWS holds in another spelling of the same value keeps the program's spelling.
 	Read(ctx context.Context, typ, id string, olds resource.PropertyMap) (inputs, state resource.PropertyMap, err error)
-	// Update applies news to the resource id and returns its state.
-	Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error)
+	// Update applies news to the resource id and returns its state. olds is its last
+	// state: what the provider diffs against, as an IAM membership removes only the groups
+	// it added.
+	Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error)
 	// Delete deletes the resource id, whose last inputs were olds.
 	Delete(ctx context.Context, typ, id string, olds resource.PropertyMap) error
 }
@@ -58,6 +59,10 @@ type Config struct {
 	AccessKey, SecretKey string
 	// SkipCredentialsValidation is aws:skipCredentialsValidation: no STS call at Configure.
 	SkipCredentialsValidation bool
+	// Generated records, in plain text, each credential created for a user (kind "secret"
+	// of an access key, "password" of a login profile), so the tests can search the
+	// engine's state for it; nil records nothing.
+	Generated func(typ, user, kind, value string) error
 }
 
 // Account asks STS (GetCallerIdentity) whose the credentials are, as the real provider
@@ -228,14 +233,22 @@ func encode(v any) resource.PropertyMap {
 // Backends serves each type from the first of its backends that serves it.
 type Backends []Backend
 
-// New makes every backend the stand-in has for c: S3 today; the IAM types follow the same
-// way.
+// New makes every backend the stand-in has for c: S3, and IAM when c names an iam
+// endpoint.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
 		return nil, err
 	}
-	return Backends{s3b}, nil
+	bs := Backends{s3b}
+	if c.Endpoints["iam"] != "" {
+		iamb, err := NewIAM(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, iamb)
+	}
+	return bs, nil
 }
 
 func (bs Backends) pick(typ string) (Backend, error) {
@@ -272,12 +285,12 @@ func (bs Backends) Read(ctx context.Context, typ, id string, olds resource.Prope
 }
 
 // Update implements Backend.
-func (bs Backends) Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error) {
+func (bs Backends) Update(ctx context.Context, typ, id string, olds, news resource.PropertyMap) (resource.PropertyMap, error) {
 	b, err := bs.pick(typ)
 	if err != nil {
 		return nil, err
 	}
-	return b.Update(ctx, typ, id, news)
+	return b.Update(ctx, typ, id, olds, news)
 }
 
 // Delete implements Backend.

@@ -161,7 +161,7 @@ func (b *S3) Create(ctx context.Context, typ string, inputs resource.PropertyMap
 
 // Update implements Backend: every S3 type but the bucket is a "put" of its whole
 // configuration; a bucket has nothing the program updates in place.
-func (b *S3) Update(ctx context.Context, typ, id string, news resource.PropertyMap) (resource.PropertyMap, error) {
+func (b *S3) Update(ctx context.Context, typ, id string, _, news resource.PropertyMap) (resource.PropertyMap, error) {
 	if _, err := b.put(ctx, typ, news, false); err != nil {
 		return nil, err
 	}

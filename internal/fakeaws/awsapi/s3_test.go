@@ -30,12 +30,21 @@ func newMotoS3(t *testing.T) *S3 {
 // motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
 func motoConfig(t *testing.T) Config {
 	t.Helper()
-	endpoint := mototest.Start(t).URL // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
+	_, c := motoServerConfig(t)
+	return c
+}
+
+// motoServerConfig is a new moto and the configuration of a provider whose aws:endpoints
+// name it.
+func motoServerConfig(t *testing.T) (*mototest.Server, Config) {
+	t.Helper()
+	server := mototest.Start(t) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
+	endpoint := server.URL
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
+		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "iam": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
-	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
+	return server, Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one
@@ -95,7 +104,7 @@ func TestS3UpdateAndDeleteAgainstMoto(t *testing.T) {
 		require.NoError(t, err, r.typ)
 	}
 	suspended := props(t, `{"bucket":"acme-backups-moto","versioningConfiguration":{"status":"Suspended"}}`)
-	state, err := b.Update(ctx, awstypes.Versioning, vaultBucket, suspended)
+	state, err := b.Update(ctx, awstypes.Versioning, vaultBucket, nil, suspended)
 	require.NoError(t, err)
 	assert.Equal(t, "Suspended", state["versioningConfiguration"].ObjectValue()["status"].StringValue())
 	read, _, err := b.Read(ctx, awstypes.Versioning, vaultBucket, nil)

@@ -189,6 +189,7 @@ func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap
 	if err != nil || c == nil {
 		return err
 	}
+	c.Generated = s.logCredential
 	backend, err := awsapi.New(*c)
 	if err != nil {
 		return err
@@ -197,7 +198,8 @@ func (s *server) configureBackend(ctx context.Context, args resource.PropertyMap
 	if err != nil {
 		return err
 	}
-	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", awsapi.S3Types, c.Endpoints)); err != nil {
+	served := slices.DeleteFunc(slices.Concat(awsapi.S3Types, awsapi.IAMTypes), func(typ string) bool { return !backend.Serves(typ) })
+	if err := s.host.Log(ctx, diag.Info, "", fmt.Sprintf("the stand-in serves %v from the endpoints %v; every other type from its model", served, c.Endpoints)); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -317,13 +319,19 @@ func (s *server) state(typ, name string, inputs resource.PropertyMap) (string, r
 		b := make([]byte, 12)
 		_, _ = rand.Read(b)
 		value := "FAKEAWS-" + kind + "-" + hex.EncodeToString(b)
-		logErr = s.log(oplog.Op{Op: "credential", Type: typ, User: user, Kind: kind, Value: value})
+		logErr = s.logCredential(typ, user, kind, value)
 		return value
 	})
 	if logErr != nil {
 		cmdutil.ExitError(logErr.Error())
 	}
 	return id, state
+}
+
+// logCredential records a credential generated for user in plain text, so tests can
+// search the engine's state for it, whether the model or the AWS backend made it.
+func (s *server) logCredential(typ, user, kind, value string) error {
+	return s.log(oplog.Op{Op: "credential", Type: typ, User: user, Kind: kind, Value: value})
 }
 
 // Read answers an import (no state yet) or a refresh from what exists: the resource's
@@ -391,12 +399,19 @@ func (s *server) readBackend(ctx context.Context, b awsapi.Backend, req *pulumir
 	if err != nil || read == nil {
 		return &pulumirpc.ReadResponse{}, err
 	}
+	old, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	keepCredentials(old, state)
 	inputs := read
 	if len(olds) > 0 {
 		inputs = resource.PropertyMap{}
 		for k, v := range olds {
 			if now, ok := read[k]; ok {
 				v = now
+			} else if _, ok := state[k]; !ok {
+				state[k] = v // as the provider keeps what AWS does not report (a pgpKey, forceDestroy)
 			}
 			inputs[k] = v
 		}
@@ -467,9 +482,10 @@ func (s *server) updateBackend(ctx context.Context, b awsapi.Backend, req *pulum
 	}
 	if !req.GetPreview() {
 		var err error
-		if state, err = b.Update(ctx, req.GetType(), req.GetId(), news); err != nil {
+		if state, err = b.Update(ctx, req.GetType(), req.GetId(), olds, news); err != nil {
 			return nil, err
 		}
+		keepCredentials(olds, state)
 	}
 	out, err := marshal(state)
 	if err != nil {
