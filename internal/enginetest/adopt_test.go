@@ -17,12 +17,20 @@ import (
 // legacy is an account a team already runs: a bucket holding data, the bucket of its
 // Pulumi state, an application's IAM user at the root path, an account alias and a weak
 // password policy.
-var legacy = []world.Resource{
+var legacy = append([]world.Resource{
 	{Type: awstypes.Bucket, ID: "enginetest-legacy-data", Inputs: map[string]any{"bucket": "enginetest-legacy-data"}},
 	{Type: awstypes.Bucket, ID: "enginetest-legacy-state", Inputs: map[string]any{"bucket": "enginetest-legacy-state"}},
 	{Type: awstypes.User, ID: "legacy-adopt", Inputs: map[string]any{"name": "legacy-adopt", "path": "/"}},
-	{Type: awstypes.AccountAlias, ID: "acme-legacy", Inputs: map[string]any{"accountAlias": "acme-legacy"}},
-	{Type: awstypes.AccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
+}, existingAccount("acme-legacy")...)
+
+// existingAccount is what an account a team already runs has of the account-wide
+// settings: an alias, and a password policy weaker than the program's (AWS's default
+// minimum length).
+func existingAccount(alias string) []world.Resource {
+	return []world.Resource{
+		{Type: awstypes.AccountAlias, ID: alias, Inputs: map[string]any{"accountAlias": alias}},
+		{Type: awstypes.AccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}},
+	}
 }
 
 // adoptStack is a managing stack over the legacy account; adopt marks what exists. The
@@ -182,6 +190,48 @@ func TestLifecycleSeedsWhatTheStackAdopts(t *testing.T) {
 	steps := strings.Join(up.steps(), "\n")
 	assert.Contains(t, steps, "import urn:", "the first up adopts what was seeded")
 	assert.NotContains(t, steps, "create urn:pulumi:"+name+"::secure-aws::secure-aws:components:SecureBucket$"+awstypes.Bucket+"::acme-legacy-uploads-bucket")
+	up, err = p.up(s)
+	require.NoError(t, err)
+	assert.Empty(t, up.changed(), "once adopted, managed like any other")
+}
+
+// TestLifecycleSeedsTheAccountItAdopts: a team's own managing stack file that adopts the
+// account's alias and password policy (account.importExisting) fails its first up in an
+// empty account, as TestLifecycle would run it; seeded as TestLifecycle seeds it, the up
+// adopts both and brings the password policy to the program's, and a second up changes
+// nothing.
+func TestLifecycleSeedsTheAccountItAdopts(t *testing.T) {
+	const name = "adoptaccount"
+	cfg := ownStack(map[string]string{
+		"secure-aws:account": `{"manage":true,"alias":"acme-adopted","importExisting":true}`,
+		"secure-aws:ci":      `{"repository":"acme/secure-aws","ownerId":1,"repositoryId":2,"stateBucket":"enginetest-adopted-state"}`,
+	})
+	t.Run("unseeded, the first up fails on the alias and password policy it adopts", func(t *testing.T) {
+		p := newProject(t)
+		p.writeStack(name, cfg)
+		p.seed(world.Resource{Type: awstypes.Bucket, ID: "enginetest-adopted-state", Inputs: map[string]any{"bucket": "enginetest-adopted-state"}})
+		_, err := p.up(p.stack(name))
+		require.Error(t, err)
+		assert.Regexp(t, "'(acme-adopted|iam-account-password-policy)' does not exist", err.Error())
+	})
+	p := newProject(t)
+	p.writeStack(name, cfg)
+	p.seedAdopted(name)
+	resources, err := world.Load(p.world)
+	require.NoError(t, err)
+	assert.Equal(t, 1, countOf(resources, awstypes.AccountAlias, "acme-adopted"), "the alias is seeded")
+	assert.Equal(t, 1, countOf(resources, awstypes.AccountPasswordPolicy, "iam-account-password-policy"), "so is the password policy")
+	s := p.stack(name)
+	up, err := p.up(s)
+	require.NoError(t, err)
+	steps := strings.Join(up.steps(), "\n")
+	for _, r := range []struct{ typ, name string }{{awstypes.AccountAlias, "account-alias"}, {awstypes.AccountPasswordPolicy, "account-password-policy"}} {
+		assert.Contains(t, steps, "import urn:pulumi:"+name+"::secure-aws::secure-aws:components:AccountBaseline$"+r.typ+"::"+r.name, "the first up adopts it")
+	}
+	resources, err = world.Load(p.world)
+	require.NoError(t, err)
+	policy := resources[world.Find(resources, awstypes.AccountPasswordPolicy, "iam-account-password-policy")]
+	assert.EqualValues(t, 14, policy.Inputs["minimumPasswordLength"], "the adopted policy is brought to the program's")
 	up, err = p.up(s)
 	require.NoError(t, err)
 	assert.Empty(t, up.changed(), "once adopted, managed like any other")

@@ -338,11 +338,8 @@ func (p *project) adoptable(stack string) []world.Resource {
 	for _, u := range users {
 		out = append(out, world.Resource{Type: awstypes.User, ID: u, Inputs: map[string]any{"name": u, "path": "/"}})
 	}
-	if cfg.Account.Manage && cfg.Account.ImportExisting {
-		if cfg.Account.Alias != "" {
-			out = append(out, world.Resource{Type: awstypes.AccountAlias, ID: cfg.Account.Alias, Inputs: map[string]any{"accountAlias": cfg.Account.Alias}})
-		}
-		out = append(out, world.Resource{Type: awstypes.AccountPasswordPolicy, ID: "iam-account-password-policy", Inputs: map[string]any{"minimumPasswordLength": 8}})
+	if a := cfg.Account; a.Manage && a.ImportExisting {
+		out = append(out, existingAccount(a.Alias)...)
 	}
 	return out
 }

@@ -35,25 +35,9 @@ var motoEndpoints = []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_S3_CONTROL
 // modelOnly are the resource types the stand-in still answers from its model when its
 // endpoints name moto, each with why. TestMotoLifecycle fails when a stack's plan has a
 // type that is neither served nor listed, and when a listed type is served: the list only
-// shrinks, and each type leaves it with its read-back.
+// shrinks, and each type leaves it with its read-back (mototest.SubjectOf).
 var modelOnly = map[string]string{
-	awstypes.Analyzer: "moto 5.2.1 answers Access Analyzer's CreateAnalyzer with \"Not yet implemented\"",
-}
-
-// iamPending are the IAM and CloudTrail types the AWS backend is being extended to
-// (issue 21); until then the model answers them and they are listed with modelOnly.
-var iamPending = []string{
-	awstypes.User, awstypes.LoginProfile, awstypes.AccessKey, awstypes.Membership, awstypes.GroupMembership, awstypes.Policy,
-	awstypes.GroupPolicy, awstypes.GroupAttachment, awstypes.UserPolicy, awstypes.UserAttachment, awstypes.UserPoliciesExcl,
-	awstypes.UserAttachmentsExcl, awstypes.GroupPoliciesExcl, awstypes.GroupAttachmentsExcl, awstypes.RolePoliciesExcl,
-	awstypes.RoleAttachmentsExcl, awstypes.RolePolicy, awstypes.Group, awstypes.Role, awstypes.RoleAttachment,
-	awstypes.OIDCProvider, awstypes.AccountAlias, awstypes.AccountPasswordPolicy, awstypes.Trail,
-}
-
-func init() {
-	for _, typ := range iamPending {
-		modelOnly[typ] = "not served by the AWS backend yet (issue 21, item 1)"
-	}
+	awstypes.Analyzer: "moto 5.2.1 has no Access Analyzer (its server answers CreateAnalyzer with HTTP 500: no backend for access-analyzer)",
 }
 
 // motoStack is one stack of the repository applied to moto: the project, the stack, the

@@ -182,12 +182,19 @@ var KeptWhenUnset = map[string][]string{awstypes.Bucket: {"replicationConfigurat
 // Regional are the types whose ids are unique per region rather than per account.
 var Regional = map[string]bool{awstypes.Analyzer: true}
 
+// OnePerAccount are the types an account holds one of, whatever its id: creating one
+// replaces the one there is. An account has one alias, and CreateAccountAlias of another
+// name swaps it (moto 5.2.1 does the same); of the name it has, AWS answers
+// EntityAlreadyExists (CreateFails).
+var OnePerAccount = map[string]bool{awstypes.AccountAlias: true}
+
 // CreateFails lists the types whose create call AWS refuses when the resource already
 // exists (a bucket name you own, an IAM name in the account), with the error code AWS
 // returns. Every other type is created by a "put" that overwrites: a bucket's versioning,
 // encryption or policy, a group's policy attachment, the account's password policy.
-// AccountAlias is listed on the cautious reading that CreateAccountAlias does not take
-// over an alias set outside the program; adopt it with account.importExisting.
+// AccountAlias is listed for the alias the account already has: the name is taken (by the
+// account itself), so adopt it with account.importExisting; another alias is replaced
+// (OnePerAccount).
 var CreateFails = map[string]string{
 	awstypes.Bucket:       "BucketAlreadyOwnedByYou",
 	awstypes.User:         "EntityAlreadyExists",

@@ -22,6 +22,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -49,6 +50,15 @@ type Server struct {
 	keyID, secret string
 }
 
+// managedPoliciesEnv makes moto hold the AWS managed policies (AdministratorAccess,
+// AWSSupportAccess, ...), which the program attaches; moto 5.2.1 starts without them, and
+// attaching one fails with NoSuchEntity. It adds about two seconds to moto's first IAM
+// call and to each reset.
+const managedPoliciesEnv = "MOTO_IAM_LOAD_MANAGED_POLICIES=true"
+
+// awsManagedPolicy is an AWS managed policy a server started with managedPoliciesEnv has.
+const awsManagedPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
 // DefaultAccount is the account moto answers for unless told another (MOTO_ACCOUNT_ID).
 const DefaultAccount = "123456789012"
 
@@ -63,7 +73,8 @@ func Start(t testing.TB) *Server {
 
 // StartInAccount is Start with moto answering as account (MOTO_ACCOUNT_ID), for a stack
 // whose aws:allowedAccountIds names it. A server of MOTO_SERVER_URL must have been started
-// in that account: the test fails, saying so, if STS answers another.
+// in that account and with the AWS managed policies (MOTO_IAM_LOAD_MANAGED_POLICIES=true):
+// the test fails, saying so, if STS answers another account or a managed policy is missing.
 func StartInAccount(t testing.TB, account string) *Server {
 	t.Helper()
 	if raw := os.Getenv(URLEnvVar); raw != "" {
@@ -76,6 +87,9 @@ func StartInAccount(t testing.TB, account string) *Server {
 		}
 		if got := s.Account(t); got != account {
 			t.Fatalf("%s=%s answers as account %s; this test needs %s: start that server with MOTO_ACCOUNT_ID=%s", URLEnvVar, raw, got, account, account)
+		}
+		if _, err := iam.NewFromConfig(s.Config(t)).GetPolicy(t.Context(), &iam.GetPolicyInput{PolicyArn: aws.String(awsManagedPolicy)}); err != nil {
+			t.Fatalf("%s=%s has no AWS managed policy %s (%v): start that server with %s", URLEnvVar, raw, awsManagedPolicy, err, managedPoliciesEnv)
 		}
 		return s
 	}
@@ -96,7 +110,7 @@ func StartInAccount(t testing.TB, account string) *Server {
 	// moto runs boto itself: it gets none of the test's AWS settings (an empty AWS_PROFILE
 	// is a profile it cannot find) and no proxy.
 	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey, "AWS_DEFAULT_REGION="+Region,
-		"MOTO_ACCOUNT_ID="+account)
+		"MOTO_ACCOUNT_ID="+account, managedPoliciesEnv)
 	// Its own process group, so that stopping it stops whatever it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var log bytes.Buffer

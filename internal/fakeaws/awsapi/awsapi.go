@@ -50,7 +50,8 @@ type Backend interface {
 type Config struct {
 	Region    string
 	Partition string
-	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts) to its URL.
+	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts, cloudtrail)
+	// to its URL.
 	Endpoints map[string]string
 	// S3UsePathStyle is aws:s3UsePathStyle: the bucket in the path, not in the host name.
 	S3UsePathStyle bool
@@ -103,7 +104,7 @@ func ParseEndpoints(v resource.PropertyValue) (map[string]string, error) {
 			return nil, nil
 		}
 		if err := json.Unmarshal([]byte(v.StringValue()), &raw); err != nil {
-			return nil, fmt.Errorf("endpoints: want a list of objects mapping a service (s3, s3control, iam, sts) to a URL: %w", err)
+			return nil, fmt.Errorf("endpoints: want a list of objects mapping a service (s3, s3control, iam, sts, cloudtrail) to a URL: %w", err)
 		}
 	case v.IsArray():
 		for _, e := range v.ArrayValue() {
@@ -233,8 +234,10 @@ func encode(v any) resource.PropertyMap {
 // Backends serves each type from the first of its backends that serves it.
 type Backends []Backend
 
-// New makes every backend the stand-in has for c: S3, and IAM when c names an iam
-// endpoint.
+// New makes every backend the stand-in has for c: S3, and each of the others whose
+// endpoint c names (iam: the users, groups, policies and keys, the roles, the OIDC
+// provider and the account's alias and password policy; cloudtrail: the trail); a type
+// whose endpoint is not named keeps the model.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
@@ -247,6 +250,18 @@ func New(c Config) (Backends, error) {
 			return nil, err
 		}
 		bs = append(bs, iamb)
+		b, err := NewIAMAccount(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, b)
+	}
+	if c.Endpoints["cloudtrail"] != "" {
+		b, err := NewCloudTrail(c)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, b)
 	}
 	return bs, nil
 }
@@ -308,7 +323,8 @@ func (bs Backends) Delete(ctx context.Context, typ, id string, olds resource.Pro
 // (internal/awsaccount): the program refuses aws:endpoints in a stack file (a setting that
 // redirects requests out of the plan's sight), so the environment is how a test points
 // the whole stack at an emulator.
-var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS"}
+var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS",
+	"cloudtrail": "AWS_ENDPOINT_URL_CLOUDTRAIL"}
 
 // FromProviderConfig reads the backend's configuration for region from the provider
 // configuration args (aws:endpoints, aws:s3UsePathStyle, aws:accessKey, aws:secretKey)

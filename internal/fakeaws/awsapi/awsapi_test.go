@@ -56,7 +56,8 @@ func TestFromProviderConfig(t *testing.T) {
 		"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret"}))
 	require.NoError(t, err)
 	require.NotNil(t, c)
-	assert.Equal(t, map[string]string{"s3": "http://127.0.0.1:2", "s3control": "http://127.0.0.1:3", "iam": "http://127.0.0.1:3", "sts": "http://127.0.0.1:3"}, c.Endpoints)
+	assert.Equal(t, map[string]string{"s3": "http://127.0.0.1:2", "s3control": "http://127.0.0.1:3", "iam": "http://127.0.0.1:3", "sts": "http://127.0.0.1:3",
+		"cloudtrail": "http://127.0.0.1:3"}, c.Endpoints)
 	assert.Equal(t, "AKIDENV", c.AccessKey)
 	assert.False(t, c.SkipCredentialsValidation)
 

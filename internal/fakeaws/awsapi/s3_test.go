@@ -30,21 +30,27 @@ func newMotoS3(t *testing.T) *S3 {
 // motoConfig is the configuration of a provider whose aws:endpoints name a new moto.
 func motoConfig(t *testing.T) Config {
 	t.Helper()
-	_, c := motoServerConfig(t)
-	return c
+	return serverConfig(t, mototest.Start(t)) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
+}
+
+// serverConfig is the configuration of a provider whose aws:endpoints name every service
+// of the backend at server.
+func serverConfig(t *testing.T, server *mototest.Server) Config {
+	t.Helper()
+	endpoint := resource.NewProperty(server.URL)
+	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+		"s3": endpoint, "s3control": endpoint, "sts": endpoint, "iam": endpoint, "cloudtrail": endpoint})})
+	endpoints, err := ParseEndpoints(v)
+	require.NoError(t, err)
+	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
 }
 
 // motoServerConfig is a new moto and the configuration of a provider whose aws:endpoints
 // name it.
 func motoServerConfig(t *testing.T) (*mototest.Server, Config) {
 	t.Helper()
-	server := mototest.Start(t) // a few seconds for the package: it runs under -short too, as internal/awsaccount's moto test does
-	endpoint := server.URL
-	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-		"s3": resource.NewProperty(endpoint), "s3control": resource.NewProperty(endpoint), "iam": resource.NewProperty(endpoint), "sts": resource.NewProperty(endpoint)})})
-	endpoints, err := ParseEndpoints(v)
-	require.NoError(t, err)
-	return server, Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
+	server := mototest.Start(t)
+	return server, serverConfig(t, server)
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one

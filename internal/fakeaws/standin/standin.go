@@ -281,6 +281,9 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	code, fails := fakeaws.CreateFailure(req.GetType(), s.accountRegion())
 	err = s.change(func(rs []world.Resource) ([]world.Resource, error) {
 		created := world.Resource{Type: req.GetType(), ID: id, Region: region, Inputs: inputs.Mappable()}
+		if fakeaws.OnePerAccount[req.GetType()] {
+			rs = slices.DeleteFunc(rs, func(r world.Resource) bool { return r.Type == req.GetType() && r.ID != id })
+		}
 		i := world.FindIn(rs, req.GetType(), id, region)
 		if i < 0 {
 			rs = append(rs, created)

@@ -6,9 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/oplog"
 	"github.com/secure-aws/secure-aws/internal/fakeaws/world"
 )
@@ -51,4 +55,25 @@ func TestRefusal(t *testing.T) {
 	assert.Contains(t, err.Error(), "pulumi plugin install resource aws "+version)
 	assert.NoError(t, Refusal(env(map[string]string{world.EnvVar: "/tmp/world.json"})))
 	assert.NoError(t, Refusal(env(map[string]string{oplog.EnvVar: "/tmp/ops.jsonl"})))
+}
+
+// TestCreateReplacesTheAccountsAlias: an account has one alias; creating another replaces
+// it, as AWS and moto do, and creating the one it has fails with EntityAlreadyExists.
+func TestCreateReplacesTheAccountsAlias(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "world.json")
+	require.NoError(t, world.Save(path, []world.Resource{{Type: awstypes.AccountAlias, ID: "acme-old", Inputs: map[string]any{"accountAlias": "acme-old"}}}))
+	s := &server{log: oplog.Writer(""), world: path, account: fakeaws.Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"}}
+	create := func(alias string) error {
+		props, err := marshal(resource.PropertyMap{"accountAlias": resource.NewProperty(alias)})
+		require.NoError(t, err)
+		_, err = s.Create(t.Context(), &pulumirpc.CreateRequest{Type: awstypes.AccountAlias, Urn: "urn:pulumi:s::p::" + awstypes.AccountAlias + "::alias", Properties: props})
+		return err
+	}
+	require.NoError(t, create("acme-new"))
+	resources, err := world.Load(path)
+	require.NoError(t, err)
+	assert.Equal(t, []world.Resource{{Type: awstypes.AccountAlias, ID: "acme-new", Inputs: map[string]any{"accountAlias": "acme-new"}}}, resources)
+	err = create("acme-new")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "EntityAlreadyExists")
 }
