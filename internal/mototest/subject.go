@@ -2,6 +2,7 @@ package mototest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -152,29 +153,13 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 		{"passwordPolicy", "iam", "get-account-password-policy"},
 		{"trails", "cloudtrail", "describe-trails"},
 	}, "NoSuchEntity")
-	providers := map[string]any{}
 	listed, _ := s.AWS(t, "iam", "list-open-id-connect-providers")
-	list, _ := path(listed, "OpenIDConnectProviderList").([]any)
-	for _, p := range list {
-		arn := path(p, "Arn").(string)
-		answer, code := s.AWS(t, "iam", "get-open-id-connect-provider", "--open-id-connect-provider-arn", arn)
-		if code != "" {
-			t.Fatalf("OIDC provider %s: %s", arn, code)
-		}
-		providers[arn] = answer
-	}
-	out["oidcProviders"] = providers
-	status := map[string]any{}
-	trails, _ := path(out, "trails", "trailList").([]any)
-	for _, tr := range trails {
-		name := path(tr, "Name").(string)
-		answer, code := s.AWS(t, "cloudtrail", "get-trail-status", "--name", name)
-		if code != "" {
-			t.Fatalf("trail %s: %s", name, code)
-		}
-		status[name] = answer
-	}
-	out["trailStatus"] = status
+	out["oidcProviders"] = s.each(t, path(listed, "OpenIDConnectProviderList"), "Arn", func(arn string) []string {
+		return []string{"iam", "get-open-id-connect-provider", "--open-id-connect-provider-arn", arn}
+	})
+	out["trailStatus"] = s.each(t, path(out, "trails", "trailList"), "Name", func(name string) []string {
+		return []string{"cloudtrail", "get-trail-status", "--name", name}
+	})
 	block, err := s3control.NewFromConfig(s.Config(t)).GetPublicAccessBlock(t.Context(), &s3control.GetPublicAccessBlockInput{AccountId: aws.String(s.Account(t))})
 	if err == nil {
 		c := block.PublicAccessBlockConfiguration
@@ -191,4 +176,21 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 func noSuchBlock(err error) bool {
 	var apiErr smithy.APIError
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchPublicAccessBlockConfiguration"
+}
+
+// each runs, for every entry of list (a CLI answer's list of objects), the CLI call args
+// makes of the entry's key, and keeps its answer by that key; a refused call fails the
+// test.
+func (s *Server) each(t testing.TB, list any, key string, args func(string) []string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, e := range asList(list) {
+		name := fmt.Sprint(path(e, key))
+		answer, code := s.AWS(t, args(name)...)
+		if code != "" {
+			t.Fatalf("aws %v: %s", args(name), code)
+		}
+		out[name] = answer
+	}
+	return out
 }
