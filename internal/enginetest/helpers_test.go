@@ -304,23 +304,25 @@ func readYAML(t *testing.T, path string, into any) {
 	require.NoError(t, yaml.Unmarshal(b, into), path)
 }
 
-// seedAdopted makes exist, in the stand-in's AWS, every bucket and IAM user the stack file
-// of stack marks for import (buckets[].import, apps[] and thirdParties[].import, a vault's
-// importBucket and importWriter, and the state bucket, always adopted), and the account's
-// alias and password policy when it manages the account with account.importExisting, as
-// they exist in the account of a team that follows the adoption recipe: the first up
-// adopts them instead of failing on a resource that does not exist. The configuration is
-// read as the program reads it (internal/config). It runs before the stack's first up, on
-// an empty world.
-func (p *project) seedAdopted(stack string) {
-	t := p.t
+// config reads the project copy's stack file as the program reads it (internal/config).
+func (p *project) config(stack string) *config.Config {
 	st, err := stackfile.Load(p.dir, stack)
-	require.NoError(t, err)
+	require.NoError(p.t, err)
 	cfg, err := config.Load(stack, config.MapGetter(st.Config))
-	require.NoError(t, err)
-	var seeded []world.Resource
+	require.NoError(p.t, err)
+	return cfg
+}
+
+// adoptable is what the stack file of stack marks for adoption, as it exists in the
+// account of a team that follows the adoption recipe: every bucket (buckets[].import, a
+// vault's importBucket, the state bucket, always adopted), every IAM user at the root path
+// (apps[] and thirdParties[].import, a vault's importWriter), and with
+// account.importExisting the alias and a weak password policy.
+func (p *project) adoptable(stack string) []world.Resource {
+	cfg := p.config(stack)
+	var out []world.Resource
 	for _, b := range cfg.Adopted() {
-		seeded = append(seeded, world.Resource{Type: awstypes.Bucket, ID: b.Name, Inputs: map[string]any{"bucket": b.Name}})
+		out = append(out, world.Resource{Type: awstypes.Bucket, ID: b.Name, Inputs: map[string]any{"bucket": b.Name}})
 	}
 	var users []string
 	for _, pr := range slices.Concat(cfg.Apps, cfg.ThirdParties) {
@@ -334,12 +336,19 @@ func (p *project) seedAdopted(stack string) {
 		}
 	}
 	for _, u := range users {
-		seeded = append(seeded, world.Resource{Type: awstypes.User, ID: u, Inputs: map[string]any{"name": u, "path": "/"}})
+		out = append(out, world.Resource{Type: awstypes.User, ID: u, Inputs: map[string]any{"name": u, "path": "/"}})
 	}
 	if a := cfg.Account; a.Manage && a.ImportExisting {
-		seeded = append(seeded, existingAccount(a.Alias)...)
+		out = append(out, existingAccount(a.Alias)...)
 	}
-	if len(seeded) > 0 {
+	return out
+}
+
+// seedAdopted makes exist, in the stand-in's AWS, what the stack file of stack marks for
+// adoption (adoptable): the first up adopts it instead of failing on a resource that does
+// not exist. It runs before the stack's first up, on an empty world.
+func (p *project) seedAdopted(stack string) {
+	if seeded := p.adoptable(stack); len(seeded) > 0 {
 		p.seed(seeded...)
 	}
 }

@@ -53,21 +53,33 @@ func camel(v any) any {
 	return v
 }
 
-// newMotoProject is a project whose AWS is server, reached as a team reaches moto: the
-// program refuses aws:endpoints in a stack file, so the SDKs' variables, which the real
-// provider and the stand-in both honour, name it, with a key of the stack's account. The
-// stand-in sends the types its backend serves there and keeps the model for the rest; the
-// real provider (RealPluginEnvVar) sends every request there (AWS_ENDPOINT_URL), none to
-// AWS, and asks no instance metadata service for credentials.
+// newMotoProject is a project whose AWS is server (useMoto), for the stand-in or the real
+// provider (RealPluginEnvVar).
 func newMotoProject(t testing.TB, server *mototest.Server) *project {
 	p := copyProject(t)
+	p.useMoto(server)
+	return p
+}
+
+// motoEndpoints are the SDKs' endpoint variables of every service the stand-in's backends
+// serve; the program refuses aws:endpoints in a stack file, and the real provider honours
+// these too.
+var motoEndpoints = []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_S3_CONTROL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDTRAIL"}
+
+// useMoto points the project's provider at server, as a team reaches moto: the SDKs'
+// variables, which the real provider and the stand-in both honour, name it, with the
+// server's key (of the stack's account, or the one As or Enforce chose). The stand-in
+// sends the types its backend serves there and keeps the model for the rest; the real
+// provider sends every request there (AWS_ENDPOINT_URL), none to AWS, and asks no instance
+// metadata service for credentials.
+func (p *project) useMoto(server *mototest.Server) {
 	for _, kv := range server.Env() {
 		if k, v, _ := strings.Cut(kv, "="); slices.Contains([]string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, k) {
 			p.env[k] = v
 		}
 	}
-	for _, service := range []string{"S3", "S3_CONTROL", "STS", "IAM", "CLOUDTRAIL"} {
-		p.env["AWS_ENDPOINT_URL_"+service] = server.URL
+	for _, k := range motoEndpoints {
+		p.env[k] = server.URL
 	}
 	if tools.realPlugin != "" {
 		p.env["AWS_ENDPOINT_URL"] = server.URL
@@ -77,7 +89,6 @@ func newMotoProject(t testing.TB, server *mototest.Server) *project {
 		// follows RFC 6761 (systemd-resolved, GitHub's runners) or /etc/hosts says so.
 		p.env["AWS_ENDPOINT_URL_S3_CONTROL"] = strings.Replace(server.URL, "127.0.0.1", "localhost", 1)
 	}
-	return p
 }
 
 // TestS3AgainstMoto: a stack with one bucket, one bucket made beforehand with the AWS CLI

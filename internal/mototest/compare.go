@@ -1,9 +1,12 @@
 package mototest
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/record"
@@ -17,11 +20,7 @@ import (
 // offline plan does not know the bucket's ARN it names.
 func BucketMismatches(regs []record.Registration, bucket string, got map[string]any) []string {
 	var out []string
-	differ := func(what string, want, have any) {
-		if !reflect.DeepEqual(want, have) {
-			out = append(out, fmt.Sprintf("%s of %s: the plan says %v, AWS has %v", what, bucket, want, have))
-		}
-	}
+	differ := differ(&out, bucket)
 	planned := map[string]map[string]any{}
 	for _, r := range regs {
 		if v, ok := r.Inputs["bucket"]; ok && v.IsString() && v.StringValue() == bucket {
@@ -73,4 +72,272 @@ func ruleIDs(rules any, key string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Mismatches compares what ReadBack read of subject with the inputs the offline plan's
+// registrations give it, and says each difference: one mechanism for every kind. Pass the
+// registrations of the types the backend serves only: what the model answers is not in
+// the server, and the plan then says nothing of it either.
+func Mismatches(regs []record.Registration, subject Subject, got map[string]any) []string {
+	switch subject.Kind {
+	case KindBucket:
+		return BucketMismatches(regs, subject.Name, got)
+	case KindUser:
+		return principalMismatches(regs, subject, got, principalKeys{
+			self: awstypes.User, groups: [][3]string{{awstypes.Membership, "user", "groups"}},
+			members:  [2]string{awstypes.GroupMembership, "users"},
+			attached: [][3]string{{awstypes.UserAttachmentsExcl, "userName", "policyArns"}, {awstypes.UserAttachment, "user", "policyArn"}},
+			inline:   [][3]string{{awstypes.UserPoliciesExcl, "userName", "policyNames"}, {awstypes.UserPolicy, "user", "name"}},
+		})
+	case KindGroup:
+		return principalMismatches(regs, subject, got, principalKeys{
+			self: awstypes.Group, groups: [][3]string{{awstypes.GroupMembership, "group", "users"}},
+			members:  [2]string{awstypes.Membership, "groups"},
+			attached: [][3]string{{awstypes.GroupAttachmentsExcl, "groupName", "policyArns"}, {awstypes.GroupAttachment, "group", "policyArn"}},
+			inline:   [][3]string{{awstypes.GroupPoliciesExcl, "groupName", "policyNames"}, {awstypes.GroupPolicy, "group", "name"}},
+		})
+	case KindRole:
+		return principalMismatches(regs, subject, got, principalKeys{
+			self:     awstypes.Role,
+			attached: [][3]string{{awstypes.RoleAttachmentsExcl, "roleName", "policyArns"}, {awstypes.RoleAttachment, "role", "policyArn"}},
+			inline:   [][3]string{{awstypes.RolePoliciesExcl, "roleName", "policyNames"}, {awstypes.RolePolicy, "role", "name"}},
+		})
+	case KindPolicy:
+		var out []string
+		d := differ(&out, "policy "+subject.Name)
+		for _, in := range inputsOf(regs, awstypes.Policy, "name", subject.Name) {
+			d("path", or(in["path"], "/"), path(got, "policy", "Path"))
+			if doc, ok := in["policy"].(string); ok {
+				d("document", jsonValue(doc), path(got, "document", "PolicyVersion", "Document"))
+			}
+		}
+		return out
+	case KindAccount:
+		return accountMismatches(regs, got)
+	}
+	return []string{fmt.Sprintf("no comparison for %+v", subject)}
+}
+
+// principalKeys says where the plan keeps what a user, group or role read-back shows:
+// each list is {type, the input naming the subject, the input holding the values}.
+type principalKeys struct {
+	self     string
+	groups   [][3]string // the subject's groups (a user) or members (a group), by its own name
+	members  [2]string   // the same, from the other side: {type, list input} naming the subject
+	attached [][3]string
+	inline   [][3]string
+}
+
+// principalMismatches compares a user, group or role: its path, its groups or members,
+// its attached and inline policies by ARN and name; a user's login profile and access keys
+// (their statuses); a role's trust policy and maximum session.
+func principalMismatches(regs []record.Registration, subject Subject, got map[string]any, k principalKeys) []string {
+	var out []string
+	d := differ(&out, subject.Kind+" "+subject.Name)
+	self := inputsOf(regs, k.self, "name", subject.Name)
+	if len(self) == 0 {
+		return nil // the plan's registrations of this kind are not the server's
+	}
+	d("path", or(self[0]["path"], "/"), path(got, subject.Kind, cases[subject.Kind], "Path"))
+	if k.groups != nil {
+		want := collect(regs, subject.Name, k.groups)
+		other := map[string]string{awstypes.Membership: "user", awstypes.GroupMembership: "group"}[k.members[0]]
+		for _, r := range regs {
+			if r.Type != k.members[0] {
+				continue
+			}
+			in := r.Inputs.Mappable()
+			if l, _ := in[k.members[1]].([]any); slices.Contains(l, any(subject.Name)) {
+				if n, ok := in[other].(string); ok {
+					want = append(want, n)
+				}
+			}
+		}
+		if subject.Kind == KindUser {
+			d("groups", sorted(want), names(path(got, "groups", "Groups"), "GroupName"))
+		} else {
+			d("members", sorted(want), names(path(got, "group", "Users"), "UserName"))
+		}
+	}
+	d("attached policies", sorted(collect(regs, subject.Name, k.attached)), names(path(got, "attachedPolicies", "AttachedPolicies"), "PolicyArn"))
+	var inline []string
+	if subject.Kind == KindUser { // User reads each policy, by name
+		inline = slices.Collect(maps.Keys(asMap(got["inlinePolicies"])))
+	} else {
+		inline = asStrings(path(got, "inlinePolicies", "PolicyNames"))
+	}
+	d("inline policies", sorted(collect(regs, subject.Name, k.inline)), sorted(inline))
+	switch subject.Kind {
+	case KindUser:
+		d("a login profile", len(inputsOf(regs, awstypes.LoginProfile, "user", subject.Name)) > 0, got["loginProfile"] != nil)
+		var want, have []string
+		for _, in := range inputsOf(regs, awstypes.AccessKey, "user", subject.Name) {
+			want = append(want, fmt.Sprint(or(in["status"], "Active")))
+		}
+		for _, m := range asList(path(got, "accessKeys", "AccessKeyMetadata")) {
+			have = append(have, fmt.Sprint(path(m, "Status")))
+		}
+		d("access keys", sorted(want), sorted(have))
+	case KindRole:
+		if doc, ok := self[0]["assumeRolePolicy"].(string); ok {
+			d("trust policy", jsonValue(doc), path(got, "role", "Role", "AssumeRolePolicyDocument"))
+		}
+		d("maximum session", or(self[0]["maxSessionDuration"], float64(3600)), path(got, "role", "Role", "MaxSessionDuration"))
+	}
+	return out
+}
+
+// cases are the keys of the CLI's get-user, get-group and get-role answers.
+var cases = map[string]string{KindUser: "User", KindGroup: "Group", KindRole: "Role"}
+
+// accountMismatches compares the account's alias, password policy, OIDC providers (URL,
+// client ids, thumbprints when the plan sets them), trails (bucket, multi-region, log file
+// validation, global events, logging) and account-level public access block.
+func accountMismatches(regs []record.Registration, got map[string]any) []string {
+	var out []string
+	d := differ(&out, "the account")
+	var aliases []string
+	for _, in := range inputsOf(regs, awstypes.AccountAlias, "", "") {
+		aliases = append(aliases, fmt.Sprint(in["accountAlias"]))
+	}
+	d("aliases", sorted(aliases), sorted(asStrings(path(got, "aliases", "AccountAliases"))))
+	for _, in := range inputsOf(regs, awstypes.AccountPasswordPolicy, "", "") {
+		for k, want := range in {
+			have := path(got, "passwordPolicy", "PasswordPolicy", upper(k))
+			if have == nil && (want == false || want == float64(0)) {
+				continue // IAM leaves out a setting that is off
+			}
+			d("password policy "+k, want, have)
+		}
+	}
+	if len(inputsOf(regs, awstypes.AccountPasswordPolicy, "", "")) == 0 {
+		d("a password policy", false, got["passwordPolicy"] != nil)
+	}
+	// OIDC providers by URL: client ids, and thumbprints where the plan sets them (AWS
+	// fills in its own otherwise).
+	providers, have := map[string]any{}, map[string]any{}
+	thumbs := map[string]bool{}
+	for _, in := range inputsOf(regs, awstypes.OIDCProvider, "", "") {
+		url := strings.TrimPrefix(fmt.Sprint(in["url"]), "https://")
+		thumbs[url] = len(asList(in["thumbprintLists"])) > 0
+		providers[url] = []any{sorted(asStrings(in["clientIdLists"])), thumbprints(thumbs[url], in["thumbprintLists"])}
+	}
+	for _, p := range asMap(got["oidcProviders"]) {
+		url := fmt.Sprint(path(p, "Url"))
+		have[url] = []any{sorted(asStrings(path(p, "ClientIDList"))), thumbprints(thumbs[url], path(p, "ThumbprintList"))}
+	}
+	d("OIDC providers", providers, have)
+	var trails, haveTrails []string
+	for _, in := range inputsOf(regs, awstypes.Trail, "", "") {
+		trails = append(trails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v", in["name"], in["s3BucketName"],
+			or(in["isMultiRegionTrail"], false), or(in["enableLogFileValidation"], false), or(in["includeGlobalServiceEvents"], true), or(in["enableLogging"], true)))
+	}
+	for _, tr := range asList(path(got, "trails", "trailList")) {
+		name := path(tr, "Name")
+		haveTrails = append(haveTrails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v", name, path(tr, "S3BucketName"),
+			or(path(tr, "IsMultiRegionTrail"), false), or(path(tr, "LogFileValidationEnabled"), false), or(path(tr, "IncludeGlobalServiceEvents"), false),
+			or(path(got, "trailStatus", fmt.Sprint(name), "IsLogging"), false)))
+	}
+	d("trails", sorted(trails), sorted(haveTrails))
+	for _, in := range inputsOf(regs, awstypes.AccountPublicAccess, "", "") {
+		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+			d("account public access block "+k, or(in[k], false), or(path(got, "publicAccessBlock", upper(k)), false))
+		}
+	}
+	return out
+}
+
+func thumbprints(compared bool, list any) []string {
+	if !compared {
+		return nil
+	}
+	return sorted(asStrings(list))
+}
+
+// differ returns a function that notes a difference of what in subject.
+func differ(out *[]string, subject string) func(what string, want, have any) {
+	return func(what string, want, have any) {
+		if !reflect.DeepEqual(want, have) {
+			*out = append(*out, fmt.Sprintf("%s of %s: the plan says %v, AWS has %v", what, subject, want, have))
+		}
+	}
+}
+
+// inputsOf are the inputs of the registrations of typ whose input key is name (every one
+// of typ when key is empty).
+func inputsOf(regs []record.Registration, typ, key, name string) []map[string]any {
+	var out []map[string]any
+	for _, r := range regs {
+		if r.Type != typ {
+			continue
+		}
+		if in := r.Inputs.Mappable(); key == "" || in[key] == name {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// collect gathers, for each {type, key, values} of lists, the values (a list or one
+// string) of the registrations whose key is name.
+func collect(regs []record.Registration, name string, lists [][3]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, in := range inputsOf(regs, l[0], l[1], name) {
+			switch v := in[l[2]].(type) {
+			case string:
+				out = append(out, v)
+			case []any:
+				out = append(out, asStrings(v)...)
+			}
+		}
+	}
+	return out
+}
+
+// names are the values under key of a list of objects, sorted; nil for none.
+func names(list any, key string) []string {
+	var out []string
+	for _, e := range asList(list) {
+		out = append(out, fmt.Sprint(path(e, key)))
+	}
+	return sorted(out)
+}
+
+func sorted(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	l = slices.Clone(l)
+	slices.Sort(l)
+	return slices.Compact(l)
+}
+
+func asList(v any) []any         { l, _ := v.([]any); return l }
+func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
+func upper(k string) string      { return strings.ToUpper(k[:1]) + k[1:] }
+
+// or is v, or otherwise where v is absent (AWS's or the provider's default).
+func or(v, otherwise any) any {
+	if v == nil {
+		return otherwise
+	}
+	return v
+}
+
+func asStrings(v any) []string {
+	var out []string
+	for _, e := range asList(v) {
+		out = append(out, fmt.Sprint(e))
+	}
+	return out
+}
+
+// jsonValue decodes a policy document the plan holds as text.
+func jsonValue(s string) any {
+	var doc any
+	if json.Unmarshal([]byte(s), &doc) != nil {
+		return s
+	}
+	return doc
 }

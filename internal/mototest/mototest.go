@@ -59,7 +59,7 @@ type Server struct {
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
 	// account is the one the test asked for; keyID and secret sign every request of
 	// Config, Env and AWS: AccessKeyID and SecretAccessKey in DefaultAccount, else a key moto
-	// issued in account (enter).
+	// issued in account (enter), unless As or Enforce chose another key moto issued.
 	account       string
 	keyID, secret string
 }
@@ -163,7 +163,7 @@ func launch(t testing.TB, env ...string) *Server {
 			t.Logf("moto's log:\n%s", log.String())
 		}
 	})
-	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid}
+	s := &Server{URL: "http://" + addr, addr: addr, pid: cmd.Process.Pid, keyID: AccessKeyID, secret: SecretAccessKey}
 	if err := s.wait(30*time.Second, done); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func external(raw string) (*Server, error) {
 		return nil, fmt.Errorf("%s=%q: %s is not a loopback address; the tests send requests only to this machine (127.0.0.1, ::1 or localhost)", URLEnvVar, raw, host)
 	}
 	addr := net.JoinHostPort(host, port)
-	return &Server{URL: "http://" + addr, addr: addr}, nil
+	return &Server{URL: "http://" + addr, addr: addr, keyID: AccessKeyID, secret: SecretAccessKey}, nil
 }
 
 // wait returns once the server answers moto's own API, or says why it does not.
@@ -236,24 +236,31 @@ func must(r *http.Request, err error) *http.Request {
 }
 
 // Reset empties the server (POST /moto-api/reset), every account of it, so each scenario
-// starts from an account with nothing in it. The key of an account other than
-// DefaultAccount goes with the rest: Reset has moto issue a new one, so take Config and Env
-// after it.
+// starts from an account with nothing in it, and turns off the enforcement Enforce turned
+// on (its key is gone). The key of an account other than DefaultAccount goes with the
+// rest: Reset has moto issue a new one, so take Config and Env after it.
 func (s *Server) Reset(t testing.TB) {
 	t.Helper()
-	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+"/moto-api/reset", nil)))
-	if err != nil {
-		t.Fatalf("resetting moto: %v", err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("resetting moto: %s", resp.Status)
-	}
+	s.post(t, "/moto-api/reset-auth", "inf")
+	s.post(t, "/moto-api/reset", "")
 	held.Lock()
 	same := slices.Clone(held.servers[s.URL])
 	held.Unlock()
 	for _, other := range same {
 		other.enter(t)
+	}
+}
+
+// post sends body to one of moto's own endpoints, which take no signature.
+func (s *Server) post(t testing.TB, path, body string) {
+	t.Helper()
+	resp, err := s.HTTPClient().Do(must(http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(body))))
+	if err != nil {
+		t.Fatalf("moto %s: %v", path, err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("moto %s: %s", path, resp.Status)
 	}
 }
 

@@ -1,6 +1,7 @@
 package mototest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -304,3 +305,131 @@ func (f *fatalRecorder) Fatalf(format string, args ...any) {
 }
 
 func (f *fatalRecorder) Helper() {}
+
+// TestMismatchesNamesIAMSettings: for a user, a group, a role, a managed policy and the
+// account, what the AWS CLI read back equal to the plan's inputs has no difference, and
+// each setting that differs is named; registrations of other principals are not compared.
+func TestMismatchesNamesIAMSettings(t *testing.T) {
+	reg := func(typ string, inputs map[string]any) record.Registration {
+		return record.Registration{Type: typ, Inputs: resource.NewPropertyMapFromMap(inputs)}
+	}
+	const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`
+	regs := []record.Registration{
+		reg(awstypes.User, map[string]any{"name": "alice", "path": "/admins/"}),
+		reg(awstypes.Membership, map[string]any{"user": "alice", "groups": []any{"admins"}}),
+		reg(awstypes.LoginProfile, map[string]any{"user": "alice"}),
+		reg(awstypes.UserAttachmentsExcl, map[string]any{"userName": "alice", "policyArns": []any{}}),
+		reg(awstypes.UserPoliciesExcl, map[string]any{"userName": "alice", "policyNames": []any{}}),
+		reg(awstypes.User, map[string]any{"name": "web", "path": "/apps/"}),
+		reg(awstypes.AccessKey, map[string]any{"user": "web"}),
+		reg(awstypes.AccessKey, map[string]any{"user": "web", "status": "Inactive"}),
+		reg(awstypes.Group, map[string]any{"name": "admins", "path": "/"}),
+		reg(awstypes.GroupMembership, map[string]any{"group": "admins", "users": []any{"bob"}}),
+		reg(awstypes.GroupAttachment, map[string]any{"group": "admins", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+		reg(awstypes.GroupPoliciesExcl, map[string]any{"groupName": "admins", "policyNames": []any{"mfa"}}),
+		reg(awstypes.Role, map[string]any{"name": "support", "assumeRolePolicy": trust}),
+		reg(awstypes.RoleAttachment, map[string]any{"role": "support", "policyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}),
+		reg(awstypes.Policy, map[string]any{"name": "web-s3", "path": "/apps/", "policy": `{"Version":"2012-10-17","Statement":[]}`}),
+		reg(awstypes.AccountAlias, map[string]any{"accountAlias": "acme"}),
+		reg(awstypes.AccountPasswordPolicy, map[string]any{"minimumPasswordLength": 14, "hardExpiry": false}),
+		reg(awstypes.OIDCProvider, map[string]any{"url": "https://token.actions.githubusercontent.com", "clientIdLists": []any{"sts.amazonaws.com"}}),
+		reg(awstypes.Trail, map[string]any{"name": "audit", "s3BucketName": "acme-audit", "isMultiRegionTrail": true, "enableLogFileValidation": true}),
+	}
+	obj := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	var trustDoc any
+	require.NoError(t, json.Unmarshal([]byte(trust), &trustDoc))
+	cases := []struct {
+		subject Subject
+		same    map[string]any
+		edit    func(map[string]any)
+		named   string
+	}{
+		{Subject{KindUser, "alice"}, map[string]any{
+			"user":             obj("User", obj("Path", "/admins/")),
+			"groups":           obj("Groups", []any{obj("GroupName", "admins")}),
+			"attachedPolicies": obj("AttachedPolicies", []any{}), "inlinePolicies": map[string]any{},
+			"loginProfile": obj("LoginProfile", obj()), "accessKeys": obj("AccessKeyMetadata", []any{}),
+		}, func(m map[string]any) { m["accessKeys"] = obj("AccessKeyMetadata", []any{obj("Status", "Active")}) },
+			"access keys of user alice: the plan says [], AWS has [Active]"},
+		{Subject{KindUser, "web"}, map[string]any{
+			"user": obj("User", obj("Path", "/apps/")), "inlinePolicies": map[string]any{},
+			"accessKeys": obj("AccessKeyMetadata", []any{obj("Status", "Inactive"), obj("Status", "Active")}),
+		}, func(m map[string]any) { m["inlinePolicies"] = map[string]any{"extra": obj()} },
+			"inline policies of user web: the plan says [], AWS has [extra]"},
+		{Subject{KindGroup, "admins"}, map[string]any{
+			"group":            obj("Group", obj("Path", "/"), "Users", []any{obj("UserName", "alice"), obj("UserName", "bob")}),
+			"attachedPolicies": obj("AttachedPolicies", []any{obj("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess")}),
+			"inlinePolicies":   obj("PolicyNames", []any{"mfa"}),
+		}, func(m map[string]any) {
+			m["group"] = obj("Group", obj("Path", "/"), "Users", []any{obj("UserName", "alice"), obj("UserName", "bob"), obj("UserName", "mallory")})
+		}, "members of group admins: the plan says [alice bob], AWS has [alice bob mallory]"},
+		{Subject{KindRole, "support"}, map[string]any{
+			"role":             obj("Role", obj("Path", "/", "AssumeRolePolicyDocument", trustDoc, "MaxSessionDuration", float64(3600))),
+			"attachedPolicies": obj("AttachedPolicies", []any{obj("PolicyArn", "arn:aws:iam::aws:policy/AWSSupportAccess")}),
+			"inlinePolicies":   obj("PolicyNames", []any{}),
+		}, func(m map[string]any) {
+			m["role"].(map[string]any)["Role"].(map[string]any)["AssumeRolePolicyDocument"] = obj("Statement", []any{})
+		},
+			"trust policy of role support"},
+		{Subject{KindPolicy, "web-s3"}, map[string]any{
+			"policy": obj("Path", "/apps/"), "document": obj("PolicyVersion", obj("Document", obj("Version", "2012-10-17", "Statement", []any{}))),
+		}, func(m map[string]any) { m["policy"] = obj("Path", "/") }, "path of policy web-s3: the plan says /apps/, AWS has /"},
+		{Subject{KindAccount, ""}, map[string]any{
+			"aliases":        obj("AccountAliases", []any{"acme"}),
+			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
+			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
+			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
+			"trailStatus":    obj("audit", obj("IsLogging", true)),
+		}, func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
+			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false]"},
+	}
+	for _, c := range cases {
+		assert.Empty(t, Mismatches(regs, c.subject, c.same), "%+v read back as planned", c.subject)
+		c.edit(c.same)
+		got := Mismatches(regs, c.subject, c.same)
+		require.Len(t, got, 1, "%+v: %v", c.subject, got)
+		assert.Contains(t, got[0], c.named)
+	}
+}
+
+// TestEnforce: once Enforce is on, moto refuses a key it did not issue, lets the admin key
+// do anything, holds a key it issued to its user's policies, and still authenticates an
+// Inactive key (AWS refuses it) while a deleted one is refused; Reset turns it off.
+func TestEnforce(t *testing.T) {
+	skipShort(t)
+	s := Start(t)
+	admin := s.Enforce(t)
+	_, code := s.AWS(t, "sts", "get-caller-identity")
+	assert.Equal(t, "InvalidClientTokenId", code, "the dummy key is refused")
+	_, code = admin.AWS(t, "iam", "create-user", "--user-name", "app")
+	require.Empty(t, code, "the admin may do anything")
+	_, code = admin.AWS(t, "iam", "put-user-policy", "--user-name", "app", "--policy-name", "list", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:username":"nobody"}}}]}`)
+	require.Empty(t, code)
+	answer, code := admin.AWS(t, "iam", "create-access-key", "--user-name", "app")
+	require.Empty(t, code)
+	id, secret := path(answer, "AccessKey", "AccessKeyId").(string), path(answer, "AccessKey", "SecretAccessKey").(string)
+	app := s.As(id, secret)
+	_, code = app.AWS(t, "iam", "list-users")
+	assert.Empty(t, code, "a Condition counts as met: the conditional allow allows")
+	_, code = app.AWS(t, "iam", "list-groups")
+	assert.Equal(t, "AccessDenied", code, "what no policy allows is refused")
+	_, code = admin.AWS(t, "iam", "update-access-key", "--user-name", "app", "--access-key-id", id, "--status", "Inactive")
+	require.Empty(t, code)
+	_, code = app.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "moto 5.2.1 authenticates an Inactive key")
+	_, code = admin.AWS(t, "iam", "delete-access-key", "--user-name", "app", "--access-key-id", id)
+	require.Empty(t, code)
+	_, code = app.AWS(t, "sts", "get-caller-identity")
+	assert.Equal(t, "InvalidClientTokenId", code, "a deleted key is refused")
+
+	s.Reset(t)
+	_, code = s.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "after Reset moto takes any key again")
+}

@@ -110,15 +110,13 @@ func (s *Server) User(t testing.TB, name string) map[string]any {
 		t.Fatalf("user %s does not exist", name)
 	}
 	listed, _ := s.AWS(t, append([]string{"iam", "list-user-policies"}, u...)...)
-	inline := map[string]any{}
-	names, _ := listed.(map[string]any)["PolicyNames"].([]any)
-	for _, n := range names {
-		answer, code := s.AWS(t, append([]string{"iam", "get-user-policy", "--policy-name", n.(string)}, u...)...)
-		if code != "" {
-			t.Fatalf("inline policy %s of %s: %s", n, name, code)
-		}
-		inline[n.(string)] = answer
+	names := []any{}
+	for _, n := range asList(path(listed, "PolicyNames")) {
+		names = append(names, map[string]any{"PolicyName": n})
 	}
+	inline := s.each(t, names, "PolicyName", func(policy string) []string {
+		return append([]string{"iam", "get-user-policy", "--policy-name", policy}, u...)
+	})
 	out["inlinePolicies"] = inline
 	return out
 }

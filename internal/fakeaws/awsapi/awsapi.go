@@ -251,8 +251,9 @@ func encode(v any) resource.PropertyMap {
 type Backends []Backend
 
 // New makes every backend the stand-in has for c: S3, and each of the others whose
-// endpoint c names (iam: the roles, the OIDC provider and the account's alias and password
-// policy, and the users, groups, their policies and credentials; cloudtrail: the trail); a type whose endpoint is not named keeps the model.
+// endpoint c names (iam: the users, groups, policies and keys, the roles, the OIDC
+// provider and the account's alias and password policy; cloudtrail: the trail); a type
+// whose endpoint is not named keeps the model.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
