@@ -1,5 +1,7 @@
 package iampolicy
 
+import "slices"
+
 // The policies of the security alerts' SNS topic and of the KMS key that encrypts it.
 //
 // The topic is encrypted with a customer managed key, not the AWS managed alias/aws/sns: a
@@ -84,4 +86,25 @@ func AlertKeyPolicy(partition, accountID, topicARN string, publishers []string) 
 			},
 		},
 	}}
+}
+
+// alertsDeployActions are what `pulumi up` needs for the alerts' topic, key, subscriptions
+// and rules, the budget and the alternate contacts, beyond the deploy role's AWS managed
+// policies (IAM, S3, Access Analyzer, CloudTrail). No key deletion is cancelled, no key
+// disabled, no message published: the program does none of these.
+var alertsDeployActions = []string{
+	"account:DeleteAlternateContact", "account:GetAlternateContact", "account:PutAlternateContact",
+	"budgets:ListTagsForResource", "budgets:ModifyBudget", "budgets:TagResource", "budgets:UntagResource", "budgets:ViewBudget",
+	"events:DeleteRule", "events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule", "events:PutRule",
+	"events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource",
+	"kms:CreateKey", "kms:DescribeKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+	"kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription",
+	"sns:CreateTopic", "sns:DeleteTopic", "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource",
+	"sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource",
+}
+
+// AlertsDeployStatement lets the deploy role manage the security alerts, the budget and
+// the alternate contacts (account.alerts, account.budget, account.contacts).
+func AlertsDeployStatement() Statement {
+	return Statement{Sid: "ManageAlertsBudgetContacts", Effect: Allow, Actions: slices.Clone(alertsDeployActions), Resources: []string{"*"}}
 }

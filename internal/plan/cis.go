@@ -120,7 +120,8 @@ var cisCoverages = []cisCoverage{
 // describes a CloudWatch metric filter and alarm (both notify an SNS topic within minutes).
 const alertsHow = "SecurityAlerts: an EventBridge rule on the trail's events mails `account.alerts` (us-east-1; without it, lost)"
 
-func alertsOn(c *config.Config) bool { return c.Account.Alerts != nil }
+// alertsOn: the alerts need the trail (internal/config refuses one without the other).
+func alertsOn(c *config.Config) bool { return c.Account.Alerts != nil && c.Account.Trail != nil }
 
 // cisReport is the CIS v5.0.0 report of a configuration: every recommendation, in the
 // benchmark's order, with what the configuration does for it.

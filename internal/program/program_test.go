@@ -162,6 +162,9 @@ func TestProductionStack(t *testing.T) {
 	rec := runExample(t, "production")
 	assert.Equal(t, map[string]int{
 		components.AccountBaselineType: 1,
+		components.SecurityAlertsType:  1,
+		components.AccountBudgetType:   1,
+		components.AccountContactsType: 1,
 		components.CIDeployRoleType:    1,
 		components.AdminGroupType:      1,
 		components.DeveloperGroupType:  1,
