@@ -32,26 +32,14 @@ func alertTopicSecure(r Resource) []string {
 }
 
 // deniesInsecurePublish reports whether r's policy denies sns:Publish (or every SNS
-// action) on the topic named name to every principal whenever the request does not use
-// TLS, with no other condition, NotAction or NotResource.
+// action) on the topic named name to everyone whenever the request does not use TLS.
 func deniesInsecurePublish(r Resource, name string) bool {
-	doc, ok := policyDocument(r, "policy")
-	if !ok {
-		return false
-	}
-	for _, s := range doc.Statements {
-		if s.Effect != iampolicy.Deny || len(s.NotActions) > 0 || len(s.NotResources) > 0 || !s.IsEveryone() ||
-			len(s.Conditions) != 1 || !slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") {
-			continue
-		}
-		if slices.ContainsFunc(s.Actions, func(a string) bool {
+	return deniesWithoutTLS(r, func(s iampolicy.Statement) bool {
+		return slices.ContainsFunc(s.Actions, func(a string) bool {
 			return a == "*" || strings.EqualFold(a, "sns:*") || strings.EqualFold(a, "sns:Publish")
 		}) &&
-			slices.ContainsFunc(s.Resources, func(res string) bool { return res == "*" || strings.HasSuffix(res, ":"+name) }) {
-			return true
-		}
-	}
-	return false
+			slices.ContainsFunc(s.Resources, func(res string) bool { return res == "*" || strings.HasSuffix(res, ":"+name) })
+	})
 }
 
 func kmsKeyRotated(r Resource) []string {
