@@ -42,6 +42,13 @@ const (
 	AccountAlias          = "aws:iam/accountAlias:AccountAlias"
 	Analyzer              = "aws:accessanalyzer/analyzer:Analyzer"
 	Trail                 = "aws:cloudtrail/trail:Trail"
+	KMSKey                = "aws:kms/key:Key"
+	Topic                 = "aws:sns/topic:Topic"
+	TopicSubscription     = "aws:sns/topicSubscription:TopicSubscription"
+	EventRule             = "aws:cloudwatch/eventRule:EventRule"
+	EventTarget           = "aws:cloudwatch/eventTarget:EventTarget"
+	Budget                = "aws:budgets/budget:Budget"
+	AlternateContact      = "aws:account/alternativeContact:AlternativeContact"
 )
 
 // BackupVault is this program's component token that the rules read: a bucket under it

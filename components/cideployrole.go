@@ -28,6 +28,14 @@ const (
 // its own policy (iampolicy.DeployRoleGuardrails) denies what the program never does.
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
+// deployPolicy is the deploy role's own policy: its guard-rails, and what the account's
+// alerts, budget and contacts need, which none of deployPolicies covers.
+func deployPolicy(account spec.Account, consolePaths []string) iampolicy.Document {
+	doc := iampolicy.DeployRoleGuardrails(account.Partition, account.ID, iampolicy.UserPaths{Console: consolePaths, Machine: spec.MachineUserPaths()})
+	doc.Statements = append(doc.Statements, iampolicy.AlertsDeployStatement())
+	return doc
+}
+
 // stateReads are what a preview needs of an S3 state backend: its objects, and the listing
 // the backend uses to find a stack's checkpoint (.json, .json.gz).
 var stateReads = []string{"s3:GetObject", "s3:ListBucket"}
@@ -179,7 +187,7 @@ func NewCIDeployRole(ctx *pulumi.Context, name string, args *CIDeployRoleArgs, o
 		}
 	}
 	deploy, err := newRole(ctx, c, name+"-deploy", roleSpec{name: DeployRoleName, description: "secure-aws: pulumi up from GitHub Actions", trust: iampolicy.GitHubOIDCTrust(providerARN, deploySubjects), managed: deployPolicies,
-		policy: iampolicy.DeployRoleGuardrails(args.Account.Partition, args.Account.ID, iampolicy.UserPaths{Console: args.ConsoleUserPaths, Machine: spec.MachineUserPaths()})}, args.Account, roleOpts...)
+		policy: deployPolicy(args.Account, args.ConsoleUserPaths)}, args.Account, roleOpts...)
 	if err != nil {
 		return nil, err
 	}

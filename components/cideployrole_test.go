@@ -1,6 +1,7 @@
 package components
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -80,7 +81,12 @@ func TestCIDeployRoleGuardrails(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, DeployRoleName, policy.Input("name"))
 	statements := policyStatements(t, policy, "policy")
-	require.Len(t, statements, 3)
+	require.Len(t, statements, 4)
+	alerts := statement(t, statements, "ManageAlertsBudgetContacts")
+	assert.Equal(t, "Allow", alerts["Effect"])
+	assert.Contains(t, alerts["Action"], "account:PutAlternateContact", "account.contacts is required in a managing stack")
+	assert.NotContains(t, alerts["Action"], "kms:Decrypt", "the deploy never reads an alert")
+	statements = slices.DeleteFunc(statements, func(s map[string]any) bool { return s["Sid"] == "ManageAlertsBudgetContacts" })
 	for _, s := range statements {
 		assert.Equal(t, "Deny", s["Effect"], s["Sid"])
 		assert.Nil(t, s["Condition"], s["Sid"])
@@ -152,7 +158,7 @@ func TestCIDriftRoleReadsConfigurationOnly(t *testing.T) {
 	allowed := statement(t, statements, "ReadConfiguration")["Action"].([]any)
 	assert.Equal(t, allowed, statement(t, statements, "DenyEverythingElse")["NotAction"], "everything it is not allowed is denied")
 	for _, a := range allowed {
-		assert.NotRegexp(t, `^s3:GetObject|^s3:ListBucketVersions$|\*|^(secretsmanager|ssm|kms):`, a, "no data, no version listing, no wildcard, no secret")
+		assert.NotRegexp(t, `^s3:GetObject|^s3:ListBucketVersions$|\*|^(secretsmanager|ssm):|^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|Sign|GenerateMac|DeriveSharedSecret|GetParametersForImport)`, a, "no data, no version listing, no wildcard, no secret, no use of a key")
 	}
 	assert.Contains(t, allowed, "s3:GetBucketPolicy")
 	assert.Subset(t, allowed, []any{"iam:GetAccountSummary", "iam:ListVirtualMFADevices"}, "the root check of the managing stack")

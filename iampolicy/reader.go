@@ -68,6 +68,20 @@ var configurationReads = []string{
 	"cloudtrail:GetTrail",
 	"cloudtrail:GetTrailStatus",
 	"cloudtrail:ListTags",
+	// The security alerts, budget and alternate contacts (iampolicy/alerts.go).
+	"account:GetAlternateContact",
+	"budgets:ListTagsForResource",
+	"budgets:ViewBudget",
+	"events:DescribeRule",
+	"events:ListTagsForResource",
+	"events:ListTargetsByRule",
+	"kms:DescribeKey",
+	"kms:GetKeyPolicy",
+	"kms:GetKeyRotationStatus",
+	"kms:ListResourceTags",
+	"sns:GetSubscriptionAttributes",
+	"sns:GetTopicAttributes",
+	"sns:ListTagsForResource",
 	// The managing stack's root check (rootCheckActions; iam:GetAccountSummary above).
 	"iam:ListVirtualMFADevices",
 	// The managing stack's credential audit (credentialAuditActions; iam:ListUserTags above).

@@ -17,7 +17,8 @@ func TestConfigurationReadsReadNoData(t *testing.T) {
 		assert.NotContains(t, a, "*", "each action named")
 		service, name, ok := strings.Cut(a, ":")
 		require.True(t, ok, a)
-		if !slices.Contains(credentialAuditActions, a) {
+		// budgets:ViewBudget is AWS Budgets' one read of a budget.
+		if !slices.Contains(credentialAuditActions, a) && a != "budgets:ViewBudget" {
 			assert.Regexp(t, `^(Get|List|Describe)`, name, a)
 		}
 		if service != "s3" {

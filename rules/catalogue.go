@@ -101,6 +101,20 @@ var all = []Rule{
 		Judges:      []string{awstypes.LoginProfile},
 		Stack:       consoleUsersMFA,
 	},
+	{
+		Name:        "alert-topic-secure",
+		Description: "Alerts: every SNS topic is encrypted with a customer managed KMS key (not alias/aws/sns, which EventBridge and AWS Budgets cannot publish through) and its policy denies publishing without TLS to everyone.",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.Topic},
+		Resource:    alertTopicSecure,
+	},
+	{
+		Name:        "kms-key-rotated",
+		Description: "Every KMS key the program creates rotates its key material yearly (" + cis.Ref("3.6") + ").",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.KMSKey},
+		Resource:    kmsKeyRotated,
+	},
 }
 
 // All returns every rule, in the order reports list them: a copy, so no caller can drop

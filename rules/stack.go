@@ -104,22 +104,25 @@ func bucketSecure(stack []Resource) []Violation {
 // not use TLS: a Deny whose one condition is Bool aws:SecureTransport false (another
 // condition could keep it from applying), with no NotAction or NotResource.
 func deniesInsecureTransport(r Resource, bucket string) bool {
+	return deniesWithoutTLS(r, func(s iampolicy.Statement) bool {
+		return slices.ContainsFunc(s.Actions, func(a string) bool { return a == "*" || strings.EqualFold(a, "s3:*") }) &&
+			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && !isObjectARN(res) }) &&
+			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && strings.HasSuffix(res, ":s3:::"+bucket+"/*") })
+	})
+}
+
+// deniesWithoutTLS reports whether r's policy has a Deny to every principal whose one
+// condition is Bool aws:SecureTransport false (another condition could keep it from
+// applying), with no NotAction or NotResource, and that covers what covers asks for.
+func deniesWithoutTLS(r Resource, covers func(iampolicy.Statement) bool) bool {
 	doc, ok := policyDocument(r, "policy")
 	if !ok {
 		return false
 	}
-	for _, s := range doc.Statements {
-		if s.Effect != iampolicy.Deny || len(s.NotActions) > 0 || len(s.NotResources) > 0 || !s.IsEveryone() ||
-			len(s.Conditions) != 1 || !slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") {
-			continue
-		}
-		if slices.ContainsFunc(s.Actions, func(a string) bool { return a == "*" || strings.EqualFold(a, "s3:*") }) &&
-			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && !isObjectARN(res) }) &&
-			slices.ContainsFunc(s.Resources, func(res string) bool { return bucketOf(res) == bucket && strings.HasSuffix(res, ":s3:::"+bucket+"/*") }) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(doc.Statements, func(s iampolicy.Statement) bool {
+		return s.Effect == iampolicy.Deny && len(s.NotActions) == 0 && len(s.NotResources) == 0 && s.IsEveryone() &&
+			len(s.Conditions) == 1 && slices.Contains(s.ConditionValues("Bool", "aws:SecureTransport"), "false") && covers(s)
+	})
 }
 
 func backupLifecycle(stack []Resource) []Violation {

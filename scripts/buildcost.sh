@@ -18,8 +18,14 @@ package main
 
 import (
 	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/account"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

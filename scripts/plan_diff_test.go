@@ -56,7 +56,7 @@ func TestPlanDiff(t *testing.T) {
 	// An invalid stack file of another account: the account-wide checks read only the stack
 	// files of a stack's own account, so the others still plan.
 	qa := filepath.Join(head, "Pulumi.qa.yaml")
-	require.NoError(t, os.WriteFile(qa, []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {manage: true, alias: Acme Corp}\n"), 0o644))
+	require.NoError(t, os.WriteFile(qa, []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {manage: true, contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}, alias: Acme Corp}\n"), 0o644))
 	out := t.TempDir()
 
 	cmd := exec.Command("bash", "plan-diff.sh", base, head, out)
@@ -136,7 +136,7 @@ func TestPlanDiffSummary(t *testing.T) {
   aws:region: eu-west-1
   aws:allowedAccountIds: ["` + account + `"]
   secure-aws:credentialsAsPulumiSecrets: true
-  secure-aws:account: {manage: true, alias: diffcheck-` + account + `}
+  secure-aws:account: {manage: true, contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}, alias: diffcheck-` + account + `}
   secure-aws:buckets:
 ` + buckets + `  secure-aws:apps:
     - name: ` + app + `

@@ -153,7 +153,7 @@ func TestOneAccountManyStacks(t *testing.T) {
 	}, {
 		name: "two stacks manage one account",
 		edits: map[string]map[string]string{"staging": {
-			"secure-aws:account": `{"manage":true,"alias":"acme-staging"}`,
+			"secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-staging"}`,
 		}},
 		plan: "staging",
 		want: []string{staging, "secure-aws:account.manage", production},

@@ -95,6 +95,7 @@ func TestRefusedPasswordPolicyExits2(t *testing.T) {
   secure-aws:account:
     manage: true
     alias: acme-corp
+    contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}
     passwordPolicy:
       reusePrevention: 12
 `), 0o644))
@@ -115,7 +116,7 @@ func TestExitCodeWithBase(t *testing.T) {
 		require.NoError(t, os.WriteFile(stack, []byte(`config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["222222222222"]
-  secure-aws:account: {manage: true, alias: diffcheck-svc}
+  secure-aws:account: {manage: true, contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}, alias: diffcheck-svc}
   secure-aws:buckets:
 `+buckets), 0o644))
 	}

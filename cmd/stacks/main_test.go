@@ -61,6 +61,7 @@ const secondAccount = `config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["222222222222"]
   secure-aws:account:
+    contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}
     manage: true
     alias: acme-eu
 `
@@ -111,7 +112,7 @@ func TestEntriesOfASecondAccount(t *testing.T) {
 func TestSecretSuffixesCollide(t *testing.T) {
 	assert.Equal(t, "EU_WEST_1", SecretSuffix("eu-west.1"))
 	a := strings.Replace(secondAccount, "acme-eu", "acme-eu\n  secure-aws:ci:\n    repository: acme/secure-aws\n    branch: main\n    nameOnlySubjects: true\n    environments: [eu-1, eu_1]", 1)
-	b := strings.Replace(secondAccount, "  secure-aws:account:\n    manage: true\n    alias: acme-eu\n", "  secure-aws:environment: euone\n", 1)
+	b := strings.Replace(secondAccount, "  secure-aws:account:\n    contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}\n    manage: true\n    alias: acme-eu\n", "  secure-aws:environment: euone\n", 1)
 	_, _, err := Entries(copyProject(t, map[string]string{"eu-1": a, "eu_1": b}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Pulumi.eu_1.yaml: its secrets would be named *_EU_1 like those of Pulumi.eu-1.yaml")
@@ -120,7 +121,7 @@ func TestSecretSuffixesCollide(t *testing.T) {
 // TestEntriesSkipAccountsManagedElsewhere: a stack whose account another repository
 // manages has no CI roles here: it is skipped by name, and the other stacks still deploy.
 func TestEntriesSkipAccountsManagedElsewhere(t *testing.T) {
-	elsewhere := strings.Replace(secondAccount, "manage: true\n    alias: acme-eu", "managedElsewhere: true", 1)
+	elsewhere := strings.Replace(secondAccount, "contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}\n    manage: true\n    alias: acme-eu", "managedElsewhere: true", 1)
 	dir := copyProject(t, map[string]string{"eu": elsewhere})
 	entries, skipped, err := Entries(dir)
 	require.NoError(t, err)

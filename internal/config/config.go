@@ -90,6 +90,9 @@ type Account struct {
 	RootCredentialCheck string              `json:"rootCredentialCheck"`
 	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12), every run
 	PasswordPolicy      spec.PasswordPolicy `json:"passwordPolicy"`
+	Alerts              *spec.Alerts        `json:"alerts"`   // nil: no alerts (internal/config/alerts.go)
+	Budget              *spec.Budget        `json:"budget"`   // nil: no budget
+	Contacts            spec.Contacts       `json:"contacts"` // security required in the managing stack
 }
 
 // Trail is the account's audit trail: a multi-region CloudTrail trail into a bucket of

@@ -85,3 +85,14 @@ func applyListDefaults(cfg *Config) {
 		}
 	}
 }
+
+// defaultBudgetThresholds are the percentages of the monthly limit a budget notifies at
+// when its thresholds are left out (an explicit [] stays empty and is refused).
+var defaultBudgetThresholds = []int{50, 80, 100}
+
+// applyAccountDefaults fills what the account's optional blocks leave out.
+func applyAccountDefaults(cfg *Config) {
+	if b := cfg.Account.Budget; b != nil && b.Thresholds == nil {
+		b.Thresholds = slices.Clone(defaultBudgetThresholds)
+	}
+}

@@ -12,7 +12,7 @@ import (
 // what it refuses is a *config.Error naming at least one key; what it accepts obeys the
 // invariants the components rely on.
 func FuzzLoad(f *testing.F) {
-	f.Add(`{"manage":true,"alias":"acme-corp"}`, `[{"name":"app","grants":[{"bucket":"acme-assets"}]}]`, `[{"bucket":"acme-backups"}]`)
+	f.Add(`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp"}`, `[{"name":"app","grants":[{"bucket":"acme-assets"}]}]`, `[{"bucket":"acme-backups"}]`)
 	f.Add(`{"manage":true}`, `[{"name":"app","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:ListBucket","s3:GetObject"]}]}]`, `[]`)
 	f.Add(`"x"`, `{"name":1}`, `[{"bucket":"acme-backups","glacierAfterDays":-1,"objectLock":{"mode":"X"}}]`)
 	f.Add(`{"passwordPolicy":{"minimumLength":1e400}}`, `[{"grants":null}]`, `[null]`)

@@ -72,6 +72,7 @@ func Load(stack string, get Getter, keys ...string) (*Config, error) {
 	// Validation runs even after decoding errors, so every problem is reported at once;
 	// checks that would read a key that failed to decode are skipped.
 	applyListDefaults(cfg)
+	applyAccountDefaults(cfg)
 	validate(cfg, d.errs, d.present, d.failed)
 	if len(d.errs.Problems) > 0 {
 		return nil, d.errs

@@ -63,7 +63,7 @@ func set(k, v string) edit { return func(m map[string]string) { m[fullKey(k)] = 
 func del(k string) edit { return func(m map[string]string) { delete(m, fullKey(k)) } }
 
 // manage makes the stack the one that manages the account-wide settings.
-var manage = set("account", `{"manage":true,"alias":"acme-corp"}`)
+var manage = set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp"}`)
 
 func load(stack string, edits ...edit) (*config.Config, error) {
 	m := baseConfig()
@@ -250,7 +250,7 @@ func TestDeclaredDefaultsAreUnset(t *testing.T) {
 	require.NoError(t, err)
 	for name, stackConfig := range map[string]map[string]string{
 		"not managing": {"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`},
-		"managing":     {"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`, "secure-aws:account": `{"manage":true,"alias":"acme-corp"}`},
+		"managing":     {"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`, "secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp"}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -389,7 +389,7 @@ func TestPartition(t *testing.T) {
 // defaults, the given ones override.
 func TestPartialObjectsKeepDefaults(t *testing.T) {
 	cfg := mustLoad(t, "production",
-		set("account", `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail","passwordPolicy":{"minimumLength":20,"allowUsersToChange":false,"maxAgeDays":90}}`),
+		set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","rootCredentialCheck":"fail","passwordPolicy":{"minimumLength":20,"allowUsersToChange":false,"maxAgeDays":90}}`),
 		set("adminGroup", `{"path":"/ops/"}`),
 		set("developerGroup", `{"name":"devs"}`),
 		set("backups", `[{"bucket":"acme-backups","glacierAfterDays":60,"storageClass":"DEEP_ARCHIVE","expireAfterDays":400}]`),
@@ -476,10 +476,10 @@ func TestValidEdgeCases(t *testing.T) {
 			set("admins", `[{"name":"my-app-staging"}]`),
 		}},
 		{name: "password policy at its limits", stack: "production", edits: []edit{
-			set("account", `{"manage":true,"alias":"abc","passwordPolicy":{"minimumLength":128,"reusePrevention":24,"maxAgeDays":1095,"hardExpiry":true}}`),
+			set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"abc","passwordPolicy":{"minimumLength":128,"reusePrevention":24,"maxAgeDays":1095,"hardExpiry":true}}`),
 		}},
 		{name: "alias of 63 characters", stack: "production", edits: []edit{
-			set("account", `{"manage":true,"alias":"`+strings.Repeat("a", 63)+`"}`),
+			set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"`+strings.Repeat("a", 63)+`"}`),
 		}},
 		{name: "nested group path", stack: "production", edits: []edit{manage, set("adminGroup", `{"name":"ops-admins","path":"/ops/admins/"}`)}},
 		{name: "object lock GOVERNANCE", edits: []edit{set("backups", `[{"bucket":"acme-backups","objectLock":{"mode":"GOVERNANCE","days":1}}]`)}},
@@ -521,25 +521,25 @@ var invalidCases = []struct {
 	{name: "externalBuckets as a string", edits: []edit{set("externalBuckets", `"legacy-bucket"`)}, key: "secure-aws:externalBuckets"},
 	{name: "manage as a string", edits: []edit{set("account", `{"manage":"true"}`)}, key: "secure-aws:account.manage", msg: "must be true or false, not text \"true\"; write true without quotes"},
 	{name: "admins as a mapping", stack: "production", edits: []edit{manage, set("admins", `{"name":"alice"}`)}, key: "secure-aws:admins"},
-	{name: "trail lockDays as a string", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":"365"}}`)}, key: "secure-aws:account.trail.lockDays", msg: "must be a whole number"},
+	{name: "trail lockDays as a string", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":"365"}}`)}, key: "secure-aws:account.trail.lockDays", msg: "must be a whole number"},
 
 	// Unknown fields.
 	{name: "typo aliass in account", edits: []edit{set("account", `{"aliass":"acme-corp"}`)}, key: "secure-aws:account.aliass", msg: "is not a setting here; did you mean alias?"},
 	{name: "typo bucktet in a grant", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucktet":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].grants[0].bucktet", msg: "did you mean bucket?"},
 	{name: "typo in passwordPolicy", edits: []edit{set("account", `{"passwordPolicy":{"minLength":16}}`)}, key: "secure-aws:account.passwordPolicy.minLength", msg: "is not a setting here"},
 	{name: "typo in a backup", edits: []edit{set("backups", `[{"bucket":"acme-backups","glacierAfterDay":30}]`)}, key: "secure-aws:backups[0].glacierAfterDay", msg: "did you mean glacierAfterDays?"},
-	{name: "typo in the trail", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDay":30}}`)}, key: "secure-aws:account.trail.lockDay", msg: "did you mean lockDays?"},
+	{name: "typo in the trail", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDay":30}}`)}, key: "secure-aws:account.trail.lockDay", msg: "did you mean lockDays?"},
 
 	// Invalid names.
 	{name: "environment with uppercase", edits: []edit{set("environment", "Prod")}, key: "secure-aws:environment"},
 	{name: "environment too long", edits: []edit{set("environment", strings.Repeat("e", 21))}, key: "secure-aws:environment"},
 	{name: "environment starting with a digit", edits: []edit{set("environment", "1prod")}, key: "secure-aws:environment"},
 	{name: "stack name unfit as environment", stack: "Staging", key: "secure-aws:environment"},
-	{name: "alias with double hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme--corp"}`)}, key: "secure-aws:account.alias"},
-	{name: "alias with uppercase", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"Acme-Corp"}`)}, key: "secure-aws:account.alias"},
-	{name: "alias too short", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"ac"}`)}, key: "secure-aws:account.alias"},
-	{name: "alias of 12 digits", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"123456789012"}`)}, key: "secure-aws:account.alias", msg: "account id"},
-	{name: "alias ending in a hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias with double hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme--corp"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias with uppercase", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"Acme-Corp"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias too short", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"ac"}`)}, key: "secure-aws:account.alias"},
+	{name: "alias of 12 digits", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"123456789012"}`)}, key: "secure-aws:account.alias", msg: "account id"},
+	{name: "alias ending in a hyphen", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-"}`)}, key: "secure-aws:account.alias"},
 	{name: "lifecycle replacement on a bucket not adopted", edits: []edit{set("buckets", `[{"name":"acme-assets","replaceLifecycle":true}]`)}, key: "secure-aws:buckets[0].replaceLifecycle", msg: "import is false"},
 	{name: "lifecycle replacement on a vault not adopted", edits: []edit{set("backups", `[{"bucket":"acme-backups","replaceLifecycle":true}]`)}, key: "secure-aws:backups[0].replaceLifecycle", msg: "importBucket is false"},
 	{name: "bucket name with uppercase", edits: []edit{set("buckets", `[{"name":"acme-assets"},{"name":"Acme-Media"}]`)}, key: "secure-aws:buckets[1].name"},
@@ -557,7 +557,7 @@ var invalidCases = []struct {
 	{name: "external bucket as a bare name", edits: []edit{set("externalBuckets", `["legacy-bucket"]`)}, key: "secure-aws:externalBuckets[0]", msg: "names no owning account"},
 	{name: "external bucket with an unknown field", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","acount":"222222222222"}]`)}, key: "secure-aws:externalBuckets[0].acount", msg: "did you mean account?"},
 	{name: "object ACLs on an external bucket", edits: []edit{set("externalBuckets", `[{"name":"legacy-bucket","account":"222222222222"}]`), set("thirdParties", `[{"name":"z","grants":[{"bucket":"legacy-bucket","actions":["s3:GetObject","s3:PutObjectAcl"]}]}]`)}, key: "secure-aws:thirdParties[0].grants[0].actions", msg: "s3:PutObjectAcl"},
-	{name: "managed here and elsewhere", edits: []edit{set("account", `{"manage":true,"managedElsewhere":true,"alias":"acme-corp"}`)}, key: "secure-aws:account.managedElsewhere", msg: "so is account.manage"},
+	{name: "managed here and elsewhere", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"managedElsewhere":true,"alias":"acme-corp"}`)}, key: "secure-aws:account.managedElsewhere", msg: "so is account.manage"},
 	{name: "backup bucket with dots", edits: []edit{set("backups", `[{"bucket":"acme.backups"}]`)}, key: "secure-aws:backups[0].bucket"},
 	{name: "user name too long with the environment suffix", edits: []edit{set("apps", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:apps[0].name", msg: "64"},
 	{name: "third party name too long with the environment suffix", edits: []edit{set("thirdParties", `[{"name":"`+sixtyChars+`","grants":[{"bucket":"acme-assets"}]}]`)}, key: "secure-aws:thirdParties[0].name"},
@@ -645,24 +645,24 @@ var invalidCases = []struct {
 	{name: "developers in a stack that does not manage the account", edits: []edit{set("developers", `[{"name":"carol"}]`)}, key: "secure-aws:developers"},
 	{name: "alias in a stack that does not manage the account", edits: []edit{set("account", `{"manage":false,"alias":"acme-corp"}`)}, key: "secure-aws:account.alias", msg: "manage"},
 	{name: "manage without an alias", stack: "production", edits: []edit{set("account", `{"manage":true}`)}, key: "secure-aws:account.alias", msg: "required"},
-	{name: "password minimumLength 8", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":8}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
-	{name: "password minimumLength 200", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"minimumLength":200}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
-	{name: "password reusePrevention 0", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":0}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
-	{name: "password reusePrevention 5, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":5}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention", msg: "5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)"},
-	{name: "password without symbols, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"requireSymbols":false}}`)}, key: "secure-aws:account.passwordPolicy.requireSymbols", msg: "false fails password-policy-cis"},
-	{name: "password reusePrevention 25", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"reusePrevention":25}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
-	{name: "password maxAgeDays 1096", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":1096}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
-	{name: "password maxAgeDays negative", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"maxAgeDays":-1}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
-	{name: "hardExpiry without maxAgeDays", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","passwordPolicy":{"hardExpiry":true}}`)}, key: "secure-aws:account.passwordPolicy.hardExpiry"},
+	{name: "password minimumLength 8", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"minimumLength":8}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
+	{name: "password minimumLength 200", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"minimumLength":200}}`)}, key: "secure-aws:account.passwordPolicy.minimumLength"},
+	{name: "password reusePrevention 0", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"reusePrevention":0}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
+	{name: "password reusePrevention 5, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"reusePrevention":5}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention", msg: "5 fails password-policy-cis (CIS v5.0.0 1.8 (v7.0.0 2.9) asks for 24)"},
+	{name: "password without symbols, which the CIS rule refuses", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"requireSymbols":false}}`)}, key: "secure-aws:account.passwordPolicy.requireSymbols", msg: "false fails password-policy-cis"},
+	{name: "password reusePrevention 25", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"reusePrevention":25}}`)}, key: "secure-aws:account.passwordPolicy.reusePrevention"},
+	{name: "password maxAgeDays 1096", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"maxAgeDays":1096}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
+	{name: "password maxAgeDays negative", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"maxAgeDays":-1}}`)}, key: "secure-aws:account.passwordPolicy.maxAgeDays"},
+	{name: "hardExpiry without maxAgeDays", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","passwordPolicy":{"hardExpiry":true}}`)}, key: "secure-aws:account.passwordPolicy.hardExpiry"},
 	{name: "developers get AdministratorAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["job-function/ViewOnlyAccess","AdministratorAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[1]", msg: "admins"},
 	{name: "developers get ReadOnlyAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]", msg: "not one of the AWS managed policies developers may hold"},
 	{name: "developers get AWSLambda_FullAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["AWSLambda_FullAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]", msg: "job-function/ViewOnlyAccess"},
 	{name: "developers get PowerUserAccess", edits: []edit{set("developerGroup", `{"managedPolicies":["PowerUserAccess"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "developer policy name with a space", edits: []edit{set("developerGroup", `{"managedPolicies":["Read Only"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "admin group managed policies", edits: []edit{set("adminGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:adminGroup.managedPolicies"},
-	{name: "trail locked for zero days", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":0}}`)}, key: "secure-aws:account.trail.lockDays", msg: "0 is out of range: 1 to 36500 days"},
-	{name: "analyzer region that does not exist", stack: "production", edits: []edit{set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-9"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: `"eu-west-9" is not an AWS region such as us-east-1 (the regions as of 2026-12-03; one AWS opened since goes in awsnames/regions.go); did you mean eu-west-1?`},
-	{name: "analyzer region in China that does not exist", stack: "production", edits: []edit{set("aws:region", "cn-north-1"), set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["cn-northwest-2"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: "did you mean cn-northwest-1?"},
+	{name: "trail locked for zero days", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":0}}`)}, key: "secure-aws:account.trail.lockDays", msg: "0 is out of range: 1 to 36500 days"},
+	{name: "analyzer region that does not exist", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["eu-west-9"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: `"eu-west-9" is not an AWS region such as us-east-1 (the regions as of 2026-12-03; one AWS opened since goes in awsnames/regions.go); did you mean eu-west-1?`},
+	{name: "analyzer region in China that does not exist", stack: "production", edits: []edit{set("aws:region", "cn-north-1"), set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["cn-northwest-2"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: "did you mean cn-northwest-1?"},
 	{name: "rootCredentialCheck maybe", edits: []edit{set("account", `{"rootCredentialCheck":"maybe"}`)}, key: "secure-aws:account.rootCredentialCheck", msg: "maybe"},
 
 	// Access keys and PGP keys.
@@ -1028,7 +1028,7 @@ func TestPGPKeys(t *testing.T) {
 }
 
 func TestAnalyzerRegions(t *testing.T) {
-	cfg := mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":["us-east-1","eu-west-1"]}`))
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["us-east-1","eu-west-1"]}`))
 	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.Account.AnalyzerRegions)
 	for name, c := range map[string]struct{ value, key, msg string }{
 		"not a region":      {`["europe"]`, "secure-aws:account.analyzerRegions[0]", "not an AWS region such as us-east-1"},
@@ -1036,7 +1036,7 @@ func TestAnalyzerRegions(t *testing.T) {
 		"twice":             {`["eu-west-1","eu-west-1"]`, "secure-aws:account.analyzerRegions[1]", "listed twice"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load("production", set("account", `{"manage":true,"alias":"acme-corp","analyzerRegions":`+c.value+`}`))
+			_, err := load("production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":`+c.value+`}`))
 			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr)
 			require.Len(t, cfgErr.Problems, 1)
@@ -1047,14 +1047,14 @@ func TestAnalyzerRegions(t *testing.T) {
 }
 
 func TestAuditTrailConfig(t *testing.T) {
-	cfg := mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail"}}`))
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail"}}`))
 	require.NotNil(t, cfg.Account.Trail)
 	assert.Equal(t, config.Trail{Bucket: "acme-audit-trail", LockDays: 365}, *cfg.Account.Trail, "log files locked a year by default")
 	assert.Nil(t, mustLoad(t, "production", manage).Account.Trail, "no trail unless asked for")
 	for name, c := range map[string]struct{ account, key string }{
-		"bad bucket name":   {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"Audit"}}`, "secure-aws:account.trail.bucket"},
-		"lock out of range": {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":-1}}`, "secure-aws:account.trail.lockDays"},
-		"bucket used twice": {`{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-assets"}}`, "secure-aws:buckets[0].name"},
+		"bad bucket name":   {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"Audit"}}`, "secure-aws:account.trail.bucket"},
+		"lock out of range": {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":-1}}`, "secure-aws:account.trail.lockDays"},
+		"bucket used twice": {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-assets"}}`, "secure-aws:buckets[0].name"},
 		"not managing":      {`{"trail":{"bucket":"acme-audit-trail"}}`, "secure-aws:account.trail"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -1105,9 +1105,9 @@ func TestAccessKeyGenerations(t *testing.T) {
 func TestCredentialAuditConfig(t *testing.T) {
 	cfg := mustLoad(t, "production", manage)
 	assert.Equal(t, credaudit.Settings{Mode: "warn", MaxKeyAgeDays: 90, MaxUnusedDays: 45}, cfg.Account.CredentialAudit, "CIS's ages by default")
-	cfg = mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","maxUnusedDays":30}}`))
+	cfg = mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":{"mode":"fail","maxUnusedDays":30}}`))
 	assert.Equal(t, credaudit.Settings{Mode: "fail", MaxKeyAgeDays: 90, MaxUnusedDays: 30}, cfg.Account.CredentialAudit)
-	cfg = mustLoad(t, "production", set("account", `{"manage":true,"alias":"acme-corp","credentialAudit":{"nameUsers":true}}`))
+	cfg = mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":{"nameUsers":true}}`))
 	assert.Equal(t, credaudit.Settings{Mode: "warn", MaxKeyAgeDays: 90, MaxUnusedDays: 45, NameUsers: true}, cfg.Account.CredentialAudit, "users are named in the log only when configured")
 
 	for name, c := range map[string]struct {
@@ -1121,7 +1121,7 @@ func TestCredentialAuditConfig(t *testing.T) {
 		"unknown field": {`{"maxAgeDays":30}`, "account.credentialAudit.maxAgeDays", "is not a setting here (settings: mode, maxKeyAgeDays, maxUnusedDays, nameUsers)", true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			account := fmt.Sprintf(`{"manage":true,"alias":"acme-corp","credentialAudit":%s}`, c.audit)
+			account := fmt.Sprintf(`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":%s}`, c.audit)
 			if !c.manage {
 				account = fmt.Sprintf(`{"credentialAudit":%s}`, c.audit)
 			}

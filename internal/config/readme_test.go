@@ -148,7 +148,7 @@ func TestREADMEDefaultsAreTheConfigurations(t *testing.T) {
 	cfg, err := config.Load("production", config.MapGetter(map[string]string{
 		"aws:region":            base["aws:region"],
 		"aws:allowedAccountIds": base["aws:allowedAccountIds"],
-		"secure-aws:account":    `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-trail"}}`,
+		"secure-aws:account":    `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-trail"}}`,
 		"secure-aws:ci":         `{"repository":"acme/x","ownerId":1,"repositoryId":2}`,
 		"secure-aws:buckets":    `[{"name":"acme-assets"}]`,
 		"secure-aws:apps":       `[{"name":"a","grants":[{"bucket":"acme-assets"}]}]`,

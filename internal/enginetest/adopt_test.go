@@ -38,7 +38,7 @@ func existingAccount(alias string) []world.Resource {
 func adoptStack(adopt bool) map[string]string {
 	return ownStack(map[string]string{
 		"secure-aws:ci":      `{"repository":"acme/secure-aws","ownerId":1,"repositoryId":2,"stateBucket":"enginetest-legacy-state"}`,
-		"secure-aws:account": fmt.Sprintf(`{"manage":true,"alias":"acme-legacy","importExisting":%t}`, adopt),
+		"secure-aws:account": fmt.Sprintf(`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-legacy","importExisting":%t}`, adopt),
 		"secure-aws:buckets": fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
 		"secure-aws:apps":    fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
 	})

@@ -8,6 +8,7 @@ package fakeaws
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/hex"
 	"maps"
 	"slices"
 	"strings"
@@ -111,6 +112,36 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 	case awstypes.Analyzer:
 		set("arn", "arn:"+a.Partition+":access-analyzer:"+a.Region+":"+a.ID+":analyzer/"+str("analyzerName"))
 		return str("analyzerName"), out
+	case awstypes.KMSKey:
+		id := keyID(name)
+		set("keyId", id)
+		set("arn", "arn:"+a.Partition+":kms:"+a.Region+":"+a.ID+":key/"+id)
+		return id, out
+	case awstypes.Topic:
+		// The provider's id is the topic's ARN.
+		arn := "arn:" + a.Partition + ":sns:" + a.Region + ":" + a.ID + ":" + str("name")
+		set("arn", arn)
+		set("owner", a.ID)
+		return arn, out
+	case awstypes.TopicSubscription:
+		// A subscription's ARN is its topic's and a UUID; the provider asks for it
+		// (ReturnSubscriptionArn), so an email subscription awaiting confirmation has one.
+		arn := str("topic") + ":" + keyID(name)
+		set("arn", arn)
+		out["pendingConfirmation"] = resource.NewProperty(str("protocol") == "email")
+		return arn, out
+	case awstypes.EventRule:
+		set("arn", "arn:"+a.Partition+":events:"+a.Region+":"+a.ID+":rule/"+str("name"))
+		return str("name"), out
+	case awstypes.EventTarget:
+		// On the default event bus: <rule>-<target id> (events/target.go).
+		return str("rule") + "-" + str("targetId"), out
+	case awstypes.Budget:
+		set("arn", "arn:"+a.Partition+":budgets::"+a.ID+":budget/"+str("name"))
+		return a.ID + ":" + str("name"), out
+	case awstypes.AlternateContact:
+		// Without an account id, the contact type alone (account/alternate_contact.go).
+		return str("alternateContactType"), out
 	}
 	return name + "-id", out
 }
@@ -120,6 +151,14 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 func uniqueSuffix(name string) string {
 	sum := sha256.Sum256([]byte(name))
 	return base32.StdEncoding.EncodeToString(sum[:])[:16]
+}
+
+// keyID is the UUID AWS gives a KMS key or an SNS subscription, derived from the logical
+// name so runs are reproducible.
+func keyID(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // generated sets a credential AWS generates: PGP-encrypted text under encryptedKey when a
@@ -140,36 +179,43 @@ func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain
 // update), as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go,
 // which pulumi-aws v6 bridges. An empty list updates every input in place.
 var ReplaceOn = map[string][]string{
-	awstypes.Bucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},               // s3/bucket.go
-	awstypes.Versioning:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_versioning.go
-	awstypes.Encryption:            {"bucket", "expectedBucketOwner"},                             // s3/bucket_server_side_encryption_configuration.go
-	awstypes.Ownership:             {"bucket"},                                                    // s3/bucket_ownership_controls.go
-	awstypes.PublicAccessBlock:     {"bucket"},                                                    // s3/bucket_public_access_block.go
-	awstypes.BucketPolicy:          {"bucket"},                                                    // s3/bucket_policy.go
-	awstypes.Lifecycle:             {"bucket", "expectedBucketOwner"},                             // s3/bucket_lifecycle_configuration.go
-	awstypes.ObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},        // s3/bucket_object_lock_configuration.go
-	awstypes.AccountPublicAccess:   {"accountId"},                                                 // s3control/account_public_access_block.go
-	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                 // iam/policy.go
-	awstypes.GroupAttachment:       {"group", "policyArn"},                                        // iam/group_policy_attachment.go (no update)
-	awstypes.Membership:            {"user"},                                                      // iam/user_group_membership.go
-	awstypes.GroupMembership:       {"name", "group"},                                             // iam/group_membership.go
-	awstypes.GroupPoliciesExcl:     {"groupName"},                                                 // iam/group_policies_exclusive.go
-	awstypes.GroupAttachmentsExcl:  {"groupName"},                                                 // iam/group_policy_attachments_exclusive.go
-	awstypes.RolePoliciesExcl:      {"roleName"},                                                  // iam/role_policies_exclusive.go
-	awstypes.RoleAttachmentsExcl:   {"roleName"},                                                  // iam/role_policy_attachments_exclusive.go
-	awstypes.UserPoliciesExcl:      {"userName"},                                                  // iam/user_policies_exclusive.go
-	awstypes.UserAttachmentsExcl:   {"userName"},                                                  // iam/user_policy_attachments_exclusive.go
-	awstypes.AccessKey:             {"user", "pgpKey"},                                            // iam/access_key.go
-	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"}, // iam/user_login_profile.go (no update)
-	awstypes.Role:                  {"name", "namePrefix", "path"},                                // iam/role.go
-	awstypes.RoleAttachment:        {"role", "policyArn"},                                         // iam/role_policy_attachment.go (no update)
-	awstypes.OIDCProvider:          {"url"},                                                       // iam/openid_connect_provider.go
-	awstypes.AccountAlias:          {"accountAlias"},                                              // iam/account_alias.go (no update)
-	awstypes.Analyzer:              {"analyzerName", "type", "configuration"},                     // accessanalyzer/analyzer.go
-	awstypes.Trail:                 {"name"},                                                      // cloudtrail/trail.go
-	awstypes.User:                  {},                                                            // iam/user.go: a new name or path is an UpdateUser in place
-	awstypes.Group:                 {},                                                            // iam/group.go: UpdateGroup in place
-	awstypes.AccountPasswordPolicy: {},                                                            // iam/account_password_policy.go: create and update are one call
+	awstypes.Bucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},                                           // s3/bucket.go
+	awstypes.Versioning:            {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_versioning.go
+	awstypes.Encryption:            {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_server_side_encryption_configuration.go
+	awstypes.Ownership:             {"bucket"},                                                                                // s3/bucket_ownership_controls.go
+	awstypes.PublicAccessBlock:     {"bucket"},                                                                                // s3/bucket_public_access_block.go
+	awstypes.BucketPolicy:          {"bucket"},                                                                                // s3/bucket_policy.go
+	awstypes.Lifecycle:             {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_lifecycle_configuration.go
+	awstypes.ObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},                                    // s3/bucket_object_lock_configuration.go
+	awstypes.AccountPublicAccess:   {"accountId"},                                                                             // s3control/account_public_access_block.go
+	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                                             // iam/policy.go
+	awstypes.GroupAttachment:       {"group", "policyArn"},                                                                    // iam/group_policy_attachment.go (no update)
+	awstypes.Membership:            {"user"},                                                                                  // iam/user_group_membership.go
+	awstypes.GroupMembership:       {"name", "group"},                                                                         // iam/group_membership.go
+	awstypes.GroupPoliciesExcl:     {"groupName"},                                                                             // iam/group_policies_exclusive.go
+	awstypes.GroupAttachmentsExcl:  {"groupName"},                                                                             // iam/group_policy_attachments_exclusive.go
+	awstypes.RolePoliciesExcl:      {"roleName"},                                                                              // iam/role_policies_exclusive.go
+	awstypes.RoleAttachmentsExcl:   {"roleName"},                                                                              // iam/role_policy_attachments_exclusive.go
+	awstypes.UserPoliciesExcl:      {"userName"},                                                                              // iam/user_policies_exclusive.go
+	awstypes.UserAttachmentsExcl:   {"userName"},                                                                              // iam/user_policy_attachments_exclusive.go
+	awstypes.AccessKey:             {"user", "pgpKey"},                                                                        // iam/access_key.go
+	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"},                             // iam/user_login_profile.go (no update)
+	awstypes.Role:                  {"name", "namePrefix", "path"},                                                            // iam/role.go
+	awstypes.RoleAttachment:        {"role", "policyArn"},                                                                     // iam/role_policy_attachment.go (no update)
+	awstypes.OIDCProvider:          {"url"},                                                                                   // iam/openid_connect_provider.go
+	awstypes.AccountAlias:          {"accountAlias"},                                                                          // iam/account_alias.go (no update)
+	awstypes.Analyzer:              {"analyzerName", "type", "configuration"},                                                 // accessanalyzer/analyzer.go
+	awstypes.Trail:                 {"name"},                                                                                  // cloudtrail/trail.go
+	awstypes.KMSKey:                {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},      // kms/key.go
+	awstypes.Topic:                 {"name", "namePrefix", "fifoTopic"},                                                       // sns/topic.go
+	awstypes.TopicSubscription:     {"topic", "protocol", "endpoint", "endpointAutoConfirms", "confirmationTimeoutInMinutes"}, // sns/topic_subscription.go
+	awstypes.EventRule:             {"name", "namePrefix", "eventBusName"},                                                    // events/rule.go
+	awstypes.EventTarget:           {"rule", "targetId", "eventBusName"},                                                      // events/target.go
+	awstypes.Budget:                {"accountId", "name", "namePrefix"},                                                       // budgets/budget.go
+	awstypes.AlternateContact:      {"accountId", "alternateContactType"},                                                     // account/alternate_contact.go
+	awstypes.User:                  {},                                                                                        // iam/user.go: a new name or path is an UpdateUser in place
+	awstypes.Group:                 {},                                                                                        // iam/group.go: UpdateGroup in place
+	awstypes.AccountPasswordPolicy: {},                                                                                        // iam/account_password_policy.go: create and update are one call
 }
 
 // KeptWhenUnset lists, per type, the attributes the upstream schema marks Optional and
@@ -180,7 +226,7 @@ var ReplaceOn = map[string][]string{
 var KeptWhenUnset = map[string][]string{awstypes.Bucket: {"replicationConfigurations"}}
 
 // Regional are the types whose ids are unique per region rather than per account.
-var Regional = map[string]bool{awstypes.Analyzer: true}
+var Regional = map[string]bool{awstypes.Analyzer: true, awstypes.EventRule: true, awstypes.EventTarget: true}
 
 // OnePerAccount are the types an account holds one of, whatever its id: creating one
 // replaces the one there is. An account has one alias, and CreateAccountAlias of another
@@ -206,6 +252,7 @@ var CreateFails = map[string]string{
 	awstypes.AccountAlias: "EntityAlreadyExists",
 	awstypes.Analyzer:     "ConflictException",
 	awstypes.Trail:        "TrailAlreadyExistsException",
+	awstypes.Budget:       "DuplicateRecordException",
 }
 
 // CreateFailure is the error code with which the provider refuses to create a resource of

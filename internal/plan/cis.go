@@ -83,8 +83,8 @@ const (
 // cisCoverages are the recommendations this project covers in any way; every other one is
 // not covered (cisReport). Keep in the benchmark's order.
 var cisCoverages = []cisCoverage{
-	{id: "1.1", how: "the account's alternate contacts, set by hand", readme: "**Enable the support plan and alternate contacts**", status: accountWide(always(CISManual))},
-	{id: "1.2", how: "the security alternate contact, set by hand", readme: "**Enable the support plan and alternate contacts**", status: accountWide(always(CISManual))},
+	{id: "1.1", how: "the account's primary contact, kept current by hand; AccountContacts sets the alternate contacts of `account.contacts`", readme: "**Enable the support plan and keep the primary contact current**", status: accountWide(always(CISManual))},
+	{id: "1.2", how: "AccountContacts: the security alternate contact, `account.contacts.security`, required in the managing stack", status: accountWide(always(CISMeets))},
 	{id: "1.3", how: "root check (rule R1), every run of the managing stack; `account.rootCredentialCheck: off` leaves the manual step", readme: "**Delete the root user's access keys**", status: when(rootCheckOn, CISChecked, CISManual)},
 	{id: "1.4", how: "root check (rule R1), every run of the managing stack; `account.rootCredentialCheck: off` leaves the manual step", readme: rootSteps, status: when(rootCheckOn, CISChecked, CISManual)},
 	{id: "1.5", how: "root check (rule R1): the root's virtual device in ListVirtualMFADevices is a finding; `account.rootCredentialCheck: off` leaves the manual step", readme: rootSteps, status: when(rootCheckOn, CISChecked, CISManual)},
@@ -109,7 +109,19 @@ var cisCoverages = []cisCoverage{
 	{id: "2.1.4", how: "SecureBucket: all four Block Public Access settings on every bucket; AccountBaseline: account-level Block Public Access (rule R8)", status: always(CISMeets)},
 	{id: "3.1", how: "AuditTrail: a multi-region trail with global service events (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
 	{id: "3.2", how: "AuditTrail: log file validation on (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
+	{id: "4.2", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "4.3", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "4.4", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "4.5", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "4.8", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 }
+
+// alertsHow covers the monitoring recommendations: an EventBridge rule each, where CIS
+// describes a CloudWatch metric filter and alarm (both notify an SNS topic within minutes).
+const alertsHow = "SecurityAlerts: an EventBridge rule on the trail's events mails `account.alerts` (us-east-1; without it, lost)"
+
+// alertsOn: the alerts need the trail (internal/config refuses one without the other).
+func alertsOn(c *config.Config) bool { return c.Account.Alerts != nil && c.Account.Trail != nil }
 
 // cisReport is the CIS v5.0.0 report of a configuration: every recommendation, in the
 // benchmark's order, with what the configuration does for it.

@@ -22,7 +22,7 @@ const compareStack = `config:
   aws:region: eu-west-1
   aws:allowedAccountIds: ["222222222222"]
   secure-aws:credentialsAsPulumiSecrets: true
-  secure-aws:account: {manage: true, alias: diffcheck-svc}
+  secure-aws:account: {manage: true, contacts: {security: {name: Sam Doe, title: Security lead, email: security@acme.example, phone: +1 555 0100}}, alias: diffcheck-svc}
   secure-aws:buckets:
     - name: diffcheck-data-svc
     - name: diffcheck-logs-svc

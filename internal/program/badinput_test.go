@@ -33,11 +33,15 @@ var badInputs = []badInput{
 	{"misspelt top-level key", "staging", map[string]string{"secure-aws:bakups": `[]`}, "secure-aws:bakups"},
 	{"misspelt namespace drops no vault", "staging", map[string]string{"secure-aws:backups": "", "secure_aws:backups": `[{"bucket":"acme-backups-staging"}]`}, "secure_aws:backups"},
 	{"misspelt namespace drops no developer", "production", map[string]string{"secure-aws:developers": "", "secureaws:developers": `[{"name":"carol"}]`}, "secureaws:developers"},
-	{"misspelt account field", "production", map[string]string{"secure-aws:account": `{"manage":true,"aliass":"acme-corp"}`}, "secure-aws:account.aliass"},
+	{"misspelt account field", "production", map[string]string{"secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"aliass":"acme-corp"}`}, "secure-aws:account.aliass"},
 	// Stack-level settings.
 	{"environment uppercase", "staging", map[string]string{"secure-aws:environment": "Staging"}, "secure-aws:environment"},
 	// Account.
-	{"alias with double hyphen", "production", map[string]string{"secure-aws:account": `{"manage":true,"alias":"acme--corp"}`}, "secure-aws:account.alias"},
+	{"alias with double hyphen", "production", map[string]string{"secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme--corp"}`}, "secure-aws:account.alias"},
+	// Alerts, budget and contacts: combinations that cannot work, and bad values.
+	{"alerts outside us-east-1", "production", map[string]string{"aws:region": "eu-west-1", "secure-aws:account": `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail"},"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alerts":{"emails":["security@acme.example"]}}`}, "secure-aws:account.alerts"},
+	{"negative budget", "production", map[string]string{"secure-aws:account": `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-audit-trail"},"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alerts":{"emails":["security@acme.example"]},"budget":{"limitUsd":-5}}`}, "secure-aws:account.budget.limitUsd"},
+	{"managing stack without a security contact", "production", map[string]string{"secure-aws:account": `{"manage":true,"alias":"acme-corp"}`}, "secure-aws:account.contacts.security"},
 	// Conflicting account management: console users and CI roles outside the managing stack.
 	{"admins in a non-managing stack", "staging", map[string]string{"secure-aws:admins": `[{"name":"eve"}]`}, "secure-aws:admins"},
 	{"ci in a non-managing stack", "staging", map[string]string{"secure-aws:ci": `{"repository":"acme/secure-aws"}`}, "secure-aws:ci"},

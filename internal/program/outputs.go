@@ -19,6 +19,9 @@ func (o *Outputs) export(ctx *pulumi.Context) {
 		ctx.Export("auditTrailArn", o.Trail.Arn)
 		ctx.Export("auditTrailBucket", o.Trail.BucketName)
 	}
+	if o.Alerts != nil {
+		ctx.Export("alertTopicArn", o.Alerts.TopicArn)
+	}
 	if o.CI != nil {
 		ctx.Export("ciDeployRoleArn", o.CI.DeployRoleArn)
 		ctx.Export("ciPreviewRoleArn", o.CI.PreviewRoleArn)

@@ -206,6 +206,9 @@ type Outputs struct {
 	Environment    string
 	Baseline       *components.AccountBaseline
 	Trail          *components.AuditTrail
+	Alerts         *components.SecurityAlerts
+	Budget         *components.AccountBudget
+	Contacts       *components.AccountContacts
 	AdminGroup     *components.AdminGroup
 	DeveloperGroup *components.DeveloperGroup
 	CI             *components.CIDeployRole
@@ -302,6 +305,9 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 			return err
 		}
 	}
+	if err := buildAlerts(ctx, cfg, out); err != nil {
+		return err
+	}
 	// Generated passwords are at least 20 characters and never shorter than the policy.
 	passwordLength := max(20, cfg.Account.PasswordPolicy.MinimumLength)
 	if out.AdminGroup, err = components.NewAdminGroup(ctx, "admins", &components.ConsoleGroupArgs{
@@ -339,6 +345,43 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 			PasswordLength:    passwordLength,
 		},
 		ManagedPolicies: cfg.DeveloperGroup.ManagedPolicies,
+	})
+	return err
+}
+
+// buildAlerts registers the account's alternate contacts, security alerts and budget,
+// those the configuration sets.
+func buildAlerts(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
+	account := cfg.AWSAccount()
+	a := cfg.Account
+	var err error
+	if a.Contacts != (config.Account{}).Contacts {
+		if out.Contacts, err = components.NewAccountContacts(ctx, "contacts", &components.AccountContactsArgs{
+			Account:  account,
+			Contacts: a.Contacts,
+		}); err != nil {
+			return err
+		}
+	}
+	if a.Alerts == nil {
+		return nil
+	}
+	if out.Alerts, err = components.NewSecurityAlerts(ctx, "alerts", &components.SecurityAlertsArgs{
+		Account:      account,
+		Region:       cfg.Region,
+		Alerts:       *a.Alerts,
+		AllowBudgets: a.Budget != nil,
+	}); err != nil {
+		return err
+	}
+	if a.Budget == nil {
+		return nil
+	}
+	out.Budget, err = components.NewAccountBudget(ctx, "budget", &components.AccountBudgetArgs{
+		Account:    account,
+		BudgetName: a.Alias + "-monthly",
+		Budget:     *a.Budget,
+		TopicArn:   out.Alerts.TopicArn,
 	})
 	return err
 }

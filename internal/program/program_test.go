@@ -162,6 +162,9 @@ func TestProductionStack(t *testing.T) {
 	rec := runExample(t, "production")
 	assert.Equal(t, map[string]int{
 		components.AccountBaselineType: 1,
+		components.SecurityAlertsType:  1,
+		components.AccountBudgetType:   1,
+		components.AccountContactsType: 1,
 		components.CIDeployRoleType:    1,
 		components.AdminGroupType:      1,
 		components.DeveloperGroupType:  1,
@@ -238,7 +241,7 @@ func TestGroupCountMatchesTheProgram(t *testing.T) {
 func TestInvalidConfigRegistersNothing(t *testing.T) {
 	cfg := loadExample(t, "production")
 	cfg["secure-aws:apps"] = `[{"name":"my-application","grants":[{"bucket":"acme-assets-production","actions":["s3:*"]}]}]`
-	cfg["secure-aws:account"] = `{"manage":true,"alias":"Acme Corp"}`
+	cfg["secure-aws:account"] = `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"Acme Corp"}`
 	calls := 0
 	rec, err := runConfig(t, "production", cfg, fakeRoot{calls: &calls}, false)
 	require.Error(t, err)
@@ -261,7 +264,7 @@ func TestRootCredentialCheck(t *testing.T) {
 	assert.NotEmpty(t, rec.Registrations())
 
 	// fail: the run stops before anything is registered.
-	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","rootCredentialCheck":"fail"}`
+	cfg["secure-aws:account"] = `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","rootCredentialCheck":"fail"}`
 	rec, err = runConfig(t, "production", cfg, exposed, false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the root user has access keys")
@@ -500,7 +503,7 @@ func reportRow(user, path, created, used string, twoKeys bool) string {
 func TestCredentialAudit(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "production")
-	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
+	cfg["secure-aws:account"] = `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
 	today := time.Now().UTC().Format(time.DateOnly)
 	staging := credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false)
 	run := func(account fakeRoot, dir string, dryRun bool) (*record.Recorder, error) {
@@ -578,7 +581,7 @@ func TestCredentialAuditWithholdsUsers(t *testing.T) {
 	byHand := credaudit.Header + strings.Replace(reportRow("mallory", "/admins/", today, today, false), ",false,N/A,N/A,N/A,false,", ",true,N/A,N/A,N/A,false,", 1)
 	details := filepath.Join(t.TempDir(), "summary.md")
 	run := func(mode string, dryRun bool, details string) error {
-		cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"` + mode + `"}}`
+		cfg["secure-aws:account"] = `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":{"mode":"` + mode + `"}}`
 		rec := record.New(config.Project, "production")
 		return rec.Run(cfg, dryRun, program.Run(program.Env{Account: fakeRoot{status: healthyRoot.status, report: byHand}, ConfigKeys: keysOf(cfg), Dir: dir, AuditDetails: details}))
 	}
@@ -659,7 +662,7 @@ func TestAccountChecksStopBeforeAnything(t *testing.T) {
 func TestCredentialAuditSeesHandMadeGroups(t *testing.T) {
 	dir := fixtures.Examples(t)
 	cfg := loadExample(t, "production")
-	cfg["secure-aws:account"] = `{"manage":true,"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
+	cfg["secure-aws:account"] = `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","credentialAudit":{"mode":"fail","nameUsers":true}}`
 	today := time.Now().UTC().Format(time.DateOnly)
 	account := fakeRoot{status: healthyRoot.status, report: credaudit.Header + reportRow("my-application-staging", "/apps/", today, today, false),
 		groups: map[string][]string{"my-application-staging": {"my-application-staging"}}}

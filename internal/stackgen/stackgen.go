@@ -42,12 +42,13 @@ func Apps(n int) map[string]string {
 // Everything is the stack "everything" (the one environment its deploy role trusts): it manages its account and uses every feature of the program:
 // console users with and without PGP keys, CI roles, a bucket, an application, a
 // third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault,
-// the credentials without a PGP key kept as Pulumi secrets, and Keybase keys allowed.
+// the credentials without a PGP key kept as Pulumi secrets, Keybase keys allowed, security
+// alerts with a budget, and every alternate contact.
 func Everything() map[string]string {
 	return map[string]string{
-		"aws:region":              "eu-west-1",
+		"aws:region":              "us-east-1", // where the security alerts must live
 		"aws:allowedAccountIds":   `["222222222222"]`,
-		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"}}`,
+		"secure-aws:account":      `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"},"operations":{"name":"Ops","title":"On call","email":"ops@acme.example","phone":"+1 555 0101"},"billing":{"name":"Finance","title":"Payables","email":"billing@acme.example","phone":"+1 555 0102"}},"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"},"alerts":{"emails":["security@acme.example","ops@acme.example"]},"budget":{"limitUsd":50,"thresholds":[80,100,150]}}`,
 		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,

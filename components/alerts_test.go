@@ -1,0 +1,112 @@
+package components
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/spec"
+)
+
+func newAlerts(alerts spec.Alerts, budgets bool) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := NewSecurityAlerts(ctx, "alerts", &SecurityAlertsArgs{Account: testAccount, Region: "us-east-1", Alerts: alerts, AllowBudgets: budgets})
+		return err
+	}
+}
+
+// TestSecurityAlertsWithEmails: a rotated key, a topic encrypted with it whose policy lets
+// only the publishers (for this account) publish and denies it without TLS, a confirmed-by-
+// mail subscription per address, and a rule and target per alert, every target the topic.
+func TestSecurityAlertsWithEmails(t *testing.T) {
+	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example", "ops@acme.example"}}, false))
+	key := one(t, rec, awstypes.KMSKey)
+	assert.Equal(t, true, inputs(key)["enableKeyRotation"])
+	assertGoldenPolicy(t, "alert_key_policy", key.Input("policy"))
+	topic := one(t, rec, awstypes.Topic)
+	assert.Equal(t, AlertTopicName, topic.Input("name"))
+	assert.Contains(t, topic.Input("kmsMasterKeyId"), ":kms:us-east-1:111111111111:key/", "the customer managed key, not alias/aws/sns")
+	assertGoldenPolicy(t, "alert_topic_policy", topic.Input("policy"))
+	assert.NotContains(t, topic.Input("policy"), "budgets.amazonaws.com", "no budget, no Budgets publisher")
+
+	subs := rec.OfType(awstypes.TopicSubscription)
+	require.Len(t, subs, 2)
+	for _, s := range subs {
+		assert.Equal(t, "email", s.Input("protocol"))
+		assert.Equal(t, "arn:aws:sns:us-east-1:111111111111:"+AlertTopicName, s.Input("topic"))
+	}
+	rules, targets := rec.OfType(awstypes.EventRule), rec.OfType(awstypes.EventTarget)
+	require.Len(t, rules, len(alertRules))
+	require.Len(t, targets, len(alertRules))
+	var names []string
+	for _, r := range rules {
+		names = append(names, r.Input("name"))
+		var pattern map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.Input("eventPattern")), &pattern), r.Name)
+		assert.NotEmpty(t, pattern["detail-type"], "%s matches CloudTrail events by type", r.Name)
+		assert.Equal(t, "ENABLED", r.Input("state"))
+	}
+	assert.ElementsMatch(t, AlertRuleNames(), names)
+	for _, tg := range targets {
+		assert.Equal(t, "arn:aws:sns:us-east-1:111111111111:"+AlertTopicName, tg.Input("arn"), tg.Name)
+	}
+}
+
+// TestSecurityAlertPatterns pins the patterns that need more than a list of API calls: the
+// root rule skips calls AWS services make as root, the MFA rule matches successful IAM user
+// sign-ins whose MFAUsed is anything but Yes.
+func TestSecurityAlertPatterns(t *testing.T) {
+	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example"}}, false))
+	pattern := func(name string) string {
+		r, ok := rec.Find(awstypes.EventRule, "alerts-"+name)
+		require.True(t, ok, name)
+		return r.Input("eventPattern")
+	}
+	assert.JSONEq(t, `{"detail-type":["AWS API Call via CloudTrail","AWS Console Signin via CloudTrail"],"detail":{"eventType":[{"anything-but":"AwsServiceEvent"}],"userIdentity":{"type":["Root"],"invokedBy":[{"exists":false}]}}}`, pattern("root-activity"))
+	assert.JSONEq(t, `{"detail-type":["AWS Console Signin via CloudTrail"],"detail":{"eventName":["ConsoleLogin"],"userIdentity":{"type":["IAMUser"]},"additionalEventData":{"MFAUsed":[{"anything-but":"Yes"}]},"responseElements":{"ConsoleLogin":["Success"]}}}`, pattern("console-signin-without-mfa"))
+	assert.Contains(t, pattern("cloudtrail-changes"), `"StopLogging"`)
+	assert.Contains(t, pattern("access-analyzer-archive-rules"), `"source":["aws.access-analyzer"]`)
+}
+
+// TestSecurityAlertsLetBudgetsPublish: with a budget, AWS Budgets may publish and use the key.
+func TestSecurityAlertsLetBudgetsPublish(t *testing.T) {
+	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example"}}, true))
+	assert.Contains(t, one(t, rec, awstypes.Topic).Input("policy"), "budgets.amazonaws.com")
+	assert.Contains(t, one(t, rec, awstypes.KMSKey).Input("policy"), "budgets.amazonaws.com")
+}
+
+// TestSecurityAlertsToExistingTopic: a topic that exists gets the rules and nothing else.
+func TestSecurityAlertsToExistingTopic(t *testing.T) {
+	arn := "arn:aws:sns:us-east-1:222222222222:soc"
+	rec := mustRun(t, newAlerts(spec.Alerts{TopicARN: arn}, true))
+	for _, typ := range []string{awstypes.KMSKey, awstypes.Topic, awstypes.TopicSubscription} {
+		assert.Empty(t, rec.OfType(typ), typ)
+	}
+	for _, tg := range rec.OfType(awstypes.EventTarget) {
+		assert.Equal(t, arn, tg.Input("arn"))
+	}
+	assert.Len(t, rec.OfType(awstypes.EventRule), len(alertRules))
+}
+
+func TestSecurityAlertsRejectsBadArgs(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		alerts     spec.Alerts
+	}{
+		{"no recipient", "alerts.emails or topicArn is required", spec.Alerts{}},
+		{"both", "alerts.topicArn is set beside emails", spec.Alerts{Emails: []string{"a@b.example"}, TopicARN: "arn:aws:sns:us-east-1:111111111111:t"}},
+		{"bad address", "alerts.emails[0]", spec.Alerts{Emails: []string{"not an address"}}},
+		{"twice", "alerts.emails[1]", spec.Alerts{Emails: []string{"a@b.example", "A@b.example"}}},
+		{"bad topic", "alerts.topicArn", spec.Alerts{TopicARN: "arn:aws:sqs:us-east-1:111111111111:q"}},
+	} {
+		t.Run(c.name, func(t *testing.T) { requireRejected(t, c.want, newAlerts(c.alerts, false)) })
+	}
+	requireRejected(t, "args are required", func(ctx *pulumi.Context) error {
+		_, err := NewSecurityAlerts(ctx, "alerts", nil)
+		return err
+	})
+}
