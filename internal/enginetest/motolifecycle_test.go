@@ -34,6 +34,15 @@ import (
 // shrinks, and each type leaves it with its read-back (mototest.SubjectOf).
 var modelOnly = map[string]string{
 	awstypes.Analyzer: "moto 5.2.1 has no Access Analyzer (its server answers CreateAnalyzer with HTTP 500: no backend for access-analyzer)",
+	// The alerts, budget and contacts of issue 22 are newer than the backend: moto serves
+	// SNS, KMS, EventBridge and Budgets, and the backend does not yet send them there.
+	awstypes.KMSKey:            "no backend yet (moto has KMS)",
+	awstypes.Topic:             "no backend yet (moto has SNS)",
+	awstypes.TopicSubscription: "no backend yet (moto has SNS)",
+	awstypes.EventRule:         "no backend yet (moto has EventBridge)",
+	awstypes.EventTarget:       "no backend yet (moto has EventBridge)",
+	awstypes.Budget:            "no backend yet (moto has Budgets)",
+	awstypes.AlternateContact:  "no backend yet (moto 5.2.1's Account API is not checked here)",
 }
 
 // motoStack is one stack of the repository applied to moto: the project, the stack, the
