@@ -379,7 +379,7 @@ func (v *validator) credential(k, pgp, what string) {
 	if pgp != "" || v.cfg.CredentialsAsPulumiSecrets || v.failed[key("credentialsAsPulumiSecrets")] {
 		return
 	}
-	v.errs.add(k, "is required: the %s is encrypted to this public key (base64 of `gpg --export`), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what)
+	v.errs.add(k, "is required: the %s is encrypted to this public key (%s), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what, pgpkey.Export)
 }
 
 // keybase refuses a keybase:<user> pgpKey at key k unless the stack allows them: the
