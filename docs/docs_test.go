@@ -134,11 +134,11 @@ func TestLinksResolve(t *testing.T) {
 // A recipe's YAML snippet says on its first line where it goes, in one of three ways:
 //
 //	# In Pulumi.staging.yaml, append under secure-aws:apps:
-//	# In Pulumi.staging.yaml, the entry "- name: my-application" under secure-aws:apps: becomes
+//	# In Pulumi.staging.yaml, add to the entry "- name: my-application" under secure-aws:apps:
 //	# Pulumi.production.yaml, the whole file
 var (
 	appendTo  = regexp.MustCompile(`^# In (Pulumi\.[\w-]+\.yaml)[^,]*, append under ([\w:-]+):$`)
-	replaceIn = regexp.MustCompile(`^# In (Pulumi\.[\w-]+\.yaml)[^,]*, the entry "([^"]+)" under ([\w:-]+): becomes$`)
+	addTo     = regexp.MustCompile(`^# In (Pulumi\.[\w-]+\.yaml)[^,]*, add to the entry "([^"]+)" under ([\w:-]+):$`)
 	wholeFile = regexp.MustCompile(`^# (Pulumi\.[\w-]+\.yaml), the whole file$`)
 	// placeholder is a value a reader replaces: PGP-KEY.
 	placeholder = regexp.MustCompile(`\b[A-Z]+(?:-[A-Z]+)+\b`)
@@ -150,12 +150,13 @@ func placeholders(t *testing.T) map[string]struct{ command, value string } {
 	t.Helper()
 	key := regexp.MustCompile(`(?m)^\s+pgpKey: (\S+)$`).FindStringSubmatch(read(t, filepath.Join("testdata", "examples", "Pulumi.staging.yaml")))
 	require.NotNil(t, key, "the example stack file has a pgpKey")
-	return map[string]struct{ command, value string }{"PGP-KEY": {"gpg --export", key[1]}}
+	return map[string]struct{ command, value string }{"PGP-KEY": {"gpg --export FINGERPRINT", key[1]}}
 }
 
 // paste puts snippet into the stack file text as header says, as a reader would with an
 // editor: appended at the end of the key's list (the key added under config: when the file
-// has none), or in place of the entry, or as the whole file.
+// has none), or at the end of the entry (the entry's own lines kept, so a snippet shows only
+// what to add), or as the whole file.
 func paste(t *testing.T, text string, header []string, snippet []string) string {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
@@ -204,7 +205,7 @@ func paste(t *testing.T, text string, header []string, snippet []string) string 
 		}
 		require.GreaterOrEqual(t, start, 0, "the stack file has the entry %q under %s", entry, key)
 		e := end(start, indent(lines[start]))
-		out = append(append(append([]string{}, lines[:start]...), snippet...), lines[e:]...)
+		out = append(append(append([]string{}, lines[:e]...), snippet...), lines[e:]...)
 	}
 	return strings.Join(out, "\n") + "\n"
 }
@@ -227,7 +228,7 @@ func TestSnippetsPaste(t *testing.T) {
 			where := fmt.Sprintf("%s:%d", file, b.line)
 			text := strings.Join(b.lines, "\n")
 			var header []string
-			for _, re := range []*regexp.Regexp{appendTo, replaceIn, wholeFile} {
+			for _, re := range []*regexp.Regexp{appendTo, addTo, wholeFile} {
 				if m := re.FindStringSubmatch(b.lines[0]); m != nil {
 					header = m
 				}

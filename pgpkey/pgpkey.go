@@ -24,7 +24,7 @@ import (
 const KeybasePrefix = "keybase:"
 
 // Export is the command that gives a key in the form this package reads.
-const Export = "gpg --export KEY-ID | base64 -w0"
+const Export = "gpg --export FINGERPRINT | base64 -w0"
 
 var (
 	keybasePattern = regexp.MustCompile(`^keybase:[A-Za-z0-9_]{2,16}$`)

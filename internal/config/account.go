@@ -79,7 +79,8 @@ func (c *Config) claims() claims {
 //
 // unreadable are the stack files beside c's that could not be read (each under its file's
 // name): what they own is unknown, so c is refused until they are fixed, rather than
-// checked against less than the whole account.
+// checked against less than the whole account, and the checks of the account as a whole
+// are left until then.
 func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
 	errs := &Error{Stack: c.Stack, StackFile: c.StackFile, labels: c.labels}
 	for _, u := range unreadable {
@@ -102,6 +103,12 @@ func CheckAccount(c *Config, others []*Config, unreadable []Problem) error {
 		clash(mine.owned, theirs.owned, equal, "also created or adopted by", "a bucket has one owning stack, the only one whose policies may reach it")
 		clash(mine.external, theirs.owned, equal, "owned by", "a stack never reaches a bucket another stack of its account owns (vaults, trail and state buckets included); grant from the owning stack instead")
 		clash(mine.owned, theirs.external, equal, "listed in externalBuckets by", "its grants would reach the bucket this stack creates or adopts; a stack never reaches a bucket another stack of its account owns, so remove the entry there first")
+	}
+	if len(unreadable) > 0 {
+		// The checks below judge the account as a whole (which stacks exist, who manages
+		// it, how many groups it has): against part of it they report what the unreadable
+		// file may well hold. That file already refuses this stack.
+		return errs
 	}
 	if c.CI != nil {
 		stacks := []string{c.Stack}

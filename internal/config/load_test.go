@@ -1011,7 +1011,7 @@ func TestPGPKeys(t *testing.T) {
 		"random base64":  {base64.StdEncoding.EncodeToString(random), "not an OpenPGP key"},
 		"a secret key":   {base64.StdEncoding.EncodeToString(secret.Bytes()), "revoke key"},
 		"a Keybase user": {"keybase:dana", "secure-aws:allowKeybase: true"},
-		"armor":          {"-----BEGIN PGP PUBLIC KEY BLOCK-----", "gpg --export KEY-ID | base64 -w0"},
+		"armor":          {"-----BEGIN PGP PUBLIC KEY BLOCK-----", "gpg --export FINGERPRINT | base64 -w0"},
 	}
 	for place, edit := range places {
 		t.Run(place, func(t *testing.T) {

@@ -222,3 +222,15 @@ func TestBucketRuleMatchesItsCheck(t *testing.T) {
 	external := requireLine(t, ls, "secure-aws:externalBuckets[0] (Legacy.Bucket).name")
 	assert.Contains(t, external, "use 3 to 63 lowercase letters, digits, hyphens and dots")
 }
+
+// TestGrantOnAMisnamedBucketFollowsItsName: a bucket whose name fails its own check is
+// reported once, there: a grant that names the bucket as it should be spelt gets no second
+// error pointing back at the bad name.
+func TestGrantOnAMisnamedBucketFollowsItsName(t *testing.T) {
+	ls := lines(t, testStack,
+		set("buckets", `[{"name":"acme-assets"},{"name":"acme.reports.staging"}]`),
+		set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-reports-staging"}]}]`))
+	assert.Contains(t, requireLine(t, ls, "secure-aws:buckets[1] (acme.reports.staging).name"), "no dots")
+	assert.Len(t, ls, 1, "only the bucket's own name is wrong:\n%s", strings.Join(ls, "\n"))
+	assert.NotContains(t, strings.Join(ls, "\n"), "did you mean acme.reports.staging")
+}

@@ -21,7 +21,7 @@ var envChars = awsnames.Charset{awsnames.Lowercase, awsnames.Digits, awsnames.Hy
 // failed those that did not decode (checks that would read them are skipped).
 func validate(c *Config, e *Error, present, failed map[string]bool) {
 	v := validator{cfg: c, errs: e, present: present, failed: failed, users: map[string]string{}, buckets: map[string]string{},
-		vaults: map[string]bool{}, grantable: map[string]bool{}, external: map[string]bool{}}
+		vaults: map[string]bool{}, grantable: map[string]bool{}, external: map[string]bool{}, misnamed: map[string]bool{}}
 	for _, b := range c.Backups {
 		v.vaults[b.Bucket] = true
 	}
@@ -113,8 +113,9 @@ type validator struct {
 	users   map[string]string
 	buckets map[string]string
 	// vaults are the backup buckets; grantable the buckets a grant may name; external
-	// those of them the stack does not manage.
-	vaults, grantable, external map[string]bool
+	// those of them the stack does not manage; misnamed the bucket names that failed their
+	// own check.
+	vaults, grantable, external, misnamed map[string]bool
 }
 
 // region reports whether name, the value of key k, is no AWS region, and records the
@@ -379,7 +380,7 @@ func (v *validator) credential(k, pgp, what string) {
 	if pgp != "" || v.cfg.CredentialsAsPulumiSecrets || v.failed[key("credentialsAsPulumiSecrets")] {
 		return
 	}
-	v.errs.add(k, "is required: the %s is encrypted to this public key (base64 of `gpg --export`), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what)
+	v.errs.add(k, "is required: the %s is encrypted to this public key (%s), so that nobody who can decrypt the stack, pull-request previews included, can read it. To keep this stack's credentials as Pulumi secrets instead, readable by whoever can decrypt it, set secure-aws:credentialsAsPulumiSecrets: true", what, pgpkey.Export)
 }
 
 // keybase refuses a keybase:<user> pgpKey at key k unless the stack allows them: the
@@ -405,7 +406,13 @@ func (v *validator) grant(gk string, g iampolicy.S3Grant) {
 		// When the bucket lists did not decode, whether the bucket is one of them is unknown.
 		if !v.failed[key("buckets")] && !v.failed[key("externalBuckets")] {
 			msg := fmt.Sprintf("%q is neither created by this stack (secure-aws:buckets) nor declared in secure-aws:externalBuckets; a grant may only reach those", g.Bucket)
-			if near := nearest(g.Bucket, slices.Sorted(maps.Keys(v.grantable))); near != "" {
+			near := nearest(g.Bucket, slices.Sorted(maps.Keys(v.grantable)))
+			if v.misnamed[near] {
+				// The grant probably names the bucket as it should be spelt; the bucket's own
+				// name is the error, already reported, and fixing it fixes this one.
+				return
+			}
+			if near != "" {
 				msg += fmt.Sprintf("; did you mean %s?", near)
 			}
 			v.errs.add(gk+".bucket", "%s", msg)
@@ -457,7 +464,10 @@ func (v *validator) bucketName(k, name string, created bool) {
 		v.errs.add(k, "is required")
 		return
 	}
-	v.check(k, awsnames.BucketName(name, created))
+	if err := awsnames.BucketName(name, created); err != nil {
+		v.check(k, err)
+		v.misnamed[name] = true
+	}
 	v.claimBucket(k, name)
 }
 

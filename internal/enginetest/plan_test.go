@@ -82,21 +82,21 @@ func normalize(t *testing.T, v map[string]any) map[string]any {
 	return out
 }
 
-// readmeOutput is one row of the README's table of stack outputs.
-type readmeOutput struct {
+// documentedOutput is one row of the table of stack outputs in docs/configuration.md.
+type documentedOutput struct {
 	secret bool
 	always bool // "every stack"
 }
 
-// readmeOutputs reads the table of stack outputs of the configuration reference
+// documentedOutputs reads the table of stack outputs of the configuration reference
 // (docs/configuration.md, "Outputs").
-func readmeOutputs(t *testing.T) map[string]readmeOutput {
+func documentedOutputs(t *testing.T) map[string]documentedOutput {
 	b, err := os.ReadFile(filepath.Join(repoRoot, "docs", "configuration.md"))
 	require.NoError(t, err)
 	row := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\| ([^|]*)\\| (yes|no) \\|$")
-	out := map[string]readmeOutput{}
+	out := map[string]documentedOutput{}
 	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
-		out[m[1]] = readmeOutput{secret: m[3] == "yes", always: strings.HasPrefix(m[2], "every stack")}
+		out[m[1]] = documentedOutput{secret: m[3] == "yes", always: strings.HasPrefix(m[2], "every stack")}
 	}
 	require.NotEmpty(t, out, "docs/configuration.md has a table of outputs: | `name` | in which stacks | yes/no |")
 	return out
@@ -105,7 +105,7 @@ func readmeOutputs(t *testing.T) map[string]readmeOutput {
 // checkOutputs: every output is one the README lists, a secret exactly where the README
 // says so, and `pulumi stack output --json` masks the secrets.
 func checkOutputs(t *testing.T, p *project, s auto.Stack) {
-	documented := readmeOutputs(t)
+	documented := documentedOutputs(t)
 	outs, err := s.Outputs(t.Context())
 	require.NoError(t, err)
 	require.NotEmpty(t, outs)
@@ -120,7 +120,7 @@ func checkOutputs(t *testing.T, p *project, s auto.Stack) {
 	}
 	for name, out := range outs {
 		row, listed := documented[name]
-		if !assert.True(t, listed, "output %s is not in the README's table of outputs", name) {
+		if !assert.True(t, listed, "output %s is not in docs/configuration.md's table of outputs", name) {
 			continue
 		}
 		assert.Equal(t, row.secret, out.Secret, "output %s: secret as the README says", name)

@@ -64,6 +64,11 @@ func load(dir, stack string) (*Stack, error) {
 	}
 	ps, err := workspace.LoadProjectStack(nil, project, path)
 	if err != nil {
+		if strings.Contains(err.Error(), "invalid YAML file") {
+			// The parser names the line where it gave up, often the line of the section a
+			// mis-indented paste sits in, not the pasted line.
+			return nil, fmt.Errorf("loading %s: %w; %s", filepath.Base(path), err, indentHint(path))
+		}
 		return nil, fmt.Errorf("loading %s: %w", filepath.Base(path), err)
 	}
 	if ps.Environment != nil && len(ps.Environment.Imports()) > 0 {
@@ -221,4 +226,45 @@ func Names(dir string) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
+}
+
+// indentHint names the first list entry of the stack file at path whose indentation
+// differs from the first entry under the same key, the usual cause of a YAML error after a
+// paste, or says how entries are indented if none does.
+func indentHint(path string) string {
+	const general = "list entries under `secure-aws:<key>` are indented 4 spaces, then `- `; check the lines you pasted"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return general
+	}
+	type line struct {
+		no, indent int
+		text       string
+	}
+	var ls []line
+	for i, l := range strings.Split(string(data), "\n") {
+		text := strings.TrimLeft(l, " ")
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		ls = append(ls, line{i + 1, len(l) - len(text), strings.TrimRight(text, " \r")})
+	}
+	for i, l := range ls {
+		if !strings.HasPrefix(l.text, "- ") && l.text != "-" {
+			continue
+		}
+		// The key the entry belongs to: the nearest line before it that is less indented,
+		// or a key at the same indentation ("key:" then "- entry" is YAML too).
+		for j := i - 1; j >= 0; j-- {
+			p := ls[j]
+			if p.indent > l.indent || (p.indent == l.indent && strings.HasPrefix(p.text, "- ")) {
+				continue
+			}
+			if first := ls[j+1]; strings.HasSuffix(p.text, ":") && first.indent != l.indent {
+				return fmt.Sprintf("line %d is indented %d spaces, but the entries under %s (from line %d) %d: %s", l.no, l.indent, strings.TrimSuffix(p.text, ":"), first.no, first.indent, general)
+			}
+			break
+		}
+	}
+	return general
 }

@@ -122,3 +122,20 @@ func TestMissingStackListsTheStacksThere(t *testing.T) {
 	require.ErrorAs(t, err, &invalid)
 	assert.EqualError(t, err, `no stack "dev": there is no Pulumi.dev.yaml in `+empty+", and it has no Pulumi.<stack>.yaml at all")
 }
+
+// TestMisindentedEntryIsNamed: a list entry pasted with less indentation than its siblings
+// makes the YAML parser complain about an earlier line; the error names the pasted line and
+// the indentation its siblings have. Any other YAML error still says how entries are indented.
+func TestMisindentedEntryIsNamed(t *testing.T) {
+	dir := project(t, "", "  aws:region: us-east-1\n  secure-aws:buckets:\n    - name: acme-assets-staging\n  - name: acme-reports-staging\n")
+	_, err := Load(dir, "dev")
+	var invalid *InvalidError
+	require.ErrorAs(t, err, &invalid)
+	assert.Contains(t, err.Error(), "Pulumi.dev.yaml")
+	assert.Contains(t, err.Error(), "line 5 is indented 2 spaces, but the entries under secure-aws:buckets (from line 4) 4")
+
+	dir = project(t, "", "  aws:region: [us-east-1\n")
+	_, err = Load(dir, "dev")
+	require.ErrorAs(t, err, &invalid)
+	assert.Contains(t, err.Error(), "list entries under `secure-aws:<key>` are indented 4 spaces, then `- `; check the lines you pasted")
+}
