@@ -262,3 +262,15 @@ func BenchmarkCompare(b *testing.B) {
 		})
 	}
 }
+
+// TestDiffLongValueByPath: a long value (a lifecycle's rules) that changes in one field
+// says that field's path and both values, not two JSON texts cut short where they agree.
+func TestDiffLongValueByPath(t *testing.T) {
+	base := compareStack + "  secure-aws:backups:\n    - bucket: diffcheck-vault-svc\n      noncurrentExpireAfterDays: 120\n"
+	head := strings.Replace(base, "noncurrentExpireAfterDays: 120", "noncurrentExpireAfterDays: 150", 1)
+	md := compare(t, base, head).Markdown()
+	assert.Regexp(t, "rules\\[\\d\\]\\.noncurrentVersionExpiration\\.noncurrentDays: `120` → `150`", md)
+	for _, line := range strings.Split(md, "\n") {
+		assert.NotContains(t, line, "...", "no value cut short: %s", line)
+	}
+}

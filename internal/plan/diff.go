@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -256,7 +257,55 @@ func (in InputChange) lines() []string {
 			return out
 		}
 	}
-	return []string{fmt.Sprintf("%s: %s → %s", in.Key, compact(in.Old), compact(in.New))}
+	return valueChanges(in.Key, in.Old, in.New)
+}
+
+// valueChanges says what changes from old to new, path by path: two mappings (or two lists
+// of one length, or two strings that hold such JSON) by their keys, e.g.
+// "rules[0].noncurrentVersionExpiration.noncurrentDays: `7` → `30`", so a long value cut
+// short never hides the one field that changes; anything else as old → new.
+func valueChanges(path string, old, new any) []string {
+	old, new = jsonValue(old), jsonValue(new)
+	switch o := old.(type) {
+	case map[string]any:
+		if n, ok := new.(map[string]any); ok {
+			var out []string
+			keys := slices.Collect(maps.Keys(o))
+			for k := range n {
+				if _, ok := o[k]; !ok {
+					keys = append(keys, k)
+				}
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				out = append(out, valueChanges(path+"."+k, o[k], n[k])...)
+			}
+			return out
+		}
+	case []any:
+		if n, ok := new.([]any); ok && len(n) == len(o) {
+			var out []string
+			for i := range o {
+				out = append(out, valueChanges(fmt.Sprintf("%s[%d]", path, i), o[i], n[i])...)
+			}
+			return out
+		}
+	}
+	if reflect.DeepEqual(old, new) {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s: %s → %s", path, compact(old), compact(new))}
+}
+
+// jsonValue is the mapping or list a string holds as JSON, else v itself.
+func jsonValue(v any) any {
+	if s, ok := v.(string); ok && (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+		var decoded any
+		if json.Unmarshal([]byte(s), &decoded) == nil {
+			return decoded
+		}
+	}
+	return v
 }
 
 // compact renders a value in one line, cut short when long; an absent one as "not set".
