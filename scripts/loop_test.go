@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -82,4 +83,40 @@ func TestLoopRegeneratesEveryStackPin(t *testing.T) {
 		assert.Contains(t, found, dir, "loop.sh runs %s, where no test pins the stack files", dir)
 	}
 	assert.False(t, slices.ContainsFunc([]string{"TestGoldenPlansX", "TestSomethingElse"}, run.MatchString), "pin_tests is anchored")
+}
+
+// TestLoopShowsWhatTheDeployChanges: the edit loop compares the stack files with the last
+// commit as a pull request's check does (plan-diff.sh with HEAD as the base): a renamed
+// bucket is a protected deletion, so the loop prints where the deploy would stop and exits
+// 4, not a line diff and 0.
+func TestLoopShowsWhatTheDeployChanges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the loop (builds cmd/plan and the pin tests) in a copy of the repository")
+	}
+	dir := checkout(t)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-C", dir}, args...)...)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "base")
+	staging := filepath.Join(dir, "Pulumi.staging.yaml")
+	b, err := os.ReadFile(staging)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "acme-assets-staging")
+	require.NoError(t, os.WriteFile(staging, []byte(strings.ReplaceAll(string(b), "acme-assets-staging", "acme-other-staging")), 0o644))
+
+	cmd := exec.Command("bash", "scripts/loop.sh")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, string(out))
+	assert.Equal(t, 4, exit.ExitCode(), string(out))
+	text := string(out)
+	assert.Contains(t, text, "**The deploy would stop**")
+	assert.Contains(t, text, "- delete `aws:s3/bucketV2:BucketV2` `acme-assets-staging-bucket`")
+	assert.Less(t, strings.Index(text, "**The deploy would stop**"), strings.Index(text, "~~~diff"), "the summary comes before the line diff")
 }

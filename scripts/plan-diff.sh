@@ -8,17 +8,20 @@
 # Writes OUT_DIR/comment.md. Exits 0 when every head plan is clean, 1 otherwise (the
 # comment says why). cmd/plan is built, not run with `go run`, which folds its exit codes
 # (1 a mandatory rule is violated, 2 the configuration is invalid, 3 the program failed,
-# 4 the deploy would stop at a protected resource) into 1.
+# 4 the deploy would stop at a protected resource) into 1; each stack's exit codes are left
+# in OUT_DIR/head-<stack>.code and changes-<stack>.code (scripts/loop.sh reads them). Both
+# builds are -trimpath, so the base's packages that the head did not change come from the
+# build cache.
 set -euo pipefail
 base="$(cd "$1" && pwd)"; head="$(cd "$2" && pwd)"; out="$3"
 mkdir -p "$out"; out="$(cd "$out" && pwd)"
-if ! (cd "$head" && go build -o "$out/plan-head" ./cmd/plan) 2> "$out/build.err"; then
+if ! (cd "$head" && go build -trimpath -o "$out/plan-head" ./cmd/plan) 2> "$out/build.err"; then
   { echo "<!-- secure-aws-plan-diff -->"; echo "## Offline plan diff"; echo
     echo "**The head does not build**: no stack can be planned."; echo '~~~'; cat "$out/build.err"; echo '~~~'
   } > "$out/comment.md"
   exit 1
 fi
-(cd "$base" && go build -o "$out/plan-base" ./cmd/plan) 2>/dev/null || rm -f "$out/plan-base"
+(cd "$base" && go build -trimpath -o "$out/plan-base" ./cmd/plan) 2>/dev/null || rm -f "$out/plan-base"
 
 status=0
 {
@@ -29,6 +32,7 @@ status=0
     echo "### $stack"
     code=0
     (cd "$head" && "$out/plan-head" --stack "$stack") > "$out/head-$stack.md" 2> "$out/head-$stack.err" || code=$?
+    echo "$code" > "$out/head-$stack.code"
     base_code=0
     if [ -x "$out/plan-base" ] && [ -f "$base/Pulumi.$stack.yaml" ]; then
       (cd "$base" && "$out/plan-base" --stack "$stack" --format json) > "$out/base-$stack.json" 2>/dev/null || base_code=$?
@@ -57,6 +61,7 @@ status=0
     fi
     code=0
     (cd "$head" && "$out/plan-head" --stack "$stack" --base "$out/base-$stack.json") > "$out/changes-$stack.md" 2> "$out/changes-$stack.err" || code=$?
+    echo "$code" > "$out/changes-$stack.code"
     case "$code" in
       0|1) ;; # a violated rule is said above
       4) status=1 ;; # the changes say where the deploy stops

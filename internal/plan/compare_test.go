@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -261,4 +262,34 @@ func BenchmarkCompare(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestDiffLongValueByPath: a long value (a lifecycle's rules) that changes in one field
+// says that field's path and both values, not two JSON texts cut short where they agree.
+func TestDiffLongValueByPath(t *testing.T) {
+	base := compareStack + "  secure-aws:backups:\n    - bucket: diffcheck-vault-svc\n      noncurrentExpireAfterDays: 120\n"
+	head := strings.Replace(base, "noncurrentExpireAfterDays: 120", "noncurrentExpireAfterDays: 150", 1)
+	md := compare(t, base, head).Markdown()
+	assert.Regexp(t, "rules\\[\\d\\]\\.noncurrentVersionExpiration\\.noncurrentDays: `120` → `150`", md)
+	for _, line := range strings.Split(md, "\n") {
+		assert.NotContains(t, line, "...", "no value cut short: %s", line)
+	}
+}
+
+// TestDiffRecipientChange: a pgpKey set or swapped on an existing access key changes no
+// resource (AWS encrypted its secret once), yet the diff says loudly that the next
+// generation goes to the new key; a created key names its recipient.
+func TestDiffRecipientChange(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures.RepoRoot(), "testdata", "examples", "Pulumi.production.yaml"))
+	require.NoError(t, err)
+	key := regexp.MustCompile(`pgpKey: (\S+)`).FindSubmatch(b)
+	require.NotNil(t, key)
+	head := edited(t, "      accessKey: true\n", "      accessKey: true\n      pgpKey: "+string(key[1])+"\n")
+	md := compare(t, compareStack, head).Markdown()
+	assert.Contains(t, md, "- **recipient changes**: access key `reader-key` of user `reader-svc`: no PGP key (the secret is a Pulumi secret output) → ")
+	assert.Contains(t, md, "(applies from the next generation; this one stays encrypted to the old key)")
+
+	d, err := planOf(t, head).Diff(nil)
+	require.NoError(t, err)
+	assert.Contains(t, d.Markdown(), "- access key `reader-key` of user `reader-svc` (created): encrypted to ")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -26,6 +27,21 @@ type Diff struct {
 	// Overwrites say what the deploy overwrites on the existing resources it adopts (the
 	// plan's list, for those it creates).
 	Overwrites []string
+	// Recipients are the credentials (access keys, login profiles) whose secret is
+	// encrypted to a key that the deploy sets or that the configuration changes.
+	Recipients []Recipient
+}
+
+// Recipient is the key a credential's secret is encrypted to (its pgpKey), as the deployed
+// stack and the plan have it. AWS encrypts a secret once, when it creates the credential,
+// and the program ignores a pgpKey change of an existing one: the new key applies from the
+// next generation, which a reviewer must see, since a pull request that swaps the key hands
+// the next credential to whoever holds the new one.
+type Recipient struct {
+	Type, Name, User string
+	// Created is true for a credential the deploy creates (Old is then "").
+	Created  bool
+	Old, New string
 }
 
 // AccessChange is one row of "Access by principal" that a deploy adds or removes.
@@ -56,7 +72,7 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	for _, r := range access(p.Resources, p.Config.Partition) {
 		after[r.key()] = r
 	}
-	d := &Diff{Changes: changes}
+	d := &Diff{Changes: changes, Recipients: recipients(regs, p.Resources)}
 	d.Overwrites = p.overwrites(func(urn string) bool {
 		return slices.ContainsFunc(changes, func(c Change) bool { return c.Op == Create && c.URN == urn })
 	})
@@ -85,6 +101,7 @@ func (d *Diff) Markdown() string {
 	var b strings.Builder
 	if len(cs) == 0 {
 		b.WriteString("No resource is created, updated, replaced or deleted.\n")
+		writeRecipients(&b, d.Recipients)
 		return b.String()
 	}
 	fmt.Fprintf(&b, "**%d to create, %d to update, %d to replace, %d to delete.**\n", cs.Count(Create), cs.Count(Update), cs.Count(Replace), cs.Count(Delete))
@@ -118,6 +135,7 @@ func (d *Diff) Markdown() string {
 		b.WriteString("\n**Credentials lost**: whoever uses these (a workload, a person) loses access when the deploy runs:\n\n")
 		b.WriteString(strings.Join(lost, ""))
 	}
+	writeRecipients(&b, d.Recipients)
 	if len(d.Access) > 0 {
 		b.WriteString("\n**Access that changes** (S3 actions allowed, as the plan's \"Access by principal\" lists them):\n\n")
 		b.WriteString("| | Principal | Resource | Condition | Allowed |\n|-|-----------|----------|-----------|---------|\n")
@@ -170,6 +188,61 @@ func (d *Diff) Markdown() string {
 		writeOverwrites(&b, d.Overwrites)
 	}
 	return b.String()
+}
+
+// credentialTypes are the resources whose secret AWS encrypts to their pgpKey.
+var credentialTypes = []string{awstypes.AccessKey, awstypes.LoginProfile}
+
+// recipients compares the pgpKey of each credential in before (the deployed stack) and
+// after (the plan): those created, and those kept whose configured key changes.
+func recipients(before, after []record.Registration) []Recipient {
+	old := map[string]string{}
+	for _, r := range before {
+		if slices.Contains(credentialTypes, r.Type) {
+			old[r.URN] = inputString(r.Inputs, "pgpKey")
+		}
+	}
+	var out []Recipient
+	for _, r := range after {
+		if !slices.Contains(credentialTypes, r.Type) {
+			continue
+		}
+		key := inputString(r.Inputs, "pgpKey")
+		was, kept := old[r.URN]
+		if kept && was == key {
+			continue
+		}
+		out = append(out, Recipient{Type: r.Type, Name: r.Name, User: inputString(r.Inputs, "user"), Created: !kept, Old: was, New: key})
+	}
+	return out
+}
+
+// recipientText says who can read a secret encrypted to key (a pgpKey input).
+func recipientText(key string) string {
+	if key == "" {
+		return "no PGP key (the secret is a Pulumi secret output)"
+	}
+	return inputText("pgpKey", resource.NewStringProperty(key))
+}
+
+// writeRecipients lists whom each created credential is encrypted to and each recipient the
+// configuration changes, before the rest of the diff: a swapped key is loud.
+func writeRecipients(b *strings.Builder, rs []Recipient) {
+	if len(rs) == 0 {
+		return
+	}
+	b.WriteString("\n**Credential recipients** (the key each secret is encrypted to: whoever holds it reads the credential):\n\n")
+	for _, r := range rs {
+		kind := "access key"
+		if r.Type == awstypes.LoginProfile {
+			kind = "login profile"
+		}
+		if r.Created {
+			fmt.Fprintf(b, "- %s `%s` of user `%s` (created): encrypted to %s\n", kind, r.Name, r.User, recipientText(r.New))
+			continue
+		}
+		fmt.Fprintf(b, "- **recipient changes**: %s `%s` of user `%s`: %s → %s (applies from the next generation; this one stays encrypted to the old key)\n", kind, r.Name, r.User, recipientText(r.Old), recipientText(r.New))
+	}
 }
 
 // writeCreated lists the created resources by their parent (the component they belong
@@ -256,7 +329,55 @@ func (in InputChange) lines() []string {
 			return out
 		}
 	}
-	return []string{fmt.Sprintf("%s: %s → %s", in.Key, compact(in.Old), compact(in.New))}
+	return valueChanges(in.Key, in.Old, in.New)
+}
+
+// valueChanges says what changes from old to new, path by path: two mappings (or two lists
+// of one length, or two strings that hold such JSON) by their keys, e.g.
+// "rules[0].noncurrentVersionExpiration.noncurrentDays: `7` → `30`", so a long value cut
+// short never hides the one field that changes; anything else as old → new.
+func valueChanges(path string, old, new any) []string {
+	old, new = jsonValue(old), jsonValue(new)
+	switch o := old.(type) {
+	case map[string]any:
+		if n, ok := new.(map[string]any); ok {
+			var out []string
+			keys := slices.Collect(maps.Keys(o))
+			for k := range n {
+				if _, ok := o[k]; !ok {
+					keys = append(keys, k)
+				}
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				out = append(out, valueChanges(path+"."+k, o[k], n[k])...)
+			}
+			return out
+		}
+	case []any:
+		if n, ok := new.([]any); ok && len(n) == len(o) {
+			var out []string
+			for i := range o {
+				out = append(out, valueChanges(fmt.Sprintf("%s[%d]", path, i), o[i], n[i])...)
+			}
+			return out
+		}
+	}
+	if reflect.DeepEqual(old, new) {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s: %s → %s", path, compact(old), compact(new))}
+}
+
+// jsonValue is the mapping or list a string holds as JSON, else v itself.
+func jsonValue(v any) any {
+	if s, ok := v.(string); ok && (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+		var decoded any
+		if json.Unmarshal([]byte(s), &decoded) == nil {
+			return decoded
+		}
+	}
+	return v
 }
 
 // compact renders a value in one line, cut short when long; an absent one as "not set".
