@@ -69,7 +69,7 @@ func TestCredentialAuditAgainstMoto(t *testing.T) {
 	today := time.Now().UTC().Format(time.DateOnly)
 	mallory := "credential audit: user mallory, access key 1 (created " + today + "): a credential of a user under the program's IAM paths that no stack file declares, and it carries no " +
 		awsnames.StackTagKey + " tag, so no stack created it (made by hand: no up deletes it)"
-	alice := "credential audit: user alice: a console password without MFA (CIS 1.10)"
+	alice := "credential audit: user alice: a console password without MFA (CIS v5.0.0 1.9 (v7.0.0 2.10))"
 	leaver := "credential audit: user leaver-production, access key 1 (created " + today + "): no stack file declares this user any more; the next up of " + stack + ", which created it, deletes it"
 
 	for name, c := range map[string]struct {

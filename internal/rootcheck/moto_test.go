@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/awsaccount"
 	"github.com/secure-aws/secure-aws/internal/mototest"
@@ -26,7 +27,7 @@ func TestRootCheckAgainstMoto(t *testing.T) {
 	reader := awsaccount.AWSReader{Get: func(key string) (string, bool) {
 		return mototest.Region, key == "aws:region"
 	}}
-	noMFA := "rule R1: the root user has no MFA device; " + rootcheck.ManualSteps
+	noMFA := "rule R1: the root user has no MFA device (" + cis.Ref("1.4") + "); " + rootcheck.ManualSteps
 
 	status, err := reader.RootStatus(ctx)
 	require.NoError(t, err)
@@ -49,5 +50,6 @@ func TestRootCheckAgainstMoto(t *testing.T) {
 	require.Empty(t, code)
 	status, err = reader.RootStatus(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, rootcheck.Status{}, status, "a user's key and MFA device are not the root user's")
+	assert.False(t, status.AccessKeysPresent || status.MFAEnabled, "a user's key and MFA device are not the root user's")
+	assert.Equal(t, accountcheck.Result{Warnings: []string{noMFA}}, rootcheck.Check(ctx, reader, accountcheck.ModeWarn, false), "alice's virtual device is not the root's")
 }

@@ -21,7 +21,7 @@ const supportTrust = `{"Version":"2012-10-17","Statement":[{"Sid":"AllowAccountP
 // them (plans/*.md), in the order the engine creates them; importID is the id an import
 // names, when it is not the id the create answered.
 var account = []struct{ typ, inputs, importID string }{
-	{awstypes.Role, `{"name":"aws-support","description":"CIS 1.17: manage incidents with AWS Support; assumable by admins with MFA","assumeRolePolicy":` + strconv.Quote(supportTrust) + `}`, ""},
+	{awstypes.Role, `{"name":"aws-support","description":"Manage incidents with AWS Support; assumable by admins with MFA","assumeRolePolicy":` + strconv.Quote(supportTrust) + `}`, ""},
 	{awstypes.RoleAttachment, `{"role":"aws-support","policyArn":"arn:aws:iam::aws:policy/AWSSupportAccess"}`, "aws-support/arn:aws:iam::aws:policy/AWSSupportAccess"},
 	{awstypes.RolePoliciesExcl, `{"roleName":"aws-support","policyNames":[]}`, ""},
 	{awstypes.RoleAttachmentsExcl, `{"roleName":"aws-support","policyArns":["arn:aws:iam::aws:policy/AWSSupportAccess"]}`, ""},
