@@ -133,7 +133,7 @@ func TestParse(t *testing.T) {
 // setting; no message quotes it, whatever its shape.
 func TestValueIsNeverEchoed(t *testing.T) {
 	for _, v := range []string{
-		"ghp_16C7e42F292c6912E7710c838347Ae178B4a",  // a token
+		"ghp_16C7e42F292c6912E7710c838347Ae178B4a", // a token
 		"0123456789abcdef0123456789abcdef01234567", // 40 hex digits, read as a fingerprint
 		"keybase:ghp_16C7e42F292c6912E7710c838347Ae178B4a",
 		"s3cr3t-Passw0rd!",
