@@ -40,3 +40,15 @@ func TestPolicyChangesAreNeverSilent(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedNameFollowsContent: a document whose shared statement keeps its Sid but goes
+// from Deny to Allow reads differently, not only the shared section.
+func TestSharedNameFollowsContent(t *testing.T) {
+	deny := `{"Sid":"X","Effect":"Deny","Action":["s3:DeleteBucket"],"Resource":["*"]}`
+	allow := `{"Sid":"X","Effect":"Allow","Action":["s3:DeleteBucket"],"Resource":["*"]}`
+	doc := func(title, stmt string) document {
+		return newDocument(title, `{"Version":"2012-10-17","Statement":[`+stmt+`]}`)
+	}
+	first := func(docs ...document) string { return share(docs).render(docs[0]) }
+	assert.NotEqual(t, first(doc("d1", deny), doc("d2", deny)), first(doc("d1", allow), doc("d2", allow)))
+}
