@@ -262,3 +262,16 @@ func BenchmarkCompare(b *testing.B) {
 		})
 	}
 }
+
+// TestDiffSummaryNamesTrustAndBucketPolicies: a trust policy change and a bucket policy
+// change are in the summary, which "Whose S3 access changes" (identity Allows) misses.
+func TestDiffSummaryNamesTrustAndBucketPolicies(t *testing.T) {
+	ci := "  secure-aws:ci:\n    repository: acme/secure-aws\n    ownerId: 1234567\n    repositoryId: 89012345\n    environments: [svc]\n"
+	base := compareStack + ci
+	head := strings.Replace(base, "    environments: [svc]\n", "    branch: release\n", 1)
+	md := compare(t, base, head).Markdown()
+	assert.Regexp(t, "\nWho can assume a role changes: `[^`]+`\\.\n", md)
+
+	md = compare(t, compareStack, edited(t, "    - name: diffcheck-logs-svc\n", "")).Markdown()
+	assert.Contains(t, md, "\nBucket policies change: `diffcheck-logs-svc-tls-only`.\n")
+}

@@ -78,6 +78,28 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	return d, nil
 }
 
+// writePolicyHolders adds to the summary the roles whose trust policy changes (who can
+// assume them) and the buckets whose bucket policy changes: what "Whose S3 access
+// changes", read from identity policies' Allows, does not see.
+func writePolicyHolders(b *strings.Builder, cs Changes) {
+	for _, w := range []struct {
+		typ, input, line string
+	}{
+		{awstypes.Role, "assumeRolePolicy", "Who can assume a role changes"},
+		{awstypes.BucketPolicy, "policy", "Bucket policies change"},
+	} {
+		var names []string
+		for _, c := range cs {
+			if c.Type == w.typ && (c.Op == Create || c.Op == Delete || slices.Contains(c.Changed, w.input)) {
+				names = append(names, "`"+c.Name+"`")
+			}
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(b, "%s: %s.\n", w.line, strings.Join(names, ", "))
+		}
+	}
+}
+
 // Markdown renders the diff: the counts and whose access changes; what would stop the deploy and the credentials
 // their holders lose; whose access changes; each deleted, replaced or updated resource with
 // what changes in it (a policy statement by statement); the created resources, by the
@@ -99,6 +121,7 @@ func (d *Diff) Markdown() string {
 	if len(whose) > 0 {
 		fmt.Fprintf(&b, "Whose S3 access changes: %s.\n", strings.Join(whose, ", "))
 	}
+	writePolicyHolders(&b, cs)
 	if stops := cs.Stops(); len(stops) > 0 {
 		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
 		for _, c := range stops {
