@@ -19,7 +19,7 @@ import (
 var all = []Rule{
 	{
 		Name:        spec.PasswordRule,
-		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24, all character classes).",
+		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24) and the project's own floor (all character classes, which CIS does not ask for).",
 		Level:       Mandatory,
 		Judges:      []string{awstypes.AccountPasswordPolicy},
 		Resource:    passwordPolicyCIS,
