@@ -54,3 +54,8 @@ const (
 // BackupVault is this program's component token that the rules read: a bucket under it
 // must carry a backup lifecycle. components.BackupVaultType is this constant.
 const BackupVault = "secure-aws:components:BackupVault"
+
+// AccountBaseline is this program's component token of the account-wide settings: a stack
+// with one manages the account and must hold its password policy and Block Public Access
+// (rule account-baseline-complete). components.AccountBaselineType is this constant.
+const AccountBaseline = "secure-aws:components:AccountBaseline"

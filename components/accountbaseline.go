@@ -12,13 +12,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
 // AccountBaselineType is the type token of AccountBaseline; renaming it changes every child URN.
-const AccountBaselineType = "secure-aws:components:AccountBaseline"
+const AccountBaselineType = awstypes.AccountBaseline
 
 // SupportRoleName is the name of the support role of CIS v5.0.0 1.16 (v7.0.0 2.15).
 const SupportRoleName = "aws-support"

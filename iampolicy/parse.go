@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,18 +12,21 @@ import (
 // writes: Statement an object or a list, Action, Resource and condition values a string or
 // a list (booleans and numbers read as their text), Principal "*" or a map of types. It
 // checks the shape, not the content: a document AWS would store parses, whatever it
-// grants.
+// grants. A key it does not read (NotPrincipal) is an error, never dropped: a reader
+// that ignored it would judge, or show, another policy than AWS applies.
 func Parse(text string) (Document, error) {
 	var raw struct {
+		Version   string
+		Id        string
 		Statement json.RawMessage
 	}
-	if err := json.Unmarshal([]byte(text), &raw); err != nil {
-		return Document{}, fmt.Errorf("policy is not a JSON object: %w", err)
+	if err := strict([]byte(text), &raw); err != nil {
+		return Document{}, fmt.Errorf("policy is not a JSON object of Version, Id and Statement: %w", err)
 	}
 	var list []jsonReadStatement
-	if err := json.Unmarshal(raw.Statement, &list); err != nil {
+	if err := strict(raw.Statement, &list); err != nil {
 		var one jsonReadStatement
-		if err := json.Unmarshal(raw.Statement, &one); err != nil {
+		if err := strict(raw.Statement, &one); err != nil {
 			return Document{}, fmt.Errorf("policy Statement is neither a statement nor a list of them: %w", err)
 		}
 		list = []jsonReadStatement{one}
@@ -36,6 +40,13 @@ func Parse(text string) (Document, error) {
 		doc.Statements = append(doc.Statements, s)
 	}
 	return doc, nil
+}
+
+// strict decodes data into v, refusing keys v has no field for.
+func strict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // Everyone is the principal type of a statement whose Principal is "*".

@@ -89,3 +89,19 @@ func TestPolicyARNs(t *testing.T) {
 	_, ok = AWSManagedPolicyName("arn:aws:iam::111111111111:policy/ReadOnlyAccess")
 	assert.False(t, ok)
 }
+
+// TestParseRefusesKeysItDoesNotRead: NotPrincipal, or any key the reader has no field for,
+// is an error, never dropped: the rules and the plan's diff would read another policy
+// than AWS applies.
+func TestParseRefusesKeysItDoesNotRead(t *testing.T) {
+	for _, text := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Sid":"D","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111111111111:root"]},"Action":["s3:*"],"Resource":["*"]}]}`,
+		`{"Version":"2012-10-17","Statement":{"Sid":"D","Effect":"Deny","NotPrincipal":{"AWS":"*"},"Action":"s3:*","Resource":"*"}}`,
+		`{"Version":"2012-10-17","Extra":1,"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+	} {
+		_, err := Parse(text)
+		assert.Error(t, err, text)
+	}
+	_, err := Parse(`{"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	assert.NoError(t, err, "Version and Id are read")
+}

@@ -15,6 +15,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -31,6 +33,29 @@ var (
 	// A key id or fingerprint as gpg prints it (without spaces or 0x): 8, 16 or 40 hex digits.
 	keyIDPattern = regexp.MustCompile(`^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40})$`)
 )
+
+// shape describes text without quoting it: a value given as a pgpKey may be a secret
+// pasted into the wrong setting (a token, a password), so no message echoes it.
+func shape(text string) string {
+	var classes []string
+	for _, c := range []struct {
+		name string
+		in   func(rune) bool
+	}{
+		{"letters", unicode.IsLetter},
+		{"digits", unicode.IsDigit},
+		{"spaces", unicode.IsSpace},
+		{"other characters", func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) }},
+	} {
+		if strings.IndexFunc(text, c.in) >= 0 {
+			classes = append(classes, c.name)
+		}
+	}
+	if len(classes) == 0 {
+		return "0 characters"
+	}
+	return fmt.Sprintf("%d characters: %s", utf8.RuneCountInString(text), strings.Join(classes, ", "))
+}
 
 // minKeyLength is shorter than any usable key in base64: an Ed25519 primary key, a user id
 // and an X25519 subkey with their signatures take some 400 characters.
@@ -72,7 +97,7 @@ func Parse(text string, now time.Time) (Key, error) {
 	switch {
 	case IsKeybase(text):
 		if !keybasePattern.MatchString(text) {
-			return Key{}, fmt.Errorf("%q is not keybase:<username> (2 to 16 letters, digits or _)", text)
+			return Key{}, fmt.Errorf("is not keybase:<username> (2 to 16 letters, digits or _): %s", shape(text))
 		}
 		return Key{Keybase: strings.TrimPrefix(text, KeybasePrefix)}, nil
 	case strings.Contains(text, "PRIVATE KEY BLOCK"):
@@ -81,10 +106,10 @@ func Parse(text string, now time.Time) (Key, error) {
 		return Key{}, fmt.Errorf("is ASCII-armored; the AWS provider reads the base64 of the binary export, so give that instead: %s", Export)
 	}
 	if id := strings.TrimPrefix(strings.ReplaceAll(text, " ", ""), "0x"); keyIDPattern.MatchString(id) {
-		return Key{}, fmt.Errorf("%q is a key id or fingerprint, not the key; give the key itself: gpg --export %s | base64 -w0", text, id)
+		return Key{}, fmt.Errorf("is a key id or fingerprint (%d hex digits), not the key; give the key itself: %s", len(id), Export)
 	}
 	if len(text) < minKeyLength {
-		return Key{}, fmt.Errorf("%q is too short to be a public key; give the owner's key: %s", text, Export)
+		return Key{}, fmt.Errorf("is too short to be a public key (%s; a key's export has at least %d); give the owner's key: %s", shape(text), minKeyLength, Export)
 	}
 	data, err := base64.StdEncoding.DecodeString(text)
 	if err != nil {

@@ -105,9 +105,9 @@ func TestParse(t *testing.T) {
 		{"ASCII armor", armored(openpgp.PublicKeyType, func(b *bytes.Buffer) error { return good.Serialize(b) }), nil, []string{"ASCII-armored", "gpg --export FINGERPRINT | base64 -w0"}},
 		{"two keys", twoKeys, nil, []string{"more than one key", fpr(good), fpr(signingOnly), "first only"}},
 		{"random base64", base64.StdEncoding.EncodeToString(random), nil, []string{"not an OpenPGP key", "gpg --export FINGERPRINT | base64 -w0"}},
-		{"a name", "dana", nil, []string{`"dana" is too short`, "gpg --export FINGERPRINT | base64 -w0"}},
-		{"a fingerprint", fpr(good), nil, []string{"key id or fingerprint", "gpg --export " + fpr(good) + " | base64 -w0"}},
-		{"a fingerprint with spaces", "452A 6E74 E542 539D 8485  95F5 097D 3068 75BE F9C0", nil, []string{"key id or fingerprint", "gpg --export 452A6E74E542539D848595F5097D306875BEF9C0"}},
+		{"a name", "dana", nil, []string{"is too short", "4 characters: letters", "gpg --export FINGERPRINT | base64 -w0"}},
+		{"a fingerprint", fpr(good), nil, []string{"key id or fingerprint (40 hex digits)", "gpg --export FINGERPRINT | base64 -w0"}},
+		{"a fingerprint with spaces", "452A 6E74 E542 539D 8485  95F5 097D 3068 75BE F9C0", nil, []string{"key id or fingerprint (40 hex digits)"}},
 		{"a long key id", "0x097D306875BEF9C0", nil, []string{"key id or fingerprint"}},
 		{"not base64", strings.Repeat("%%%not-a-key!!", 10), nil, []string{"not base64"}},
 		{"empty", "", nil, []string{"too short"}},
@@ -126,6 +126,22 @@ func TestParse(t *testing.T) {
 				assert.Contains(t, err.Error(), s)
 			}
 		})
+	}
+}
+
+// TestValueIsNeverEchoed: a value given as a pgpKey may be a secret pasted into the wrong
+// setting; no message quotes it, whatever its shape.
+func TestValueIsNeverEchoed(t *testing.T) {
+	for _, v := range []string{
+		"ghp_16C7e42F292c6912E7710c838347Ae178B4a", // a token
+		"0123456789abcdef0123456789abcdef01234567", // 40 hex digits, read as a fingerprint
+		"keybase:ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+		"s3cr3t-Passw0rd!",
+	} {
+		_, err := pgpkey.Parse(v, time.Now())
+		require.Error(t, err, v)
+		secret := strings.TrimPrefix(v, pgpkey.KeybasePrefix)
+		assert.NotContains(t, err.Error(), secret[:12], "the message echoes the value")
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 var all = []Rule{
 	{
 		Name:        spec.PasswordRule,
-		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24, all character classes).",
+		Description: "R2: the account password policy meets " + cis.Ref("1.7", "1.8") + " (length >= 14, reuse prevention 24) and the project's own floor (all character classes, which CIS does not ask for).",
 		Level:       Mandatory,
 		Judges:      []string{awstypes.AccountPasswordPolicy},
 		Resource:    passwordPolicyCIS,
@@ -30,6 +30,13 @@ var all = []Rule{
 		Level:       Mandatory,
 		Judges:      []string{awstypes.AccountPublicAccess},
 		Resource:    accountPublicAccessBlocked,
+	},
+	{
+		Name:        "account-baseline-complete",
+		Description: "R2: a stack that manages the account (an AccountBaseline) registers exactly one account password policy and one account-level S3 Block Public Access, so the two rules above cannot hold for want of anything to judge.",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.AccountBaseline},
+		Stack:       accountBaselineComplete,
 	},
 	{
 		Name:        "no-user-policies",
@@ -128,6 +135,7 @@ func passwordPolicyCIS(r Resource) []Violation {
 	var out []Violation
 	for _, f := range spec.PasswordFloors {
 		var v any
+		shown := ""
 		if f.Switch {
 			b, ok := boolean(r.Props, f.Property)
 			if !ok && !known(r.Props, f.Property) {
@@ -136,9 +144,39 @@ func passwordPolicyCIS(r Resource) []Violation {
 			v = b // absent is off
 		} else if n, ok := number(r.Props, f.Property); ok {
 			v = n
+		} else if known(r.Props, f.Property) {
+			// Absent: AWS applies its default (length 8, no reuse prevention), below
+			// every floor.
+			v, shown = 0.0, "absent"
 		}
 		if f.Refuses(v) {
-			out = append(out, Violation{Setting: config.Project + ":" + spec.PasswordPolicyKey + "." + f.Field, Value: fmt.Sprint(v), Message: f.Accepts})
+			if shown == "" {
+				shown = fmt.Sprint(v)
+			}
+			out = append(out, Violation{Setting: config.Project + ":" + spec.PasswordPolicyKey + "." + f.Field, Value: shown, Message: f.Accepts})
+		}
+	}
+	return out
+}
+
+// accountBaselineComplete finds a managing stack without exactly one password policy or
+// account-level Block Public Access: without this rule, a stack that lost either would
+// show password-policy-cis and account-public-access-blocked as n/a, not failed.
+func accountBaselineComplete(stack []Resource) []Violation {
+	i := slices.IndexFunc(stack, func(r Resource) bool { return r.Type == awstypes.AccountBaseline })
+	if i < 0 {
+		return nil
+	}
+	var out []Violation
+	for _, typ := range []string{awstypes.AccountPasswordPolicy, awstypes.AccountPublicAccess} {
+		n := 0
+		for _, r := range stack {
+			if r.Type == typ {
+				n++
+			}
+		}
+		if n != 1 {
+			out = append(out, Violation{Rule: "account-baseline-complete", URN: stack[i].URN, Message: fmt.Sprintf("the stack manages the account and registers %d %s, not exactly one", n, typ)})
 		}
 	}
 	return out

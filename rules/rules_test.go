@@ -134,7 +134,26 @@ func TestPasswordPolicyCIS(t *testing.T) {
 	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"passwordReusePrevention": 5})), 1)
 	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireSymbols": false})), 1)
 	assert.Len(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"requireNumbers": nil})), 1, "absent means off")
+	absent := rule(t, "password-policy-cis").Check([]rules.Resource{cisPolicy(map[string]any{"minimumPasswordLength": nil, "passwordReusePrevention": nil})})
+	assert.Len(t, absent, 2, "absent numbers are AWS's defaults (length 8, no reuse prevention)")
+	for _, v := range absent {
+		assert.Equal(t, "absent", v.Value)
+	}
 	assert.Empty(t, check(t, "password-policy-cis", cisPolicy(map[string]any{"minimumPasswordLength": unknown(), "requireSymbols": unknown()})), "unknown is not a violation")
+}
+
+// TestAccountBaselineComplete: a stack that manages the account must register exactly one
+// password policy and one account-level Block Public Access; a stack without the
+// AccountBaseline has nothing to judge.
+func TestAccountBaselineComplete(t *testing.T) {
+	baseline := res(awstypes.AccountBaseline, "account", nil)
+	bpa := res(awstypes.AccountPublicAccess, "bpa", nil)
+	assert.Empty(t, check(t, "account-baseline-complete", baseline, cisPolicy(nil), bpa))
+	assert.Empty(t, check(t, "account-baseline-complete", bpa), "not a managing stack")
+	missing := check(t, "account-baseline-complete", baseline, bpa)
+	require.Len(t, missing, 1)
+	assert.Contains(t, missing[0], "registers 0 "+awstypes.AccountPasswordPolicy)
+	assert.Len(t, check(t, "account-baseline-complete", baseline, cisPolicy(nil), bpa, res(awstypes.AccountPublicAccess, "bpa2", nil)), 1, "two")
 }
 
 // TestPasswordViolationNamesTheSetting: a password policy violation says, in one line, the
@@ -154,7 +173,8 @@ func TestPasswordViolationNamesTheSetting(t *testing.T) {
 			}
 			vs := rule(t, "password-policy-cis").Check([]rules.Resource{cisPolicy(map[string]any{f.Property: bad})})
 			require.Len(t, vs, 1)
-			text, err := json.Marshal(map[string]any{"manage": true, "alias": "acme-corp", "passwordPolicy": map[string]any{f.Field: setting}})
+			text, err := json.Marshal(map[string]any{"manage": true, "alias": "acme-corp", "passwordPolicy": map[string]any{f.Field: setting},
+				"contacts": map[string]any{"security": map[string]any{"name": "Sam Doe", "title": "Security lead", "email": "security@acme.example", "phone": "+1 555 0100"}}})
 			require.NoError(t, err)
 			_, err = config.Load("production", config.MapGetter(map[string]string{
 				"aws:region": "us-east-1", "aws:allowedAccountIds": `["111111111111"]`, "secure-aws:account": string(text),

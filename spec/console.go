@@ -104,10 +104,10 @@ type PasswordFloor struct {
 var PasswordFloors = []PasswordFloor{
 	{Field: "minimumLength", Property: "minimumPasswordLength", Least: 14, Accepts: cis.Ref("1.7") + " asks for at least 14"},
 	{Field: "reusePrevention", Property: "passwordReusePrevention", Least: 24, Accepts: cis.Ref("1.8") + " asks for 24"},
-	{Field: "requireUppercase", Property: "requireUppercaseCharacters", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
-	{Field: "requireLowercase", Property: "requireLowercaseCharacters", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
-	{Field: "requireNumbers", Property: "requireNumbers", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
-	{Field: "requireSymbols", Property: "requireSymbols", Switch: true, Accepts: cis.Ref("1.7") + " asks for every character class"},
+	{Field: "requireUppercase", Property: "requireUppercaseCharacters", Switch: true, Accepts: "project policy R2 asks for every character class"},
+	{Field: "requireLowercase", Property: "requireLowercaseCharacters", Switch: true, Accepts: "project policy R2 asks for every character class"},
+	{Field: "requireNumbers", Property: "requireNumbers", Switch: true, Accepts: "project policy R2 asks for every character class"},
+	{Field: "requireSymbols", Property: "requireSymbols", Switch: true, Accepts: "project policy R2 asks for every character class"},
 }
 
 // Refuses reports whether value (a bool for a switch, a number otherwise) is below the floor.

@@ -178,6 +178,7 @@ func TestLongValuesAreCut(t *testing.T) {
 		"prefix":      set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","prefix":"`+big+`"}]}]`),
 		"vault name":  set("backups", `[{"name":"`+big+`","bucket":"acme-backups"}]`),
 		"type error":  set("apps", `[{"name":"my-app","accessKey":"`+big+`","grants":[{"bucket":"acme-assets"}]}]`),
+		"list of one": set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":"`+big+`"}]}]`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()

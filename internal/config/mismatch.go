@@ -186,7 +186,9 @@ func hint(want string, raw []byte) string {
 		}
 	}
 	if want == "array" && jsonKind(raw) != "object" {
-		return fmt.Sprintf("; write [%s] for a list of one", bytes.Trim(raw, `"`))
+		// Unquoted, so shortenQuoted does not see it: cut here.
+		shown, _ := shorten(string(bytes.Trim(raw, `"`)))
+		return fmt.Sprintf("; write [%s] for a list of one", shown)
 	}
 	return ""
 }

@@ -195,8 +195,8 @@ func TestDiffNarrowedGrant(t *testing.T) {
 	base := edited(t, "[s3:GetObject]", "[s3:GetObject, s3:PutObject]")
 	md := compare(t, base, compareStack).Markdown()
 	assert.Contains(t, md, "- `"+awstypes.Policy+"` `reader-s3` policy: statement `ObjectsDiffcheckDataSvc`: Action −`s3:PutObject`\n")
-	assert.Contains(t, md, "| removed | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject, s3:PutObject |\n")
-	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
+	assert.Contains(t, md, "| removed | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount [\"222222222222\"] | s3:GetObject, s3:PutObject |\n")
+	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount [\"222222222222\"] | s3:GetObject |\n")
 	assert.Contains(t, md, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\nWhose S3 access changes: `reader-svc`.\n")
 	assert.NotContains(t, md, "\"Statement\"", "no policy JSON")
 	assert.Less(t, strings.Count(md, "\n"), 20, "one screen:\n%s", md)
@@ -215,7 +215,7 @@ func TestDiffNewStack(t *testing.T) {
 	md := d.Markdown()
 	assert.Contains(t, md, fmt.Sprintf("**Created** (%d), by the component they belong to:", len(p.Resources)))
 	assert.Contains(t, md, "- `secure-aws:components:AppUser` `reader`: AccessKey, Group, ")
-	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount 222222222222 | s3:GetObject |\n")
+	assert.Contains(t, md, "| added | reader-svc | diffcheck-data-svc/* | StringEquals s3:ResourceAccount [\"222222222222\"] | s3:GetObject |\n")
 	assert.NotContains(t, md, "| create |", "no row per created resource")
 	assert.Less(t, strings.Count(md, "\n"), 30, "one screen:\n%s", md)
 }
@@ -292,4 +292,17 @@ func TestDiffRecipientChange(t *testing.T) {
 	d, err := planOf(t, head).Diff(nil)
 	require.NoError(t, err)
 	assert.Contains(t, d.Markdown(), "- access key `reader-key` of user `reader-svc` (created): encrypted to ")
+}
+
+// TestDiffSummaryNamesTrustAndBucketPolicies: a trust policy change and a bucket policy
+// change are in the summary, which "Whose S3 access changes" (identity Allows) misses.
+func TestDiffSummaryNamesTrustAndBucketPolicies(t *testing.T) {
+	ci := "  secure-aws:ci:\n    repository: acme/secure-aws\n    ownerId: 1234567\n    repositoryId: 89012345\n    environments: [svc]\n"
+	base := compareStack + ci
+	head := strings.Replace(base, "    environments: [svc]\n", "    branch: release\n", 1)
+	md := compare(t, base, head).Markdown()
+	assert.Regexp(t, "\nWho can assume a role changes: `[^`]+`\\.\n", md)
+
+	md = compare(t, compareStack, edited(t, "    - name: diffcheck-logs-svc\n", "")).Markdown()
+	assert.Contains(t, md, "\nBucket policies change: `diffcheck-logs-svc-tls-only`.\n")
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -92,6 +93,28 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	return d, nil
 }
 
+// writePolicyHolders adds to the summary the roles whose trust policy changes (who can
+// assume them) and the buckets whose bucket policy changes: what "Whose S3 access
+// changes", read from identity policies' Allows, does not see.
+func writePolicyHolders(b *strings.Builder, cs Changes) {
+	for _, w := range []struct {
+		typ, input, line string
+	}{
+		{awstypes.Role, "assumeRolePolicy", "Who can assume a role changes"},
+		{awstypes.BucketPolicy, "policy", "Bucket policies change"},
+	} {
+		var names []string
+		for _, c := range cs {
+			if c.Type == w.typ && (c.Op == Create || c.Op == Delete || slices.Contains(c.Changed, w.input)) {
+				names = append(names, "`"+c.Name+"`")
+			}
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(b, "%s: %s.\n", w.line, strings.Join(names, ", "))
+		}
+	}
+}
+
 // Markdown renders the diff: the counts and whose access changes; what would stop the deploy and the credentials
 // their holders lose; whose access changes; each deleted, replaced or updated resource with
 // what changes in it (a policy statement by statement); the created resources, by the
@@ -114,6 +137,7 @@ func (d *Diff) Markdown() string {
 	if len(whose) > 0 {
 		fmt.Fprintf(&b, "Whose S3 access changes: %s.\n", strings.Join(whose, ", "))
 	}
+	writePolicyHolders(&b, cs)
 	if stops := cs.Stops(); len(stops) > 0 {
 		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
 		for _, c := range stops {
@@ -396,30 +420,26 @@ func compact(v any) string {
 	return "`" + s + "`"
 }
 
-// statementChanges compares two policy documents statement by statement (matched by Sid):
-// the statements added and removed, and in each kept one the actions, resources,
-// principals, conditions and effect that change. ok is false when either is not a policy
-// the plan can read.
+// statementChanges compares two policy documents statement by statement: the top-level
+// fields that change (Version), the statements added and removed, and in each kept one
+// the actions, resources, principals, conditions and effect that change. Statements are
+// matched by Sid where the Sid is unique on both sides, the rest by content (two
+// statements sharing a Sid, or both without one, never hide each other). A document the
+// plan cannot read as a policy (a key it does not know, NotPrincipal) is compared line by
+// line as indented JSON; ok is false only when either is not JSON at all.
 func statementChanges(oldText, newText string) (out []string, ok bool) {
 	before, err := iampolicy.Parse(oldText)
 	if err != nil {
-		return nil, false
+		return jsonLineDiff(oldText, newText)
 	}
 	after, err := iampolicy.Parse(newText)
 	if err != nil {
-		return nil, false
+		return jsonLineDiff(oldText, newText)
 	}
-	olds := map[string]iampolicy.Statement{}
-	for _, s := range before.Statements {
-		olds[s.Sid] = s
-	}
-	for _, s := range after.Statements {
-		o, kept := olds[s.Sid]
-		delete(olds, s.Sid)
-		if !kept {
-			out = append(out, fmt.Sprintf("statement `%s` added: %s", s.Sid, statementText(s)))
-			continue
-		}
+	out = topLevelChanges(oldText, newText)
+	pairs, removed, added := pairStatements(before.Statements, after.Statements)
+	for _, p := range pairs {
+		o, s := p[0], p[1]
 		var parts []string
 		if o.Effect != s.Effect {
 			parts = append(parts, fmt.Sprintf("Effect %s → %s", o.Effect, s.Effect))
@@ -433,9 +453,113 @@ func statementChanges(oldText, newText string) (out []string, ok bool) {
 			out = append(out, fmt.Sprintf("statement `%s`: %s", s.Sid, strings.Join(parts, "; ")))
 		}
 	}
-	for _, s := range before.Statements {
-		if _, removed := olds[s.Sid]; removed {
-			out = append(out, fmt.Sprintf("statement `%s` removed: %s", s.Sid, statementText(s)))
+	for _, s := range added {
+		out = append(out, fmt.Sprintf("statement `%s` added: %s", s.Sid, statementText(s)))
+	}
+	for _, s := range removed {
+		out = append(out, fmt.Sprintf("statement `%s` removed: %s", s.Sid, statementText(s)))
+	}
+	return out, true
+}
+
+// pairStatements matches the statements of two documents: by Sid where it is non-empty and
+// unique on both sides, then the rest by equal content (those pairs have nothing to say,
+// and are left out). What stays unmatched is removed (before) or added (after).
+func pairStatements(before, after []iampolicy.Statement) (pairs [][2]iampolicy.Statement, removed, added []iampolicy.Statement) {
+	count := func(list []iampolicy.Statement) map[string]int {
+		n := map[string]int{}
+		for _, s := range list {
+			n[s.Sid]++
+		}
+		return n
+	}
+	nb, na := count(before), count(after)
+	unique := func(sid string) bool { return sid != "" && nb[sid] == 1 && na[sid] == 1 }
+	bySid := map[string]iampolicy.Statement{}
+	for _, s := range before {
+		if unique(s.Sid) {
+			bySid[s.Sid] = s
+		} else {
+			removed = append(removed, s)
+		}
+	}
+	for _, s := range after {
+		if o, ok := bySid[s.Sid]; ok && unique(s.Sid) {
+			pairs = append(pairs, [2]iampolicy.Statement{o, s})
+			continue
+		}
+		if i := slices.IndexFunc(removed, func(o iampolicy.Statement) bool { return reflect.DeepEqual(o, s) }); i >= 0 {
+			removed = slices.Delete(removed, i, i+1)
+			continue
+		}
+		added = append(added, s)
+	}
+	return pairs, removed, added
+}
+
+// topLevelChanges says which fields of the documents besides Statement change (Version,
+// Id), each as old → new JSON.
+func topLevelChanges(oldText, newText string) []string {
+	var before, after map[string]json.RawMessage
+	if json.Unmarshal([]byte(oldText), &before) != nil || json.Unmarshal([]byte(newText), &after) != nil {
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		o, n := before[k], after[k]
+		if k == "Statement" || string(o) == string(n) {
+			continue
+		}
+		show := func(v json.RawMessage) string {
+			if v == nil {
+				return "not set"
+			}
+			return "`" + string(v) + "`"
+		}
+		out = append(out, fmt.Sprintf("%s %s → %s", k, show(o), show(n)))
+	}
+	return out
+}
+
+// jsonLineDiff compares two JSON documents line by line as indented JSON: each line the
+// new one adds (+) or drops (−), in order. ok is false when either is not JSON.
+func jsonLineDiff(oldText, newText string) (out []string, ok bool) {
+	var a, b bytes.Buffer
+	if json.Indent(&a, []byte(oldText), "", "  ") != nil || json.Indent(&b, []byte(newText), "", "  ") != nil {
+		return nil, false
+	}
+	x, y := strings.Split(a.String(), "\n"), strings.Split(b.String(), "\n")
+	// lcs[i][j] is the longest common subsequence of x[i:] and y[j:].
+	lcs := make([][]int, len(x)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(y)+1)
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		for j := len(y) - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	for i, j := 0, 0; i < len(x) || j < len(y); {
+		switch {
+		case i < len(x) && j < len(y) && x[i] == y[j]:
+			i, j = i+1, j+1
+		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
+			out = append(out, "+`"+strings.TrimSpace(y[j])+"`")
+			j++
+		default:
+			out = append(out, "−`"+strings.TrimSpace(x[i])+"`")
+			i++
 		}
 	}
 	return out, true
@@ -462,10 +586,17 @@ var statementFields = []struct {
 	{"Condition", func(s iampolicy.Statement) []string {
 		var out []string
 		for _, c := range s.Conditions {
-			out = append(out, fmt.Sprintf("%s %s %s", c.Operator, c.Key, strings.Join(c.Values, ",")))
+			out = append(out, conditionText(c))
 		}
 		return out
 	}},
+}
+
+// conditionText is a condition in one line, its values a JSON list: joined by commas, the
+// one value "a,b" would read as the two values "a" and "b".
+func conditionText(c iampolicy.Condition) string {
+	values, _ := json.Marshal(c.Values) // a list of strings always marshals
+	return fmt.Sprintf("%s %s %s", c.Operator, c.Key, values)
 }
 
 // listDiff says which values b adds to a (+) and removes (−), "" when none.

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -113,7 +114,7 @@ func share(docs []document) sharing {
 		if len(users[text]) < 2 {
 			continue
 		}
-		e := &shared{name: unique(sid(text)), text: text, users: users[text]}
+		e := &shared{name: unique(sid(text) + "#" + contentHash(text)), text: text, users: users[text]}
 		sh.statements = append(sh.statements, e)
 		sh.byText[text] = e
 		printed = append(printed, text)
@@ -143,7 +144,7 @@ func share(docs []document) sharing {
 			continue
 		}
 		actions := strings.Split(key, "\n")
-		e := &shared{name: unique(listSid[key]), text: key, count: len(actions), users: listUsers[key]}
+		e := &shared{name: unique(listSid[key] + "#" + contentHash(key)), text: key, count: len(actions), users: listUsers[key]}
 		sh.lists = append(sh.lists, e)
 		sh.byText["list\x00"+key] = e
 	}
@@ -247,4 +248,12 @@ func (sh sharing) write(b *strings.Builder) {
 			fmt.Fprintf(b, "\n#### %s\n\n%d actions, in %d statements (%s):\n\n```\n%s\n```\n", e.name, e.count, len(e.users), strings.Join(slices.Compact(slices.Sorted(slices.Values(e.users))), ", "), e.text)
 		}
 	}
+}
+
+// contentHash is 4 hex digits of text's SHA-256: part of a shared entry's name, so that a
+// document whose shared statement keeps its Sid but changes content changes its reference
+// line too, and a line diff of the plan shows it.
+func contentHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return fmt.Sprintf("%x", sum[:2])
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,7 +108,7 @@ func TestSharedPartsLoseNothing(t *testing.T) {
 				}
 			}
 			if name == "production" {
-				assert.Contains(t, lists, "DenyDestructiveS3Actions.Action", "the destructive deny list is shared")
+				assert.True(t, slices.ContainsFunc(slices.Collect(maps.Keys(lists)), func(k string) bool { return strings.HasPrefix(k, "DenyDestructiveS3Actions.Action#") }), "the destructive deny list is shared")
 				assert.Equal(t, 1, strings.Count(md, "\"s3:PutBucketRequestPayment\""+"\n")+strings.Count(md, "\ns3:PutBucketRequestPayment\n"), "each action of the deny list is printed once")
 			}
 			seen := 0

@@ -278,7 +278,7 @@ func accessRows(resources []record.Registration, partition, user, arn string) []
 			}
 			var cond []string
 			for _, c := range s.Conditions {
-				cond = append(cond, fmt.Sprintf("%s %s %s", c.Operator, c.Key, strings.Join(c.Values, ",")))
+				cond = append(cond, conditionText(c))
 			}
 			slices.Sort(cond)
 			for _, res := range s.Resources {

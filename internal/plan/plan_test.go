@@ -156,7 +156,7 @@ func TestRulesWithNothingToJudgeAreNA(t *testing.T) {
 	assert.Contains(t, md, "| `password-policy-cis` | mandatory | n/a |")
 	assert.Contains(t, md, "| `console-users-mfa` | mandatory | n/a |")
 	assert.Contains(t, md, "| `bucket-secure` | mandatory | pass |")
-	assert.Contains(t, md, "- Policy rules: 2 pass, 12 n/a\n")
+	assert.Contains(t, md, "- Policy rules: 2 pass, 13 n/a\n")
 	assert.Contains(t, md, "None: the stack creates no IAM user or role.\n", "no empty table")
 }
 
