@@ -301,3 +301,18 @@ func Diff(typ string, olds, news resource.PropertyMap, ignoreChanges []string) (
 	}
 	return changed, replaces
 }
+
+// StringList reads an input that is a list of strings (its other elements are skipped),
+// for the offline plan and the stand-in's backend alike.
+func StringList(v resource.PropertyValue) []string {
+	if !v.IsArray() {
+		return nil
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		if e.IsString() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/pgpkey"
 	"github.com/secure-aws/secure-aws/rules"
@@ -242,7 +243,7 @@ func access(resources []record.Registration, partition string) []accessRow {
 			continue
 		}
 		user := m.Input("user")
-		for _, group := range stringList(m.Inputs["groups"]) {
+		for _, group := range fakeaws.StringList(m.Inputs["groups"]) {
 			for _, arn := range policies[group] {
 				rows = append(rows, accessRows(resources, partition, user, arn)...)
 			}
@@ -388,18 +389,4 @@ func (p *Plan) writePolicies(b *strings.Builder) {
 	for _, d := range docs {
 		fmt.Fprintf(b, "\n### %s\n\n```json\n%s\n```\n", d.heading, sh.render(d.doc))
 	}
-}
-
-// stringList reads a list of strings from a property value.
-func stringList(v resource.PropertyValue) []string {
-	if !v.IsArray() {
-		return nil
-	}
-	var out []string
-	for _, e := range v.ArrayValue() {
-		if e.IsString() {
-			out = append(out, e.StringValue())
-		}
-	}
-	return out
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/pgpkey"
 )
 
@@ -436,7 +437,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 			return nil, nil, fmt.Errorf("reading the %s of %s: %w", e.items, id, err)
 		}
 		return resource.PropertyMap{resource.PropertyKey(e.owner): resource.NewProperty(id),
-			resource.PropertyKey(e.items): propertyList(setOrder(have, stringList(olds[resource.PropertyKey(e.items)])))}, nil, nil
+			resource.PropertyKey(e.items): propertyList(setOrder(have, fakeaws.StringList(olds[resource.PropertyKey(e.items)])))}, nil, nil
 	}
 	in := resource.PropertyMap{}
 	set := func(k string, v any, isDefault bool) {
@@ -476,7 +477,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 	case awstypes.Membership:
 		// The groups of the user that this membership names: another membership's groups
 		// are not its business (userGroupMembershipRead).
-		user, groups := text(olds["user"]), stringList(olds["groups"])
+		user, groups := text(olds["user"]), fakeaws.StringList(olds["groups"])
 		if len(olds) == 0 {
 			parts := strings.Split(id, "/")
 			if len(parts) < 2 {
@@ -516,7 +517,7 @@ func (b *IAM) get(ctx context.Context, typ, id string, olds resource.PropertyMap
 		}
 		in["group"] = resource.NewProperty(group)
 		in["name"] = resource.NewProperty(id)
-		in["users"] = propertyList(setOrder(users, stringList(olds["users"])))
+		in["users"] = propertyList(setOrder(users, fakeaws.StringList(olds["users"])))
 		return in, nil, nil
 	case awstypes.Policy:
 		out, err := b.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(id)})
@@ -689,7 +690,7 @@ func (b *IAM) update(ctx context.Context, typ, id string, olds, news resource.Pr
 		if err := decode(typ, news, &in); err != nil {
 			return err
 		}
-		old := stringList(olds["groups"])
+		old := fakeaws.StringList(olds["groups"])
 		for _, g := range old {
 			if !slices.Contains(in.Groups, g) {
 				if err := b.removeFromGroup(ctx, in.User, g); err != nil {
@@ -711,7 +712,7 @@ func (b *IAM) update(ctx context.Context, typ, id string, olds, news resource.Pr
 		if err := decode(typ, news, &in); err != nil {
 			return err
 		}
-		old := stringList(olds["users"])
+		old := fakeaws.StringList(olds["users"])
 		for _, u := range old {
 			if !slices.Contains(in.Users, u) {
 				if err := b.removeFromGroup(ctx, u, in.Group); err != nil {
@@ -835,13 +836,13 @@ func (b *IAM) Delete(ctx context.Context, typ, id string, olds resource.Property
 	case awstypes.Group:
 		_, err = b.iam.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(id)})
 	case awstypes.Membership:
-		for _, g := range stringList(olds["groups"]) {
+		for _, g := range fakeaws.StringList(olds["groups"]) {
 			if err = b.removeFromGroup(ctx, text(olds["user"]), g); err != nil {
 				break
 			}
 		}
 	case awstypes.GroupMembership:
-		for _, u := range stringList(olds["users"]) {
+		for _, u := range fakeaws.StringList(olds["users"]) {
 			if err = b.removeFromGroup(ctx, u, text(olds["group"])); err != nil {
 				break
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/internal/fakeaws"
 	"github.com/secure-aws/secure-aws/internal/mototest"
 	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
@@ -98,7 +99,7 @@ func TestIAMAgainstMoto(t *testing.T) {
 func importID(typ, id string, inputs resource.PropertyMap) string {
 	switch typ {
 	case awstypes.Membership:
-		return inputs["user"].StringValue() + "/" + strings.Join(stringList(inputs["groups"]), "/")
+		return inputs["user"].StringValue() + "/" + strings.Join(fakeaws.StringList(inputs["groups"]), "/")
 	case awstypes.GroupAttachment:
 		return inputs["group"].StringValue() + "/" + inputs["policyArn"].StringValue()
 	}
@@ -271,12 +272,12 @@ func testIAMUpdates(t *testing.T, b *IAM, server *mototest.Server, _ *[]credenti
 	gm := at(awstypes.GroupMembership)
 	read, refreshed, err := b.Read(ctx, awstypes.GroupMembership, ids[gm], inputs[gm])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"bob", "carol"}, stringList(read["users"]), "alice left with the membership's update; carol came by hand")
+	assert.Equal(t, []string{"bob", "carol"}, fakeaws.StringList(read["users"]), "alice left with the membership's update; carol came by hand")
 	_, err = b.Update(ctx, awstypes.GroupMembership, ids[gm], refreshed, inputs[gm])
 	require.NoError(t, err)
 	read, _, err = b.Read(ctx, awstypes.GroupMembership, ids[gm], inputs[gm])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"alice", "bob"}, stringList(read["users"]))
+	assert.Equal(t, []string{"alice", "bob"}, fakeaws.StringList(read["users"]))
 
 	// An inline policy put on the group by hand with the AWS CLI: the exclusive list's read
 	// shows it, its update deletes it.
@@ -285,7 +286,7 @@ func testIAMUpdates(t *testing.T, b *IAM, server *mototest.Server, _ *[]credenti
 	e := at(awstypes.GroupPoliciesExcl)
 	read, refreshed, err = b.Read(ctx, awstypes.GroupPoliciesExcl, ids[e], inputs[e])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"by-hand"}, stringList(read["policyNames"]))
+	assert.Equal(t, []string{"by-hand"}, fakeaws.StringList(read["policyNames"]))
 	_, err = b.Update(ctx, awstypes.GroupPoliciesExcl, ids[e], refreshed, inputs[e])
 	require.NoError(t, err)
 	inline, err := b.iam.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String("admins")})
@@ -300,12 +301,12 @@ func testIAMUpdates(t *testing.T, b *IAM, server *mototest.Server, _ *[]credenti
 	a := at(awstypes.GroupAttachmentsExcl)
 	read, refreshed, err = b.Read(ctx, awstypes.GroupAttachmentsExcl, ids[a], inputs[a])
 	require.NoError(t, err)
-	assert.Equal(t, []string{ids[p], other["arn"].StringValue()}, stringList(read["policyArns"]))
+	assert.Equal(t, []string{ids[p], other["arn"].StringValue()}, fakeaws.StringList(read["policyArns"]))
 	_, err = b.Update(ctx, awstypes.GroupAttachmentsExcl, ids[a], refreshed, inputs[a])
 	require.NoError(t, err)
 	read, _, err = b.Read(ctx, awstypes.GroupAttachmentsExcl, ids[a], inputs[a])
 	require.NoError(t, err)
-	assert.Equal(t, []string{ids[p]}, stringList(read["policyArns"]))
+	assert.Equal(t, []string{ids[p]}, fakeaws.StringList(read["policyArns"]))
 }
 
 // testIAMDeletes: each delete does what the provider's does. A user AWS
@@ -339,7 +340,7 @@ func testIAMDeletes(t *testing.T, b *IAM, _ *mototest.Server, _ *[]credentialRec
 		case awstypes.Membership, awstypes.GroupMembership:
 			// As the provider reads it: the user or group is there, with none of its list.
 			require.NotNil(t, read, r.typ)
-			assert.Empty(t, stringList(read[map[string]resource.PropertyKey{awstypes.Membership: "groups", awstypes.GroupMembership: "users"}[r.typ]]), r.typ)
+			assert.Empty(t, fakeaws.StringList(read[map[string]resource.PropertyKey{awstypes.Membership: "groups", awstypes.GroupMembership: "users"}[r.typ]]), r.typ)
 		case awstypes.UserPoliciesExcl, awstypes.UserAttachmentsExcl, awstypes.GroupPoliciesExcl, awstypes.GroupAttachmentsExcl:
 			// Deleting the list leaves AWS's list as it was (the attachment goes later).
 			require.NotNil(t, read, r.typ)

@@ -67,19 +67,6 @@ func setOrder(have, olds []string) []string {
 	return append(out, extra...)
 }
 
-// stringList reads an input that is a list of strings.
-func stringList(v resource.PropertyValue) []string {
-	if !v.IsArray() {
-		return nil
-	}
-	var out []string
-	for _, e := range v.ArrayValue() {
-		if e.IsString() {
-			out = append(out, e.StringValue())
-		}
-	}
-	return out
-}
 
 // keepSpelling is now, a JSON document as AWS holds it, or old, the document last sent,
 // when the two are the same JSON: the provider shows no diff for a reformatted policy.
