@@ -67,7 +67,6 @@ func setOrder(have, olds []string) []string {
 	return append(out, extra...)
 }
 
-
 // keepSpelling is now, a JSON document as AWS holds it, or old, the document last sent,
 // when the two are the same JSON: the provider shows no diff for a reformatted policy.
 func keepSpelling(old resource.PropertyValue, now string) string {
