@@ -29,7 +29,7 @@ func TestAccountAgainstMoto(t *testing.T) {
 	p := newMotoProject(t, server)
 	const name = "motoaccount"
 	p.writeStack(name, ownStack(map[string]string{
-		"secure-aws:account": `{"manage":true,"alias":"enginetest-moto","trail":{"bucket":"enginetest-moto-trail"}}`,
+		"secure-aws:account": `{"manage":true,` + securityContactJSON + `"alias":"enginetest-moto","trail":{"bucket":"enginetest-moto-trail"}}`,
 	}))
 	s := p.stack(name)
 	_, err := p.up(s)

@@ -38,7 +38,7 @@ func existingAccount(alias string) []world.Resource {
 func adoptStack(adopt bool) map[string]string {
 	return ownStack(map[string]string{
 		"secure-aws:ci":      `{"repository":"acme/secure-aws","ownerId":1,"repositoryId":2,"stateBucket":"enginetest-legacy-state"}`,
-		"secure-aws:account": fmt.Sprintf(`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-legacy","importExisting":%t}`, adopt),
+		"secure-aws:account": fmt.Sprintf(`{"manage":true,`+securityContactJSON+`"alias":"acme-legacy","importExisting":%t}`, adopt),
 		"secure-aws:buckets": fmt.Sprintf(`[{"name":"enginetest-legacy-data","import":%t}]`, adopt),
 		"secure-aws:apps":    fmt.Sprintf(`[{"name":"legacy","import":%t,"grants":[{"bucket":"enginetest-legacy-data"}]}]`, adopt),
 	})
@@ -203,7 +203,7 @@ func TestLifecycleSeedsWhatTheStackAdopts(t *testing.T) {
 func TestLifecycleSeedsTheAccountItAdopts(t *testing.T) {
 	const name = "adoptaccount"
 	cfg := ownStack(map[string]string{
-		"secure-aws:account": `{"manage":true,"alias":"acme-adopted","importExisting":true}`,
+		"secure-aws:account": `{"manage":true,` + securityContactJSON + `"alias":"acme-adopted","importExisting":true}`,
 		"secure-aws:ci":      `{"repository":"acme/secure-aws","ownerId":1,"repositoryId":2,"stateBucket":"enginetest-adopted-state"}`,
 	})
 	t.Run("unseeded, the first up fails on the alias and password policy it adopts", func(t *testing.T) {

@@ -131,7 +131,7 @@ func TestCredentialAuditThroughTheEngine(t *testing.T) {
 	cfg := func(mode string) map[string]string {
 		return ownStack(map[string]string{
 			"secure-aws:credentialsAsPulumiSecrets": "true",
-			"secure-aws:account":                    `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"enginetest-audit","credentialAudit":{"mode":"` + mode + `"}}`,
+			"secure-aws:account":                    `{"manage":true,` + securityContactJSON + `"alias":"enginetest-audit","credentialAudit":{"mode":"` + mode + `"}}`,
 		})
 	}
 	const finding = "credential audit: 1 access key of a user no stack file declares; the log names no user"

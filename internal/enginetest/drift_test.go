@@ -174,7 +174,7 @@ func TestDriftOfOwnedLists(t *testing.T) {
 	p := newProject(t)
 	const name = "owned"
 	p.writeStack(name, ownStack(map[string]string{
-		"secure-aws:account":                    `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"enginetest-owned"}`,
+		"secure-aws:account":                    `{"manage":true,` + securityContactJSON + `"alias":"enginetest-owned"}`,
 		"secure-aws:admins":                     `[{"name":"alice"}]`,
 		"secure-aws:developers":                 `[{"name":"carol"}]`,
 		"secure-aws:buckets":                    `[{"name":"enginetest-owned"}]`,

@@ -122,7 +122,7 @@ var badInputs = []struct {
 	set  map[string]string
 }{
 	{"environment", map[string]string{"secure-aws:environment": "Prod"}},
-	{"account", map[string]string{"secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme--corp"}`}},
+	{"account", map[string]string{"secure-aws:account": `{"manage":true,` + securityContactJSON + `"alias":"acme--corp"}`}},
 	{"adminGroup", map[string]string{"secure-aws:adminGroup": `{"path":"/"}`}},
 	{"admins", map[string]string{"secure-aws:admins": `[{"name":"alice smith"}]`}},
 	{"developerGroup", map[string]string{"secure-aws:developerGroup": `{"managedPolicies":["AdministratorAccess"]}`, "secure-aws:developers": `[{"name":"carol"}]`}},
@@ -148,7 +148,7 @@ func TestBadInputThroughTheCLI(t *testing.T) {
 			p := newProject(t)
 			const name = "badinput"
 			cfg := ownStack(map[string]string{
-				"secure-aws:account": `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp"}`,
+				"secure-aws:account": `{"manage":true,` + securityContactJSON + `"alias":"acme-corp"}`,
 				"secure-aws:buckets": `[{"name":"enginetest-assets"}]`,
 			})
 			for k, v := range c.set {

@@ -112,6 +112,10 @@ func (f stackFile) setJSON(t testing.TB, key, value string) {
 // accounts, names and buckets a team gives those.
 const tierAccount = "999999999999"
 
+// securityContactJSON is the security contact every managing stack must name (CIS v5.0.0
+// 1.2), as the first member of an account mapping written in JSON.
+const securityContactJSON = `"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},`
+
 // ownStack is the configuration of a stack a test writes for itself: the tier's region and
 // account, and cfg. A stack that says nothing of the account says another repository
 // manages it; a test that manages the account writes one such stack per project.
