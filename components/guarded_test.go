@@ -11,15 +11,15 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/golden"
-	"github.com/secure-aws/secure-aws/internal/iameval"
 	"github.com/secure-aws/secure-aws/internal/record"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
+	"github.com/secure-aws/secure-aws/internal/testsupport/iameval"
 )
 
 // Guarded buckets (rule R15): the backup vault, the audit trail's bucket and the Pulumi
 // state bucket name in their own policy who may write and who may read their objects, so
 // that an identity policy granted in error, by any stack of the account, cannot open them.
-// The decisions below are taken by internal/iameval, an evaluator written apart from the
+// The decisions below are taken by internal/testsupport/iameval, an evaluator written apart from the
 // code that writes the policies, on the JSON the components register.
 
 const account = "arn:aws:iam::111111111111:"

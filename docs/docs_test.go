@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 )
 
 // markdownFiles are the documents a user reads, relative to the repository's root.

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/golden"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
 )
 
 // assertGolden renders doc, checks it is valid JSON and compares its indented form with

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/iameval"
+	"github.com/secure-aws/secure-aws/internal/testsupport/iameval"
 )
 
 // The guard-rails, judged by the evaluator of mfa_eval_test.go on the documents the

@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/iameval"
+	"github.com/secure-aws/secure-aws/internal/testsupport/iameval"
 )
 
-// request is a console user's request, for the evaluator of internal/iameval (written
+// request is a console user's request, for the evaluator of internal/testsupport/iameval (written
 // apart from this package, from AWS's documentation).
 type request struct {
 	user, action, resource string

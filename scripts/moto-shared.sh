@@ -8,7 +8,7 @@
 #   scripts/moto-shared.sh                             # go test -p 1 -count=1 -timeout 60m ./...
 #   scripts/moto-shared.sh -run Moto ./internal/...    # go test -p 1 -run Moto ./internal/...
 #
-# Always -p 1: the tests empty the shared server when they take it (internal/mototest,
+# Always -p 1: the tests empty the shared server when they take it (internal/testsupport/mototest,
 # Start), so two test binaries at once would empty each other's accounts. Exit status: go
 # test's.
 # Needs python3 with moto 5.2.1, the AWS CLI and curl; sends nothing beyond 127.0.0.1.

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
 // TestMotoSharedCountsWhatReachedTheServer: moto-shared.sh starts one moto, runs `go test

@@ -8,7 +8,7 @@ import (
 )
 
 // TestUsage: without a stack, or with stray arguments, nothing runs and the exit code is 2.
-// The check itself runs against the real engine in internal/enginetest.
+// The check itself runs against the real engine in internal/testsupport/enginetest.
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{nil, {"--stack"}, {"--stack", ""}, {"--stack", "production", "extra"}, {"--bogus"}} {
 		var stdout, stderr bytes.Buffer

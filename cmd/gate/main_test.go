@@ -9,7 +9,7 @@ import (
 
 // TestUsage: without a command, a stack or the command's file, or with stray arguments,
 // nothing runs and the exit code is 2. The commands themselves run against the real
-// engine in internal/enginetest.
+// engine in internal/testsupport/enginetest.
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{
 		nil, {"deploy", "--stack", "production"}, {"preview"}, {"preview", "--stack", "production"},

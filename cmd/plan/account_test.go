@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/secure-aws/secure-aws/internal/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 )
 
 // built is the cmd/plan binary, built once for the tests that run it as CI does.

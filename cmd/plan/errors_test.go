@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 )
 
 // runStderr runs the command with args and returns its exit code and standard error.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
-	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
 // TestAdoptedBucketAgainstMoto: a bucket with a replication rule, two lifecycle rules, an

@@ -20,8 +20,8 @@ import (
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 	"github.com/secure-aws/secure-aws/spec"
 )

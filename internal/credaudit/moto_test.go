@@ -12,7 +12,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/awsaccount"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
-	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 	"github.com/secure-aws/secure-aws/spec"
 )
 

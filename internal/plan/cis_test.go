@@ -14,9 +14,9 @@ import (
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
-	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
 	"github.com/secure-aws/secure-aws/rules"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
-	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/awsmodel"
 )
 
 // Op is what a deploy does to one resource.
@@ -33,7 +33,7 @@ type Change struct {
 	Type string
 	Name string
 	// Changed lists the inputs that differ (update, replace); Replaces those of them that
-	// make the AWS provider replace the resource (fakeaws.ReplaceOn).
+	// make the AWS provider replace the resource (awsmodel.ReplaceOn).
 	Changed, Replaces []string
 	// Stops: Pulumi refuses the step, so the deploy fails there. It refuses to delete a
 	// resource protected at the base, and to replace one protected at the base and the head
@@ -91,7 +91,7 @@ func (p *Plan) Compare(base []byte) (Changes, error) {
 			continue
 		}
 		oldInputs, newInputs := resource.NewPropertyMapFromMap(o.Inputs), resource.NewPropertyMapFromMap(n.Inputs)
-		changed, replaces := fakeaws.Diff(n.Type, oldInputs, newInputs, n.IgnoreChanges)
+		changed, replaces := awsmodel.Diff(n.Type, oldInputs, newInputs, n.IgnoreChanges)
 		if len(changed) == 0 {
 			continue
 		}

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 )
 
 // compareStack is a stack file of its own (not an example's), managing its own account:
@@ -144,7 +144,7 @@ func TestCompareUnchanged(t *testing.T) {
 	assert.Len(t, changes, len(p.Resources))
 }
 
-// TestCompareReplacements: an input the provider replaces on (fakeaws.ReplaceOn) makes a
+// TestCompareReplacements: an input the provider replaces on (awsmodel.ReplaceOn) makes a
 // replacement; a protected one stops the deploy, a replaced access key is a lost one, and a
 // deactivated key is lost too. The base is the head's own plan with the old values put
 // back, as a program change at the same URN would leave it.

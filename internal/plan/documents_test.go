@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/fixtures"
 	"github.com/secure-aws/secure-aws/internal/plan"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 )
 
 // codeBlock returns the first fenced block of text.

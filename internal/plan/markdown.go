@@ -13,7 +13,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
-	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/awsmodel"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/pgpkey"
 	"github.com/secure-aws/secure-aws/rules"
@@ -243,7 +243,7 @@ func access(resources []record.Registration, partition string) []accessRow {
 			continue
 		}
 		user := m.Input("user")
-		for _, group := range fakeaws.StringList(m.Inputs["groups"]) {
+		for _, group := range awsmodel.StringList(m.Inputs["groups"]) {
 			for _, arn := range policies[group] {
 				rows = append(rows, accessRows(resources, partition, user, arn)...)
 			}

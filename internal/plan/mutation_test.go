@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/secure-aws/secure-aws/internal/fakeaws"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
+	"github.com/secure-aws/secure-aws/internal/awsmodel"
 	"github.com/secure-aws/secure-aws/internal/plan"
-	"github.com/secure-aws/secure-aws/internal/stackgen"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/stackgen"
 )
 
 // everythingPlan is the plan of a stack that uses every feature of the program.
@@ -90,7 +90,7 @@ func TestMarkdownShowsEveryInput(t *testing.T) {
 			assert.NotEqual(t, base, changed.Markdown(), "changing %s of %s does not show in the plan", k, r.URN)
 		}
 	}
-	for typ := range fakeaws.ReplaceOn {
+	for typ := range awsmodel.ReplaceOn {
 		assert.True(t, types[typ], "the test stack creates no %s", typ)
 	}
 }

@@ -14,10 +14,10 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
-	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
 	"github.com/secure-aws/secure-aws/pgpkey"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/record"
-	"github.com/secure-aws/secure-aws/internal/stackgen"
+	"github.com/secure-aws/secure-aws/internal/testsupport/stackgen"
 )
 
 // runOnce runs the whole program on cfg under a fresh recording mock.

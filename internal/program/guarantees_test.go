@@ -16,8 +16,8 @@ import (
 	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/record"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
 )
 
 // The guarantees of rule R11 (nothing lost by accident) and R12 (no secret in plain

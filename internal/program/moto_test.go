@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
-	"github.com/secure-aws/secure-aws/internal/mototest"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
 // TestMotoAcceptsEveryPolicy: every IAM policy, role trust and bucket policy the program

@@ -26,13 +26,13 @@ import (
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
-	"github.com/secure-aws/secure-aws/internal/fixtures"
-	"github.com/secure-aws/secure-aws/internal/golden"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
-	"github.com/secure-aws/secure-aws/internal/stackgen"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
+	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
+	"github.com/secure-aws/secure-aws/internal/testsupport/stackgen"
 )
 
 // projectDir holds Pulumi.yaml and the stack files of the repository: a team's own, which

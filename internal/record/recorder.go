@@ -17,7 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aws/secure-aws/awsnames"
-	"github.com/secure-aws/secure-aws/internal/fakeaws"
+	"github.com/secure-aws/secure-aws/internal/awsmodel"
 )
 
 // Registration is one resource as the program registered it.
@@ -129,7 +129,7 @@ func (r *Recorder) urn(parent, typ, name string) string {
 // compute returns the id and state AWS would report for a registration, with a
 // credential that names its user so tests can tell them apart.
 func (r *Recorder) compute(reg Registration) (string, resource.PropertyMap) {
-	account := fakeaws.Account{ID: r.AccountID, Partition: r.Partition, Region: r.Region}
+	account := awsmodel.Account{ID: r.AccountID, Partition: r.Partition, Region: r.Region}
 	return account.State(reg.Type, reg.Name, reg.Inputs, func(user, kind string) string { return "mock-" + kind + "-" + user })
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/awsaccount"
-	"github.com/secure-aws/secure-aws/internal/mototest"
 	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
 // TestRootCheckAgainstMoto: the root check reads moto's IAM account summary through the

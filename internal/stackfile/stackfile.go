@@ -8,7 +8,7 @@
 // in a module this one does not import): a project-namespaced key declared without a
 // default or value is required, a declared default or value fills a key the stack leaves
 // out, and a typed key's value must have its type. Load does the same, with the CLI's
-// messages; the real-engine tests (internal/enginetest) hold the two equal on every stack
+// messages; the real-engine tests (internal/testsupport/enginetest) hold the two equal on every stack
 // file of the repository.
 package stackfile
 
