@@ -112,10 +112,16 @@ func is(values ...string) []match {
 	return out
 }
 
-const (
-	apiCall = "AWS API Call via CloudTrail"
-	signIn  = "AWS Console Signin via CloudTrail"
-)
+// apiCall is the detail-type of CloudTrail's API call events.
+const apiCall = "AWS API Call via CloudTrail"
+
+// signIns are the detail-types of console sign-in events, both spellings AWS documents:
+// "AWS Console Signin via CloudTrail" in EventBridge's list
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html)
+// and "AWS Console Sign In via CloudTrail" in AWS's own root sign-in rule
+// (https://repost.aws/knowledge-center/root-user-account-eventbridge-rule). A pattern
+// matches either; with one alone, a sign-in spelled the other way would raise no alert.
+var signIns = []string{"AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail"}
 
 // apiCalls matches the calls named of one service.
 func apiCalls(service string, names ...string) eventPattern {
@@ -135,7 +141,7 @@ var alertRules = []alertRule{
 		id:          "root-activity",
 		description: cis.Ref("4.3") + ": the root user signed in or called an API",
 		pattern: eventPattern{
-			DetailType: []string{apiCall, signIn},
+			DetailType: append([]string{apiCall}, signIns...),
 			Detail: eventDetail{
 				UserIdentity: &identityMatch{Type: is("Root"), InvokedBy: []match{{exists: &absent}}},
 				EventType:    []match{{anythingBut: "AwsServiceEvent"}},
@@ -146,7 +152,7 @@ var alertRules = []alertRule{
 		id:          "console-signin-without-mfa",
 		description: cis.Ref("4.2") + ": an IAM user signed in to the console without MFA",
 		pattern: eventPattern{
-			DetailType: []string{signIn},
+			DetailType: signIns,
 			Detail: eventDetail{
 				EventName:    []string{"ConsoleLogin"},
 				UserIdentity: &identityMatch{Type: is("IAMUser")},

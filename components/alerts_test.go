@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -66,17 +67,39 @@ func TestSecurityAlertPatterns(t *testing.T) {
 		require.True(t, ok, name)
 		return r.Input("eventPattern")
 	}
-	assert.JSONEq(t, `{"detail-type":["AWS API Call via CloudTrail","AWS Console Signin via CloudTrail"],"detail":{"eventType":[{"anything-but":"AwsServiceEvent"}],"userIdentity":{"type":["Root"],"invokedBy":[{"exists":false}]}}}`, pattern("root-activity"))
-	assert.JSONEq(t, `{"detail-type":["AWS Console Signin via CloudTrail"],"detail":{"eventName":["ConsoleLogin"],"userIdentity":{"type":["IAMUser"]},"additionalEventData":{"MFAUsed":[{"anything-but":"Yes"}]},"responseElements":{"ConsoleLogin":["Success"]}}}`, pattern("console-signin-without-mfa"))
+	assert.JSONEq(t, `{"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail","AWS Console Signin via CloudTrail"],"detail":{"eventType":[{"anything-but":"AwsServiceEvent"}],"userIdentity":{"type":["Root"],"invokedBy":[{"exists":false}]}}}`, pattern("root-activity"))
+	assert.JSONEq(t, `{"detail-type":["AWS Console Sign In via CloudTrail","AWS Console Signin via CloudTrail"],"detail":{"eventName":["ConsoleLogin"],"userIdentity":{"type":["IAMUser"]},"additionalEventData":{"MFAUsed":[{"anything-but":"Yes"}]},"responseElements":{"ConsoleLogin":["Success"]}}}`, pattern("console-signin-without-mfa"))
 	assert.Contains(t, pattern("cloudtrail-changes"), `"StopLogging"`)
 	assert.Contains(t, pattern("access-analyzer-archive-rules"), `"source":["aws.access-analyzer"]`)
 }
 
-// TestSecurityAlertsLetBudgetsPublish: with a budget, AWS Budgets may publish and use the key.
+// TestSecurityAlertsLetBudgetsPublish: with a budget, AWS Budgets may publish and use the
+// key, for this account only; EventBridge's statements carry no aws:Source* condition,
+// which AWS does not support for EventBridge in a topic policy or in the key policy of an
+// encrypted topic (iampolicy.AlertTopicPolicy, AlertKeyPolicy): with one, no alert would
+// ever arrive.
 func TestSecurityAlertsLetBudgetsPublish(t *testing.T) {
 	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example"}}, true))
-	assert.Contains(t, one(t, rec, awstypes.Topic).Input("policy"), "budgets.amazonaws.com")
-	assert.Contains(t, one(t, rec, awstypes.KMSKey).Input("policy"), "budgets.amazonaws.com")
+	for _, typ := range []string{awstypes.Topic, awstypes.KMSKey} {
+		doc, err := iampolicy.Parse(one(t, rec, typ).Input("policy"))
+		require.NoError(t, err, typ)
+		publishers := map[string][]iampolicy.Condition{}
+		for _, s := range doc.Statements {
+			for _, p := range s.Principals {
+				if p.Type == "Service" {
+					for _, id := range p.Identifiers {
+						publishers[id] = s.Conditions
+					}
+				}
+			}
+		}
+		require.Contains(t, publishers, "budgets.amazonaws.com", typ)
+		assert.Contains(t, publishers["budgets.amazonaws.com"], iampolicy.Condition{Operator: "StringEquals", Key: "aws:SourceAccount", Values: []string{"111111111111"}}, typ)
+		require.Contains(t, publishers, "events.amazonaws.com", typ)
+		for _, c := range publishers["events.amazonaws.com"] {
+			assert.NotContains(t, c.Key, "aws:Source", "%s: EventBridge's statement", typ)
+		}
+	}
 }
 
 // TestSecurityAlertsToExistingTopic: a topic that exists gets the rules and nothing else.

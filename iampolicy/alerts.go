@@ -1,6 +1,9 @@
 package iampolicy
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // The policies of the security alerts' SNS topic and of the KMS key that encrypts it.
 //
@@ -16,9 +19,9 @@ import "slices"
 // AWS Budgets when the account has a budget.
 func AlertPublishers(budget bool) []string {
 	if budget {
-		return []string{"events.amazonaws.com", "budgets.amazonaws.com"}
+		return []string{eventBridge, "budgets.amazonaws.com"}
 	}
-	return []string{"events.amazonaws.com"}
+	return []string{eventBridge}
 }
 
 // sourceAccount limits a service principal to acting for accountID (the confused-deputy
@@ -32,19 +35,50 @@ func sourceAccount(accountID string) Condition {
 // "Enforce encryption of data in transit",
 // https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html). The
 // account's own principals keep what their identity policies grant: a topic policy need
-// not name its own account.
+// not name its own account. EventBridge's statement has no condition: "You can't use
+// Condition blocks in Amazon SNS topic policies for EventBridge"
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions);
+// AWS Budgets' is held to accountID (sourceAccount).
 func AlertTopicPolicy(accountID, topicARN string, publishers []string) Document {
-	return Document{Statements: []Statement{
-		{
-			Sid:        "AllowAlertPublishers",
+	var doc Document
+	for _, p := range publishers {
+		doc.Statements = append(doc.Statements, Statement{
+			Sid:        publisherSid(p),
 			Effect:     Allow,
-			Principals: []Principal{{Type: "Service", Identifiers: publishers}},
+			Principals: []Principal{{Type: "Service", Identifiers: []string{p}}},
 			Actions:    []string{"sns:Publish"},
 			Resources:  []string{topicARN},
-			Conditions: []Condition{sourceAccount(accountID)},
-		},
-		DenyInsecureTopicTransport(topicARN),
-	}}
+			Conditions: publisherSourceConditions(p, accountID),
+		})
+	}
+	doc.Statements = append(doc.Statements, DenyInsecureTopicTransport(topicARN))
+	return doc
+}
+
+// eventBridge is EventBridge's service principal, which publishes the alerts.
+const eventBridge = "events.amazonaws.com"
+
+// publisherSid names a publisher's statement after its service: AllowEventsPublish,
+// AllowBudgetsPublish.
+func publisherSid(service string) string {
+	name, _, _ := strings.Cut(service, ".")
+	return "Allow" + strings.ToUpper(name[:1]) + name[1:] + "Publish"
+}
+
+// publisherSourceConditions are the confused-deputy guard of a publisher
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): the account it
+// acts for. None for EventBridge, where AWS does not support them: in the topic policy
+// (above) nor in the key policy ("Adding the aws:SourceAccount, aws:SourceArn, and
+// aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted
+// topics",
+// https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+// with them, every alert fails at SNS or KMS and shows only as the rule's
+// FailedInvocations.
+func publisherSourceConditions(service, accountID string) []Condition {
+	if service == eventBridge {
+		return nil
+	}
+	return []Condition{sourceAccount(accountID)}
 }
 
 // DenyInsecureTopicTransport denies publishing to topicARN without TLS, to everyone.
@@ -61,31 +95,33 @@ func DenyInsecureTopicTransport(topicARN string) Statement {
 
 // AlertKeyPolicy is the key policy of the topic's key: the account administers it through
 // IAM, as AWS's default key policy lets it
-// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html), and the
-// publishers may use it only for topicARN (SNS's encryption context,
-// https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html) and for
-// accountID.
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html), and each
+// publisher may generate and decrypt data keys (kms:GenerateDataKey*, kms:Decrypt: "Enable
+// compatibility between event sources from AWS services and encrypted topics",
+// https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services)
+// for topicARN only (SNS's encryption context,
+// https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html), and, but
+// for EventBridge (publisherSourceConditions), for accountID only.
 func AlertKeyPolicy(partition, accountID, topicARN string, publishers []string) Document {
-	return Document{Statements: []Statement{
-		{
-			Sid:        "EnableIAMPolicies",
+	doc := Document{Statements: []Statement{{
+		Sid:        "EnableIAMPolicies",
+		Effect:     Allow,
+		Principals: []Principal{{Type: "AWS", Identifiers: []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
+		Actions:    []string{"kms:*"},
+		Resources:  []string{"*"},
+	}}}
+	for _, p := range publishers {
+		doc.Statements = append(doc.Statements, Statement{
+			Sid:        publisherSid(p),
 			Effect:     Allow,
-			Principals: []Principal{{Type: "AWS", Identifiers: []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
-			Actions:    []string{"kms:*"},
-			Resources:  []string{"*"},
-		},
-		{
-			Sid:        "AllowAlertPublishers",
-			Effect:     Allow,
-			Principals: []Principal{{Type: "Service", Identifiers: publishers}},
+			Principals: []Principal{{Type: "Service", Identifiers: []string{p}}},
 			Actions:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resources:  []string{"*"},
-			Conditions: []Condition{
-				sourceAccount(accountID),
-				{Operator: "StringEquals", Key: "kms:EncryptionContext:aws:sns:topicArn", Values: []string{topicARN}},
-			},
-		},
-	}}
+			Conditions: append(publisherSourceConditions(p, accountID),
+				Condition{Operator: "StringEquals", Key: "kms:EncryptionContext:aws:sns:topicArn", Values: []string{topicARN}}),
+		})
+	}
+	return doc
 }
 
 // alertsDeployActions are what `pulumi up` needs for the alerts' topic, key, subscriptions
