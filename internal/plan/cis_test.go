@@ -8,12 +8,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/awsnames"
+	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/cis"
+	"github.com/secure-aws/secure-aws/iampolicy"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
 	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
@@ -89,7 +94,7 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 	want := map[string]CISStatus{
 		"1.1": CISManual, "1.2": CISMeets, "1.3": CISChecked, "1.4": CISChecked, "1.5": CISChecked, "1.6": CISManual,
 		"1.7": CISMeets, "1.8": CISMeets, "1.9": CISChecked, "1.10": CISMeets, "1.11": CISChecked, "1.12": CISChecked,
-		"1.13": CISChecked, "1.14": CISMeets, "1.15": CISMeets, "1.16": CISMeets, "1.19": CISMeets,
+		"1.13": CISChecked, "1.14": CISMeets, "1.16": CISMeets,
 		"2.1.1": CISMeets, "2.1.2": CISManual, "2.1.4": CISMeets, "3.1": CISMeets, "3.2": CISMeets,
 		"4.2": CISMeets, "4.3": CISMeets, "4.4": CISMeets, "4.5": CISMeets, "4.8": CISMeets,
 	}
@@ -115,6 +120,8 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 			map[string]CISStatus{"4.2": CISNotCovered, "4.3": CISNotCovered, "4.4": CISNotCovered, "4.5": CISNotCovered, "4.8": CISNotCovered}},
 		"reuse prevention below 24": {func(c *config.Config) { c.Account.PasswordPolicy.ReusePrevention = 12 },
 			map[string]CISStatus{"1.8": CISNotCovered}},
+		"an analyzer in every region of the partition": {func(c *config.Config) { c.Account.AnalyzerRegions = awsnames.Regions(c.Partition) },
+			map[string]CISStatus{"1.19": CISMeets}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := load(t)
@@ -134,10 +141,10 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 		cfg := load(t)
 		cfg.Account.Manage = false
 		got := statuses(cisReport(cfg))
-		for _, id := range []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "1.16", "1.19", "3.1", "3.2", "4.2", "4.3", "4.4", "4.5", "4.8"} {
+		for _, id := range []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "1.15", "1.16", "1.19", "2.1.4", "3.1", "3.2", "4.2", "4.3", "4.4", "4.5", "4.8"} {
 			assert.Equal(t, CISManagingStack, got[id], id)
 		}
-		for _, id := range []string{"1.14", "1.15", "2.1.1", "2.1.4"} {
+		for _, id := range []string{"1.14", "2.1.1"} {
 			assert.Equal(t, CISMeets, got[id], "%s: its own principals and buckets", id)
 		}
 	})
@@ -167,5 +174,109 @@ func TestCISReportOfEveryStack(t *testing.T) {
 		}
 		assert.Len(t, ids, len(cis.Controls()), stack)
 		assert.True(t, slices.Equal(ids, slices.Compact(slices.Clone(ids))), stack)
+	}
+}
+
+// TestCISMeetsOnlyWhatTheStackCreates holds every "meets" the report claims against what
+// the stack's plan creates, in each of the repository's stack files: a claim the
+// resources do not bear out fails.
+// 1.14: no user has a policy of its own. 1.15: nothing attaches AdministratorAccess or a
+// policy allowing `*` on `*`. 1.19: an analyzer in each region of the partition. 2.1.1:
+// every bucket's policy denies `s3:*` to everyone without TLS. 2.1.4: the account's public
+// access block, all four settings on, and each bucket's.
+func TestCISMeetsOnlyWhatTheStackCreates(t *testing.T) {
+	names, err := stackfile.Names(repoDir)
+	require.NoError(t, err)
+	for _, stack := range names {
+		t.Run(stack, func(t *testing.T) {
+			p, err := Run(repoDir, stack)
+			require.NoError(t, err)
+			assertCISClaims(t, p.Config, p.CIS(), p.Resources)
+		})
+	}
+}
+
+// assertCISClaims checks the claims of a report against the registrations of its stack.
+func assertCISClaims(t *testing.T, cfg *config.Config, rows []CISRow, regs []record.Registration) {
+	t.Helper()
+	meets := map[string]bool{}
+	for _, r := range rows {
+		meets[r.ID] = r.Status == CISMeets
+	}
+	of := func(typ string) []record.Registration {
+		var out []record.Registration
+		for _, r := range regs {
+			if r.Type == typ {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	on := func(r record.Registration, keys ...string) bool {
+		for _, k := range keys {
+			if v := r.Inputs[resource.PropertyKey(k)]; !v.IsBool() || !v.BoolValue() {
+				return false
+			}
+		}
+		return true
+	}
+	blocks := []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"}
+	if meets["1.14"] {
+		assert.Empty(t, of(awstypes.UserPolicy), "1.14")
+		assert.Empty(t, of(awstypes.UserAttachment), "1.14")
+		assert.Empty(t, of(awstypes.PolicyAttachment), "1.14")
+	}
+	if meets["1.15"] {
+		for _, typ := range []string{awstypes.GroupAttachment, awstypes.RoleAttachment, awstypes.UserAttachment} {
+			for _, a := range of(typ) {
+				assert.NotContains(t, a.Input("policyArn"), ":policy/AdministratorAccess", "1.15: %s", a.Name)
+			}
+		}
+		for _, pol := range of(awstypes.Policy) {
+			doc, err := iampolicy.Parse(pol.Input("policy"))
+			require.NoError(t, err, pol.Name)
+			for _, s := range doc.Statements {
+				full := s.Effect == iampolicy.Allow && slices.Contains(s.Actions, "*") && slices.Contains(s.Resources, "*")
+				assert.False(t, full, "1.15: %s allows * on *", pol.Name)
+			}
+		}
+	}
+	if meets["1.19"] {
+		assert.GreaterOrEqual(t, len(of(awstypes.Analyzer)), len(awsnames.Regions(cfg.Partition)), "1.19: an analyzer in each region")
+	}
+	if meets["2.1.1"] {
+		tlsOnly := map[string]bool{}
+		for _, bp := range of(awstypes.BucketPolicy) {
+			doc, err := iampolicy.Parse(bp.Input("policy"))
+			require.NoError(t, err, bp.Name)
+			for _, s := range doc.Statements {
+				everyone := slices.ContainsFunc(s.Principals, func(p iampolicy.Principal) bool { return slices.Contains(p.Identifiers, "*") })
+				insecure := slices.ContainsFunc(s.Conditions, func(c iampolicy.Condition) bool {
+					return c.Operator == "Bool" && c.Key == "aws:SecureTransport" && slices.Equal(c.Values, []string{"false"})
+				})
+				if s.Effect == iampolicy.Deny && everyone && insecure && slices.Contains(s.Actions, "s3:*") {
+					for _, r := range s.Resources {
+						tlsOnly[r] = true
+					}
+				}
+			}
+		}
+		for _, b := range of(awstypes.Bucket) {
+			arn := iampolicy.ObjectsARN(cfg.Partition, b.Input("bucket"), "")
+			assert.True(t, tlsOnly[arn], "2.1.1: %s has no TLS-only policy", b.Input("bucket"))
+		}
+	}
+	if meets["2.1.4"] {
+		account := of(awstypes.AccountPublicAccess)
+		if assert.Len(t, account, 1, "2.1.4: the account's public access block") {
+			assert.True(t, on(account[0], blocks...), "2.1.4: all four settings")
+		}
+		blocked := map[string]bool{}
+		for _, b := range of(awstypes.PublicAccessBlock) {
+			blocked[b.Input("bucket")] = on(b, blocks...)
+		}
+		for _, b := range of(awstypes.Bucket) {
+			assert.True(t, blocked[b.Input("bucket")], "2.1.4: %s", b.Input("bucket"))
+		}
 	}
 }
