@@ -10,6 +10,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -132,4 +133,48 @@ func TestSecurityAlertsRejectsBadArgs(t *testing.T) {
 		_, err := NewSecurityAlerts(ctx, "alerts", nil)
 		return err
 	})
+}
+
+// TestAlertPoliciesAcceptedByMoto: the key and topic policies the component sends, with a
+// budget (both publishers), are taken by an AWS no one here wrote: moto creates the key
+// with its policy and still lets the account describe it (moto refuses DescribeKey when
+// the key policy denies it), creates the topic encrypted with that key, and sets the
+// topic's policy (moto parses it as JSON); each reads back as sent.
+func TestAlertPoliciesAcceptedByMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads moto back with the AWS CLI: runs without -short")
+	}
+	server := mototest.StartInAccount(t, testAccount.ID)
+	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example"}}, true))
+	keyPolicy := one(t, rec, awstypes.KMSKey).Input("policy")
+	topic := one(t, rec, awstypes.Topic)
+	topicPolicy := topic.Input("policy")
+	field := func(v any, path ...string) any {
+		for _, p := range path {
+			m, _ := v.(map[string]any)
+			v = m[p]
+		}
+		return v
+	}
+
+	created, code := server.AWS(t, "kms", "create-key", "--description", "alerts", "--policy", keyPolicy)
+	require.Empty(t, code, "moto refused the key policy")
+	keyARN, _ := field(created, "KeyMetadata", "Arn").(string)
+	require.NotEmpty(t, keyARN)
+	_, code = server.AWS(t, "kms", "describe-key", "--key-id", keyARN)
+	require.Empty(t, code, "the key policy locks the account out")
+	got, code := server.AWS(t, "kms", "get-key-policy", "--key-id", keyARN, "--policy-name", "default")
+	require.Empty(t, code)
+	assert.JSONEq(t, keyPolicy, field(got, "Policy").(string))
+
+	made, code := server.AWS(t, "sns", "create-topic", "--name", topic.Input("name"), "--attributes", "KmsMasterKeyId="+keyARN)
+	require.Empty(t, code)
+	topicARN, _ := field(made, "TopicArn").(string)
+	require.Equal(t, "arn:aws:sns:us-east-1:"+testAccount.ID+":"+AlertTopicName, topicARN, "the ARN the policies name")
+	_, code = server.AWS(t, "sns", "set-topic-attributes", "--topic-arn", topicARN, "--attribute-name", "Policy", "--attribute-value", topicPolicy)
+	require.Empty(t, code, "moto refused the topic policy")
+	attrs, code := server.AWS(t, "sns", "get-topic-attributes", "--topic-arn", topicARN)
+	require.Empty(t, code)
+	assert.JSONEq(t, topicPolicy, field(attrs, "Attributes", "Policy").(string))
+	assert.Equal(t, keyARN, field(attrs, "Attributes", "KmsMasterKeyId"))
 }
