@@ -55,6 +55,19 @@ type SecurityAlerts struct {
 type alertRule struct {
 	id, description string
 	pattern         eventPattern
+	// readOnlyToo matches read-only management events as well: a rule in the ENABLED state
+	// sees only CloudTrail's mutating ones, "Read-only management events — Matched only by
+	// rules with state set to ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+	readOnlyToo bool
+}
+
+// state is the rule's state: ENABLED, or enabled for every management event.
+func (r alertRule) state() string {
+	if r.readOnlyToo {
+		return "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+	}
+	return "ENABLED"
 }
 
 // eventPattern is an EventBridge event pattern on CloudTrail events
@@ -140,6 +153,9 @@ var alertRules = []alertRule{
 	{
 		id:          "root-activity",
 		description: cis.Ref("4.3") + ": the root user signed in or called an API",
+		// CIS's metric filter counts every event of root, reads included: a root key
+		// listing buckets is root use.
+		readOnlyToo: true,
 		pattern: eventPattern{
 			DetailType: append([]string{apiCall}, signIns...),
 			Detail: eventDetail{
@@ -277,7 +293,7 @@ func NewSecurityAlerts(ctx *pulumi.Context, name string, args *SecurityAlertsArg
 			Name:         pulumi.String(names[i]),
 			Description:  pulumi.String(r.description),
 			EventPattern: pulumi.String(string(pattern)),
-			State:        pulumi.String("ENABLED"),
+			State:        pulumi.String(r.state()),
 		}, parent)
 		if err != nil {
 			return nil, fmt.Errorf("creating the alert rule %s: %w", r.id, err)

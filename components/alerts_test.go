@@ -2,6 +2,8 @@ package components
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -50,7 +52,11 @@ func TestSecurityAlertsWithEmails(t *testing.T) {
 		var pattern map[string]any
 		require.NoError(t, json.Unmarshal([]byte(r.Input("eventPattern")), &pattern), r.Name)
 		assert.NotEmpty(t, pattern["detail-type"], "%s matches CloudTrail events by type", r.Name)
-		assert.Equal(t, "ENABLED", r.Input("state"))
+		want := "ENABLED"
+		if r.Name == "alerts-root-activity" {
+			want = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" // root's reads are root use too
+		}
+		assert.Equal(t, want, r.Input("state"), r.Name)
 	}
 	assert.ElementsMatch(t, AlertRuleNames(), names)
 	for _, tg := range targets {
@@ -177,4 +183,148 @@ func TestAlertPoliciesAcceptedByMoto(t *testing.T) {
 	require.Empty(t, code)
 	assert.JSONEq(t, topicPolicy, field(attrs, "Attributes", "Policy").(string))
 	assert.Equal(t, keyARN, field(attrs, "Attributes", "KmsMasterKeyId"))
+}
+
+// TestSecurityAlertsCoverCISMetricFilters: each rule matches at least every event name of
+// the metric filter CIS v5.0.0 gives for its recommendation (its remediation, "aws logs
+// put-metric-filter ... --filter-pattern"), from the same service.
+func TestSecurityAlertsCoverCISMetricFilters(t *testing.T) {
+	cisFilters := map[string]struct {
+		source string
+		names  []string
+	}{
+		"iam-changes": {"iam.amazonaws.com", []string{ // 4.4
+			"DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
+			"CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy",
+			"AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"}},
+		"cloudtrail-changes": {"cloudtrail.amazonaws.com", []string{"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"}}, // 4.5
+		"s3-bucket-policy-changes": {"s3.amazonaws.com", []string{ // 4.8
+			"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+			"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"}},
+	}
+	for _, r := range alertRules {
+		want, ok := cisFilters[r.id]
+		if !ok {
+			continue
+		}
+		delete(cisFilters, r.id)
+		assert.Equal(t, []string{want.source}, r.pattern.Detail.EventSource, r.id)
+		assert.Subset(t, r.pattern.Detail.EventName, want.names, r.id)
+	}
+	assert.Empty(t, cisFilters, "a rule for each filter")
+}
+
+// alertSample is a CloudTrail event as EventBridge delivers it, named by its eventID.
+type alertSample struct {
+	id, source, detailType string
+	detail                 map[string]any
+}
+
+// alertSamples are events after AWS's CloudTrail record reference
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html,
+// .../cloudtrail-event-reference-aws-console-sign-in-events.html), a few fields each.
+func alertSamples() []alertSample {
+	signIn := func(id, detailType, identity, mfa, result string) alertSample {
+		return alertSample{id, "aws.signin", detailType, map[string]any{
+			"eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin", "eventType": "AwsConsoleSignIn",
+			"userIdentity":        map[string]any{"type": identity},
+			"additionalEventData": map[string]any{"MFAUsed": mfa},
+			"responseElements":    map[string]any{"ConsoleLogin": result},
+		}}
+	}
+	call := func(id, service, name string, identity map[string]any, eventType string) alertSample {
+		return alertSample{id, "aws." + service, "AWS API Call via CloudTrail", map[string]any{
+			"eventSource": service + ".amazonaws.com", "eventName": name, "eventType": eventType, "userIdentity": identity,
+		}}
+	}
+	root, user := map[string]any{"type": "Root"}, map[string]any{"type": "IAMUser"}
+	return []alertSample{
+		signIn("root-sign-in", "AWS Console Sign In via CloudTrail", "Root", "No", "Success"),
+		signIn("root-signin", "AWS Console Signin via CloudTrail", "Root", "Yes", "Success"),
+		signIn("user-sign-in-without-mfa", "AWS Console Sign In via CloudTrail", "IAMUser", "No", "Success"),
+		signIn("user-signin-without-mfa", "AWS Console Signin via CloudTrail", "IAMUser", "No", "Success"),
+		signIn("user-sign-in-with-mfa", "AWS Console Sign In via CloudTrail", "IAMUser", "Yes", "Success"),
+		signIn("user-failed-sign-in", "AWS Console Sign In via CloudTrail", "IAMUser", "No", "Failure"),
+		call("root-read", "s3", "ListBuckets", root, "AwsApiCall"),
+		call("root-by-a-service", "s3", "ListBuckets", map[string]any{"type": "Root", "invokedBy": "support.amazonaws.com"}, "AwsApiCall"),
+		call("root-service-event", "s3", "ListBuckets", root, "AwsServiceEvent"),
+		call("attach-user-policy", "iam", "AttachUserPolicy", user, "AwsApiCall"),
+		call("create-login-profile", "iam", "CreateLoginProfile", user, "AwsApiCall"),
+		call("stop-logging", "cloudtrail", "StopLogging", user, "AwsApiCall"),
+		call("put-bucket-policy", "s3", "PutBucketPolicy", user, "AwsApiCall"),
+		call("put-object", "s3", "PutObject", user, "AwsApiCall"),
+		call("create-archive-rule", "access-analyzer", "CreateArchiveRule", user, "AwsApiCall"),
+	}
+}
+
+// TestAlertPatternsMatchInMoto: each rule's pattern, as the component sends it, put into
+// moto's EventBridge with a queue as its target (moto delivers to SQS, not to SNS), matches
+// exactly the sample events it is for: root's sign-ins under either detail-type and its
+// reads, but not root acting through an AWS service; sign-ins without MFA of IAM users that
+// succeeded; the IAM, trail, bucket policy and archive rule changes.
+func TestAlertPatternsMatchInMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads moto back with the AWS CLI: runs without -short")
+	}
+	server := mototest.StartInAccount(t, testAccount.ID)
+	rec := mustRun(t, newAlerts(spec.Alerts{Emails: []string{"sec@acme.example"}}, false))
+	want := map[string][]string{
+		"root-activity":                 {"root-sign-in", "root-signin", "root-read"},
+		"console-signin-without-mfa":    {"user-sign-in-without-mfa", "user-signin-without-mfa"},
+		"iam-changes":                   {"attach-user-policy", "create-login-profile"},
+		"cloudtrail-changes":            {"stop-logging"},
+		"s3-bucket-policy-changes":      {"put-bucket-policy"},
+		"access-analyzer-archive-rules": {"create-archive-rule"},
+	}
+	// The AWS CLI v1 sends SQS in us-east-1 to its legacy endpoint whatever
+	// AWS_ENDPOINT_URL says: name the server on every SQS call.
+	sqs := func(args ...string) (any, string) {
+		return server.AWS(t, append([]string{"--endpoint-url", server.URL, "sqs"}, args...)...)
+	}
+	queues := map[string]string{}
+	for _, r := range alertRules {
+		reg, ok := rec.Find(awstypes.EventRule, "alerts-"+r.id)
+		require.True(t, ok, r.id)
+		q, code := sqs("create-queue", "--queue-name", r.id)
+		require.Empty(t, code)
+		queues[r.id] = q.(map[string]any)["QueueUrl"].(string)
+		_, code = server.AWS(t, "events", "put-rule", "--name", reg.Input("name"), "--event-pattern", reg.Input("eventPattern"), "--state", reg.Input("state"))
+		require.Empty(t, code, "moto refused the pattern of %s", r.id)
+		_, code = server.AWS(t, "events", "put-targets", "--rule", reg.Input("name"), "--targets",
+			"Id=q,Arn=arn:aws:sqs:us-east-1:"+testAccount.ID+":"+r.id)
+		require.Empty(t, code)
+	}
+	var entries []map[string]string
+	for _, s := range alertSamples() {
+		detail := maps.Clone(s.detail)
+		detail["eventID"] = s.id
+		raw, err := json.Marshal(detail)
+		require.NoError(t, err)
+		entries = append(entries, map[string]string{"Source": s.source, "DetailType": s.detailType, "Detail": string(raw)})
+	}
+	for batch := range slices.Chunk(entries, 10) { // PutEvents takes 10 entries at most
+		raw, err := json.Marshal(batch)
+		require.NoError(t, err)
+		out, code := server.AWS(t, "events", "put-events", "--entries", string(raw))
+		require.Empty(t, code)
+		require.EqualValues(t, 0, out.(map[string]any)["FailedEntryCount"])
+	}
+	for id, url := range queues {
+		// moto hands over every message of a queue at once; each queue gets three at most.
+		out, code := sqs("receive-message", "--queue-url", url, "--max-number-of-messages", "10")
+		require.Empty(t, code)
+		answer, _ := out.(map[string]any) // no answer at all when the queue is empty
+		msgs, _ := answer["Messages"].([]any)
+		var got []string
+		for _, m := range msgs {
+			var event struct {
+				Detail struct {
+					EventID string `json:"eventID"`
+				} `json:"detail"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(m.(map[string]any)["Body"].(string)), &event))
+			got = append(got, event.Detail.EventID)
+		}
+		assert.ElementsMatch(t, want[id], got, id)
+	}
 }
