@@ -180,10 +180,12 @@ func TestCISReportOfEveryStack(t *testing.T) {
 // TestCISMeetsOnlyWhatTheStackCreates holds every "meets" the report claims against what
 // the stack's plan creates, in each of the repository's stack files: a claim the
 // resources do not bear out fails.
-// 1.14: no user has a policy of its own. 1.15: nothing attaches AdministratorAccess or a
+// 1.10: no console user has an access key. 1.14: no user has a policy of its own. 1.15: nothing attaches AdministratorAccess or a
 // policy allowing `*` on `*`. 1.19: an analyzer in each region of the partition. 2.1.1:
 // every bucket's policy denies `s3:*` to everyone without TLS. 2.1.4: the account's public
-// access block, all four settings on, and each bucket's.
+// access block, all four settings on, and each bucket's. 1.16: a role holds AWSSupportAccess.
+// 3.1, 3.2: a multi-region trail with global events, logging and file validation. 4.x: an
+// alert rule that cites it.
 func TestCISMeetsOnlyWhatTheStackCreates(t *testing.T) {
 	names, err := stackfile.Names(repoDir)
 	require.NoError(t, err)
@@ -221,6 +223,15 @@ func assertCISClaims(t *testing.T, cfg *config.Config, rows []CISRow, regs []rec
 		return true
 	}
 	blocks := []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"}
+	if meets["1.10"] {
+		console := map[string]bool{}
+		for _, lp := range of(awstypes.LoginProfile) {
+			console[lp.Input("user")] = true
+		}
+		for _, k := range of(awstypes.AccessKey) {
+			assert.False(t, console[k.Input("user")], "1.10: %s has a console password and an access key", k.Input("user"))
+		}
+	}
 	if meets["1.14"] {
 		assert.Empty(t, of(awstypes.UserPolicy), "1.14")
 		assert.Empty(t, of(awstypes.UserAttachment), "1.14")
@@ -240,6 +251,11 @@ func assertCISClaims(t *testing.T, cfg *config.Config, rows []CISRow, regs []rec
 				assert.False(t, full, "1.15: %s allows * on *", pol.Name)
 			}
 		}
+	}
+	if meets["1.16"] {
+		assert.True(t, slices.ContainsFunc(of(awstypes.RoleAttachment), func(a record.Registration) bool {
+			return strings.HasSuffix(a.Input("policyArn"), ":policy/AWSSupportAccess")
+		}), "1.16: a role with AWSSupportAccess")
 	}
 	if meets["1.19"] {
 		assert.GreaterOrEqual(t, len(of(awstypes.Analyzer)), len(awsnames.Regions(cfg.Partition)), "1.19: an analyzer in each region")
@@ -264,6 +280,21 @@ func assertCISClaims(t *testing.T, cfg *config.Config, rows []CISRow, regs []rec
 		for _, b := range of(awstypes.Bucket) {
 			arn := iampolicy.ObjectsARN(cfg.Partition, b.Input("bucket"), "")
 			assert.True(t, tlsOnly[arn], "2.1.1: %s has no TLS-only policy", b.Input("bucket"))
+		}
+	}
+	for _, id := range []string{"3.1", "3.2"} {
+		if meets[id] {
+			trails := of(awstypes.Trail)
+			if assert.Len(t, trails, 1, id) {
+				assert.True(t, on(trails[0], "isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogging", "enableLogFileValidation"), id)
+			}
+		}
+	}
+	for _, id := range []string{"4.2", "4.3", "4.4", "4.5", "4.8"} {
+		if meets[id] {
+			assert.True(t, slices.ContainsFunc(of(awstypes.EventRule), func(r record.Registration) bool {
+				return strings.HasPrefix(r.Input("description"), cis.Ref(id))
+			}), "%s: an alert rule for it", id)
 		}
 	}
 	if meets["2.1.4"] {
