@@ -32,7 +32,10 @@ func (s *Server) AWS(t testing.TB, args ...string) (answer any, code string) {
 		}
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), "aws", append([]string{"--output", "json"}, args...)...)
+	// --endpoint-url as well as Env's AWS_ENDPOINT_URL: AWS CLI v1 ignores the variable for
+	// some services (SQS in us-east-1 went to its legacy global endpoint), and no request
+	// may leave loopback.
+	cmd := exec.CommandContext(t.Context(), "aws", append([]string{"--endpoint-url", s.URL, "--output", "json"}, args...)...)
 	cmd.Env = s.Env()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
