@@ -237,3 +237,45 @@ func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, staging.Markdown(), "not checked", "the example staging stack adopts nothing")
 }
+
+// TestPlanAdoptionWording: the plan says what adoption does as docs/adoption.md does. One
+// adopted bucket reads in the singular; the preview's stops are those the adoption check
+// makes (replication, notifications, access points; lifecycle rules unless replaceLifecycle
+// accepts them); an adopted user is marked in the summary like an adopted bucket, and the
+// diff's list of what it creates says what the first up overwrites on each adopted
+// resource, where it marks it.
+func TestPlanAdoptionWording(t *testing.T) {
+	dir := fixtures.Examples(t)
+	body := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n" +
+		"  secure-aws:buckets: [{name: acme-legacy, import: true}]\n" +
+		"  secure-aws:credentialsAsPulumiSecrets: true\n  secure-aws:apps: [{name: old, import: true, grants: [{bucket: acme-legacy}]}, {name: fresh, accessKey: true, grants: [{bucket: acme-legacy}]}]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.legacy.yaml"), []byte(body), 0o644))
+	p, err := plan.Run(dir, "legacy")
+	require.NoError(t, err)
+	md := p.Markdown()
+	assert.Contains(t, md, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`). Its replication")
+	assert.Contains(t, md, "stops, registering nothing, on a replication rule, an event notification or an access point")
+	assert.Contains(t, md, "and on lifecycle rules the program's lifecycle would replace (unless `replaceLifecycle: true` accepts that)")
+	assert.Contains(t, md, "- Adopted (they exist: the first `up` imports them and overwrites what the list below names): `acme-legacy` (BucketV2), `old-legacy` (User)\n", "adopted users are in the summary, as buckets are")
+
+	d, err := p.Diff(nil)
+	require.NoError(t, err)
+	assert.Contains(t, d.Markdown(), "User (adopted: imports old-legacy; the first `up` overwrites its `path`, `tags`, attached policies, inline policies)")
+	assert.Contains(t, d.Markdown(), "BucketV2 (adopted: imports acme-legacy; the first `up` overwrites its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning)")
+}
+
+// TestPlanEndsWithTheCISReport: the CIS table, long and the same from one change to the
+// next, comes after everything a change can alter.
+func TestPlanEndsWithTheCISReport(t *testing.T) {
+	dir := fixtures.Examples(t)
+	names, err := stackfile.Names(dir)
+	require.NoError(t, err)
+	for _, stack := range names {
+		p, err := plan.Run(dir, stack)
+		require.NoError(t, err)
+		md := p.Markdown()
+		cis := strings.Index(md, "\n## CIS AWS Foundations Benchmark")
+		require.Positive(t, cis, stack)
+		assert.False(t, strings.Contains(md[cis+1:], "\n## "), "%s: no section after the CIS report", stack)
+	}
+}
