@@ -62,10 +62,7 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	if err != nil {
 		return nil, err
 	}
-	regs := make([]record.Registration, 0, len(old.Resources))
-	for _, r := range old.Resources {
-		regs = append(regs, record.Registration{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: resource.NewPropertyMapFromMap(r.Inputs)})
-	}
+	regs := registrations(old)
 	before, after := map[string]accessRow{}, map[string]accessRow{}
 	for _, r := range access(regs, p.Config.Partition) {
 		before[r.key()] = r

@@ -279,3 +279,34 @@ func TestPlanEndsWithTheCISReport(t *testing.T) {
 		assert.False(t, strings.Contains(md[cis+1:], "\n## "), "%s: no section after the CIS report", stack)
 	}
 }
+
+// TestRenderReadsWhatJSONRecords: a plan rendered from the JSON plan of another build
+// (plan.Render, how the plan workflow renders a pull request's plan with the base's code)
+// reads exactly as the plan that build ran: the same Markdown, JSON and violations, for
+// every stack file; and a JSON plan of another stack is refused.
+func TestRenderReadsWhatJSONRecords(t *testing.T) {
+	dir := fixtures.Examples(t)
+	names, err := stackfile.Names(dir)
+	require.NoError(t, err)
+	for _, stack := range names {
+		ran, err := plan.Run(dir, stack)
+		require.NoError(t, err)
+		recorded, err := ran.JSON()
+		require.NoError(t, err)
+		rendered, err := plan.Render(dir, stack, recorded)
+		require.NoError(t, err)
+		assert.Equal(t, ran.Markdown(), rendered.Markdown(), stack)
+		again, err := rendered.JSON()
+		require.NoError(t, err)
+		assert.Equal(t, string(recorded), string(again), stack)
+		assert.Equal(t, ran.Violations, rendered.Violations, stack)
+		other := names[0]
+		if other == stack {
+			other = names[len(names)-1]
+		}
+		if other != stack {
+			_, err = plan.Render(dir, other, recorded)
+			assert.ErrorContains(t, err, "the recorded plan is of stack")
+		}
+	}
+}
