@@ -63,12 +63,22 @@ func (d Document) Validate() error {
 	if len(d.Statements) == 0 {
 		return errors.New("policy has no statements")
 	}
-	seen := map[string]bool{}
 	for i, s := range d.Statements {
 		if err := s.validate(); err != nil {
 			return fmt.Errorf("statement %d (%q): %w", i, s.Sid, err)
 		}
-		if seen[s.Sid] {
+	}
+	return uniqueSids(d.Statements)
+}
+
+// uniqueSids refuses two statements of one Sid: IAM wants each Sid unique within a policy
+// (IAM JSON policy elements: Sid,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html),
+// and the plan's diff pairs statements by Sid. Statements without a Sid are not compared.
+func uniqueSids(statements []Statement) error {
+	seen := map[string]bool{}
+	for i, s := range statements {
+		if s.Sid != "" && seen[s.Sid] {
 			return fmt.Errorf("statement %d: duplicate Sid %q", i, s.Sid)
 		}
 		seen[s.Sid] = true

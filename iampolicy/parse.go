@@ -12,7 +12,7 @@ import (
 // writes: Statement an object or a list, Action, Resource and condition values a string or
 // a list (booleans and numbers read as their text), Principal "*" or a map of types. It
 // checks the shape, not the content: a document AWS would store parses, whatever it
-// grants. A key it does not read (NotPrincipal) is an error, never dropped: a reader
+// grants; two statements of one Sid, which IAM refuses, do not. A key it does not read (NotPrincipal) is an error, never dropped: a reader
 // that ignored it would judge, or show, another policy than AWS applies.
 func Parse(text string) (Document, error) {
 	var raw struct {
@@ -38,6 +38,9 @@ func Parse(text string) (Document, error) {
 			return Document{}, fmt.Errorf("statement %d (%q): %w", i, r.Sid, err)
 		}
 		doc.Statements = append(doc.Statements, s)
+	}
+	if err := uniqueSids(doc.Statements); err != nil {
+		return Document{}, err
 	}
 	return doc, nil
 }

@@ -105,3 +105,15 @@ func TestParseRefusesKeysItDoesNotRead(t *testing.T) {
 	_, err := Parse(`{"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
 	assert.NoError(t, err, "Version and Id are read")
 }
+
+// TestParseRefusesDuplicateSids: IAM wants each Sid unique within a policy (IAM JSON policy
+// elements: Sid) and the plan's diff pairs statements by Sid, so a document with two
+// statements of one Sid is an error, as Validate makes it for the documents this package
+// writes; statements without a Sid (it is optional) are not compared.
+func TestParseRefusesDuplicateSids(t *testing.T) {
+	_, err := Parse(`{"Version":"2012-10-17","Statement":[{"Sid":"Same","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"Other","Effect":"Allow","Action":"s3:ListBucket","Resource":"*"},{"Sid":"Same","Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `statement 2: duplicate Sid "Same"`)
+	_, err = Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`)
+	assert.NoError(t, err, "statements without a Sid")
+}

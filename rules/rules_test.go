@@ -286,6 +286,17 @@ func TestNoWildcardActions(t *testing.T) {
 	assert.Len(t, check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": boolCondition})), 1)
 }
 
+// TestDuplicateSidsAreRefused: a policy with two statements of one Sid (IAM refuses it, and
+// the plan's diff could not pair its statements) reads as one the rules cannot read, which
+// every identity rule refuses.
+func TestDuplicateSidsAreRefused(t *testing.T) {
+	twice := `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"},{"Sid":"Read","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt"}]}`
+	assert.Equal(t, []string{`statement "UnreadablePolicy" allows wildcard action "*"`},
+		check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": twice})))
+	once := strings.Replace(twice, `"Sid":"Read","Effect":"Allow","Action":"s3:ListBucket"`, `"Sid":"List","Effect":"Allow","Action":"s3:ListBucket"`, 1)
+	assert.Empty(t, check(t, "no-wildcard-actions", res(awstypes.Policy, "p", map[string]any{"policy": once})))
+}
+
 func TestS3ActionsOnRightResource(t *testing.T) {
 	good := appPolicy(t, iampolicy.S3Grant{Bucket: "bkt", Prefix: "in/", Actions: []string{"s3:ListBucket", "s3:GetObject"}})
 	assert.Empty(t, check(t, "s3-actions-on-right-resource", good))

@@ -193,3 +193,48 @@ func TestPlanDiffSummary(t *testing.T) {
 	assert.Contains(t, removed, "- delete `aws:s3/bucketVersioningV2:BucketVersioningV2` `diffcheck-logs-svc-versioning`")
 	assert.Equal(t, "No resource is created, updated, replaced or deleted.\n", section(t, string(comment), "renamed"))
 }
+
+// TestPlanDiffRendersWithTheBase: with RENDER=base the comment is rendered and judged by
+// the base's cmd/plan from what the head's program registers, so a pull request that
+// changes the renderer does not change what its reviewers read, and the comment names the
+// plan's own code the pull request changes, at the top. The head's records can come from
+// another job (--record, HEAD_PLANS), which the rendering job does not build. post.md is
+// the comment cut to fit.
+func TestPlanDiffRendersWithTheBase(t *testing.T) {
+	base, head := checkout(t), checkout(t)
+	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
+	edit(t, filepath.Join(head, "internal", "plan", "diff.go"), `"**%d to create, `, `"**%d to CREATE, `)
+
+	run := func(env ...string) string {
+		t.Helper()
+		out := t.TempDir()
+		cmd := exec.Command("bash", "plan-diff.sh", base, head, out)
+		cmd.Env = append(os.Environ(), env...)
+		output, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(output))
+		comment, err := os.ReadFile(filepath.Join(out, "comment.md"))
+		require.NoError(t, err)
+		posted, err := os.ReadFile(filepath.Join(out, "post.md"))
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(posted), 60000)
+		return string(comment)
+	}
+	const flag = "> **This pull request changes the plan's own code**: `internal/plan`."
+
+	own := run()
+	assert.Contains(t, own, "to CREATE", "by default (the edit loop) the head renders its own plan")
+	assert.Contains(t, own, flag)
+
+	byBase := run("RENDER=base")
+	assert.NotContains(t, byBase, "to CREATE")
+	assert.Contains(t, section(t, byBase, "staging"), "**0 to create, 1 to update")
+	assert.Contains(t, byBase, flag)
+	assert.Contains(t, byBase, "Rendered by the base's code")
+	assert.Less(t, strings.Index(byBase, flag), strings.Index(byBase, "### "), "the flag comes first")
+
+	records := t.TempDir()
+	require.NoError(t, exec.Command("bash", "plan-diff.sh", "--record", head, records).Run())
+	assert.FileExists(t, filepath.Join(records, "staging.json"))
+	edit(t, filepath.Join(head, "components", "common.go"), "package components", "package components\n\nnot Go")
+	assert.Equal(t, byBase, run("RENDER=base", "HEAD_PLANS="+records), "the records of another job, and the head is not built")
+}

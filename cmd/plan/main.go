@@ -2,11 +2,16 @@
 //
 //	go run ./cmd/plan --stack staging [--format markdown|json] [--dir .]
 //	go run ./cmd/plan --stack staging --base base.json
+//	go run ./cmd/plan --stack staging --resources head.json [--base base.json]
+//	go run ./cmd/plan --comment comment.md [--limit 60000]
 //
 // With --base, the JSON plan of the stack as deployed (the pull request's base), it prints
 // instead what the deploy would change, matched by URN: resources created, updated,
 // replaced and deleted, the protected ones whose deletion or replacement stops the
-// deploy, and the credentials their holders lose.
+// deploy, and the credentials their holders lose. With --resources, the JSON plan of the
+// stack made by another build (the pull request's), it does not run the program: it
+// renders those resources and judges them with its own rules (plan.Render). With
+// --comment, it prints the pull request comment cut to --limit bytes (plan.CutComment).
 //
 // It needs no AWS credentials and no Pulumi CLI. Each rule violation is one line on stderr
 // (the stack file's setting and its value, the rule and what it accepts; or the resource).
@@ -52,22 +57,46 @@ func run(args []string) int {
 	format := flags.String("format", "markdown", "markdown or json")
 	dir := flags.String("dir", ".", "directory holding Pulumi.yaml")
 	basePath := flags.String("base", "", "JSON plan of the deployed stack (--format json): print the changes from it (an empty file: a new stack)")
+	resourcesPath := flags.String("resources", "", "JSON plan of the stack (--format json) by another build: render its resources instead of running the program")
+	commentPath := flags.String("comment", "", "a pull request comment (Markdown): print it cut to --limit bytes")
+	limit := flags.Int("limit", 60000, "with --comment: the most bytes to print")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
+	if *commentPath != "" && *stack == "" {
+		md, err := os.ReadFile(*commentPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		fmt.Print(plan.CutComment(string(md), *limit))
+		return 0
+	}
 	if *stack == "" || (*format != "markdown" && *format != "json") || (*basePath != "" && *format != "markdown") {
-		fmt.Fprintln(os.Stderr, "usage: plan --stack NAME [--format markdown|json] [--dir DIR]\n       plan --stack NAME --base BASE.json [--dir DIR]")
+		fmt.Fprintln(os.Stderr, "usage: plan --stack NAME [--format markdown|json] [--dir DIR] [--resources HEAD.json]\n       plan --stack NAME --base BASE.json [--dir DIR] [--resources HEAD.json]\n       plan --comment COMMENT.md [--limit BYTES]")
 		return 2
 	}
-	var base []byte
-	if *basePath != "" {
+	var base, recorded []byte
+	for _, f := range []struct {
+		path string
+		into *[]byte
+	}{{*basePath, &base}, {*resourcesPath, &recorded}} {
+		if f.path == "" {
+			continue
+		}
 		var err error
-		if base, err = os.ReadFile(*basePath); err != nil {
+		if *f.into, err = os.ReadFile(f.path); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
 	}
-	p, err := plan.Run(*dir, *stack)
+	var p *plan.Plan
+	var err error
+	if *resourcesPath != "" {
+		p, err = plan.Render(*dir, *stack, recorded)
+	} else {
+		p, err = plan.Run(*dir, *stack)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		var cfgErr *config.Error

@@ -137,3 +137,29 @@ func TestExitCodeWithBase(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(written), "**The deploy would stop**")
 }
+
+// TestResourcesAndComment: --resources renders a JSON plan made by another build as that
+// build's own plan; --comment prints a comment within --limit bytes.
+func TestResourcesAndComment(t *testing.T) {
+	dir := fixtures.Examples(t)
+	p, err := plan.Run(dir, "staging")
+	require.NoError(t, err)
+	recorded, err := p.JSON()
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "head.json")
+	require.NoError(t, os.WriteFile(file, recorded, 0o644))
+	out := quiet(t)
+	assert.Equal(t, 0, run([]string{"--stack", "staging", "--dir", dir, "--resources", file}))
+	written, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, p.Markdown(), string(written))
+
+	long := filepath.Join(t.TempDir(), "comment.md")
+	require.NoError(t, os.WriteFile(long, []byte("<!-- m -->\n"+strings.Repeat("a line of the plan\n", 1000)), 0o644))
+	out = quiet(t)
+	assert.Equal(t, 0, run([]string{"--comment", long, "--limit", "3000"}))
+	written, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(written), 3000)
+	assert.Contains(t, string(written), "**This comment is cut**")
+}

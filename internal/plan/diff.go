@@ -27,7 +27,7 @@ type Diff struct {
 	Access []AccessChange
 	// Overwrites say what the deploy overwrites on the existing resources it adopts (the
 	// plan's list, for those it creates).
-	Overwrites []string
+	Overwrites []overwrite
 	// Recipients are the credentials (access keys, login profiles) whose secret is
 	// encrypted to a key that the deploy sets or that the configuration changes.
 	Recipients []Recipient
@@ -62,10 +62,7 @@ func (p *Plan) Diff(base []byte) (*Diff, error) {
 	if err != nil {
 		return nil, err
 	}
-	regs := make([]record.Registration, 0, len(old.Resources))
-	for _, r := range old.Resources {
-		regs = append(regs, record.Registration{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: resource.NewPropertyMapFromMap(r.Inputs)})
-	}
+	regs := registrations(old)
 	before, after := map[string]accessRow{}, map[string]accessRow{}
 	for _, r := range access(regs, p.Config.Partition) {
 		before[r.key()] = r
@@ -118,7 +115,7 @@ func writePolicyHolders(b *strings.Builder, cs Changes) {
 // Markdown renders the diff: the counts and whose access changes; what would stop the deploy and the credentials
 // their holders lose; whose access changes; each deleted, replaced or updated resource with
 // what changes in it (a policy statement by statement); the created resources, by the
-// component they belong to; what it overwrites on what it adopts.
+// component they belong to, each adopted one with what the deploy overwrites on it.
 func (d *Diff) Markdown() string {
 	cs := d.Changes
 	var b strings.Builder
@@ -206,11 +203,7 @@ func (d *Diff) Markdown() string {
 			b.WriteString(strings.Join(details, ""))
 		}
 	}
-	writeCreated(&b, cs)
-	if len(d.Overwrites) > 0 {
-		b.WriteString("\n")
-		writeOverwrites(&b, d.Overwrites)
-	}
+	writeCreated(&b, cs, d.Overwrites)
 	return b.String()
 }
 
@@ -270,8 +263,9 @@ func writeRecipients(b *strings.Builder, rs []Recipient) {
 }
 
 // writeCreated lists the created resources by their parent (the component they belong
-// to), one line each: a new stack reads as its components.
-func writeCreated(b *strings.Builder, cs Changes) {
+// to), one line each: a new stack reads as its components. An adopted one says what the
+// first `up` overwrites on it (ows).
+func writeCreated(b *strings.Builder, cs Changes, ows []overwrite) {
 	byParent := map[string][]Change{}
 	var parents []string
 	created := map[string]Change{}
@@ -297,7 +291,11 @@ func writeCreated(b *strings.Builder, cs Changes) {
 			}
 			kind := c.Type[strings.LastIndex(c.Type, ":")+1:]
 			if c.ImportID != "" {
-				kind += " (adopted: imports " + c.ImportID + ")"
+				kind += " (adopted: imports " + c.ImportID
+				if i := slices.IndexFunc(ows, func(o overwrite) bool { return o.URN == c.URN }); i >= 0 {
+					kind += "; the first `up` overwrites " + ows[i].text()
+				}
+				kind += ")"
 			}
 			kinds = append(kinds, kind)
 		}

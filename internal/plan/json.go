@@ -29,6 +29,8 @@ type jsonResource struct {
 	Dependencies   []string       `json:"dependencies"`
 	IgnoreChanges  []string       `json:"ignoreChanges"`
 	ImportID       string         `json:"importId,omitempty"`
+	Custom         bool           `json:"custom"`
+	Aliases        []string       `json:"aliases,omitempty"`
 	Inputs         map[string]any `json:"inputs"`
 }
 
@@ -54,6 +56,8 @@ func (p *Plan) JSON() ([]byte, error) {
 			Dependencies:   orEmpty(r.Dependencies),
 			IgnoreChanges:  orEmpty(r.IgnoreChanges),
 			ImportID:       r.ImportID,
+			Custom:         r.Custom,
+			Aliases:        r.Aliases,
 			Inputs:         PlainInputs(r.Inputs),
 		})
 	}
@@ -109,4 +113,48 @@ func plain(v resource.PropertyValue) any {
 		return nil
 	}
 	return v.V
+}
+
+// registrations reads the resources of a JSON plan back as registrations: each input as
+// PlainInputs wrote it, SecretMarker a secret and "[unknown]" an unknown value again.
+func registrations(jp jsonPlan) []record.Registration {
+	regs := make([]record.Registration, 0, len(jp.Resources))
+	for _, r := range jp.Resources {
+		inputs := resource.PropertyMap{}
+		for k, v := range r.Inputs {
+			inputs[resource.PropertyKey(k)] = unplain(v)
+		}
+		regs = append(regs, record.Registration{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Custom: r.Custom, Inputs: inputs,
+			Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, Dependencies: r.Dependencies,
+			IgnoreChanges: r.IgnoreChanges, Aliases: r.Aliases, ImportID: r.ImportID,
+		})
+	}
+	return regs
+}
+
+// unplain is the property value plain rendered as v.
+func unplain(v any) resource.PropertyValue {
+	switch v := v.(type) {
+	case string:
+		switch v {
+		case record.SecretMarker:
+			return resource.MakeSecret(resource.NewStringProperty(""))
+		case "[unknown]":
+			return resource.MakeComputed(resource.NewStringProperty(""))
+		}
+	case map[string]any:
+		m := resource.PropertyMap{}
+		for k, e := range v {
+			m[resource.PropertyKey(k)] = unplain(e)
+		}
+		return resource.NewObjectProperty(m)
+	case []any:
+		out := make([]resource.PropertyValue, len(v))
+		for i, e := range v {
+			out[i] = unplain(e)
+		}
+		return resource.NewArrayProperty(out)
+	}
+	return resource.NewPropertyValue(v)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/iampolicy"
+	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/awsmodel"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/pgpkey"
@@ -34,20 +35,41 @@ func (p *Plan) Markdown() string {
 	}
 	stack := Resources(p.Resources)
 	p.writeSummary(&b, stack)
-	if adopted := c.Adopted(); len(adopted) > 0 {
-		names := make([]string, len(adopted))
-		for i, a := range adopted {
-			names[i] = fmt.Sprintf("`%s` (`%s`)", a.Name, a.Key)
-		}
-		fmt.Fprintf(&b, "This stack adopts %s. Their replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` reads them\nfirst and stops on any that the configuration does not declare.\n\n", strings.Join(names, ", "))
-	}
-	writeOverwrites(&b, p.overwrites(func(string) bool { return true }))
+	writeAdoptionCheck(&b, c.Adopted())
+	writeOverwrites(&b, overwriteLines(p.overwrites(func(string) bool { return true })))
 	p.writeRules(&b, stack)
-	p.writeCIS(&b)
 	p.writeAccess(&b)
 	p.writeTree(&b)
 	p.writePolicies(&b)
+	// Last: long, and the same from one change to the next.
+	p.writeCIS(&b)
 	return b.String()
+}
+
+// writeAdoptionCheck says which adopted buckets the offline plan could not check, and what
+// the adoption check of every preview and `up` stops on (adoptcheck; docs/adoption.md).
+func writeAdoptionCheck(b *strings.Builder, adopted []adoptcheck.Bucket) {
+	if len(adopted) == 0 {
+		return
+	}
+	names := make([]string, len(adopted))
+	var replaced []string
+	for i, a := range adopted {
+		names[i] = fmt.Sprintf("`%s` (`%s`)", a.Name, a.Key)
+		if a.ReplaceLifecycle {
+			replaced = append(replaced, "`"+a.Name+"`")
+		}
+	}
+	its, they := "Its", "it has"
+	if len(adopted) > 1 {
+		its, they = "Their", "each has"
+	}
+	fmt.Fprintf(b, "This stack adopts %s. %s replication, lifecycle rules, event notifications and access\npoints were **not checked**: this plan does not call AWS. Every preview and `up` first reads what\n%s and stops, registering nothing, on a replication rule, an event notification or an access point\n(the program manages none of them), and on lifecycle rules the program's lifecycle would replace (unless `replaceLifecycle: true` accepts that).\n",
+		strings.Join(names, ", "), its, they)
+	if len(replaced) > 0 {
+		fmt.Fprintf(b, "`replaceLifecycle: true`: the lifecycle rules of %s are replaced.\n", strings.Join(replaced, ", "))
+	}
+	b.WriteString("\n")
 }
 
 // result says how rule r fares on stack: its violations, pass, or n/a when the stack holds
@@ -96,6 +118,9 @@ func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
 	users := map[string][]string{} // kind of credential -> users
 	var roles, buckets, adopted []string
 	for _, r := range p.Resources {
+		if r.ImportID != "" {
+			adopted = append(adopted, fmt.Sprintf("`%s` (%s)", r.ImportID, r.Type[strings.LastIndex(r.Type, ":")+1:]))
+		}
 		switch r.Type {
 		case awstypes.User:
 			kind := strings.Join(slices.Compact(slices.Sorted(slices.Values(credentials[r.Input("name")]))), " and ")
@@ -103,19 +128,11 @@ func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
 		case awstypes.Role:
 			roles = append(roles, "`"+r.Input("name")+"`")
 		case awstypes.Bucket:
-			buckets = append(buckets, r.Input("bucket"))
-			if r.ImportID != "" {
-				adopted = append(adopted, r.Input("bucket"))
-			}
+			buckets = append(buckets, "`"+r.Input("bucket")+"`")
 		}
 	}
 	slices.Sort(buckets)
-	for i, name := range buckets {
-		buckets[i] = "`" + name + "`"
-		if slices.Contains(adopted, name) {
-			buckets[i] += " (adopted)"
-		}
-	}
+	slices.Sort(adopted)
 	b.WriteString("## Summary\n\n")
 	var kinds []string
 	for _, k := range slices.Sorted(maps.Keys(users)) {
@@ -125,6 +142,7 @@ func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
 	slices.Sort(roles)
 	for _, line := range []struct{ what, names string }{
 		{"IAM users", strings.Join(kinds, "; ")}, {"IAM roles", strings.Join(roles, ", ")}, {"Buckets", strings.Join(buckets, ", ")},
+		{adoptedLine(len(adopted)), strings.Join(adopted, ", ")},
 	} {
 		if line.names != "" {
 			fmt.Fprintf(b, "- %s: %s\n", line.what, line.names)
@@ -147,6 +165,14 @@ func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
 	fmt.Fprintf(b, "- Policy rules: %s\n\n", strings.Join(results, ", "))
 }
 
+// adoptedLine heads the summary's list of the n resources the stack adopts.
+func adoptedLine(n int) string {
+	if n == 1 {
+		return "Adopted (it exists: the first `up` imports it and overwrites what the list below names)"
+	}
+	return "Adopted (they exist: the first `up` imports them and overwrites what the list below names)"
+}
+
 // overwritten names what `up` writes over on a resource it adopts: the settings that side
 // resources of their own replace whole.
 var overwritten = map[string]string{
@@ -161,11 +187,30 @@ var overwritten = map[string]string{
 	awstypes.UserAttachmentsExcl: "attached policies",
 }
 
+// overwrite is what the first `up` replaces on one resource the stack adopts.
+type overwrite struct {
+	URN, ImportID, Type, Name string
+	// What names its inputs and the settings side resources write whole, sorted.
+	What []string
+}
+
+// text is the overwritten list, as a phrase: "its `path`, attached policies".
+func (o overwrite) text() string { return "its " + strings.Join(o.What, ", ") }
+
+// overwriteLines renders the overwrites, one Markdown list item each.
+func overwriteLines(list []overwrite) []string {
+	lines := make([]string, len(list))
+	for i, o := range list {
+		lines[i] = fmt.Sprintf("- `%s` (%s `%s`): %s\n", o.ImportID, o.Type, o.Name, o.text())
+	}
+	return lines
+}
+
 // overwrites says, for each resource the stack adopts (imports) whose URN keep accepts,
 // what of it the first `up` replaces with the program's: its own inputs, and the settings
-// that resources of their own, naming it, write whole. One Markdown list item each.
-func (p *Plan) overwrites(keep func(urn string) bool) []string {
-	var lines []string
+// that resources of their own, naming it, write whole.
+func (p *Plan) overwrites(keep func(urn string) bool) []overwrite {
+	var out []overwrite
 	for _, r := range p.Resources {
 		if r.ImportID == "" || !keep(r.URN) {
 			continue
@@ -186,10 +231,10 @@ func (p *Plan) overwrites(keep func(urn string) bool) []string {
 		}
 		if len(what) > 0 {
 			slices.Sort(what)
-			lines = append(lines, fmt.Sprintf("- `%s` (%s `%s`): its %s\n", r.ImportID, r.Type, r.Name, strings.Join(slices.Compact(what), ", ")))
+			out = append(out, overwrite{URN: r.URN, ImportID: r.ImportID, Type: r.Type, Name: r.Name, What: slices.Compact(what)})
 		}
 	}
-	return lines
+	return out
 }
 
 // writeOverwrites prints the overwrites, under a heading, when there are any.

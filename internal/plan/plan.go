@@ -59,28 +59,64 @@ func (offline) AdoptedBucket(context.Context, string, string) (adoptcheck.Existi
 // Run loads the project in dir and the stack file of stack, runs the program as a preview
 // would and evaluates the rules. An invalid configuration is returned as a *config.Error.
 func Run(dir, stack string) (*Plan, error) {
-	st, err := stackfile.Load(dir, stack)
+	st, cfg, keys, err := load(dir, stack)
 	if err != nil {
-		return nil, err
-	}
-	keys := slices.Collect(maps.Keys(st.Config))
-	cfg, err := config.Load(stack, config.MapGetter(st.Config), keys...)
-	if err != nil {
-		return nil, err
-	}
-	// The program checks the account too; checked here first, a refusal is the
-	// *config.Error itself, as for a single stack's problems.
-	others, unreadable := program.AccountStacks(dir, cfg)
-	if err := config.CheckAccount(cfg, others, unreadable); err != nil {
 		return nil, err
 	}
 	rec := record.New(config.Project, stack)
 	if err := rec.Run(st.Config, true, program.Run(program.Env{Account: offline{}, ConfigKeys: keys, Dir: dir})); err != nil {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
-	p := &Plan{Stack: stack, Config: cfg, Resources: rec.Registrations(), Rules: rules.All()}
+	return evaluate(stack, cfg, rec.Registrations()), nil
+}
+
+// Render is the plan of stack from recorded, the JSON plan (JSON) of the stack made by
+// another build of the program: the resources as that build registered them, with the
+// configuration read and the rules evaluated by this build. The plan workflow renders a
+// pull request's plan with the base's code this way, so the pull request's own rendering
+// and rules cannot change what its reviewers read. Secret and unknown inputs stay secret
+// and unknown (the JSON plan holds their markers).
+func Render(dir, stack string, recorded []byte) (*Plan, error) {
+	_, cfg, _, err := load(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	jp, err := readPlan(recorded)
+	if err != nil {
+		return nil, err
+	}
+	if jp.Stack != stack {
+		return nil, fmt.Errorf("the recorded plan is of stack %q, not %q", jp.Stack, stack)
+	}
+	return evaluate(stack, cfg, registrations(jp)), nil
+}
+
+// load reads the stack file of stack in dir and its configuration, and checks the stacks
+// of its account.
+func load(dir, stack string) (*stackfile.Stack, *config.Config, []string, error) {
+	st, err := stackfile.Load(dir, stack)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	keys := slices.Collect(maps.Keys(st.Config))
+	cfg, err := config.Load(stack, config.MapGetter(st.Config), keys...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// The program checks the account too; checked here first, a refusal is the
+	// *config.Error itself, as for a single stack's problems.
+	others, unreadable := program.AccountStacks(dir, cfg)
+	if err := config.CheckAccount(cfg, others, unreadable); err != nil {
+		return nil, nil, nil, err
+	}
+	return st, cfg, keys, nil
+}
+
+// evaluate is the plan of the registrations, with the rules' results.
+func evaluate(stack string, cfg *config.Config, regs []record.Registration) *Plan {
+	p := &Plan{Stack: stack, Config: cfg, Resources: regs, Rules: rules.All()}
 	p.Violations = rules.Evaluate(p.Rules, Resources(p.Resources))
-	return p, nil
+	return p
 }
 
 // Resources converts registrations into what the rules see.

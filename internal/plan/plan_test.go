@@ -147,11 +147,7 @@ func TestRulesSeeEveryJudgedType(t *testing.T) {
 // password policy in a stack that does not manage the account) is n/a, not pass; one
 // with something to judge passes.
 func TestRulesWithNothingToJudgeAreNA(t *testing.T) {
-	dir := fixtures.Examples(t)
-	write := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n  secure-aws:buckets: [{name: acme-only}]\n"
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.only.yaml"), []byte(write), 0o644))
-	p, err := plan.Run(dir, "only")
-	require.NoError(t, err)
+	_, p := elsewherePlan(t, "only", "  secure-aws:buckets: [{name: acme-only}]\n")
 	md := p.Markdown()
 	assert.Contains(t, md, "| `password-policy-cis` | mandatory | n/a |")
 	assert.Contains(t, md, "| `console-users-mfa` | mandatory | n/a |")
@@ -215,17 +211,25 @@ func TestPlanNamesPGPKeys(t *testing.T) {
 // TestPlanSaysAdoptionIsNotChecked: the offline plan cannot read what an adopted bucket
 // already has, so its header says so for every bucket the stack adopts, instead of passing
 // silently; a stack that adopts nothing says nothing.
-func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
-	dir := fixtures.Examples(t)
-	body := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n" +
-		"  secure-aws:buckets: [{name: acme-legacy, import: true, replaceLifecycle: true}, {name: acme-new}]\n" +
-		"  secure-aws:backups: [{bucket: acme-legacy-backups, importBucket: true}]\n"
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.legacy.yaml"), []byte(body), 0o644))
-	p, err := plan.Run(dir, "legacy")
+// elsewherePlan plans stack, of an account managed elsewhere, beside the examples: its
+// settings are the stack file's lines after the account's.
+func elsewherePlan(t *testing.T, stack, settings string) (dir string, p *plan.Plan) {
+	t.Helper()
+	dir = fixtures.Examples(t)
+	body := "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"222222222222\"]\n  secure-aws:account: {managedElsewhere: true}\n" + settings
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(body), 0o644))
+	p, err := plan.Run(dir, stack)
 	require.NoError(t, err)
+	return dir, p
+}
+
+func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
+	dir, p := elsewherePlan(t, "legacy", "  secure-aws:buckets: [{name: acme-legacy, import: true, replaceLifecycle: true}, {name: acme-new}]\n"+
+		"  secure-aws:backups: [{bucket: acme-legacy-backups, importBucket: true}]\n")
 	_, header, _ := strings.Cut(p.Markdown(), "\nThis stack adopts")
 	header, _, _ = strings.Cut(header, "## Policy rules")
-	assert.Contains(t, "This stack adopts"+header, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`), `acme-legacy-backups` (`secure-aws:backups[0].importBucket`).")
+	assert.Contains(t, "This stack adopts"+header, "This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`), `acme-legacy-backups` (`secure-aws:backups[0].importBucket`). Their replication")
+	assert.Contains(t, header, "`replaceLifecycle: true`: the lifecycle rules of `acme-legacy` are replaced.\n")
 	assert.Contains(t, header, "**not checked**")
 	assert.NotContains(t, header, "acme-new")
 	// What the first up writes over on each adopted bucket, the vault's lifecycle included
@@ -236,4 +240,82 @@ func TestPlanSaysAdoptionIsNotChecked(t *testing.T) {
 	staging, err := plan.Run(dir, "staging")
 	require.NoError(t, err)
 	assert.NotContains(t, staging.Markdown(), "not checked", "the example staging stack adopts nothing")
+}
+
+// TestPlanAdoptionWording: the plan says what adoption does as docs/adoption.md does. One
+// adopted bucket reads in the singular; the preview's stops are those the adoption check
+// makes (replication, notifications, access points; lifecycle rules unless replaceLifecycle
+// accepts them); an adopted user is marked in the summary like an adopted bucket, and the
+// diff's list of what it creates says what the first up overwrites on each adopted
+// resource, where it marks it.
+func TestPlanAdoptionWording(t *testing.T) {
+	_, p := elsewherePlan(t, "legacy", "  secure-aws:buckets: [{name: acme-legacy, import: true}]\n"+
+		"  secure-aws:credentialsAsPulumiSecrets: true\n  secure-aws:apps: [{name: old, import: true, grants: [{bucket: acme-legacy}]}, {name: fresh, accessKey: true, grants: [{bucket: acme-legacy}]}]\n")
+	md := p.Markdown()
+	assert.NotContains(t, md, "replaceLifecycle: true`: the lifecycle rules")
+	for _, want := range []string{
+		"This stack adopts `acme-legacy` (`secure-aws:buckets[0].import`). Its replication",
+		"stops, registering nothing, on a replication rule, an event notification or an access point",
+		"and on lifecycle rules the program's lifecycle would replace (unless `replaceLifecycle: true` accepts that)",
+		// Adopted users are in the summary, as buckets are.
+		"- Adopted (they exist: the first `up` imports them and overwrites what the list below names): `acme-legacy` (BucketV2), `old-legacy` (User)\n",
+	} {
+		assert.Contains(t, md, want)
+	}
+
+	d, err := p.Diff(nil)
+	require.NoError(t, err)
+	assert.Contains(t, d.Markdown(), "User (adopted: imports old-legacy; the first `up` overwrites its `path`, `tags`, attached policies, inline policies)")
+	assert.Contains(t, d.Markdown(), "BucketV2 (adopted: imports acme-legacy; the first `up` overwrites its bucket policy, default encryption, lifecycle rules, object ownership, public access block, versioning)")
+}
+
+// TestPlanEndsWithTheCISReport: the CIS table, long and the same from one change to the
+// next, comes after everything a change can alter.
+func TestPlanEndsWithTheCISReport(t *testing.T) {
+	eachExample(t, func(_ string, _ []string, stack string, p *plan.Plan) {
+		md := p.Markdown()
+		cis := strings.Index(md, "\n## CIS AWS Foundations Benchmark")
+		require.Positive(t, cis, stack)
+		assert.False(t, strings.Contains(md[cis+1:], "\n## "), "%s: no section after the CIS report", stack)
+	})
+}
+
+// eachExample plans each example stack file and calls f with their project directory, the
+// names of all, the stack and its plan.
+func eachExample(t *testing.T, f func(dir string, names []string, stack string, p *plan.Plan)) {
+	t.Helper()
+	dir := fixtures.Examples(t)
+	names, err := stackfile.Names(dir)
+	require.NoError(t, err)
+	for _, stack := range names {
+		p, err := plan.Run(dir, stack)
+		require.NoError(t, err)
+		f(dir, names, stack, p)
+	}
+}
+
+// TestRenderReadsWhatJSONRecords: a plan rendered from the JSON plan of another build
+// (plan.Render, how the plan workflow renders a pull request's plan with the base's code)
+// reads exactly as the plan that build ran: the same Markdown, JSON and violations, for
+// every stack file; and a JSON plan of another stack is refused.
+func TestRenderReadsWhatJSONRecords(t *testing.T) {
+	eachExample(t, func(dir string, names []string, stack string, ran *plan.Plan) {
+		recorded, err := ran.JSON()
+		require.NoError(t, err)
+		rendered, err := plan.Render(dir, stack, recorded)
+		require.NoError(t, err)
+		assert.Equal(t, ran.Markdown(), rendered.Markdown(), stack)
+		again, err := rendered.JSON()
+		require.NoError(t, err)
+		assert.Equal(t, string(recorded), string(again), stack)
+		assert.Equal(t, ran.Violations, rendered.Violations, stack)
+		other := names[0]
+		if other == stack {
+			other = names[len(names)-1]
+		}
+		if other != stack {
+			_, err = plan.Render(dir, other, recorded)
+			assert.ErrorContains(t, err, "the recorded plan is of stack")
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/internal/plan"
 	"github.com/secure-aws/secure-aws/spec"
 )
 
@@ -314,4 +315,46 @@ func TestPullRequestCodeHoldsNoWriteToken(t *testing.T) {
 		}
 	}
 	assert.NotZero(t, jobs)
+}
+
+// TestPlanCommentRenderedByTheBase: the pull request's plan comment is rendered by the
+// base's code. The job that runs the pull request's code only records what its program
+// registers; the job that renders checks out the base (which it runs) and the head (which
+// it only reads), and runs the base's plan-diff.sh with RENDER=base on those records; the
+// comment job posts post.md, which that job cut to fit (cmd/plan --comment), and cuts
+// nothing itself. The artifact the cut comment points to holds the whole comment.
+func TestPlanCommentRenderedByTheBase(t *testing.T) {
+	wf := workflows(t)["plan.yml"]
+	record, render, post := wf.Jobs["record"], wf.Jobs["plan-diff"], wf.Jobs["comment"]
+
+	require.Len(t, stepsRunning(record, "scripts/plan-diff.sh --record ."), 1)
+
+	assert.Contains(t, render.Needs, "record")
+	var checkouts []step
+	for _, s := range render.Steps {
+		if strings.HasPrefix(s.Uses, "actions/checkout@") {
+			checkouts = append(checkouts, s)
+		}
+	}
+	require.Len(t, checkouts, 2, "the base and the head")
+	assert.Equal(t, "${{ github.event.pull_request.base.sha }}", checkouts[0].With["ref"])
+	assert.Equal(t, "base", checkouts[0].With["path"])
+	assert.Equal(t, "head", checkouts[1].With["path"])
+	renders := stepsRunning(render, "base/scripts/plan-diff.sh base head ")
+	require.Len(t, renders, 1)
+	assert.Equal(t, "base", renders[0].Env["RENDER"])
+	assert.NotEmpty(t, renders[0].Env["HEAD_PLANS"])
+	for _, s := range render.Steps {
+		for line := range strings.Lines(s.Run) {
+			assert.False(t, strings.HasPrefix(strings.TrimSpace(line), "head/") || strings.Contains(line, "cd head"), "the rendering job runs nothing of the head: %s", line)
+		}
+	}
+	upload := stepUsing(t, render, "actions/upload-artifact@")
+	assert.Equal(t, plan.CommentArtifact, upload.With["name"])
+	assert.Contains(t, upload.With["path"], "/comment.md")
+	assert.Contains(t, upload.With["path"], "/post.md")
+
+	script := stepUsing(t, post, "actions/github-script@").With["script"].(string)
+	assert.Contains(t, script, "/post.md`")
+	assert.NotContains(t, script, "slice(", "the comment is cut at a block boundary by cmd/plan, not here")
 }
