@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 100); do
-  curl -sf --noproxy '*' "$url/moto-api/data.json" >/dev/null && break
+  curl -sf --noproxy '*' "$url/moto-api/config" >/dev/null && break
   kill -0 "$moto" 2>/dev/null || { echo "moto stopped before it answered:" >&2; cat "$work/moto.log" >&2; exit 2; }
   sleep 0.2
 done

@@ -203,15 +203,18 @@ func external(raw string) (*Server, error) {
 	return &Server{URL: "http://" + addr, addr: addr, keyID: AccessKeyID, secret: SecretAccessKey}, nil
 }
 
-// wait returns once the server answers moto's own API, or says why it does not.
+// wait returns once the server answers moto's own API, or says why it does not. It asks
+// for moto's configuration (201 Created to a GET, as moto answers it), which costs the same
+// however much the server holds; /moto-api/data.json serializes every model and answered
+// 500 on a shared server after a lifecycle scenario, failing every later test.
 func (s *Server) wait(limit time.Duration, exited <-chan error) error {
 	deadline := time.Now().Add(limit)
 	client := s.HTTPClient()
 	for {
-		resp, err := client.Do(must(http.NewRequest(http.MethodGet, s.URL+"/moto-api/data.json", nil)))
+		resp, err := client.Do(must(http.NewRequest(http.MethodGet, s.URL+"/moto-api/config", nil)))
 		if err == nil {
 			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated {
 				return nil
 			}
 			err = fmt.Errorf("status %s", resp.Status)

@@ -3,10 +3,13 @@ package mototest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -83,6 +86,23 @@ func TestServerReadBackAndReset(t *testing.T) {
 	assert.NotEmpty(t, code, "the bucket is gone after a reset")
 	_, code = s.AWS(t, "iam", "get-user", "--user-name", "alice")
 	assert.Equal(t, "NoSuchEntity", code)
+}
+
+// TestWaitAsksOnlyForMotosConfig: a server is ready when moto's configuration answers,
+// whatever its model dump (/moto-api/data.json) does: a shared server holding what an
+// earlier test made answered that with 500.
+func TestWaitAsksOnlyForMotosConfig(t *testing.T) {
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/moto-api/config" {
+			w.WriteHeader(http.StatusCreated)
+			return
+		}
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer fake.Close()
+	s, err := external(fake.URL)
+	require.NoError(t, err)
+	require.NoError(t, s.wait(5*time.Second, nil))
 }
 
 // TestServerURLIsShared: with MOTO_SERVER_URL set, Start starts nothing and uses that
