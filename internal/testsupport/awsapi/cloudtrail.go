@@ -22,11 +22,7 @@ type CloudTrail struct {
 
 // NewCloudTrail makes the CloudTrail backend for c, which must name the cloudtrail endpoint.
 func NewCloudTrail(c Config) (*CloudTrail, error) {
-	e := c.Endpoints["cloudtrail"]
-	if e == "" {
-		return nil, fmt.Errorf("endpoints: the stand-in's CloudTrail backend needs a cloudtrail endpoint (it has %v)", c.Endpoints)
-	}
-	cfg, err := c.awsConfig()
+	cfg, e, err := c.clientConfig("cloudtrail", "CloudTrail")
 	if err != nil {
 		return nil, err
 	}
