@@ -11,12 +11,11 @@ import (
 	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
-// TestAlternateContactAgainstMoto: the security contact is put in moto with the program's
+// contactAgainstMoto: the security contact is put in moto with the program's
 // inputs, its id is its type; it reads back as sent on a refresh and an import; a new
 // phone number is put in place; the delete deletes it, and a contact never set reads as
 // gone.
-func TestAlternateContactAgainstMoto(t *testing.T) {
-	server := mototest.Start(t)
+func contactAgainstMoto(t *testing.T, server *mototest.Server) {
 	b, err := NewAccount(serverConfig(t, server))
 	require.NoError(t, err)
 	ctx := t.Context()

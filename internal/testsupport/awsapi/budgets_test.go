@@ -17,13 +17,12 @@ const budgetInputsJSON = `{"accountId":"123456789012","name":"acme-corp-monthly"
 	`"notifications":[{"comparisonOperator":"GREATER_THAN","notificationType":"ACTUAL","subscriberSnsTopicArns":["arn:aws:sns:us-east-1:123456789012:security-alerts"],"threshold":50,"thresholdType":"PERCENTAGE"},` +
 	`{"comparisonOperator":"GREATER_THAN","notificationType":"ACTUAL","subscriberSnsTopicArns":["arn:aws:sns:us-east-1:123456789012:security-alerts"],"threshold":100,"thresholdType":"PERCENTAGE"}]}`
 
-// TestBudgetAgainstMoto: the budget is created in moto with its notifications; its id is
+// budgetAgainstMoto: the budget is created in moto with its notifications; its id is
 // <account>:<name>; it reads back as sent (an import without the subscribers, which moto
 // cannot list); a second one of the name is refused as AWS refuses it; a changed
 // threshold is a notification deleted and one created; the limit is UpdateBudget, which
 // moto 5.2.1 does not implement; the delete deletes it.
-func TestBudgetAgainstMoto(t *testing.T) {
-	server := mototest.Start(t)
+func budgetAgainstMoto(t *testing.T, server *mototest.Server) {
 	b, err := NewBudgets(serverConfig(t, server))
 	require.NoError(t, err)
 	ctx := t.Context()

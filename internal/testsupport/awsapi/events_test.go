@@ -11,13 +11,12 @@ import (
 	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
-// TestEventRuleAgainstMoto: an alert rule and its target are put in moto with the
+// ruleAgainstMoto: an alert rule and its target are put in moto with the
 // program's inputs; the rule's id is its name and its ARN moto's, the target's
 // <rule>-<target id>; both read back as sent (the target imported as <rule>/<target id>);
 // a new pattern and a new target ARN are updated in place; a target on a rule that does
 // not exist is refused as AWS refuses it; both are deleted.
-func TestEventRuleAgainstMoto(t *testing.T) {
-	server := mototest.Start(t)
+func ruleAgainstMoto(t *testing.T, server *mototest.Server) {
 	b, err := NewEventBridge(serverConfig(t, server))
 	require.NoError(t, err)
 	ctx := t.Context()

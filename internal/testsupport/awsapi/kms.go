@@ -166,8 +166,8 @@ func (b *KMS) Update(ctx context.Context, typ, id string, _, news resource.Prope
 }
 
 // Delete implements Backend: AWS deletes a key only after a waiting period
-// (ScheduleKeyDeletion, deletionWindowInDays, AWS's 30 when unset); a key already gone or
-// pending deletion is deleted.
+// (ScheduleKeyDeletion, deletionWindowInDays, AWS's 30 when unset); a key already gone is
+// deleted.
 func (b *KMS) Delete(ctx context.Context, typ, id string, olds resource.PropertyMap) error {
 	var in keyInputs
 	if err := b.decode(typ, olds, &in); err != nil {
@@ -179,10 +179,6 @@ func (b *KMS) Delete(ctx context.Context, typ, id string, olds resource.Property
 	}
 	_, err := b.client.ScheduleKeyDeletion(ctx, req)
 	if err != nil && !notFound(err, "NotFoundException") {
-		got, getErr := b.get(ctx, id)
-		if getErr == nil && got == nil {
-			return nil // pending deletion already: AWS refuses a second schedule
-		}
 		return fmt.Errorf("deleting %s %s: %w", typ, id, err)
 	}
 	return nil

@@ -16,13 +16,12 @@ import (
 const topicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEventBridgePublish","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},` +
 	`"Action":"sns:Publish","Resource":"arn:aws:sns:us-east-1:123456789012:security-alerts"}]}`
 
-// TestTopicAgainstMoto: the alert topic is created in moto encrypted with a key and with
+// topicAgainstMoto: the alert topic is created in moto encrypted with a key and with
 // its policy, its id is its ARN; it reads back as sent on a refresh and an import; its
 // key is changed in place; an email subscription is made, reads back, and is deleted with
 // the topic. moto confirms an email subscription at once (AWS waits for the recipient's
 // click): docs/engine-tests.md.
-func TestTopicAgainstMoto(t *testing.T) {
-	server := mototest.Start(t)
+func topicAgainstMoto(t *testing.T, server *mototest.Server) {
 	c := serverConfig(t, server)
 	b, err := NewSNS(c)
 	require.NoError(t, err)

@@ -68,7 +68,9 @@ func TestMismatchesNamesAlertSettings(t *testing.T) {
 		}, func(m map[string]any) { m["notifications"] = obj("Notifications", []any{}) }, "notifications of budget monthly"},
 		{Subject{KindContact, "SECURITY"}, map[string]any{
 			"contact": obj("AlternateContact", obj("Name", "Sam", "Title", "Lead", "EmailAddress", "s@acme.example", "PhoneNumber", "+1")),
-		}, func(m map[string]any) { m["contact"].(map[string]any)["AlternateContact"].(map[string]any)["EmailAddress"] = "x@evil.example" },
+		}, func(m map[string]any) {
+			m["contact"].(map[string]any)["AlternateContact"].(map[string]any)["EmailAddress"] = "x@evil.example"
+		},
 			"emailAddress of contact SECURITY: the plan says s@acme.example, AWS has x@evil.example"},
 	}
 	for _, c := range cases {
