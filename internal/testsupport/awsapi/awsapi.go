@@ -201,6 +201,15 @@ func (c Config) clientConfig(key, backend string) (aws.Config, string, error) {
 	return cfg, e, err
 }
 
+// onOff turns a setting of name on (turnOn, described as onWhat) or off (turnOff,
+// offWhat): AWS has a call for each.
+func onOff(on bool, name, onWhat, offWhat string, turnOn, turnOff func() error) error {
+	if on {
+		return wrap(onWhat, name, turnOn())
+	}
+	return wrap(offWhat, name, turnOff())
+}
+
 // notServed is a backend's refusal of a type it does not serve.
 func notServed(backend, typ string) error {
 	return fmt.Errorf("the stand-in's %s backend does not serve %s", backend, typ)

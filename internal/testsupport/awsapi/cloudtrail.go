@@ -142,13 +142,13 @@ func (b *CloudTrail) Update(ctx context.Context, typ, id string, _, news resourc
 }
 
 func (b *CloudTrail) setLogging(ctx context.Context, name string, on bool) error {
-	var err error
-	if on {
-		_, err = b.client.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)})
-	} else {
-		_, err = b.client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
-	}
-	return wrap(map[bool]string{true: "starting the logging of trail", false: "stopping the logging of trail"}[on], name, err)
+	return onOff(on, name, "starting the logging of trail", "stopping the logging of trail", func() error {
+		_, err := b.client.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)})
+		return err
+	}, func() error {
+		_, err := b.client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
+		return err
+	})
 }
 
 // trail is a trail as AWS holds it.

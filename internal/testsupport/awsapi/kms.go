@@ -74,13 +74,13 @@ func (b *KMS) Create(ctx context.Context, typ string, inputs resource.PropertyMa
 }
 
 func (b *KMS) setRotation(ctx context.Context, id string, on bool) error {
-	var err error
-	if on {
-		_, err = b.client.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(id)})
-	} else {
-		_, err = b.client.DisableKeyRotation(ctx, &kms.DisableKeyRotationInput{KeyId: aws.String(id)})
-	}
-	return wrap(map[bool]string{true: "enabling the rotation of KMS key", false: "disabling the rotation of KMS key"}[on], id, err)
+	return onOff(on, id, "enabling the rotation of KMS key", "disabling the rotation of KMS key", func() error {
+		_, err := b.client.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(id)})
+		return err
+	}, func() error {
+		_, err := b.client.DisableKeyRotation(ctx, &kms.DisableKeyRotationInput{KeyId: aws.String(id)})
+		return err
+	})
 }
 
 // kmsKey is a key as AWS holds it.

@@ -43,12 +43,7 @@ func TestMismatchesNamesAlertSettings(t *testing.T) {
 		}
 		return m
 	}
-	cases := []struct {
-		subject Subject
-		same    map[string]any
-		edit    func(map[string]any)
-		named   string
-	}{
+	assertMismatchCases(t, regs, []mismatchCase{
 		{Subject{KindKey, "alerts"}, map[string]any{
 			"key": obj("KeyState", "Enabled"), "rotation": obj("KeyRotationEnabled", true), "policy": obj("Policy", policy),
 		}, func(m map[string]any) { m["rotation"] = obj("KeyRotationEnabled", false) }, "rotation of key alerts: the plan says true, AWS has false"},
@@ -72,12 +67,5 @@ func TestMismatchesNamesAlertSettings(t *testing.T) {
 			m["contact"].(map[string]any)["AlternateContact"].(map[string]any)["EmailAddress"] = "x@evil.example"
 		},
 			"emailAddress of contact SECURITY: the plan says s@acme.example, AWS has x@evil.example"},
-	}
-	for _, c := range cases {
-		assert.Empty(t, Mismatches(regs, c.subject, c.same), "%+v read back as planned", c.subject)
-		c.edit(c.same)
-		got := Mismatches(regs, c.subject, c.same)
-		require.Len(t, got, 1, "%+v: %v", c.subject, got)
-		assert.Contains(t, got[0], c.named)
-	}
+	})
 }
