@@ -117,7 +117,7 @@ func (in budgetInputs) api() *budgettypes.Budget {
 func (b *Budgets) syncNotifications(ctx context.Context, in budgetInputs, have, want []budgetNotification) error {
 	same := func(l []budgetNotification, n budgetNotification) bool {
 		return slices.ContainsFunc(l, func(o budgetNotification) bool {
-			return o.sameAlert(n) && slices.Equal(o.subscribers(), n.subscribers())
+			return o.sameAlert(n) && slices.Equal(o.SubscriberSnsTopicArns, n.SubscriberSnsTopicArns) && slices.Equal(o.SubscriberEmailAddresses, n.SubscriberEmailAddresses)
 		})
 	}
 	for _, n := range have {
@@ -178,6 +178,17 @@ func (b *Budgets) get(ctx context.Context, id string, olds budgetInputs) (*budge
 		}
 		got.Notifications = append(got.Notifications, note)
 	}
+	// A set to the provider: AWS's order, which a changed notification moves to the end,
+	// is no diff. Those olds names keep its order, the others follow.
+	slices.SortStableFunc(got.Notifications, func(x, y budgetNotification) int {
+		at := func(n budgetNotification) int {
+			if i := slices.IndexFunc(olds.Notifications, n.sameAlert); i >= 0 {
+				return i
+			}
+			return len(olds.Notifications)
+		}
+		return at(x) - at(y)
+	})
 	return got, "arn:" + b.partition + ":budgets::" + account + ":budget/" + got.Name, nil
 }
 
