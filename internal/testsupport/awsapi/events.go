@@ -124,7 +124,7 @@ func (b *EventBridge) Read(ctx context.Context, typ, id string, olds resource.Pr
 		return inputs, state, nil
 	}
 	rule, target := old.Rule, old.TargetID
-	if olds == nil {
+	if len(olds) == 0 {
 		var ok bool
 		if rule, target, ok = strings.Cut(id, "/"); !ok {
 			return nil, nil, fmt.Errorf("importing %s %q: want <rule>/<target id>", typ, id)

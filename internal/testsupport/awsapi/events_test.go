@@ -41,7 +41,7 @@ func ruleAgainstMoto(t *testing.T, server *mototest.Server) {
 	got, _, err := b.Read(ctx, awstypes.EventTarget, targetID, target)
 	require.NoError(t, err)
 	assert.True(t, target.DeepEquals(got), "refresh: read %v, sent %v", got, target)
-	got, _, err = b.Read(ctx, awstypes.EventTarget, "security-alert-root-activity/sns", nil)
+	got, _, err = b.Read(ctx, awstypes.EventTarget, "security-alert-root-activity/sns", resource.PropertyMap{}) // as the stand-in hands an import
 	require.NoError(t, err)
 	assert.True(t, target.DeepEquals(got), "import: read %v, sent %v", got, target)
 
