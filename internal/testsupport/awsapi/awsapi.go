@@ -51,8 +51,8 @@ type Backend interface {
 type Config struct {
 	Region    string
 	Partition string
-	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts, cloudtrail)
-	// to its URL.
+	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts, cloudtrail,
+	// kms, sns, events, budgets, account) to its URL.
 	Endpoints map[string]string
 	// S3UsePathStyle is aws:s3UsePathStyle: the bucket in the path, not in the host name.
 	S3UsePathStyle bool
@@ -190,6 +190,31 @@ func (c Config) awsConfig() (aws.Config, error) {
 	}, nil
 }
 
+// clientConfig is the SDK configuration and the endpoint of the service key (of
+// aws:endpoints) a backend talks to; an error naming the key when c has none.
+func (c Config) clientConfig(key, backend string) (aws.Config, string, error) {
+	e := c.Endpoints[key]
+	if e == "" {
+		return aws.Config{}, "", fmt.Errorf("endpoints: the stand-in's %s backend needs the %s endpoint of aws:endpoints (it has %v)", backend, key, c.Endpoints)
+	}
+	cfg, err := c.awsConfig()
+	return cfg, e, err
+}
+
+// onOff turns a setting of name on (turnOn, described as onWhat) or off (turnOff,
+// offWhat): AWS has a call for each.
+func onOff(on bool, name, onWhat, offWhat string, turnOn, turnOff func() error) error {
+	if on {
+		return wrap(onWhat, name, turnOn())
+	}
+	return wrap(offWhat, name, turnOff())
+}
+
+// notServed is a backend's refusal of a type it does not serve.
+func notServed(backend, typ string) error {
+	return fmt.Errorf("the stand-in's %s backend does not serve %s", backend, typ)
+}
+
 // notFound says whether err is AWS's answer that the thing asked for does not exist, by
 // one of codes or by a bare 404.
 func notFound(err error, codes ...string) bool {
@@ -252,8 +277,10 @@ type Backends []Backend
 
 // New makes every backend the stand-in has for c: S3, and each of the others whose
 // endpoint c names (iam: the users, groups, policies and keys, the roles, the OIDC
-// provider and the account's alias and password policy; cloudtrail: the trail); a type
-// whose endpoint is not named keeps the model.
+// provider and the account's alias and password policy; cloudtrail: the trail; kms: the
+// alert key; sns: the alert topic and its subscriptions; events: the alert rules and their
+// targets; budgets: the budget; account: the alternate contacts); a type whose endpoint is
+// not named keeps the model.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
@@ -272,8 +299,21 @@ func New(c Config) (Backends, error) {
 		}
 		bs = append(bs, b)
 	}
-	if c.Endpoints["cloudtrail"] != "" {
-		b, err := NewCloudTrail(c)
+	for _, s := range []struct {
+		key  string
+		make func(Config) (Backend, error)
+	}{
+		{"cloudtrail", func(c Config) (Backend, error) { return NewCloudTrail(c) }},
+		{"kms", func(c Config) (Backend, error) { return NewKMS(c) }},
+		{"sns", func(c Config) (Backend, error) { return NewSNS(c) }},
+		{"events", func(c Config) (Backend, error) { return NewEventBridge(c) }},
+		{"budgets", func(c Config) (Backend, error) { return NewBudgets(c) }},
+		{"account", func(c Config) (Backend, error) { return NewAccount(c) }},
+	} {
+		if c.Endpoints[s.key] == "" {
+			continue
+		}
+		b, err := s.make(c)
 		if err != nil {
 			return nil, err
 		}
@@ -333,18 +373,19 @@ func (bs Backends) Delete(ctx context.Context, typ, id string, olds resource.Pro
 	return b.Delete(ctx, typ, id, olds)
 }
 
-// endpointEnv are the SDKs' standard variables of a service's endpoint, by the service
-// key of aws:endpoints; AWS_ENDPOINT_URL is every service's when its own is unset. The
+// EndpointEnv are the SDKs' standard variables of the endpoint of each service the
+// backends serve, by the service key of aws:endpoints; AWS_ENDPOINT_URL is every service's when its own is unset. The
 // real provider honours them too, and so does the program's own AWS code
 // (internal/awsaccount): the program refuses aws:endpoints in a stack file (a setting that
 // redirects requests out of the plan's sight), so the environment is how a test points
 // the whole stack at an emulator.
-var endpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS",
-	"cloudtrail": "AWS_ENDPOINT_URL_CLOUDTRAIL"}
+var EndpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS",
+	"cloudtrail": "AWS_ENDPOINT_URL_CLOUDTRAIL", "kms": "AWS_ENDPOINT_URL_KMS", "sns": "AWS_ENDPOINT_URL_SNS", "events": "AWS_ENDPOINT_URL_EVENTBRIDGE",
+	"budgets": "AWS_ENDPOINT_URL_BUDGETS", "account": "AWS_ENDPOINT_URL_ACCOUNT"}
 
 // FromProviderConfig reads the backend's configuration for region from the provider
 // configuration args (aws:endpoints, aws:s3UsePathStyle, aws:accessKey, aws:secretKey)
-// and, for what args leave unset, from the environment getenv reads (endpointEnv,
+// and, for what args leave unset, from the environment getenv reads (EndpointEnv,
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). It returns nil when neither names an
 // endpoint: the stand-in then answers every type from its model.
 func FromProviderConfig(args resource.PropertyMap, region, partition string, getenv func(string) string) (*Config, error) {
@@ -354,7 +395,7 @@ func FromProviderConfig(args resource.PropertyMap, region, partition string, get
 	}
 	if endpoints == nil {
 		var list []map[string]any
-		for key, env := range endpointEnv {
+		for key, env := range EndpointEnv {
 			if u := cmp.Or(getenv(env), getenv("AWS_ENDPOINT_URL")); u != "" {
 				list = append(list, map[string]any{key: u})
 			}

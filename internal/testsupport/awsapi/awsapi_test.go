@@ -3,13 +3,13 @@ package awsapi
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secure-aws/secure-aws/internal/awsmodel"
 	"github.com/secure-aws/secure-aws/internal/testsupport/mototest"
 )
 
@@ -37,6 +37,16 @@ func TestAccountAgainstMoto(t *testing.T) {
 	assert.Contains(t, err.Error(), "AWS_ENDPOINT_URL_STS")
 }
 
+// TestAlertsAgainstMoto runs the tests of the backends of the alerts, the budget and the
+// contacts (issue 22) against one moto: its start is most of each one's time.
+func TestAlertsAgainstMoto(t *testing.T) {
+	server := mototest.Start(t)
+	for name, test := range map[string]func(*testing.T, *mototest.Server){"kms": keyAgainstMoto, "sns": topicAgainstMoto, "events": ruleAgainstMoto,
+		"budgets": budgetAgainstMoto, "account": contactAgainstMoto} {
+		t.Run(name, func(t *testing.T) { test(t, server) })
+	}
+}
+
 // TestFromProviderConfig: aws:endpoints wins; without it the SDKs' variables name the
 // endpoints (a service's own before AWS_ENDPOINT_URL); with neither the model answers.
 func TestFromProviderConfig(t *testing.T) {
@@ -60,7 +70,8 @@ func TestFromProviderConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, c)
 	assert.Equal(t, map[string]string{"s3": "http://127.0.0.1:2", "s3control": "http://127.0.0.1:3", "iam": "http://127.0.0.1:3", "sts": "http://127.0.0.1:3",
-		"cloudtrail": "http://127.0.0.1:3"}, c.Endpoints)
+		"cloudtrail": "http://127.0.0.1:3", "kms": "http://127.0.0.1:3", "sns": "http://127.0.0.1:3", "events": "http://127.0.0.1:3",
+		"budgets": "http://127.0.0.1:3", "account": "http://127.0.0.1:3"}, c.Endpoints)
 	assert.Equal(t, "AKIDENV", c.AccessKey)
 	assert.False(t, c.SkipCredentialsValidation)
 
@@ -74,11 +85,20 @@ func TestFromProviderConfig(t *testing.T) {
 }
 
 // TestEngineTestsDocListsEveryServedType: docs/engine-tests.md's table of the types served
-// through the AWS API names each of them, so the doc cannot drift from the backends.
+// through the AWS API names each type a backend serves when every endpoint is named, so
+// the doc cannot drift from the backends.
 func TestEngineTestsDocListsEveryServedType(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "engine-tests.md"))
 	require.NoError(t, err)
-	for _, typ := range slices.Concat(S3Types, IAMTypes) {
-		assert.Contains(t, string(doc), "`"+typ+"`", "docs/engine-tests.md: a row for %s", typ)
+	c := Config{Region: "us-east-1", Partition: "aws", Endpoints: map[string]string{}, AccessKey: "unused", SecretKey: "unused"}
+	for k := range EndpointEnv {
+		c.Endpoints[k] = "http://127.0.0.1:1"
+	}
+	backends, err := New(c)
+	require.NoError(t, err)
+	for typ := range awsmodel.ReplaceOn {
+		if backends.Serves(typ) {
+			assert.Contains(t, string(doc), "`"+typ+"`", "docs/engine-tests.md: a row for %s", typ)
+		}
 	}
 }

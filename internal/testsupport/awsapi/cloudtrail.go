@@ -22,11 +22,7 @@ type CloudTrail struct {
 
 // NewCloudTrail makes the CloudTrail backend for c, which must name the cloudtrail endpoint.
 func NewCloudTrail(c Config) (*CloudTrail, error) {
-	e := c.Endpoints["cloudtrail"]
-	if e == "" {
-		return nil, fmt.Errorf("endpoints: the stand-in's CloudTrail backend needs a cloudtrail endpoint (it has %v)", c.Endpoints)
-	}
-	cfg, err := c.awsConfig()
+	cfg, e, err := c.clientConfig("cloudtrail", "CloudTrail")
 	if err != nil {
 		return nil, err
 	}
@@ -146,13 +142,13 @@ func (b *CloudTrail) Update(ctx context.Context, typ, id string, _, news resourc
 }
 
 func (b *CloudTrail) setLogging(ctx context.Context, name string, on bool) error {
-	var err error
-	if on {
-		_, err = b.client.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)})
-	} else {
-		_, err = b.client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
-	}
-	return wrap(map[bool]string{true: "starting the logging of trail", false: "stopping the logging of trail"}[on], name, err)
+	return onOff(on, name, "starting the logging of trail", "stopping the logging of trail", func() error {
+		_, err := b.client.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)})
+		return err
+	}, func() error {
+		_, err := b.client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
+		return err
+	})
 }
 
 // trail is a trail as AWS holds it.

@@ -16,11 +16,7 @@ import (
 
 // iamClient is an IAM client for the iam endpoint of c.
 func (c Config) iamClient() (*iam.Client, error) {
-	e := c.Endpoints["iam"]
-	if e == "" {
-		return nil, fmt.Errorf("endpoints: the stand-in's IAM backend needs an iam endpoint (it has %v)", c.Endpoints)
-	}
-	cfg, err := c.awsConfig()
+	cfg, e, err := c.clientConfig("iam", "IAM")
 	if err != nil {
 		return nil, err
 	}

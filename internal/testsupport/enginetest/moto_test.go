@@ -61,11 +61,6 @@ func newMotoProject(t testing.TB, server *mototest.Server) *project {
 	return p
 }
 
-// motoEndpoints are the SDKs' endpoint variables of every service the stand-in's backends
-// serve; the program refuses aws:endpoints in a stack file, and the real provider honours
-// these too.
-var motoEndpoints = []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_S3_CONTROL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDTRAIL"}
-
 // useMoto points the project's provider at server, as a team reaches moto: the SDKs'
 // variables, which the real provider and the stand-in both honour, name it, with the
 // server's key (of the stack's account, or the one As or Enforce chose). The stand-in
@@ -78,7 +73,9 @@ func (p *project) useMoto(server *mototest.Server) {
 			p.env[k] = v
 		}
 	}
-	for _, k := range motoEndpoints {
+	// The SDKs' endpoint variables of every service the stand-in's backends serve: the
+	// program refuses aws:endpoints in a stack file, and the real provider honours these too.
+	for _, k := range awsapi.EndpointEnv {
 		p.env[k] = server.URL
 	}
 	if tools.realPlugin != "" {

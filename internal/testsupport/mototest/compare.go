@@ -114,6 +114,8 @@ func Mismatches(regs []record.Registration, subject Subject, got map[string]any)
 		return out
 	case KindAccount:
 		return accountMismatches(regs, got)
+	case KindKey, KindTopic, KindRule, KindBudget, KindContact:
+		return alertMismatches(regs, subject, got)
 	}
 	return []string{fmt.Sprintf("no comparison for %+v", subject)}
 }

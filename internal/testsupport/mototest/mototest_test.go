@@ -364,12 +364,7 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 	}
 	var trustDoc any
 	require.NoError(t, json.Unmarshal([]byte(trust), &trustDoc))
-	cases := []struct {
-		subject Subject
-		same    map[string]any
-		edit    func(map[string]any)
-		named   string
-	}{
+	assertMismatchCases(t, regs, []mismatchCase{
 		{Subject{KindUser, "alice"}, map[string]any{
 			"user":             obj("User", obj("Path", "/admins/")),
 			"groups":           obj("Groups", []any{obj("GroupName", "admins")}),
@@ -408,7 +403,21 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"trailStatus":    obj("audit", obj("IsLogging", true)),
 		}, func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
 			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false]"},
-	}
+	})
+}
+
+// mismatchCase is a read-back (same) that equals the plan's inputs for subject, and an
+// edit of it that Mismatches must name by named.
+type mismatchCase struct {
+	subject Subject
+	same    map[string]any
+	edit    func(map[string]any)
+	named   string
+}
+
+// assertMismatchCases asserts each case: no difference as read, one naming the edit after.
+func assertMismatchCases(t *testing.T, regs []record.Registration, cases []mismatchCase) {
+	t.Helper()
 	for _, c := range cases {
 		assert.Empty(t, Mismatches(regs, c.subject, c.same), "%+v read back as planned", c.subject)
 		c.edit(c.same)

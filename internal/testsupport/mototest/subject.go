@@ -25,7 +25,8 @@ const (
 )
 
 // Subject is what one read-back covers: a bucket, an IAM user, group, role or managed
-// policy by name, or the account's own settings (Name empty).
+// policy by name, or the account's own settings (Name empty); an alert key, topic, rule,
+// budget or contact (alerts.go).
 type Subject struct{ Kind, Name string }
 
 // subjectKeys says, per resource type, which read-back holds it and which input names it.
@@ -43,6 +44,9 @@ var subjectKeys = map[string][2]string{
 	awstypes.Policy:       {KindPolicy, "name"},
 	awstypes.AccountAlias: {KindAccount, ""}, awstypes.AccountPasswordPolicy: {KindAccount, ""}, awstypes.OIDCProvider: {KindAccount, ""},
 	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""},
+	awstypes.KMSKey: {KindKey, "description"}, awstypes.Topic: {KindTopic, "name"}, awstypes.TopicSubscription: {KindTopic, "topic"},
+	awstypes.EventRule: {KindRule, "name"}, awstypes.EventTarget: {KindRule, "rule"}, awstypes.Budget: {KindBudget, "name"},
+	awstypes.AlternateContact: {KindContact, "alternateContactType"},
 }
 
 // SubjectOf says which read-back holds the resource r registers; false for a type no
@@ -59,11 +63,14 @@ func SubjectOf(r record.Registration) (Subject, bool) {
 	if !ok || !v.IsString() {
 		return Subject{}, false
 	}
+	if k[0] == KindTopic {
+		return Subject{Kind: k[0], Name: arnName(v.StringValue())}, true // a subscription names its topic by ARN
+	}
 	return Subject{Kind: k[0], Name: v.StringValue()}, true
 }
 
-// ReadBack reads subject back with the AWS CLI (Bucket, User, Group, Role, ManagedPolicy
-// or AccountSettings).
+// ReadBack reads subject back with the AWS CLI (Bucket, User, Group, Role, ManagedPolicy,
+// AccountSettings, KMSKey, Topic, EventRule, Budget or Contact).
 func (s *Server) ReadBack(t testing.TB, subject Subject) map[string]any {
 	t.Helper()
 	switch subject.Kind {
@@ -79,6 +86,16 @@ func (s *Server) ReadBack(t testing.TB, subject Subject) map[string]any {
 		return s.ManagedPolicy(t, subject.Name)
 	case KindAccount:
 		return s.AccountSettings(t)
+	case KindKey:
+		return s.KMSKey(t, subject.Name)
+	case KindTopic:
+		return s.Topic(t, subject.Name)
+	case KindRule:
+		return s.EventRule(t, subject.Name)
+	case KindBudget:
+		return s.Budget(t, subject.Name)
+	case KindContact:
+		return s.Contact(t, subject.Name)
 	}
 	t.Fatalf("no read-back for %+v", subject)
 	return nil
