@@ -42,6 +42,8 @@ const (
 	AccountAlias          = "aws:iam/accountAlias:AccountAlias"
 	Analyzer              = "aws:accessanalyzer/analyzer:Analyzer"
 	Trail                 = "aws:cloudtrail/trail:Trail"
+	// EBSEncryptionByDefault is a region's setting, not a resource: its id is the region.
+	EBSEncryptionByDefault = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 )
 
 // BackupVault is this program's component token that the rules read: a bucket under it

@@ -290,6 +290,9 @@ func describeJSONError(err error) string {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if strings.HasPrefix(msg, "unknown field") {
+		if hint, ok := renamedField(msg); ok {
+			return msg + ": " + hint
+		}
 		msg += " (check its spelling against the README's configuration reference)"
 	}
 	return msg

@@ -47,7 +47,7 @@ func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "eu-west-1",
 		"aws:allowedAccountIds":   `["222222222222"]`,
-		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"}}`,
+		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","regions":["eu-west-1","eu-central-1"],"allowedRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"}}`,
 		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
