@@ -49,6 +49,8 @@ const (
 	EventTarget           = "aws:cloudwatch/eventTarget:EventTarget"
 	Budget                = "aws:budgets/budget:Budget"
 	AlternateContact      = "aws:account/alternativeContact:AlternativeContact"
+	// EBSEncryptionByDefault is a region's setting, not a resource: its id is the region.
+	EBSEncryptionByDefault = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 )
 
 // BackupVault is this program's component token that the rules read: a bucket under it

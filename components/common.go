@@ -6,6 +6,7 @@ package components
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -121,6 +122,9 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role role
 	if err != nil {
 		return nil, fmt.Errorf("creating role %s: %w", role.name, err)
 	}
+	// The region deny goes in the role's own policy, which a role with AWS managed policies
+	// alone gets for it: every role of the program carries it.
+	role.policy.Statements = append(slices.Clone(role.policy.Statements), account.RegionDeny()...)
 	arns := pulumi.StringArray{}
 	for _, p := range role.managed {
 		arn := pulumi.String(account.ManagedPolicyARN(p))

@@ -122,6 +122,13 @@ var all = []Rule{
 		Judges:      []string{awstypes.KMSKey},
 		Resource:    kmsKeyRotated,
 	},
+	{
+		Name:        "regions-restricted",
+		Description: "account.allowedRegions: when any group or role policy of the stack denies requests outside a list of regions (aws:RequestedRegion, global services exempt as in AWS's example), every group and role policy carries that same deny and every group and role holds one.",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.Group, awstypes.Role},
+		Stack:       regionsRestricted,
+	},
 }
 
 // All returns every rule, in the order reports list them: a copy, so no caller can drop

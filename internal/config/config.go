@@ -84,7 +84,8 @@ type Account struct {
 	Manage              bool                `json:"manage"`
 	ManagedElsewhere    bool                `json:"managedElsewhere"` // no stack here manages the account: another repository does
 	ImportExisting      bool                `json:"importExisting"`   // adopt the alias and password policy the account has
-	AnalyzerRegions     []string            `json:"analyzerRegions"`  // regions with an Access Analyzer; default: the stack's
+	Regions             []string            `json:"regions"`          // regions that get the account defaults (regions.go); the stack's always does
+	AllowedRegions      []string            `json:"allowedRegions"`   // the only regions the stack's principals may use (regions.go); default: any
 	Trail               *Trail              `json:"trail"`            // nil: no audit trail
 	Alias               string              `json:"alias"`
 	RootCredentialCheck string              `json:"rootCredentialCheck"`
@@ -188,7 +189,7 @@ func (c *Config) Groups() int {
 
 // AWSAccount is the account as the components take it.
 func (c *Config) AWSAccount() spec.Account {
-	return spec.Account{Partition: c.Partition, ID: c.AccountID}
+	return spec.Account{Partition: c.Partition, ID: c.AccountID, AllowedRegions: c.Account.AllowedRegions}
 }
 
 // StackTag names the stack on every IAM user it creates (awsnames.StackTagKey).

@@ -152,7 +152,7 @@ func TestTypeNamesAUserKnows(t *testing.T) {
 		{"a fraction", testStack, set("quotas", `{"groupsPerAccount":2.5}`), "secure-aws:quotas.groupsPerAccount", "must be a whole number, not 2.5"},
 		{"true in quotes", testStack, set("account", `{"manage":"true","alias":"acme-corp"}`), "secure-aws:account.manage", `must be true or false, not text "true"; write true without quotes`},
 		{"a plain switch", testStack, set("credentialsAsPulumiSecrets", "yes"), "secure-aws:credentialsAsPulumiSecrets", `must be true or false, not text "yes"`},
-		{"text for a mapping", testStack, set("account", "prod"), "secure-aws:account", "must be a mapping (key: value) of manage, managedElsewhere, importExisting, analyzerRegions, trail, alias, rootCredentialCheck, credentialAudit, passwordPolicy, alerts, budget, contacts, not text \"prod\""},
+		{"text for a mapping", testStack, set("account", "prod"), "secure-aws:account", "must be a mapping (key: value) of manage, managedElsewhere, importExisting, regions, allowedRegions, trail, alias, rootCredentialCheck, credentialAudit, passwordPolicy, alerts, budget, contacts, not text \"prod\""},
 		{"a mapping for a list", testStack, set("apps", `{"name":"my-app"}`), "secure-aws:apps", `must be a list of mappings, one "- name: …" entry each, not a mapping`},
 		{"a number for an entry", testStack, set("buckets", `[{"name":"acme-assets"},7]`), "secure-aws:buckets[1]", "must be a mapping (key: value) of name, import, replaceLifecycle, not 7"},
 		{"an unquoted account id", testStack, set("externalBuckets", `[{"name":"legacy-bucket","account":222222222222}]`), "secure-aws:externalBuckets[0] (legacy-bucket).account", `must be text, not 222222222222; quote it to mean text: "222222222222"`},

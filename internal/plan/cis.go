@@ -101,7 +101,7 @@ var cisCoverages = []cisCoverage{
 	{id: "1.16", how: "AccountBaseline's support role, assumable by admins with MFA", status: accountWide(always(CISMeets))},
 	{id: "1.17", how: noResource + " (no EC2 instance)", status: always(CISNotCovered)},
 	{id: "1.18", how: noResource + " (no server certificate)", status: always(CISNotCovered)},
-	{id: "1.19", how: "AccountBaseline's IAM Access Analyzer in each region of `account.analyzerRegions`: list every region in use", status: accountWide(always(CISMeets))},
+	{id: "1.19", how: "AccountBaseline's IAM Access Analyzer in the stack's region and each of `account.regions`: list every region in use", status: accountWide(always(CISMeets))},
 	{id: "1.20", how: "by design the program manages IAM users, not federation (docs/design.md)", status: always(CISNotCovered)},
 	{id: "1.21", how: "admins' AdministratorAccess includes CloudShell; nothing restricts it", status: always(CISNotCovered)},
 	{id: "2.1.1", how: "SecureBucket: every bucket's policy denies requests without TLS (rule R8)", status: always(CISMeets)},
@@ -114,6 +114,7 @@ var cisCoverages = []cisCoverage{
 	{id: "4.4", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.5", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.8", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "5.1.1", how: "AccountBaseline's EBS encryption by default in the stack's region and each of `account.regions`: list every region in use (`account.allowedRegions` keeps principals out of the others)", status: accountWide(always(CISMeets))},
 }
 
 // alertsHow covers the monitoring recommendations: an EventBridge rule each, where CIS

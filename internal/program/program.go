@@ -285,12 +285,12 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	stack := cfg.StackTag()
 	var err error
 	if out.Baseline, err = components.NewAccountBaseline(ctx, "account", &components.AccountBaselineArgs{
-		Account:         account,
-		Alias:           cfg.Account.Alias,
-		PasswordPolicy:  cfg.Account.PasswordPolicy,
-		AdminUserPath:   cfg.AdminGroup.Path,
-		ImportExisting:  cfg.Account.ImportExisting,
-		AnalyzerRegions: slices.DeleteFunc(slices.Clone(cfg.Account.AnalyzerRegions), func(r string) bool { return r == cfg.Region }),
+		Account:        account,
+		Alias:          cfg.Account.Alias,
+		PasswordPolicy: cfg.Account.PasswordPolicy,
+		AdminUserPath:  cfg.AdminGroup.Path,
+		ImportExisting: cfg.Account.ImportExisting,
+		Regions:        cfg.DefaultRegions()[1:],
 	}); err != nil {
 		return err
 	}

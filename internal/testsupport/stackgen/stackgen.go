@@ -48,7 +48,7 @@ func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "us-east-1", // where the security alerts must live
 		"aws:allowedAccountIds":   `["222222222222"]`,
-		"secure-aws:account":      `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"},"operations":{"name":"Ops","title":"On call","email":"ops@acme.example","phone":"+1 555 0101"},"billing":{"name":"Finance","title":"Payables","email":"billing@acme.example","phone":"+1 555 0102"}},"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"},"alerts":{"emails":["security@acme.example","ops@acme.example"]},"budget":{"limitUsd":50,"thresholds":[80,100,150]}}`,
+		"secure-aws:account":      `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"},"operations":{"name":"Ops","title":"On call","email":"ops@acme.example","phone":"+1 555 0101"},"billing":{"name":"Finance","title":"Payables","email":"billing@acme.example","phone":"+1 555 0102"}},"alias":"acme-corp","regions":["eu-west-1","eu-central-1"],"allowedRegions":["us-east-1","eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"},"alerts":{"emails":["security@acme.example","ops@acme.example"]},"budget":{"limitUsd":50,"thresholds":[80,100,150]}}`,
 		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
