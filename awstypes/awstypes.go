@@ -42,6 +42,15 @@ const (
 	AccountAlias          = "aws:iam/accountAlias:AccountAlias"
 	Analyzer              = "aws:accessanalyzer/analyzer:Analyzer"
 	Trail                 = "aws:cloudtrail/trail:Trail"
+	BucketLogging         = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	KMSKey                = "aws:kms/key:Key"
+	ServiceLinkedRole     = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
+	GuardDutyDetector     = "aws:guardduty/detector:Detector"
+	ConfigRecorder        = "aws:cfg/recorder:Recorder"
+	ConfigDelivery        = "aws:cfg/deliveryChannel:DeliveryChannel"
+	ConfigRecorderStatus  = "aws:cfg/recorderStatus:RecorderStatus"
+	SecurityHubAccount    = "aws:securityhub/account:Account"
+	SecurityHubStandard   = "aws:securityhub/standardsSubscription:StandardsSubscription"
 )
 
 // BackupVault is this program's component token that the rules read: a bucket under it

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -132,14 +131,9 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		return nil, fmt.Errorf("creating the access analyzer: %w", err)
 	}
 	for _, region := range args.AnalyzerRegions {
-		// An explicit provider reads no stack configuration: pin its account as the
-		// stack's provider is pinned by aws:allowedAccountIds.
-		provider, err := aws.NewProvider(ctx, name+"-"+region, &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.Account.ID)},
-		}, parent)
+		provider, err := regionProvider(ctx, name, region, args.Account, parent)
 		if err != nil {
-			return nil, fmt.Errorf("configuring region %s: %w", region, err)
+			return nil, err
 		}
 		if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer-"+region, analyzerArgs, parent, pulumi.Provider(provider)); err != nil {
 			return nil, fmt.Errorf("creating the access analyzer of %s: %w", region, err)

@@ -32,6 +32,7 @@ func validate(c *Config, e *Error, present, failed map[string]bool) {
 	}
 	v.stack()
 	v.account()
+	v.detection()
 	v.console()
 	v.bucketNames()
 	v.principals("apps", c.Apps)

@@ -60,7 +60,7 @@ func TestURNsArePinned(t *testing.T) {
 }
 
 // dataBearing are the resource types whose loss loses data or its protection.
-var dataBearing = []string{awstypes.Bucket, awstypes.Versioning, awstypes.ObjectLock}
+var dataBearing = []string{awstypes.Bucket, awstypes.Versioning, awstypes.ObjectLock, awstypes.KMSKey}
 
 func TestDataIsProtectedAndRetained(t *testing.T) {
 	for _, stack := range repoStacks(t) {
@@ -72,8 +72,17 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				want++
 			}
 		}
-		if cfg.Account.Manage && cfg.Account.Trail != nil {
+		if t := cfg.Account.Trail; cfg.Account.Manage && t != nil {
 			want += 3 // the trail's bucket, versioning and lock
+			if t.AccessLogBucket != "" {
+				want += 2 // the access log bucket and its versioning
+			}
+			if t.KMS {
+				want++ // the key without which the log files cannot be read
+			}
+		}
+		if d := cfg.Account.Detection; cfg.Account.Manage && d != nil && d.ConfigBucket != "" {
+			want += 2 // AWS Config's bucket and its versioning
 		}
 		n := 0
 		for _, r := range rec.Registrations() {
@@ -86,7 +95,7 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				assert.True(t, r.RetainOnDelete, "%s keeps protecting its data when it leaves the program", r.URN)
 			}
 		}
-		assert.Equal(t, want, n, "%s: every bucket, its versioning and lock", stack)
+		assert.Equal(t, want, n, "%s: every bucket, its versioning and lock, and the trail's key", stack)
 	}
 }
 

@@ -206,6 +206,7 @@ type Outputs struct {
 	Environment    string
 	Baseline       *components.AccountBaseline
 	Trail          *components.AuditTrail
+	Detection      *components.Detection
 	AdminGroup     *components.AdminGroup
 	DeveloperGroup *components.DeveloperGroup
 	CI             *components.CIDeployRole
@@ -293,11 +294,27 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	}
 	if t := cfg.Account.Trail; t != nil {
 		if out.Trail, err = components.NewAuditTrail(ctx, "audit", &components.AuditTrailArgs{
-			Account:    account,
-			Region:     cfg.Region,
-			TrailName:  cfg.Account.Alias + "-audit",
-			BucketName: t.Bucket,
-			LockDays:   t.LockDays,
+			Account:         account,
+			Region:          cfg.Region,
+			TrailName:       cfg.Account.Alias + "-audit",
+			BucketName:      t.Bucket,
+			LockDays:        t.LockDays,
+			DataEvents:      cfg.TrailDataEvents(),
+			AccessLogBucket: t.AccessLogBucket,
+			CreateKey:       t.KMS,
+		}); err != nil {
+			return err
+		}
+	}
+	if d := cfg.Account.Detection; d != nil {
+		if out.Detection, err = components.NewDetection(ctx, "detection", &components.DetectionArgs{
+			Account:           account,
+			Region:            cfg.Region,
+			Regions:           cfg.DetectionRegions(),
+			EnableGuardDuty:   d.GuardDuty,
+			FindingFrequency:  d.FindingFrequency,
+			ConfigBucket:      d.ConfigBucket,
+			EnableSecurityHub: d.SecurityHub,
 		}); err != nil {
 			return err
 		}

@@ -163,9 +163,10 @@ func TestProductionStack(t *testing.T) {
 	assert.Equal(t, map[string]int{
 		components.AccountBaselineType: 1,
 		components.CIDeployRoleType:    1,
+		components.DetectionType:       1,
 		components.AdminGroupType:      1,
 		components.DeveloperGroupType:  1,
-		components.SecureBucketType:    3,
+		components.SecureBucketType:    5,
 		components.AuditTrailType:      1,
 		components.AppUserType:         1,
 		components.ThirdPartyUserType:  1,

@@ -47,11 +47,11 @@ func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "eu-west-1",
 		"aws:allowedAccountIds":   `["222222222222"]`,
-		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"}}`,
+		"secure-aws:account":      `{"manage":true,"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail","accessLogBucket":"acme-audit-access-logs","kms":true},"detection":{"guardDuty":true,"securityHub":true,"configBucket":"acme-config"}}`,
 		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
-		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
+		"secure-aws:buckets":      `[{"name":"acme-assets","dataEvents":"readwrite"}]`,
 		"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
 		"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
 		"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":120,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
