@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -135,14 +134,9 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		return nil, err
 	}
 	for _, region := range args.Regions {
-		// An explicit provider reads no stack configuration: pin its account as the
-		// stack's provider is pinned by aws:allowedAccountIds.
-		provider, err := aws.NewProvider(ctx, name+"-"+region, &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.Account.ID)},
-		}, parent)
+		provider, err := regionProvider(ctx, name, region, args.Account, parent)
 		if err != nil {
-			return nil, fmt.Errorf("configuring region %s: %w", region, err)
+			return nil, err
 		}
 		in := pulumi.Provider(provider)
 		if _, err := regionDefaults(ctx, name, "-"+region, args, pulumi.Composite(parent, in), append(slices.Clone(retained), in)); err != nil {

@@ -596,6 +596,16 @@ var invalidCases = []struct {
 	{name: "grant without a bucket", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:apps[0].grants[0].bucket", msg: "required"},
 	{name: "app without grants", edits: []edit{set("apps", `[{"name":"my-app"}]`)}, key: "secure-aws:apps[0].grants"},
 
+	// Detection and trail hardening.
+	{name: "security hub without aws config", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"securityHub":true}}`)}, key: "secure-aws:account.detection.securityHub", msg: "configBucket"},
+	{name: "unknown guardduty frequency", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"guardDuty":true,"findingFrequency":"DAILY"}}`)}, key: "secure-aws:account.detection.findingFrequency", msg: "SIX_HOURS"},
+	{name: "detection in a stack that does not manage the account", edits: []edit{set("account", `{"managedElsewhere":true,"detection":{"guardDuty":true}}`)}, key: "secure-aws:account.detection", msg: "account.manage is false"},
+	{name: "dotted aws config bucket", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"configBucket":"acme.config"}}`)}, key: "secure-aws:account.detection.configBucket", msg: "dot"},
+	{name: "aws config bucket also in buckets", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"configBucket":"acme-assets"}}`)}, key: "secure-aws:buckets[0].name", msg: "secure-aws:account.detection.configBucket"},
+	{name: "access log bucket is the trail bucket", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-trail","accessLogBucket":"acme-trail"}}`)}, key: "secure-aws:account.trail.accessLogBucket", msg: "secure-aws:account.trail.bucket"},
+	{name: "unknown data events", stack: "production", edits: []edit{manage, set("buckets", `[{"name":"acme-assets","dataEvents":"read"}]`)}, key: "secure-aws:buckets[0].dataEvents", msg: "write or readwrite"},
+	{name: "data events in a stack without the trail", edits: []edit{set("buckets", `[{"name":"acme-assets","dataEvents":"write"}]`)}, key: "secure-aws:buckets[0].dataEvents", msg: "account.manage is false"},
+
 	// Actions.
 	{name: "service wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]", msg: "wildcard"},
 	{name: "full wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "wildcard"},

@@ -35,6 +35,7 @@ func validate(c *Config, e *Error, present, failed map[string]bool) {
 	v.stack()
 	v.account()
 	v.alerts()
+	v.detection()
 	v.console()
 	v.bucketNames()
 	v.principals("apps", c.Apps)

@@ -2,11 +2,13 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // CISStatus is what a stack's configuration does for one CIS recommendation.
@@ -109,12 +111,44 @@ var cisCoverages = []cisCoverage{
 	{id: "2.1.4", how: "SecureBucket: all four Block Public Access settings on every bucket; AccountBaseline: account-level Block Public Access (rule R8)", status: always(CISMeets)},
 	{id: "3.1", how: "AuditTrail: a multi-region trail with global service events (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
 	{id: "3.2", how: "AuditTrail: log file validation on (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
+	{id: "3.3", how: "Detection: an AWS Config recorder of every resource in the stack's region and each of `account.regions` (`account.detection.configBucket`): list every region in use", status: when(configOn, CISMeets, CISNotCovered)},
+	{id: "3.4", how: "AuditTrail: server access logging of the trail bucket (`account.trail.accessLogBucket`)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil && c.Account.Trail.AccessLogBucket != "" }, CISMeets, CISNotCovered)},
+	{id: "3.5", how: "AuditTrail: log files encrypted with a KMS key of the trail's (`account.trail.kms`)", status: when(trailKey, CISMeets, CISNotCovered)},
+	{id: "3.6", how: "every KMS key the program creates rotates yearly (pack rule `kms-key-rotated`): the trail's (`account.trail.kms`) and the alert topic's (`account.alerts` without `topicArn`); keys made by hand are outside it", status: when(createsKey, CISMeets, CISNotCovered)},
+	{id: "3.8", how: "AuditTrail: S3 write data events of every backup vault and of each bucket with `buckets[].dataEvents` (met when every bucket of this stack has it; other stacks' buckets are not recorded)", status: when(func(c *config.Config) bool { return dataEvents(c, spec.DataEventsWrite, spec.DataEventsReadWrite) }, CISMeets, CISNotCovered)},
+	{id: "3.9", how: "AuditTrail: S3 read data events of each bucket with `buckets[].dataEvents: readwrite` (met when every bucket of this stack has it; vaults record writes only)", status: when(func(c *config.Config) bool { return len(c.Backups) == 0 && dataEvents(c, spec.DataEventsReadWrite) }, CISMeets, CISNotCovered)},
 	{id: "4.2", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.3", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.4", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.5", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
 	{id: "4.8", how: alertsHow, status: when(alertsOn, CISMeets, CISNotCovered)},
+	{id: "4.16", how: "Detection: Security Hub CSPM with the CIS v5.0.0 and FSBP standards in the stack's region and each of `account.regions` (`account.detection.securityHub`)", status: when(func(c *config.Config) bool { return c.Account.Detection != nil && c.Account.Detection.SecurityHub }, CISMeets, CISNotCovered)},
 	{id: "5.1.1", how: "AccountBaseline's EBS encryption by default in the stack's region and each of `account.regions`: list every region in use (`account.allowedRegions` keeps principals out of the others)", status: accountWide(always(CISMeets))},
+}
+
+func configOn(c *config.Config) bool {
+	return c.Account.Detection != nil && c.Account.Detection.ConfigBucket != ""
+}
+
+func trailKey(c *config.Config) bool { return c.Account.Trail != nil && c.Account.Trail.KMS }
+
+// createsKey: the stack creates a KMS key, the trail's or the alert topic's.
+func createsKey(c *config.Config) bool {
+	return trailKey(c) || alertsOn(c) && c.Account.Alerts.TopicARN == ""
+}
+
+// dataEvents: the stack has a trail and every bucket of it records data events in one of
+// modes (vaults always record writes).
+func dataEvents(c *config.Config, modes ...string) bool {
+	if c.Account.Trail == nil {
+		return false
+	}
+	for _, b := range c.Buckets {
+		if !slices.Contains(modes, b.DataEvents) {
+			return false
+		}
+	}
+	return true
 }
 
 // alertsHow covers the monitoring recommendations: an EventBridge rule each, where CIS

@@ -97,8 +97,11 @@ func TestImportsOnlyUsedAWSPackages(t *testing.T) {
 		"/iam":            "every principal, group, role and policy",
 		"/s3":             "every bucket and the account's public access block",
 		"/sns":            "the security alerts' topic and email subscriptions (account.alerts)",
-		"/kms":            "the customer managed key of the alert topic: EventBridge and AWS Budgets cannot publish through the AWS managed alias/aws/sns",
+		"/kms":            "the customer managed keys of the alert topic (EventBridge and AWS Budgets cannot publish through the AWS managed alias/aws/sns) and of the trail (account.trail.kms)",
 		"/cloudwatch":     "the alerts' EventBridge rules and targets (pulumi-aws keeps EventBridge under cloudwatch)",
+		"/guardduty":      "GuardDuty detectors (account.detection.guardDuty)",
+		"/cfg":            "AWS Config recorders and delivery channels (account.detection.configBucket)",
+		"/securityhub":    "Security Hub CSPM and its standards (account.detection.securityHub)",
 		"/budgets":        "the account's monthly budget (account.budget)",
 		"/account":        "the account's alternate contacts (account.contacts)",
 	}

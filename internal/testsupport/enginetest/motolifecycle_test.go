@@ -43,6 +43,17 @@ var modelOnly = map[string]string{
 	awstypes.EventTarget:       "no backend yet (moto has EventBridge)",
 	awstypes.Budget:            "no backend yet (moto has Budgets)",
 	awstypes.AlternateContact:  "no backend yet (moto 5.2.1's Account API is not checked here)",
+	// The account defaults, detection and trail hardening of issue 22 (items 4, 6, 7): the
+	// backend serves S3, IAM and CloudTrail's trail only.
+	awstypes.EBSEncryptionByDefault: "no backend yet (moto has EC2's EnableEbsEncryptionByDefault)",
+	awstypes.BucketLogging:          "no backend yet: the S3 backend does not send PutBucketLogging (moto has it)",
+	awstypes.ServiceLinkedRole:      "no backend yet: the IAM backend does not send CreateServiceLinkedRole (moto has it)",
+	awstypes.GuardDutyDetector:      "no backend yet (moto has GuardDuty detectors)",
+	awstypes.ConfigRecorder:         "no backend yet (moto has AWS Config recorders)",
+	awstypes.ConfigDelivery:         "no backend yet (moto has AWS Config delivery channels)",
+	awstypes.ConfigRecorderStatus:   "no backend yet (moto has StartConfigurationRecorder)",
+	awstypes.SecurityHubAccount:     "no backend yet (moto 5.2.1's Security Hub is not checked here)",
+	awstypes.SecurityHubStandard:    "no backend yet (moto 5.2.1's Security Hub standards are not checked here)",
 }
 
 // motoStack is one stack of the repository applied to moto: the project, the stack, the
