@@ -49,6 +49,16 @@ const (
 	EventTarget           = "aws:cloudwatch/eventTarget:EventTarget"
 	Budget                = "aws:budgets/budget:Budget"
 	AlternateContact      = "aws:account/alternativeContact:AlternativeContact"
+	// EBSEncryptionByDefault is a region's setting, not a resource: its id is the region.
+	EBSEncryptionByDefault = "aws:ebs/encryptionByDefault:EncryptionByDefault"
+	BucketLogging          = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	ServiceLinkedRole      = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
+	GuardDutyDetector      = "aws:guardduty/detector:Detector"
+	ConfigRecorder         = "aws:cfg/recorder:Recorder"
+	ConfigDelivery         = "aws:cfg/deliveryChannel:DeliveryChannel"
+	ConfigRecorderStatus   = "aws:cfg/recorderStatus:RecorderStatus"
+	SecurityHubAccount     = "aws:securityhub/account:Account"
+	SecurityHubStandard    = "aws:securityhub/standardsSubscription:StandardsSubscription"
 )
 
 // BackupVault is this program's component token that the rules read: a bucket under it

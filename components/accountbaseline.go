@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -35,9 +35,10 @@ type AccountBaselineArgs struct {
 	// AdminUserPath is the IAM path of the admin users, who alone may assume the support
 	// role (required, e.g. /admins/).
 	AdminUserPath string
-	// AnalyzerRegions are further regions, beyond the stack's, that get an IAM Access
-	// Analyzer of their own (CIS v5.0.0 1.19 (v7.0.0 2.18) asks for every region in use). Optional.
-	AnalyzerRegions []string
+	// Regions are further regions, beyond the stack's, that get the account defaults of
+	// their own: an IAM Access Analyzer (CIS v5.0.0 1.19 (v7.0.0 2.18) asks for every region
+	// in use) and EBS encryption by default (CIS v5.0.0 5.1.1 (v7.0.0 6.1.1)). Optional.
+	Regions []string
 	// ImportExisting adopts the alias the account already has (it must be Alias) and its
 	// password policy: the first up imports them, then sets this program's policy.
 	// Default false.
@@ -45,8 +46,9 @@ type AccountBaselineArgs struct {
 }
 
 // AccountBaseline holds the account-wide settings (rule R2): alias, password policy,
-// account-level S3 Block Public Access, an IAM Access Analyzer and the CIS v5.0.0 1.16 (v7.0.0 2.15) support
-// role. They exist once per account: create it in one stack only.
+// account-level S3 Block Public Access, the CIS v5.0.0 1.16 (v7.0.0 2.15) support role, and in
+// the stack's region and each of Regions an IAM Access Analyzer and EBS encryption by
+// default. They exist once per account: create it in one stack only.
 type AccountBaseline struct {
 	pulumi.ResourceState
 
@@ -124,26 +126,21 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	}, retained...); err != nil {
 		return nil, fmt.Errorf("blocking public S3 access for the account: %w", err)
 	}
-	analyzerArgs := &accessanalyzer.AnalyzerArgs{
-		AnalyzerName: pulumi.String(args.Alias + "-account"),
-		Type:         pulumi.String("ACCOUNT"),
-	}
-	analyzer, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer", analyzerArgs, parent)
+	// The stack's region keeps the names it always had (no suffix), each further region
+	// its own; the analyzers' names are those of the analyzerRegions they were created
+	// under, so no URN changed when the key became account.regions.
+	analyzer, err := regionDefaults(ctx, name, "", args, parent, retained)
 	if err != nil {
-		return nil, fmt.Errorf("creating the access analyzer: %w", err)
+		return nil, err
 	}
-	for _, region := range args.AnalyzerRegions {
-		// An explicit provider reads no stack configuration: pin its account as the
-		// stack's provider is pinned by aws:allowedAccountIds.
-		provider, err := aws.NewProvider(ctx, name+"-"+region, &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.Account.ID)},
-		}, parent)
+	for _, region := range args.Regions {
+		provider, err := regionProvider(ctx, name, region, args.Account, parent)
 		if err != nil {
-			return nil, fmt.Errorf("configuring region %s: %w", region, err)
+			return nil, err
 		}
-		if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer-"+region, analyzerArgs, parent, pulumi.Provider(provider)); err != nil {
-			return nil, fmt.Errorf("creating the access analyzer of %s: %w", region, err)
+		in := pulumi.Provider(provider)
+		if _, err := regionDefaults(ctx, name, "-"+region, args, pulumi.Composite(parent, in), append(slices.Clone(retained), in)); err != nil {
+			return nil, fmt.Errorf("region %s: %w", region, err)
 		}
 	}
 	role, err := newRole(ctx, c, name+"-support-role", roleSpec{
@@ -163,6 +160,26 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		return nil, err
 	}
 	return c, nil
+}
+
+// regionDefaults registers the account defaults of one region, each named name-<what><suffix>:
+// the IAM Access Analyzer, and EBS encryption by default (new volumes and snapshot copies
+// are encrypted with the region's default key), retained like the other account-wide
+// settings so that leaving the program does not turn it off.
+func regionDefaults(ctx *pulumi.Context, name, suffix string, args *AccountBaselineArgs, opt pulumi.ResourceOption, retained []pulumi.ResourceOption) (*accessanalyzer.Analyzer, error) {
+	analyzer, err := accessanalyzer.NewAnalyzer(ctx, name+"-access-analyzer"+suffix, &accessanalyzer.AnalyzerArgs{
+		AnalyzerName: pulumi.String(args.Alias + "-account"),
+		Type:         pulumi.String("ACCOUNT"),
+	}, opt)
+	if err != nil {
+		return nil, fmt.Errorf("creating the access analyzer: %w", err)
+	}
+	if _, err := ebs.NewEncryptionByDefault(ctx, name+"-ebs-encryption"+suffix, &ebs.EncryptionByDefaultArgs{
+		Enabled: pulumi.Bool(true),
+	}, retained...); err != nil {
+		return nil, fmt.Errorf("turning on EBS encryption by default: %w", err)
+	}
+	return analyzer, nil
 }
 
 // supportTrust lets only the account's admin users, signed in with MFA, assume the role.

@@ -134,20 +134,38 @@ func TestAccountBaselineRejectsBadArgs(t *testing.T) {
 	}
 }
 
-// TestAccountBaselineAnalyzerPerRegion: each further region gets an analyzer of its own,
-// through a provider of that region pinned to the stack's account.
-func TestAccountBaselineAnalyzerPerRegion(t *testing.T) {
+// TestAccountBaselineRegionDefaults: the stack's region and each further region get an
+// analyzer and EBS encryption by default, a further region through a provider of that
+// region pinned to the stack's account; EBS encryption outlives the stack as the other
+// account-wide settings do. The stack region's resources keep the names they had before
+// further regions existed, and each further region's analyzer the name it had under
+// account.analyzerRegions (the URN pins hold the rest).
+func TestAccountBaselineRegionDefaults(t *testing.T) {
 	args := baselineArgs()
-	args.AnalyzerRegions = []string{"eu-west-1", "ap-southeast-2"}
+	args.Regions = []string{"eu-west-1", "ap-southeast-2"}
 	rec := mustRun(t, newTestBaseline(args))
 	assert.Len(t, rec.OfType(awstypes.Analyzer), 3, "the stack's region and two more")
-	for _, region := range args.AnalyzerRegions {
+	assert.Len(t, rec.OfType(awstypes.EBSEncryptionByDefault), 3, "the stack's region and two more")
+	for _, suffix := range []string{"", "-eu-west-1", "-ap-southeast-2"} {
+		ebs, ok := rec.Find(awstypes.EBSEncryptionByDefault, "account-ebs-encryption"+suffix)
+		require.True(t, ok, suffix)
+		assert.Equal(t, true, inputs(ebs)["enabled"], suffix)
+		assert.True(t, ebs.RetainOnDelete, "turning the stack off leaves EBS encryption on")
+		_, ok = rec.Find(awstypes.Analyzer, "account-access-analyzer"+suffix)
+		assert.True(t, ok, suffix)
+	}
+	for _, region := range args.Regions {
 		provider, ok := rec.Find("pulumi:providers:aws", "account-"+region)
 		require.True(t, ok, region)
 		assert.Equal(t, region, provider.Input("region"))
 		assert.Equal(t, []any{"111111111111"}, inputs(provider)["allowedAccountIds"], "an explicit provider is pinned to the account too")
-		_, ok = rec.Find(awstypes.Analyzer, "account-access-analyzer-"+region)
-		assert.True(t, ok, region)
+		for _, name := range []string{"account-access-analyzer-" + region, "account-ebs-encryption-" + region} {
+			for _, typ := range []string{awstypes.Analyzer, awstypes.EBSEncryptionByDefault} {
+				if r, ok := rec.Find(typ, name); ok {
+					assert.Contains(t, r.Provider, "account-"+region, "%s is made in %s", name, region)
+				}
+			}
+		}
 	}
 	assert.Len(t, mustRun(t, newTestBaseline(baselineArgs())).OfType("pulumi:providers:aws"), 0, "no further region, no extra provider")
 }

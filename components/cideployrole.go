@@ -29,10 +29,11 @@ const (
 var deployPolicies = []string{"IAMFullAccess", "AmazonS3FullAccess", "IAMAccessAnalyzerFullAccess", "AWSCloudTrail_FullAccess"}
 
 // deployPolicy is the deploy role's own policy: its guard-rails, and what the account's
-// alerts, budget and contacts need, which none of deployPolicies covers.
+// alerts, budget and contacts, EBS encryption by default and detective services need,
+// which none of deployPolicies covers.
 func deployPolicy(account spec.Account, consolePaths []string) iampolicy.Document {
 	doc := iampolicy.DeployRoleGuardrails(account.Partition, account.ID, iampolicy.UserPaths{Console: consolePaths, Machine: spec.MachineUserPaths()})
-	doc.Statements = append(doc.Statements, iampolicy.AlertsDeployStatement())
+	doc.Statements = append(doc.Statements, iampolicy.AlertsDeployStatement(), iampolicy.DetectionDeployStatement())
 	return doc
 }
 

@@ -81,12 +81,22 @@ func TestCIDeployRoleGuardrails(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, DeployRoleName, policy.Input("name"))
 	statements := policyStatements(t, policy, "policy")
-	require.Len(t, statements, 4)
+	require.Len(t, statements, 5)
 	alerts := statement(t, statements, "ManageAlertsBudgetContacts")
 	assert.Equal(t, "Allow", alerts["Effect"])
 	assert.Contains(t, alerts["Action"], "account:PutAlternateContact", "account.contacts is required in a managing stack")
 	assert.NotContains(t, alerts["Action"], "kms:Decrypt", "the deploy never reads an alert")
-	statements = slices.DeleteFunc(statements, func(s map[string]any) bool { return s["Sid"] == "ManageAlertsBudgetContacts" })
+	detection := statement(t, statements, "ManageRegionDefaultsAndDetection")
+	assert.Equal(t, "Allow", detection["Effect"])
+	for _, a := range []string{"ec2:EnableEbsEncryptionByDefault", "guardduty:CreateDetector", "config:PutConfigurationRecorder", "config:StartConfigurationRecorder", "securityhub:EnableSecurityHub", "securityhub:BatchEnableStandards"} {
+		assert.Contains(t, detection["Action"], a, "account.regions and account.detection are applied by the deploy role")
+	}
+	for _, a := range []string{"ec2:DisableEbsEncryptionByDefault", "guardduty:DeleteDetector", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "securityhub:DisableSecurityHub", "securityhub:BatchDisableStandards"} {
+		assert.NotContains(t, detection["Action"], a, "the deploy never turns a detective service off")
+	}
+	statements = slices.DeleteFunc(statements, func(s map[string]any) bool {
+		return s["Sid"] == "ManageAlertsBudgetContacts" || s["Sid"] == "ManageRegionDefaultsAndDetection"
+	})
 	for _, s := range statements {
 		assert.Equal(t, "Deny", s["Effect"], s["Sid"])
 		assert.Nil(t, s["Condition"], s["Sid"])

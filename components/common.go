@@ -6,8 +6,10 @@ package components
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -121,6 +123,9 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role role
 	if err != nil {
 		return nil, fmt.Errorf("creating role %s: %w", role.name, err)
 	}
+	// The region deny goes in the role's own policy, which a role with AWS managed policies
+	// alone gets for it: every role of the program carries it.
+	role.policy.Statements = append(slices.Clone(role.policy.Statements), account.RegionDeny()...)
 	arns := pulumi.StringArray{}
 	for _, p := range role.managed {
 		arn := pulumi.String(account.ManagedPolicyARN(p))
@@ -167,4 +172,18 @@ func newRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role role
 		return nil, fmt.Errorf("owning the attached policies of %s: %w", role.name, err)
 	}
 	return r, nil
+}
+
+// regionProvider is the AWS provider of a further region, named from the component's
+// name. An explicit provider reads no stack configuration: its account is pinned as the
+// stack's provider is pinned by aws:allowedAccountIds.
+func regionProvider(ctx *pulumi.Context, name, region string, account spec.Account, parent pulumi.ResourceOption) (*aws.Provider, error) {
+	provider, err := aws.NewProvider(ctx, name+"-"+region, &aws.ProviderArgs{
+		Region:            pulumi.String(region),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(account.ID)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("configuring region %s: %w", region, err)
+	}
+	return provider, nil
 }

@@ -120,7 +120,9 @@ func newConsoleGroup(ctx *pulumi.Context, name string, c pulumi.ComponentResourc
 		}
 		policyArns = append(policyArns, arn)
 	}
-	console, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, kind.policy(args.Account.Partition, args.Account.ID, args.userPaths()))
+	doc := kind.policy(args.Account.Partition, args.Account.ID, args.userPaths())
+	doc.Statements = append(doc.Statements, args.Account.RegionDeny()...)
+	console, err := attachGroupPolicy(ctx, c, name+"-console", group, args.GroupName+spec.ConsolePolicySuffix, args.Path, doc)
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,10 @@ type SecureBucketArgs struct {
 }
 
 func (args *SecureBucketArgs) validate() error {
+	return spec.ProblemsError(args.problems())
+}
+
+func (args *SecureBucketArgs) problems() []spec.FieldProblem {
 	problems := accountProblems(args.Account)
 	if err := awsnames.BucketName(args.BucketName, true); err != nil {
 		problems = append(problems, spec.FieldProblem{Field: "bucketName", Message: err.Error()})
@@ -49,7 +53,7 @@ func (args *SecureBucketArgs) validate() error {
 	if args.ObjectLock != nil {
 		problems = append(problems, spec.Prefixed("objectLock", args.ObjectLock.Problems())...)
 	}
-	return spec.ProblemsError(problems)
+	return problems
 }
 
 // SecureBucket is an S3 bucket that is versioned, encrypted, private, owner-enforced and

@@ -106,7 +106,7 @@ func (s serviceUser) component(ctx *pulumi.Context, token, name string, c pulumi
 // name.
 func (s serviceUser) register(ctx *pulumi.Context, parent pulumi.Resource, name string) (PrincipalOutputs, error) {
 	opt := pulumi.Parent(parent)
-	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, iampolicy.BucketOwners{Account: s.account.ID, External: s.external}, s.grants)
+	docs, err := iampolicy.S3AccessDocuments(s.account.Partition, iampolicy.BucketOwners{Account: s.account.ID, External: s.external}, s.grants, s.account.RegionDeny()...)
 	if err != nil {
 		return PrincipalOutputs{}, fmt.Errorf("building the policy of %s: %w", s.userName, err)
 	}

@@ -82,6 +82,15 @@ var configurationReads = []string{
 	"sns:GetSubscriptionAttributes",
 	"sns:GetTopicAttributes",
 	"sns:ListTagsForResource",
+	// EBS encryption by default and the detective services (iampolicy/detection.go).
+	"config:DescribeConfigurationRecorderStatus",
+	"config:DescribeConfigurationRecorders",
+	"config:DescribeDeliveryChannels",
+	"ec2:GetEbsEncryptionByDefault",
+	"guardduty:GetDetector",
+	"guardduty:ListTagsForResource",
+	"securityhub:DescribeHub",
+	"securityhub:GetEnabledStandards",
 	// The managing stack's root check (rootCheckActions; iam:GetAccountSummary above).
 	"iam:ListVirtualMFADevices",
 	// The managing stack's credential audit (credentialAuditActions; iam:ListUserTags above).

@@ -93,8 +93,9 @@ const MaxManagedPolicySize = 6144
 
 // S3AccessDocument is the identity policy of a non-admin principal: each grant's actions
 // on the right resource type, pinned to the bucket's owning account, then an explicit Deny of destructiveS3Actions on every bucket
-// the grants reach, whole bucket and all objects, whatever the prefix.
-func S3AccessDocument(partition string, owners BucketOwners, grants []S3Grant) (Document, error) {
+// the grants reach, whole bucket and all objects, whatever the prefix; then always, statements
+// every policy of the principal carries (a region deny), counted in the size.
+func S3AccessDocument(partition string, owners BucketOwners, grants []S3Grant, always ...Statement) (Document, error) {
 	if len(grants) == 0 {
 		return Document{}, errors.New("no grants: a principal without S3 access needs no policy")
 	}
@@ -125,6 +126,7 @@ func S3AccessDocument(partition string, owners BucketOwners, grants []S3Grant) (
 		Actions:   slices.Clone(destructiveS3Actions),
 		Resources: denyResources,
 	})
+	doc.Statements = append(doc.Statements, always...)
 	text, err := doc.JSON()
 	if err != nil {
 		return Document{}, err
@@ -141,21 +143,21 @@ var ErrPolicyTooLarge = errors.New("the policy is too large for one IAM managed 
 // S3AccessDocuments is S3AccessDocument for grants of any size: it packs the grants, in
 // order, into as few documents as fit IAM's size limit, each with its own deny of the
 // destructive actions on the buckets it reaches. One grant too large for a document on its
-// own is an error.
-func S3AccessDocuments(partition string, owners BucketOwners, grants []S3Grant) ([]Document, error) {
+// own is an error. Each document ends with always.
+func S3AccessDocuments(partition string, owners BucketOwners, grants []S3Grant, always ...Statement) ([]Document, error) {
 	if len(grants) == 0 {
 		return nil, errors.New("no grants: a principal without S3 access needs no policy")
 	}
 	var docs []Document
 	start := 0
 	for start < len(grants) {
-		doc, err := S3AccessDocument(partition, owners, grants[start:start+1])
+		doc, err := S3AccessDocument(partition, owners, grants[start:start+1], always...)
 		if err != nil {
 			return nil, err
 		}
 		end := start + 1
 		for ; end < len(grants); end++ {
-			bigger, err := S3AccessDocument(partition, owners, grants[start:end+1])
+			bigger, err := S3AccessDocument(partition, owners, grants[start:end+1], always...)
 			if errors.Is(err, ErrPolicyTooLarge) {
 				break
 			}

@@ -95,6 +95,13 @@ var all = []Rule{
 		Stack:       backupLifecycle,
 	},
 	{
+		Name:        "trail-records-vault-writes",
+		Description: "R9/R15: the audit trail records the S3 write data events of every backup vault of its stack (" + cis.Ref("3.8") + "): who wrote, overwrote or deleted a backup, beside every management event.",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.Trail},
+		Stack:       trailRecordsVaultWrites,
+	},
+	{
 		Name:        "backup-lock-immutable",
 		Description: "R9: a locked vault's versions cannot be deleted early by any principal: COMPLIANCE mode, or GOVERNANCE with s3:BypassGovernanceRetention denied to everyone by the bucket policy.",
 		Level:       Mandatory,
@@ -121,6 +128,13 @@ var all = []Rule{
 		Level:       Mandatory,
 		Judges:      []string{awstypes.KMSKey},
 		Resource:    kmsKeyRotated,
+	},
+	{
+		Name:        "regions-restricted",
+		Description: "account.allowedRegions: when any group or role policy of the stack denies requests outside a list of regions (aws:RequestedRegion, global services exempt as in AWS's example), every group and role policy carries that same deny and every group and role holds one.",
+		Level:       Mandatory,
+		Judges:      []string{awstypes.Group, awstypes.Role},
+		Stack:       regionsRestricted,
 	},
 }
 

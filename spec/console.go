@@ -56,7 +56,9 @@ func IAMPathProblems(field string, paths []string) []FieldProblem {
 // policy (the larger of the two) longer than IAM allows a managed policy, by how much:
 // every console path is in it twice, and a path may be 512 characters. Empty when they fit.
 func ConsolePathsProblem(a Account, consolePaths []string) string {
-	text := iampolicy.DeveloperConsolePolicy(a.Partition, a.ID, iampolicy.UserPaths{Console: consolePaths, Machine: MachineUserPaths()}).MustJSON()
+	doc := iampolicy.DeveloperConsolePolicy(a.Partition, a.ID, iampolicy.UserPaths{Console: consolePaths, Machine: MachineUserPaths()})
+	doc.Statements = append(doc.Statements, a.RegionDeny()...)
+	text := doc.MustJSON()
 	if len(text) <= iampolicy.MaxManagedPolicySize {
 		return ""
 	}

@@ -31,6 +31,10 @@ func Prefixed(field string, problems []FieldProblem) []FieldProblem {
 type Account struct {
 	Partition string // aws, aws-cn, aws-us-gov, aws-eusc, ...: awsnames.Partition of the region
 	ID        string // 12-digit account id
+	// AllowedRegions, when set, are the only regions the principals of the stack may send
+	// requests to (global services aside): every group and role policy the program writes
+	// carries RegionDeny.
+	AllowedRegions []string
 }
 
 // Validate reports whether the account can be built into ARNs.
@@ -39,6 +43,15 @@ func (a Account) Validate() error {
 		return errors.New("partition is required")
 	}
 	return awsnames.AccountID(a.ID)
+}
+
+// RegionDeny is the statement every group and role policy of the account carries: the
+// deny of requests outside AllowedRegions, or nothing when they are not restricted.
+func (a Account) RegionDeny() []iampolicy.Statement {
+	if len(a.AllowedRegions) == 0 {
+		return nil
+	}
+	return []iampolicy.Statement{iampolicy.DenyOutsideRegionsStatement(a.AllowedRegions)}
 }
 
 // ManagedPolicyARN is the ARN of an AWS managed policy such as ReadOnlyAccess.

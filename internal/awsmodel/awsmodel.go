@@ -109,6 +109,9 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 	case awstypes.Trail:
 		set("arn", "arn:"+a.Partition+":cloudtrail:"+a.Region+":"+a.ID+":trail/"+str("name"))
 		return str("name"), out
+	case awstypes.EBSEncryptionByDefault:
+		// A setting of the region with no ARN; the provider makes up a unique id.
+		return "terraform-" + strings.ToLower(uniqueSuffix(name)), out
 	case awstypes.Analyzer:
 		set("arn", "arn:"+a.Partition+":access-analyzer:"+a.Region+":"+a.ID+":analyzer/"+str("analyzerName"))
 		return str("analyzerName"), out
@@ -142,6 +145,33 @@ func (a Account) State(typ, name string, inputs resource.PropertyMap, credential
 	case awstypes.AlternateContact:
 		// Without an account id, the contact type alone (account/alternate_contact.go).
 		return str("alternateContactType"), out
+	case awstypes.BucketLogging:
+		return str("bucket"), out
+	case awstypes.ConfigRecorder, awstypes.ConfigDelivery, awstypes.ConfigRecorderStatus:
+		return str("name"), out
+	case awstypes.ServiceLinkedRole:
+		// AWSServiceRoleForConfig for config.amazonaws.com: the role name AWS gives it.
+		service := strings.Split(str("awsServiceName"), ".")[0]
+		roleName := "AWSServiceRoleFor" + strings.ToUpper(service[:1]) + service[1:]
+		arn := "arn:" + a.Partition + ":iam::" + a.ID + ":role/aws-service-role/" + str("awsServiceName") + "/" + roleName
+		set("arn", arn)
+		set("name", roleName)
+		set("path", "/aws-service-role/"+str("awsServiceName")+"/")
+		set("uniqueId", "AROA"+uniqueSuffix(name))
+		return arn, out
+	case awstypes.GuardDutyDetector:
+		// A detector id is 32 lowercase hex digits.
+		sum := sha256.Sum256([]byte(name))
+		id := hex.EncodeToString(sum[:16])
+		set("arn", "arn:"+a.Partition+":guardduty:"+a.Region+":"+a.ID+":detector/"+id)
+		set("accountId", a.ID)
+		return id, out
+	case awstypes.SecurityHubAccount:
+		set("arn", "arn:"+a.Partition+":securityhub:"+a.Region+":"+a.ID+":hub/default")
+		return a.ID, out
+	case awstypes.SecurityHubStandard:
+		_, standard, _ := strings.Cut(str("standardsArn"), "::standards/")
+		return "arn:" + a.Partition + ":securityhub:" + a.Region + ":" + a.ID + ":subscription/" + standard, out
 	}
 	return name + "-id", out
 }
@@ -179,43 +209,52 @@ func generated(out resource.PropertyMap, pgp bool, encryptedKey, plainKey, plain
 // update), as read in hashicorp/terraform-provider-aws internal/service/<service>/<file>.go,
 // which pulumi-aws v6 bridges. An empty list updates every input in place.
 var ReplaceOn = map[string][]string{
-	awstypes.Bucket:                {"bucket", "bucketPrefix", "objectLockEnabled"},                                           // s3/bucket.go
-	awstypes.Versioning:            {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_versioning.go
-	awstypes.Encryption:            {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_server_side_encryption_configuration.go
-	awstypes.Ownership:             {"bucket"},                                                                                // s3/bucket_ownership_controls.go
-	awstypes.PublicAccessBlock:     {"bucket"},                                                                                // s3/bucket_public_access_block.go
-	awstypes.BucketPolicy:          {"bucket"},                                                                                // s3/bucket_policy.go
-	awstypes.Lifecycle:             {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_lifecycle_configuration.go
-	awstypes.ObjectLock:            {"bucket", "expectedBucketOwner", "objectLockEnabled"},                                    // s3/bucket_object_lock_configuration.go
-	awstypes.AccountPublicAccess:   {"accountId"},                                                                             // s3control/account_public_access_block.go
-	awstypes.Policy:                {"name", "namePrefix", "path", "description"},                                             // iam/policy.go
-	awstypes.GroupAttachment:       {"group", "policyArn"},                                                                    // iam/group_policy_attachment.go (no update)
-	awstypes.Membership:            {"user"},                                                                                  // iam/user_group_membership.go
-	awstypes.GroupMembership:       {"name", "group"},                                                                         // iam/group_membership.go
-	awstypes.GroupPoliciesExcl:     {"groupName"},                                                                             // iam/group_policies_exclusive.go
-	awstypes.GroupAttachmentsExcl:  {"groupName"},                                                                             // iam/group_policy_attachments_exclusive.go
-	awstypes.RolePoliciesExcl:      {"roleName"},                                                                              // iam/role_policies_exclusive.go
-	awstypes.RoleAttachmentsExcl:   {"roleName"},                                                                              // iam/role_policy_attachments_exclusive.go
-	awstypes.UserPoliciesExcl:      {"userName"},                                                                              // iam/user_policies_exclusive.go
-	awstypes.UserAttachmentsExcl:   {"userName"},                                                                              // iam/user_policy_attachments_exclusive.go
-	awstypes.AccessKey:             {"user", "pgpKey"},                                                                        // iam/access_key.go
-	awstypes.LoginProfile:          {"user", "pgpKey", "passwordLength", "passwordResetRequired"},                             // iam/user_login_profile.go (no update)
-	awstypes.Role:                  {"name", "namePrefix", "path"},                                                            // iam/role.go
-	awstypes.RoleAttachment:        {"role", "policyArn"},                                                                     // iam/role_policy_attachment.go (no update)
-	awstypes.OIDCProvider:          {"url"},                                                                                   // iam/openid_connect_provider.go
-	awstypes.AccountAlias:          {"accountAlias"},                                                                          // iam/account_alias.go (no update)
-	awstypes.Analyzer:              {"analyzerName", "type", "configuration"},                                                 // accessanalyzer/analyzer.go
-	awstypes.Trail:                 {"name"},                                                                                  // cloudtrail/trail.go
-	awstypes.KMSKey:                {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},      // kms/key.go
-	awstypes.Topic:                 {"name", "namePrefix", "fifoTopic"},                                                       // sns/topic.go
-	awstypes.TopicSubscription:     {"topic", "protocol", "endpoint", "endpointAutoConfirms", "confirmationTimeoutInMinutes"}, // sns/topic_subscription.go
-	awstypes.EventRule:             {"name", "namePrefix", "eventBusName"},                                                    // events/rule.go
-	awstypes.EventTarget:           {"rule", "targetId", "eventBusName"},                                                      // events/target.go
-	awstypes.Budget:                {"accountId", "name", "namePrefix"},                                                       // budgets/budget.go
-	awstypes.AlternateContact:      {"accountId", "alternateContactType"},                                                     // account/alternate_contact.go
-	awstypes.User:                  {},                                                                                        // iam/user.go: a new name or path is an UpdateUser in place
-	awstypes.Group:                 {},                                                                                        // iam/group.go: UpdateGroup in place
-	awstypes.AccountPasswordPolicy: {},                                                                                        // iam/account_password_policy.go: create and update are one call
+	awstypes.Bucket:                 {"bucket", "bucketPrefix", "objectLockEnabled"},                                           // s3/bucket.go
+	awstypes.Versioning:             {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_versioning.go
+	awstypes.Encryption:             {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_server_side_encryption_configuration.go
+	awstypes.Ownership:              {"bucket"},                                                                                // s3/bucket_ownership_controls.go
+	awstypes.PublicAccessBlock:      {"bucket"},                                                                                // s3/bucket_public_access_block.go
+	awstypes.BucketPolicy:           {"bucket"},                                                                                // s3/bucket_policy.go
+	awstypes.Lifecycle:              {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_lifecycle_configuration.go
+	awstypes.ObjectLock:             {"bucket", "expectedBucketOwner", "objectLockEnabled"},                                    // s3/bucket_object_lock_configuration.go
+	awstypes.AccountPublicAccess:    {"accountId"},                                                                             // s3control/account_public_access_block.go
+	awstypes.Policy:                 {"name", "namePrefix", "path", "description"},                                             // iam/policy.go
+	awstypes.GroupAttachment:        {"group", "policyArn"},                                                                    // iam/group_policy_attachment.go (no update)
+	awstypes.Membership:             {"user"},                                                                                  // iam/user_group_membership.go
+	awstypes.GroupMembership:        {"name", "group"},                                                                         // iam/group_membership.go
+	awstypes.GroupPoliciesExcl:      {"groupName"},                                                                             // iam/group_policies_exclusive.go
+	awstypes.GroupAttachmentsExcl:   {"groupName"},                                                                             // iam/group_policy_attachments_exclusive.go
+	awstypes.RolePoliciesExcl:       {"roleName"},                                                                              // iam/role_policies_exclusive.go
+	awstypes.RoleAttachmentsExcl:    {"roleName"},                                                                              // iam/role_policy_attachments_exclusive.go
+	awstypes.UserPoliciesExcl:       {"userName"},                                                                              // iam/user_policies_exclusive.go
+	awstypes.UserAttachmentsExcl:    {"userName"},                                                                              // iam/user_policy_attachments_exclusive.go
+	awstypes.AccessKey:              {"user", "pgpKey"},                                                                        // iam/access_key.go
+	awstypes.LoginProfile:           {"user", "pgpKey", "passwordLength", "passwordResetRequired"},                             // iam/user_login_profile.go (no update)
+	awstypes.Role:                   {"name", "namePrefix", "path"},                                                            // iam/role.go
+	awstypes.RoleAttachment:         {"role", "policyArn"},                                                                     // iam/role_policy_attachment.go (no update)
+	awstypes.OIDCProvider:           {"url"},                                                                                   // iam/openid_connect_provider.go
+	awstypes.AccountAlias:           {"accountAlias"},                                                                          // iam/account_alias.go (no update)
+	awstypes.Analyzer:               {"analyzerName", "type", "configuration"},                                                 // accessanalyzer/analyzer.go
+	awstypes.Trail:                  {"name"},                                                                                  // cloudtrail/trail.go
+	awstypes.KMSKey:                 {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},      // kms/key.go
+	awstypes.Topic:                  {"name", "namePrefix", "fifoTopic"},                                                       // sns/topic.go
+	awstypes.TopicSubscription:      {"topic", "protocol", "endpoint", "endpointAutoConfirms", "confirmationTimeoutInMinutes"}, // sns/topic_subscription.go
+	awstypes.EventRule:              {"name", "namePrefix", "eventBusName"},                                                    // events/rule.go
+	awstypes.EventTarget:            {"rule", "targetId", "eventBusName"},                                                      // events/target.go
+	awstypes.Budget:                 {"accountId", "name", "namePrefix"},                                                       // budgets/budget.go
+	awstypes.AlternateContact:       {"accountId", "alternateContactType"},                                                     // account/alternate_contact.go
+	awstypes.EBSEncryptionByDefault: {},                                                                                        // ec2/ebs_encryption_by_default.go: enabled is updated in place; delete disables it
+	awstypes.BucketLogging:          {"bucket", "expectedBucketOwner"},                                                         // s3/bucket_logging.go
+	awstypes.ServiceLinkedRole:      {"awsServiceName", "customSuffix"},                                                        // iam/service_linked_role.go
+	awstypes.GuardDutyDetector:      {},                                                                                        // guardduty/detector.go: every attribute updates in place
+	awstypes.ConfigRecorder:         {"name"},                                                                                  // configservice/configuration_recorder.go
+	awstypes.ConfigDelivery:         {"name"},                                                                                  // configservice/delivery_channel.go
+	awstypes.ConfigRecorderStatus:   {},                                                                                        // configservice/configuration_recorder_status.go: start and stop in place
+	awstypes.SecurityHubAccount:     {"enableDefaultStandards"},                                                                // securityhub/account.go
+	awstypes.SecurityHubStandard:    {"standardsArn"},                                                                          // securityhub/standards_subscription.go (no update)
+	awstypes.User:                   {},                                                                                        // iam/user.go: a new name or path is an UpdateUser in place
+	awstypes.Group:                  {},                                                                                        // iam/group.go: UpdateGroup in place
+	awstypes.AccountPasswordPolicy:  {},                                                                                        // iam/account_password_policy.go: create and update are one call
 }
 
 // KeptWhenUnset lists, per type, the attributes the upstream schema marks Optional and
@@ -226,7 +265,11 @@ var ReplaceOn = map[string][]string{
 var KeptWhenUnset = map[string][]string{awstypes.Bucket: {"replicationConfigurations"}}
 
 // Regional are the types whose ids are unique per region rather than per account.
-var Regional = map[string]bool{awstypes.Analyzer: true, awstypes.EventRule: true, awstypes.EventTarget: true}
+var Regional = map[string]bool{
+	awstypes.Analyzer: true, awstypes.EventRule: true, awstypes.EventTarget: true, awstypes.GuardDutyDetector: true,
+	awstypes.ConfigRecorder: true, awstypes.ConfigDelivery: true, awstypes.ConfigRecorderStatus: true,
+	awstypes.SecurityHubAccount: true, awstypes.SecurityHubStandard: true,
+}
 
 // OnePerAccount are the types an account holds one of, whatever its id: creating one
 // replaces the one there is. An account has one alias, and CreateAccountAlias of another
@@ -253,6 +296,11 @@ var CreateFails = map[string]string{
 	awstypes.Analyzer:     "ConflictException",
 	awstypes.Trail:        "TrailAlreadyExistsException",
 	awstypes.Budget:       "DuplicateRecordException",
+	// AWS Config's role exists in an account where Config or Security Hub was ever turned
+	// on from the console: "Service role name AWSServiceRoleForConfig has been taken".
+	awstypes.ServiceLinkedRole:  "InvalidInput",
+	awstypes.GuardDutyDetector:  "BadRequestException",
+	awstypes.SecurityHubAccount: "ResourceConflictException",
 }
 
 // CreateFailure is the error code with which the provider refuses to create a resource of

@@ -98,6 +98,11 @@ func TestStateAsAWSReports(t *testing.T) {
 			assert.Equal(t, c.arn, state["arn"].StringValue(), c.typ)
 		}
 	}
+	// EBS encryption by default has no ARN; the provider makes up a unique id per resource.
+	ebsID, _ := a.State(awstypes.EBSEncryptionByDefault, "x", in(), noCredential)
+	otherID, _ := a.State(awstypes.EBSEncryptionByDefault, "y", in(), noCredential)
+	assert.True(t, strings.HasPrefix(ebsID, "terraform-"), ebsID)
+	assert.NotEqual(t, ebsID, otherID)
 	id, _ := a.State(awstypes.GroupAttachment, "web-s3", in("group", "web-prod"), noCredential)
 	assert.Regexp(t, `^web-prod-[a-z2-7]{16}$`, id)
 }

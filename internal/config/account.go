@@ -61,6 +61,12 @@ func (c *Config) claims() claims {
 	}
 	if t := c.Account.Trail; t != nil {
 		out.owned = append(out.owned, claim{key("account.trail.bucket"), t.Bucket})
+		if t.AccessLogBucket != "" {
+			out.owned = append(out.owned, claim{key("account.trail.accessLogBucket"), t.AccessLogBucket})
+		}
+	}
+	if d := c.Account.Detection; d != nil && d.ConfigBucket != "" {
+		out.owned = append(out.owned, claim{key("account.detection.configBucket"), d.ConfigBucket})
 	}
 	if c.CI != nil && c.CI.StateBucket != "" {
 		out.owned = append(out.owned, claim{key("ci.stateBucket"), c.CI.StateBucket})

@@ -84,8 +84,10 @@ type Account struct {
 	Manage              bool                `json:"manage"`
 	ManagedElsewhere    bool                `json:"managedElsewhere"` // no stack here manages the account: another repository does
 	ImportExisting      bool                `json:"importExisting"`   // adopt the alias and password policy the account has
-	AnalyzerRegions     []string            `json:"analyzerRegions"`  // regions with an Access Analyzer; default: the stack's
+	Regions             []string            `json:"regions"`          // regions that get the account defaults (regions.go); the stack's always does
+	AllowedRegions      []string            `json:"allowedRegions"`   // the only regions the stack's principals may use (regions.go); default: any
 	Trail               *Trail              `json:"trail"`            // nil: no audit trail
+	Detection           *Detection          `json:"detection"`        // nil: no GuardDuty, AWS Config or Security Hub
 	Alias               string              `json:"alias"`
 	RootCredentialCheck string              `json:"rootCredentialCheck"`
 	CredentialAudit     credaudit.Settings  `json:"credentialAudit"` // CIS v5.0.0 1.9, 1.11-1.13 (v7.0.0 2.10-2.12), every run
@@ -100,6 +102,9 @@ type Account struct {
 type Trail struct {
 	Bucket   string `json:"bucket"`
 	LockDays int    `json:"lockDays"` // COMPLIANCE retention of every log file; default 365
+	// AccessLogBucket, when set, is created for the trail bucket's S3 server access logs.
+	AccessLogBucket string `json:"accessLogBucket"`
+	KMS             bool   `json:"kms"` // encrypt the log files with a KMS key of the trail's, rotated yearly
 }
 
 // GroupSettings names a console group and the IAM path of the group and its users.
@@ -145,6 +150,9 @@ type Bucket struct {
 	// ReplaceLifecycle lets the program's lifecycle replace the lifecycle rules the adopted
 	// bucket has; without it they stop the adoption (internal/adoptcheck).
 	ReplaceLifecycle bool `json:"replaceLifecycle"`
+	// DataEvents has the managing stack's trail record the bucket's object-level calls:
+	// write or readwrite; "" none.
+	DataEvents string `json:"dataEvents"`
 }
 
 // Adopted are the buckets this stack marks for adoption, as the adoption check judges
@@ -188,7 +196,7 @@ func (c *Config) Groups() int {
 
 // AWSAccount is the account as the components take it.
 func (c *Config) AWSAccount() spec.Account {
-	return spec.Account{Partition: c.Partition, ID: c.AccountID}
+	return spec.Account{Partition: c.Partition, ID: c.AccountID, AllowedRegions: c.Account.AllowedRegions}
 }
 
 // StackTag names the stack on every IAM user it creates (awsnames.StackTagKey).

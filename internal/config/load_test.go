@@ -596,6 +596,16 @@ var invalidCases = []struct {
 	{name: "grant without a bucket", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"actions":["s3:GetObject"]}]}]`)}, key: "secure-aws:apps[0].grants[0].bucket", msg: "required"},
 	{name: "app without grants", edits: []edit{set("apps", `[{"name":"my-app"}]`)}, key: "secure-aws:apps[0].grants"},
 
+	// Detection and trail hardening.
+	{name: "security hub without aws config", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"securityHub":true}}`)}, key: "secure-aws:account.detection.securityHub", msg: "configBucket"},
+	{name: "unknown guardduty frequency", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"guardDuty":true,"findingFrequency":"DAILY"}}`)}, key: "secure-aws:account.detection.findingFrequency", msg: "SIX_HOURS"},
+	{name: "detection in a stack that does not manage the account", edits: []edit{set("account", `{"managedElsewhere":true,"detection":{"guardDuty":true}}`)}, key: "secure-aws:account.detection", msg: "account.manage is false"},
+	{name: "dotted aws config bucket", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"configBucket":"acme.config"}}`)}, key: "secure-aws:account.detection.configBucket", msg: "dot"},
+	{name: "aws config bucket also in buckets", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","detection":{"configBucket":"acme-assets"}}`)}, key: "secure-aws:buckets[0].name", msg: "secure-aws:account.detection.configBucket"},
+	{name: "access log bucket is the trail bucket", stack: "production", edits: []edit{manage, set("account", `{"manage":true,"alias":"acme-corp","trail":{"bucket":"acme-trail","accessLogBucket":"acme-trail"}}`)}, key: "secure-aws:account.trail.accessLogBucket", msg: "secure-aws:account.trail.bucket"},
+	{name: "unknown data events", stack: "production", edits: []edit{manage, set("buckets", `[{"name":"acme-assets","dataEvents":"read"}]`)}, key: "secure-aws:buckets[0].dataEvents", msg: "write or readwrite"},
+	{name: "data events in a stack without the trail", edits: []edit{set("buckets", `[{"name":"acme-assets","dataEvents":"write"}]`)}, key: "secure-aws:buckets[0].dataEvents", msg: "account.manage is false"},
+
 	// Actions.
 	{name: "service wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["s3:GetObject","s3:*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[1]", msg: "wildcard"},
 	{name: "full wildcard", edits: []edit{set("apps", `[{"name":"my-app","grants":[{"bucket":"acme-assets","actions":["*"]}]}]`)}, key: "secure-aws:apps[0].grants[0].actions[0]", msg: "wildcard"},
@@ -661,8 +671,8 @@ var invalidCases = []struct {
 	{name: "developer policy name with a space", edits: []edit{set("developerGroup", `{"managedPolicies":["Read Only"]}`)}, key: "secure-aws:developerGroup.managedPolicies[0]"},
 	{name: "admin group managed policies", edits: []edit{set("adminGroup", `{"managedPolicies":["ReadOnlyAccess"]}`)}, key: "secure-aws:adminGroup.managedPolicies"},
 	{name: "trail locked for zero days", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","trail":{"bucket":"acme-audit-trail","lockDays":0}}`)}, key: "secure-aws:account.trail.lockDays", msg: "0 is out of range: 1 to 36500 days"},
-	{name: "analyzer region that does not exist", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["eu-west-9"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: `"eu-west-9" is not an AWS region such as us-east-1 (the regions as of 2026-12-03; one AWS opened since goes in awsnames/regions.go); did you mean eu-west-1?`},
-	{name: "analyzer region in China that does not exist", stack: "production", edits: []edit{set("aws:region", "cn-north-1"), set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["cn-northwest-2"]}`)}, key: "secure-aws:account.analyzerRegions[0]", msg: "did you mean cn-northwest-1?"},
+	{name: "account region that does not exist", stack: "production", edits: []edit{set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["eu-west-9"]}`)}, key: "secure-aws:account.regions[0]", msg: `"eu-west-9" is not an AWS region such as us-east-1 (the regions as of 2026-12-03; one AWS opened since goes in awsnames/regions.go); did you mean eu-west-1?`},
+	{name: "account region in China that does not exist", stack: "production", edits: []edit{set("aws:region", "cn-north-1"), set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["cn-northwest-2"]}`)}, key: "secure-aws:account.regions[0]", msg: "did you mean cn-northwest-1?"},
 	{name: "rootCredentialCheck maybe", edits: []edit{set("account", `{"rootCredentialCheck":"maybe"}`)}, key: "secure-aws:account.rootCredentialCheck", msg: "maybe"},
 
 	// Access keys and PGP keys.
@@ -1027,21 +1037,60 @@ func TestPGPKeys(t *testing.T) {
 	}
 }
 
-func TestAnalyzerRegions(t *testing.T) {
-	cfg := mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["us-east-1","eu-west-1"]}`))
-	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.Account.AnalyzerRegions)
-	for name, c := range map[string]struct{ value, key, msg string }{
-		"not a region":      {`["europe"]`, "secure-aws:account.analyzerRegions[0]", "not an AWS region such as us-east-1"},
-		"another partition": {`["cn-north-1"]`, "secure-aws:account.analyzerRegions[0]", "another partition"},
-		"twice":             {`["eu-west-1","eu-west-1"]`, "secure-aws:account.analyzerRegions[1]", "listed twice"},
+// TestAccountRegions: account.regions are the regions of the account defaults, the stack's
+// first; each is a region of the stack's partition, listed once, and only the managing
+// stack sets them.
+func TestAccountRegions(t *testing.T) {
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["eu-west-1","us-east-1"]}`))
+	assert.Equal(t, []string{"eu-west-1", "us-east-1"}, cfg.Account.Regions)
+	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.DefaultRegions(), "the stack's region first, once")
+	assert.Equal(t, []string{"us-east-1"}, mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp"}`)).DefaultRegions(), "default: the stack's region")
+	for name, c := range map[string]struct{ account, key, msg string }{
+		"not a region":      {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["europe"]}`, "secure-aws:account.regions[0]", "not an AWS region such as us-east-1"},
+		"another partition": {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["cn-north-1"]}`, "secure-aws:account.regions[0]", "another partition"},
+		"twice":             {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["eu-west-1","eu-west-1"]}`, "secure-aws:account.regions[1]", "listed twice"},
+		"not managing":      {`{"regions":["eu-west-1"]}`, "secure-aws:account.regions", "account.manage is false"},
+		// The old key is refused, naming the new one, rather than ignored: a stack file
+		// that kept it would lose its analyzers in the further regions.
+		"the old key": {`{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":["eu-west-1"]}`, "secure-aws:account.analyzerRegions", "write account.regions"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load("production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","analyzerRegions":`+c.value+`}`))
+			_, err := load("production", set("account", c.account))
 			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr)
-			require.Len(t, cfgErr.Problems, 1)
+			require.Len(t, cfgErr.Problems, 1, cfgErr.Error())
 			assert.Equal(t, c.key, cfgErr.Problems[0].Key)
 			assert.Contains(t, cfgErr.Problems[0].Message, c.msg)
+			assert.Contains(t, cfgErr.Error(), "Pulumi.production.yaml")
+		})
+	}
+}
+
+// TestAllowedRegions: account.allowedRegions reach every policy through the account the
+// components take, and must hold the regions the stack deploys to: its own, and the
+// managing stack's account.regions, or the deploy role would deny itself its own work.
+func TestAllowedRegions(t *testing.T) {
+	cfg := mustLoad(t, "production", set("account", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["eu-west-1"],"allowedRegions":["us-east-1","eu-west-1"]}`))
+	assert.Equal(t, []string{"us-east-1", "eu-west-1"}, cfg.AWSAccount().AllowedRegions)
+	assert.Empty(t, mustLoad(t, "production").AWSAccount().AllowedRegions, "default: no restriction")
+	mustLoad(t, "staging", set("account", `{"allowedRegions":["us-east-1"]}`))
+	for name, c := range map[string]struct {
+		stack, account string
+		keys           []string
+		msg            string
+	}{
+		"without the stack's region": {"staging", `{"allowedRegions":["eu-west-1"]}`, []string{"secure-aws:account.allowedRegions"}, "leaves out us-east-1, the stack's region"},
+		"without an account region":  {"production", `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"}},"alias":"acme-corp","regions":["eu-west-1","eu-central-1"],"allowedRegions":["us-east-1","eu-west-1"]}`, []string{"secure-aws:account.regions[1]"}, `"eu-central-1" is not in account.allowedRegions`},
+		"not a region":               {"staging", `{"allowedRegions":["us-east-1","mars-1"]}`, []string{"secure-aws:account.allowedRegions[1]"}, "not an AWS region"},
+		"twice":                      {"staging", `{"allowedRegions":["us-east-1","us-east-1"]}`, []string{"secure-aws:account.allowedRegions[1]"}, "listed twice"},
+		"another partition":          {"staging", `{"allowedRegions":["us-east-1","us-gov-west-1"]}`, []string{"secure-aws:account.allowedRegions[1]"}, "another partition"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := load(c.stack, set("account", c.account))
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			assert.Equal(t, c.keys, problemKeys(cfgErr))
+			assert.Contains(t, cfgErr.Error(), c.msg)
 		})
 	}
 }

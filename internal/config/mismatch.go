@@ -61,7 +61,9 @@ func walk(out *[]Problem, path string, raw []byte, t reflect.Type) {
 			f, ok := fields.find(m.name)
 			if !ok {
 				msg := "is not a setting here"
-				if near := nearest(m.name, fields.names()); near != "" {
+				if hint, ok := renamed[path+"."+m.name]; ok {
+					msg = hint
+				} else if near := nearest(m.name, fields.names()); near != "" {
 					msg += "; did you mean " + near + "?"
 				} else {
 					msg += fmt.Sprintf(" (settings: %s)", strings.Join(fields.names(), ", "))

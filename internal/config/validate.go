@@ -35,6 +35,7 @@ func validate(c *Config, e *Error, present, failed map[string]bool) {
 	v.stack()
 	v.account()
 	v.alerts()
+	v.detection()
 	v.console()
 	v.bucketNames()
 	v.principals("apps", c.Apps)
@@ -181,6 +182,7 @@ func (v *validator) account() {
 		v.errs.add(key("account.rootCredentialCheck"), "%q is not allowed: use warn (default), fail or off", a.RootCredentialCheck)
 	}
 	v.fields(key("account.credentialAudit"), a.CredentialAudit.Problems())
+	v.regions()
 	if a.Manage && a.ManagedElsewhere {
 		v.errs.add(key("account.managedElsewhere"), "is true, but so is account.manage: a stack either manages its account or says another repository does")
 	}
@@ -191,8 +193,8 @@ func (v *validator) account() {
 		if a.Trail != nil {
 			v.errs.add(key("account.trail"), "is set but account.manage is false; only the stack that manages the account records its audit trail")
 		}
-		if len(a.AnalyzerRegions) > 0 {
-			v.errs.add(key("account.analyzerRegions"), "is set but account.manage is false; only the stack that manages the account creates the Access Analyzers")
+		if len(a.Regions) > 0 {
+			v.errs.add(key("account.regions"), "is set but account.manage is false; only the stack that manages the account sets its defaults in each region")
 		}
 		if a.Alias != "" {
 			v.errs.add(key("account.alias"), "is set but account.manage is false; only the stack that manages the account sets the alias")
@@ -210,18 +212,6 @@ func (v *validator) account() {
 		if t.LockDays < 1 || t.LockDays > 36500 {
 			v.errs.add(key("account.trail.lockDays"), "%d is out of range: 1 to 36500 days (default 365)", t.LockDays)
 		}
-	}
-	seen := map[string]bool{}
-	for i, r := range a.AnalyzerRegions {
-		rk := fmt.Sprintf("%s[%d]", key("account.analyzerRegions"), i)
-		switch {
-		case v.region(rk, r, v.cfg.Partition):
-		case awsnames.Partition(r) != awsnames.Partition(v.cfg.Region):
-			v.errs.add(rk, "%q is in another partition than the stack's region %s; one stack reaches one partition", r, v.cfg.Region)
-		case seen[r]:
-			v.errs.add(rk, "%q is listed twice", r)
-		}
-		seen[r] = true
 	}
 	if a.Alias == "" {
 		v.errs.add(key("account.alias"), "is required when account.manage is true")

@@ -9,6 +9,7 @@ import (
 	"github.com/secure-aws/secure-aws/cis"
 	"github.com/secure-aws/secure-aws/internal/accountcheck"
 	"github.com/secure-aws/secure-aws/internal/config"
+	"github.com/secure-aws/secure-aws/spec"
 )
 
 // CISStatus is what a stack's configuration does for one CIS recommendation.
@@ -77,17 +78,20 @@ func rootCheckOn(c *config.Config) bool { return c.Account.RootCredentialCheck !
 
 func auditOn(c *config.Config) bool { return c.Account.CredentialAudit.Mode != accountcheck.ModeOff }
 
-// analyzersEverywhere: an IAM Access Analyzer in every region of the stack's partition (the
-// stack's region and account.analyzerRegions), the only way the configuration guarantees
-// one in each region the account has enabled.
-func analyzersEverywhere(c *config.Config) bool {
+// everyRegion: the stack's region and account.regions are every region of its partition.
+// The region-wide recommendations (1.19, 3.3, 4.16, 5.1.1) are audited region by region, in every
+// enabled region, which the configuration cannot see.
+func everyRegion(c *config.Config) bool {
 	for _, r := range awsnames.Regions(c.Partition) {
-		if r != c.Region && !slices.Contains(c.Account.AnalyzerRegions, r) {
+		if !slices.Contains(c.DefaultRegions(), r) {
 			return false
 		}
 	}
 	return true
 }
+
+// everyRegionNote says why a region-wide recommendation meets only in every region.
+const everyRegionNote = "CIS (and Prowler, region by region) asks for every enabled region, which the configuration cannot see, so it meets only when they are every region of the partition"
 
 const (
 	noResource = "the program creates no such resource"
@@ -115,7 +119,7 @@ var cisCoverages = []cisCoverage{
 	{id: "1.16", how: "AccountBaseline's support role, assumable by admins with MFA", status: accountWide(always(CISMeets))},
 	{id: "1.17", how: noResource + " (no EC2 instance)", status: always(CISNotCovered)},
 	{id: "1.18", how: noResource + " (no server certificate)", status: always(CISNotCovered)},
-	{id: "1.19", how: "AccountBaseline's IAM Access Analyzer in the stack's region and each of `account.analyzerRegions`; CIS (and Prowler, region by region) asks for every enabled region, which the configuration cannot see, so it meets only when they are every region of the partition", status: when(analyzersEverywhere, CISMeets, CISNotCovered)},
+	{id: "1.19", how: "AccountBaseline's IAM Access Analyzer in the stack's region and each of `account.regions`; " + everyRegionNote, status: accountWide(when(everyRegion, CISMeets, CISNotCovered))},
 	{id: "1.20", how: "by design the program manages IAM users, not federation (docs/design.md)", status: always(CISNotCovered)},
 	{id: "1.21", how: "admins' AdministratorAccess includes CloudShell; nothing restricts it", status: always(CISNotCovered)},
 	{id: "2.1.1", how: "SecureBucket: the policy of every bucket the program creates or adopts denies `s3:*` to everyone without TLS (rule R8); a bucket made outside the stack files is not covered", status: always(CISMeets)},
@@ -123,11 +127,46 @@ var cisCoverages = []cisCoverage{
 	{id: "2.1.4", how: "AccountBaseline: account-level Block Public Access, all four settings, which every bucket of the account inherits; SecureBucket: the same on each of the program's buckets (rule R8)", status: accountWide(always(CISMeets))},
 	{id: "3.1", how: "AuditTrail: a multi-region trail with global service events (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
 	{id: "3.2", how: "AuditTrail: log file validation on (`account.trail`; without it, lost)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil }, CISMeets, CISNotCovered)},
+	{id: "3.3", how: "Detection: an AWS Config recorder of every resource in the stack's region and each of `account.regions` (`account.detection.configBucket`); " + everyRegionNote, status: when(func(c *config.Config) bool { return configOn(c) && everyRegion(c) }, CISMeets, CISNotCovered)},
+	{id: "3.4", how: "AuditTrail: server access logging of the trail bucket (`account.trail.accessLogBucket`)", status: when(func(c *config.Config) bool { return c.Account.Trail != nil && c.Account.Trail.AccessLogBucket != "" }, CISMeets, CISNotCovered)},
+	{id: "3.5", how: "AuditTrail: log files encrypted with a KMS key of the trail's (`account.trail.kms`)", status: when(trailKey, CISMeets, CISNotCovered)},
+	{id: "3.6", how: "every KMS key the program creates rotates yearly (pack rule `kms-key-rotated`): the trail's (`account.trail.kms`) and the alert topic's (`account.alerts` without `topicArn`); keys made by hand are outside it", status: when(createsKey, CISMeets, CISNotCovered)},
+	{id: "3.8", how: "AuditTrail: S3 write data events of every backup vault and of each bucket with `buckets[].dataEvents` (met when every bucket of this stack has it; other stacks' buckets are not recorded)", status: when(func(c *config.Config) bool { return dataEvents(c, spec.DataEventsWrite, spec.DataEventsReadWrite) }, CISMeets, CISNotCovered)},
+	{id: "3.9", how: "AuditTrail: S3 read data events of each bucket with `buckets[].dataEvents: readwrite` (met when every bucket of this stack has it; vaults record writes only)", status: when(func(c *config.Config) bool { return len(c.Backups) == 0 && dataEvents(c, spec.DataEventsReadWrite) }, CISMeets, CISNotCovered)},
 	{id: "4.2", how: alertsHow, readme: alertsStep, status: when(alertsOn, CISManual, CISNotCovered)},
 	{id: "4.3", how: alertsHow, readme: alertsStep, status: when(alertsOn, CISManual, CISNotCovered)},
 	{id: "4.4", how: alertsHow, readme: alertsStep, status: when(alertsOn, CISManual, CISNotCovered)},
 	{id: "4.5", how: alertsHow, readme: alertsStep, status: when(alertsOn, CISManual, CISNotCovered)},
 	{id: "4.8", how: alertsHow, readme: alertsStep, status: when(alertsOn, CISManual, CISNotCovered)},
+	{id: "4.16", how: "Detection: Security Hub CSPM with the CIS v5.0.0 and FSBP standards in the stack's region and each of `account.regions` (`account.detection.securityHub`); " + everyRegionNote, status: when(func(c *config.Config) bool {
+		return c.Account.Detection != nil && c.Account.Detection.SecurityHub && everyRegion(c)
+	}, CISMeets, CISNotCovered)},
+	{id: "5.1.1", how: "AccountBaseline's EBS encryption by default in the stack's region and each of `account.regions`; " + everyRegionNote, status: accountWide(when(everyRegion, CISMeets, CISNotCovered))},
+}
+
+func configOn(c *config.Config) bool {
+	return c.Account.Detection != nil && c.Account.Detection.ConfigBucket != ""
+}
+
+func trailKey(c *config.Config) bool { return c.Account.Trail != nil && c.Account.Trail.KMS }
+
+// createsKey: the stack creates a KMS key, the trail's or the alert topic's.
+func createsKey(c *config.Config) bool {
+	return trailKey(c) || alertsOn(c) && c.Account.Alerts.TopicARN == ""
+}
+
+// dataEvents: the stack has a trail and every bucket of it records data events in one of
+// modes (vaults always record writes).
+func dataEvents(c *config.Config, modes ...string) bool {
+	if c.Account.Trail == nil {
+		return false
+	}
+	for _, b := range c.Buckets {
+		if !slices.Contains(modes, b.DataEvents) {
+			return false
+		}
+	}
+	return true
 }
 
 // alertsHow covers the monitoring recommendations: an EventBridge rule each, where CIS

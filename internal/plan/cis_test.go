@@ -96,6 +96,7 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 		"1.7": CISMeets, "1.8": CISMeets, "1.9": CISChecked, "1.10": CISMeets, "1.11": CISChecked, "1.12": CISChecked,
 		"1.13": CISChecked, "1.14": CISMeets, "1.16": CISMeets,
 		"2.1.1": CISMeets, "2.1.2": CISManual, "2.1.4": CISMeets, "3.1": CISMeets, "3.2": CISMeets,
+		"3.4": CISMeets, "3.5": CISMeets, "3.6": CISMeets, "3.8": CISMeets,
 		"4.2": CISManual, "4.3": CISManual, "4.4": CISManual, "4.5": CISManual, "4.8": CISManual,
 	}
 	for _, c := range cis.Controls() {
@@ -115,13 +116,24 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 		"credential audit off": {func(c *config.Config) { c.Account.CredentialAudit.Mode = accountcheck.ModeOff },
 			map[string]CISStatus{"1.9": CISNotCovered, "1.11": CISNotCovered, "1.12": CISNotCovered, "1.13": CISNotCovered}},
 		"no trail": {func(c *config.Config) { c.Account.Trail = nil },
-			map[string]CISStatus{"3.1": CISNotCovered, "3.2": CISNotCovered, "4.2": CISNotCovered, "4.3": CISNotCovered, "4.4": CISNotCovered, "4.5": CISNotCovered, "4.8": CISNotCovered}},
+			map[string]CISStatus{"3.1": CISNotCovered, "3.2": CISNotCovered, "3.4": CISNotCovered, "3.5": CISNotCovered, "3.6": CISNotCovered, "3.8": CISNotCovered, "4.2": CISNotCovered, "4.3": CISNotCovered, "4.4": CISNotCovered, "4.5": CISNotCovered, "4.8": CISNotCovered}},
 		"no alerts": {func(c *config.Config) { c.Account.Alerts, c.Account.Budget = nil, nil },
 			map[string]CISStatus{"4.2": CISNotCovered, "4.3": CISNotCovered, "4.4": CISNotCovered, "4.5": CISNotCovered, "4.8": CISNotCovered}},
+		"trail without access logging": {func(c *config.Config) { c.Account.Trail.AccessLogBucket = "" },
+			map[string]CISStatus{"3.4": CISNotCovered}},
+		// The alert topic's key still rotates: 3.6 holds.
+		"trail without its key": {func(c *config.Config) { c.Account.Trail.KMS = false },
+			map[string]CISStatus{"3.5": CISNotCovered}},
+		"no KMS key": {func(c *config.Config) { c.Account.Trail.KMS, c.Account.Alerts, c.Account.Budget = false, nil, nil },
+			map[string]CISStatus{"3.5": CISNotCovered, "3.6": CISNotCovered, "4.2": CISNotCovered, "4.3": CISNotCovered, "4.4": CISNotCovered, "4.5": CISNotCovered, "4.8": CISNotCovered}},
+		"a bucket without data events": {func(c *config.Config) { c.Buckets[0].DataEvents = "" },
+			map[string]CISStatus{"3.8": CISNotCovered}},
+		"no detection": {func(c *config.Config) { c.Account.Detection = nil },
+			map[string]CISStatus{"3.3": CISNotCovered, "4.16": CISNotCovered}},
 		"reuse prevention below 24": {func(c *config.Config) { c.Account.PasswordPolicy.ReusePrevention = 12 },
 			map[string]CISStatus{"1.8": CISNotCovered}},
-		"an analyzer in every region of the partition": {func(c *config.Config) { c.Account.AnalyzerRegions = awsnames.Regions(c.Partition) },
-			map[string]CISStatus{"1.19": CISMeets}},
+		"every region of the partition": {func(c *config.Config) { c.Account.Regions = awsnames.Regions(c.Partition) },
+			map[string]CISStatus{"1.19": CISMeets, "3.3": CISMeets, "4.16": CISMeets, "5.1.1": CISMeets}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := load(t)
@@ -141,7 +153,7 @@ func TestCISReportFollowsTheConfiguration(t *testing.T) {
 		cfg := load(t)
 		cfg.Account.Manage = false
 		got := statuses(cisReport(cfg))
-		for _, id := range []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "1.15", "1.16", "1.19", "2.1.4", "3.1", "3.2", "4.2", "4.3", "4.4", "4.5", "4.8"} {
+		for _, id := range []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "1.15", "1.16", "1.19", "2.1.4", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.8", "4.2", "4.3", "4.4", "4.5", "4.8", "4.16", "5.1.1"} {
 			assert.Equal(t, CISManagingStack, got[id], id)
 		}
 		for _, id := range []string{"1.14", "2.1.1"} {

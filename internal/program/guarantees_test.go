@@ -15,6 +15,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awsnames"
 	"github.com/secure-aws/secure-aws/awstypes"
+	"github.com/secure-aws/secure-aws/components"
 	"github.com/secure-aws/secure-aws/internal/config"
 	"github.com/secure-aws/secure-aws/internal/record"
 	"github.com/secure-aws/secure-aws/internal/testsupport/golden"
@@ -62,6 +63,12 @@ func TestURNsArePinned(t *testing.T) {
 // dataBearing are the resource types whose loss loses data or its protection.
 var dataBearing = []string{awstypes.Bucket, awstypes.Versioning, awstypes.ObjectLock}
 
+// bearsData: r is of a dataBearing type, or the trail's KMS key, without which its log
+// files cannot be read (the alert topic's key encrypts no message that outlives delivery).
+func bearsData(r record.Registration) bool {
+	return slices.Contains(dataBearing, r.Type) || r.Type == awstypes.KMSKey && strings.Contains(r.URN, components.AuditTrailType+"$")
+}
+
 func TestDataIsProtectedAndRetained(t *testing.T) {
 	for _, stack := range repoStacks(t) {
 		rec := runStack(t, stack)
@@ -72,12 +79,21 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				want++
 			}
 		}
-		if cfg.Account.Manage && cfg.Account.Trail != nil {
+		if t := cfg.Account.Trail; cfg.Account.Manage && t != nil {
 			want += 3 // the trail's bucket, versioning and lock
+			if t.AccessLogBucket != "" {
+				want += 2 // the access log bucket and its versioning
+			}
+			if t.KMS {
+				want++ // the key without which the log files cannot be read
+			}
+		}
+		if d := cfg.Account.Detection; cfg.Account.Manage && d != nil && d.ConfigBucket != "" {
+			want += 2 // AWS Config's bucket and its versioning
 		}
 		n := 0
 		for _, r := range rec.Registrations() {
-			if slices.Contains(dataBearing, r.Type) {
+			if bearsData(r) {
 				n++
 				assert.True(t, r.Protect, "%s is protected", r.URN)
 				assert.True(t, r.RetainOnDelete, "%s is retained on delete", r.URN)
@@ -86,7 +102,7 @@ func TestDataIsProtectedAndRetained(t *testing.T) {
 				assert.True(t, r.RetainOnDelete, "%s keeps protecting its data when it leaves the program", r.URN)
 			}
 		}
-		assert.Equal(t, want, n, "%s: every bucket, its versioning and lock", stack)
+		assert.Equal(t, want, n, "%s: every bucket, its versioning and lock, and the trail's key", stack)
 	}
 }
 

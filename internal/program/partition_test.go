@@ -24,8 +24,10 @@ func TestEUSovereignCloudWritesItsPartition(t *testing.T) {
 			if raw, ok := cfg["secure-aws:account"]; ok {
 				var account map[string]any
 				require.NoError(t, json.Unmarshal([]byte(raw), &account))
-				if _, ok := account["analyzerRegions"]; ok {
-					account["analyzerRegions"] = []string{"eusc-de-east-1"}
+				for _, k := range []string{"regions", "allowedRegions"} {
+					if _, ok := account[k]; ok {
+						account[k] = []string{"eusc-de-east-1"}
+					}
 				}
 				// The alerts (and the budget they carry) are refused there: no region of
 				// aws-eusc is known to receive the global services' events.

@@ -209,6 +209,7 @@ type Outputs struct {
 	Alerts         *components.SecurityAlerts
 	Budget         *components.AccountBudget
 	Contacts       *components.AccountContacts
+	Detection      *components.Detection
 	AdminGroup     *components.AdminGroup
 	DeveloperGroup *components.DeveloperGroup
 	CI             *components.CIDeployRole
@@ -285,22 +286,38 @@ func buildAccount(ctx *pulumi.Context, cfg *config.Config, out *Outputs) error {
 	stack := cfg.StackTag()
 	var err error
 	if out.Baseline, err = components.NewAccountBaseline(ctx, "account", &components.AccountBaselineArgs{
-		Account:         account,
-		Alias:           cfg.Account.Alias,
-		PasswordPolicy:  cfg.Account.PasswordPolicy,
-		AdminUserPath:   cfg.AdminGroup.Path,
-		ImportExisting:  cfg.Account.ImportExisting,
-		AnalyzerRegions: slices.DeleteFunc(slices.Clone(cfg.Account.AnalyzerRegions), func(r string) bool { return r == cfg.Region }),
+		Account:        account,
+		Alias:          cfg.Account.Alias,
+		PasswordPolicy: cfg.Account.PasswordPolicy,
+		AdminUserPath:  cfg.AdminGroup.Path,
+		ImportExisting: cfg.Account.ImportExisting,
+		Regions:        cfg.DefaultRegions()[1:],
 	}); err != nil {
 		return err
 	}
 	if t := cfg.Account.Trail; t != nil {
 		if out.Trail, err = components.NewAuditTrail(ctx, "audit", &components.AuditTrailArgs{
-			Account:    account,
-			Region:     cfg.Region,
-			TrailName:  cfg.Account.Alias + "-audit",
-			BucketName: t.Bucket,
-			LockDays:   t.LockDays,
+			Account:         account,
+			Region:          cfg.Region,
+			TrailName:       cfg.Account.Alias + "-audit",
+			BucketName:      t.Bucket,
+			LockDays:        t.LockDays,
+			DataEvents:      cfg.TrailDataEvents(),
+			AccessLogBucket: t.AccessLogBucket,
+			CreateKey:       t.KMS,
+		}); err != nil {
+			return err
+		}
+	}
+	if d := cfg.Account.Detection; d != nil {
+		if out.Detection, err = components.NewDetection(ctx, "detection", &components.DetectionArgs{
+			Account:           account,
+			Region:            cfg.Region,
+			Regions:           cfg.DefaultRegions(),
+			EnableGuardDuty:   d.GuardDuty,
+			FindingFrequency:  d.FindingFrequency,
+			ConfigBucket:      d.ConfigBucket,
+			EnableSecurityHub: d.SecurityHub,
 		}); err != nil {
 			return err
 		}

@@ -34,6 +34,7 @@ type Registration struct {
 	IgnoreChanges  []string
 	Aliases        []string // alias URNs and specs, rendered as text
 	ImportID       string   // the id of an existing resource the first up adopts
+	Provider       string   // the explicit provider's reference (URN::id); "" for the default
 }
 
 // Recorder implements pulumi.MockResourceMonitor and keeps every registration.
@@ -96,6 +97,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		reg.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
 		reg.IgnoreChanges = rpc.GetIgnoreChanges()
 		reg.ImportID = rpc.GetImportId()
+		reg.Provider = rpc.GetProvider()
 		reg.Aliases = append(reg.Aliases, rpc.GetAliasURNs()...)
 		for _, a := range rpc.GetAliases() {
 			if a.GetUrn() != "" {

@@ -3,9 +3,11 @@ package awsapi
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
@@ -44,6 +46,59 @@ type trailInputs struct {
 	IsMultiRegionTrail         bool   `json:"isMultiRegionTrail"`
 	EnableLogFileValidation    bool   `json:"enableLogFileValidation"`
 	EnableLogging              bool   `json:"enableLogging"`
+	// AdvancedEventSelectors are written with PutEventSelectors after CreateTrail, as the
+	// provider does (the S3 data events of the vaults and marked buckets).
+	AdvancedEventSelectors []eventSelector `json:"advancedEventSelectors,omitempty"`
+}
+
+// eventSelector is an advanced event selector by its Pulumi names.
+type eventSelector struct {
+	Name           string          `json:"name,omitempty"`
+	FieldSelectors []fieldSelector `json:"fieldSelectors"`
+}
+
+// fieldSelector is one condition of an advanced event selector.
+type fieldSelector struct {
+	Field          string   `json:"field"`
+	Equals         []string `json:"equals,omitempty"`
+	NotEquals      []string `json:"notEquals,omitempty"`
+	StartsWiths    []string `json:"startsWiths,omitempty"`
+	NotStartsWiths []string `json:"notStartsWiths,omitempty"`
+	EndsWiths      []string `json:"endsWiths,omitempty"`
+	NotEndsWiths   []string `json:"notEndsWiths,omitempty"`
+}
+
+// putSelectors writes a trail's advanced event selectors (PutEventSelectors).
+func (b *CloudTrail) putSelectors(ctx context.Context, name string, selectors []eventSelector) error {
+	req := &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(name)}
+	for _, s := range selectors {
+		sel := cttypes.AdvancedEventSelector{Name: aws.String(s.Name)}
+		for _, f := range s.FieldSelectors {
+			sel.FieldSelectors = append(sel.FieldSelectors, cttypes.AdvancedFieldSelector{Field: aws.String(f.Field), Equals: f.Equals, NotEquals: f.NotEquals,
+				StartsWith: f.StartsWiths, NotStartsWith: f.NotStartsWiths, EndsWith: f.EndsWiths, NotEndsWith: f.NotEndsWiths})
+		}
+		req.AdvancedEventSelectors = append(req.AdvancedEventSelectors, sel)
+	}
+	_, err := b.client.PutEventSelectors(ctx, req)
+	return wrap("writing the event selectors of trail", name, err)
+}
+
+// selectors reads a trail's advanced event selectors (GetEventSelectors).
+func (b *CloudTrail) selectors(ctx context.Context, name string) ([]eventSelector, error) {
+	out, err := b.client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(name)})
+	if err != nil {
+		return nil, wrap("reading the event selectors of trail", name, err)
+	}
+	var selectors []eventSelector
+	for _, s := range out.AdvancedEventSelectors {
+		sel := eventSelector{Name: aws.ToString(s.Name)}
+		for _, f := range s.FieldSelectors {
+			sel.FieldSelectors = append(sel.FieldSelectors, fieldSelector{Field: aws.ToString(f.Field), Equals: f.Equals, NotEquals: f.NotEquals,
+				StartsWiths: f.StartsWith, NotStartsWiths: f.NotStartsWith, EndsWiths: f.EndsWith, NotEndsWiths: f.NotEndsWith})
+		}
+		selectors = append(selectors, sel)
+	}
+	return selectors, nil
 }
 
 // Create implements Backend: CreateTrail, then StartLogging when enableLogging (AWS
@@ -79,6 +134,11 @@ func (b *CloudTrail) Create(ctx context.Context, typ string, inputs resource.Pro
 	}
 	if _, err := b.client.CreateTrail(ctx, req); err != nil {
 		return "", nil, wrap("creating trail", in.Name, err)
+	}
+	if len(in.AdvancedEventSelectors) > 0 {
+		if err := b.putSelectors(ctx, in.Name, in.AdvancedEventSelectors); err != nil {
+			return "", nil, err
+		}
 	}
 	if in.EnableLogging {
 		if err := b.setLogging(ctx, in.Name, true); err != nil {
@@ -133,6 +193,11 @@ func (b *CloudTrail) Update(ctx context.Context, typ, id string, _, news resourc
 			return nil, wrap("updating trail", id, err)
 		}
 	}
+	if !reflect.DeepEqual(in.AdvancedEventSelectors, got.AdvancedEventSelectors) {
+		if err := b.putSelectors(ctx, id, in.AdvancedEventSelectors); err != nil {
+			return nil, err
+		}
+	}
 	if in.EnableLogging != got.EnableLogging {
 		if err := b.setLogging(ctx, id, in.EnableLogging); err != nil {
 			return nil, err
@@ -170,10 +235,14 @@ func (b *CloudTrail) get(ctx context.Context, name string) (*trail, error) {
 	if err != nil {
 		return nil, wrap("reading the status of trail", name, err)
 	}
+	selectors, err := b.selectors(ctx, name)
+	if err != nil {
+		return nil, err
+	}
 	t := out.Trail
 	return &trail{trailInputs: trailInputs{Name: aws.ToString(t.Name), S3BucketName: aws.ToString(t.S3BucketName), S3KeyPrefix: aws.ToString(t.S3KeyPrefix),
 		KmsKeyID: aws.ToString(t.KmsKeyId), IncludeGlobalServiceEvents: aws.ToBool(t.IncludeGlobalServiceEvents), IsMultiRegionTrail: aws.ToBool(t.IsMultiRegionTrail),
-		EnableLogFileValidation: aws.ToBool(t.LogFileValidationEnabled), EnableLogging: aws.ToBool(status.IsLogging)},
+		EnableLogFileValidation: aws.ToBool(t.LogFileValidationEnabled), EnableLogging: aws.ToBool(status.IsLogging), AdvancedEventSelectors: selectors},
 		arn: aws.ToString(t.TrailARN), homeRegion: aws.ToString(t.HomeRegion)}, nil
 }
 

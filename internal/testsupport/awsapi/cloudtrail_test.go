@@ -18,11 +18,19 @@ import (
 )
 
 // trailInputsJSON is the audit trail as the program sends it (plans/*.md).
-const trailInputsJSON = `{"enableLogFileValidation":true,"enableLogging":true,"includeGlobalServiceEvents":true,"isMultiRegionTrail":true,"name":"acme-corp-audit","s3BucketName":"acme-audit-trail"}`
+const trailInputsJSON = `{"advancedEventSelectors":[` + managementSelector + `,` + vaultWritesSelector + `],"enableLogFileValidation":true,"enableLogging":true,"includeGlobalServiceEvents":true,"isMultiRegionTrail":true,"name":"acme-corp-audit","s3BucketName":"acme-audit-trail"}`
+
+// The trail's advanced event selectors as the program sends them: every management event,
+// and the S3 writes under a vault.
+const (
+	managementSelector  = `{"fieldSelectors":[{"equals":["Management"],"field":"eventCategory"}],"name":"Management events"}`
+	vaultWritesSelector = `{"fieldSelectors":[{"equals":["Data"],"field":"eventCategory"},{"equals":["AWS::S3::Object"],"field":"resources.type"},{"field":"resources.ARN","startsWiths":["arn:aws:s3:::acme-backups/"]},{"equals":["false"],"field":"readOnly"}],"name":"S3 object writes"}`
+)
 
 // TestTrailAgainstMoto: the trail is created in moto with the program's inputs once its
-// bucket exists (moto refuses it before), logs, reads back as sent on a refresh and an
-// import, is refused a second time as AWS refuses it, is updated in place and deleted.
+// bucket exists (moto refuses it before), logs, reads back as sent (its event selectors
+// included) on a refresh and an import, is refused a second time as AWS refuses it, is
+// updated in place (a data event selector dropped) and deleted.
 func TestTrailAgainstMoto(t *testing.T) {
 	server := mototest.Start(t)
 	c := serverConfig(t, server)
@@ -57,7 +65,7 @@ func TestTrailAgainstMoto(t *testing.T) {
 	require.Error(t, err, "a trail of that name exists")
 	assert.Contains(t, err.Error(), "TrailAlreadyExistsException")
 
-	news := props(t, strings.NewReplacer(`"enableLogFileValidation":true`, `"enableLogFileValidation":false`, `"enableLogging":true`, `"enableLogging":false`).Replace(trailInputsJSON))
+	news := props(t, strings.NewReplacer(`"enableLogFileValidation":true`, `"enableLogFileValidation":false`, `"enableLogging":true`, `"enableLogging":false`, ","+vaultWritesSelector, "").Replace(trailInputsJSON))
 	_, err = b.Update(ctx, awstypes.Trail, id, inputs, news)
 	require.NoError(t, err)
 	got, _, err := b.Read(ctx, awstypes.Trail, id, news)

@@ -194,7 +194,8 @@ var cases = map[string]string{KindUser: "User", KindGroup: "Group", KindRole: "R
 
 // accountMismatches compares the account's alias, password policy, OIDC providers (URL,
 // client ids, thumbprints when the plan sets them), trails (bucket, multi-region, log file
-// validation, global events, logging) and account-level public access block.
+// validation, global events, logging, advanced event selectors) and account-level public
+// access block.
 func accountMismatches(regs []record.Registration, got map[string]any) []string {
 	var out []string
 	d := differ(&out, "the account")
@@ -231,14 +232,16 @@ func accountMismatches(regs []record.Registration, got map[string]any) []string 
 	d("OIDC providers", providers, have)
 	var trails, haveTrails []string
 	for _, in := range inputsOf(regs, awstypes.Trail, "", "") {
-		trails = append(trails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v", in["name"], in["s3BucketName"],
-			or(in["isMultiRegionTrail"], false), or(in["enableLogFileValidation"], false), or(in["includeGlobalServiceEvents"], true), or(in["enableLogging"], true)))
+		trails = append(trails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v selectors=%v", in["name"], in["s3BucketName"],
+			or(in["isMultiRegionTrail"], false), or(in["enableLogFileValidation"], false), or(in["includeGlobalServiceEvents"], true), or(in["enableLogging"], true),
+			selectors(in["advancedEventSelectors"], "name", "fieldSelectors", "field", "equals", "startsWiths")))
 	}
 	for _, tr := range asList(path(got, "trails", "trailList")) {
 		name := path(tr, "Name")
-		haveTrails = append(haveTrails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v", name, path(tr, "S3BucketName"),
+		haveTrails = append(haveTrails, fmt.Sprintf("%v bucket=%v multi-region=%v validation=%v global=%v logging=%v selectors=%v", name, path(tr, "S3BucketName"),
 			or(path(tr, "IsMultiRegionTrail"), false), or(path(tr, "LogFileValidationEnabled"), false), or(path(tr, "IncludeGlobalServiceEvents"), false),
-			or(path(got, "trailStatus", fmt.Sprint(name), "IsLogging"), false)))
+			or(path(got, "trailStatus", fmt.Sprint(name), "IsLogging"), false),
+			selectors(path(got, "trailSelectors", fmt.Sprint(name), "AdvancedEventSelectors"), "Name", "FieldSelectors", "Field", "Equals", "StartsWith")))
 	}
 	d("trails", sorted(trails), sorted(haveTrails))
 	for _, in := range inputsOf(regs, awstypes.AccountPublicAccess, "", "") {
@@ -342,4 +345,19 @@ func jsonValue(s string) any {
 		return s
 	}
 	return doc
+}
+
+// selectors writes a trail's advanced event selectors, as the plan spells them or as the
+// AWS CLI answers (the keys differ), one line per selector: its name, then each field
+// selector's field, equals and startsWith values, in order.
+func selectors(list any, name, fields, field, equals, starts string) []string {
+	var out []string
+	for _, sel := range asList(list) {
+		text := fmt.Sprint(path(sel, name))
+		for _, f := range asList(path(sel, fields)) {
+			text += fmt.Sprintf(" %v=%v^%v", path(f, field), asStrings(path(f, equals)), asStrings(path(f, starts)))
+		}
+		out = append(out, text)
+	}
+	return out
 }

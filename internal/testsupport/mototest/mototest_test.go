@@ -353,7 +353,9 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		reg(awstypes.AccountAlias, map[string]any{"accountAlias": "acme"}),
 		reg(awstypes.AccountPasswordPolicy, map[string]any{"minimumPasswordLength": 14, "hardExpiry": false}),
 		reg(awstypes.OIDCProvider, map[string]any{"url": "https://token.actions.githubusercontent.com", "clientIdLists": []any{"sts.amazonaws.com"}}),
-		reg(awstypes.Trail, map[string]any{"name": "audit", "s3BucketName": "acme-audit", "isMultiRegionTrail": true, "enableLogFileValidation": true}),
+		reg(awstypes.Trail, map[string]any{"name": "audit", "s3BucketName": "acme-audit", "isMultiRegionTrail": true, "enableLogFileValidation": true,
+			"advancedEventSelectors": []any{map[string]any{"name": "S3 object writes", "fieldSelectors": []any{
+				map[string]any{"field": "eventCategory", "equals": []any{"Data"}}, map[string]any{"field": "resources.ARN", "startsWiths": []any{"arn:aws:s3:::acme-backups/"}}}}}}),
 	}
 	obj := func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -401,8 +403,20 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
 			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
 			"trailStatus":    obj("audit", obj("IsLogging", true)),
+			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
+				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
 		}, func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
-			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false]"},
+			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]]"},
+		{Subject{KindAccount, ""}, map[string]any{
+			"aliases":        obj("AccountAliases", []any{"acme"}),
+			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
+			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
+			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
+			"trailStatus":    obj("audit", obj("IsLogging", true)),
+			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
+				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
+		}, func(m map[string]any) { m["trailSelectors"] = obj("audit", obj("AdvancedEventSelectors", []any{})) },
+			"selectors=[]]"},
 	})
 }
 

@@ -160,7 +160,7 @@ func (s *Server) ManagedPolicy(t testing.TB, name string) map[string]any {
 // AccountSettings reads the account's own settings back: aliases (list-account-aliases),
 // passwordPolicy (absent without one), oidcProviders (each provider's
 // get-open-id-connect-provider answer by ARN), trails (describe-trails, each trail's
-// get-trail-status by name as trailStatus) and, through the SDK, publicAccessBlock (S3
+// get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors) and, through the SDK, publicAccessBlock (S3
 // Control's account-level block; absent without one): the AWS CLI v1 sends S3 Control to
 // <account>.<endpoint host>, which no resolver knows for 127.0.0.1.
 func (s *Server) AccountSettings(t testing.TB) map[string]any {
@@ -176,6 +176,9 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 	})
 	out["trailStatus"] = s.each(t, path(out, "trails", "trailList"), "Name", func(name string) []string {
 		return []string{"cloudtrail", "get-trail-status", "--name", name}
+	})
+	out["trailSelectors"] = s.each(t, path(out, "trails", "trailList"), "Name", func(name string) []string {
+		return []string{"cloudtrail", "get-event-selectors", "--trail-name", name}
 	})
 	block, err := s3control.NewFromConfig(s.Config(t)).GetPublicAccessBlock(t.Context(), &s3control.GetPublicAccessBlockInput{AccountId: aws.String(s.Account(t))})
 	if err == nil {

@@ -43,16 +43,17 @@ func Apps(n int) map[string]string {
 // console users with and without PGP keys, CI roles, a bucket, an application, a
 // third-party service with a prefix grant and a PGP-encrypted key, a locked backup vault,
 // the credentials without a PGP key kept as Pulumi secrets, Keybase keys allowed, security
-// alerts with a budget, and every alternate contact.
+// alerts with a budget, every alternate contact, the region defaults and restriction, detection
+// and the hardened trail.
 func Everything() map[string]string {
 	return map[string]string{
 		"aws:region":              "us-east-1", // where the security alerts must live
 		"aws:allowedAccountIds":   `["222222222222"]`,
-		"secure-aws:account":      `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"},"operations":{"name":"Ops","title":"On call","email":"ops@acme.example","phone":"+1 555 0101"},"billing":{"name":"Finance","title":"Payables","email":"billing@acme.example","phone":"+1 555 0102"}},"alias":"acme-corp","analyzerRegions":["eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail"},"alerts":{"emails":["security@acme.example","ops@acme.example"]},"budget":{"limitUsd":50,"thresholds":[80,100,150]}}`,
+		"secure-aws:account":      `{"manage":true,"contacts":{"security":{"name":"Sam Doe","title":"Security lead","email":"security@acme.example","phone":"+1 555 0100"},"operations":{"name":"Ops","title":"On call","email":"ops@acme.example","phone":"+1 555 0101"},"billing":{"name":"Finance","title":"Payables","email":"billing@acme.example","phone":"+1 555 0102"}},"alias":"acme-corp","regions":["eu-west-1","eu-central-1"],"allowedRegions":["us-east-1","eu-west-1","eu-central-1"],"trail":{"bucket":"acme-audit-trail","accessLogBucket":"acme-audit-access-logs","kms":true},"detection":{"guardDuty":true,"securityHub":true,"configBucket":"acme-config"},"alerts":{"emails":["security@acme.example","ops@acme.example"]},"budget":{"limitUsd":50,"thresholds":[80,100,150]}}`,
 		"secure-aws:ci":           `{"repository":"acme/infra","ownerId":1234567,"repositoryId":89012345,"environments":["everything"]}`,
 		"secure-aws:admins":       `[{"name":"alice","pgpKey":"keybase:acme_alice"},{"name":"bob"}]`,
 		"secure-aws:developers":   `[{"name":"carol"}]`,
-		"secure-aws:buckets":      `[{"name":"acme-assets"}]`,
+		"secure-aws:buckets":      `[{"name":"acme-assets","dataEvents":"readwrite"}]`,
 		"secure-aws:apps":         `[{"name":"web","accessKey":true,"grants":[{"bucket":"acme-assets"}]}]`,
 		"secure-aws:thirdParties": `[{"name":"encoder","accessKey":true,"pgpKey":"keybase:acme_alice","grants":[{"bucket":"acme-assets","prefix":"in/","actions":["s3:GetObject"]}]}]`,
 		"secure-aws:backups":      `[{"bucket":"acme-backups","accessKey":true,"noncurrentGlacierAfterDays":30,"noncurrentExpireAfterDays":120,"objectLock":{"mode":"GOVERNANCE","days":7}}]`,
