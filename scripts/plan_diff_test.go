@@ -205,7 +205,7 @@ func TestPlanDiffSummary(t *testing.T) {
 // TestPlanDiffRendersWithTheBase: with RENDER=base the comment is rendered and judged by
 // the base's cmd/plan from what the head's program registers, so a pull request that
 // changes the renderer does not change what its reviewers read, and the comment names the
-// plan's own code the pull request changes, at the top. The head's records can come from
+// code the pull request changes, at the top. The head's records can come from
 // another job (--record, HEAD_PLANS), which the rendering job does not build. post.md is
 // the comment cut to fit.
 func TestPlanDiffRendersWithTheBase(t *testing.T) {
