@@ -13,8 +13,10 @@
 # workflow). --record only records (RECORD_DIR/<stack>.json, .code, .err; build.err when
 # the head does not build), for a job that runs the pull request's code; HEAD_PLANS=DIR
 # then hands those records to the job that renders them, which builds nothing of the head.
-# Either way, the comment starts by naming the plan's own code the head changes
-# (plan_code below).
+# Either way, the comment starts with a warning naming the code the head changes (every file
+# but stack files, pins and docs: code_changes below), and HEAD_SHA, when set, names the
+# commit it describes. Every stack's summary comes first, then the folded details (line
+# diffs, whole plans), so that a cut comment loses details before summaries.
 # Writes OUT_DIR/comment.md, and OUT_DIR/post.md, the comment cut to fit a pull request
 # comment (cmd/plan --comment). Exits 0 when every head plan is clean, 1 otherwise (the
 # comment says why). cmd/plan is built, not run with `go run`, which folds its exit codes
@@ -25,9 +27,12 @@
 # cache, and a base whose Go files are the head's is not built again.
 set -euo pipefail
 
-# The plan's own code: what records, renders and judges the plan. A pull request that
-# changes it is named at the top of its comment.
-plan_code=(cmd/plan internal/plan internal/record rules policypack scripts/plan-diff.sh)
+# What a pull request may change without a warning: the stack files, the pins (plans/ and
+# testdata/, which no build reads) and the docs. Anything else (main.go, a package, go.mod,
+# a workflow, this script) can make the recorded plan differ from what deploys, or change
+# how it is recorded and rendered: the comment names it at the top. (No file of these may
+# be read or embedded by the program.)
+not_code='^Pulumi\.[^/]*\.yaml$|^plans/|(^|/)testdata/|\.md$'
 
 stack_name() { local s; s="$(basename "$1")"; s="${s#Pulumi.}"; echo "${s%.yaml}"; }
 
@@ -59,11 +64,40 @@ fi
 base="$(cd "$1" && pwd)"; head="$(cd "$2" && pwd)"; out="$3"
 mkdir -p "$out"; out="$(cd "$out" && pwd)"
 
+# manifest prints the digest and path ("./path") of every file of a tree, by path.
+manifest() {
+  (cd "$1" && find . -name .git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+
 # sources prints a digest of the Go files and modules of a tree: two trees with one digest
 # build the same -trimpath binary.
 sources() {
-  (cd "$1" && find . -name .git -prune -o -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 |
-    LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
+  manifest "$1" | grep -E '\.go$|/go\.(mod|sum)$' | sha256sum
+}
+
+# code_changes prints the path of each file the head adds, removes or changes, but the
+# stack files, pins and docs (not_code), one a line.
+code_changes() {
+  LC_ALL=C comm -3 <(manifest "$base" | LC_ALL=C sort) <(manifest "$head" | LC_ALL=C sort) | sed -E 's/^\t//; s/^[0-9a-f]{64}  \.\///' |
+    LC_ALL=C sort -u | grep -vE "$not_code" || true
+}
+
+# fenced FILE [INFO] prints FILE in a ~~~ code fence longer than any run of ~ in it, so
+# that no line of FILE (a pull request's code writes the records and errors) ends the
+# fence and makes the rest of the comment Markdown.
+fenced() {
+  local n
+  n="$( (grep -o '~*' "$1" 2> /dev/null || true) | awk '{ if (length > m) m = length } END { print m + 0 }')"
+  fence="$(printf "%$(( n < 3 ? 3 : n + 1 ))s" '' | tr ' ' '~')"
+  echo "$fence${2:-}"
+  if [ -s "$1" ]; then cat "$1"; [ -z "$(tail -c 1 "$1")" ] || echo; fi
+  echo "$fence"
+}
+
+# md_path prints a path for the comment: in a code span when it holds only characters
+# that cannot be Markdown (a pull request names its files).
+md_path() {
+  if [[ $1 =~ ^[A-Za-z0-9_./+-]+$ ]]; then echo "\`$1\`"; else echo "a file whose name is not shown"; fi
 }
 
 # post writes OUT_DIR/post.md from comment.md, cut by cmd/plan BINARY when there is one
@@ -80,7 +114,7 @@ else
 fi
 if [ -f "$rec/build.err" ]; then
   { echo "<!-- secure-aws-plan-diff -->"; echo "## Offline plan diff"; echo
-    echo "**The head does not build**: no stack can be planned."; echo '~~~'; cat "$rec/build.err"; echo '~~~'
+    echo "**The head does not build**: no stack can be planned."; fenced "$rec/build.err"
   } > "$out/comment.md"
   post ""
   exit 1
@@ -95,7 +129,7 @@ if [ "${RENDER:-head}" = base ]; then
   by="the base's code (its \`cmd/plan\` and rules), from the resources the head's program registers"
   if [ ! -x "$render" ]; then
     { echo "<!-- secure-aws-plan-diff -->"; echo "## Offline plan diff"; echo
-      echo "**The base does not build**: nothing can be rendered with its code."; echo '~~~'; cat "$out/base-build.err"; echo '~~~'
+      echo "**The base does not build**: nothing can be rendered with its code."; fenced "$out/base-build.err"
     } > "$out/comment.md"
     post ""
     exit 1
@@ -109,24 +143,33 @@ status=0
 {
   echo "<!-- secure-aws-plan-diff -->"
   echo "## Offline plan diff"
-  changed=()
-  for path in "${plan_code[@]}"; do
-    if { [ -e "$base/$path" ] || [ -e "$head/$path" ]; } && ! diff -rq "$base/$path" "$head/$path" > /dev/null 2>&1; then
-      changed+=("\`$path\`")
-    fi
-  done
+  mapfile -t changed < <(code_changes)
   if [ "${#changed[@]}" -gt 0 ]; then
+    shown=10 list=""
+    for path in "${changed[@]:0:$shown}"; do list+="$(md_path "$path"), "; done
+    list="${list%, }"
+    if [ "${#changed[@]}" -gt "$shown" ]; then list+=" and $(( ${#changed[@]} - shown )) more"; fi
     echo "> [!WARNING]"
-    list="$(printf '%s, ' "${changed[@]}")"
-    echo "> **This pull request changes the plan's own code**: ${list%, }. What follows is rendered and judged"
-    echo "> by $by; review those changes in the files themselves."
+    echo "> **This pull request changes code**, not only stack files, pins and docs: $list. The plan below is"
+    echo "> what the head's program registers offline, rendered and judged by $by; what deploys runs"
+    echo "> all of the head's code, which can differ: review those changes in the files themselves."
     echo
   fi
+  if [ -n "${HEAD_SHA:-}" ]; then
+    echo "The plan of the head commit $(md_path "$HEAD_SHA")."
+  fi
   echo "Rendered by $by."
+  : > "$out/details.md"
   for file in "$head"/Pulumi.*.yaml; do
     [ -e "$file" ] || continue
     stack="$(stack_name "$file")"
-    echo "### $stack"
+    if [[ ! $stack =~ ^[A-Za-z0-9_.-]+$ ]]; then
+      # A name Pulumi refuses (cmd/plan says so below, naming the file) is not printed here:
+      # it could be Markdown.
+      echo "### A stack file whose name Pulumi refuses"
+    else
+      echo "### $stack"
+    fi
     code="$(cat "$rec/$stack.code" 2> /dev/null || echo 3)"
     base_code=0
     if [ -x "$out/plan-base" ] && [ -f "$base/Pulumi.$stack.yaml" ]; then
@@ -152,7 +195,7 @@ status=0
       if [ "$code" -gt 1 ]; then
         echo "$code" > "$out/head-$stack.code"
         echo "**The renderer cannot read this stack** (exit $code): the head changes what the base's code reads (a new setting?). Its error:"
-        echo '~~~'; cat "$err"; echo '~~~'
+        fenced "$err"
         echo "The head's own plan is in the job summary of the job that recorded it."
         status=1
         continue
@@ -167,9 +210,7 @@ status=0
     esac
     if [ "$code" != 0 ]; then
       status=1
-      echo '~~~'
-      cat "$err" 2> /dev/null || echo "(no record of $stack)"
-      echo '~~~'
+      if [ -f "$err" ]; then fenced "$err"; else echo "(no record of this stack)"; fi
     fi
     if [ "$code" -gt 1 ]; then
       continue # no plan to compare: the error above is the whole story
@@ -180,23 +221,22 @@ status=0
     case "$code" in
       0|1) ;; # a violated rule is said above
       4) status=1 ;; # the changes say where the deploy stops
-      *) status=1; echo "**Comparing with the base failed** (exit $code)."; echo '~~~'; cat "$out/changes-$stack.err"; echo '~~~' ;;
+      *) status=1; echo "**Comparing with the base failed** (exit $code)."; fenced "$out/changes-$stack.err" ;;
     esac
     cat "$out/changes-$stack.md"
+    # The details, after every stack's summary.
     if [ ! -s "$out/base-$stack.json" ]; then
       # A new stack: its whole plan, which renders, rather than every line of it marked
       # added; its headings in bold, so the comment's own (one per stack) stay the outline.
-      echo; echo "<details><summary>The whole plan of $stack (new)</summary>"; echo
-      sed -E 's/^#+ (.*)$/**\1**/' "$out/head-$stack.md"
-      echo; echo "</details>"
-    # The plans hold ``` fences, so the diff goes in a ~~~ fence; each hunk is headed by the
+      { echo "### $stack: details"; echo "<details><summary>The whole plan of $stack (new)</summary>"; echo
+        sed -E 's/^#+ (.*)$/**\1**/' "$out/head-$stack.md"
+        echo; echo "</details>"; } >> "$out/details.md"
+    # The plans hold ``` fences, so the diff goes in a ~~~ fence (fenced); each hunk is headed by the
     # section or policy document it is in (-F).
     elif ! diff -u -F '^#' --label "base/$stack" --label "head/$stack" "$out/base-$stack.md" "$out/head-$stack.md" > "$out/$stack.diff"; then
-      echo; echo "<details><summary>The plan, line by line</summary>"; echo
-      echo '~~~diff'
-      cat "$out/$stack.diff"
-      echo '~~~'
-      echo; echo "</details>"
+      { echo "### $stack: details"; echo "<details><summary>The plan of $stack, line by line</summary>"; echo
+        fenced "$out/$stack.diff" diff
+        echo; echo "</details>"; } >> "$out/details.md"
     fi
   done
   for file in "$base"/Pulumi.*.yaml; do
@@ -206,6 +246,10 @@ status=0
       echo "**The stack file is removed.** Its resources stay in AWS and in the stack's state: protected ones cannot be destroyed, the rest only with \`pulumi destroy --stack $stack\`."
     fi
   done
+  if [ -s "$out/details.md" ]; then
+    echo; echo "## Details"; echo
+    cat "$out/details.md"
+  fi
 } > "$out/comment.md"
 post "$render"
 exit "$status"

@@ -1,6 +1,7 @@
 package scripts_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,12 +67,12 @@ func TestPlanDiff(t *testing.T) {
 	require.NoError(t, readErr, string(output))
 	text := string(comment)
 
-	staging := text[strings.Index(text, "### staging"):]
+	staging := section(t, text, "staging: details")
 	assert.Contains(t, staging, "~~~diff")
 	assert.Contains(t, staging, "+", "the added action shows as an added line")
 	assert.Contains(t, staging, "s3:GetObject")
 	assert.Contains(t, staging, "@@ ### policy `zencoder-staging-s3`", "a hunk names the policy document it is in")
-	assert.Contains(t, staging, "<details><summary>The plan, line by line</summary>", "the line diff is folded under the changes")
+	assert.Contains(t, staging, "<details><summary>The plan of staging, line by line</summary>", "the line diff is folded")
 
 	invalid := text[strings.Index(text, "### qa"):strings.Index(text, "### staging")]
 	assert.Contains(t, invalid, "**Invalid configuration**")
@@ -119,8 +120,10 @@ func section(t *testing.T, comment, stack string) string {
 	start := strings.Index(comment, "### "+stack+"\n")
 	require.GreaterOrEqual(t, start, 0, "no section for %s in:\n%s", stack, comment)
 	rest := comment[start+len("### "+stack+"\n"):]
-	if end := strings.Index(rest, "\n### "); end >= 0 {
-		rest = rest[:end]
+	for _, next := range []string{"\n### ", "\n## "} {
+		if end := strings.Index(rest, next); end >= 0 {
+			rest = rest[:end]
+		}
 	}
 	return rest
 }
@@ -165,14 +168,19 @@ func TestPlanDiffSummary(t *testing.T) {
 	granted := section(t, string(comment), "granted")
 	assert.True(t, strings.HasPrefix(granted, "**0 to create, 1 to update, 0 to replace, 0 to delete.**\n"), granted)
 	assert.Contains(t, granted, "| update | `aws:iam/policy:Policy` `reader-s3` | policy |")
-	assert.Contains(t, granted, "~~~diff", "the line diff follows the summary")
+	assert.NotContains(t, granted, "~~~diff", "the details follow every summary")
+	assert.Contains(t, section(t, string(comment), "granted: details"), "~~~diff")
+	details := strings.Index(string(comment), "\n## Details\n")
+	for _, stack := range []string{"granted", "renamed", "fresh"} {
+		assert.Less(t, strings.Index(string(comment), "### "+stack+"\n"), details, "%s: every summary before the details, which a cut removes first", stack)
+	}
 
 	// A new stack: the changes by component and its whole plan, which renders, not a diff
 	// of every line.
 	fresh := section(t, string(comment), "fresh")
 	assert.Contains(t, fresh, "**Created**")
-	assert.Contains(t, fresh, "<details><summary>The whole plan of fresh (new)</summary>\n\n**secure-aws plan: stack `fresh`**")
-	assert.NotContains(t, fresh, "~~~diff")
+	assert.Contains(t, section(t, string(comment), "fresh: details"), "<details><summary>The whole plan of fresh (new)</summary>\n\n**secure-aws plan: stack `fresh`**")
+	assert.NotContains(t, string(comment), "### fresh: details\n<details><summary>The plan of fresh, line by line")
 
 	renamed := section(t, string(comment), "renamed")
 	assert.Contains(t, renamed, "**Credentials lost**")
@@ -197,7 +205,7 @@ func TestPlanDiffSummary(t *testing.T) {
 // TestPlanDiffRendersWithTheBase: with RENDER=base the comment is rendered and judged by
 // the base's cmd/plan from what the head's program registers, so a pull request that
 // changes the renderer does not change what its reviewers read, and the comment names the
-// plan's own code the pull request changes, at the top. The head's records can come from
+// code the pull request changes, at the top. The head's records can come from
 // another job (--record, HEAD_PLANS), which the rendering job does not build. post.md is
 // the comment cut to fit.
 func TestPlanDiffRendersWithTheBase(t *testing.T) {
@@ -219,7 +227,7 @@ func TestPlanDiffRendersWithTheBase(t *testing.T) {
 		assert.LessOrEqual(t, len(posted), 60000)
 		return string(comment)
 	}
-	const flag = "> **This pull request changes the plan's own code**: `internal/plan`."
+	const flag = "> **This pull request changes code**, not only stack files, pins and docs: `internal/plan/diff.go`."
 
 	own := run()
 	assert.Contains(t, own, "to CREATE", "by default (the edit loop) the head renders its own plan")
@@ -236,5 +244,53 @@ func TestPlanDiffRendersWithTheBase(t *testing.T) {
 	require.NoError(t, exec.Command("bash", "plan-diff.sh", "--record", head, records).Run())
 	assert.FileExists(t, filepath.Join(records, "staging.json"))
 	edit(t, filepath.Join(head, "components", "common.go"), "package components", "package components\n\nnot Go")
-	assert.Equal(t, byBase, run("RENDER=base", "HEAD_PLANS="+records), "the records of another job, and the head is not built")
+	fromRecords := run("RENDER=base", "HEAD_PLANS="+records)
+	assert.Contains(t, fromRecords, "`components/common.go`, `internal/plan/diff.go`.", "the head's change is named")
+	plans := func(comment string) string { return comment[strings.Index(comment, "\nRendered by"):] }
+	assert.Equal(t, plans(byBase), plans(fromRecords), "the records of another job, and the head is not built")
+}
+
+// TestPlanDiffWarnsOnAnyCode: the comment starts with a warning naming every file the head
+// changes but stack files, pins and docs (main.go, go.mod, the workflow: anything that can
+// make the recorded plan differ from what deploys), at most ten by name; it names the head
+// commit it describes (HEAD_SHA); and a file name that could be Markdown is not printed.
+func TestPlanDiffWarnsOnAnyCode(t *testing.T) {
+	base, head := checkout(t), checkout(t)
+	edit(t, filepath.Join(head, "Pulumi.staging.yaml"), "actions: [s3:PutObject]", "actions: [s3:PutObject, s3:GetObject]")
+	edit(t, filepath.Join(head, "README.md"), "# ", "# A ")
+	require.NoError(t, os.WriteFile(filepath.Join(head, "plans", "new.md"), []byte("pin\n"), 0o644))
+	run := func() string {
+		t.Helper()
+		out := t.TempDir()
+		cmd := exec.Command("bash", "plan-diff.sh", base, head, out)
+		cmd.Env = append(os.Environ(), "HEAD_SHA=0123456789abcdef0123456789abcdef01234567")
+		output, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(output))
+		comment, err := os.ReadFile(filepath.Join(out, "comment.md"))
+		require.NoError(t, err)
+		return string(comment)
+	}
+	const warning = "**This pull request changes code**"
+	clean := run()
+	assert.NotContains(t, clean, warning, "stack files, pins and docs only")
+	assert.Contains(t, clean, "The plan of the head commit `0123456789abcdef0123456789abcdef01234567`.")
+
+	edit(t, filepath.Join(head, "main.go"), "package main", "package main\n\n// changed")
+	edit(t, filepath.Join(head, "go.mod"), "\ngo ", "\n// a replace line could go here\ngo ")
+	edit(t, filepath.Join(head, ".github", "workflows", "plan.yml"), "name: plan", "name: plan # changed")
+	require.NoError(t, os.WriteFile(filepath.Join(head, "x<!--"), []byte("x"), 0o644))
+	flagged := run()
+	require.Contains(t, flagged, warning)
+	top := flagged[:strings.Index(flagged, "### ")]
+	assert.Contains(t, top, "`.github/workflows/plan.yml`, `go.mod`, `main.go`, a file whose name is not shown.")
+	assert.NotContains(t, top, "README.md")
+	assert.NotContains(t, top, "Pulumi.staging.yaml")
+	assert.NotContains(t, top, "plans/")
+	assert.NotContains(t, flagged, "x<!--")
+
+	for i := range 12 {
+		require.NoError(t, os.WriteFile(filepath.Join(head, "components", fmt.Sprintf("extra%02d.go", i)), []byte("package components\n"), 0o644))
+	}
+	many := run()
+	assert.Contains(t, many, ", `components/extra08.go` and 6 more.", "ten by name")
 }

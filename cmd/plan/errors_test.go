@@ -85,3 +85,23 @@ func TestErrorMessagesOnStderr(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, `no stack "stagign": there is no Pulumi.stagign.yaml in `+dir+", and its stacks are production, qa, staging\n", stderr)
 }
+
+// TestStackNamesArePulumis: a stack name the Pulumi CLI would refuse (tokens.ParseStackName)
+// is refused with exit 2, naming the stack file and the character: it would otherwise be
+// printed into the plan comment (a name holding "<!--" hides the rest).
+func TestStackNamesArePulumis(t *testing.T) {
+	dir := fixtures.Examples(t)
+	staging, err := os.ReadFile(filepath.Join(dir, "Pulumi.staging.yaml"))
+	require.NoError(t, err)
+	for stack, want := range map[string]string{
+		"qa<!--":   `stack file "Pulumi.qa<!--.yaml": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '<' at position 2`,
+		"qa\n<!--": `stack file "Pulumi.qa\n<!--.yaml": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '\n' at position 2`,
+	} {
+		path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+		require.NoError(t, os.WriteFile(path, staging, 0o644))
+		code, stderr := runStderr(t, "--stack", stack, "--dir", dir)
+		assert.Equal(t, 2, code, stderr)
+		assert.Contains(t, stderr, want, stack)
+		require.NoError(t, os.Remove(path))
+	}
+}

@@ -103,7 +103,7 @@ func writePolicyHolders(b *strings.Builder, cs Changes) {
 		var names []string
 		for _, c := range cs {
 			if c.Type == w.typ && (c.Op == Create || c.Op == Delete || slices.Contains(c.Changed, w.input)) {
-				names = append(names, "`"+c.Name+"`")
+				names = append(names, code(c.Name))
 			}
 		}
 		if len(names) > 0 {
@@ -138,7 +138,7 @@ func (d *Diff) Markdown() string {
 	if stops := cs.Stops(); len(stops) > 0 {
 		b.WriteString("\n**The deploy would stop**: it would delete or replace these protected resources, which Pulumi refuses:\n\n")
 		for _, c := range stops {
-			fmt.Fprintf(&b, "- %s `%s` `%s`\n", c.Op, c.Type, c.Name)
+			fmt.Fprintf(&b, "- %s %s %s\n", c.Op, code(c.Type), code(c.Name))
 		}
 		b.WriteString("\nTo stop managing a bucket, unprotect it in the state first (README: \"What is protected, and how to really delete it\").\n")
 	}
@@ -149,7 +149,7 @@ func (d *Diff) Markdown() string {
 			if c.Type == awstypes.LoginProfile {
 				kind = "login profile (console password)"
 			}
-			lost = append(lost, fmt.Sprintf("- %s `%s` of user `%s`: %s\n", kind, c.Name, c.User, c.Lost))
+			lost = append(lost, fmt.Sprintf("- %s %s of user %s: %s\n", kind, code(c.Name), code(c.User), c.Lost))
 		}
 	}
 	if len(lost) > 0 {
@@ -188,13 +188,13 @@ func (d *Diff) Markdown() string {
 			case c.Retained:
 				step += " from the stack, kept in AWS"
 			}
-			fmt.Fprintf(&b, "| %s | `%s` `%s` | %s |\n", step, c.Type, c.Name, strings.Join(inputs, ", "))
+			fmt.Fprintf(&b, "| %s | %s %s | %s |\n", step, cell(c.Type), cell(c.Name), strings.Join(inputs, ", "))
 		}
 		var details []string
 		for _, c := range cs {
 			for _, in := range c.Inputs {
 				for _, line := range in.lines() {
-					details = append(details, fmt.Sprintf("- `%s` `%s` %s\n", c.Type, c.Name, line))
+					details = append(details, fmt.Sprintf("- %s %s %s\n", code(c.Type), code(c.Name), line))
 				}
 			}
 		}
@@ -255,10 +255,10 @@ func writeRecipients(b *strings.Builder, rs []Recipient) {
 			kind = "login profile"
 		}
 		if r.Created {
-			fmt.Fprintf(b, "- %s `%s` of user `%s` (created): encrypted to %s\n", kind, r.Name, r.User, recipientText(r.New))
+			fmt.Fprintf(b, "- %s %s of user %s (created): encrypted to %s\n", kind, code(r.Name), code(r.User), recipientText(r.New))
 			continue
 		}
-		fmt.Fprintf(b, "- **recipient changes**: %s `%s` of user `%s`: %s → %s (applies from the next generation; this one stays encrypted to the old key)\n", kind, r.Name, r.User, recipientText(r.Old), recipientText(r.New))
+		fmt.Fprintf(b, "- **recipient changes**: %s %s of user %s: %s → %s (applies from the next generation; this one stays encrypted to the old key)\n", kind, code(r.Name), code(r.User), recipientText(r.Old), recipientText(r.New))
 	}
 }
 
@@ -289,9 +289,9 @@ func writeCreated(b *strings.Builder, cs Changes, ows []overwrite) {
 			if _, isParent := byParent[c.URN]; isParent {
 				continue // a component, listed on its own line
 			}
-			kind := c.Type[strings.LastIndex(c.Type, ":")+1:]
+			kind := mdText(c.Type[strings.LastIndex(c.Type, ":")+1:])
 			if c.ImportID != "" {
-				kind += " (adopted: imports " + c.ImportID
+				kind += " (adopted: imports " + mdText(c.ImportID)
 				if i := slices.IndexFunc(ows, func(o overwrite) bool { return o.URN == c.URN }); i >= 0 {
 					kind += "; the first `up` overwrites " + ows[i].text()
 				}
@@ -304,7 +304,7 @@ func writeCreated(b *strings.Builder, cs Changes, ows []overwrite) {
 		}
 		owner := "the stack"
 		if u := resource.URN(parent); u.IsValid() {
-			owner = fmt.Sprintf("`%s` `%s`", u.Type(), u.Name())
+			owner = code(string(u.Type())) + " " + code(u.Name())
 			if _, isNew := created[parent]; !isNew {
 				owner += " (exists)"
 			}

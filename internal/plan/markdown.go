@@ -119,16 +119,16 @@ func (p *Plan) writeSummary(b *strings.Builder, stack []rules.Resource) {
 	var roles, buckets, adopted []string
 	for _, r := range p.Resources {
 		if r.ImportID != "" {
-			adopted = append(adopted, fmt.Sprintf("`%s` (%s)", r.ImportID, r.Type[strings.LastIndex(r.Type, ":")+1:]))
+			adopted = append(adopted, fmt.Sprintf("%s (%s)", code(r.ImportID), mdText(r.Type[strings.LastIndex(r.Type, ":")+1:])))
 		}
 		switch r.Type {
 		case awstypes.User:
 			kind := strings.Join(slices.Compact(slices.Sorted(slices.Values(credentials[r.Input("name")]))), " and ")
-			users[cmp.Or(kind, "no credential")] = append(users[cmp.Or(kind, "no credential")], "`"+r.Input("name")+"`")
+			users[cmp.Or(kind, "no credential")] = append(users[cmp.Or(kind, "no credential")], code(r.Input("name")))
 		case awstypes.Role:
-			roles = append(roles, "`"+r.Input("name")+"`")
+			roles = append(roles, code(r.Input("name")))
 		case awstypes.Bucket:
-			buckets = append(buckets, "`"+r.Input("bucket")+"`")
+			buckets = append(buckets, code(r.Input("bucket")))
 		}
 	}
 	slices.Sort(buckets)
@@ -201,7 +201,7 @@ func (o overwrite) text() string { return "its " + strings.Join(o.What, ", ") }
 func overwriteLines(list []overwrite) []string {
 	lines := make([]string, len(list))
 	for i, o := range list {
-		lines[i] = fmt.Sprintf("- `%s` (%s `%s`): %s\n", o.ImportID, o.Type, o.Name, o.text())
+		lines[i] = fmt.Sprintf("- %s (%s %s): %s\n", code(o.ImportID), mdText(o.Type), code(o.Name), o.text())
 	}
 	return lines
 }
@@ -218,7 +218,7 @@ func (p *Plan) overwrites(keep func(urn string) bool) []overwrite {
 		var what []string
 		for _, k := range slices.Sorted(maps.Keys(r.Inputs)) {
 			if v := r.Inputs[k]; !v.IsString() || v.StringValue() != r.ImportID {
-				what = append(what, "`"+string(k)+"`")
+				what = append(what, code(string(k)))
 			}
 		}
 		for _, side := range p.Resources {
@@ -360,7 +360,7 @@ func (p *Plan) writeTree(b *strings.Builder) {
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		for _, r := range children[parent] {
-			fmt.Fprintf(b, "%s%s %s%s\n", indent, r.Type, r.Name, flags(r))
+			fmt.Fprintf(b, "%s%s %s%s\n", indent, oneLine(r.Type), oneLine(r.Name), flags(r))
 			for _, k := range slices.Sorted(maps.Keys(r.Inputs)) {
 				if !slices.Contains(documentInputs, string(k)) {
 					fmt.Fprintf(b, "%s  · %s = %s\n", indent, k, inputText(string(k), r.Inputs[k]))
@@ -422,7 +422,7 @@ func (p *Plan) writePolicies(b *strings.Builder) {
 				continue
 			}
 			title := cmp.Or(r.Input("name"), r.Input("bucket"))
-			docs = append(docs, titled{fmt.Sprintf("%s `%s` (%s %s)", k, title, r.Type, r.Name), newDocument("`"+title+"`", text)})
+			docs = append(docs, titled{fmt.Sprintf("%s %s (%s %s)", k, code(title), mdText(r.Type), mdText(r.Name)), newDocument(code(title), text)})
 		}
 	}
 	all := make([]document, len(docs))

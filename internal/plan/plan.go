@@ -75,7 +75,8 @@ func Run(dir, stack string) (*Plan, error) {
 // configuration read and the rules evaluated by this build. The plan workflow renders a
 // pull request's plan with the base's code this way, so the pull request's own rendering
 // and rules cannot change what its reviewers read. Secret and unknown inputs stay secret
-// and unknown (the JSON plan holds their markers).
+// and unknown (the JSON plan holds their markers). A resource whose URN, type, name or
+// parent holds a control character is refused, naming it.
 func Render(dir, stack string, recorded []byte) (*Plan, error) {
 	_, cfg, _, err := load(dir, stack)
 	if err != nil {
@@ -87,6 +88,15 @@ func Render(dir, stack string, recorded []byte) (*Plan, error) {
 	}
 	if jp.Stack != stack {
 		return nil, fmt.Errorf("the recorded plan is of stack %q, not %q", jp.Stack, stack)
+	}
+	// The names are printed into the pull request comment: a control character (a newline
+	// and "<!--") would let the pull request's program write Markdown that hides the rest.
+	for _, r := range jp.Resources {
+		for _, f := range []struct{ field, value string }{{"urn", r.URN}, {"type", r.Type}, {"name", r.Name}, {"parent", r.Parent}} {
+			if c := controlled(f.value); c != "" {
+				return nil, fmt.Errorf("the recorded resource %q: its %s holds the control character %s; a recorded name or type may hold none", r.URN, f.field, c)
+			}
+		}
 	}
 	return evaluate(stack, cfg, registrations(jp)), nil
 }

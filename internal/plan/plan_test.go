@@ -321,3 +321,28 @@ func TestRenderReadsWhatJSONRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestRenderRefusesControlCharacters: a recorded name or type with a control character
+// (a component named "audit\n<!--" would hide the rest of the comment) is refused, and the
+// error says which resource, which field and which character.
+func TestRenderRefusesControlCharacters(t *testing.T) {
+	dir := fixtures.Examples(t)
+	names, err := stackfile.Names(dir)
+	require.NoError(t, err)
+	ran, err := plan.Run(dir, names[0])
+	require.NoError(t, err)
+	recorded, err := ran.JSON()
+	require.NoError(t, err)
+	var jp map[string]any
+	require.NoError(t, json.Unmarshal(recorded, &jp))
+	for _, field := range []string{"name", "type"} {
+		first := jp["resources"].([]any)[0].(map[string]any)
+		was := first[field]
+		first[field] = "audit\n<!--"
+		poisoned, err := json.Marshal(jp)
+		require.NoError(t, err)
+		first[field] = was
+		_, err = plan.Render(dir, names[0], poisoned)
+		assert.ErrorContains(t, err, "its "+field+` holds the control character '\n' at byte 5`, field)
+	}
+}

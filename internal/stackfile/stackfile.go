@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
@@ -57,6 +58,11 @@ func load(dir, stack string) (*Stack, error) {
 		return nil, fmt.Errorf("loading Pulumi.yaml: %w", err)
 	}
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	// The CLI's own rule (tokens.ParseStackName, which `pulumi stack init` applies): a stack
+	// it could not create is no stack, and its name is printed into the plan comment.
+	if _, err := tokens.ParseStackName(stack); err != nil {
+		return nil, fmt.Errorf("stack file %q: %w", filepath.Base(path), err)
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, missingStackError(dir, stack)
 	} else if err != nil {

@@ -235,6 +235,7 @@ type job struct {
 type step struct {
 	Name  string            `yaml:"name"`
 	ID    string            `yaml:"id"`
+	If    string            `yaml:"if"`
 	Uses  string            `yaml:"uses"`
 	With  map[string]any    `yaml:"with"`
 	Run   string            `yaml:"run"`

@@ -358,3 +358,33 @@ func TestPlanCommentRenderedByTheBase(t *testing.T) {
 	assert.Contains(t, script, "/post.md`")
 	assert.NotContains(t, script, "slice(", "the comment is cut at a block boundary by cmd/plan, not here")
 }
+
+// TestPlanCommentIsTheRendersOwn: the comment job posts the upload of the rendering job,
+// downloaded by its id (an artifact of the same name the record job's code uploads first
+// is not it), only when that job ran to its end; else it says there is no plan for the
+// head commit, naming the run, so that no comment describes an older commit. It updates
+// only a comment github-actions[bot] wrote, and the comment names the head commit. The
+// rendering job restores no Go cache (the record job's code could have written it).
+func TestPlanCommentIsTheRendersOwn(t *testing.T) {
+	wf := workflows(t)["plan.yml"]
+	render, post := wf.Jobs["plan-diff"], wf.Jobs["comment"]
+
+	upload := stepUsing(t, render, "actions/upload-artifact@")
+	require.NotEmpty(t, upload.ID)
+	assert.Equal(t, "${{ steps."+upload.ID+".outputs.artifact-id }}", render.Outputs["artifact-id"])
+	download := stepUsing(t, post, "actions/download-artifact@")
+	assert.Equal(t, "${{ needs.plan-diff.outputs.artifact-id }}", download.With["artifact-ids"])
+	assert.NotContains(t, download.With, "name", "by id, not by name")
+	assert.Contains(t, download.If, "needs.plan-diff.result == 'success' || needs.plan-diff.result == 'failure'")
+
+	script := stepUsing(t, post, "actions/github-script@").With["script"].(string)
+	assert.Contains(t, script, "c.user.login === 'github-actions[bot]'")
+	assert.NotContains(t, script, "user.type", "any bot is not the workflow's")
+	assert.Contains(t, script, "No plan for ${process.env.HEAD_SHA}: see ${process.env.RUN_URL}")
+	comment := stepUsing(t, post, "actions/github-script@")
+	assert.Equal(t, "${{ github.event.pull_request.head.sha }}", comment.Env["HEAD_SHA"])
+	assert.Contains(t, comment.Env["RUN_URL"], "${{ github.run_id }}")
+	assert.Equal(t, "${{ github.event.pull_request.head.sha }}", stepsRunning(render, "base/scripts/plan-diff.sh base head ")[0].Env["HEAD_SHA"])
+
+	assert.Equal(t, false, stepUsing(t, render, "actions/setup-go@").With["cache"])
+}
