@@ -13,24 +13,16 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/minimal"
 sed 's#^module .*#module minimal#' go.mod > "$work/minimal/go.mod"
 cp go.sum "$work/minimal/"
-cat > "$work/minimal/main.go" <<'GO'
-package main
-
-import (
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/account"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
-	_ "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
-
-func main() { pulumi.Run(func(*pulumi.Context) error { return nil }) }
-GO
+# Its imports are the program's own AWS sub-packages, read from the build, so the two
+# never drift apart.
+{
+	echo 'package main'
+	echo 'import ('
+	go list -deps . | grep -E '^github.com/pulumi/pulumi-aws/sdk/v6/go/aws(/[a-z0-9]+)?$' | grep -v '/internal$' | sed 's/.*/\t_ "&"/'
+	echo '	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"'
+	echo ')'
+	echo 'func main() { pulumi.Run(func(*pulumi.Context) error { return nil }) }'
+} > "$work/minimal/main.go"
 
 # measure LABEL DIR MODFLAG: one cold and one warm build, each timed by GNU time. Its peak
 # is the largest single process's resident memory (the compiler or the linker), not the sum
