@@ -16,7 +16,7 @@ import (
 // the offline plan's registrations (plan.Run) give that bucket's settings, and says each
 // difference: versioning, default encryption, the public access block, ownership controls,
 // the lifecycle rules by id (with transitionDefaultMinimumObjectSize), and whether a
-// policy and Object Lock are there. The policy document is compared by presence only: the
+// policy and Object Lock are there, and the target bucket of server access logging. The policy document is compared by presence only: the
 // offline plan does not know the bucket's ARN it names.
 func BucketMismatches(regs []record.Registration, bucket string, got map[string]any) []string {
 	var out []string
@@ -40,6 +40,7 @@ func BucketMismatches(regs []record.Registration, bucket string, got map[string]
 	}
 	differ("a bucket policy", planned[awstypes.BucketPolicy] != nil, got["policy"] != nil)
 	differ("Object Lock", planned[awstypes.ObjectLock] != nil, path(got, "objectLock", "ObjectLockConfiguration", "ObjectLockEnabled") == "Enabled")
+	differ("the access logging target bucket", path(planned[awstypes.BucketLogging], "targetBucket"), path(got, "logging", "LoggingEnabled", "TargetBucket"))
 	return out
 }
 

@@ -253,7 +253,8 @@ func TestCIChecksThePinnedVersion(t *testing.T) {
 }
 
 // TestBucketMismatchesNamesEachSetting: each setting the plan gives a bucket and AWS does
-// not have is named, lifecycle's default minimum object size and Object Lock included;
+// not have is named, lifecycle's default minimum object size, Object Lock and server access
+// logging included;
 // settings of another bucket are not compared.
 func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 	reg := func(typ string, inputs map[string]any) record.Registration {
@@ -264,6 +265,7 @@ func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 		reg(awstypes.Lifecycle, map[string]any{"bucket": "vault", "transitionDefaultMinimumObjectSize": "all_storage_classes_128K",
 			"rules": []any{map[string]any{"id": "retention"}, map[string]any{"id": "cleanup"}}}),
 		reg(awstypes.ObjectLock, map[string]any{"bucket": "vault"}),
+		reg(awstypes.BucketLogging, map[string]any{"bucket": "vault", "targetBucket": "vault-logs", "targetPrefix": "vault/"}),
 		reg(awstypes.BucketPolicy, map[string]any{"bucket": "other"}),
 	}
 	got := map[string]any{
@@ -273,6 +275,7 @@ func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 	assert.Equal(t, []string{
 		"transitionDefaultMinimumObjectSize of vault: the plan says all_storage_classes_128K, AWS has <nil>",
 		"Object Lock of vault: the plan says true, AWS has false",
+		"the access logging target bucket of vault: the plan says vault-logs, AWS has <nil>",
 	}, BucketMismatches(regs, "vault", got))
 }
 

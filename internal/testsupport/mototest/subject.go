@@ -33,7 +33,7 @@ type Subject struct{ Kind, Name string }
 var subjectKeys = map[string][2]string{
 	awstypes.Bucket: {KindBucket, "bucket"}, awstypes.Versioning: {KindBucket, "bucket"}, awstypes.Encryption: {KindBucket, "bucket"},
 	awstypes.Ownership: {KindBucket, "bucket"}, awstypes.PublicAccessBlock: {KindBucket, "bucket"}, awstypes.BucketPolicy: {KindBucket, "bucket"},
-	awstypes.Lifecycle: {KindBucket, "bucket"}, awstypes.ObjectLock: {KindBucket, "bucket"},
+	awstypes.Lifecycle: {KindBucket, "bucket"}, awstypes.ObjectLock: {KindBucket, "bucket"}, awstypes.BucketLogging: {KindBucket, "bucket"},
 	awstypes.User: {KindUser, "name"}, awstypes.LoginProfile: {KindUser, "user"}, awstypes.AccessKey: {KindUser, "user"},
 	awstypes.Membership: {KindUser, "user"}, awstypes.UserPoliciesExcl: {KindUser, "userName"}, awstypes.UserAttachmentsExcl: {KindUser, "userName"},
 	awstypes.UserPolicy: {KindUser, "user"}, awstypes.UserAttachment: {KindUser, "user"},
