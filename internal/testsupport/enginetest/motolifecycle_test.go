@@ -37,7 +37,6 @@ var modelOnly = map[string]string{
 	// The account defaults, detection and trail hardening of issue 22 (items 4, 6, 7): the
 	// backend serves S3, IAM and CloudTrail's trail only.
 	awstypes.EBSEncryptionByDefault: "no backend yet (moto has EC2's EnableEbsEncryptionByDefault)",
-	awstypes.ServiceLinkedRole:      "no backend yet: the IAM backend does not send CreateServiceLinkedRole (moto has it)",
 	awstypes.GuardDutyDetector:      "no backend yet (moto has GuardDuty detectors)",
 	awstypes.ConfigRecorder:         "no backend yet (moto has AWS Config recorders)",
 	awstypes.ConfigDelivery:         "no backend yet (moto has AWS Config delivery channels)",

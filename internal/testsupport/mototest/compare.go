@@ -195,8 +195,8 @@ var cases = map[string]string{KindUser: "User", KindGroup: "Group", KindRole: "R
 
 // accountMismatches compares the account's alias, password policy, OIDC providers (URL,
 // client ids, thumbprints when the plan sets them), trails (bucket, multi-region, log file
-// validation, global events, logging, advanced event selectors) and account-level public
-// access block.
+// validation, global events, logging, advanced event selectors), account-level public
+// access block and service-linked roles (by service).
 func accountMismatches(regs []record.Registration, got map[string]any) []string {
 	var out []string
 	d := differ(&out, "the account")
@@ -245,6 +245,14 @@ func accountMismatches(regs []record.Registration, got map[string]any) []string 
 			selectors(path(got, "trailSelectors", fmt.Sprint(name), "AdvancedEventSelectors"), "Name", "FieldSelectors", "Field", "Equals", "StartsWith")))
 	}
 	d("trails", sorted(trails), sorted(haveTrails))
+	var services, haveServices []string // a service-linked role's path is /aws-service-role/<service>/
+	for _, in := range inputsOf(regs, awstypes.ServiceLinkedRole, "", "") {
+		services = append(services, fmt.Sprint(in["awsServiceName"]))
+	}
+	for _, r := range asList(path(got, "serviceLinkedRoles", "Roles")) {
+		haveServices = append(haveServices, strings.Trim(strings.TrimPrefix(fmt.Sprint(path(r, "Path")), "/aws-service-role/"), "/"))
+	}
+	d("service-linked roles", sorted(services), sorted(haveServices))
 	for _, in := range inputsOf(regs, awstypes.AccountPublicAccess, "", "") {
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			d("account public access block "+k, or(in[k], false), or(path(got, "publicAccessBlock", upper(k)), false))

@@ -359,6 +359,7 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		reg(awstypes.Trail, map[string]any{"name": "audit", "s3BucketName": "acme-audit", "isMultiRegionTrail": true, "enableLogFileValidation": true,
 			"advancedEventSelectors": []any{map[string]any{"name": "S3 object writes", "fieldSelectors": []any{
 				map[string]any{"field": "eventCategory", "equals": []any{"Data"}}, map[string]any{"field": "resources.ARN", "startsWiths": []any{"arn:aws:s3:::acme-backups/"}}}}}}),
+		reg(awstypes.ServiceLinkedRole, map[string]any{"awsServiceName": "config.amazonaws.com"}),
 	}
 	obj := func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -369,6 +370,18 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 	}
 	var trustDoc any
 	require.NoError(t, json.Unmarshal([]byte(trust), &trustDoc))
+	account := func() map[string]any {
+		return map[string]any{
+			"aliases":        obj("AccountAliases", []any{"acme"}),
+			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
+			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
+			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
+			"trailStatus":    obj("audit", obj("IsLogging", true)),
+			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
+				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
+			"serviceLinkedRoles": obj("Roles", []any{obj("Path", "/aws-service-role/config.amazonaws.com/")}),
+		}
+	}
 	assertMismatchCases(t, regs, []mismatchCase{
 		{Subject{KindUser, "alice"}, map[string]any{
 			"user":             obj("User", obj("Path", "/admins/")),
@@ -400,26 +413,12 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		{Subject{KindPolicy, "web-s3"}, map[string]any{
 			"policy": obj("Path", "/apps/"), "document": obj("PolicyVersion", obj("Document", obj("Version", "2012-10-17", "Statement", []any{}))),
 		}, func(m map[string]any) { m["policy"] = obj("Path", "/") }, "path of policy web-s3: the plan says /apps/, AWS has /"},
-		{Subject{KindAccount, ""}, map[string]any{
-			"aliases":        obj("AccountAliases", []any{"acme"}),
-			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
-			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
-			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
-			"trailStatus":    obj("audit", obj("IsLogging", true)),
-			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
-				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
-		}, func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
 			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]]"},
-		{Subject{KindAccount, ""}, map[string]any{
-			"aliases":        obj("AccountAliases", []any{"acme"}),
-			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
-			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
-			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
-			"trailStatus":    obj("audit", obj("IsLogging", true)),
-			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
-				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
-		}, func(m map[string]any) { m["trailSelectors"] = obj("audit", obj("AdvancedEventSelectors", []any{})) },
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["trailSelectors"] = obj("audit", obj("AdvancedEventSelectors", []any{})) },
 			"selectors=[]]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["serviceLinkedRoles"] = obj("Roles", []any{}) },
+			"service-linked roles of the account: the plan says [config.amazonaws.com], AWS has []"},
 	})
 }
 

@@ -43,7 +43,7 @@ var subjectKeys = map[string][2]string{
 	awstypes.RolePoliciesExcl: {KindRole, "roleName"}, awstypes.RolePolicy: {KindRole, "role"},
 	awstypes.Policy:       {KindPolicy, "name"},
 	awstypes.AccountAlias: {KindAccount, ""}, awstypes.AccountPasswordPolicy: {KindAccount, ""}, awstypes.OIDCProvider: {KindAccount, ""},
-	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""},
+	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""}, awstypes.ServiceLinkedRole: {KindAccount, ""},
 	awstypes.KMSKey: {KindKey, "description"}, awstypes.Topic: {KindTopic, "name"}, awstypes.TopicSubscription: {KindTopic, "topic"},
 	awstypes.EventRule: {KindRule, "name"}, awstypes.EventTarget: {KindRule, "rule"}, awstypes.Budget: {KindBudget, "name"},
 	awstypes.AlternateContact: {KindContact, "alternateContactType"},
@@ -160,7 +160,8 @@ func (s *Server) ManagedPolicy(t testing.TB, name string) map[string]any {
 // AccountSettings reads the account's own settings back: aliases (list-account-aliases),
 // passwordPolicy (absent without one), oidcProviders (each provider's
 // get-open-id-connect-provider answer by ARN), trails (describe-trails, each trail's
-// get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors) and, through the SDK, publicAccessBlock (S3
+// get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors),
+// serviceLinkedRoles (list-roles under /aws-service-role/) and, through the SDK, publicAccessBlock (S3
 // Control's account-level block; absent without one): the AWS CLI v1 sends S3 Control to
 // <account>.<endpoint host>, which no resolver knows for 127.0.0.1.
 func (s *Server) AccountSettings(t testing.TB) map[string]any {
@@ -169,6 +170,7 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 		{"aliases", "iam", "list-account-aliases"},
 		{"passwordPolicy", "iam", "get-account-password-policy"},
 		{"trails", "cloudtrail", "describe-trails"},
+		{"serviceLinkedRoles", "iam", "list-roles", "--path-prefix", "/aws-service-role/"},
 	}, "NoSuchEntity")
 	listed, _ := s.AWS(t, "iam", "list-open-id-connect-providers")
 	out["oidcProviders"] = s.each(t, path(listed, "OpenIDConnectProviderList"), "Arn", func(arn string) []string {
