@@ -360,6 +360,11 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"advancedEventSelectors": []any{map[string]any{"name": "S3 object writes", "fieldSelectors": []any{
 				map[string]any{"field": "eventCategory", "equals": []any{"Data"}}, map[string]any{"field": "resources.ARN", "startsWiths": []any{"arn:aws:s3:::acme-backups/"}}}}}}),
 		reg(awstypes.ServiceLinkedRole, map[string]any{"awsServiceName": "config.amazonaws.com"}),
+		reg(awstypes.GuardDutyDetector, map[string]any{"enable": true}),
+		reg(awstypes.ConfigRecorder, map[string]any{"name": "default", "recordingGroup": map[string]any{"allSupported": true, "includeGlobalResourceTypes": true}}),
+		reg(awstypes.ConfigDelivery, map[string]any{"name": "default", "s3BucketName": "acme-config"}),
+		reg(awstypes.ConfigRecorderStatus, map[string]any{"name": "default", "isEnabled": true}),
+		{Type: awstypes.GuardDutyDetector, Inputs: resource.NewPropertyMapFromMap(map[string]any{"enable": true}), Provider: "urn:pulumi:p::s::pulumi:providers:aws::eu-west-1::id"},
 	}
 	obj := func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -379,7 +384,12 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"trailStatus":    obj("audit", obj("IsLogging", true)),
 			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
 				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
-			"serviceLinkedRoles": obj("Roles", []any{obj("Path", "/aws-service-role/config.amazonaws.com/")}),
+			"serviceLinkedRoles":   obj("Roles", []any{obj("Path", "/aws-service-role/config.amazonaws.com/")}),
+			"guardDuty":            obj("DetectorIds", []any{"d1"}),
+			"detectors":            obj("d1", obj("Status", "ENABLED")),
+			"configRecorders":      obj("ConfigurationRecorders", []any{obj("name", "default", "recordingGroup", obj("allSupported", true, "includeGlobalResourceTypes", true))}),
+			"configRecorderStatus": obj("ConfigurationRecordersStatus", []any{obj("name", "default", "recording", true)}),
+			"deliveryChannels":     obj("DeliveryChannels", []any{obj("name", "default", "s3BucketName", "acme-config")}),
 		}
 	}
 	assertMismatchCases(t, regs, []mismatchCase{
@@ -419,6 +429,11 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"selectors=[]]"},
 		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["serviceLinkedRoles"] = obj("Roles", []any{}) },
 			"service-linked roles of the account: the plan says [config.amazonaws.com], AWS has []"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) {
+			m["configRecorderStatus"] = obj("ConfigurationRecordersStatus", []any{obj("name", "default", "recording", false)})
+		}, "AWS Config recorders of the stack's region: the plan says [default all=true global=true recording=true], AWS has [default all=true global=true recording=false]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["detectors"] = obj("d1", obj("Status", "DISABLED")) },
+			"GuardDuty detectors (on) of the stack's region: the plan says [true], AWS has [false]"},
 	})
 }
 
