@@ -35,7 +35,8 @@ import (
 var modelOnly = map[string]string{
 	awstypes.Analyzer: "moto 5.2.1 has no Access Analyzer (its server answers CreateAnalyzer with HTTP 500: no backend for access-analyzer)",
 	// EBS encryption by default and Security Hub CSPM (issue 22, items 4, 6).
-	awstypes.EBSEncryptionByDefault: "no backend yet (moto has EC2's EnableEbsEncryptionByDefault; service/ec2's compile cost not yet weighed)",
+	awstypes.EBSEncryptionByDefault: "kept for speed: moto has EC2's EnableEbsEncryptionByDefault, but service/ec2 v1.349.0 (31 MB of source) " +
+		"takes 171 s and 264 MB of build cache to compile from an empty cache (guardduty: 87 s), for one boolean (docs/performance.md)",
 	awstypes.SecurityHubAccount: "no backend yet: moto 5.2.1's server has EnableSecurityHub, DescribeHub and DisableSecurityHub " +
 		"(it ignores AutoEnableControls and ControlFindingGenerator, answering the defaults) but no UpdateSecurityHubConfiguration",
 	awstypes.SecurityHubStandard: "moto 5.2.1 has no Security Hub standards: securityhub/responses.py has no BatchEnableStandards, " +
