@@ -1,7 +1,6 @@
 package awsmodel_test
 
 import (
-	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -12,44 +11,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secure-aws/secure-aws/awstypes"
-	"github.com/secure-aws/secure-aws/internal/adoptcheck"
 	"github.com/secure-aws/secure-aws/internal/awsmodel"
 	"github.com/secure-aws/secure-aws/internal/config"
-	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/program"
 	"github.com/secure-aws/secure-aws/internal/record"
-	"github.com/secure-aws/secure-aws/internal/rootcheck"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/internal/testsupport/stackgen"
 )
-
-type healthyRoot struct{}
-
-func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
-	return rootcheck.Status{MFAEnabled: true}, nil
-}
-
-func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
-	return []byte(credaudit.Header), nil
-}
-
-func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
-	return nil, nil
-}
-
-// UserGroups: every user is only in the groups the program declares.
-func (healthyRoot) UserGroups(context.Context, string) ([]string, error) { return nil, nil }
-
-// AdoptedBucket: a bucket being adopted has nothing the program does not declare.
-func (healthyRoot) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
-	return adoptcheck.Existing{}, nil
-}
 
 // TestEveryTypeIsModelled: every resource type the program creates has a replacement
 // rule, so the stand-in provider never guesses; a new type fails here until it is added.
 func TestEveryTypeIsModelled(t *testing.T) {
 	everything := stackgen.Everything()
 	rec := record.New(config.Project, "production")
-	require.NoError(t, rec.Run(everything, false, program.Run(program.Env{Account: healthyRoot{}, ConfigKeys: slices.Collect(maps.Keys(everything))})))
+	require.NoError(t, rec.Run(everything, false, program.Run(program.Env{Account: fixtures.HealthyAccount{}, ConfigKeys: slices.Collect(maps.Keys(everything))})))
 	types := map[string]bool{}
 	for _, r := range rec.Registrations() {
 		if r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/adoptcheck"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/internal/testsupport/world"
 )
 
@@ -109,7 +110,7 @@ func TestAdoptExistingResources(t *testing.T) {
 
 // replicatedLegacy is the legacy account whose data bucket replicates to another bucket
 // (the stand-in's AWS models no replication: the adoption check's reader says so).
-type replicatedLegacy struct{ healthyRoot }
+type replicatedLegacy struct{ fixtures.HealthyAccount }
 
 func (replicatedLegacy) AdoptedBucket(_ context.Context, _, bucket string) (adoptcheck.Existing, error) {
 	if bucket != "enginetest-legacy-data" {

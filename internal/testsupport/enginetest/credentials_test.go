@@ -15,6 +15,7 @@ import (
 
 	"github.com/secure-aws/secure-aws/awstypes"
 	"github.com/secure-aws/secure-aws/internal/credaudit"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/internal/testsupport/oplog"
 	"github.com/secure-aws/secure-aws/pgpkey/pgpkeytest"
 )
@@ -108,7 +109,7 @@ func TestKeyRotation(t *testing.T) {
 // auditedAccount has a healthy root user and the credential report report, or fails to
 // read it with err.
 type auditedAccount struct {
-	healthyRoot
+	fixtures.HealthyAccount
 	report string
 	err    error
 }

@@ -22,13 +22,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/secure-aws/secure-aws/internal/adoptcheck"
-	"github.com/secure-aws/secure-aws/internal/credaudit"
 	"github.com/secure-aws/secure-aws/internal/gate"
 	"github.com/secure-aws/secure-aws/internal/preview"
 	"github.com/secure-aws/secure-aws/internal/program"
-	"github.com/secure-aws/secure-aws/internal/rootcheck"
 	"github.com/secure-aws/secure-aws/internal/stackfile"
+	"github.com/secure-aws/secure-aws/internal/testsupport/fixtures"
 	"github.com/secure-aws/secure-aws/internal/testsupport/oplog"
 	"github.com/secure-aws/secure-aws/internal/testsupport/standin"
 	"github.com/secure-aws/secure-aws/internal/testsupport/world"
@@ -182,7 +180,7 @@ type project struct {
 	backend string
 	world   string // what exists in the stand-in's AWS
 	env     map[string]string
-	// account is what the managing stack's checks read; default healthyRoot.
+	// account is what the managing stack's checks read; default fixtures.HealthyAccount.
 	account program.AccountReader
 }
 
@@ -204,7 +202,7 @@ func copyProject(t testing.TB) *project {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o644))
 	state := t.TempDir()
-	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend"), world: filepath.Join(state, "world.json"), account: healthyRoot{}}
+	p := &project{t: t, dir: dir, log: filepath.Join(state, "fakeaws.jsonl"), backend: filepath.Join(state, "backend"), world: filepath.Join(state, "world.json"), account: fixtures.HealthyAccount{}}
 	names, err := stackfile.Names(repoRoot)
 	require.NoError(t, err)
 	for _, name := range names {
@@ -222,30 +220,6 @@ func copyProject(t testing.TB) *project {
 	}
 	require.NoError(t, os.MkdirAll(p.backend, 0o755))
 	return p
-}
-
-// healthyRoot is a root user without access keys and with MFA, in an account whose
-// credential report lists no user.
-type healthyRoot struct{}
-
-func (healthyRoot) RootStatus(context.Context) (rootcheck.Status, error) {
-	return rootcheck.Status{MFAEnabled: true}, nil
-}
-
-func (healthyRoot) CredentialReport(context.Context) ([]byte, error) {
-	return []byte(credaudit.Header), nil
-}
-
-func (healthyRoot) UserTags(context.Context, string) (map[string]string, error) {
-	return nil, nil
-}
-
-// UserGroups: every user is only in the groups the program declares.
-func (healthyRoot) UserGroups(context.Context, string) ([]string, error) { return nil, nil }
-
-// AdoptedBucket: a bucket being adopted has nothing the program does not declare.
-func (healthyRoot) AdoptedBucket(context.Context, string, string) (adoptcheck.Existing, error) {
-	return adoptcheck.Existing{}, nil
 }
 
 // stack initialises stack in the project's backend and returns it, running the program
