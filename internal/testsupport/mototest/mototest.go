@@ -59,7 +59,7 @@ type Server struct {
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
 	// account is the one the test asked for; keyID and secret sign every request of
 	// Config, Env and AWS: AccessKeyID and SecretAccessKey in DefaultAccount, else a key moto
-	// issued in account (enter), unless As or Enforce chose another key moto issued.
+	// issued in account (enter), unless As or Admin chose another key moto issued.
 	account       string
 	keyID, secret string
 }

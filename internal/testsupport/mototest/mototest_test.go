@@ -459,13 +459,35 @@ func assertMismatchCases(t *testing.T, regs []record.Registration, cases []misma
 }
 
 // TestEnforce: once Enforce is on, moto refuses a key it did not issue, lets the admin key
-// do anything, holds a key it issued to its user's policies, and still authenticates an
-// Inactive key (AWS refuses it) while a deleted one is refused; Reset turns it off.
+// do anything (signed by the AWS CLI or the AWS SDK for Go), holds a key it issued to its user's policies, and still authenticates an
+// Inactive key (AWS refuses it) while a deleted one is refused; it miscomputes the
+// signature of a GET without query or body on a REST API; the end of the (sub)test and
+// Reset each turn it off.
 func TestEnforce(t *testing.T) {
 	skipShort(t)
 	s := Start(t)
-	admin := s.Enforce(t)
+	admin := s.Admin(t)
+	t.Run("enforced", func(t *testing.T) {
+		s.Enforce(t)
+		_, code := s.AWS(t, "sts", "get-caller-identity")
+		assert.Equal(t, "InvalidClientTokenId", code, "the dummy key is refused")
+		_, err := iam.NewFromConfig(admin.Config(t)).ListUsers(t.Context(), &iam.ListUsersInput{})
+		require.NoError(t, err, "the AWS SDK for Go's signature, as the stand-in's backends sign, passes")
+		_, err = iam.NewFromConfig(s.Config(t)).ListUsers(t.Context(), &iam.ListUsersInput{})
+		require.Error(t, err, "the dummy key is refused through the SDK too")
+		detector, code := admin.AWS(t, "guardduty", "create-detector", "--enable")
+		require.Empty(t, code, "a POST with a body is checked as AWS checks it")
+		_, code = admin.AWS(t, "guardduty", "get-detector", "--detector-id", path(detector, "DetectorId").(string))
+		assert.Equal(t, "403", code, "moto 5.2.1 answers SignatureDoesNotMatch (in XML, which the CLI cannot parse) to a GET "+
+			"without query or body on a REST API: it signs the request's headers as its body")
+	})
 	_, code := s.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "enforcement ends with the subtest that turned it on")
+	s.Enforce(t)()
+	_, code = s.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "and with stop")
+	s.Enforce(t)
+	_, code = s.AWS(t, "sts", "get-caller-identity")
 	assert.Equal(t, "InvalidClientTokenId", code, "the dummy key is refused")
 	_, code = admin.AWS(t, "iam", "create-user", "--user-name", "app")
 	require.Empty(t, code, "the admin may do anything")
