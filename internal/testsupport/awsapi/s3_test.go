@@ -41,7 +41,7 @@ func serverConfig(t *testing.T, server *mototest.Server) Config {
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
 		"s3": endpoint, "s3control": endpoint, "sts": endpoint, "iam": endpoint, "cloudtrail": endpoint,
 		"kms": endpoint, "sns": endpoint, "events": endpoint, "budgets": endpoint, "account": endpoint,
-		"guardduty": endpoint, "configservice": endpoint})})
+		"guardduty": endpoint, "configservice": endpoint, "ec2": endpoint})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
 	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}

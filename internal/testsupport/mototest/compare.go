@@ -256,11 +256,11 @@ func accountMismatches(regs []record.Registration, got map[string]any) []string 
 	return append(out, detectionMismatches(regs, got)...)
 }
 
-// detectionMismatches compares GuardDuty and AWS Config in the stack's own region (the
-// registrations of the default provider; the read-back's region is that of the stacks the
-// tests apply): the number of detectors and whether each is on, and the recorders (with
+// detectionMismatches compares GuardDuty, AWS Config and EBS encryption by default in the
+// stack's own region (the registrations of the default provider, read back in the
+// server's region: InRegion): the number of detectors and whether each is on, and the recorders (with
 // their recording group and whether they record) and delivery channels (with their bucket)
-// by name.
+// by name, and whether EBS encryption by default is on.
 func detectionMismatches(regs []record.Registration, got map[string]any) []string {
 	var out []string
 	d := differ(&out, "the stack's region")
@@ -278,6 +278,8 @@ func detectionMismatches(regs []record.Registration, got map[string]any) []strin
 				path(in, "recordingGroup", "includeGlobalResourceTypes"), slices.ContainsFunc(inputsOf(regs, awstypes.ConfigRecorderStatus, "name", fmt.Sprint(in["name"])), func(st map[string]any) bool { return st["isEnabled"] == true })))
 		case awstypes.ConfigDelivery:
 			channels = append(channels, fmt.Sprintf("%v bucket=%v", in["name"], in["s3BucketName"]))
+		case awstypes.EBSEncryptionByDefault:
+			d("EBS encryption by default", in["enabled"] == true, path(got, "ebsEncryption", "EbsEncryptionByDefault") == true)
 		}
 	}
 	var haveDetectors, haveRecorders, haveChannels []string

@@ -364,6 +364,8 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		reg(awstypes.ConfigRecorder, map[string]any{"name": "default", "recordingGroup": map[string]any{"allSupported": true, "includeGlobalResourceTypes": true}}),
 		reg(awstypes.ConfigDelivery, map[string]any{"name": "default", "s3BucketName": "acme-config"}),
 		reg(awstypes.ConfigRecorderStatus, map[string]any{"name": "default", "isEnabled": true}),
+		reg(awstypes.EBSEncryptionByDefault, map[string]any{"enabled": true}),
+		{Type: awstypes.EBSEncryptionByDefault, Inputs: resource.NewPropertyMapFromMap(map[string]any{"enabled": false}), Provider: "urn:pulumi:p::s::pulumi:providers:aws::eu-west-1::id"},
 		{Type: awstypes.GuardDutyDetector, Inputs: resource.NewPropertyMapFromMap(map[string]any{"enable": true}), Provider: "urn:pulumi:p::s::pulumi:providers:aws::eu-west-1::id"},
 	}
 	obj := func(kv ...any) map[string]any {
@@ -390,6 +392,7 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 			"configRecorders":      obj("ConfigurationRecorders", []any{obj("name", "default", "recordingGroup", obj("allSupported", true, "includeGlobalResourceTypes", true))}),
 			"configRecorderStatus": obj("ConfigurationRecordersStatus", []any{obj("name", "default", "recording", true)}),
 			"deliveryChannels":     obj("DeliveryChannels", []any{obj("name", "default", "s3BucketName", "acme-config")}),
+			"ebsEncryption":        obj("EbsEncryptionByDefault", true),
 		}
 	}
 	assertMismatchCases(t, regs, []mismatchCase{
@@ -434,6 +437,8 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		}, "AWS Config recorders of the stack's region: the plan says [default all=true global=true recording=true], AWS has [default all=true global=true recording=false]"},
 		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["detectors"] = obj("d1", obj("Status", "DISABLED")) },
 			"GuardDuty detectors (on) of the stack's region: the plan says [true], AWS has [false]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["ebsEncryption"] = obj("EbsEncryptionByDefault", false) },
+			"EBS encryption by default of the stack's region: the plan says true, AWS has false"},
 	})
 }
 
@@ -514,4 +519,27 @@ func TestEnforce(t *testing.T) {
 	s.Reset(t)
 	_, code = s.AWS(t, "sts", "get-caller-identity")
 	assert.Empty(t, code, "after Reset moto takes any key again")
+}
+
+// TestInRegion: a server InRegion sends its clients' requests to that region, the SDK's
+// and the AWS CLI's alike, and what is regional made there is read there, not in Region.
+func TestInRegion(t *testing.T) {
+	skipShort(t)
+	s := Start(t)
+	eu := s.InRegion("eu-west-1")
+	_, code := eu.AWS(t, "sns", "create-topic", "--name", "regional")
+	require.Empty(t, code)
+	topics := func(s *Server) []string {
+		got, code := s.AWS(t, "sns", "list-topics")
+		require.Empty(t, code)
+		var arns []string
+		for _, topic := range asList(path(got, "Topics")) {
+			arns = append(arns, path(topic, "TopicArn").(string))
+		}
+		return arns
+	}
+	assert.Equal(t, []string{"arn:aws:sns:eu-west-1:" + DefaultAccount + ":regional"}, topics(eu))
+	assert.Empty(t, topics(s), "nothing of eu-west-1 in "+Region)
+	assert.Equal(t, "eu-west-1", eu.Config(t).Region)
+	assert.Equal(t, Region, s.Config(t).Region, "InRegion leaves the server it was called on as it was")
 }

@@ -45,8 +45,8 @@ var subjectKeys = map[string][2]string{
 	awstypes.AccountAlias: {KindAccount, ""}, awstypes.AccountPasswordPolicy: {KindAccount, ""}, awstypes.OIDCProvider: {KindAccount, ""},
 	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""}, awstypes.ServiceLinkedRole: {KindAccount, ""},
 	awstypes.GuardDutyDetector: {KindAccount, ""}, awstypes.ConfigRecorder: {KindAccount, ""}, awstypes.ConfigDelivery: {KindAccount, ""},
-	awstypes.ConfigRecorderStatus: {KindAccount, ""},
-	awstypes.KMSKey:               {KindKey, "description"}, awstypes.Topic: {KindTopic, "name"}, awstypes.TopicSubscription: {KindTopic, "topic"},
+	awstypes.ConfigRecorderStatus: {KindAccount, ""}, awstypes.EBSEncryptionByDefault: {KindAccount, ""},
+	awstypes.KMSKey: {KindKey, "description"}, awstypes.Topic: {KindTopic, "name"}, awstypes.TopicSubscription: {KindTopic, "topic"},
 	awstypes.EventRule: {KindRule, "name"}, awstypes.EventTarget: {KindRule, "rule"}, awstypes.Budget: {KindBudget, "name"},
 	awstypes.AlternateContact: {KindContact, "alternateContactType"},
 }
@@ -165,7 +165,8 @@ func (s *Server) ManagedPolicy(t testing.TB, name string) map[string]any {
 // get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors),
 // serviceLinkedRoles (list-roles under /aws-service-role/), guardDuty (list-detectors, each
 // detector's get-detector by id as detectors), configRecorders, configRecorderStatus and
-// deliveryChannels (AWS Config's describe calls) and, through the SDK, publicAccessBlock (S3
+// deliveryChannels (AWS Config's describe calls), ebsEncryption
+// (get-ebs-encryption-by-default) and, through the SDK, publicAccessBlock (S3
 // Control's account-level block; absent without one): the AWS CLI v1 sends S3 Control to
 // <account>.<endpoint host>, which no resolver knows for 127.0.0.1.
 func (s *Server) AccountSettings(t testing.TB) map[string]any {
@@ -179,6 +180,7 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 		{"configRecorders", "configservice", "describe-configuration-recorders"},
 		{"configRecorderStatus", "configservice", "describe-configuration-recorder-status"},
 		{"deliveryChannels", "configservice", "describe-delivery-channels"},
+		{"ebsEncryption", "ec2", "get-ebs-encryption-by-default"},
 	}, "NoSuchEntity")
 	out["detectors"] = s.each(t, path(out, "guardDuty", "DetectorIds"), "", func(id string) []string {
 		return []string{"guardduty", "get-detector", "--detector-id", id}
