@@ -3,7 +3,6 @@ package awsapi
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -53,7 +52,9 @@ const ec2APIVersion = "2016-11-15"
 
 // call sends action to EC2 and returns whether EBS encryption by default is on in the
 // region after it (each of the three actions answers ebsEncryptionByDefault). AWS's
-// refusal is a smithy.APIError with EC2's code, as the SDK returns it.
+// refusal is a smithy.APIError with EC2's code, as the SDK returns it. Unlike the SDK's
+// clients it does not retry: the emulator it talks to neither throttles nor fails for a
+// while.
 func (b *EC2) call(ctx context.Context, action string) (bool, error) {
 	body := url.Values{"Action": {action}, "Version": {ec2APIVersion}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(b.endpoint, "/")+"/", strings.NewReader(body))
@@ -94,9 +95,10 @@ func (b *EC2) call(ctx context.Context, action string) (bool, error) {
 	return *out.Enabled, nil
 }
 
-// ebsInputs are EBS encryption by default's inputs, by their Pulumi names.
+// ebsInputs are EBS encryption by default's inputs, by their Pulumi names: enabled is
+// optional, and on when left out, as the provider's schema defaults it.
 type ebsInputs struct {
-	Enabled bool `json:"enabled"`
+	Enabled *bool `json:"enabled"`
 }
 
 // set turns EBS encryption by default on or off as inputs say.
@@ -108,20 +110,21 @@ func (b *EC2) set(ctx context.Context, typ string, inputs resource.PropertyMap) 
 	if err := decode(typ, inputs, &in); err != nil {
 		return err
 	}
-	action := map[bool]string{true: "EnableEbsEncryptionByDefault", false: "DisableEbsEncryptionByDefault"}[in.Enabled]
+	enable := in.Enabled == nil || *in.Enabled
+	action := map[bool]string{true: "EnableEbsEncryptionByDefault", false: "DisableEbsEncryptionByDefault"}[enable]
 	on, err := b.call(ctx, action)
-	if err == nil && on != in.Enabled {
+	if err == nil && on != enable {
 		err = fmt.Errorf("EC2 %s answered ebsEncryptionByDefault %v", action, on)
 	}
 	return wrap("setting EBS encryption by default in", b.cfg.Region, err)
 }
 
-// Create implements Backend: the id is made up, as the provider's id.UniqueId() is.
+// Create implements Backend: the id is made up, as the provider's id.UniqueId() makes it.
 func (b *EC2) Create(ctx context.Context, typ string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
 	if err := b.set(ctx, typ, inputs); err != nil {
 		return "", nil, err
 	}
-	id := "terraform-" + strings.ToLower(rand.Text())
+	id := prefixedUniqueID("terraform-")
 	state, err := stateAfterWrite(ctx, b, typ, id, inputs)
 	return id, state, err
 }
@@ -144,11 +147,11 @@ func (b *EC2) Read(ctx context.Context, typ, _ string, _ resource.PropertyMap) (
 	if err != nil {
 		return nil, nil, wrap("reading EBS encryption by default in", b.cfg.Region, err)
 	}
-	inputs := encode(ebsInputs{Enabled: on})
+	inputs := encode(ebsInputs{Enabled: &on})
 	return inputs, inputs.Copy(), nil
 }
 
 // Delete implements Backend: as the provider's delete, it turns the setting off.
 func (b *EC2) Delete(ctx context.Context, typ, _ string, _ resource.PropertyMap) error {
-	return b.set(ctx, typ, encode(ebsInputs{Enabled: false}))
+	return b.set(ctx, typ, encode(ebsInputs{Enabled: new(bool)}))
 }

@@ -11,7 +11,8 @@ import (
 
 // TestEBSEncryptionByDefaultAgainstMoto: the region's setting is turned on by a create,
 // read back by a refresh, an import and the AWS CLI, turned off by an update and by a
-// delete, each answer moto's; moto's refusal of an unknown action comes back with its code.
+// delete, each answer moto's, and on when enabled is left out; moto, enforcing, takes the
+// backend's hand-made signature; its refusal of an unknown action comes back with its code.
 func TestEBSEncryptionByDefaultAgainstMoto(t *testing.T) {
 	server, c := motoServerConfig(t)
 	b, err := NewEC2(c)
@@ -27,7 +28,7 @@ func TestEBSEncryptionByDefaultAgainstMoto(t *testing.T) {
 	on := props(t, `{"enabled":true}`)
 	id, state, err := b.Create(ctx, awstypes.EBSEncryptionByDefault, on)
 	require.NoError(t, err)
-	assert.Regexp(t, `^terraform-[a-z2-7]{26}$`, id, "an id made up as the provider makes one")
+	assert.Regexp(t, `^terraform-\d{18}[0-9a-f]{8}$`, id, "an id made up as the provider makes one")
 	assert.True(t, on.DeepEquals(state), "state %v", state)
 	assert.Equal(t, true, cli())
 	for _, olds := range []string{`{"enabled":true}`, `{}`} {
@@ -45,6 +46,19 @@ func TestEBSEncryptionByDefaultAgainstMoto(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, b.Delete(ctx, awstypes.EBSEncryptionByDefault, id, on))
 	assert.Equal(t, false, cli(), "a delete turns it off, as the provider's does")
+	_, err = b.Update(ctx, awstypes.EBSEncryptionByDefault, id, off, props(t, `{}`))
+	require.NoError(t, err)
+	assert.Equal(t, true, cli(), "enabled left out is on, the provider's default")
+
+	admin := server.Admin(t)
+	stop := admin.Enforce(t)
+	signed, err := NewEC2(serverConfig(t, admin))
+	require.NoError(t, err)
+	_, _, err = signed.Read(ctx, awstypes.EBSEncryptionByDefault, id, nil)
+	require.NoError(t, err, "moto, enforcing, takes the backend's own signature")
+	_, _, err = b.Read(ctx, awstypes.EBSEncryptionByDefault, id, nil)
+	require.ErrorContains(t, err, "AuthFailure", "and refuses a key it did not issue, with EC2's code")
+	stop()
 
 	_, err = b.call(ctx, "NoSuchAction")
 	require.Error(t, err)

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -44,7 +45,16 @@ func serverConfig(t *testing.T, server *mototest.Server) Config {
 		"guardduty": endpoint, "configservice": endpoint, "ec2": endpoint})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
-	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
+	c := Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true}
+	for _, kv := range server.Env() { // the key the server signs with
+		switch k, v, _ := strings.Cut(kv, "="); k {
+		case "AWS_ACCESS_KEY_ID":
+			c.AccessKey = v
+		case "AWS_SECRET_ACCESS_KEY":
+			c.SecretKey = v
+		}
+	}
+	return c
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one

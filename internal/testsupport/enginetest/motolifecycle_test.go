@@ -96,11 +96,7 @@ func (m *motoStack) seed(t *testing.T) {
 		}
 		switch r.Type {
 		case awstypes.Bucket:
-			args := []string{"s3api", "create-bucket", "--bucket", r.ID}
-			if m.cfg.Region != mototest.Region {
-				args = append(args, "--region", m.cfg.Region, "--create-bucket-configuration", "LocationConstraint="+m.cfg.Region)
-			}
-			m.aws(t, args...)
+			m.createBucket(t, r.ID)
 		case awstypes.User:
 			m.aws(t, "iam", "create-user", "--user-name", r.ID, "--path", "/")
 		case awstypes.AccountAlias:
@@ -114,6 +110,17 @@ func (m *motoStack) seed(t *testing.T) {
 	if len(model) > 0 {
 		m.project.seed(model...)
 	}
+}
+
+// createBucket makes bucket with the AWS CLI in the stack's region, where the test's
+// clients are (newMotoStack): outside us-east-1 S3 wants the region as the bucket's
+// location constraint, as AWS does.
+func (m *motoStack) createBucket(t *testing.T, bucket string) {
+	args := []string{"s3api", "create-bucket", "--bucket", bucket}
+	if region := m.moto.Config(t).Region; region != "us-east-1" {
+		args = append(args, "--create-bucket-configuration", "LocationConstraint="+region)
+	}
+	m.aws(t, args...)
 }
 
 // offline is the offline plan of the stack file as it is now.
@@ -565,7 +572,7 @@ func (m *motoStack) access(t *testing.T) {
 	}
 	key := m.moto.As(m.rotated[0], m.rotated[1])
 	other := "enginetest-moto-other-stack"
-	m.aws(t, "s3api", "create-bucket", "--bucket", other)
+	m.createBucket(t, other)
 	stop := m.moto.Enforce(t)
 	dir := t.TempDir()
 	body := filepath.Join(dir, "object")

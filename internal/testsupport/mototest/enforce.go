@@ -48,8 +48,8 @@ func (s *Server) Admin(t testing.TB) *Server {
 // MOTO_SERVER_URL enforces too. Until then a request signed with a key moto did not issue
 // is refused (InvalidClientTokenId, or InvalidAccessKeyId from S3). moto checks the
 // signature, the key's existence and the user's policies, inline, attached and through its
-// groups; what it leaves out, and the requests whose signature it miscomputes (a GET
-// without query or body on a REST API, such as GuardDuty's GetDetector), are in
+// groups; what it leaves out, and the requests whose signature it miscomputes (those with
+// an empty body on a REST API, such as GuardDuty's GetDetector), are in
 // docs/engine-tests.md. Turn it on for the part of a test that asks who may do what, and
 // call stop when that part ends (stop runs again, at no cost, when t ends).
 func (s *Server) Enforce(t testing.TB) (stop func()) {

@@ -464,10 +464,11 @@ func assertMismatchCases(t *testing.T, regs []record.Registration, cases []misma
 }
 
 // TestEnforce: once Enforce is on, moto refuses a key it did not issue, lets the admin key
-// do anything (signed by the AWS CLI or the AWS SDK for Go), holds a key it issued to its user's policies, and still authenticates an
+// do anything (signed by the AWS CLI or the AWS SDK for Go), holds a key it issued to its
+// user's policies, and still authenticates an
 // Inactive key (AWS refuses it) while a deleted one is refused; it miscomputes the
-// signature of a GET without query or body on a REST API; the end of the (sub)test and
-// Reset each turn it off.
+// signature of a request with an empty body on a REST API; the end of the (sub)test, stop
+// and Reset each turn it off.
 func TestEnforce(t *testing.T) {
 	skipShort(t)
 	s := Start(t)
@@ -485,6 +486,8 @@ func TestEnforce(t *testing.T) {
 		_, code = admin.AWS(t, "guardduty", "get-detector", "--detector-id", path(detector, "DetectorId").(string))
 		assert.Equal(t, "403", code, "moto 5.2.1 answers SignatureDoesNotMatch (in XML, which the CLI cannot parse) to a GET "+
 			"without query or body on a REST API: it signs the request's headers as its body")
+		_, code = admin.AWS(t, "guardduty", "list-detectors", "--max-results", "5")
+		assert.Equal(t, "403", code, "and with a query: it signs the query as the body")
 	})
 	_, code := s.AWS(t, "sts", "get-caller-identity")
 	assert.Empty(t, code, "enforcement ends with the subtest that turned it on")
