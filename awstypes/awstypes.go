@@ -49,7 +49,8 @@ const (
 	EventTarget           = "aws:cloudwatch/eventTarget:EventTarget"
 	Budget                = "aws:budgets/budget:Budget"
 	AlternateContact      = "aws:account/alternativeContact:AlternativeContact"
-	// EBSEncryptionByDefault is a region's setting, not a resource: its id is the region.
+	// EBSEncryptionByDefault is a region's setting, not a resource: its id is made up
+	// (terraform-<timestamp><counter>), and every read is the provider's region's.
 	EBSEncryptionByDefault = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 	BucketLogging          = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 	ServiceLinkedRole      = "aws:iam/serviceLinkedRole:ServiceLinkedRole"

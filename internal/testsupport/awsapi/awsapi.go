@@ -52,7 +52,7 @@ type Config struct {
 	Region    string
 	Partition string
 	// Endpoints maps a service key of aws:endpoints (s3, s3control, iam, sts, cloudtrail,
-	// kms, sns, events, budgets, account) to its URL.
+	// kms, sns, events, budgets, account, guardduty, configservice, ec2) to its URL.
 	Endpoints map[string]string
 	// S3UsePathStyle is aws:s3UsePathStyle: the bucket in the path, not in the host name.
 	S3UsePathStyle bool
@@ -279,8 +279,9 @@ type Backends []Backend
 // endpoint c names (iam: the users, groups, policies and keys, the roles, the OIDC
 // provider and the account's alias and password policy; cloudtrail: the trail; kms: the
 // alert key; sns: the alert topic and its subscriptions; events: the alert rules and their
-// targets; budgets: the budget; account: the alternate contacts); a type whose endpoint is
-// not named keeps the model.
+// targets; budgets: the budget; account: the alternate contacts; guardduty: the detector;
+// configservice: the AWS Config recorder, delivery channel and recorder status; ec2: EBS
+// encryption by default); a type whose endpoint is not named keeps the model.
 func New(c Config) (Backends, error) {
 	s3b, err := NewS3(c)
 	if err != nil {
@@ -309,6 +310,9 @@ func New(c Config) (Backends, error) {
 		{"events", func(c Config) (Backend, error) { return NewEventBridge(c) }},
 		{"budgets", func(c Config) (Backend, error) { return NewBudgets(c) }},
 		{"account", func(c Config) (Backend, error) { return NewAccount(c) }},
+		{"guardduty", func(c Config) (Backend, error) { return NewGuardDuty(c) }},
+		{"configservice", func(c Config) (Backend, error) { return NewConfigService(c) }},
+		{"ec2", func(c Config) (Backend, error) { return NewEC2(c) }},
 	} {
 		if c.Endpoints[s.key] == "" {
 			continue
@@ -381,7 +385,8 @@ func (bs Backends) Delete(ctx context.Context, typ, id string, olds resource.Pro
 // the whole stack at an emulator.
 var EndpointEnv = map[string]string{"s3": "AWS_ENDPOINT_URL_S3", "s3control": "AWS_ENDPOINT_URL_S3_CONTROL", "iam": "AWS_ENDPOINT_URL_IAM", "sts": "AWS_ENDPOINT_URL_STS",
 	"cloudtrail": "AWS_ENDPOINT_URL_CLOUDTRAIL", "kms": "AWS_ENDPOINT_URL_KMS", "sns": "AWS_ENDPOINT_URL_SNS", "events": "AWS_ENDPOINT_URL_EVENTBRIDGE",
-	"budgets": "AWS_ENDPOINT_URL_BUDGETS", "account": "AWS_ENDPOINT_URL_ACCOUNT"}
+	"budgets": "AWS_ENDPOINT_URL_BUDGETS", "account": "AWS_ENDPOINT_URL_ACCOUNT", "guardduty": "AWS_ENDPOINT_URL_GUARDDUTY",
+	"configservice": "AWS_ENDPOINT_URL_CONFIG_SERVICE", "ec2": "AWS_ENDPOINT_URL_EC2"}
 
 // FromProviderConfig reads the backend's configuration for region from the provider
 // configuration args (aws:endpoints, aws:s3UsePathStyle, aws:accessKey, aws:secretKey)

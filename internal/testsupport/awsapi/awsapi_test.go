@@ -71,7 +71,8 @@ func TestFromProviderConfig(t *testing.T) {
 	require.NotNil(t, c)
 	assert.Equal(t, map[string]string{"s3": "http://127.0.0.1:2", "s3control": "http://127.0.0.1:3", "iam": "http://127.0.0.1:3", "sts": "http://127.0.0.1:3",
 		"cloudtrail": "http://127.0.0.1:3", "kms": "http://127.0.0.1:3", "sns": "http://127.0.0.1:3", "events": "http://127.0.0.1:3",
-		"budgets": "http://127.0.0.1:3", "account": "http://127.0.0.1:3"}, c.Endpoints)
+		"budgets": "http://127.0.0.1:3", "account": "http://127.0.0.1:3", "guardduty": "http://127.0.0.1:3", "configservice": "http://127.0.0.1:3",
+		"ec2": "http://127.0.0.1:3"}, c.Endpoints)
 	assert.Equal(t, "AKIDENV", c.AccessKey)
 	assert.False(t, c.SkipCredentialsValidation)
 

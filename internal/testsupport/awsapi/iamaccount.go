@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/secure-aws/secure-aws/awstypes"
@@ -18,10 +19,11 @@ import (
 )
 
 // IAMAccountTypes are the IAM types the IAMAccount backend serves: roles and their policy
-// lists, the OIDC provider, and the account's alias and password policy.
+// lists, service-linked roles, the OIDC provider, and the account's alias and password
+// policy.
 var IAMAccountTypes = []string{
 	awstypes.Role, awstypes.RoleAttachment, awstypes.RolePoliciesExcl, awstypes.RoleAttachmentsExcl,
-	awstypes.OIDCProvider, awstypes.AccountAlias, awstypes.AccountPasswordPolicy,
+	awstypes.ServiceLinkedRole, awstypes.OIDCProvider, awstypes.AccountAlias, awstypes.AccountPasswordPolicy,
 }
 
 // IAMAccount serves IAMAccountTypes through the IAM API at the configured iam endpoint,
@@ -76,6 +78,11 @@ type (
 	roleAttachmentsInputs struct {
 		RoleName   string   `json:"roleName"`
 		PolicyArns []string `json:"policyArns"`
+	}
+	serviceLinkedRoleInputs struct {
+		AWSServiceName string `json:"awsServiceName"`
+		CustomSuffix   string `json:"customSuffix,omitempty"`
+		Description    string `json:"description,omitempty"`
 	}
 	oidcInputs struct {
 		URL             string   `json:"url"`
@@ -137,6 +144,23 @@ func (b *IAMAccount) Create(ctx context.Context, typ string, inputs resource.Pro
 		if id, err = b.syncRole(ctx, typ, inputs); err != nil {
 			return "", nil, err
 		}
+	case awstypes.ServiceLinkedRole: // iam/service_linked_role.go: the id is the role's ARN AWS answers
+		var in serviceLinkedRoleInputs
+		if err := decode(typ, inputs, &in); err != nil {
+			return "", nil, err
+		}
+		req := &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String(in.AWSServiceName)}
+		if in.CustomSuffix != "" {
+			req.CustomSuffix = aws.String(in.CustomSuffix)
+		}
+		if in.Description != "" {
+			req.Description = aws.String(in.Description)
+		}
+		out, err := b.iam.CreateServiceLinkedRole(ctx, req)
+		if err != nil {
+			return "", nil, wrap("creating the service-linked role of", in.AWSServiceName, err)
+		}
+		id = aws.ToString(out.Role.Arn)
 	case awstypes.OIDCProvider: // iam/openid_connect_provider.go: the id is the ARN AWS answers
 		var in oidcInputs
 		if err := decode(typ, inputs, &in); err != nil {
@@ -190,6 +214,14 @@ func (b *IAMAccount) Update(ctx context.Context, typ, id string, _, news resourc
 	case awstypes.RolePoliciesExcl, awstypes.RoleAttachmentsExcl:
 		if _, err := b.syncRole(ctx, typ, news); err != nil {
 			return nil, err
+		}
+	case awstypes.ServiceLinkedRole: // the description is the one input not replacing it
+		var in serviceLinkedRoleInputs
+		if err := decode(typ, news, &in); err != nil {
+			return nil, err
+		}
+		if _, err := b.iam.UpdateRoleDescription(ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String(roleOfARN(id)), Description: aws.String(in.Description)}); err != nil {
+			return nil, wrap("updating the description of", id, err)
 		}
 	case awstypes.OIDCProvider:
 		if err := b.updateOIDC(ctx, id, news); err != nil {
@@ -454,6 +486,20 @@ func (b *IAMAccount) Read(ctx context.Context, typ, id string, olds resource.Pro
 			_ = decode(typ, olds, &old)
 			in = roleAttachmentsInputs{RoleName: id, PolicyArns: setOrder(have, old.PolicyArns)}
 		}
+	case awstypes.ServiceLinkedRole:
+		role, err := b.getRole(ctx, roleOfARN(id))
+		if err != nil || role == nil {
+			return nil, nil, err
+		}
+		// iam/service_linked_role.go reads the service from the role's path,
+		// /aws-service-role/<service>/, and the suffix from the name, <name>_<suffix>.
+		slr := serviceLinkedRoleInputs{AWSServiceName: strings.TrimSuffix(strings.TrimPrefix(role.Path, "/aws-service-role/"), "/"), Description: role.Description}
+		if _, suffix, ok := strings.Cut(role.Name, "_"); ok {
+			slr.CustomSuffix = suffix
+		}
+		in = slr
+		computed["arn"], computed["name"], computed["path"], computed["uniqueId"] = resource.NewProperty(role.arn), resource.NewProperty(role.Name),
+			resource.NewProperty(role.Path), resource.NewProperty(role.uniqueID)
 	case awstypes.OIDCProvider:
 		out, err := b.iam.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(id)})
 		if notFound(err, "NoSuchEntity") {
@@ -590,6 +636,8 @@ func (b *IAMAccount) Delete(ctx context.Context, typ, id string, olds resource.P
 	case awstypes.RoleAttachment:
 		_, err = b.iam.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(text(olds["role"])), PolicyArn: aws.String(text(olds["policyArn"]))})
 	case awstypes.RolePoliciesExcl, awstypes.RoleAttachmentsExcl:
+	case awstypes.ServiceLinkedRole:
+		err = b.deleteServiceLinkedRole(ctx, roleOfARN(id))
 	case awstypes.OIDCProvider:
 		_, err = b.iam.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(id)})
 	case awstypes.AccountAlias:
@@ -604,3 +652,24 @@ func (b *IAMAccount) Delete(ctx context.Context, typ, id string, olds resource.P
 	}
 	return nil
 }
+
+// deleteServiceLinkedRole asks IAM to delete the role and reads the deletion's status
+// once, as iam/service_linked_role.go waits for it: IAM refuses to delete a role a
+// service still uses (FAILED, with the reason).
+func (b *IAMAccount) deleteServiceLinkedRole(ctx context.Context, name string) error {
+	out, err := b.iam.DeleteServiceLinkedRole(ctx, &iam.DeleteServiceLinkedRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return err
+	}
+	status, err := b.iam.GetServiceLinkedRoleDeletionStatus(ctx, &iam.GetServiceLinkedRoleDeletionStatusInput{DeletionTaskId: out.DeletionTaskId})
+	if err != nil {
+		return err
+	}
+	if status.Status == iamtypes.DeletionTaskStatusTypeFailed {
+		return fmt.Errorf("IAM did not delete it: %+v", status.Reason)
+	}
+	return nil
+}
+
+// roleOfARN is the role name an IAM role's ARN ends with, after its path.
+func roleOfARN(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }

@@ -255,3 +255,38 @@ func TestNewServesEachConfiguredEndpoint(t *testing.T) {
 	}
 	assert.False(t, bs.Serves(awstypes.Analyzer), "moto has no Access Analyzer")
 }
+
+// TestServiceLinkedRoleAgainstMoto: AWS Config's service-linked role, as the detection
+// component asks for it, is created by CreateServiceLinkedRole with the id, name, path and
+// ARN moto answers; a refresh and an import by that ARN read back the program's inputs; a
+// new description is an update in place; after the delete neither the backend nor the AWS
+// CLI finds the role.
+func TestServiceLinkedRoleAgainstMoto(t *testing.T) {
+	b, server := newMotoIAMAccount(t)
+	ctx := t.Context()
+	inputs := props(t, `{"awsServiceName":"config.amazonaws.com"}`)
+	id, state, err := b.Create(ctx, awstypes.ServiceLinkedRole, inputs)
+	require.NoError(t, err)
+	name := state["name"].StringValue()
+	assert.True(t, strings.HasPrefix(name, "AWSServiceRoleFor"), name)
+	assert.Equal(t, "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/"+name, id)
+	assert.Equal(t, id, state["arn"].StringValue())
+	assert.Equal(t, "/aws-service-role/config.amazonaws.com/", state["path"].StringValue())
+	assert.NotEmpty(t, state["uniqueId"].StringValue())
+	for _, olds := range []resource.PropertyMap{inputs, nil} {
+		read, _, err := b.Read(ctx, awstypes.ServiceLinkedRole, id, olds)
+		require.NoError(t, err)
+		assert.True(t, inputs.DeepEquals(read), "refresh %v: read %v", olds != nil, read)
+	}
+	described := props(t, `{"awsServiceName":"config.amazonaws.com","description":"AWS Config records"}`)
+	state, err = b.Update(ctx, awstypes.ServiceLinkedRole, id, inputs, described)
+	require.NoError(t, err)
+	assert.Equal(t, "AWS Config records", state["description"].StringValue())
+
+	require.NoError(t, b.Delete(ctx, awstypes.ServiceLinkedRole, id, described))
+	read, _, err := b.Read(ctx, awstypes.ServiceLinkedRole, id, nil)
+	require.NoError(t, err)
+	assert.Nil(t, read)
+	_, code := server.AWS(t, "iam", "get-role", "--role-name", name)
+	assert.Equal(t, "NoSuchEntity", code)
+}

@@ -22,7 +22,7 @@ import (
 var S3Types = []string{
 	awstypes.Bucket, awstypes.Versioning, awstypes.Encryption, awstypes.Ownership,
 	awstypes.PublicAccessBlock, awstypes.BucketPolicy, awstypes.Lifecycle, awstypes.ObjectLock,
-	awstypes.AccountPublicAccess,
+	awstypes.AccountPublicAccess, awstypes.BucketLogging,
 }
 
 // S3 serves S3Types through the S3 and S3 Control APIs at the configured endpoints.
@@ -135,6 +135,11 @@ type (
 		AbortIncompleteMultipartUpload *struct {
 			DaysAfterInitiation int `json:"daysAfterInitiation"`
 		} `json:"abortIncompleteMultipartUpload,omitempty"`
+	}
+	loggingInputs struct {
+		Bucket       string `json:"bucket"`
+		TargetBucket string `json:"targetBucket"`
+		TargetPrefix string `json:"targetPrefix"`
 	}
 	objectLockInputs struct {
 		Bucket            string `json:"bucket"`
@@ -282,6 +287,14 @@ func (b *S3) put(ctx context.Context, typ string, inputs resource.PropertyMap, c
 		}
 		_, err := b.s3.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(in.Bucket), ObjectLockConfiguration: conf})
 		return in.Bucket, wrap("putting the object lock configuration of", in.Bucket, err)
+	case awstypes.BucketLogging:
+		var in loggingInputs
+		if err := decode(typ, inputs, &in); err != nil {
+			return "", err
+		}
+		_, err := b.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String(in.Bucket), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+			LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String(in.TargetBucket), TargetPrefix: aws.String(in.TargetPrefix)}}})
+		return in.Bucket, wrap("putting the server access logging of", in.Bucket, err)
 	case awstypes.AccountPublicAccess:
 		var in publicAccessInputs
 		if err := decode(typ, inputs, &in); err != nil {
@@ -437,6 +450,15 @@ func (b *S3) get(ctx context.Context, typ, id string) (any, error) {
 			in.Rule.DefaultRetention.Years = int(aws.ToInt32(r.DefaultRetention.Years))
 		}
 		return in, nil
+	case awstypes.BucketLogging:
+		out, err := b.s3.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: bucket})
+		if notFound(err) || (err == nil && out.LoggingEnabled == nil) {
+			return nil, nil // logging turned off is no resource, as the provider reads it
+		}
+		if err != nil {
+			return nil, wrap("reading the server access logging of", id, err)
+		}
+		return &loggingInputs{Bucket: id, TargetBucket: aws.ToString(out.LoggingEnabled.TargetBucket), TargetPrefix: aws.ToString(out.LoggingEnabled.TargetPrefix)}, nil
 	case awstypes.AccountPublicAccess:
 		if b.control == nil {
 			return nil, fmt.Errorf("endpoints: %s needs an s3control endpoint", typ)
@@ -458,7 +480,7 @@ func (b *S3) get(ctx context.Context, typ, id string) (any, error) {
 // Delete implements Backend, as the provider deletes: deleting the versioning resource
 // suspends versioning (a bucket once versioned never returns to unversioned), and deleting
 // the Object Lock configuration removes its default retention (Object Lock itself can
-// never be turned off).
+// never be turned off), and deleting the logging resource turns server access logging off.
 func (b *S3) Delete(ctx context.Context, typ, id string, _ resource.PropertyMap) error {
 	bucket := aws.String(id)
 	var err error
@@ -481,6 +503,8 @@ func (b *S3) Delete(ctx context.Context, typ, id string, _ resource.PropertyMap)
 	case awstypes.ObjectLock:
 		_, err = b.s3.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: bucket,
 			ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}})
+	case awstypes.BucketLogging:
+		_, err = b.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{}})
 	case awstypes.AccountPublicAccess:
 		if b.control == nil {
 			return fmt.Errorf("endpoints: %s needs an s3control endpoint", typ)

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -40,10 +41,20 @@ func serverConfig(t *testing.T, server *mototest.Server) Config {
 	endpoint := resource.NewProperty(server.URL)
 	v := resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
 		"s3": endpoint, "s3control": endpoint, "sts": endpoint, "iam": endpoint, "cloudtrail": endpoint,
-		"kms": endpoint, "sns": endpoint, "events": endpoint, "budgets": endpoint, "account": endpoint})})
+		"kms": endpoint, "sns": endpoint, "events": endpoint, "budgets": endpoint, "account": endpoint,
+		"guardduty": endpoint, "configservice": endpoint, "ec2": endpoint})})
 	endpoints, err := ParseEndpoints(v)
 	require.NoError(t, err)
-	return Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true, AccessKey: "testing", SecretKey: "testing"}
+	c := Config{Region: "us-east-1", Partition: "aws", Endpoints: endpoints, S3UsePathStyle: true}
+	for _, kv := range server.Env() { // the key the server signs with
+		switch k, v, _ := strings.Cut(kv, "="); k {
+		case "AWS_ACCESS_KEY_ID":
+			c.AccessKey = v
+		case "AWS_SECRET_ACCESS_KEY":
+			c.SecretKey = v
+		}
+	}
+	return c
 }
 
 // vault is a bucket as the program's backup vault configures it (plans/*.md), one
@@ -188,4 +199,46 @@ func motoServerConfig(t *testing.T) (*mototest.Server, Config) {
 	t.Helper()
 	server := mototest.Start(t)
 	return server, serverConfig(t, server)
+}
+
+// TestS3BucketLoggingAgainstMoto: the audit trail's server access logging is put into a
+// log bucket whose policy lets the logging service write (moto refuses it without that
+// policy, as S3 does), read back by a refresh and an import, updated in place, and turned
+// off by a delete.
+func TestS3BucketLoggingAgainstMoto(t *testing.T) {
+	b := newMotoS3(t)
+	ctx := t.Context()
+	logging := props(t, `{"bucket":"acme-audit-trail","targetBucket":"acme-audit-access-logs","targetPrefix":"acme-audit-trail/"}`)
+	for _, r := range []struct{ typ, inputs string }{
+		{awstypes.Bucket, `{"bucket":"acme-audit-trail"}`},
+		{awstypes.Bucket, `{"bucket":"acme-audit-access-logs"}`},
+	} {
+		_, _, err := b.Create(ctx, r.typ, props(t, r.inputs))
+		require.NoError(t, err, r.inputs)
+	}
+	_, _, err := b.Create(ctx, awstypes.BucketLogging, logging)
+	require.Error(t, err, "no policy lets the logging service write into the log bucket")
+	assert.Contains(t, err.Error(), "InvalidTargetBucketForLogging")
+
+	_, _, err = b.Create(ctx, awstypes.BucketPolicy, props(t, `{"bucket":"acme-audit-access-logs","policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"S3ServerAccessLogsPolicy\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logging.s3.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::acme-audit-access-logs/*\",\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::acme-audit-trail\"}}}]}"}`))
+	require.NoError(t, err)
+	id, state, err := b.Create(ctx, awstypes.BucketLogging, logging)
+	require.NoError(t, err)
+	assert.Equal(t, "acme-audit-trail", id)
+	assert.True(t, logging.DeepEquals(state), "state %v", state)
+	for _, olds := range []resource.PropertyMap{logging, nil} {
+		read, _, err := b.Read(ctx, awstypes.BucketLogging, id, olds)
+		require.NoError(t, err)
+		assert.True(t, logging.DeepEquals(read), "refresh %v: read %v", olds != nil, read)
+	}
+
+	moved := props(t, `{"bucket":"acme-audit-trail","targetBucket":"acme-audit-access-logs","targetPrefix":"moved/"}`)
+	state, err = b.Update(ctx, awstypes.BucketLogging, id, logging, moved)
+	require.NoError(t, err)
+	assert.Equal(t, "moved/", state["targetPrefix"].StringValue())
+
+	require.NoError(t, b.Delete(ctx, awstypes.BucketLogging, id, moved))
+	read, _, err := b.Read(ctx, awstypes.BucketLogging, id, nil)
+	require.NoError(t, err)
+	assert.Nil(t, read, "logging turned off reads as gone")
 }

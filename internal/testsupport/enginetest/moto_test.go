@@ -63,7 +63,7 @@ func newMotoProject(t testing.TB, server *mototest.Server) *project {
 
 // useMoto points the project's provider at server, as a team reaches moto: the SDKs'
 // variables, which the real provider and the stand-in both honour, name it, with the
-// server's key (of the stack's account, or the one As or Enforce chose). The stand-in
+// server's key (of the stack's account, or the one As or Admin chose). The stand-in
 // sends the types its backend serves there and keeps the model for the rest; the real
 // provider sends every request there (AWS_ENDPOINT_URL), none to AWS, and asks no instance
 // metadata service for credentials.

@@ -16,7 +16,7 @@ import (
 // the offline plan's registrations (plan.Run) give that bucket's settings, and says each
 // difference: versioning, default encryption, the public access block, ownership controls,
 // the lifecycle rules by id (with transitionDefaultMinimumObjectSize), and whether a
-// policy and Object Lock are there. The policy document is compared by presence only: the
+// policy and Object Lock are there, and the target bucket of server access logging. The policy document is compared by presence only: the
 // offline plan does not know the bucket's ARN it names.
 func BucketMismatches(regs []record.Registration, bucket string, got map[string]any) []string {
 	var out []string
@@ -40,6 +40,7 @@ func BucketMismatches(regs []record.Registration, bucket string, got map[string]
 	}
 	differ("a bucket policy", planned[awstypes.BucketPolicy] != nil, got["policy"] != nil)
 	differ("Object Lock", planned[awstypes.ObjectLock] != nil, path(got, "objectLock", "ObjectLockConfiguration", "ObjectLockEnabled") == "Enabled")
+	differ("the access logging target bucket", path(planned[awstypes.BucketLogging], "targetBucket"), path(got, "logging", "LoggingEnabled", "TargetBucket"))
 	return out
 }
 
@@ -194,8 +195,8 @@ var cases = map[string]string{KindUser: "User", KindGroup: "Group", KindRole: "R
 
 // accountMismatches compares the account's alias, password policy, OIDC providers (URL,
 // client ids, thumbprints when the plan sets them), trails (bucket, multi-region, log file
-// validation, global events, logging, advanced event selectors) and account-level public
-// access block.
+// validation, global events, logging, advanced event selectors), account-level public
+// access block, service-linked roles (by service), and detection (detectionMismatches).
 func accountMismatches(regs []record.Registration, got map[string]any) []string {
 	var out []string
 	d := differ(&out, "the account")
@@ -244,6 +245,62 @@ func accountMismatches(regs []record.Registration, got map[string]any) []string 
 			selectors(path(got, "trailSelectors", fmt.Sprint(name), "AdvancedEventSelectors"), "Name", "FieldSelectors", "Field", "Equals", "StartsWith")))
 	}
 	d("trails", sorted(trails), sorted(haveTrails))
+	var services, haveServices []string // a service-linked role's path is /aws-service-role/<service>/
+	for _, in := range inputsOf(regs, awstypes.ServiceLinkedRole, "", "") {
+		services = append(services, fmt.Sprint(in["awsServiceName"]))
+	}
+	for _, r := range asList(path(got, "serviceLinkedRoles", "Roles")) {
+		haveServices = append(haveServices, strings.Trim(strings.TrimPrefix(fmt.Sprint(path(r, "Path")), "/aws-service-role/"), "/"))
+	}
+	d("service-linked roles", sorted(services), sorted(haveServices))
+	return append(out, detectionMismatches(regs, got)...)
+}
+
+// detectionMismatches compares GuardDuty, AWS Config and EBS encryption by default in the
+// stack's own region (the registrations of the default provider, read back in the
+// server's region: InRegion): the number of detectors and whether each is on, and the recorders (with
+// their recording group and whether they record) and delivery channels (with their bucket)
+// by name, and whether EBS encryption by default is on.
+func detectionMismatches(regs []record.Registration, got map[string]any) []string {
+	var out []string
+	d := differ(&out, "the stack's region")
+	var detectors, recorders, channels []string
+	for _, r := range regs {
+		if r.Provider != "" {
+			continue // another region's
+		}
+		in := r.Inputs.Mappable()
+		switch r.Type {
+		case awstypes.GuardDutyDetector:
+			detectors = append(detectors, fmt.Sprint(in["enable"] == true))
+		case awstypes.ConfigRecorder:
+			recorders = append(recorders, fmt.Sprintf("%v all=%v global=%v recording=%v", in["name"], path(in, "recordingGroup", "allSupported"),
+				path(in, "recordingGroup", "includeGlobalResourceTypes"), slices.ContainsFunc(inputsOf(regs, awstypes.ConfigRecorderStatus, "name", fmt.Sprint(in["name"])), func(st map[string]any) bool { return st["isEnabled"] == true })))
+		case awstypes.ConfigDelivery:
+			channels = append(channels, fmt.Sprintf("%v bucket=%v", in["name"], in["s3BucketName"]))
+		case awstypes.EBSEncryptionByDefault:
+			d("EBS encryption by default", in["enabled"] == true, path(got, "ebsEncryption", "EbsEncryptionByDefault") == true)
+		}
+	}
+	var haveDetectors, haveRecorders, haveChannels []string
+	for _, id := range asStrings(path(got, "guardDuty", "DetectorIds")) {
+		haveDetectors = append(haveDetectors, fmt.Sprint(path(got, "detectors", id, "Status") == "ENABLED"))
+	}
+	recording := map[string]bool{}
+	for _, st := range asList(path(got, "configRecorderStatus", "ConfigurationRecordersStatus")) {
+		recording[fmt.Sprint(path(st, "name"))] = path(st, "recording") == true
+	}
+	for _, r := range asList(path(got, "configRecorders", "ConfigurationRecorders")) {
+		name := fmt.Sprint(path(r, "name"))
+		haveRecorders = append(haveRecorders, fmt.Sprintf("%v all=%v global=%v recording=%v", name, or(path(r, "recordingGroup", "allSupported"), false),
+			or(path(r, "recordingGroup", "includeGlobalResourceTypes"), false), recording[name]))
+	}
+	for _, c := range asList(path(got, "deliveryChannels", "DeliveryChannels")) {
+		haveChannels = append(haveChannels, fmt.Sprintf("%v bucket=%v", path(c, "name"), path(c, "s3BucketName")))
+	}
+	d("GuardDuty detectors (on)", sorted(detectors), sorted(haveDetectors))
+	d("AWS Config recorders", sorted(recorders), sorted(haveRecorders))
+	d("AWS Config delivery channels", sorted(channels), sorted(haveChannels))
 	for _, in := range inputsOf(regs, awstypes.AccountPublicAccess, "", "") {
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			d("account public access block "+k, or(in[k], false), or(path(got, "publicAccessBlock", upper(k)), false))

@@ -1,13 +1,14 @@
 package mototest
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
-// AdminUser is the IAM user Enforce makes to sign the test's own requests: allowed every
+// AdminUser is the IAM user Admin makes to sign the test's own requests: allowed every
 // action on every resource by an inline policy without a condition.
 const AdminUser = "mototest-admin"
 
@@ -19,18 +20,10 @@ func (s *Server) As(id, secret string) *Server {
 	return &c
 }
 
-// Enforce makes moto authenticate every later request and authorize it with the identity
-// policies of the user whose key signed it, as moto's INITIAL_NO_AUTH_ACTION_COUNT does:
-// set at run time (POST /moto-api/reset-auth, the count of requests left unchecked, here
-// 0), so a server of MOTO_SERVER_URL enforces too. It first makes AdminUser with a key
-// (through the SDK: this is set-up, not a read-back), and returns the server as AdminUser
-// (As); give its Env to every process of the test (the provider, the AWS CLI). Until the
-// test ends or Reset, a request signed with any other key is refused
-// (InvalidClientTokenId, or InvalidAccessKeyId from S3). moto checks the signature, the
-// key's existence and the user's policies, inline, attached and through its groups; what
-// it leaves out is in docs/engine-tests.md (every Condition counts as met, an Inactive key
-// still signs).
-func (s *Server) Enforce(t testing.TB) *Server {
+// Admin makes AdminUser with a key (through the SDK: this is set-up, not a read-back) and
+// returns the server as AdminUser (As); give its Env to every process of the test (the
+// provider, the AWS CLI), so that they keep working once Enforce is on.
+func (s *Server) Admin(t testing.TB) *Server {
 	t.Helper()
 	client := iam.NewFromConfig(s.Config(t))
 	ctx := t.Context()
@@ -45,7 +38,25 @@ func (s *Server) Enforce(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("a key for %s: %v", AdminUser, err)
 	}
-	s.post(t, "/moto-api/reset-auth", "0")
-	t.Cleanup(func() { s.post(t, "/moto-api/reset-auth", "inf") })
 	return s.As(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
+}
+
+// Enforce makes moto authenticate every request until stop or the end of t, and authorize it with the
+// identity policies of the user whose key signed it, as moto's
+// INITIAL_NO_AUTH_ACTION_COUNT does: set at run time (POST /moto-api/reset-auth, the count
+// of requests left unchecked, here 0, and back to unlimited by stop), so a server of
+// MOTO_SERVER_URL enforces too. Until then a request signed with a key moto did not issue
+// is refused (InvalidClientTokenId, or InvalidAccessKeyId from S3). moto checks the
+// signature, the key's existence and the user's policies, inline, attached and through its
+// groups; what it leaves out, and the requests whose signature it miscomputes (those with
+// an empty body on a REST API, such as GuardDuty's GetDetector), are in
+// docs/engine-tests.md. Turn it on for the part of a test that asks who may do what, and
+// call stop when that part ends (stop runs again, at no cost, when t ends).
+func (s *Server) Enforce(t testing.TB) (stop func()) {
+	t.Helper()
+	s.post(t, "/moto-api/reset-auth", "0")
+	var once sync.Once
+	stop = func() { once.Do(func() { s.post(t, "/moto-api/reset-auth", "inf") }) }
+	t.Cleanup(stop)
+	return stop
 }

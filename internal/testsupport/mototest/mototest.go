@@ -15,6 +15,7 @@ package mototest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -44,7 +45,7 @@ const Version = "5.2.1"
 const URLEnvVar = "MOTO_SERVER_URL"
 
 // Region, AccessKeyID and SecretAccessKey are what the clients of the server use in
-// DefaultAccount: moto accepts any credentials, and answers as DefaultAccount for a key it
+// DefaultAccount (Region unless InRegion): moto accepts any credentials, and answers as DefaultAccount for a key it
 // did not issue.
 const (
 	Region          = "us-east-1"
@@ -59,10 +60,24 @@ type Server struct {
 	pid  int    // the moto process this package started; 0 for MOTO_SERVER_URL's
 	// account is the one the test asked for; keyID and secret sign every request of
 	// Config, Env and AWS: AccessKeyID and SecretAccessKey in DefaultAccount, else a key moto
-	// issued in account (enter), unless As or Enforce chose another key moto issued.
+	// issued in account (enter), unless As or Admin chose another key moto issued.
 	account       string
 	keyID, secret string
+	// region is the region of Config, Env and AWS: Region unless InRegion chose another.
+	region string
 }
+
+// InRegion is the server seen by clients of region: Config, Env and AWS send their
+// requests, and read what is regional (KMS, SNS, EventBridge, GuardDuty, AWS Config, EC2),
+// in region.
+func (s *Server) InRegion(region string) *Server {
+	c := *s
+	c.region = region
+	return &c
+}
+
+// clientRegion is the region of the server's clients.
+func (s *Server) clientRegion() string { return cmp.Or(s.region, Region) }
 
 // managedPoliciesEnv makes moto hold the AWS managed policies (AdministratorAccess,
 // AWSSupportAccess, ...), which the program attaches; moto 5.2.1 starts without them, and
@@ -341,7 +356,7 @@ func (s *Server) Account(t testing.TB) string {
 func (s *Server) Config(t testing.TB) aws.Config {
 	t.Helper()
 	cfg, err := awsconfig.LoadDefaultConfig(t.Context(),
-		awsconfig.WithRegion(Region),
+		awsconfig.WithRegion(s.clientRegion()),
 		awsconfig.WithHTTPClient(s.HTTPClient()),
 		awsconfig.WithBaseEndpoint(s.URL),
 		awsconfig.WithSharedConfigFiles([]string{}),
@@ -360,8 +375,8 @@ func (s *Server) Env() []string {
 	return append(cleanEnv(),
 		"AWS_ACCESS_KEY_ID="+s.keyID,
 		"AWS_SECRET_ACCESS_KEY="+s.secret,
-		"AWS_DEFAULT_REGION="+Region,
-		"AWS_REGION="+Region,
+		"AWS_DEFAULT_REGION="+s.clientRegion(),
+		"AWS_REGION="+s.clientRegion(),
 		"AWS_ENDPOINT_URL="+s.URL,
 		"AWS_CONFIG_FILE="+os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,

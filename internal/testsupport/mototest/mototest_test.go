@@ -253,7 +253,8 @@ func TestCIChecksThePinnedVersion(t *testing.T) {
 }
 
 // TestBucketMismatchesNamesEachSetting: each setting the plan gives a bucket and AWS does
-// not have is named, lifecycle's default minimum object size and Object Lock included;
+// not have is named, lifecycle's default minimum object size, Object Lock and server access
+// logging included;
 // settings of another bucket are not compared.
 func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 	reg := func(typ string, inputs map[string]any) record.Registration {
@@ -264,6 +265,7 @@ func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 		reg(awstypes.Lifecycle, map[string]any{"bucket": "vault", "transitionDefaultMinimumObjectSize": "all_storage_classes_128K",
 			"rules": []any{map[string]any{"id": "retention"}, map[string]any{"id": "cleanup"}}}),
 		reg(awstypes.ObjectLock, map[string]any{"bucket": "vault"}),
+		reg(awstypes.BucketLogging, map[string]any{"bucket": "vault", "targetBucket": "vault-logs", "targetPrefix": "vault/"}),
 		reg(awstypes.BucketPolicy, map[string]any{"bucket": "other"}),
 	}
 	got := map[string]any{
@@ -273,6 +275,7 @@ func TestBucketMismatchesNamesEachSetting(t *testing.T) {
 	assert.Equal(t, []string{
 		"transitionDefaultMinimumObjectSize of vault: the plan says all_storage_classes_128K, AWS has <nil>",
 		"Object Lock of vault: the plan says true, AWS has false",
+		"the access logging target bucket of vault: the plan says vault-logs, AWS has <nil>",
 	}, BucketMismatches(regs, "vault", got))
 }
 
@@ -356,6 +359,14 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		reg(awstypes.Trail, map[string]any{"name": "audit", "s3BucketName": "acme-audit", "isMultiRegionTrail": true, "enableLogFileValidation": true,
 			"advancedEventSelectors": []any{map[string]any{"name": "S3 object writes", "fieldSelectors": []any{
 				map[string]any{"field": "eventCategory", "equals": []any{"Data"}}, map[string]any{"field": "resources.ARN", "startsWiths": []any{"arn:aws:s3:::acme-backups/"}}}}}}),
+		reg(awstypes.ServiceLinkedRole, map[string]any{"awsServiceName": "config.amazonaws.com"}),
+		reg(awstypes.GuardDutyDetector, map[string]any{"enable": true}),
+		reg(awstypes.ConfigRecorder, map[string]any{"name": "default", "recordingGroup": map[string]any{"allSupported": true, "includeGlobalResourceTypes": true}}),
+		reg(awstypes.ConfigDelivery, map[string]any{"name": "default", "s3BucketName": "acme-config"}),
+		reg(awstypes.ConfigRecorderStatus, map[string]any{"name": "default", "isEnabled": true}),
+		reg(awstypes.EBSEncryptionByDefault, map[string]any{"enabled": true}),
+		{Type: awstypes.EBSEncryptionByDefault, Inputs: resource.NewPropertyMapFromMap(map[string]any{"enabled": false}), Provider: "urn:pulumi:p::s::pulumi:providers:aws::eu-west-1::id"},
+		{Type: awstypes.GuardDutyDetector, Inputs: resource.NewPropertyMapFromMap(map[string]any{"enable": true}), Provider: "urn:pulumi:p::s::pulumi:providers:aws::eu-west-1::id"},
 	}
 	obj := func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -366,6 +377,24 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 	}
 	var trustDoc any
 	require.NoError(t, json.Unmarshal([]byte(trust), &trustDoc))
+	account := func() map[string]any {
+		return map[string]any{
+			"aliases":        obj("AccountAliases", []any{"acme"}),
+			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
+			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
+			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
+			"trailStatus":    obj("audit", obj("IsLogging", true)),
+			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
+				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
+			"serviceLinkedRoles":   obj("Roles", []any{obj("Path", "/aws-service-role/config.amazonaws.com/")}),
+			"guardDuty":            obj("DetectorIds", []any{"d1"}),
+			"detectors":            obj("d1", obj("Status", "ENABLED")),
+			"configRecorders":      obj("ConfigurationRecorders", []any{obj("name", "default", "recordingGroup", obj("allSupported", true, "includeGlobalResourceTypes", true))}),
+			"configRecorderStatus": obj("ConfigurationRecordersStatus", []any{obj("name", "default", "recording", true)}),
+			"deliveryChannels":     obj("DeliveryChannels", []any{obj("name", "default", "s3BucketName", "acme-config")}),
+			"ebsEncryption":        obj("EbsEncryptionByDefault", true),
+		}
+	}
 	assertMismatchCases(t, regs, []mismatchCase{
 		{Subject{KindUser, "alice"}, map[string]any{
 			"user":             obj("User", obj("Path", "/admins/")),
@@ -397,26 +426,19 @@ func TestMismatchesNamesIAMSettings(t *testing.T) {
 		{Subject{KindPolicy, "web-s3"}, map[string]any{
 			"policy": obj("Path", "/apps/"), "document": obj("PolicyVersion", obj("Document", obj("Version", "2012-10-17", "Statement", []any{}))),
 		}, func(m map[string]any) { m["policy"] = obj("Path", "/") }, "path of policy web-s3: the plan says /apps/, AWS has /"},
-		{Subject{KindAccount, ""}, map[string]any{
-			"aliases":        obj("AccountAliases", []any{"acme"}),
-			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
-			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
-			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
-			"trailStatus":    obj("audit", obj("IsLogging", true)),
-			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
-				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
-		}, func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["trailStatus"] = obj("audit", obj("IsLogging", false)) },
 			"trails of the account: the plan says [audit bucket=acme-audit multi-region=true validation=true global=true logging=true selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]], AWS has [audit bucket=acme-audit multi-region=true validation=true global=true logging=false selectors=[S3 object writes eventCategory=[Data]^[] resources.ARN=[]^[arn:aws:s3:::acme-backups/]]]"},
-		{Subject{KindAccount, ""}, map[string]any{
-			"aliases":        obj("AccountAliases", []any{"acme"}),
-			"passwordPolicy": obj("PasswordPolicy", obj("MinimumPasswordLength", float64(14))),
-			"oidcProviders":  obj("arn:aws:iam::1:oidc-provider/x", obj("Url", "token.actions.githubusercontent.com", "ClientIDList", []any{"sts.amazonaws.com"}, "ThumbprintList", []any{"ffff"})),
-			"trails":         obj("trailList", []any{obj("Name", "audit", "S3BucketName", "acme-audit", "IsMultiRegionTrail", true, "LogFileValidationEnabled", true, "IncludeGlobalServiceEvents", true)}),
-			"trailStatus":    obj("audit", obj("IsLogging", true)),
-			"trailSelectors": obj("audit", obj("AdvancedEventSelectors", []any{obj("Name", "S3 object writes", "FieldSelectors", []any{
-				obj("Field", "eventCategory", "Equals", []any{"Data"}), obj("Field", "resources.ARN", "StartsWith", []any{"arn:aws:s3:::acme-backups/"})})})),
-		}, func(m map[string]any) { m["trailSelectors"] = obj("audit", obj("AdvancedEventSelectors", []any{})) },
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["trailSelectors"] = obj("audit", obj("AdvancedEventSelectors", []any{})) },
 			"selectors=[]]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["serviceLinkedRoles"] = obj("Roles", []any{}) },
+			"service-linked roles of the account: the plan says [config.amazonaws.com], AWS has []"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) {
+			m["configRecorderStatus"] = obj("ConfigurationRecordersStatus", []any{obj("name", "default", "recording", false)})
+		}, "AWS Config recorders of the stack's region: the plan says [default all=true global=true recording=true], AWS has [default all=true global=true recording=false]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["detectors"] = obj("d1", obj("Status", "DISABLED")) },
+			"GuardDuty detectors (on) of the stack's region: the plan says [true], AWS has [false]"},
+		{Subject{KindAccount, ""}, account(), func(m map[string]any) { m["ebsEncryption"] = obj("EbsEncryptionByDefault", false) },
+			"EBS encryption by default of the stack's region: the plan says true, AWS has false"},
 	})
 }
 
@@ -442,13 +464,38 @@ func assertMismatchCases(t *testing.T, regs []record.Registration, cases []misma
 }
 
 // TestEnforce: once Enforce is on, moto refuses a key it did not issue, lets the admin key
-// do anything, holds a key it issued to its user's policies, and still authenticates an
-// Inactive key (AWS refuses it) while a deleted one is refused; Reset turns it off.
+// do anything (signed by the AWS CLI or the AWS SDK for Go), holds a key it issued to its
+// user's policies, and still authenticates an
+// Inactive key (AWS refuses it) while a deleted one is refused; it miscomputes the
+// signature of a request with an empty body on a REST API; the end of the (sub)test, stop
+// and Reset each turn it off.
 func TestEnforce(t *testing.T) {
 	skipShort(t)
 	s := Start(t)
-	admin := s.Enforce(t)
+	admin := s.Admin(t)
+	t.Run("enforced", func(t *testing.T) {
+		s.Enforce(t)
+		_, code := s.AWS(t, "sts", "get-caller-identity")
+		assert.Equal(t, "InvalidClientTokenId", code, "the dummy key is refused")
+		_, err := iam.NewFromConfig(admin.Config(t)).ListUsers(t.Context(), &iam.ListUsersInput{})
+		require.NoError(t, err, "the AWS SDK for Go's signature, as the stand-in's backends sign, passes")
+		_, err = iam.NewFromConfig(s.Config(t)).ListUsers(t.Context(), &iam.ListUsersInput{})
+		require.Error(t, err, "the dummy key is refused through the SDK too")
+		detector, code := admin.AWS(t, "guardduty", "create-detector", "--enable")
+		require.Empty(t, code, "a POST with a body is checked as AWS checks it")
+		_, code = admin.AWS(t, "guardduty", "get-detector", "--detector-id", path(detector, "DetectorId").(string))
+		assert.Equal(t, "403", code, "moto 5.2.1 answers SignatureDoesNotMatch (in XML, which the CLI cannot parse) to a GET "+
+			"without query or body on a REST API: it signs the request's headers as its body")
+		_, code = admin.AWS(t, "guardduty", "list-detectors", "--max-results", "5")
+		assert.Equal(t, "403", code, "and with a query: it signs the query as the body")
+	})
 	_, code := s.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "enforcement ends with the subtest that turned it on")
+	s.Enforce(t)()
+	_, code = s.AWS(t, "sts", "get-caller-identity")
+	assert.Empty(t, code, "and with stop")
+	s.Enforce(t)
+	_, code = s.AWS(t, "sts", "get-caller-identity")
 	assert.Equal(t, "InvalidClientTokenId", code, "the dummy key is refused")
 	_, code = admin.AWS(t, "iam", "create-user", "--user-name", "app")
 	require.Empty(t, code, "the admin may do anything")
@@ -475,4 +522,27 @@ func TestEnforce(t *testing.T) {
 	s.Reset(t)
 	_, code = s.AWS(t, "sts", "get-caller-identity")
 	assert.Empty(t, code, "after Reset moto takes any key again")
+}
+
+// TestInRegion: a server InRegion sends its clients' requests to that region, the SDK's
+// and the AWS CLI's alike, and what is regional made there is read there, not in Region.
+func TestInRegion(t *testing.T) {
+	skipShort(t)
+	s := Start(t)
+	eu := s.InRegion("eu-west-1")
+	_, code := eu.AWS(t, "sns", "create-topic", "--name", "regional")
+	require.Empty(t, code)
+	topics := func(s *Server) []string {
+		got, code := s.AWS(t, "sns", "list-topics")
+		require.Empty(t, code)
+		var arns []string
+		for _, topic := range asList(path(got, "Topics")) {
+			arns = append(arns, path(topic, "TopicArn").(string))
+		}
+		return arns
+	}
+	assert.Equal(t, []string{"arn:aws:sns:eu-west-1:" + DefaultAccount + ":regional"}, topics(eu))
+	assert.Empty(t, topics(s), "nothing of eu-west-1 in "+Region)
+	assert.Equal(t, "eu-west-1", eu.Config(t).Region)
+	assert.Equal(t, Region, s.Config(t).Region, "InRegion leaves the server it was called on as it was")
 }

@@ -74,7 +74,7 @@ func (s *Server) readBack(t testing.TB, calls [][]string, absent ...string) map[
 
 // Bucket reads bucket back with the AWS CLI (aws s3api), by the name of each call:
 // versioning, encryption, publicAccessBlock, ownershipControls, policy, lifecycle,
-// objectLock, each the CLI's JSON answer; a setting the bucket does not have is absent. A
+// objectLock, logging, each the CLI's JSON answer; a setting the bucket does not have is absent. A
 // bucket that does not exist fails the test.
 func (s *Server) Bucket(t testing.TB, bucket string) map[string]any {
 	t.Helper()
@@ -90,6 +90,7 @@ func (s *Server) Bucket(t testing.TB, bucket string) map[string]any {
 		append([]string{"policy", "s3api", "get-bucket-policy"}, b...),
 		append([]string{"lifecycle", "s3api", "get-bucket-lifecycle-configuration"}, b...),
 		append([]string{"objectLock", "s3api", "get-object-lock-configuration"}, b...),
+		append([]string{"logging", "s3api", "get-bucket-logging"}, b...),
 	}, "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration",
 		"OwnershipControlsNotFoundError", "NoSuchBucketPolicy", "NoSuchLifecycleConfiguration",
 		"ObjectLockConfigurationNotFoundError")

@@ -33,7 +33,7 @@ type Subject struct{ Kind, Name string }
 var subjectKeys = map[string][2]string{
 	awstypes.Bucket: {KindBucket, "bucket"}, awstypes.Versioning: {KindBucket, "bucket"}, awstypes.Encryption: {KindBucket, "bucket"},
 	awstypes.Ownership: {KindBucket, "bucket"}, awstypes.PublicAccessBlock: {KindBucket, "bucket"}, awstypes.BucketPolicy: {KindBucket, "bucket"},
-	awstypes.Lifecycle: {KindBucket, "bucket"}, awstypes.ObjectLock: {KindBucket, "bucket"},
+	awstypes.Lifecycle: {KindBucket, "bucket"}, awstypes.ObjectLock: {KindBucket, "bucket"}, awstypes.BucketLogging: {KindBucket, "bucket"},
 	awstypes.User: {KindUser, "name"}, awstypes.LoginProfile: {KindUser, "user"}, awstypes.AccessKey: {KindUser, "user"},
 	awstypes.Membership: {KindUser, "user"}, awstypes.UserPoliciesExcl: {KindUser, "userName"}, awstypes.UserAttachmentsExcl: {KindUser, "userName"},
 	awstypes.UserPolicy: {KindUser, "user"}, awstypes.UserAttachment: {KindUser, "user"},
@@ -43,7 +43,9 @@ var subjectKeys = map[string][2]string{
 	awstypes.RolePoliciesExcl: {KindRole, "roleName"}, awstypes.RolePolicy: {KindRole, "role"},
 	awstypes.Policy:       {KindPolicy, "name"},
 	awstypes.AccountAlias: {KindAccount, ""}, awstypes.AccountPasswordPolicy: {KindAccount, ""}, awstypes.OIDCProvider: {KindAccount, ""},
-	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""},
+	awstypes.Trail: {KindAccount, ""}, awstypes.AccountPublicAccess: {KindAccount, ""}, awstypes.ServiceLinkedRole: {KindAccount, ""},
+	awstypes.GuardDutyDetector: {KindAccount, ""}, awstypes.ConfigRecorder: {KindAccount, ""}, awstypes.ConfigDelivery: {KindAccount, ""},
+	awstypes.ConfigRecorderStatus: {KindAccount, ""}, awstypes.EBSEncryptionByDefault: {KindAccount, ""},
 	awstypes.KMSKey: {KindKey, "description"}, awstypes.Topic: {KindTopic, "name"}, awstypes.TopicSubscription: {KindTopic, "topic"},
 	awstypes.EventRule: {KindRule, "name"}, awstypes.EventTarget: {KindRule, "rule"}, awstypes.Budget: {KindBudget, "name"},
 	awstypes.AlternateContact: {KindContact, "alternateContactType"},
@@ -160,7 +162,11 @@ func (s *Server) ManagedPolicy(t testing.TB, name string) map[string]any {
 // AccountSettings reads the account's own settings back: aliases (list-account-aliases),
 // passwordPolicy (absent without one), oidcProviders (each provider's
 // get-open-id-connect-provider answer by ARN), trails (describe-trails, each trail's
-// get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors) and, through the SDK, publicAccessBlock (S3
+// get-trail-status by name as trailStatus, its get-event-selectors as trailSelectors),
+// serviceLinkedRoles (list-roles under /aws-service-role/), guardDuty (list-detectors, each
+// detector's get-detector by id as detectors), configRecorders, configRecorderStatus and
+// deliveryChannels (AWS Config's describe calls), ebsEncryption
+// (get-ebs-encryption-by-default) and, through the SDK, publicAccessBlock (S3
 // Control's account-level block; absent without one): the AWS CLI v1 sends S3 Control to
 // <account>.<endpoint host>, which no resolver knows for 127.0.0.1.
 func (s *Server) AccountSettings(t testing.TB) map[string]any {
@@ -169,7 +175,16 @@ func (s *Server) AccountSettings(t testing.TB) map[string]any {
 		{"aliases", "iam", "list-account-aliases"},
 		{"passwordPolicy", "iam", "get-account-password-policy"},
 		{"trails", "cloudtrail", "describe-trails"},
+		{"serviceLinkedRoles", "iam", "list-roles", "--path-prefix", "/aws-service-role/"},
+		{"guardDuty", "guardduty", "list-detectors"},
+		{"configRecorders", "configservice", "describe-configuration-recorders"},
+		{"configRecorderStatus", "configservice", "describe-configuration-recorder-status"},
+		{"deliveryChannels", "configservice", "describe-delivery-channels"},
+		{"ebsEncryption", "ec2", "get-ebs-encryption-by-default"},
 	}, "NoSuchEntity")
+	out["detectors"] = s.each(t, path(out, "guardDuty", "DetectorIds"), "", func(id string) []string {
+		return []string{"guardduty", "get-detector", "--detector-id", id}
+	})
 	listed, _ := s.AWS(t, "iam", "list-open-id-connect-providers")
 	out["oidcProviders"] = s.each(t, path(listed, "OpenIDConnectProviderList"), "Arn", func(arn string) []string {
 		return []string{"iam", "get-open-id-connect-provider", "--open-id-connect-provider-arn", arn}
@@ -198,14 +213,17 @@ func noSuchBlock(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchPublicAccessBlockConfiguration"
 }
 
-// each runs, for every entry of list (a CLI answer's list of objects), the CLI call args
-// makes of the entry's key, and keeps its answer by that key; a refused call fails the
+// each runs, for every entry of list (a CLI answer's list of objects, or of names when key
+// is empty), the CLI call args makes of the entry's key, and keeps its answer by that key; a refused call fails the
 // test.
 func (s *Server) each(t testing.TB, list any, key string, args func(string) []string) map[string]any {
 	t.Helper()
 	out := map[string]any{}
 	for _, e := range asList(list) {
-		name := fmt.Sprint(path(e, key))
+		name := fmt.Sprint(e) // a list of names (key empty)
+		if key != "" {
+			name = fmt.Sprint(path(e, key))
+		}
 		answer, code := s.AWS(t, args(name)...)
 		if code != "" {
 			t.Fatalf("aws %v: %s", args(name), code)
