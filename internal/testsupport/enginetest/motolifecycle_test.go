@@ -117,7 +117,7 @@ func (m *motoStack) seed(t *testing.T) {
 // location constraint, as AWS does.
 func (m *motoStack) createBucket(t *testing.T, bucket string) {
 	args := []string{"s3api", "create-bucket", "--bucket", bucket}
-	if region := m.moto.Config(t).Region; region != "us-east-1" {
+	if region := m.moto.ClientRegion(); region != "us-east-1" {
 		args = append(args, "--create-bucket-configuration", "LocationConstraint="+region)
 	}
 	m.aws(t, args...)

@@ -76,8 +76,8 @@ func (s *Server) InRegion(region string) *Server {
 	return &c
 }
 
-// clientRegion is the region of the server's clients.
-func (s *Server) clientRegion() string { return cmp.Or(s.region, Region) }
+// ClientRegion is the region of the server's clients: Region unless InRegion chose another.
+func (s *Server) ClientRegion() string { return cmp.Or(s.region, Region) }
 
 // managedPoliciesEnv makes moto hold the AWS managed policies (AdministratorAccess,
 // AWSSupportAccess, ...), which the program attaches; moto 5.2.1 starts without them, and
@@ -356,7 +356,7 @@ func (s *Server) Account(t testing.TB) string {
 func (s *Server) Config(t testing.TB) aws.Config {
 	t.Helper()
 	cfg, err := awsconfig.LoadDefaultConfig(t.Context(),
-		awsconfig.WithRegion(s.clientRegion()),
+		awsconfig.WithRegion(s.ClientRegion()),
 		awsconfig.WithHTTPClient(s.HTTPClient()),
 		awsconfig.WithBaseEndpoint(s.URL),
 		awsconfig.WithSharedConfigFiles([]string{}),
@@ -375,8 +375,8 @@ func (s *Server) Env() []string {
 	return append(cleanEnv(),
 		"AWS_ACCESS_KEY_ID="+s.keyID,
 		"AWS_SECRET_ACCESS_KEY="+s.secret,
-		"AWS_DEFAULT_REGION="+s.clientRegion(),
-		"AWS_REGION="+s.clientRegion(),
+		"AWS_DEFAULT_REGION="+s.ClientRegion(),
+		"AWS_REGION="+s.ClientRegion(),
 		"AWS_ENDPOINT_URL="+s.URL,
 		"AWS_CONFIG_FILE="+os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,

@@ -544,5 +544,6 @@ func TestInRegion(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:sns:eu-west-1:" + DefaultAccount + ":regional"}, topics(eu))
 	assert.Empty(t, topics(s), "nothing of eu-west-1 in "+Region)
 	assert.Equal(t, "eu-west-1", eu.Config(t).Region)
+	assert.Equal(t, "eu-west-1", eu.ClientRegion())
 	assert.Equal(t, Region, s.Config(t).Region, "InRegion leaves the server it was called on as it was")
 }
